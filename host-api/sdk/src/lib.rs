@@ -1,0 +1,270 @@
+//! The guest SDK: write a mini program's logic in Rust against the miniapp host API.
+//!
+//! An app is a type that implements [`App`] (every method has a no-op default) and is
+//! exported with [`export_app!`]. The crate is built for `wasm32-unknown-unknown` as a
+//! `cdylib`; `miniapp build` turns the module into a component that imports only the host API
+//! defined in `host-api/wit` (the one source of truth: bindings are generated from it here and
+//! in the host's sandbox, never copied by hand).
+//!
+//! ```ignore
+//! use miniapp_sdk::{export_app, json, App, Event, Page};
+//!
+//! #[derive(Default)]
+//! struct Counter { count: i64 }
+//!
+//! impl App for Counter {
+//!     fn page_load(&mut self, page: &Page, _query: &str) {
+//!         page.set_data(json!({ "count": self.count })).ok();
+//!     }
+//!     fn on_event(&mut self, page: &Page, handler: &str, _event: Event) {
+//!         if handler == "onIncrement" {
+//!             self.count += 1;
+//!             page.set_data(json!({ "count": self.count })).ok();
+//!         }
+//!     }
+//! }
+//!
+//! export_app!(Counter);
+//! ```
+#![deny(missing_docs)]
+
+/// Raw bindings generated from `host-api/wit` (prefer the wrappers in this crate).
+#[allow(missing_docs)]
+pub mod bindings {
+    wit_bindgen::generate!({
+        path: "../wit",
+        world: "miniapp",
+        pub_export_macro: true,
+        export_macro_name: "__export_miniapp",
+        default_bindings_module: "miniapp_sdk::bindings",
+    });
+}
+
+pub use serde_json::{self, json, Value};
+
+use bindings::miniapp::host::{sys, types, view};
+
+/// Why the host refused a call; the message says what was wrong and the values involved.
+pub type HostError = types::HostError;
+
+/// An event payload (JSON): `{"type":"tap","target":{"id":..,"dataset":{..}},"currentTarget":..,"detail":..}`.
+pub type Event = Value;
+
+/// A page instance on the page stack, as handed to the app's page lifecycle and event methods.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    id: u32,
+    route: String,
+}
+
+impl Page {
+    /// The page instance id (the same route opened twice has two ids).
+    pub fn id(&self) -> u32 {
+        self.id
+    }
+
+    /// The page route from `app.json`, such as `pages/index/index`.
+    pub fn route(&self) -> &str {
+        &self.route
+    }
+
+    /// Merge `patch` (a JSON object of path keys such as `count`, `user.name`, `list[3].done`)
+    /// into the page data; the view re-renders what changed.
+    ///
+    /// # Errors
+    /// The host refuses a patch over 1 MiB (`LimitExceeded`), a patch that is not an object or
+    /// has a malformed key (`InvalidArgument`) and a page that was unloaded.
+    pub fn set_data(&self, patch: Value) -> Result<(), HostError> {
+        view::set_data(self.id, &patch.to_string())
+    }
+
+    /// Like [`Page::set_data`] with an already serialized JSON object.
+    ///
+    /// # Errors
+    /// As [`Page::set_data`].
+    pub fn set_data_raw(&self, patch_json: &str) -> Result<(), HostError> {
+        view::set_data(self.id, patch_json)
+    }
+}
+
+impl From<types::PageRef> for Page {
+    fn from(page: types::PageRef) -> Self {
+        Page { id: page.id, route: page.route }
+    }
+}
+
+/// A mini program's logic. Every method has a no-op default; implement what you need.
+///
+/// The host calls these one at a time on the app's single event loop; each call must return
+/// within the handler deadline (1 s by default) or the app is stopped.
+pub trait App {
+    /// The app starts; `query` is the launch query string (`a=1&b=2`).
+    fn on_launch(&mut self, query: &str) {
+        let _ = query;
+    }
+    /// The app comes to the foreground.
+    fn on_show(&mut self) {}
+    /// The app goes to the background.
+    fn on_hide(&mut self) {}
+    /// A page is created with the query string it was opened with.
+    fn page_load(&mut self, page: &Page, query: &str) {
+        let _ = (page, query);
+    }
+    /// A page has been rendered for the first time.
+    fn page_ready(&mut self, page: &Page) {
+        let _ = page;
+    }
+    /// A page is removed from the page stack.
+    fn page_unload(&mut self, page: &Page) {
+        let _ = page;
+    }
+    /// A bound event fired: `bind:tap="onIncrement"` gives `handler == "onIncrement"`.
+    fn on_event(&mut self, page: &Page, handler: &str, event: Event) {
+        let _ = (page, handler, event);
+    }
+    /// The result of an asynchronous host call arrived.
+    fn on_callback(&mut self, callback: u32, payload: Value) {
+        let _ = (callback, payload);
+    }
+}
+
+/// Facts about the device and host.
+pub fn system_info() -> sys::SystemInfo {
+    sys::info()
+}
+
+/// Wall-clock time in milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    sys::now_ms()
+}
+
+/// Monotonic time in nanoseconds; never goes back.
+pub fn monotonic_ns() -> u64 {
+    sys::monotonic_ns()
+}
+
+/// `len` random bytes from the host.
+///
+/// # Errors
+/// More than 64 KiB per call is `LimitExceeded`.
+pub fn random_bytes(len: u32) -> Result<Vec<u8>, HostError> {
+    sys::random_bytes(len)
+}
+
+/// Logging to the app's console: `miniapp_sdk::log::info("hi")` or the `info!` macro family.
+pub mod log {
+    use super::sys::{log, LogLevel};
+
+    /// Log at debug level.
+    pub fn debug(message: &str) {
+        log(LogLevel::Debug, message)
+    }
+    /// Log at info level.
+    pub fn info(message: &str) {
+        log(LogLevel::Info, message)
+    }
+    /// Log at warn level.
+    pub fn warn(message: &str) {
+        log(LogLevel::Warn, message)
+    }
+    /// Log at error level.
+    pub fn error(message: &str) {
+        log(LogLevel::Error, message)
+    }
+}
+
+/// `info!("count is {}", n)`: format and log at info level.
+#[macro_export]
+macro_rules! info {
+    ($($arg:tt)*) => { $crate::log::info(&::std::format!($($arg)*)) };
+}
+
+/// `debug!(...)`: format and log at debug level.
+#[macro_export]
+macro_rules! debug {
+    ($($arg:tt)*) => { $crate::log::debug(&::std::format!($($arg)*)) };
+}
+
+/// `warn!(...)`: format and log at warn level.
+#[macro_export]
+macro_rules! warn {
+    ($($arg:tt)*) => { $crate::log::warn(&::std::format!($($arg)*)) };
+}
+
+/// `error!(...)`: format and log at error level.
+#[macro_export]
+macro_rules! error {
+    ($($arg:tt)*) => { $crate::log::error(&::std::format!($($arg)*)) };
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::bindings::exports::miniapp::host::lifecycle::Guest;
+    pub use crate::bindings::miniapp::host::types::PageRef;
+
+    /// Parse an event or payload; malformed JSON (a host bug) becomes `Value::Null`.
+    pub fn parse(json: &str) -> serde_json::Value {
+        serde_json::from_str(json).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Export `$app` (a type implementing [`App`] and `Default`) as the component's lifecycle.
+///
+/// The app value is created with `Default` on the first call and lives as long as the instance.
+#[macro_export]
+macro_rules! export_app {
+    ($app:ty) => {
+        ::std::thread_local! {
+            static __MINIAPP_APP: ::core::cell::RefCell<::core::option::Option<$app>> =
+                const { ::core::cell::RefCell::new(::core::option::Option::None) };
+        }
+
+        fn __miniapp_with<R>(f: impl FnOnce(&mut $app) -> R) -> R {
+            __MINIAPP_APP.with(|cell| {
+                let mut slot = cell.borrow_mut();
+                f(slot.get_or_insert_with(<$app as ::core::default::Default>::default))
+            })
+        }
+
+        struct __MiniappExport;
+
+        impl $crate::__private::Guest for __MiniappExport {
+            fn on_launch(query: ::std::string::String) {
+                __miniapp_with(|a| $crate::App::on_launch(a, &query))
+            }
+            fn on_show() {
+                __miniapp_with(|a| $crate::App::on_show(a))
+            }
+            fn on_hide() {
+                __miniapp_with(|a| $crate::App::on_hide(a))
+            }
+            fn page_load(page: $crate::__private::PageRef, query: ::std::string::String) {
+                let page = $crate::Page::from(page);
+                __miniapp_with(|a| $crate::App::page_load(a, &page, &query))
+            }
+            fn page_ready(page: $crate::__private::PageRef) {
+                let page = $crate::Page::from(page);
+                __miniapp_with(|a| $crate::App::page_ready(a, &page))
+            }
+            fn page_unload(page: $crate::__private::PageRef) {
+                let page = $crate::Page::from(page);
+                __miniapp_with(|a| $crate::App::page_unload(a, &page))
+            }
+            fn handle_event(
+                page: $crate::__private::PageRef,
+                handler: ::std::string::String,
+                event: ::std::string::String,
+            ) {
+                let page = $crate::Page::from(page);
+                let event = $crate::__private::parse(&event);
+                __miniapp_with(|a| $crate::App::on_event(a, &page, &handler, event))
+            }
+            fn on_callback(callback: u32, payload: ::std::string::String) {
+                let payload = $crate::__private::parse(&payload);
+                __miniapp_with(|a| $crate::App::on_callback(a, callback, payload))
+            }
+        }
+
+        $crate::bindings::__export_miniapp!(__MiniappExport with_types_in $crate::bindings);
+    };
+}

@@ -1,0 +1,47 @@
+//! The counter's logic: keeps a count per page and pushes it to the view with set-data.
+
+use std::collections::HashMap;
+
+use miniapp_sdk::{export_app, json, App, Event, Page};
+
+/// One count per open page instance.
+#[derive(Default)]
+struct Counter {
+    counts: HashMap<u32, i64>,
+}
+
+impl Counter {
+    fn show(&self, page: &Page) {
+        let count = self.counts.get(&page.id()).copied().unwrap_or(0);
+        if let Err(e) = page.set_data(json!({ "count": count })) {
+            miniapp_sdk::error!("set-data failed: {e:?}");
+        }
+    }
+}
+
+impl App for Counter {
+    fn on_launch(&mut self, query: &str) {
+        miniapp_sdk::info!("counter launched with query {query:?}");
+    }
+
+    fn page_load(&mut self, page: &Page, _query: &str) {
+        self.counts.insert(page.id(), 0);
+        self.show(page);
+    }
+
+    fn page_unload(&mut self, page: &Page) {
+        self.counts.remove(&page.id());
+    }
+
+    fn on_event(&mut self, page: &Page, handler: &str, _event: Event) {
+        match handler {
+            "onIncrement" => {
+                *self.counts.entry(page.id()).or_insert(0) += 1;
+                self.show(page);
+            }
+            other => miniapp_sdk::warn!("no handler named {other}"),
+        }
+    }
+}
+
+export_app!(Counter);
