@@ -1,0 +1,96 @@
+//! `miniapp demo`: an embedded cloud on a free loopback port, the sample apps built and published
+//! to it, and the first app opened — in the window, or headless with a scripted tour to PNGs.
+
+use anyhow::{Context, Result};
+use miniapp_shell::{script, Harness, HostConfig, Trace};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Arguments of `miniapp demo`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// No window: run a scripted tour and write screenshots and trace.json to --out.
+    #[arg(long)]
+    pub headless: bool,
+    /// Output folder of the headless tour.
+    #[arg(long, default_value = "demo-out")]
+    pub out: PathBuf,
+    /// The folder of sample apps to build and publish.
+    #[arg(long, default_value_os_t = default_apps_dir())]
+    pub apps: PathBuf,
+}
+
+fn default_apps_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-apps")
+}
+
+/// The headless tour of the counter app.
+const TOUR: &str = "\
+screenshot 01-counter-launched.png
+tap #inc
+tap #inc
+assert-text 2
+screenshot 02-counter-after-two-taps.png
+";
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let work = std::env::temp_dir().join(format!("miniapp-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
+    let cloud = miniapp_cloud::spawn_background(miniapp_cloud::ServerConfig::new(
+        work.join("cloud"),
+        "127.0.0.1:0".parse()?,
+        None,
+        true,
+    ))
+    .context("starting the embedded cloud")?;
+    let base = url::Url::parse(&format!("http://{}/", cloud.addr()))?;
+    eprintln!("demo cloud listening on {base}");
+
+    // Build and publish every sample app (the counter first).
+    let mut apps: Vec<PathBuf> = std::fs::read_dir(&args.apps)
+        .with_context(|| format!("reading the sample apps in {}", args.apps.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("app.json").is_file())
+        .collect();
+    apps.sort_by_key(|p| (p.file_name().map(|n| n != "counter"), p.clone()));
+    let key = work.join("publisher.key");
+    let mut urls = Vec::new();
+    for app in &apps {
+        let bytes = super::build::build_app(app, &key)?;
+        let receipt = miniapp_cloud::publish(&base, cloud.token(), &bytes)
+            .with_context(|| format!("publishing {}", app.display()))?;
+        let url = base.join(&format!("apps/{}", receipt.appid))?.to_string();
+        eprintln!("published {} {} → {url}", receipt.appid, receipt.version);
+        urls.push(url);
+    }
+    let first = urls.first().context("no sample apps found")?.clone();
+    let host_config = HostConfig { cache_dir: work.join("cache"), ..HostConfig::from_env() };
+
+    if !args.headless {
+        let mut host = miniapp_shell::Host::new(host_config)?;
+        let (session, _) = super::launch::launch_with_progress(&mut host, &first)?;
+        miniapp_shell::window::run(&mut host, session)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let mut harness = Harness::new(host_config).context("starting the headless host")?;
+    let steps = script::parse_script(TOUR, "demo tour")?;
+    let (mut session, report) = harness.launch(&first, &|_, _| {}).with_context(|| format!("launching {first}"))?;
+    let mut step_traces = Vec::new();
+    harness.run_script(&mut session, "demo tour", &steps, &args.out, &mut step_traces)?;
+    // A second launch of the same app is a hot start from the cache.
+    let (mut hot, hot_report) = harness.launch(&first, &|_, _| {})?;
+    harness.screenshot(&mut hot, &args.out.join("03-counter-hot-start.png"))?;
+    let trace = Trace { launch: report, adapter: harness.adapter(), steps: step_traces, logs: session.logs().to_vec() };
+    let mut json = serde_json::to_value(&trace)?;
+    json["hot_launch"] = serde_json::to_value(&hot_report)?;
+    let trace_path = args.out.join("trace.json");
+    std::fs::write(&trace_path, serde_json::to_vec_pretty(&json)?)
+        .with_context(|| format!("writing {}", trace_path.display()))?;
+    println!("demo tour written to {} (adapter: {})", args.out.display(), harness.adapter());
+    for entry in std::fs::read_dir(&args.out)?.flatten() {
+        println!("  {}", entry.path().display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,74 @@
+//! `miniapp run URL --headless --script FILE --screenshot OUT.png --trace OUT.json`.
+
+use anyhow::{bail, Context, Result};
+use miniapp_shell::{script, Harness, HostConfig, Trace};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `miniapp run`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Launch URL: http://HOST:PORT/apps/APPID[?path=PAGE&query=...]
+    pub url: String,
+    /// Run without a window (the only mode of `run` so far).
+    #[arg(long)]
+    pub headless: bool,
+    /// A script of steps, one per line: tap SELECTOR, wait MS, screenshot FILE, assert-text TEXT, back.
+    #[arg(long, value_name = "FILE")]
+    pub script: Option<PathBuf>,
+    /// Write a screenshot of the final screen here.
+    #[arg(long, value_name = "OUT.png")]
+    pub screenshot: Option<PathBuf>,
+    /// Write a JSON trace (launch stage timings, steps, console) here.
+    #[arg(long, value_name = "OUT.json")]
+    pub trace: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    if !args.headless {
+        bail!("`miniapp run` needs --headless (use `miniapp launch URL` for a window)");
+    }
+    // Parse the script before launching, so that a typo fails fast.
+    let (script_name, steps) = match &args.script {
+        Some(p) => {
+            let src = std::fs::read_to_string(p).with_context(|| format!("reading script {}", p.display()))?;
+            let name = p.display().to_string();
+            let steps = script::parse_script(&src, &name)?;
+            (name, steps)
+        }
+        None => (String::new(), Vec::new()),
+    };
+    let out_dir = args
+        .script
+        .as_ref()
+        .and_then(|p| p.parent().map(|d| d.to_path_buf()))
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("."));
+    let mut harness = Harness::new(HostConfig::from_env()).context("starting the headless host")?;
+    let bar = crate::progress::download_bar("downloading");
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let launched = harness.launch(&args.url, &progress);
+    bar.finish_and_clear();
+    let (mut session, report) = launched.with_context(|| format!("launching {}", args.url))?;
+    let mut trace_steps = Vec::new();
+    let result = harness.run_script(&mut session, &script_name, &steps, &out_dir, &mut trace_steps);
+    for line in session.logs() {
+        println!("[{}] {}: {}", line.app, line.level, line.message);
+    }
+    if let Some(path) = &args.screenshot {
+        harness.screenshot(&mut session, path).with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(path) = &args.trace {
+        let trace = Trace { launch: report, adapter: harness.adapter(), steps: trace_steps, logs: session.logs().to_vec() };
+        std::fs::write(path, serde_json::to_vec_pretty(&trace)?).with_context(|| format!("writing {}", path.display()))?;
+    }
+    result?;
+    if let Some(f) = session.failure() {
+        eprintln!("the app stopped: {}", f.message);
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,79 @@
+//! `miniapp`: the command-line face of the runtime. Thin glue: each subcommand lives in
+//! `commands/<name>.rs` and calls into the library crates; errors are printed once, here.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod commands;
+mod progress;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// miniapp — open mini programs from a link or QR code: nothing to install.
+///
+/// Apps are signed bundles served by a platform cloud; their logic runs as a WebAssembly
+/// component that can call only the host API; their pages are laid out and drawn with wgpu.
+#[derive(Parser)]
+#[command(name = "miniapp", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start an embedded cloud with the sample apps and open the first one.
+    Demo(commands::demo::Args),
+    /// Run the platform cloud.
+    #[command(subcommand)]
+    Cloud(commands::cloud::CloudCommand),
+    /// Build an app folder into a signed bundle (.mapp).
+    Build(commands::build::Args),
+    /// Publish a bundle to a cloud (runs the cloud's review).
+    Publish(commands::publish::Args),
+    /// Open an app from its launch URL in a window.
+    Launch(commands::launch::Args),
+    /// Run an app from its launch URL, headless, with a script of steps.
+    Run(commands::run::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Demo(a) => commands::demo::run(a),
+        Command::Cloud(c) => commands::cloud::run(c),
+        Command::Build(a) => commands::build::run(a),
+        Command::Publish(a) => commands::publish::run(a),
+        Command::Launch(a) => commands::launch::run(a),
+        Command::Run(a) => commands::run::run(a),
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("MINIAPP_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("warn,wgpu_core=error,wgpu_hal=error,naga=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

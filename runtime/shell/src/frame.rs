@@ -1,0 +1,176 @@
+//! The phone frame: screen size, status bar, navigation bar and the error page, as display items
+//! around the page's own display list.
+
+use miniapp_view::{Color, DisplayItem, DisplayList, Rect, TextAlign};
+
+/// Logical screen width of the simulated phone (an iPhone 8-sized screen).
+pub const SCREEN_WIDTH: f32 = 375.0;
+/// Logical screen height of the simulated phone.
+pub const SCREEN_HEIGHT: f32 = 667.0;
+/// Height of the status bar (clock, battery).
+pub const STATUS_BAR_HEIGHT: f32 = 20.0;
+/// Height of the navigation bar (back button, title).
+pub const NAV_BAR_HEIGHT: f32 = 44.0;
+/// Top of the page area.
+pub const PAGE_TOP: f32 = STATUS_BAR_HEIGHT + NAV_BAR_HEIGHT;
+/// Height of the page area.
+pub const PAGE_HEIGHT: f32 = SCREEN_HEIGHT - PAGE_TOP;
+
+/// What the chrome around a page shows.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    /// Navigation bar title.
+    pub title: String,
+    /// Navigation bar background.
+    pub nav_background: Color,
+    /// Title and back-arrow colour (`navigationBarTextStyle`: white or black).
+    pub nav_foreground: Color,
+    /// Page background.
+    pub page_background: Color,
+    /// Whether a back arrow is shown (page stack deeper than one).
+    pub can_go_back: bool,
+}
+
+/// The rectangle of the back button in screen coordinates.
+pub fn back_button_rect() -> Rect {
+    Rect { x: 0.0, y: STATUS_BAR_HEIGHT, w: 44.0, h: NAV_BAR_HEIGHT }
+}
+
+/// Parses `#rgb` / `#rrggbb` colours of app.json, falling back to `fallback`.
+pub fn parse_hex_color(s: Option<&str>, fallback: Color) -> Color {
+    let Some(s) = s.and_then(|s| s.strip_prefix('#')) else { return fallback };
+    let hex = |i: usize, n: usize| u8::from_str_radix(&s[i..i + n], 16).ok();
+    match s.len() {
+        6 => match (hex(0, 2), hex(2, 2), hex(4, 2)) {
+            (Some(r), Some(g), Some(b)) => Color { r, g, b, a: 255 },
+            _ => fallback,
+        },
+        3 => match (hex(0, 1), hex(1, 1), hex(2, 1)) {
+            (Some(r), Some(g), Some(b)) => Color { r: r * 17, g: g * 17, b: b * 17, a: 255 },
+            _ => fallback,
+        },
+        _ => fallback,
+    }
+}
+
+/// Builds the whole screen: chrome, then the page content clipped to the page area.
+pub fn compose(chrome: &Chrome, mut page: DisplayList, scroll_y: f32) -> DisplayList {
+    let mut out = DisplayList { width: SCREEN_WIDTH, height: SCREEN_HEIGHT, items: Vec::new() };
+    let text = |rect: Rect, s: &str, size: f32, color: Color, bold: bool, align: TextAlign| DisplayItem::Text {
+        rect,
+        text: s.to_string(),
+        font_size: size,
+        line_height: size * 1.3,
+        color,
+        bold,
+        align,
+    };
+    // Page background and content.
+    out.items.push(rect(Rect { x: 0.0, y: PAGE_TOP, w: SCREEN_WIDTH, h: PAGE_HEIGHT }, chrome.page_background));
+    out.items.push(DisplayItem::PushClip { rect: Rect { x: 0.0, y: PAGE_TOP, w: SCREEN_WIDTH, h: PAGE_HEIGHT }, radius: 0.0 });
+    page.translate(0.0, PAGE_TOP - scroll_y);
+    out.items.extend(page.items);
+    out.items.push(DisplayItem::PopClip);
+    // Status bar.
+    out.items.push(rect(Rect { x: 0.0, y: 0.0, w: SCREEN_WIDTH, h: STATUS_BAR_HEIGHT }, chrome.nav_background));
+    out.items.push(text(
+        Rect { x: 0.0, y: 2.0, w: SCREEN_WIDTH, h: 16.0 },
+        "9:41",
+        12.0,
+        chrome.nav_foreground,
+        true,
+        TextAlign::Center,
+    ));
+    out.items.push(text(
+        Rect { x: SCREEN_WIDTH - 60.0, y: 2.0, w: 52.0, h: 16.0 },
+        "100%",
+        11.0,
+        chrome.nav_foreground,
+        false,
+        TextAlign::Right,
+    ));
+    // Navigation bar.
+    out.items.push(rect(Rect { x: 0.0, y: STATUS_BAR_HEIGHT, w: SCREEN_WIDTH, h: NAV_BAR_HEIGHT }, chrome.nav_background));
+    out.items.push(text(
+        Rect { x: 50.0, y: STATUS_BAR_HEIGHT + 11.0, w: SCREEN_WIDTH - 100.0, h: 22.0 },
+        &chrome.title,
+        17.0,
+        chrome.nav_foreground,
+        true,
+        TextAlign::Center,
+    ));
+    if chrome.can_go_back {
+        out.items.push(text(
+            Rect { x: 10.0, y: STATUS_BAR_HEIGHT + 6.0, w: 30.0, h: 30.0 },
+            "‹",
+            28.0,
+            chrome.nav_foreground,
+            false,
+            TextAlign::Left,
+        ));
+    }
+    out
+}
+
+/// The page shown instead of an app's page when its logic failed (trap, timeout) or the platform
+/// refused it: a title and the message, in the page area.
+pub fn error_page(title: &str, message: &str) -> DisplayList {
+    let mut out = DisplayList { width: SCREEN_WIDTH, height: PAGE_HEIGHT, items: Vec::new() };
+    out.items.push(DisplayItem::Text {
+        rect: Rect { x: 24.0, y: 80.0, w: SCREEN_WIDTH - 48.0, h: 30.0 },
+        text: title.to_string(),
+        font_size: 20.0,
+        line_height: 26.0,
+        color: Color { r: 0xfa, g: 0x51, b: 0x51, a: 255 },
+        bold: true,
+        align: TextAlign::Center,
+    });
+    out.items.push(DisplayItem::Text {
+        rect: Rect { x: 24.0, y: 124.0, w: SCREEN_WIDTH - 48.0, h: 200.0 },
+        text: message.to_string(),
+        font_size: 15.0,
+        line_height: 21.0,
+        color: Color { r: 0x33, g: 0x33, b: 0x33, a: 255 },
+        bold: false,
+        align: TextAlign::Center,
+    });
+    out
+}
+
+fn rect(r: Rect, color: Color) -> DisplayItem {
+    DisplayItem::Rect { rect: r, color, radius: 0.0, border_width: 0.0, border_color: color }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_app_json_colours_with_fallback() {
+        let black = Color { r: 0, g: 0, b: 0, a: 255 };
+        assert_eq!(parse_hex_color(Some("#07c160"), black), Color { r: 7, g: 0xc1, b: 0x60, a: 255 });
+        assert_eq!(parse_hex_color(Some("#fff"), black), Color { r: 255, g: 255, b: 255, a: 255 });
+        assert_eq!(parse_hex_color(Some("red"), black), black);
+        assert_eq!(parse_hex_color(Some("#12345"), black), black);
+        assert_eq!(parse_hex_color(None, black), black);
+    }
+
+    #[test]
+    fn page_content_is_shifted_below_the_navigation_bar() {
+        let mut page = DisplayList { width: SCREEN_WIDTH, height: 100.0, items: Vec::new() };
+        page.items.push(rect(Rect { x: 0.0, y: 0.0, w: 10.0, h: 10.0 }, Color { r: 1, g: 2, b: 3, a: 255 }));
+        let chrome = Chrome {
+            title: "T".into(),
+            nav_background: Color { r: 0, g: 0, b: 0, a: 255 },
+            nav_foreground: Color { r: 255, g: 255, b: 255, a: 255 },
+            page_background: Color { r: 255, g: 255, b: 255, a: 255 },
+            can_go_back: false,
+        };
+        let screen = compose(&chrome, page, 0.0);
+        let moved = screen.items.iter().find_map(|i| match i {
+            DisplayItem::Rect { rect, color, .. } if color.r == 1 => Some(*rect),
+            _ => None,
+        });
+        assert_eq!(moved.unwrap().y, PAGE_TOP);
+    }
+}

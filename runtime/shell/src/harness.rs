@@ -1,0 +1,219 @@
+//! The headless driver: a host plus an offscreen renderer, a launched session, and the script
+//! runner behind `miniapp run --headless` and `miniapp demo --headless`. Tests use it too.
+
+use crate::error::{Error, Result};
+use crate::frame::{SCREEN_HEIGHT, SCREEN_WIDTH};
+use crate::host::{ms, Host, HostConfig, LaunchReport};
+use crate::script::{ScriptLine, Step};
+use crate::session::Session;
+use miniapp_render::{Gpu, Renderer};
+use miniapp_view::Color;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Pixel ratio of headless screenshots (1: one PNG pixel per logical px).
+pub const DEFAULT_SCALE: f32 = 1.0;
+
+/// The record of one script step, for `trace.json`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StepTrace {
+    /// 1-based script line.
+    pub line: usize,
+    /// The step as written.
+    pub step: String,
+    /// How long it took.
+    pub ms: f64,
+    /// Whether it held.
+    pub ok: bool,
+    /// Why not, when it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// For taps: the screen rectangle of the element that was tapped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<TargetRect>,
+}
+
+/// A rectangle in screen coordinates (logical px), as written to traces.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct TargetRect {
+    /// Left.
+    pub x: f32,
+    /// Top.
+    pub y: f32,
+    /// Width.
+    pub w: f32,
+    /// Height.
+    pub h: f32,
+}
+
+/// Everything a headless run reports: the launch stages, the GPU, every step and the console.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Trace {
+    /// The launch.
+    pub launch: LaunchReport,
+    /// The adapter that rendered, e.g. "Vulkan llvmpipe".
+    pub adapter: String,
+    /// Script steps.
+    pub steps: Vec<StepTrace>,
+    /// The app's console.
+    pub logs: Vec<crate::session::LogLine>,
+}
+
+/// A host with an offscreen renderer.
+pub struct Harness {
+    host: Host,
+    gpu: Gpu,
+    renderer: Renderer,
+    scale: f32,
+}
+
+impl Harness {
+    /// Creates the host and the GPU device (lavapipe where there is no GPU).
+    ///
+    /// # Errors
+    /// No GPU adapter, or the host cannot be created.
+    pub fn new(config: HostConfig) -> Result<Harness> {
+        let host = Host::new(config)?;
+        let gpu = Gpu::new_headless()?;
+        let renderer = Renderer::new(&gpu, wgpu_format())?;
+        tracing::info!(adapter = %gpu.adapter_summary(), "headless renderer ready");
+        Ok(Harness { host, gpu, renderer, scale: DEFAULT_SCALE })
+    }
+
+    /// The adapter in use, for traces and logs.
+    pub fn adapter(&self) -> String {
+        self.gpu.adapter_summary()
+    }
+
+    /// The host (fonts, cloud client).
+    pub fn host(&mut self) -> &mut Host {
+        &mut self.host
+    }
+
+    /// Launches an app and renders its first frame (timed into the report).
+    ///
+    /// # Errors
+    /// See [`Host::launch`]; rendering errors.
+    pub fn launch(&mut self, url: &str, progress: &dyn Fn(u64, u64)) -> Result<(Session, LaunchReport)> {
+        let (mut session, mut report) = self.host.launch(url, progress)?;
+        let t = Instant::now();
+        let _ = self.frame(&mut session)?;
+        report.timings.first_frame_ms = ms(t);
+        Ok((session, report))
+    }
+
+    /// Renders the current screen of a session to an RGBA image.
+    ///
+    /// # Errors
+    /// Layout or GPU errors.
+    pub fn frame(&mut self, session: &mut Session) -> Result<image::RgbaImage> {
+        let list = session.screen(&mut self.host.fonts)?;
+        debug_assert_eq!((list.width, list.height), (SCREEN_WIDTH, SCREEN_HEIGHT));
+        let white = Color { r: 255, g: 255, b: 255, a: 255 };
+        Ok(self.renderer.render_to_image(&self.gpu, &list, &mut self.host.fonts, self.scale, white)?)
+    }
+
+    /// Renders the screen and writes it as a PNG.
+    ///
+    /// # Errors
+    /// Rendering or writing fails.
+    pub fn screenshot(&mut self, session: &mut Session, path: &Path) -> Result<()> {
+        let img = self.frame(session)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+        }
+        miniapp_render::save_png(&img, path)?;
+        Ok(())
+    }
+
+    /// Taps the centre of the first element matching `selector`.
+    ///
+    /// # Errors
+    /// A message when nothing matches.
+    pub fn tap(&mut self, session: &mut Session, selector: &str) -> Result<std::result::Result<TargetRect, String>> {
+        match session.find(selector, &mut self.host.fonts)? {
+            Some(r) => {
+                session.tap_at(r.x + r.w / 2.0, r.y + r.h / 2.0, &mut self.host.fonts)?;
+                Ok(Ok(TargetRect { x: r.x, y: r.y, w: r.w, h: r.h }))
+            }
+            None => Ok(Err(format!("no element matches `{selector}` on {}", session.current_route().unwrap_or("?")))),
+        }
+    }
+
+    /// Runs a parsed script against a session. Stops at the first failing step.
+    /// Screenshots go relative to `out_dir`.
+    ///
+    /// # Errors
+    /// [`Error::StepFailed`] naming the line and why; the steps run so far are in `steps`.
+    pub fn run_script(
+        &mut self,
+        session: &mut Session,
+        script_name: &str,
+        script: &[ScriptLine],
+        out_dir: &Path,
+        steps: &mut Vec<StepTrace>,
+    ) -> Result<()> {
+        for line in script {
+            let t = Instant::now();
+            let mut target = None;
+            let outcome: std::result::Result<(), String> = match &line.step {
+                Step::Tap(sel) => self.tap(session, &sel.0)?.map(|r| target = Some(r)),
+                Step::Wait(ms) => {
+                    // App time: no timers yet in this shell, so waiting is a plain sleep, capped.
+                    std::thread::sleep(Duration::from_millis(*ms));
+                    Ok(())
+                }
+                Step::Screenshot(file) => {
+                    let path = resolve(out_dir, file);
+                    self.screenshot(session, &path).map_err(|e| e.to_string())
+                }
+                Step::AssertText(text) => {
+                    let shown = session.text_content(&mut self.host.fonts)?;
+                    if shown.contains(text.as_str()) {
+                        Ok(())
+                    } else {
+                        Err(format!("the page does not show `{text}`; it shows: {:?}", shown.replace('\n', " | ")))
+                    }
+                }
+                Step::Back => {
+                    if session.back(&mut self.host.fonts)? {
+                        Ok(())
+                    } else {
+                        Err("already on the first page".to_string())
+                    }
+                }
+            };
+            let ok = outcome.is_ok();
+            steps.push(StepTrace {
+                line: line.line,
+                step: line.source.clone(),
+                ms: ms(t),
+                ok,
+                error: outcome.as_ref().err().cloned(),
+                target,
+            });
+            if let Err(message) = outcome {
+                return Err(Error::StepFailed {
+                    script: script_name.to_string(),
+                    line: line.line,
+                    step: line.source.clone(),
+                    message,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn resolve(out_dir: &Path, file: &str) -> PathBuf {
+    let p = Path::new(file);
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        out_dir.join(p)
+    }
+}
+
+fn wgpu_format() -> miniapp_render::wgpu::TextureFormat {
+    miniapp_render::wgpu::TextureFormat::Rgba8Unorm
+}

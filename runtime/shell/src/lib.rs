@@ -1,0 +1,30 @@
+//! The simulator shell: an app session (page stack, lifecycle, taps → handlers → set-data), the
+//! phone frame around it, and the two ways to show it — the headless [`Harness`] (offscreen PNGs,
+//! scripts, traces) and the winit [`window`].
+//!
+//! Where it sits: launch URL → `miniapp-cloud` (fetch, cache, verify with `miniapp-bundle`) →
+//! `miniapp-sandbox` (logic) + `miniapp-view` (pages) → `miniapp-render` (pixels). The shell is
+//! the only crate that knows all of them.
+//!
+//! ```no_run
+//! use miniapp_shell::{Harness, HostConfig};
+//! let mut h = Harness::new(HostConfig::from_env())?;
+//! let (mut session, report) = h.launch("http://127.0.0.1:8080/apps/counter", &|_, _| {})?;
+//! h.tap(&mut session, "#inc")?.expect("the counter has a #inc button");
+//! h.screenshot(&mut session, "counter.png".as_ref())?;
+//! # Ok::<(), miniapp_shell::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+mod error;
+pub mod frame;
+mod harness;
+mod host;
+pub mod script;
+mod session;
+pub mod window;
+
+pub use error::{Error, Result};
+pub use harness::{Harness, StepTrace, TargetRect, Trace, DEFAULT_SCALE};
+pub use host::{Host, HostConfig, LaunchReport, LaunchTimings};
+pub use session::{Failure, LogLine, Session};

@@ -1,0 +1,318 @@
+//! An app session: one launched app's logic instance, its page stack, and the glue that turns
+//! taps into handler calls and the handler's effects into page updates.
+//!
+//! The session owns no GPU state: it produces display lists, so it runs the same under the
+//! headless harness and in the window.
+
+use crate::error::{Error, Result};
+use crate::frame::{self, Chrome, PAGE_HEIGHT, PAGE_TOP, SCREEN_WIDTH};
+use miniapp_bundle::LockedBundle;
+use miniapp_sandbox::{AppComponent, AppInstance, Effect, PageRef};
+use miniapp_view::{cosmic_text::FontSystem, Color, DisplayList, Page, Rect, Viewport};
+
+/// One line of the app's console (`sys.log`), kept for the trace and the console panel.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LogLine {
+    /// The app that logged it.
+    pub app: String,
+    /// `debug`, `info`, `warn` or `error`.
+    pub level: String,
+    /// The message.
+    pub message: String,
+}
+
+/// Why the app is not showing its own page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// Short title, e.g. "This app stopped".
+    pub title: String,
+    /// The reason, e.g. "app script timed out in handle-event(onIncrement)".
+    pub message: String,
+}
+
+struct PageInstance {
+    id: u32,
+    route: String,
+    view: Page,
+    title: Option<String>,
+    nav_background: Option<String>,
+    nav_text_style: Option<String>,
+    background: Option<String>,
+    rendered: Option<DisplayList>,
+}
+
+/// A running app: the sandboxed logic plus the page stack.
+pub struct Session {
+    app_id: String,
+    bundle: LockedBundle,
+    instance: Option<AppInstance>,
+    stack: Vec<PageInstance>,
+    next_page_id: u32,
+    failure: Option<Failure>,
+    logs: Vec<LogLine>,
+    scroll_y: f32,
+}
+
+impl Session {
+    /// Starts the app: `on-launch`, then the entry page (or `route`) with `load` and `ready`.
+    /// The first layout happens on the first [`Session::layout`] or [`Session::screen`].
+    ///
+    /// # Errors
+    /// A page whose template or style does not parse. A trap in the app's own code is not an
+    /// error here: the session shows the error page instead (see [`Session::failure`]).
+    pub fn start(
+        bundle: LockedBundle,
+        instance: AppInstance,
+        route: Option<&str>,
+        query: &str,
+    ) -> Result<Session> {
+        let app_id = bundle.manifest().appid.to_string();
+        let mut s = Session {
+            app_id,
+            bundle,
+            instance: Some(instance),
+            stack: Vec::new(),
+            next_page_id: 1,
+            failure: None,
+            logs: Vec::new(),
+            scroll_y: 0.0,
+        };
+        s.call("on-launch", |i| i.on_launch(query));
+        let entry = match route {
+            Some(r) => r.trim_start_matches('/').to_string(),
+            None => s.bundle.manifest().pages.first().map(|p| p.to_string()).unwrap_or_default(),
+        };
+        s.push_page(&entry, query)?;
+        s.call("on-show", |i| i.on_show());
+        Ok(s)
+    }
+
+    /// The app id.
+    pub fn app_id(&self) -> &str {
+        &self.app_id
+    }
+
+    /// The verified bundle this session runs.
+    pub fn bundle(&self) -> &LockedBundle {
+        &self.bundle
+    }
+
+    /// Why the app shows an error page, if it does.
+    pub fn failure(&self) -> Option<&Failure> {
+        self.failure.as_ref()
+    }
+
+    /// The app's console so far.
+    pub fn logs(&self) -> &[LogLine] {
+        &self.logs
+    }
+
+    /// The route of the page on top of the stack.
+    pub fn current_route(&self) -> Option<&str> {
+        self.stack.last().map(|p| p.route.as_str())
+    }
+
+    /// Number of pages on the stack.
+    pub fn depth(&self) -> usize {
+        self.stack.len()
+    }
+
+    fn push_page(&mut self, route: &str, query: &str) -> Result<()> {
+        if !self.bundle.manifest().pages.iter().any(|p| p.to_string() == route) {
+            return Err(Error::NoSuchPage { app: self.app_id.clone(), page: route.to_string() });
+        }
+        let template_path = format!("{route}.xml");
+        let template = self.bundle.text(&template_path)?.to_string();
+        let mut styles: Vec<(String, String)> = Vec::new();
+        if let Some(css) = self.bundle.file("app.css") {
+            styles.push(("app.css".into(), String::from_utf8_lossy(css).into_owned()));
+        }
+        let page_css = format!("{route}.css");
+        if let Some(css) = self.bundle.file(&page_css) {
+            styles.push((page_css.clone(), String::from_utf8_lossy(css).into_owned()));
+        }
+        let style_refs: Vec<(&str, &str)> = styles.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let view = Page::new(
+            &template,
+            &template_path,
+            &style_refs,
+            Viewport { width: SCREEN_WIDTH, height: PAGE_HEIGHT },
+        )
+        .map_err(|source| Error::View { page: route.to_string(), source })?;
+        let config = self.bundle.page_config(route).unwrap_or_default();
+        let id = self.next_page_id;
+        self.next_page_id += 1;
+        self.stack.push(PageInstance {
+            id,
+            route: route.to_string(),
+            view,
+            title: config.navigation_bar_title_text.clone(),
+            nav_background: config.navigation_bar_background_color.clone(),
+            nav_text_style: config.navigation_bar_text_style.clone(),
+            background: config.background_color.clone(),
+            rendered: None,
+        });
+        let page = PageRef { id, route: route.to_string() };
+        let q = query.to_string();
+        self.call("page-load", |i| i.page_load(page.clone(), &q));
+        self.call("page-ready", |i| i.page_ready(page.clone()));
+        Ok(())
+    }
+
+    /// Pops the top page (`navigate-back`); does nothing on the entry page.
+    pub fn back(&mut self, fonts: &mut FontSystem) -> Result<bool> {
+        if self.stack.len() <= 1 {
+            return Ok(false);
+        }
+        let top = self.stack.pop().expect("stack has two pages");
+        let page = PageRef { id: top.id, route: top.route };
+        self.call("page-unload", |i| i.page_unload(page.clone()));
+        self.layout(fonts)?;
+        Ok(true)
+    }
+
+    /// Runs one call into the app's logic and applies its effects. A trap or timeout poisons the
+    /// instance: it is dropped and the session shows the error page (the host lives on).
+    fn call(
+        &mut self,
+        what: &str,
+        f: impl FnOnce(&mut AppInstance) -> miniapp_sandbox::Result<Vec<Effect>>,
+    ) {
+        let Some(instance) = self.instance.as_mut() else { return };
+        match f(instance) {
+            Ok(effects) => self.apply(effects),
+            Err(err) => {
+                tracing::warn!(app = %self.app_id, call = what, error = %err, "app logic failed");
+                self.instance = None;
+                self.failure = Some(Failure { title: "This app stopped".into(), message: err.to_string() });
+            }
+        }
+    }
+
+    fn apply(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::SetData { page, patch } => {
+                    if let Some(p) = self.stack.iter_mut().find(|p| p.id == page) {
+                        if let Err(e) = p.view.set_data(&patch) {
+                            self.logs.push(LogLine {
+                                app: self.app_id.clone(),
+                                level: "error".into(),
+                                message: format!("set-data on {}: {e}", p.route),
+                            });
+                        }
+                        p.rendered = None;
+                    }
+                }
+                Effect::Log { level, message } => {
+                    let level = format!("{level:?}").to_lowercase();
+                    tracing::info!(app = %self.app_id, %level, "{message}");
+                    self.logs.push(LogLine { app: self.app_id.clone(), level, message });
+                }
+                #[allow(unreachable_patterns)]
+                other => tracing::debug!(app = %self.app_id, ?other, "effect not handled by this shell yet"),
+            }
+        }
+    }
+
+    /// Lays out the top page if its data changed since the last layout.
+    ///
+    /// # Errors
+    /// The view engine's layout error, naming the page.
+    pub fn layout(&mut self, fonts: &mut FontSystem) -> Result<()> {
+        if let Some(p) = self.stack.last_mut() {
+            if p.rendered.is_none() {
+                let list = p.view.render(fonts).map_err(|source| Error::View { page: p.route.clone(), source })?;
+                p.rendered = Some(list);
+            }
+        }
+        Ok(())
+    }
+
+    /// The whole screen (chrome + page, or the error page) as a display list.
+    ///
+    /// # Errors
+    /// Layout errors of the page.
+    pub fn screen(&mut self, fonts: &mut FontSystem) -> Result<DisplayList> {
+        self.layout(fonts)?;
+        let window = &self.bundle.manifest().window;
+        let white = Color { r: 255, g: 255, b: 255, a: 255 };
+        let black = Color { r: 0, g: 0, b: 0, a: 255 };
+        let top = self.stack.last();
+        let nav_bg = top
+            .and_then(|p| p.nav_background.as_deref())
+            .or(window.as_ref().and_then(|w| w.navigation_bar_background_color.as_deref()));
+        let text_style = top
+            .and_then(|p| p.nav_text_style.as_deref())
+            .or(window.as_ref().and_then(|w| w.navigation_bar_text_style.as_deref()));
+        let bg = top
+            .and_then(|p| p.background.as_deref())
+            .or(window.as_ref().and_then(|w| w.background_color.as_deref()));
+        let title = top
+            .and_then(|p| p.title.clone())
+            .or(window.as_ref().and_then(|w| w.navigation_bar_title_text.clone()))
+            .unwrap_or_else(|| self.bundle.manifest().name.clone());
+        let chrome = Chrome {
+            title,
+            nav_background: frame::parse_hex_color(nav_bg, Color { r: 0xf7, g: 0xf7, b: 0xf7, a: 255 }),
+            nav_foreground: if text_style == Some("white") { white } else { black },
+            page_background: frame::parse_hex_color(bg, white),
+            can_go_back: self.stack.len() > 1,
+        };
+        let content = match (&self.failure, top.and_then(|p| p.rendered.clone())) {
+            (Some(f), _) => frame::error_page(&f.title, &f.message),
+            (None, Some(list)) => list,
+            (None, None) => DisplayList { width: SCREEN_WIDTH, height: PAGE_HEIGHT, items: Vec::new() },
+        };
+        let scroll = if self.failure.is_some() { 0.0 } else { self.scroll_y };
+        Ok(frame::compose(&chrome, content, scroll))
+    }
+
+    /// Taps the screen at (x, y) in screen coordinates: the back button, or the page element under
+    /// the point, whose `bind:tap` / `catch:tap` handler is called.
+    ///
+    /// # Errors
+    /// Layout errors of the page.
+    pub fn tap_at(&mut self, x: f32, y: f32, fonts: &mut FontSystem) -> Result<()> {
+        let back = frame::back_button_rect();
+        if self.stack.len() > 1 && contains(&back, x, y) {
+            self.back(fonts)?;
+            return Ok(());
+        }
+        if y < PAGE_TOP || self.failure.is_some() {
+            return Ok(());
+        }
+        self.layout(fonts)?;
+        let Some(top) = self.stack.last() else { return Ok(()) };
+        let Some(tap) = top.view.hit_test(x, y - PAGE_TOP + self.scroll_y) else { return Ok(()) };
+        let page = PageRef { id: top.id, route: top.route.clone() };
+        tracing::debug!(app = %self.app_id, handler = %tap.handler, "tap");
+        self.call("handle-event", |i| i.handle_event(page, &tap.handler, &tap.event));
+        self.layout(fonts)?;
+        Ok(())
+    }
+
+    /// The screen rectangle of the first element matching `selector` on the top page.
+    ///
+    /// # Errors
+    /// A malformed selector.
+    pub fn find(&mut self, selector: &str, fonts: &mut FontSystem) -> Result<Option<Rect>> {
+        self.layout(fonts)?;
+        let Some(top) = self.stack.last() else { return Ok(None) };
+        let found = top.view.find(selector).map_err(|source| Error::View { page: top.route.clone(), source })?;
+        Ok(found.map(|r| Rect { x: r.x, y: r.y + PAGE_TOP - self.scroll_y, w: r.w, h: r.h }))
+    }
+
+    /// All text on the screen's page area (or the error page's message).
+    pub fn text_content(&mut self, fonts: &mut FontSystem) -> Result<String> {
+        self.layout(fonts)?;
+        if let Some(f) = &self.failure {
+            return Ok(format!("{}\n{}", f.title, f.message));
+        }
+        Ok(self.stack.last().map(|p| p.view.text_content()).unwrap_or_default())
+    }
+}
+
+fn contains(r: &Rect, x: f32, y: f32) -> bool {
+    x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h
+}

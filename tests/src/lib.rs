@@ -1,0 +1,144 @@
+//! Helpers for the end-to-end tests: the real `miniapp` binary, a real cloud on a loopback port,
+//! a built sample app, temp folders. Every helper drives the binary as a user would.
+
+use anyhow::{bail, Context, Result};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the workspace").to_path_buf()
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+}
+
+/// The `miniapp` binary, built once (by `cargo xtask test` already, or here).
+pub fn miniapp_bin() -> PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["build", "--quiet", "-p", "miniapp-cli"])
+            .current_dir(root())
+            .status()
+            .expect("running cargo build");
+        assert!(status.success(), "building the miniapp binary failed");
+        target_dir().join("debug").join("miniapp")
+    })
+    .clone()
+}
+
+/// A `miniapp` command with an isolated cache and config, and guests built into one shared dir.
+pub fn miniapp(home: &Path) -> Command {
+    let mut c = Command::new(miniapp_bin());
+    c.env("MINIAPP_CACHE_DIR", home.join("cache"))
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("xdg-cache"))
+        .env("MINIAPP_GUEST_TARGET_DIR", target_dir().join("guests"))
+        .env_remove("MINIAPP_CLOUD_TOKEN")
+        .stdin(Stdio::null());
+    c
+}
+
+/// Output of a finished command, with both streams as text.
+pub struct Run {
+    /// Exit status code (-1 when killed by a signal).
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+/// Runs a command to completion.
+pub fn run(cmd: &mut Command) -> Run {
+    cmd.output().expect("spawning miniapp").into()
+}
+
+/// A cloud server process on 127.0.0.1 with a known token; killed on drop.
+pub struct Cloud {
+    child: Child,
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+    /// The publishing token.
+    pub token: String,
+    /// Its data folder.
+    pub data: PathBuf,
+}
+
+impl Cloud {
+    /// Starts `miniapp cloud serve --addr 127.0.0.1:0 --dev` and waits for its `listening on` line.
+    pub fn start(home: &Path) -> Result<Cloud> {
+        let data = home.join("cloud-data");
+        let token = "test-token-123".to_string();
+        let mut child = miniapp(home)
+            .args(["cloud", "serve", "--addr", "127.0.0.1:0", "--dev", "--token", &token, "--data"])
+            .arg(&data)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context("spawning the cloud")?;
+        let stdout = child.stdout.take().expect("piped");
+        let mut first = String::new();
+        BufReader::new(stdout).read_line(&mut first)?;
+        let Some(url) = first.trim().strip_prefix("listening on ") else {
+            let _ = child.kill();
+            bail!("the cloud's first line was {first:?}, expected `listening on http://...`");
+        };
+        Ok(Cloud { url: url.to_string(), child, token, data })
+    }
+
+    /// Publishes a bundle file through the CLI.
+    pub fn publish(&self, home: &Path, bundle: &Path) -> Run {
+        run(miniapp(home).arg("publish").arg(bundle).args(["--cloud", &self.url, "--token", &self.token]))
+    }
+
+    /// Stops the server now.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Cloud {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Builds a sample app (or any app folder) into `out` with the home's publisher key.
+pub fn build_app(home: &Path, app_dir: &Path, out: &Path) -> Run {
+    run(miniapp(home).arg("build").arg(app_dir).arg("-o").arg(out))
+}
+
+/// Builds the counter sample once per test process and returns a copy of its bundle bytes.
+pub fn counter_bundle(home: &Path) -> PathBuf {
+    let out = home.join("counter.mapp");
+    let r = build_app(home, &root().join("sample-apps/counter"), &out);
+    assert_eq!(r.code, 0, "miniapp build failed:\n{}\n{}", r.stdout, r.stderr);
+    out
+}
+
+/// Reads a PNG.
+pub fn load_png(path: &Path) -> image::RgbaImage {
+    image::open(path).unwrap_or_else(|e| panic!("opening {}: {e}", path.display())).to_rgba8()
+}
+
+/// Whether two colours are within `tol` on every channel.
+pub fn close(a: [u8; 4], b: [u8; 4], tol: u8) -> bool {
+    a.iter().zip(b.iter()).all(|(x, y)| x.abs_diff(*y) <= tol)
+}

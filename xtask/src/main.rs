@@ -1,0 +1,182 @@
+//! Project automation, so that a fresh machine needs exactly two commands:
+//!
+//! - `cargo xtask demo` — installs what is missing, builds, and runs `miniapp demo`
+//!   (headless into `demo-out/` when there is no display).
+//! - `cargo xtask test` — installs what is missing and runs every test of the workspace.
+//!
+//! "What is missing" means: the `wasm32-unknown-unknown` target (guest apps compile to it) and,
+//! when no Vulkan driver is present, Mesa's software Vulkan (lavapipe) plus Xvfb, installed with
+//! apt when we run as root, or a clear message saying what to install otherwise.
+
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<ExitCode> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (cmd, rest) = match args.split_first() {
+        Some((c, r)) => (c.as_str(), r.to_vec()),
+        None => ("help", vec![]),
+    };
+    match cmd {
+        "test" => {
+            setup()?;
+            test(&rest)
+        }
+        "demo" => {
+            setup()?;
+            demo(&rest)
+        }
+        "setup" => {
+            setup()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n\
+                 commands:\n  \
+                 demo   install what is missing, then run the demo (headless into demo-out/ without a display)\n  \
+                 test   install what is missing, then run all tests\n  \
+                 setup  only install what is missing"
+            );
+            Ok(if cmd == "help" { ExitCode::SUCCESS } else { ExitCode::from(2) })
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+fn status(cmd: &mut Command) -> Result<bool> {
+    let s = cmd.status().with_context(|| format!("running {cmd:?}"))?;
+    Ok(s.success())
+}
+
+/// Installs the wasm32 target and, where needed, software Vulkan and Xvfb.
+fn setup() -> Result<()> {
+    // 1. The guest target. `rust-toolchain.toml` cannot install targets here, so we do.
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .context("running `rustup target list --installed` (is rustup installed?)")?;
+    if !String::from_utf8_lossy(&installed.stdout).contains("wasm32-unknown-unknown") {
+        eprintln!("xtask: installing the wasm32-unknown-unknown target (guest apps compile to it)");
+        if !status(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))? {
+            bail!("`rustup target add wasm32-unknown-unknown` failed");
+        }
+    }
+
+    // 2. A Vulkan driver (a real GPU, or Mesa's lavapipe) and Xvfb for window tests.
+    let mut missing = Vec::new();
+    if !vulkan_driver_present() {
+        missing.push("mesa-vulkan-drivers");
+    }
+    if which("Xvfb").is_none() {
+        missing.push("xvfb");
+    }
+    if which("xauth").is_none() {
+        missing.push("xauth");
+    }
+    if !missing.is_empty() {
+        let is_root = Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+            .unwrap_or(false);
+        if is_root && which("apt-get").is_some() {
+            eprintln!("xtask: installing {} with apt-get", missing.join(" "));
+            let _ = status(Command::new("apt-get").args(["update", "-qq"]));
+            let ok = status(
+                Command::new("apt-get")
+                    .args(["install", "-y", "-qq", "--no-install-recommends"])
+                    .args(&missing)
+                    .env("DEBIAN_FRONTEND", "noninteractive"),
+            )?;
+            if !ok {
+                bail!("apt-get install {} failed", missing.join(" "));
+            }
+        } else {
+            eprintln!(
+                "xtask: warning: missing {}: rendering needs a Vulkan driver (a GPU driver or Mesa's \
+                 lavapipe). Install them, e.g. `sudo apt-get install -y {}`",
+                missing.join(", "),
+                missing.join(" ")
+            );
+        }
+    }
+    Ok(())
+}
+
+fn vulkan_driver_present() -> bool {
+    ["/usr/share/vulkan/icd.d", "/etc/vulkan/icd.d"]
+        .iter()
+        .any(|d| std::fs::read_dir(d).map(|mut r| r.next().is_some()).unwrap_or(false))
+}
+
+fn which(bin: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(bin))
+            .find(|p| p.is_file())
+    })
+}
+
+fn quiet_vulkan_env(cmd: &mut Command) {
+    // Mesa's device-select layer complains about XDG_RUNTIME_DIR: harmless, but noisy.
+    if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
+        let dir = std::env::temp_dir().join(format!("miniapp-xdg-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
+        }
+        cmd.env("XDG_RUNTIME_DIR", dir);
+    }
+}
+
+fn test(rest: &[String]) -> Result<ExitCode> {
+    // Build the binary the end-to-end tests drive, then run every test once.
+    let mut build = cargo();
+    build.args(["build", "-p", "miniapp-cli"]);
+    if !status(&mut build)? {
+        bail!("building the miniapp binary failed");
+    }
+    let mut t = cargo();
+    t.args(["test", "--workspace"]).args(rest);
+    quiet_vulkan_env(&mut t);
+    Ok(if status(&mut t)? { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn demo(rest: &[String]) -> Result<ExitCode> {
+    let has_display = std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    let mut c = cargo();
+    c.args(["run", "-p", "miniapp-cli", "--", "demo"]);
+    if !has_display && !rest.iter().any(|a| a == "--headless") {
+        eprintln!("xtask: no display found: running the demo headless, screenshots go to demo-out/");
+        c.args(["--headless", "--out", "demo-out"]);
+    }
+    c.args(rest);
+    quiet_vulkan_env(&mut c);
+    Ok(if status(&mut c)? { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
