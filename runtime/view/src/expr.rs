@@ -1,0 +1,714 @@
+//! `{{ expression }}` language: lexer, parser and evaluator over JSON page data.
+//!
+//! Paths (`a.b[0].c`, `list[i]`, `list.length`), string/number/bool/null literals, array
+//! literals, `+ - * / %`, comparisons (`== != === !== < <= > >=`), `&& || !`, the ternary
+//! `c ? a : b` and parentheses. Semantics follow JavaScript where it matters for templates:
+//! a missing path is empty (not an error), `+` concatenates when either side is a string,
+//! truthiness is JavaScript's.
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use crate::limits::DEFAULT_MAX_EXPR_DEPTH;
+
+/// A parsed expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A literal: string, number, bool or null.
+    Lit(Value),
+    /// A name looked up in loop variables, then page data.
+    Ident(String),
+    /// `a.b`
+    Member(Box<Expr>, String),
+    /// `a[b]`
+    Index(Box<Expr>, Box<Expr>),
+    /// `[a, b]`
+    Array(Vec<Expr>),
+    /// `!a`, `-a`, `+a`
+    Unary(UnOp, Box<Expr>),
+    /// `a op b`
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `c ? a : b`
+    Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+}
+
+/// Unary operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnOp {
+    /// `!`
+    Not,
+    /// `-`
+    Neg,
+    /// `+`
+    Plus,
+}
+
+/// Binary operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    Eq,
+    Ne,
+    StrictEq,
+    StrictNe,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
+}
+
+/// Why an expression does not parse (converted to a template error by the caller).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExprError {
+    /// Human-readable reason, lower-case.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Num(f64),
+    Str(String),
+    Ident(String),
+    Punct(&'static str),
+}
+
+const PUNCTS: &[&str] = &[
+    "===", "!==", "==", "!=", "<=", ">=", "&&", "||", "<", ">", "+", "-", "*", "/", "%", "!", "?",
+    ":", ".", "[", "]", "(", ")", ",",
+];
+
+fn lex(src: &str) -> Result<Vec<Tok>, ExprError> {
+    let mut toks = Vec::new();
+    let chars: Vec<char> = src.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())) {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                i += 1;
+            }
+            if i < chars.len() && (chars[i] == 'e' || chars[i] == 'E') {
+                i += 1;
+                if i < chars.len() && (chars[i] == '+' || chars[i] == '-') {
+                    i += 1;
+                }
+                while i < chars.len() && chars[i].is_ascii_digit() {
+                    i += 1;
+                }
+            }
+            let text: String = chars[start..i].iter().collect();
+            let n: f64 = text
+                .parse()
+                .map_err(|_| ExprError { reason: format!("bad number `{text}`") })?;
+            toks.push(Tok::Num(n));
+        } else if c == '\'' || c == '"' {
+            let quote = c;
+            i += 1;
+            let mut s = String::new();
+            loop {
+                match chars.get(i) {
+                    None => {
+                        return Err(ExprError { reason: format!("unterminated string: expected {quote}") })
+                    }
+                    Some(&q) if q == quote => {
+                        i += 1;
+                        break;
+                    }
+                    Some('\\') => {
+                        let e = chars.get(i + 1).copied().ok_or(ExprError {
+                            reason: "unterminated string: `\\` at the end".into(),
+                        })?;
+                        s.push(match e {
+                            'n' => '\n',
+                            't' => '\t',
+                            other => other,
+                        });
+                        i += 2;
+                    }
+                    Some(&ch) => {
+                        s.push(ch);
+                        i += 1;
+                    }
+                }
+            }
+            toks.push(Tok::Str(s));
+        } else if c.is_alphabetic() || c == '_' || c == '$' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$') {
+                i += 1;
+            }
+            toks.push(Tok::Ident(chars[start..i].iter().collect()));
+        } else {
+            let rest: String = chars[i..chars.len().min(i + 3)].iter().collect();
+            let p = PUNCTS
+                .iter()
+                .find(|p| rest.starts_with(**p))
+                .ok_or_else(|| ExprError { reason: format!("unexpected character `{c}`") })?;
+            i += p.chars().count();
+            toks.push(Tok::Punct(p));
+        }
+    }
+    Ok(toks)
+}
+
+struct Parser {
+    toks: Vec<Tok>,
+    pos: usize,
+    depth: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos)
+    }
+
+    fn eat(&mut self, p: &str) -> bool {
+        if matches!(self.peek(), Some(Tok::Punct(q)) if *q == p) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect(&mut self, p: &'static str) -> Result<(), ExprError> {
+        if self.eat(p) {
+            Ok(())
+        } else {
+            Err(ExprError { reason: format!("expected `{p}`, found {}", self.describe()) })
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self.peek() {
+            None => "the end".to_string(),
+            Some(Tok::Num(n)) => format!("`{n}`"),
+            Some(Tok::Str(s)) => format!("'{s}'"),
+            Some(Tok::Ident(s)) => format!("`{s}`"),
+            Some(Tok::Punct(p)) => format!("`{p}`"),
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), ExprError> {
+        self.depth += 1;
+        if self.depth > DEFAULT_MAX_EXPR_DEPTH {
+            return Err(ExprError {
+                reason: format!("nested deeper than the limit of {DEFAULT_MAX_EXPR_DEPTH}"),
+            });
+        }
+        Ok(())
+    }
+
+    fn ternary(&mut self) -> Result<Expr, ExprError> {
+        self.enter()?;
+        let cond = self.binary(0)?;
+        let out = if self.eat("?") {
+            let a = self.ternary()?;
+            self.expect(":")?;
+            let b = self.ternary()?;
+            Expr::Cond(Box::new(cond), Box::new(a), Box::new(b))
+        } else {
+            cond
+        };
+        self.depth -= 1;
+        Ok(out)
+    }
+
+    fn binary(&mut self, min_prec: u8) -> Result<Expr, ExprError> {
+        let mut lhs = self.unary()?;
+        loop {
+            let Some(Tok::Punct(p)) = self.peek() else { break };
+            let Some((op, prec)) = bin_op(p) else { break };
+            if prec < min_prec {
+                break;
+            }
+            self.pos += 1;
+            let rhs = self.binary(prec + 1)?;
+            lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs));
+        }
+        Ok(lhs)
+    }
+
+    fn unary(&mut self) -> Result<Expr, ExprError> {
+        let op = if self.eat("!") {
+            Some(UnOp::Not)
+        } else if self.eat("-") {
+            Some(UnOp::Neg)
+        } else if self.eat("+") {
+            Some(UnOp::Plus)
+        } else {
+            None
+        };
+        match op {
+            Some(op) => {
+                self.enter()?;
+                let e = self.unary()?;
+                self.depth -= 1;
+                Ok(Expr::Unary(op, Box::new(e)))
+            }
+            None => self.postfix(),
+        }
+    }
+
+    fn postfix(&mut self) -> Result<Expr, ExprError> {
+        let mut e = self.primary()?;
+        loop {
+            if self.eat(".") {
+                match self.peek().cloned() {
+                    Some(Tok::Ident(name)) => {
+                        self.pos += 1;
+                        e = Expr::Member(Box::new(e), name);
+                    }
+                    _ => {
+                        return Err(ExprError {
+                            reason: format!("expected a name after `.`, found {}", self.describe()),
+                        })
+                    }
+                }
+            } else if self.eat("[") {
+                let idx = self.ternary()?;
+                self.expect("]")?;
+                e = Expr::Index(Box::new(e), Box::new(idx));
+            } else {
+                break;
+            }
+        }
+        Ok(e)
+    }
+
+    fn primary(&mut self) -> Result<Expr, ExprError> {
+        let tok = self.peek().cloned();
+        match tok {
+            Some(Tok::Num(n)) => {
+                self.pos += 1;
+                Ok(Expr::Lit(num(n)))
+            }
+            Some(Tok::Str(s)) => {
+                self.pos += 1;
+                Ok(Expr::Lit(Value::String(s)))
+            }
+            Some(Tok::Ident(name)) => {
+                self.pos += 1;
+                Ok(match name.as_str() {
+                    "true" => Expr::Lit(Value::Bool(true)),
+                    "false" => Expr::Lit(Value::Bool(false)),
+                    "null" | "undefined" => Expr::Lit(Value::Null),
+                    _ => Expr::Ident(name),
+                })
+            }
+            Some(Tok::Punct("(")) => {
+                self.pos += 1;
+                let e = self.ternary()?;
+                self.expect(")")?;
+                Ok(e)
+            }
+            Some(Tok::Punct("[")) => {
+                self.pos += 1;
+                let mut items = Vec::new();
+                if !self.eat("]") {
+                    loop {
+                        items.push(self.ternary()?);
+                        if self.eat("]") {
+                            break;
+                        }
+                        self.expect(",")?;
+                    }
+                }
+                Ok(Expr::Array(items))
+            }
+            _ => Err(ExprError { reason: format!("expected a value, found {}", self.describe()) }),
+        }
+    }
+}
+
+fn bin_op(p: &str) -> Option<(BinOp, u8)> {
+    Some(match p {
+        "||" => (BinOp::Or, 1),
+        "&&" => (BinOp::And, 2),
+        "==" => (BinOp::Eq, 3),
+        "!=" => (BinOp::Ne, 3),
+        "===" => (BinOp::StrictEq, 3),
+        "!==" => (BinOp::StrictNe, 3),
+        "<" => (BinOp::Lt, 4),
+        "<=" => (BinOp::Le, 4),
+        ">" => (BinOp::Gt, 4),
+        ">=" => (BinOp::Ge, 4),
+        "+" => (BinOp::Add, 5),
+        "-" => (BinOp::Sub, 5),
+        "*" => (BinOp::Mul, 6),
+        "/" => (BinOp::Div, 6),
+        "%" => (BinOp::Rem, 6),
+        _ => return None,
+    })
+}
+
+/// Parses one expression (the text between `{{` and `}}`).
+///
+/// # Errors
+/// [`ExprError`] naming the unexpected token, an unterminated string, or nesting beyond
+/// [`DEFAULT_MAX_EXPR_DEPTH`].
+pub fn parse_expr(src: &str) -> Result<Expr, ExprError> {
+    let toks = lex(src)?;
+    if toks.is_empty() {
+        return Err(ExprError { reason: "empty expression".into() });
+    }
+    let mut p = Parser { toks, pos: 0, depth: 0 };
+    let e = p.ternary()?;
+    if p.pos < p.toks.len() {
+        return Err(ExprError { reason: format!("unexpected {} after the expression", p.describe()) });
+    }
+    Ok(e)
+}
+
+/// Variables visible to an expression: page data plus loop variables, innermost first.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    /// The page data.
+    Root(&'a Value),
+    /// A loop variable (`item`, `index`) over an outer scope.
+    Local {
+        /// Variable name.
+        name: &'a str,
+        /// Its value.
+        value: &'a Value,
+        /// The enclosing scope.
+        parent: &'a Scope<'a>,
+    },
+}
+
+impl<'a> Scope<'a> {
+    fn lookup(&self, name: &str) -> Option<&'a Value> {
+        match self {
+            Scope::Root(data) => data.get(name),
+            Scope::Local { name: n, value, parent } => {
+                if *n == name {
+                    Some(value)
+                } else {
+                    parent.lookup(name)
+                }
+            }
+        }
+    }
+}
+
+static NULL: Value = Value::Null;
+
+fn num(n: f64) -> Value {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 9.0e15 {
+        Value::from(n as i64)
+    } else {
+        serde_json::Number::from_f64(n).map(Value::Number).unwrap_or(Value::Null)
+    }
+}
+
+fn to_num(v: &Value) -> f64 {
+    match v {
+        Value::Null => 0.0,
+        Value::Bool(b) => f64::from(u8::from(*b)),
+        Value::Number(n) => n.as_f64().unwrap_or(f64::NAN),
+        Value::String(s) => {
+            let t = s.trim();
+            if t.is_empty() {
+                0.0
+            } else {
+                t.parse().unwrap_or(f64::NAN)
+            }
+        }
+        _ => f64::NAN,
+    }
+}
+
+/// JavaScript truthiness of a JSON value.
+pub fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0 && !f.is_nan()),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
+}
+
+/// How a value is shown in text: null is empty, integers have no `.0`, arrays join with `,`.
+pub fn to_display(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.to_string()
+            } else if let Some(u) = n.as_u64() {
+                u.to_string()
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                if f.fract() == 0.0 && f.abs() < 1e21 {
+                    format!("{f:.0}")
+                } else {
+                    f.to_string()
+                }
+            }
+        }
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(to_display).collect::<Vec<_>>().join(","),
+        Value::Object(_) => "[object Object]".to_string(),
+    }
+}
+
+fn strict_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => a == b,
+    }
+}
+
+fn loose_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(_), Value::String(_))
+        | (Value::String(_), Value::Number(_))
+        | (Value::Bool(_), _)
+        | (_, Value::Bool(_))
+            if !a.is_null() && !b.is_null() =>
+        {
+            to_num(a) == to_num(b)
+        }
+        _ => strict_eq(a, b),
+    }
+}
+
+fn member<'v>(base: Cow<'v, Value>, key: &str) -> Cow<'v, Value> {
+    let len = match &*base {
+        Value::Array(a) if key == "length" => Some(a.len()),
+        Value::String(s) if key == "length" => Some(s.chars().count()),
+        _ => None,
+    };
+    if let Some(len) = len {
+        return Cow::Owned(Value::from(len));
+    }
+    match base {
+        Cow::Borrowed(v) => Cow::Borrowed(match v {
+            Value::Object(m) => m.get(key).unwrap_or(&NULL),
+            Value::Array(a) => key.parse::<usize>().ok().and_then(|i| a.get(i)).unwrap_or(&NULL),
+            _ => &NULL,
+        }),
+        Cow::Owned(v) => Cow::Owned(match v {
+            Value::Object(mut m) => m.remove(key).unwrap_or(Value::Null),
+            Value::Array(mut a) => match key.parse::<usize>() {
+                Ok(i) if i < a.len() => a.swap_remove(i),
+                _ => Value::Null,
+            },
+            _ => Value::Null,
+        }),
+    }
+}
+
+impl Expr {
+    /// Evaluates against a scope. Never fails: missing paths are null, bad arithmetic is null
+    /// (JavaScript's NaN/Infinity have no JSON form).
+    pub fn eval<'v>(&self, scope: &Scope<'v>) -> Cow<'v, Value> {
+        match self {
+            Expr::Lit(v) => Cow::Owned(v.clone()),
+            Expr::Ident(name) => Cow::Borrowed(scope.lookup(name).unwrap_or(&NULL)),
+            Expr::Member(base, key) => member(base.eval(scope), key),
+            Expr::Index(base, idx) => {
+                let i = idx.eval(scope);
+                let key = match &*i {
+                    Value::Number(n) => n.as_f64().map(|f| to_display(&num(f))).unwrap_or_default(),
+                    other => to_display(other),
+                };
+                member(base.eval(scope), &key)
+            }
+            Expr::Array(items) => {
+                Cow::Owned(Value::Array(items.iter().map(|e| e.eval(scope).into_owned()).collect()))
+            }
+            Expr::Unary(op, e) => {
+                let v = e.eval(scope);
+                Cow::Owned(match op {
+                    UnOp::Not => Value::Bool(!truthy(&v)),
+                    UnOp::Neg => num(-to_num(&v)),
+                    UnOp::Plus => num(to_num(&v)),
+                })
+            }
+            Expr::Cond(c, a, b) => {
+                if truthy(&c.eval(scope)) {
+                    a.eval(scope)
+                } else {
+                    b.eval(scope)
+                }
+            }
+            Expr::Binary(BinOp::And, a, b) => {
+                let l = a.eval(scope);
+                if truthy(&l) {
+                    b.eval(scope)
+                } else {
+                    l
+                }
+            }
+            Expr::Binary(BinOp::Or, a, b) => {
+                let l = a.eval(scope);
+                if truthy(&l) {
+                    l
+                } else {
+                    b.eval(scope)
+                }
+            }
+            Expr::Binary(op, a, b) => {
+                let l = a.eval(scope);
+                let r = b.eval(scope);
+                Cow::Owned(binary(*op, &l, &r))
+            }
+        }
+    }
+}
+
+fn binary(op: BinOp, l: &Value, r: &Value) -> Value {
+    let both_str = l.is_string() && r.is_string();
+    match op {
+        BinOp::Add => {
+            let stringy = |v: &Value| v.is_string() || v.is_array() || v.is_object();
+            if stringy(l) || stringy(r) {
+                Value::String(to_display(l) + &to_display(r))
+            } else {
+                num(to_num(l) + to_num(r))
+            }
+        }
+        BinOp::Sub => num(to_num(l) - to_num(r)),
+        BinOp::Mul => num(to_num(l) * to_num(r)),
+        BinOp::Div => num(to_num(l) / to_num(r)),
+        BinOp::Rem => num(to_num(l) % to_num(r)),
+        BinOp::Eq => Value::Bool(loose_eq(l, r)),
+        BinOp::Ne => Value::Bool(!loose_eq(l, r)),
+        BinOp::StrictEq => Value::Bool(strict_eq(l, r)),
+        BinOp::StrictNe => Value::Bool(!strict_eq(l, r)),
+        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+            let ord = if both_str {
+                l.as_str().partial_cmp(&r.as_str())
+            } else {
+                to_num(l).partial_cmp(&to_num(r))
+            };
+            Value::Bool(match (op, ord) {
+                (_, None) => false,
+                (BinOp::Lt, Some(o)) => o.is_lt(),
+                (BinOp::Le, Some(o)) => o.is_le(),
+                (BinOp::Gt, Some(o)) => o.is_gt(),
+                (_, Some(o)) => o.is_ge(),
+            })
+        }
+        BinOp::And | BinOp::Or => unreachable!("short-circuit operators are evaluated in eval"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ev(src: &str, data: Value) -> Value {
+        let e = parse_expr(src).unwrap_or_else(|e| panic!("{src}: {}", e.reason));
+        e.eval(&Scope::Root(&data)).into_owned()
+    }
+
+    #[test]
+    fn paths_index_and_length_resolve() {
+        let d = json!({"a": {"b": [{"c": 7}]}, "list": [1, 2, 3], "i": 2, "s": "héllo"});
+        assert_eq!(ev("a.b[0].c", d.clone()), json!(7));
+        assert_eq!(ev("list[i]", d.clone()), json!(3));
+        assert_eq!(ev("list.length", d.clone()), json!(3));
+        assert_eq!(ev("s.length", d.clone()), json!(5));
+        assert_eq!(ev("missing.deep[3].x", d), Value::Null);
+    }
+
+    #[test]
+    fn arithmetic_and_precedence_follow_javascript() {
+        assert_eq!(ev("1 + 2 * 3", json!({})), json!(7));
+        assert_eq!(ev("(1 + 2) * 3", json!({})), json!(9));
+        assert_eq!(ev("7 % 4 - 1", json!({})), json!(2));
+        assert_eq!(ev("1 / 4", json!({})), json!(0.25));
+        assert_eq!(ev("'n=' + n + 1", json!({"n": 1})), json!("n=11"));
+        assert_eq!(ev("n + 1", json!({"n": 1})), json!(2));
+        assert_eq!(ev("-n", json!({"n": 3})), json!(-3));
+        assert_eq!(ev("1 / 0", json!({})), Value::Null);
+    }
+
+    #[test]
+    fn comparisons_logic_and_ternary_work() {
+        let d = json!({"a": 1, "b": 2, "s": "x", "done": false});
+        assert_eq!(ev("a < b", d.clone()), json!(true));
+        assert_eq!(ev("a >= b", d.clone()), json!(false));
+        assert_eq!(ev("a == '1'", d.clone()), json!(true));
+        assert_eq!(ev("a === '1'", d.clone()), json!(false));
+        assert_eq!(ev("s !== 'x'", d.clone()), json!(false));
+        assert_eq!(ev("done ? 'done' : ''", d.clone()), json!(""));
+        assert_eq!(ev("!done && a < b ? 'yes' : 'no'", d.clone()), json!("yes"));
+        assert_eq!(ev("missing || 'fallback'", d.clone()), json!("fallback"));
+        assert_eq!(ev("a && s", d.clone()), json!("x"));
+        assert_eq!(ev("a > 0 ? b > 1 ? 'both' : 'a' : 'none'", d), json!("both"));
+    }
+
+    #[test]
+    fn string_literals_accept_both_quotes_and_escapes() {
+        assert_eq!(ev(r#""it's" + 'a \'b\''"#, json!({})), json!("it'sa 'b'"));
+    }
+
+    #[test]
+    fn array_literals_evaluate() {
+        assert_eq!(ev("[1, a, 'x'].length", json!({"a": 2})), json!(3));
+        assert_eq!(ev("[]", json!({})), json!([]));
+    }
+
+    #[test]
+    fn loop_variables_shadow_page_data() {
+        let data = json!({"item": "outer", "n": 1});
+        let item = json!({"title": "inner"});
+        let root = Scope::Root(&data);
+        let local = Scope::Local { name: "item", value: &item, parent: &root };
+        let e = parse_expr("item.title + n").unwrap();
+        assert_eq!(e.eval(&local).into_owned(), json!("inner1"));
+    }
+
+    #[test]
+    fn display_formats_numbers_like_javascript() {
+        assert_eq!(to_display(&json!(2)), "2");
+        assert_eq!(to_display(&json!(2.0)), "2");
+        assert_eq!(to_display(&json!(2.5)), "2.5");
+        assert_eq!(to_display(&Value::Null), "");
+        assert_eq!(to_display(&json!([1, "a"])), "1,a");
+    }
+
+    #[test]
+    fn malformed_expressions_are_refused_with_a_reason() {
+        for (src, want) in [
+            ("", "empty expression"),
+            ("a +", "expected a value, found the end"),
+            ("a b", "unexpected `b` after the expression"),
+            ("'abc", "unterminated string"),
+            ("a ? b", "expected `:`"),
+            ("(a", "expected `)`"),
+            ("a.", "expected a name after `.`"),
+            ("a # b", "unexpected character `#`"),
+            ("list[1", "expected `]`"),
+        ] {
+            let err = parse_expr(src).expect_err(src);
+            assert!(err.reason.contains(want), "{src}: {} (wanted {want})", err.reason);
+        }
+    }
+
+    #[test]
+    fn deeply_nested_expressions_hit_the_depth_limit_instead_of_the_stack() {
+        let src = format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000));
+        let err = parse_expr(&src).unwrap_err();
+        assert!(err.reason.contains("limit of 64"), "{}", err.reason);
+        let bangs = format!("{}a", "!".repeat(10_000));
+        assert!(parse_expr(&bangs).unwrap_err().reason.contains("limit"));
+    }
+}

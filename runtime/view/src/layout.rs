@@ -1,0 +1,226 @@
+//! Layout: keeps a taffy tree in step with the expanded page (reusing unchanged nodes so that
+//! taffy's caches survive a set-data), measures text with cosmic-text, and computes boxes.
+
+use std::collections::HashMap;
+
+use cosmic_text::FontSystem;
+use taffy::prelude::{AvailableSpace, NodeId, Size, TaffyTree};
+
+use crate::error::{Error, Result};
+use crate::style::Ctx;
+use crate::text::{layout_lines, Line};
+use crate::tree::{Node, NodeKind, Tree};
+
+/// Text to measure, stored in the taffy leaf.
+#[derive(Debug, Clone)]
+pub(crate) struct TextCtx {
+    pub text: String,
+    pub font_size: f32,
+    pub line_height: f32,
+    pub bold: bool,
+    /// Measured results by width constraint (in 1/64 px; `None` = unconstrained).
+    cache: Vec<(Option<i64>, f32, Vec<Line>)>,
+}
+
+const TEXT_CACHE_ENTRIES: usize = 8;
+
+impl TextCtx {
+    fn new(node: &Node, text: &str, ctx: Ctx) -> TextCtx {
+        TextCtx {
+            text: text.to_string(),
+            font_size: node.style.font_size,
+            line_height: node.style.line_height_px(ctx),
+            bold: node.style.bold,
+            cache: Vec::new(),
+        }
+    }
+
+    fn same_text(&self, other: &TextCtx) -> bool {
+        self.text == other.text
+            && self.font_size == other.font_size
+            && self.line_height == other.line_height
+            && self.bold == other.bold
+    }
+
+    /// Lines and widest line when wrapped at `width`.
+    pub fn lines(&mut self, fonts: &mut FontSystem, width: Option<f32>) -> (f32, &[Line]) {
+        let key = width.map(|w| (w * 64.0).round() as i64);
+        if let Some(pos) = self.cache.iter().position(|(k, ..)| *k == key) {
+            let (_, w, lines) = &self.cache[pos];
+            return (*w, lines);
+        }
+        let lines = layout_lines(fonts, &self.text, self.font_size, self.line_height, self.bold, width);
+        let w = lines.iter().map(|l| l.width).fold(0.0, f32::max);
+        if self.cache.len() >= TEXT_CACHE_ENTRIES {
+            self.cache.remove(0);
+        }
+        self.cache.push((key, w, lines));
+        let (_, w, lines) = self.cache.last().expect("just pushed");
+        (*w, lines)
+    }
+
+    fn measure(&mut self, fonts: &mut FontSystem, known: Size<Option<f32>>, avail: Size<AvailableSpace>) -> Size<f32> {
+        if let (Some(width), Some(height)) = (known.width, known.height) {
+            return Size { width, height };
+        }
+        let constraint = known.width.or(match avail.width {
+            AvailableSpace::Definite(w) => Some(w),
+            AvailableSpace::MinContent => Some(0.5),
+            AvailableSpace::MaxContent => None,
+        });
+        let lh = self.line_height;
+        let (w, lines) = self.lines(fonts, constraint);
+        let h = lh * lines.len().max(1) as f32;
+        Size { width: known.width.unwrap_or(w.ceil()), height: known.height.unwrap_or(h) }
+    }
+}
+
+/// The taffy tree of the current page and the node ids of the current [`Tree`].
+pub(crate) struct LayoutState {
+    pub taffy: TaffyTree<TextCtx>,
+    pub ids: Vec<NodeId>,
+}
+
+// SAFETY: `TaffyTree` is `!Send` only because taffy's `CompactLength` stores lengths in a
+// tagged `*const ()` so that it can also hold a pointer to a `calc()` expression. This crate
+// never creates `calc()` values (see `style::Ctx::dim`/`lpa`/`lp`: only lengths, percentages
+// and auto), so every such pointer is plain tagged data that refers to nothing, and moving the
+// tree to another thread (the view's big-stack thread, or a shell thread) is sound.
+#[allow(unsafe_code)]
+unsafe impl Send for LayoutState {}
+
+fn lerr(e: taffy::TaffyError) -> Error {
+    Error::Layout { reason: e.to_string() }
+}
+
+fn compatible(a: &Node, b: &Node) -> bool {
+    match (&a.kind, &b.kind) {
+        (NodeKind::Element(x), NodeKind::Element(y)) => x == y,
+        (NodeKind::Text(_), NodeKind::Text(_)) => true,
+        _ => false,
+    }
+}
+
+fn taffy_style(n: &Node, ctx: Ctx) -> taffy::Style {
+    match n.kind {
+        NodeKind::Element(_) => n.style.to_taffy(ctx),
+        NodeKind::Text(_) => taffy::Style::default(),
+    }
+}
+
+struct Sync<'t> {
+    new: &'t Tree,
+    old: Option<&'t Tree>,
+    old_ids: Vec<NodeId>,
+    reused: Vec<bool>,
+    new_ids: Vec<Option<NodeId>>,
+    ctx: Ctx,
+}
+
+impl LayoutState {
+    pub fn new() -> LayoutState {
+        LayoutState { taffy: TaffyTree::new(), ids: Vec::new() }
+    }
+
+    /// Brings the taffy tree in line with `new`, reusing the nodes of `old` (the tree the
+    /// current ids belong to) where the element kind matches: their layout caches stay valid
+    /// unless their style or text changed.
+    pub fn sync(&mut self, new: &Tree, old: Option<&Tree>, ctx: Ctx) -> Result<()> {
+        let old = old.filter(|o| o.nodes.len() == self.ids.len() && !o.nodes.is_empty());
+        let mut s = Sync {
+            new,
+            old,
+            old_ids: std::mem::take(&mut self.ids),
+            reused: vec![false; old.map_or(0, |o| o.nodes.len())],
+            new_ids: vec![None; new.nodes.len()],
+            ctx,
+        };
+        if old.is_none() {
+            self.taffy = TaffyTree::new();
+        }
+        self.sync_node(&mut s, 0, old.map(|_| 0))?;
+        for (oi, r) in s.reused.iter().enumerate() {
+            if !r {
+                self.taffy.remove(s.old_ids[oi]).map_err(lerr)?;
+            }
+        }
+        self.ids = s.new_ids.into_iter().map(|i| i.expect("every node synced")).collect();
+        Ok(())
+    }
+
+    fn sync_node(&mut self, s: &mut Sync<'_>, ni: usize, oi: Option<usize>) -> Result<NodeId> {
+        let n = &s.new.nodes[ni];
+        let reuse = match (s.old, oi) {
+            (Some(o), Some(oi)) if !s.reused[oi] && compatible(&o.nodes[oi], n) => Some((o, oi)),
+            _ => None,
+        };
+        let text_ctx = match &n.kind {
+            NodeKind::Text(t) => Some(TextCtx::new(n, t, s.ctx)),
+            NodeKind::Element(_) => None,
+        };
+        let id = if let Some((o, oi)) = reuse {
+            s.reused[oi] = true;
+            let id = s.old_ids[oi];
+            let on = &o.nodes[oi];
+            if on.style != n.style && matches!(n.kind, NodeKind::Element(_)) {
+                self.taffy.set_style(id, taffy_style(n, s.ctx)).map_err(lerr)?;
+            }
+            if let Some(tc) = text_ctx {
+                let same = self.taffy.get_node_context(id).is_some_and(|old| old.same_text(&tc));
+                if !same {
+                    self.taffy.set_node_context(id, Some(tc)).map_err(lerr)?;
+                }
+            }
+            id
+        } else {
+            match text_ctx {
+                Some(tc) => self.taffy.new_leaf_with_context(taffy_style(n, s.ctx), tc),
+                None => self.taffy.new_leaf(taffy_style(n, s.ctx)),
+            }
+            .map_err(lerr)?
+        };
+        let old_children: &[usize] = match reuse {
+            Some((o, oi)) => &o.nodes[oi].children,
+            None => &[],
+        };
+        let keyed: HashMap<&str, usize> = match reuse {
+            Some((o, _)) => old_children.iter().filter_map(|c| o.nodes[*c].key.as_deref().map(|k| (k, *c))).collect(),
+            None => HashMap::new(),
+        };
+        let mut child_ids = Vec::with_capacity(n.children.len());
+        for (k, &c) in n.children.iter().enumerate() {
+            let cand = match &s.new.nodes[c].key {
+                Some(key) => keyed.get(key.as_str()).copied(),
+                None => old_children.get(k).copied(),
+            };
+            child_ids.push(self.sync_node(s, c, if reuse.is_some() { cand } else { None })?);
+        }
+        let current = if reuse.is_some() { self.taffy.children(id).map_err(lerr)? } else { Vec::new() };
+        if current != child_ids {
+            self.taffy.set_children(id, &child_ids).map_err(lerr)?;
+        }
+        s.new_ids[ni] = Some(id);
+        Ok(id)
+    }
+
+    /// Computes the layout of the whole page: the root is as wide as the viewport; height is
+    /// unbounded (the page scrolls).
+    pub fn compute(&mut self, fonts: &mut FontSystem, width: f32) -> Result<()> {
+        let Some(&root) = self.ids.first() else { return Ok(()) };
+        let avail = Size { width: AvailableSpace::Definite(width), height: AvailableSpace::MaxContent };
+        self.taffy
+            .compute_layout_with_measure(root, avail, |inputs, _id, ctx, style| {
+                taffy::compute_leaf_layout(inputs, style, |_, _| 0.0, |known, avail| match ctx {
+                    Some(t) => t.measure(fonts, known, avail),
+                    None => Size::ZERO,
+                })
+            })
+            .map_err(lerr)
+    }
+
+    /// How many taffy nodes exist (for tests: nothing leaks across renders).
+    #[cfg(test)]
+    pub fn node_count(&self) -> usize {
+        self.taffy.total_node_count()
+    }
+}

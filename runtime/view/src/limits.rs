@@ -1,0 +1,50 @@
+//! Limits of the view, as documented constants, and the [`Limits`] struct that carries them.
+
+/// Deepest element nesting a template may have (default 256 levels).
+pub const DEFAULT_MAX_DEPTH: usize = 256;
+/// Most nodes a page may expand to after `m:for` and `m:if` (default 20 000).
+pub const DEFAULT_MAX_NODES: usize = 20_000;
+/// Deepest nesting of one `{{ }}` expression: parentheses, unary and ternary operators (default 64).
+pub const DEFAULT_MAX_EXPR_DEPTH: usize = 64;
+/// Largest array index a set-data key may write (`list[100000]`; default 100 000), so that a
+/// key cannot make the host allocate an enormous array of nulls.
+pub const DEFAULT_MAX_ARRAY_INDEX: usize = 100_000;
+
+/// Stack size of the thread that parses and renders a page (default 64 MiB of address space,
+/// committed only as used): deep templates recurse, and a debug build needs about 10 KiB per
+/// nesting level, more than the 2 MiB a test or worker thread may have.
+pub const DEFAULT_STACK_BYTES: usize = 64 << 20;
+
+/// Runs `f` on a scoped thread with a [`DEFAULT_STACK_BYTES`] stack, so that recursion over
+/// a template as deep as [`DEFAULT_MAX_DEPTH`] cannot overflow the caller's stack.
+pub(crate) fn on_big_stack<T: Send>(f: impl FnOnce() -> crate::Result<T> + Send) -> crate::Result<T> {
+    std::thread::scope(|s| {
+        let handle = std::thread::Builder::new()
+            .name("miniapp-view".into())
+            .stack_size(DEFAULT_STACK_BYTES)
+            .spawn_scoped(s, f)
+            .map_err(|e| crate::Error::Layout { reason: format!("cannot start the view thread: {e}") })?;
+        handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// The limits a [`crate::Page`] enforces; `Default` uses the `DEFAULT_*` constants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest element nesting in a template. Default [`DEFAULT_MAX_DEPTH`].
+    pub max_depth: usize,
+    /// Most nodes after expansion. Default [`DEFAULT_MAX_NODES`].
+    pub max_nodes: usize,
+    /// Largest array index in a set-data key. Default [`DEFAULT_MAX_ARRAY_INDEX`].
+    pub max_array_index: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_depth: DEFAULT_MAX_DEPTH,
+            max_nodes: DEFAULT_MAX_NODES,
+            max_array_index: DEFAULT_MAX_ARRAY_INDEX,
+        }
+    }
+}

@@ -1,0 +1,822 @@
+//! [`Page`]: one page of a running app — template, styles and data in; display list, hit
+//! testing and selector queries out.
+
+use std::collections::HashMap;
+
+use cosmic_text::FontSystem;
+use serde_json::{json, Map, Value};
+
+use crate::color::Color;
+use crate::css::{parse_stylesheet, Diagnostic, StyleSheet};
+use crate::data::apply_patch;
+use crate::display::{DisplayItem, DisplayList, Rect, TextAlign};
+use crate::error::{Error, Result};
+use crate::layout::LayoutState;
+use crate::limits::Limits;
+use crate::style::{Ctx, Decl};
+use crate::template::{parse_template_with_depth, Template};
+use crate::text::text_buffer;
+use crate::tree::{Expander, NodeKind, Tree};
+
+/// The default styles of the built-in components, applied before any given stylesheet.
+pub const DEFAULT_STYLESHEET: &str = include_str!("ua.css");
+
+/// The size of the page area in logical px; `750rpx` = `width`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Viewport {
+    /// Width in logical px.
+    pub width: f32,
+    /// Height in logical px (of the page area, without navigation and tab bars).
+    pub height: f32,
+}
+
+/// What a tap triggers: the handler to call in the app's logic and the event object to pass.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TapEvent {
+    /// The handler name from `bind:tap` / `catch:tap`.
+    pub handler: String,
+    /// `{"type":"tap","timeStamp":0,"target":{..},"currentTarget":{..},"detail":{"x":..,"y":..}}`
+    pub event: Value,
+}
+
+/// One page: parsed template and styles, the page data, and the result of the last render.
+pub struct Page {
+    template: Template,
+    sheets: Vec<StyleSheet>,
+    viewport: Viewport,
+    limits: Limits,
+    data: Value,
+    diags: Vec<Diagnostic>,
+    inline_cache: HashMap<String, Vec<Decl>>,
+    tree: Option<Tree>,
+    dirty: bool,
+    layout: LayoutState,
+    /// Border box of each node of `tree` in page coordinates, `None` when not displayed.
+    rects: Vec<Option<Rect>>,
+}
+
+impl std::fmt::Debug for Page {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Page")
+            .field("template", &self.template.name())
+            .field("viewport", &self.viewport)
+            .field("data", &self.data)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Page {
+    /// A page from its template and stylesheets in cascade order (e.g. base defaults,
+    /// `app.css`, the page's css). The built-in components' defaults
+    /// ([`DEFAULT_STYLESHEET`]) come first. Data starts as `{}`.
+    ///
+    /// # Errors
+    /// [`Error::Template`] or [`Error::Style`] when the template or a stylesheet does not
+    /// parse; unsupported CSS is only a warning ([`Page::warnings`]).
+    pub fn new(template: &str, template_name: &str, styles: &[(&str, &str)], viewport: Viewport) -> Result<Page> {
+        Page::with_limits(template, template_name, styles, viewport, Limits::default())
+    }
+
+    /// [`Page::new`] with explicit limits.
+    ///
+    /// # Errors
+    /// As [`Page::new`].
+    pub fn with_limits(
+        template: &str,
+        template_name: &str,
+        styles: &[(&str, &str)],
+        viewport: Viewport,
+        limits: Limits,
+    ) -> Result<Page> {
+        let template = parse_template_with_depth(template, template_name, limits.max_depth)?;
+        let mut diags = Vec::new();
+        let (ua, _) = parse_stylesheet(DEFAULT_STYLESHEET, "<default styles>")?;
+        let mut sheets = vec![ua];
+        for (name, css) in styles {
+            let (sheet, mut d) = parse_stylesheet(css, name)?;
+            sheets.push(sheet);
+            diags.append(&mut d);
+        }
+        Ok(Page {
+            template,
+            sheets,
+            viewport,
+            limits,
+            data: Value::Object(Map::new()),
+            diags,
+            inline_cache: HashMap::new(),
+            tree: None,
+            dirty: true,
+            layout: LayoutState::new(),
+            rects: Vec::new(),
+        })
+    }
+
+    /// The page data.
+    pub fn data(&self) -> &Value {
+        &self.data
+    }
+
+    /// The parsed template.
+    pub fn template(&self) -> &Template {
+        &self.template
+    }
+
+    /// The viewport.
+    pub fn viewport(&self) -> Viewport {
+        self.viewport
+    }
+
+    /// Changes the viewport (rotation, resize); the next render lays out from scratch.
+    pub fn set_viewport(&mut self, viewport: Viewport) {
+        if viewport != self.viewport {
+            self.viewport = viewport;
+            self.tree = None;
+            self.dirty = true;
+        }
+    }
+
+    /// Applies a set-data patch: a JSON object of path keys (`count`, `user.name`,
+    /// `list[3].done`) to values. Intermediate objects and arrays are created as needed. The
+    /// next [`Page::render`] re-evaluates the bindings and relayouts what changed.
+    ///
+    /// # Errors
+    /// [`Error::PatchNotObject`] when the patch is not an object, [`Error::DataPath`] naming
+    /// a malformed key; nothing is applied then.
+    pub fn set_data(&mut self, patch: &Value) -> Result<()> {
+        let changed = apply_patch(&mut self.data, patch, self.limits.max_array_index)?;
+        if !changed.is_empty() {
+            self.dirty = true;
+        }
+        Ok(())
+    }
+
+    fn ctx(&self) -> Ctx {
+        Ctx { vw: self.viewport.width, vh: self.viewport.height, font_size: crate::style::ROOT_FONT_SIZE }
+    }
+
+    /// Lays out the page (incrementally after a set-data) and returns its display list, with
+    /// (0,0) at the page area's top-left; the content may be taller than the viewport.
+    ///
+    /// # Errors
+    /// [`Error::LimitExceeded`] when the data expands the template past the node limit; the
+    /// previous render stays in place then. [`Error::Layout`] on an internal layout failure.
+    pub fn render(&mut self, fonts: &mut FontSystem) -> Result<DisplayList> {
+        crate::limits::on_big_stack(|| self.render_on_this_stack(fonts))
+    }
+
+    fn render_on_this_stack(&mut self, fonts: &mut FontSystem) -> Result<DisplayList> {
+        let ctx = self.ctx();
+        if self.dirty || self.tree.is_none() {
+            let tree = Expander::new(
+                &self.sheets,
+                &self.template,
+                ctx,
+                self.limits.max_nodes,
+                &mut self.diags,
+                &mut self.inline_cache,
+            )
+            .expand(&self.data)?;
+            self.layout.sync(&tree, self.tree.as_ref(), ctx)?;
+            self.tree = Some(tree);
+            self.dirty = false;
+        }
+        self.layout.compute(fonts, self.viewport.width)?;
+        let tree = self.tree.as_ref().expect("expanded above");
+        let root_h = self.layout.taffy.layout(self.layout.ids[0]).map(|l| l.size.height).unwrap_or(0.0);
+        let mut out = DisplayList::new(self.viewport.width, root_h.max(self.viewport.height));
+        let mut rects = vec![None; tree.nodes.len()];
+        let mut painter = Painter { tree, layout: &mut self.layout, fonts, ctx, rects: &mut rects, out: &mut out };
+        painter.paint(0, 0.0, 0.0, 1.0)?;
+        self.rects = rects;
+        Ok(out)
+    }
+
+    /// What a tap at `(x, y)` (page coordinates) triggers, after [`Page::render`]: the
+    /// nearest `bind:tap`/`catch:tap` handler walking up from the deepest node hit.
+    pub fn hit_test(&self, x: f32, y: f32) -> Option<TapEvent> {
+        self.hit_test_all(x, y).into_iter().next()
+    }
+
+    /// Every handler a tap at `(x, y)` triggers, in bubbling order: each `bind:tap` from the
+    /// deepest node up, stopping after the first `catch:tap`.
+    pub fn hit_test_all(&self, x: f32, y: f32) -> Vec<TapEvent> {
+        let Some(tree) = &self.tree else { return Vec::new() };
+        if self.rects.len() != tree.nodes.len() {
+            return Vec::new();
+        }
+        let Some(mut target) = self.hit(tree, 0, x, y) else { return Vec::new() };
+        if matches!(tree.nodes[target].kind, NodeKind::Text(_)) {
+            target = tree.nodes[target].parent.unwrap_or(0);
+        }
+        let describe = |i: usize| {
+            let n = &tree.nodes[i];
+            let r = self.rects[i].unwrap_or_default();
+            json!({
+                "id": n.id.clone().unwrap_or_default(),
+                "offsetLeft": r.x,
+                "offsetTop": r.y,
+                "dataset": Value::Object(n.dataset.clone()),
+            })
+        };
+        let mut out = Vec::new();
+        let mut cur = Some(target);
+        'walk: while let Some(i) = cur {
+            for b in tree.nodes[i].events.iter().filter(|b| b.event == "tap") {
+                out.push(TapEvent {
+                    handler: b.handler.clone(),
+                    event: json!({
+                        "type": "tap",
+                        "timeStamp": 0,
+                        "target": describe(target),
+                        "currentTarget": describe(i),
+                        "detail": {"x": x, "y": y},
+                    }),
+                });
+                if b.catch {
+                    break 'walk;
+                }
+            }
+            cur = tree.nodes[i].parent;
+        }
+        out
+    }
+
+    /// The `url` of the `navigator` a tap at `(x, y)` lands in, if any (after render).
+    pub fn navigator_at(&self, x: f32, y: f32) -> Option<String> {
+        let tree = self.tree.as_ref()?;
+        let mut cur = self.hit(tree, 0, x, y);
+        while let Some(i) = cur {
+            let n = &tree.nodes[i];
+            if n.tag() == Some("navigator") {
+                return n.attr("url").map(str::to_string);
+            }
+            cur = n.parent;
+        }
+        None
+    }
+
+    /// The deepest displayed node under `(x, y)`, later siblings (painted on top) first.
+    fn hit(&self, tree: &Tree, i: usize, x: f32, y: f32) -> Option<usize> {
+        let r = self.rects.get(i).copied().flatten()?;
+        let n = &tree.nodes[i];
+        let inside = r.contains(x, y);
+        if n.style.overflow_hidden && !inside {
+            return None;
+        }
+        for &c in n.children.iter().rev() {
+            if let Some(h) = self.hit(tree, c, x, y) {
+                return Some(h);
+            }
+        }
+        inside.then_some(i)
+    }
+
+    /// The border box (page coordinates, after render) of the first displayed node matching
+    /// `#id`, `.class` or `text=Label` (a node whose own text, trimmed, equals `Label`).
+    ///
+    /// # Errors
+    /// [`Error::Selector`] for any other selector form or an empty name.
+    pub fn find(&self, selector: &str) -> Result<Option<Rect>> {
+        let sel = Sel::parse(selector)?;
+        let Some(tree) = &self.tree else { return Ok(None) };
+        for (i, n) in tree.nodes.iter().enumerate() {
+            let Some(rect) = self.rects.get(i).copied().flatten() else { continue };
+            let hit = match &sel {
+                Sel::Id(id) => n.id.as_deref() == Some(id),
+                Sel::Class(c) => n.classes.iter().any(|k| k == c),
+                Sel::Text(label) => {
+                    matches!(n.kind, NodeKind::Element(_)) && own_text(tree, i).trim() == label.trim()
+                }
+            };
+            if hit {
+                return Ok(Some(rect));
+            }
+        }
+        Ok(None)
+    }
+
+    /// All rendered text in document order, one text run (or input value) per line.
+    pub fn text_content(&self) -> String {
+        let Some(tree) = &self.tree else { return String::new() };
+        let mut parts = Vec::new();
+        for (i, n) in tree.nodes.iter().enumerate() {
+            if self.rects.get(i).copied().flatten().is_none() {
+                continue;
+            }
+            match &n.kind {
+                NodeKind::Text(t) => parts.push(t.as_str()),
+                NodeKind::Element(tag) if tag == "input" => {
+                    if let Some(v) = n.attr("value").filter(|v| !v.is_empty()) {
+                        parts.push(v);
+                    }
+                }
+                NodeKind::Element(_) => {}
+            }
+        }
+        parts.join("\n")
+    }
+
+    /// Warnings: unsupported CSS properties, selectors and at-rules with file:line, and
+    /// inline `style` values that did not parse.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.diags
+    }
+
+    /// Nodes in the last expanded tree (page root included).
+    pub fn node_count(&self) -> usize {
+        self.tree.as_ref().map_or(0, |t| t.nodes.len())
+    }
+}
+
+enum Sel {
+    Id(String),
+    Class(String),
+    Text(String),
+}
+
+impl Sel {
+    fn parse(s: &str) -> Result<Sel> {
+        let bad = |reason| Error::Selector { selector: s.to_string(), reason };
+        let (ctor, rest): (fn(String) -> Sel, &str) = if let Some(r) = s.strip_prefix('#') {
+            (Sel::Id, r)
+        } else if let Some(r) = s.strip_prefix('.') {
+            (Sel::Class, r)
+        } else if let Some(r) = s.strip_prefix("text=") {
+            (Sel::Text, r)
+        } else {
+            return Err(bad("expected `#id`, `.class` or `text=Label`"));
+        };
+        if rest.trim().is_empty() {
+            return Err(bad("the name after the prefix is empty"));
+        }
+        Ok(ctor(rest.to_string()))
+    }
+}
+
+/// The text of a node's direct text children, joined.
+fn own_text(tree: &Tree, i: usize) -> String {
+    let n = &tree.nodes[i];
+    let mut s = String::new();
+    for &c in &n.children {
+        if let NodeKind::Text(t) = &tree.nodes[c].kind {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(t);
+        }
+    }
+    if s.is_empty() && n.tag() == Some("input") {
+        return n.attr("value").unwrap_or("").to_string();
+    }
+    s
+}
+
+struct Painter<'p> {
+    tree: &'p Tree,
+    layout: &'p mut LayoutState,
+    fonts: &'p mut FontSystem,
+    ctx: Ctx,
+    rects: &'p mut Vec<Option<Rect>>,
+    out: &'p mut DisplayList,
+}
+
+fn icon_color(kind: &str) -> Color {
+    match kind {
+        "success" | "success_no_circle" => Color::rgb(0x07, 0xc1, 0x60),
+        "warn" | "cancel" | "clear" => Color::rgb(0xf7, 0x62, 0x60),
+        _ => Color::rgb(0x10, 0xae, 0xff),
+    }
+}
+
+impl Painter<'_> {
+    fn paint(&mut self, i: usize, ox: f32, oy: f32, opacity: f32) -> Result<()> {
+        let n = &self.tree.nodes[i];
+        if n.style.display == crate::style::Display::None {
+            return Ok(());
+        }
+        let id = self.layout.ids[i];
+        let l = *self.layout.taffy.layout(id).map_err(|e| Error::Layout { reason: e.to_string() })?;
+        let rect = Rect::new(ox + l.location.x, oy + l.location.y, l.size.width, l.size.height);
+        self.rects[i] = Some(rect);
+        let op = opacity * n.style.opacity;
+        let s = &n.style;
+        match &n.kind {
+            NodeKind::Text(_) => {
+                let unrounded_w = self.layout.taffy.unrounded_layout(id).size.width;
+                let Some(tc) = self.layout.taffy.get_node_context_mut(id) else { return Ok(()) };
+                let (font_size, lh, bold) = (tc.font_size, tc.line_height, tc.bold);
+                let (_, lines) = tc.lines(self.fonts, Some(unrounded_w));
+                let color = s.color.with_opacity(op);
+                for (k, line) in lines.iter().enumerate() {
+                    if line.text.is_empty() {
+                        continue;
+                    }
+                    let x = match s.text_align {
+                        TextAlign::Left => rect.x,
+                        TextAlign::Center => rect.x + (rect.w - line.width) / 2.0,
+                        TextAlign::Right => rect.x + rect.w - line.width,
+                    };
+                    self.out.push(DisplayItem::Text {
+                        rect: Rect::new(x, rect.y + k as f32 * lh, line.width.ceil() + 1.0, lh),
+                        text: line.text.clone(),
+                        font_size,
+                        line_height: lh,
+                        color,
+                        bold,
+                        align: s.text_align,
+                    });
+                }
+                return Ok(());
+            }
+            NodeKind::Element(tag) => {
+                let radius = s.radius_px(self.ctx, rect.w, rect.h);
+                let border = s.border_px(self.ctx);
+                let content = Rect::new(
+                    rect.x + l.border.left + l.padding.left,
+                    rect.y + l.border.top + l.padding.top,
+                    (rect.w - l.border.left - l.border.right - l.padding.left - l.padding.right).max(0.0),
+                    (rect.h - l.border.top - l.border.bottom - l.padding.top - l.padding.bottom).max(0.0),
+                );
+                if s.background.a > 0 || border > 0.0 {
+                    self.out.push(DisplayItem::Rect {
+                        rect,
+                        color: s.background.with_opacity(op),
+                        radius,
+                        border_width: border,
+                        border_color: s.border_color.with_opacity(op),
+                    });
+                }
+                match tag.as_str() {
+                    "image" => {
+                        if let Some(src) = n.attr("src").filter(|v| !v.is_empty()) {
+                            self.out.push(DisplayItem::Image { rect: content, src: src.to_string(), radius });
+                        }
+                    }
+                    "icon" => {
+                        let kind = n.attr("type").unwrap_or("info");
+                        let color = n
+                            .attr("color")
+                            .and_then(|c| Color::from_hex(c).or_else(|| Color::named(c)))
+                            .unwrap_or_else(|| icon_color(kind));
+                        self.out.push(DisplayItem::Rect {
+                            rect: content,
+                            color: color.with_opacity(op),
+                            radius: content.w.min(content.h) / 2.0,
+                            border_width: 0.0,
+                            border_color: Color::TRANSPARENT,
+                        });
+                    }
+                    "input" => self.input_text(n, content, op),
+                    _ => {}
+                }
+                let clip = s.overflow_hidden;
+                if clip {
+                    self.out.push(DisplayItem::PushClip { rect, radius });
+                }
+                let scroll_top = if tag == "scroll-view" {
+                    n.attr("scroll-top").and_then(|v| v.trim_end_matches("px").parse::<f32>().ok()).unwrap_or(0.0).max(0.0)
+                } else {
+                    0.0
+                };
+                let tree = self.tree;
+                for &c in &tree.nodes[i].children {
+                    self.paint(c, rect.x, rect.y - scroll_top, op)?;
+                }
+                if clip {
+                    self.out.push(DisplayItem::PopClip);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn input_text(&mut self, n: &crate::tree::Node, content: Rect, op: f32) {
+        let value = n.attr("value").unwrap_or("");
+        let (text, color) = if value.is_empty() {
+            (n.attr("placeholder").unwrap_or(""), Color::rgb(0x99, 0x99, 0x99))
+        } else {
+            (value, n.style.color)
+        };
+        if text.is_empty() {
+            return;
+        }
+        let lh = n.style.line_height_px(self.ctx);
+        let buffer = text_buffer(self.fonts, text, n.style.font_size, lh, n.style.bold, None, TextAlign::Left);
+        let w = buffer.layout_runs().map(|r| r.line_w).fold(0.0, f32::max);
+        let x = match n.style.text_align {
+            TextAlign::Left => content.x,
+            TextAlign::Center => content.x + (content.w - w) / 2.0,
+            TextAlign::Right => content.x + content.w - w,
+        };
+        let line: String = text.lines().next().unwrap_or("").to_string();
+        self.out.push(DisplayItem::Text {
+            rect: Rect::new(x, content.y + (content.h - lh) / 2.0, w.ceil() + 1.0, lh),
+            text: line,
+            font_size: n.style.font_size,
+            line_height: lh,
+            color: color.with_opacity(op),
+            bold: n.style.bold,
+            align: n.style.text_align,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VP: Viewport = Viewport { width: 375.0, height: 600.0 };
+
+    fn page(xml: &str, css: &str) -> Page {
+        Page::new(xml, "pages/t/t.xml", &[("app.css", css)], VP).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn fonts() -> FontSystem {
+        crate::text::new_font_system()
+    }
+
+    const COUNTER: &str = r#"<view class="page">
+  <text id="count">{{count}}</text>
+  <button id="inc" class="inc" bind:tap="onInc" data-step="1">+1</button>
+</view>"#;
+
+    #[test]
+    fn counter_page_shows_data_and_updates_after_set_data() {
+        let mut f = fonts();
+        let mut p = page(COUNTER, ".inc { background-color: #07c160; color: #fff; }");
+        p.set_data(&json!({"count": 0})).unwrap();
+        p.render(&mut f).unwrap();
+        assert_eq!(p.text_content(), "0\n+1");
+        p.set_data(&json!({"count": 2})).unwrap();
+        let list = p.render(&mut f).unwrap();
+        assert_eq!(p.text_content(), "2\n+1");
+        assert!(list.texts().contains(&"2"));
+        assert_eq!(p.data(), &json!({"count": 2}));
+    }
+
+    #[test]
+    fn button_is_laid_out_below_the_text_with_its_default_height() {
+        let mut f = fonts();
+        let mut p = page(COUNTER, ".inc { background-color: #07c160; }");
+        p.set_data(&json!({"count": 1})).unwrap();
+        let list = p.render(&mut f).unwrap();
+        let count = p.find("#count").unwrap().unwrap();
+        let b = p.find("#inc").unwrap().unwrap();
+        assert_eq!((count.x, count.y, count.w), (0.0, 0.0, 375.0));
+        assert_eq!(count.h, (16.0f32 * 1.4).round());
+        assert_eq!((b.x, b.y, b.w, b.h), (0.0, count.h, 375.0, 46.0));
+        let green = list.items.iter().find_map(|i| match i {
+            DisplayItem::Rect { rect, color, radius, border_width, .. } if *color == Color::rgb(7, 193, 96) => {
+                Some((*rect, *radius, *border_width))
+            }
+            _ => None,
+        });
+        assert_eq!(green, Some((b, 5.0, 0.0)));
+        // The label is centred in the button.
+        let label = list.items.iter().find_map(|i| match i {
+            DisplayItem::Text { rect, text, font_size, .. } if text == "+1" => Some((*rect, *font_size)),
+            _ => None,
+        });
+        let (r, size) = label.expect("label drawn");
+        assert_eq!(size, 18.0);
+        assert!((r.x + (r.w - 1.0) / 2.0 - 187.5).abs() < 2.0, "{r:?}");
+        assert!(r.y >= b.y && r.y + r.h <= b.y + b.h + 0.5, "{r:?} in {b:?}");
+    }
+
+    #[test]
+    fn find_accepts_id_class_and_text_selectors() {
+        let mut f = fonts();
+        let mut p = page(
+            r#"<view><view class="a hidden" style="display: none">Hidden</view><view class="a">Shown</view><button>Go</button></view>"#,
+            "",
+        );
+        p.render(&mut f).unwrap();
+        let shown = p.find("text=Shown").unwrap().unwrap();
+        assert_eq!(p.find(".a").unwrap(), Some(shown), "display:none nodes are skipped");
+        assert!(p.find("text= Go ").unwrap().is_some());
+        assert_eq!(p.find("text=Hidden").unwrap(), None);
+        assert_eq!(p.find("#nope").unwrap(), None);
+        assert_eq!(
+            p.find("view").unwrap_err().to_string(),
+            "selector `view`: expected `#id`, `.class` or `text=Label`"
+        );
+        assert_eq!(p.find("#").unwrap_err().to_string(), "selector `#`: the name after the prefix is empty");
+        assert_eq!(p.text_content(), "Shown\nGo");
+    }
+
+    #[test]
+    fn taps_bubble_through_bind_and_stop_at_catch() {
+        let mut f = fonts();
+        let mut p = page(
+            r#"<view id="outer" bind:tap="onOuter" data-level="top">
+  <view id="middle" catch:tap="onMiddle">
+    <button id="btn" bindtap="onButton" data-item-id="{{7}}">Tap</button>
+  </view>
+  <view id="plain" data-x="1">Plain text</view>
+</view>"#,
+            "",
+        );
+        p.render(&mut f).unwrap();
+        let (x, y) = p.find("#btn").unwrap().unwrap().center();
+        let all = p.hit_test_all(x, y);
+        assert_eq!(all.iter().map(|e| e.handler.as_str()).collect::<Vec<_>>(), vec!["onButton", "onMiddle"]);
+        let first = p.hit_test(x, y).unwrap();
+        assert_eq!(first.handler, "onButton");
+        assert_eq!(first.event["type"], "tap");
+        assert_eq!(first.event["target"]["id"], "btn");
+        assert_eq!(first.event["target"]["dataset"], json!({"itemId": 7}));
+        assert_eq!(all[1].event["currentTarget"]["id"], "middle");
+        assert_eq!(all[1].event["target"]["id"], "btn");
+        assert_eq!(first.event["detail"], json!({"x": x, "y": y}));
+
+        let (px, py) = p.find("#plain").unwrap().unwrap().center();
+        let e = p.hit_test(px, py).unwrap();
+        assert_eq!(e.handler, "onOuter");
+        assert_eq!(e.event["target"]["id"], "plain");
+        assert_eq!(e.event["target"]["dataset"], json!({"x": "1"}));
+        assert_eq!(e.event["currentTarget"]["dataset"], json!({"level": "top"}));
+
+        assert_eq!(p.hit_test(10.0, 590.0), None, "below the content: only the page");
+        assert_eq!(p.hit_test(-5.0, 5.0), None);
+    }
+
+    #[test]
+    fn if_elif_else_and_for_follow_the_data() {
+        let mut f = fonts();
+        let mut p = page(
+            r#"<view>
+  <text m:if="{{n > 1}}">many</text>
+  <text m:elif="{{n == 1}}">one</text>
+  <text m:else>none</text>
+  <view m:for="{{items}}" m:key="id" m:for-item="it" m:for-index="i" class="row {{it.done ? 'done' : ''}}">{{i}}:{{it.title}}</view>
+  <block m:for="{{[1,2]}}"><text m:if="{{item > 1}}">b{{item}}</text></block>
+  <text m:for="{{items}}" m:if="{{item.done}}">done {{item.title}}</text>
+</view>"#,
+            "",
+        );
+        p.set_data(&json!({"n": 0, "items": []})).unwrap();
+        p.render(&mut f).unwrap();
+        assert_eq!(p.text_content(), "none\nb2");
+        p.set_data(&json!({"n": 1, "items": [{"id": 1, "title": "A", "done": false}, {"id": 2, "title": "B", "done": true}]}))
+            .unwrap();
+        p.render(&mut f).unwrap();
+        assert_eq!(p.text_content(), "one\n0:A\n1:B\nb2\ndone B");
+        assert!(p.find(".done").unwrap().is_some());
+        p.set_data(&json!({"n": 5, "items[0].done": true})).unwrap();
+        p.render(&mut f).unwrap();
+        assert_eq!(p.text_content(), "many\n0:A\n1:B\nb2\ndone A\ndone B");
+    }
+
+    #[test]
+    fn relayout_after_set_data_reuses_and_frees_layout_nodes() {
+        let mut f = fonts();
+        let mut p = page(r#"<view><view m:for="{{list}}" m:key="*this">row {{item}}</view><text>{{title}}</text></view>"#, "");
+        let rows = |n: usize| json!({"list": (0..n).collect::<Vec<_>>(), "title": format!("n={n}")});
+        for n in [3, 50, 2, 0, 7] {
+            p.set_data(&rows(n)).unwrap();
+            p.render(&mut f).unwrap();
+            assert_eq!(p.layout.node_count(), p.node_count(), "after {n} rows");
+            assert_eq!(p.text_content().lines().count(), n + 1);
+        }
+        // Key-matched rows keep their place; the text below moves with the list.
+        let before = p.find("text=n=7").unwrap().unwrap();
+        p.set_data(&json!({"list": [0, 1, 2, 3, 4, 5, 6, 7]})).unwrap();
+        p.render(&mut f).unwrap();
+        let after = p.find("text=n=7").unwrap().unwrap();
+        assert!(after.y > before.y);
+    }
+
+    #[test]
+    fn flex_rows_rpx_and_absolute_position_lay_out_like_css() {
+        let mut f = fonts();
+        let mut p = page(
+            r#"<view class="row"><view class="a"/><view class="b"/><view class="abs"/></view>"#,
+            ".row { display: flex; height: 100rpx; padding: 10px; position: relative; gap: 5px; }
+             .a { flex: 1; background: red; }
+             .b { width: 100px; margin-left: 5px; }
+             .abs { position: absolute; right: 0; bottom: 0; width: 20px; height: 10%; }",
+        );
+        p.render(&mut f).unwrap();
+        let row = p.find(".row").unwrap().unwrap();
+        let a = p.find(".a").unwrap().unwrap();
+        let b = p.find(".b").unwrap().unwrap();
+        let abs = p.find(".abs").unwrap().unwrap();
+        assert_eq!((row.w, row.h), (375.0, 70.0), "stretched to the page; content-box height 50 + 2×10");
+        assert_eq!((a.x, a.y, a.h), (10.0, 10.0, 50.0));
+        assert_eq!(a.w, 355.0 - 100.0 - 5.0 - 5.0, "flex: 1 takes what the gap, margin and .b leave");
+        assert_eq!(b.x, a.x + a.w + 5.0 + 5.0);
+        assert_eq!((abs.x, abs.y, abs.w, abs.h), (375.0 - 20.0, 70.0 - 7.0, 20.0, 7.0));
+    }
+
+    #[test]
+    fn unsupported_css_is_a_warning_with_file_and_line() {
+        let p = page("<view/>", ".a {\n  float: left;\n}");
+        assert_eq!(p.warnings().iter().map(|d| d.to_string()).collect::<Vec<_>>(), vec!["app.css:2: unsupported property `float`"]);
+    }
+
+    #[test]
+    fn template_and_style_errors_surface_from_new() {
+        let e = Page::new("<view>\n  <foo/>\n</view>", "pages/i/i.xml", &[], VP).unwrap_err();
+        assert!(e.to_string().starts_with("pages/i/i.xml:2:3: unknown tag <foo>"), "{e}");
+        let e = Page::new("<view/>", "p.xml", &[("app.css", ".a { color: nope }")], VP).unwrap_err();
+        assert!(e.to_string().starts_with("app.css:1: invalid value `nope` for `color`"), "{e}");
+    }
+
+    #[test]
+    fn expanding_past_the_node_limit_is_an_error_and_keeps_the_last_render() {
+        let mut f = fonts();
+        let mut p = page(r#"<view m:for="{{n}}">{{item}}</view>"#, "");
+        p.set_data(&json!({"n": 3})).unwrap();
+        p.render(&mut f).unwrap();
+        p.set_data(&json!({"n": 1_000_000})).unwrap();
+        let e = p.render(&mut f).unwrap_err();
+        assert!(e.to_string().starts_with("nodes after expanding pages/t/t.xml: limit is 20000"), "{e}");
+        assert_eq!(p.text_content(), "0\n1\n2");
+    }
+
+    #[test]
+    fn the_deepest_allowed_template_renders_without_overflowing_the_stack() {
+        let depth = crate::limits::DEFAULT_MAX_DEPTH;
+        let xml = format!("{}deep{}", "<view>".repeat(depth), "</view>".repeat(depth));
+        let mut f = fonts();
+        let mut p = page(&xml, "view { padding-left: 1px; }");
+        p.render(&mut f).unwrap();
+        assert_eq!(p.find("text=deep").unwrap().map(|r| r.x), Some(255.0));
+        assert!(p.hit_test(300.0, 5.0).is_none());
+    }
+
+    #[test]
+    fn opacity_clipping_images_and_icons_reach_the_display_list() {
+        let mut f = fonts();
+        let mut p = page(
+            r#"<scroll-view class="s" scroll-top="10"><view class="o">x</view><image src="/assets/a.png" class="img"/><icon type="success" size="30"/></scroll-view>"#,
+            ".s { height: 100px; } .o { opacity: 0.5; background-color: #ff0000; color: #000; } .img { width: 50px; height: 40px; border-radius: 4px; }",
+        );
+        let list = p.render(&mut f).unwrap();
+        assert!(matches!(list.items.first(), Some(DisplayItem::PushClip { .. })));
+        assert!(matches!(list.items.last(), Some(DisplayItem::PopClip)));
+        assert!(list.items.iter().any(|i| matches!(i, DisplayItem::Rect { color, .. } if *color == Color { r: 255, g: 0, b: 0, a: 128 })));
+        assert!(list.items.iter().any(|i| matches!(i, DisplayItem::Text { color, .. } if color.a == 128)));
+        let img = list.items.iter().find_map(|i| match i {
+            DisplayItem::Image { rect, src, radius } => Some((*rect, src.clone(), *radius)),
+            _ => None,
+        });
+        let (r, src, radius) = img.expect("image item");
+        assert_eq!((src.as_str(), radius, r.w, r.h), ("/assets/a.png", 4.0, 50.0, 40.0));
+        let o = p.find(".o").unwrap().unwrap();
+        assert_eq!(o.y, -10.0, "scroll-top moves the content up");
+        assert!(list.items.iter().any(|i| matches!(i, DisplayItem::Rect { rect, radius, color, .. } if rect.w == 30.0 && *radius == 15.0 && *color == Color::rgb(7, 193, 96))));
+    }
+
+    #[test]
+    fn inline_style_bindings_apply_and_bad_values_only_warn() {
+        let mut f = fonts();
+        let mut p = page(r#"<view id="box" style="width: {{w}}px; height: 10px; color: {{c}}"/>"#, "");
+        p.set_data(&json!({"w": 120, "c": "bogus"})).unwrap();
+        p.render(&mut f).unwrap();
+        let r = p.find("#box").unwrap().unwrap();
+        assert_eq!((r.w, r.h), (120.0, 10.0));
+        assert_eq!(p.warnings().len(), 1);
+        assert!(p.warnings()[0].to_string().starts_with("pages/t/t.xml:1: style attribute: invalid value `bogus` for `color`"), "{}", p.warnings()[0]);
+    }
+
+    #[test]
+    fn long_text_wraps_inside_its_box_and_cjk_is_kept() {
+        let mut f = fonts();
+        let mut p = page(r#"<view class="c">{{t}}</view><view>你好，世界</view>"#, ".c { width: 100px; }");
+        p.set_data(&json!({"t": "the quick brown fox jumps over the lazy dog"})).unwrap();
+        let list = p.render(&mut f).unwrap();
+        let c = p.find(".c").unwrap().unwrap();
+        let lines: Vec<_> = list
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                DisplayItem::Text { rect, text, .. } if rect.y < c.y + c.h => Some((rect.w, text.clone())),
+                _ => None,
+            })
+            .collect();
+        assert!(lines.len() >= 3, "{lines:?}");
+        assert!(lines.iter().all(|(w, _)| *w <= 101.0), "{lines:?}");
+        assert!((c.h - lines.len() as f32 * 16.0 * 1.4).abs() <= 1.0, "height {} covers {} lines", c.h, lines.len());
+        assert!(p.text_content().ends_with("你好，世界"));
+    }
+
+    #[test]
+    fn set_data_errors_name_the_key_and_change_nothing() {
+        let mut p = page(COUNTER, "");
+        p.set_data(&json!({"count": 1})).unwrap();
+        let e = p.set_data(&json!({"count": 2, "list[x]": 1})).unwrap_err();
+        assert_eq!(e.to_string(), "set-data key `list[x]`: index `x` is not a non-negative integer");
+        assert_eq!(p.data(), &json!({"count": 1}));
+    }
+
+    #[test]
+    fn navigators_report_their_url() {
+        let mut f = fonts();
+        let mut p = page(r#"<navigator url="/pages/detail/detail?id=3"><view class="n">Open</view></navigator>"#, "");
+        p.render(&mut f).unwrap();
+        let (x, y) = p.find(".n").unwrap().unwrap().center();
+        assert_eq!(p.navigator_at(x, y).as_deref(), Some("/pages/detail/detail?id=3"));
+    }
+}

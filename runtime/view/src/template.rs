@@ -1,0 +1,766 @@
+//! Template language: a hand-written tokenizer and parser for the XML-like page templates.
+//!
+//! Elements, `"`/`'` attributes, self-closing tags, comments, `{{ expr }}` in text and in
+//! attribute values, `m:if`/`m:elif`/`m:else`, `m:for` (+ `m:for-item`, `m:for-index`,
+//! `m:key`), `bind:tap`/`catch:tap` (also `bindtap`/`catchtap`) and `data-*` attributes.
+//! A generic XML parser would choke on `{{a < b}}`; this one scans interpolations as a unit.
+
+use crate::error::{Error, Result, TemplateErrorKind};
+use crate::expr::{parse_expr, Expr, Scope};
+use crate::limits::DEFAULT_MAX_DEPTH;
+
+/// The built-in components a template may use (`block` groups children without a node).
+pub const KNOWN_TAGS: &[&str] =
+    &["view", "text", "button", "image", "input", "scroll-view", "navigator", "icon", "block"];
+
+/// A parsed template, ready to be expanded against page data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    pub(crate) name: String,
+    pub(crate) roots: Vec<TNode>,
+}
+
+impl Template {
+    /// The template's name (its file path in the bundle).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Every handler name bound with a literal `bind:*` / `catch:*` attribute, in document
+    /// order, without duplicates (for review: which exports the logic must provide).
+    pub fn handlers(&self) -> Vec<String> {
+        fn walk(nodes: &[TNode], out: &mut Vec<String>) {
+            for n in nodes {
+                match n {
+                    TNode::Element(e) => walk_el(e, out),
+                    TNode::Chain(branches) => {
+                        for (_, e) in branches {
+                            walk_el(e, out);
+                        }
+                    }
+                    TNode::Text(_) => {}
+                }
+            }
+        }
+        fn walk_el(e: &TElement, out: &mut Vec<String>) {
+            for ev in &e.events {
+                if let Some(name) = ev.handler.as_literal() {
+                    if !out.iter().any(|h| h == name) {
+                        out.push(name.to_string());
+                    }
+                }
+            }
+            walk(&e.children, out);
+        }
+        let mut out = Vec::new();
+        walk(&self.roots, &mut out);
+        out
+    }
+}
+
+/// A node of the parsed template.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum TNode {
+    Element(TElement),
+    Text(Interp),
+    /// `m:if` / `m:elif` / `m:else` siblings: the first branch whose condition holds
+    /// (`None` = else) is rendered.
+    Chain(Vec<(Option<Interp>, TElement)>),
+}
+
+/// An element of the parsed template.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TElement {
+    pub tag: String,
+    pub attrs: Vec<TAttr>,
+    pub events: Vec<TEvent>,
+    pub for_: Option<ForSpec>,
+    /// `m:if` on an element that also has `m:for`: a per-item filter.
+    pub filter: Option<Interp>,
+    pub children: Vec<TNode>,
+    pub line: u32,
+    pub col: u32,
+}
+
+/// One ordinary attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TAttr {
+    pub name: String,
+    pub value: Interp,
+}
+
+/// One event binding: `bind:tap="onTap"` (bubbles) or `catch:tap="onTap"` (stops).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TEvent {
+    pub catch: bool,
+    pub event: String,
+    pub handler: Interp,
+}
+
+/// `m:for` and its companions.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ForSpec {
+    pub list: Interp,
+    pub item: String,
+    pub index: String,
+    pub key: Option<String>,
+}
+
+/// Text with `{{ }}` holes.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Interp {
+    pub parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Part {
+    Lit(String),
+    Expr(Expr),
+}
+
+impl Interp {
+    /// The text when there is no `{{ }}` at all.
+    pub fn as_literal(&self) -> Option<&str> {
+        match self.parts.as_slice() {
+            [] => Some(""),
+            [Part::Lit(s)] => Some(s),
+            _ => None,
+        }
+    }
+
+    fn is_blank_literal(&self) -> bool {
+        self.parts.iter().all(|p| matches!(p, Part::Lit(s) if s.trim().is_empty()))
+    }
+
+    /// A single `{{ }}` yields its value as is; anything else is a string.
+    pub fn eval(&self, scope: &Scope<'_>) -> serde_json::Value {
+        match self.parts.as_slice() {
+            [Part::Expr(e)] => e.eval(scope).into_owned(),
+            _ => serde_json::Value::String(self.eval_string(scope)),
+        }
+    }
+
+    /// The interpolated text.
+    pub fn eval_string(&self, scope: &Scope<'_>) -> String {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Lit(s) => out.push_str(s),
+                Part::Expr(e) => out.push_str(&crate::expr::to_display(&e.eval(scope))),
+            }
+        }
+        out
+    }
+}
+
+/// Parses a template.
+///
+/// # Errors
+/// [`Error::Template`] with the template name, line:col and the rule: unclosed or mismatched
+/// tags, unknown tags, nesting beyond [`DEFAULT_MAX_DEPTH`], unterminated `{{`, comments or
+/// attribute values, bad expressions, misplaced `m:elif`/`m:else`, misused directives.
+pub fn parse_template(src: &str, name: &str) -> Result<Template> {
+    parse_template_with_depth(src, name, DEFAULT_MAX_DEPTH)
+}
+
+pub(crate) fn parse_template_with_depth(src: &str, name: &str, max_depth: usize) -> Result<Template> {
+    crate::limits::on_big_stack(|| parse_on_this_stack(src, name, max_depth))
+}
+
+fn parse_on_this_stack(src: &str, name: &str, max_depth: usize) -> Result<Template> {
+    let mut p = TParser { chars: src.chars().collect(), i: 0, line: 1, col: 1, name, max_depth };
+    let roots = p.nodes(0, None)?;
+    Ok(Template { name: name.to_string(), roots })
+}
+
+enum CondAttr {
+    None,
+    If(Interp),
+    Elif(Interp),
+    Else,
+}
+
+struct RawElement {
+    el: TElement,
+    cond: CondAttr,
+    cond_name: String,
+}
+
+struct TParser<'a> {
+    chars: Vec<char>,
+    i: usize,
+    line: u32,
+    col: u32,
+    name: &'a str,
+    max_depth: usize,
+}
+
+impl TParser<'_> {
+    fn err(&self, line: u32, col: u32, kind: TemplateErrorKind) -> Error {
+        Error::Template { file: self.name.to_string(), line, col, kind }
+    }
+
+    fn here(&self, kind: TemplateErrorKind) -> Error {
+        self.err(self.line, self.col, kind)
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.i).copied()
+    }
+
+    fn starts_with(&self, s: &str) -> bool {
+        let mut j = self.i;
+        for c in s.chars() {
+            if self.chars.get(j) != Some(&c) {
+                return false;
+            }
+            j += 1;
+        }
+        true
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.i += 1;
+        if c == '\n' {
+            self.line += 1;
+            self.col = 1;
+        } else {
+            self.col += 1;
+        }
+        Some(c)
+    }
+
+    fn bump_n(&mut self, n: usize) {
+        for _ in 0..n {
+            self.bump();
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while self.peek().is_some_and(char::is_whitespace) {
+            self.bump();
+        }
+    }
+
+    fn describe_here(&self) -> String {
+        match self.peek() {
+            None => "the end of the template".into(),
+            Some(c) => format!("`{c}`"),
+        }
+    }
+
+    fn name_token(&mut self, attr: bool) -> String {
+        let mut s = String::new();
+        while let Some(c) = self.peek() {
+            let ok = c.is_alphanumeric()
+                || c == '-'
+                || c == '_'
+                || (attr && (c == ':' || c == '.' || c == '@'));
+            if !ok {
+                break;
+            }
+            s.push(c);
+            self.bump();
+        }
+        s
+    }
+
+    /// Parses sibling nodes until `</closing>` (or the end when `closing` is `None`).
+    fn nodes(&mut self, depth: usize, closing: Option<(&str, u32, u32)>) -> Result<Vec<TNode>> {
+        let mut raw: Vec<Result<RawElement, Interp>> = Vec::new();
+        loop {
+            if self.peek().is_none() {
+                if let Some((tag, line, col)) = closing {
+                    return Err(self.err(line, col, TemplateErrorKind::Unclosed(tag.to_string())));
+                }
+                break;
+            }
+            if self.starts_with("<!--") {
+                let (line, col) = (self.line, self.col);
+                self.bump_n(4);
+                loop {
+                    if self.peek().is_none() {
+                        return Err(self.err(line, col, TemplateErrorKind::UnterminatedComment));
+                    }
+                    if self.starts_with("-->") {
+                        self.bump_n(3);
+                        break;
+                    }
+                    self.bump();
+                }
+            } else if self.starts_with("</") {
+                let (line, col) = (self.line, self.col);
+                self.bump_n(2);
+                let tag = self.name_token(false);
+                self.skip_ws();
+                if self.peek() != Some('>') {
+                    return Err(self.here(TemplateErrorKind::Unexpected {
+                        found: self.describe_here(),
+                        expected: "`>` to end the closing tag",
+                    }));
+                }
+                self.bump();
+                return match closing {
+                    Some((open, ..)) if open == tag => group(self, raw),
+                    Some((open, ..)) => Err(self.err(
+                        line,
+                        col,
+                        TemplateErrorKind::MismatchedClose { expected: open.to_string(), found: tag },
+                    )),
+                    None => Err(self.err(line, col, TemplateErrorKind::UnexpectedClose(tag))),
+                };
+            } else if self.peek() == Some('<') {
+                raw.push(Ok(self.element(depth)?));
+            } else {
+                let text = self.interp_until(|c| c == '<', None)?;
+                if !text.is_blank_literal() {
+                    raw.push(Err(text));
+                }
+            }
+        }
+        group(self, raw)
+    }
+
+    fn element(&mut self, depth: usize) -> Result<RawElement> {
+        let (line, col) = (self.line, self.col);
+        self.bump(); // '<'
+        let tag = self.name_token(false);
+        if tag.is_empty() {
+            return Err(self.here(TemplateErrorKind::Unexpected {
+                found: self.describe_here(),
+                expected: "a tag name after `<`",
+            }));
+        }
+        if !KNOWN_TAGS.contains(&tag.as_str()) {
+            return Err(self.err(line, col, TemplateErrorKind::UnknownTag(tag)));
+        }
+        if depth + 1 > self.max_depth {
+            return Err(self.err(line, col, TemplateErrorKind::TooDeep { limit: self.max_depth }));
+        }
+        let mut el = TElement {
+            tag: tag.clone(),
+            attrs: Vec::new(),
+            events: Vec::new(),
+            for_: None,
+            filter: None,
+            children: Vec::new(),
+            line,
+            col,
+        };
+        let mut seen: Vec<String> = Vec::new();
+        let mut cond = CondAttr::None;
+        let mut cond_name = String::new();
+        let mut for_list: Option<Interp> = None;
+        let (mut for_item, mut for_index, mut for_key) = (None, None, None);
+        let self_closing = loop {
+            self.skip_ws();
+            match self.peek() {
+                Some('>') => {
+                    self.bump();
+                    break false;
+                }
+                Some('/') if self.starts_with("/>") => {
+                    self.bump_n(2);
+                    break true;
+                }
+                None => return Err(self.err(line, col, TemplateErrorKind::Unclosed(tag))),
+                _ => {}
+            }
+            let (aline, acol) = (self.line, self.col);
+            let name = self.name_token(true);
+            if name.is_empty() {
+                return Err(self.here(TemplateErrorKind::Unexpected {
+                    found: self.describe_here(),
+                    expected: "an attribute name, `>` or `/>`",
+                }));
+            }
+            if seen.contains(&name) {
+                return Err(self.err(aline, acol, TemplateErrorKind::DuplicateAttribute(name)));
+            }
+            seen.push(name.clone());
+            self.skip_ws();
+            let value = if self.peek() == Some('=') {
+                self.bump();
+                self.skip_ws();
+                let q = match self.peek() {
+                    Some(q @ ('"' | '\'')) => q,
+                    _ => {
+                        return Err(self.here(TemplateErrorKind::Unexpected {
+                            found: self.describe_here(),
+                            expected: "a quoted attribute value",
+                        }))
+                    }
+                };
+                self.bump();
+                let v = self.interp_until(|c| c == q, Some(&name))?;
+                if self.peek() != Some(q) {
+                    return Err(self.err(aline, acol, TemplateErrorKind::UnterminatedAttribute(name)));
+                }
+                self.bump();
+                v
+            } else {
+                // A bare attribute (`<input disabled>`) is true.
+                Interp { parts: vec![Part::Expr(Expr::Lit(serde_json::Value::Bool(true)))] }
+            };
+            let bad = |reason| self.err(aline, acol, TemplateErrorKind::BadDirective { name: name.clone(), reason });
+            let directive = name.strip_prefix("m:").or_else(|| name.strip_prefix("wx:"));
+            if let Some(d) = directive {
+                match d {
+                    "if" => {
+                        cond = CondAttr::If(value);
+                        cond_name = name.clone();
+                    }
+                    "elif" => {
+                        cond = CondAttr::Elif(value);
+                        cond_name = name.clone();
+                    }
+                    "else" => {
+                        cond = CondAttr::Else;
+                        cond_name = name.clone();
+                    }
+                    "for" => {
+                        if value.as_literal().is_some() {
+                            return Err(bad("expects a `{{ list }}` binding"));
+                        }
+                        for_list = Some(value);
+                    }
+                    "for-item" | "for-index" => {
+                        let lit = value
+                            .as_literal()
+                            .filter(|s| is_ident(s))
+                            .ok_or_else(|| bad("expects a plain variable name"))?
+                            .to_string();
+                        if d == "for-item" {
+                            for_item = Some(lit);
+                        } else {
+                            for_index = Some(lit);
+                        }
+                    }
+                    "key" => {
+                        let lit = value
+                            .as_literal()
+                            .ok_or_else(|| bad("expects a property name or `*this`, not a binding"))?;
+                        for_key = Some(lit.to_string());
+                    }
+                    _ => return Err(bad("unknown directive (known: m:if, m:elif, m:else, m:for, m:for-item, m:for-index, m:key)")),
+                }
+                continue;
+            }
+            if let Some((catch, event)) = event_attr(&name) {
+                el.events.push(TEvent { catch, event, handler: value });
+                continue;
+            }
+            el.attrs.push(TAttr { name, value });
+        };
+        if let Some(list) = for_list {
+            el.for_ = Some(ForSpec {
+                list,
+                item: for_item.unwrap_or_else(|| "item".into()),
+                index: for_index.unwrap_or_else(|| "index".into()),
+                key: for_key,
+            });
+            if let CondAttr::If(f) = std::mem::replace(&mut cond, CondAttr::None) {
+                el.filter = Some(f);
+            }
+        } else if for_item.is_some() || for_index.is_some() {
+            return Err(self.err(line, col, TemplateErrorKind::BadDirective {
+                name: "m:for-item".into(),
+                reason: "needs m:for on the same element",
+            }));
+        }
+        if !self_closing {
+            el.children = self.nodes(depth + 1, Some((&tag, line, col)))?;
+        }
+        Ok(RawElement { el, cond, cond_name })
+    }
+
+    /// Reads text with `{{ }}` holes until `stop` matches outside a hole (or the end).
+    fn interp_until(&mut self, stop: impl Fn(char) -> bool, attr: Option<&str>) -> Result<Interp> {
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        while let Some(c) = self.peek() {
+            if self.starts_with("{{") {
+                let (line, col) = (self.line, self.col);
+                self.bump_n(2);
+                let mut src = String::new();
+                let mut quote: Option<char> = None;
+                loop {
+                    let Some(c) = self.peek() else {
+                        return Err(self.err(line, col, TemplateErrorKind::UnterminatedInterpolation));
+                    };
+                    if let Some(q) = quote {
+                        if c == '\\' {
+                            src.push(c);
+                            self.bump();
+                            if let Some(n) = self.bump() {
+                                src.push(n);
+                            }
+                            continue;
+                        }
+                        if c == q {
+                            quote = None;
+                        }
+                    } else if c == '\'' || c == '"' {
+                        if attr.is_some() && stop(c) && !src.contains(c) {
+                            // `"{{a}}` with the attribute's own quote inside: the hole never closed.
+                            return Err(self.err(line, col, TemplateErrorKind::UnterminatedInterpolation));
+                        }
+                        quote = Some(c);
+                    } else if self.starts_with("}}") {
+                        self.bump_n(2);
+                        break;
+                    }
+                    src.push(c);
+                    self.bump();
+                }
+                let expr = parse_expr(&src).map_err(|e| {
+                    self.err(line, col, TemplateErrorKind::BadExpression { expr: src.trim().to_string(), reason: e.reason })
+                })?;
+                if !lit.is_empty() {
+                    parts.push(Part::Lit(decode_entities(&std::mem::take(&mut lit))));
+                }
+                parts.push(Part::Expr(expr));
+                continue;
+            }
+            if stop(c) {
+                break;
+            }
+            lit.push(c);
+            self.bump();
+        }
+        if !lit.is_empty() {
+            parts.push(Part::Lit(decode_entities(&lit)));
+        }
+        Ok(Interp { parts })
+    }
+}
+
+/// Groups `m:if`/`m:elif`/`m:else` siblings into chains.
+fn group(p: &TParser<'_>, raw: Vec<Result<RawElement, Interp>>) -> Result<Vec<TNode>> {
+    let mut out: Vec<TNode> = Vec::new();
+    let mut chain_open = false;
+    for r in raw {
+        match r {
+            Err(text) => {
+                out.push(TNode::Text(text));
+                chain_open = false;
+            }
+            Ok(RawElement { el, cond, cond_name }) => match cond {
+                CondAttr::None => {
+                    out.push(TNode::Element(el));
+                    chain_open = false;
+                }
+                CondAttr::If(c) => {
+                    out.push(TNode::Chain(vec![(Some(c), el)]));
+                    chain_open = true;
+                }
+                CondAttr::Elif(_) | CondAttr::Else => {
+                    let (line, col) = (el.line, el.col);
+                    match out.last_mut() {
+                        Some(TNode::Chain(branches)) if chain_open => {
+                            let is_else = matches!(cond, CondAttr::Else);
+                            let c = match cond {
+                                CondAttr::Elif(c) => Some(c),
+                                _ => None,
+                            };
+                            branches.push((c, el));
+                            chain_open = !is_else;
+                        }
+                        _ => return Err(p.err(line, col, TemplateErrorKind::OrphanElse(cond_name))),
+                    }
+                }
+            },
+        }
+    }
+    Ok(out)
+}
+
+fn is_ident(s: &str) -> bool {
+    let mut cs = s.chars();
+    cs.next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+        && cs.all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+}
+
+/// `bind:tap` / `bindtap` → (false, "tap"); `catch:tap` / `catchtap` → (true, "tap").
+fn event_attr(name: &str) -> Option<(bool, String)> {
+    for (prefix, catch) in [("bind:", false), ("catch:", true), ("bind", false), ("catch", true)] {
+        if let Some(ev) = name.strip_prefix(prefix) {
+            if !ev.is_empty() && ev.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                return Some((catch, ev.to_string()));
+            }
+        }
+    }
+    None
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(pos) = rest.find('&') {
+        out.push_str(&rest[..pos]);
+        rest = &rest[pos..];
+        let end = rest.find(';').filter(|e| *e <= 10);
+        let decoded = end.and_then(|e| {
+            let ent = &rest[1..e];
+            let c = match ent {
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ => ent
+                    .strip_prefix("#x")
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| ent.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(src: &str) -> String {
+        parse_template(src, "t.xml").expect_err(src).to_string()
+    }
+
+    #[test]
+    fn parses_elements_attributes_text_and_comments() {
+        let t = parse_template(
+            "<!-- c --><view id='a' class=\"b {{x}}\">\n  hi {{name}}!\n  <text>t</text><image src=\"/a.png\"/></view>",
+            "t.xml",
+        )
+        .unwrap();
+        assert_eq!(t.roots.len(), 1);
+        let TNode::Element(v) = &t.roots[0] else { panic!("not an element") };
+        assert_eq!(v.tag, "view");
+        assert_eq!(v.attrs.len(), 2);
+        assert_eq!(v.attrs[0].value.as_literal(), Some("a"));
+        assert_eq!(v.attrs[1].value.parts.len(), 2);
+        assert_eq!(v.children.len(), 3);
+        assert!(matches!(&v.children[2], TNode::Element(e) if e.tag == "image" && e.children.is_empty()));
+    }
+
+    #[test]
+    fn less_than_inside_an_interpolation_is_not_a_tag() {
+        let t = parse_template("<view>{{a < b ? 'lt' : 'ge'}}</view>", "t.xml").unwrap();
+        let TNode::Element(v) = &t.roots[0] else { panic!() };
+        assert!(matches!(&v.children[0], TNode::Text(i) if matches!(i.parts[0], Part::Expr(_))));
+    }
+
+    #[test]
+    fn attribute_values_may_hold_the_other_quote_inside_bindings() {
+        let t = parse_template(r#"<view class="item {{done ? 'done' : ''}}"/>"#, "t.xml").unwrap();
+        let TNode::Element(v) = &t.roots[0] else { panic!() };
+        assert_eq!(v.attrs[0].value.parts.len(), 2);
+    }
+
+    #[test]
+    fn unclosed_tag_names_tag_and_position() {
+        assert_eq!(err("<view>\n  <view>\n</view>"), "t.xml:1:1: unclosed <view>");
+    }
+
+    #[test]
+    fn mismatched_and_stray_closing_tags_are_refused() {
+        assert_eq!(
+            err("<view><text>a</view></text>"),
+            "t.xml:1:14: closing tag </view> does not match open <text>"
+        );
+        assert_eq!(err("<view/></view>"), "t.xml:1:8: closing tag </view> has no open element");
+    }
+
+    #[test]
+    fn unknown_tag_is_refused_with_line_and_column() {
+        let e = err("<view>\n    <div>x</div>\n</view>");
+        assert!(e.starts_with("t.xml:2:5: unknown tag <div> (built-in components: view, text"), "{e}");
+    }
+
+    #[test]
+    fn unterminated_interpolation_points_at_its_start() {
+        assert_eq!(err("<view>ab {{ count </view>"), "t.xml:1:10: unterminated `{{`: expected `}}`");
+        assert_eq!(err(r#"<view class="{{a"/>"#), "t.xml:1:14: unterminated `{{`: expected `}}`");
+    }
+
+    #[test]
+    fn bad_expressions_are_refused_with_the_expression_text() {
+        assert_eq!(
+            err("<view>\n{{ a + }}</view>"),
+            "t.xml:2:1: bad expression `a +`: expected a value, found the end"
+        );
+    }
+
+    #[test]
+    fn nesting_beyond_the_limit_is_an_error_not_a_stack_overflow() {
+        let ok = format!("{}{}", "<view>".repeat(DEFAULT_MAX_DEPTH), "</view>".repeat(DEFAULT_MAX_DEPTH));
+        assert!(parse_template(&ok, "t.xml").is_ok());
+        let deep = format!("{}{}", "<view>".repeat(100_000), "</view>".repeat(100_000));
+        let e = err(&deep);
+        assert!(e.contains("nested deeper than the limit of 256"), "{e}");
+        assert!(e.starts_with("t.xml:1:1537:"), "{e}");
+    }
+
+    #[test]
+    fn other_malformed_input_is_refused() {
+        assert!(err("<view id=a/>").contains("expected a quoted attribute value"));
+        assert!(err("<view id='a/>").contains("attribute `id`: value has no closing quote"));
+        assert!(err("<view a='1' a='2'/>").contains("attribute `a` given twice"));
+        assert!(err("<!-- never closed").contains("unterminated comment"));
+        assert!(err("< view/>").contains("expected a tag name after `<`"));
+        assert!(err("<view m:else/>").contains("`m:else` must directly follow an element with m:if"));
+        assert!(err("<view m:for='items'/>").contains("`m:for`: expects a `{{ list }}` binding"));
+        assert!(err("<view m:forr='{{a}}'/>").contains("unknown directive"));
+        assert!(err("<view m:for-item='x'/>").contains("needs m:for"));
+    }
+
+    #[test]
+    fn if_elif_else_group_into_one_chain() {
+        let t = parse_template(
+            "<view m:if='{{a}}'/>\n<view m:elif='{{b}}'/>\n<view m:else/><view m:if='{{c}}'/>",
+            "t.xml",
+        )
+        .unwrap();
+        assert_eq!(t.roots.len(), 2);
+        assert!(matches!(&t.roots[0], TNode::Chain(b) if b.len() == 3 && b[2].0.is_none()));
+        assert!(err("<view m:if='{{a}}'/><view m:else/><view m:else/>").contains("must directly follow"));
+    }
+
+    #[test]
+    fn events_and_for_directives_are_recognised() {
+        let t = parse_template(
+            "<view m:for='{{list}}' m:for-item='row' m:key='id' bindtap='a' catch:tap='b' bind:longpress='c'/>",
+            "t.xml",
+        )
+        .unwrap();
+        let TNode::Element(v) = &t.roots[0] else { panic!() };
+        let f = v.for_.as_ref().unwrap();
+        assert_eq!((f.item.as_str(), f.index.as_str(), f.key.as_deref()), ("row", "index", Some("id")));
+        assert_eq!(v.events.len(), 3);
+        assert!(!v.events[0].catch && v.events[1].catch);
+        assert_eq!(t.handlers(), vec!["a", "b", "c"]);
+    }
+
+    #[test]
+    fn entities_are_decoded_in_text() {
+        assert_eq!(decode_entities("a &lt; b &amp;&amp; c &#65;&#x42; &bogus; &"), "a < b && c AB &bogus; &");
+    }
+}

@@ -1,0 +1,169 @@
+//! Fonts and text: the embedded-only font system, measurement and line breaking with
+//! cosmic-text, so the view and the renderer shape text identically.
+
+use cosmic_text::{fontdb, Attrs, Buffer, Family, FontSystem, Metrics, Shaping, Weight};
+use unicode_script::Script;
+
+use crate::display::TextAlign;
+
+/// The default font family (DejaVu Sans, embedded).
+pub const DEFAULT_FAMILY: &str = "DejaVu Sans";
+/// The CJK fallback family (WenQuanYi Micro Hei, embedded).
+pub const CJK_FAMILY: &str = "WenQuanYi Micro Hei";
+
+static DEJAVU: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+static DEJAVU_BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+static WQY: &[u8] = include_bytes!("../../../assets/fonts/wqy-microhei.ttc");
+
+/// Fallback lists that name only the embedded fonts.
+struct EmbeddedFallback;
+
+impl cosmic_text::Fallback for EmbeddedFallback {
+    fn common_fallback(&self) -> &[&'static str] {
+        &[DEFAULT_FAMILY, CJK_FAMILY]
+    }
+
+    fn forbidden_fallback(&self) -> &[&'static str] {
+        &[]
+    }
+
+    fn script_fallback(&self, _script: Script, _locale: &str) -> &[&'static str] {
+        &[CJK_FAMILY]
+    }
+}
+
+/// A font system with only the repository's embedded fonts (DejaVu Sans regular and bold,
+/// WenQuanYi Micro Hei for CJK): no system fonts, so layout is the same on every machine.
+/// Loading takes a few milliseconds; create one per host and share it.
+pub fn new_font_system() -> FontSystem {
+    let mut db = fontdb::Database::new();
+    db.load_font_data(DEJAVU.to_vec());
+    db.load_font_data(DEJAVU_BOLD.to_vec());
+    db.load_font_data(WQY.to_vec());
+    db.set_sans_serif_family(DEFAULT_FAMILY);
+    db.set_serif_family(DEFAULT_FAMILY);
+    db.set_monospace_family(DEFAULT_FAMILY);
+    FontSystem::new_with_locale_and_db_and_fallback("en-US".to_string(), db, EmbeddedFallback)
+}
+
+/// The text attributes the view uses (and the renderer must use): the default family, regular
+/// or bold.
+pub fn text_attrs(bold: bool) -> Attrs<'static> {
+    Attrs::new().family(Family::Name(DEFAULT_FAMILY)).weight(if bold { Weight::BOLD } else { Weight::NORMAL })
+}
+
+/// A shaped cosmic-text buffer for `text`, wrapped at `width` (`None`: no wrapping). This is
+/// exactly how the view measures; a renderer that shapes a [`crate::DisplayItem::Text`] with
+/// it gets the same glyphs.
+pub fn text_buffer(
+    fonts: &mut FontSystem,
+    text: &str,
+    font_size: f32,
+    line_height: f32,
+    bold: bool,
+    width: Option<f32>,
+    align: TextAlign,
+) -> Buffer {
+    let mut buffer = Buffer::new(fonts, Metrics::new(font_size.max(1.0), line_height.max(1.0)));
+    {
+        let mut b = buffer.borrow_with(fonts);
+        b.set_size(width, None);
+        let al = match align {
+            TextAlign::Left => None,
+            TextAlign::Center => Some(cosmic_text::Align::Center),
+            TextAlign::Right => Some(cosmic_text::Align::Right),
+        };
+        b.set_text(text, &text_attrs(bold), Shaping::Advanced, al);
+        b.shape_until_scroll(false);
+    }
+    buffer
+}
+
+/// One laid-out line of text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Line {
+    pub text: String,
+    pub width: f32,
+}
+
+/// Breaks `text` into lines no wider than `width` (when given).
+pub(crate) fn layout_lines(
+    fonts: &mut FontSystem,
+    text: &str,
+    font_size: f32,
+    line_height: f32,
+    bold: bool,
+    width: Option<f32>,
+) -> Vec<Line> {
+    let buffer = text_buffer(fonts, text, font_size, line_height, bold, width, TextAlign::Left);
+    let mut lines = Vec::new();
+    for run in buffer.layout_runs() {
+        let start = run.glyphs.iter().map(|g| g.start).min().unwrap_or(0);
+        let end = run.glyphs.iter().map(|g| g.end).max().unwrap_or(0);
+        let slice = run.text.get(start..end).unwrap_or("");
+        lines.push(Line { text: slice.trim_end().to_string(), width: run.line_w });
+    }
+    lines
+}
+
+/// Size of `text` at `font_size` (line height 1.4× the size), wrapped at `max_width` when
+/// given: (width, height) in px. For the shell's chrome (navigation bar title, tab labels).
+pub fn measure_text(fonts: &mut FontSystem, text: &str, font_size: f32, max_width: Option<f32>) -> (f32, f32) {
+    let lh = font_size * crate::style::NORMAL_LINE_HEIGHT;
+    let lines = layout_lines(fonts, text, font_size, lh, false, max_width);
+    let w = lines.iter().map(|l| l.width).fold(0.0, f32::max);
+    (w.ceil(), lh * lines.len().max(1) as f32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_embedded_fonts_are_loaded() {
+        let fonts = new_font_system();
+        let families: Vec<String> =
+            fonts.db().faces().flat_map(|f| f.families.iter().map(|(n, _)| n.clone())).collect();
+        assert!(families.iter().any(|f| f == DEFAULT_FAMILY), "{families:?}");
+        assert!(families.iter().any(|f| f == CJK_FAMILY), "{families:?}");
+        assert!(fonts.db().len() <= 4, "{} faces", fonts.db().len());
+    }
+
+    #[test]
+    fn measuring_grows_with_text_and_wraps_at_the_width() {
+        let mut fonts = new_font_system();
+        let (w1, h1) = measure_text(&mut fonts, "+1", 18.0, None);
+        let (w2, _) = measure_text(&mut fonts, "+1 +1 +1", 18.0, None);
+        assert!(w1 > 5.0 && w2 > w1 * 2.0, "{w1} {w2}");
+        assert!((h1 - 18.0 * 1.4).abs() < 0.01);
+        let (w3, h3) = measure_text(&mut fonts, "hello world hello world", 16.0, Some(60.0));
+        assert!(w3 <= 60.0, "{w3}");
+        assert!(h3 > 16.0 * 1.4 * 2.0, "{h3}");
+    }
+
+    #[test]
+    fn cjk_text_falls_back_to_the_embedded_cjk_font() {
+        let mut fonts = new_font_system();
+        let buffer = text_buffer(&mut fonts, "你好", 16.0, 22.0, false, None, TextAlign::Left);
+        let run = buffer.layout_runs().next().expect("a line");
+        let face = fonts.db().face(run.glyphs[0].font_id).expect("face");
+        assert!(face.families.iter().any(|(n, _)| n == CJK_FAMILY), "{:?}", face.families);
+        assert!(run.glyphs.iter().all(|g| g.glyph_id != 0), "no .notdef boxes");
+    }
+
+    #[test]
+    fn bold_text_is_wider() {
+        let mut fonts = new_font_system();
+        let regular = layout_lines(&mut fonts, "Hello", 20.0, 28.0, false, None);
+        let bold = layout_lines(&mut fonts, "Hello", 20.0, 28.0, true, None);
+        assert!(bold[0].width > regular[0].width);
+    }
+
+    #[test]
+    fn lines_carry_their_own_text() {
+        let mut fonts = new_font_system();
+        let lines = layout_lines(&mut fonts, "alpha beta gamma", 16.0, 22.0, false, Some(70.0));
+        assert!(lines.len() >= 2, "{lines:?}");
+        assert_eq!(lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join(" "), "alpha beta gamma");
+    }
+}

@@ -1,0 +1,116 @@
+//! Golden files: every `ui/invalid/<case>.xml` (template) or `<case>.css` (stylesheet) must
+//! fail with exactly the message in `<case>.err`; every `ui/valid/<case>.xml` (with an
+//! optional `<case>.css` and `<case>.json` of page data) must render to the summary in
+//! `<case>.out`. `BLESS=1` rewrites the expectations.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use miniapp_view::{new_font_system, parse_stylesheet, parse_template, DisplayItem, Page, Viewport};
+
+fn cases(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == ext)).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+fn check(path: &Path, expected_ext: &str, actual: &str, bless: bool, failures: &mut Vec<String>) {
+    let exp_path = path.with_extension(expected_ext);
+    let actual = format!("{}\n", actual.trim_end());
+    if bless {
+        fs::write(&exp_path, &actual).expect("write expectation");
+        return;
+    }
+    match fs::read_to_string(&exp_path) {
+        Ok(expected) if expected == actual => {}
+        Ok(expected) => failures.push(format!(
+            "{}:\n--- expected\n{}--- actual\n{}",
+            path.display(),
+            expected,
+            actual
+        )),
+        Err(_) => failures.push(format!("{}: missing {} (run with BLESS=1)\n{actual}", path.display(), exp_path.display())),
+    }
+}
+
+fn summary(page: &Page, list: &miniapp_view::DisplayList) -> String {
+    let mut out = format!("size {}x{}\n", list.width, list.height);
+    for item in &list.items {
+        let line = match item {
+            DisplayItem::Rect { rect, color, radius, border_width, .. } => format!(
+                "rect {} {} {} {} #{:02x}{:02x}{:02x}{:02x} r={} b={}",
+                rect.x, rect.y, rect.w, rect.h, color.r, color.g, color.b, color.a, radius, border_width
+            ),
+            DisplayItem::Text { rect, text, font_size, bold, .. } => {
+                format!("text {} {} {:?} size={} bold={}", rect.x, rect.y, text, font_size, bold)
+            }
+            DisplayItem::Image { rect, src, .. } => format!("image {} {} {} {} {}", rect.x, rect.y, rect.w, rect.h, src),
+            DisplayItem::PushClip { rect, .. } => format!("clip {} {} {} {}", rect.x, rect.y, rect.w, rect.h),
+            DisplayItem::PopClip => "pop".to_string(),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    for w in page.warnings() {
+        out.push_str(&format!("warning {w}\n"));
+    }
+    out
+}
+
+fn main() -> ExitCode {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui");
+    let bless = std::env::var_os("BLESS").is_some();
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for path in cases(&root.join("invalid"), "xml") {
+        count += 1;
+        let name = format!("{}.xml", path.file_stem().unwrap_or_default().to_string_lossy());
+        let src = fs::read_to_string(&path).expect("read case");
+        match parse_template(&src, &name) {
+            Ok(_) => failures.push(format!("{}: parsed, but should fail", path.display())),
+            Err(e) => check(&path, "err", &e.to_string(), bless, &mut failures),
+        }
+    }
+    for path in cases(&root.join("invalid"), "css") {
+        count += 1;
+        let name = format!("{}.css", path.file_stem().unwrap_or_default().to_string_lossy());
+        let src = fs::read_to_string(&path).expect("read case");
+        match parse_stylesheet(&src, &name) {
+            Ok(_) => failures.push(format!("{}: parsed, but should fail", path.display())),
+            Err(e) => check(&path, "err", &e.to_string(), bless, &mut failures),
+        }
+    }
+    let mut fonts = new_font_system();
+    for path in cases(&root.join("valid"), "xml") {
+        count += 1;
+        let src = fs::read_to_string(&path).expect("read case");
+        let css = fs::read_to_string(path.with_extension("css")).unwrap_or_default();
+        let data = fs::read_to_string(path.with_extension("json")).ok();
+        let vp = Viewport { width: 375.0, height: 200.0 };
+        let result = Page::new(&src, "case.xml", &[("case.css", &css)], vp).and_then(|mut page| {
+            if let Some(d) = &data {
+                let v: serde_json::Value = serde_json::from_str(d).expect("case json");
+                page.set_data(&v)?;
+            }
+            let list = page.render(&mut fonts)?;
+            Ok(summary(&page, &list))
+        });
+        match result {
+            Ok(s) => check(&path, "out", &s, bless, &mut failures),
+            Err(e) => failures.push(format!("{}: {e}", path.display())),
+        }
+    }
+    if failures.is_empty() {
+        println!("ui: {count} cases ok");
+        ExitCode::SUCCESS
+    } else {
+        for f in &failures {
+            eprintln!("{f}");
+        }
+        eprintln!("ui: {} of {count} cases failed", failures.len());
+        ExitCode::FAILURE
+    }
+}
