@@ -227,12 +227,10 @@ impl Parser {
 
     fn binary(&mut self, min_prec: u8) -> Result<Expr, ExprError> {
         let mut lhs = self.unary()?;
-        loop {
-            let Some(Tok::Punct(p)) = self.peek() else { break };
-            let Some((op, prec)) = bin_op(p) else { break };
-            if prec < min_prec {
-                break;
-            }
+        while let Some((op, prec)) = match self.peek() {
+            Some(Tok::Punct(p)) => bin_op(p).filter(|(_, prec)| *prec >= min_prec),
+            _ => None,
+        } {
             self.pos += 1;
             let rhs = self.binary(prec + 1)?;
             lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs));

@@ -110,7 +110,7 @@ fn len(v: &Val) -> Option<Len> {
     })
 }
 
-fn one<'a>(vals: &'a [Val]) -> Option<&'a Val> {
+fn one(vals: &[Val]) -> Option<&Val> {
     match vals {
         [v] => Some(v),
         _ => None,

@@ -209,14 +209,7 @@ impl TParser<'_> {
     }
 
     fn starts_with(&self, s: &str) -> bool {
-        let mut j = self.i;
-        for c in s.chars() {
-            if self.chars.get(j) != Some(&c) {
-                return false;
-            }
-            j += 1;
-        }
-        true
+        s.chars().enumerate().all(|(k, c)| self.chars.get(self.i + k) == Some(&c))
     }
 
     fn bump(&mut self) -> Option<char> {

@@ -3,6 +3,8 @@
 //! optional `<case>.css` and `<case>.json` of page data) must render to the summary in
 //! `<case>.out`. `BLESS=1` rewrites the expectations.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a harness-less test reports on the console
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
