@@ -4,6 +4,7 @@
 //! with specificity. Unsupported properties, selectors and at-rules are reported as
 //! [`Diagnostic`]s with file:line; malformed CSS is an [`Error::Style`].
 
+use std::collections::HashMap;
 use std::fmt;
 
 use cssparser::{Delimiter, ParseError, Parser, ParserInput, Token};
@@ -137,6 +138,67 @@ fn match_left(parts: &[(Combinator, Compound)], comb: Combinator, ancestors: &[E
         Combinator::Descendant => (0..ancestors.len()).rev().any(|i| {
             compound.matches(&ancestors[i]) && match_left(rest, *next_comb, &ancestors[..i])
         }),
+    }
+}
+
+/// Rules indexed by the right-most compound of each selector (its id, else its first class,
+/// else its tag), so an element is only tested against selectors that could match it.
+#[derive(Debug, Default)]
+pub(crate) struct RuleIndex {
+    by_id: HashMap<String, Vec<(usize, usize, usize)>>,
+    by_class: HashMap<String, Vec<(usize, usize, usize)>>,
+    by_tag: HashMap<String, Vec<(usize, usize, usize)>>,
+    universal: Vec<(usize, usize, usize)>,
+}
+
+impl RuleIndex {
+    pub fn new(sheets: &[StyleSheet]) -> RuleIndex {
+        let mut ix = RuleIndex::default();
+        for (si, sheet) in sheets.iter().enumerate() {
+            for (ri, rule) in sheet.rules.iter().enumerate() {
+                for (xi, sel) in rule.selectors.iter().enumerate() {
+                    let entry = (si, ri, xi);
+                    let Some((_, last)) = sel.parts.last() else { continue };
+                    if let Some(id) = &last.id {
+                        ix.by_id.entry(id.clone()).or_default().push(entry);
+                    } else if let Some(c) = last.classes.first() {
+                        ix.by_class.entry(c.clone()).or_default().push(entry);
+                    } else if let Some(t) = &last.tag {
+                        ix.by_tag.entry(t.clone()).or_default().push(entry);
+                    } else {
+                        ix.universal.push(entry);
+                    }
+                }
+            }
+        }
+        ix
+    }
+
+    /// Declarations of every rule matching `el`, in cascade order (specificity, then sheet,
+    /// then rule order; a rule matched by several of its selectors counts once, at its
+    /// highest specificity).
+    pub fn matching<'s>(&self, sheets: &'s [StyleSheet], el: &ElementRef<'_>, ancestors: &[ElementRef<'_>]) -> Vec<&'s Decl> {
+        let mut cands: Vec<(usize, usize, usize)> = Vec::new();
+        if let Some(id) = el.id {
+            cands.extend(self.by_id.get(id).into_iter().flatten());
+        }
+        for c in el.classes {
+            cands.extend(self.by_class.get(c).into_iter().flatten());
+        }
+        cands.extend(self.by_tag.get(el.tag).into_iter().flatten());
+        cands.extend(&self.universal);
+        let mut matched: Vec<(u32, usize, usize)> = Vec::new();
+        for (si, ri, xi) in cands {
+            let sel = &sheets[si].rules[ri].selectors[xi];
+            if sel.matches(el, ancestors) {
+                match matched.iter_mut().find(|(_, s, r)| *s == si && *r == ri) {
+                    Some(m) => m.0 = m.0.max(sel.specificity),
+                    None => matched.push((sel.specificity, si, ri)),
+                }
+            }
+        }
+        matched.sort_unstable();
+        matched.into_iter().flat_map(|(_, si, ri)| sheets[si].rules[ri].decls.iter()).collect()
     }
 }
 

@@ -154,28 +154,27 @@ impl LayoutState {
             (Some(o), Some(oi)) if !s.reused[oi] && compatible(&o.nodes[oi], n) => Some((o, oi)),
             _ => None,
         };
-        let text_ctx = match &n.kind {
-            NodeKind::Text(t) => Some(TextCtx::new(n, t, s.ctx)),
-            NodeKind::Element(_) => None,
-        };
         let id = if let Some((o, oi)) = reuse {
             s.reused[oi] = true;
             let id = s.old_ids[oi];
             let on = &o.nodes[oi];
-            if on.style != n.style && matches!(n.kind, NodeKind::Element(_)) {
-                self.taffy.set_style(id, taffy_style(n, s.ctx)).map_err(lerr)?;
-            }
-            if let Some(tc) = text_ctx {
-                let same = self.taffy.get_node_context(id).is_some_and(|old| old.same_text(&tc));
-                if !same {
-                    self.taffy.set_node_context(id, Some(tc)).map_err(lerr)?;
+            if on.style != n.style || on.kind != n.kind {
+                match &n.kind {
+                    NodeKind::Element(_) => self.taffy.set_style(id, taffy_style(n, s.ctx)).map_err(lerr)?,
+                    NodeKind::Text(t) => {
+                        let tc = TextCtx::new(n, t, s.ctx);
+                        let same = self.taffy.get_node_context(id).is_some_and(|old| old.same_text(&tc));
+                        if !same {
+                            self.taffy.set_node_context(id, Some(tc)).map_err(lerr)?;
+                        }
+                    }
                 }
             }
             id
         } else {
-            match text_ctx {
-                Some(tc) => self.taffy.new_leaf_with_context(taffy_style(n, s.ctx), tc),
-                None => self.taffy.new_leaf(taffy_style(n, s.ctx)),
+            match &n.kind {
+                NodeKind::Text(t) => self.taffy.new_leaf_with_context(taffy_style(n, s.ctx), TextCtx::new(n, t, s.ctx)),
+                NodeKind::Element(_) => self.taffy.new_leaf(taffy_style(n, s.ctx)),
             }
             .map_err(lerr)?
         };
@@ -184,8 +183,10 @@ impl LayoutState {
             None => &[],
         };
         let keyed: HashMap<&str, usize> = match reuse {
-            Some((o, _)) => old_children.iter().filter_map(|c| o.nodes[*c].key.as_deref().map(|k| (k, *c))).collect(),
-            None => HashMap::new(),
+            Some((o, _)) if n.children.iter().any(|c| s.new.nodes[*c].key.is_some()) => {
+                old_children.iter().filter_map(|c| o.nodes[*c].key.as_deref().map(|k| (k, *c))).collect()
+            }
+            _ => HashMap::new(),
         };
         let mut child_ids = Vec::with_capacity(n.children.len());
         for (k, &c) in n.children.iter().enumerate() {
@@ -195,8 +196,10 @@ impl LayoutState {
             };
             child_ids.push(self.sync_node(s, c, if reuse.is_some() { cand } else { None })?);
         }
-        let current = if reuse.is_some() { self.taffy.children(id).map_err(lerr)? } else { Vec::new() };
-        if current != child_ids {
+        let unchanged = reuse.is_some()
+            && old_children.len() == child_ids.len()
+            && old_children.iter().zip(&child_ids).all(|(oc, c)| s.old_ids[*oc] == *c);
+        if !unchanged && !(reuse.is_none() && child_ids.is_empty()) {
             self.taffy.set_children(id, &child_ids).map_err(lerr)?;
         }
         s.new_ids[ni] = Some(id);

@@ -438,14 +438,35 @@ impl Painter<'_> {
                     (rect.w - l.border.left - l.border.right - l.padding.left - l.padding.right).max(0.0),
                     (rect.h - l.border.top - l.border.bottom - l.padding.top - l.padding.bottom).max(0.0),
                 );
-                if s.background.a > 0 || border > 0.0 {
+                let b = l.border;
+                let uniform = b.top == b.right && b.top == b.bottom && b.top == b.left;
+                let border_color = s.border_color.with_opacity(op);
+                if s.background.a > 0 || (uniform && border > 0.0) {
                     self.out.push(DisplayItem::Rect {
                         rect,
                         color: s.background.with_opacity(op),
                         radius,
-                        border_width: border,
-                        border_color: s.border_color.with_opacity(op),
+                        border_width: if uniform { border } else { 0.0 },
+                        border_color,
                     });
+                }
+                if !uniform && border_color.a > 0 {
+                    // Sides of different widths (`border-bottom: 1px solid #eee`): one strip each.
+                    let strips = [
+                        Rect::new(rect.x, rect.y, rect.w, b.top),
+                        Rect::new(rect.x + rect.w - b.right, rect.y, b.right, rect.h),
+                        Rect::new(rect.x, rect.y + rect.h - b.bottom, rect.w, b.bottom),
+                        Rect::new(rect.x, rect.y, b.left, rect.h),
+                    ];
+                    for strip in strips.into_iter().filter(|r| r.w > 0.0 && r.h > 0.0) {
+                        self.out.push(DisplayItem::Rect {
+                            rect: strip,
+                            color: border_color,
+                            radius: 0.0,
+                            border_width: 0.0,
+                            border_color: Color::TRANSPARENT,
+                        });
+                    }
                 }
                 match tag.as_str() {
                     "image" => {
@@ -809,6 +830,34 @@ mod tests {
         let e = p.set_data(&json!({"count": 2, "list[x]": 1})).unwrap_err();
         assert_eq!(e.to_string(), "set-data key `list[x]`: index `x` is not a non-negative integer");
         assert_eq!(p.data(), &json!({"count": 1}));
+    }
+
+    #[test]
+    fn one_sided_borders_are_drawn_as_strips() {
+        let mut f = fonts();
+        let mut p = page(r#"<view class="row">x</view>"#, ".row { border-bottom: 2px solid #ff0000; height: 30px; }");
+        let list = p.render(&mut f).unwrap();
+        let strips: Vec<Rect> = list
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                DisplayItem::Rect { rect, color, .. } if *color == Color::rgb(255, 0, 0) => Some(*rect),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(strips, vec![Rect::new(0.0, 30.0, 375.0, 2.0)]);
+    }
+
+    #[test]
+    fn the_hidden_attribute_hides_like_display_none() {
+        let mut f = fonts();
+        let mut p = page(r#"<view hidden="{{h}}">secret</view><view>shown</view>"#, "");
+        p.set_data(&json!({"h": true})).unwrap();
+        p.render(&mut f).unwrap();
+        assert_eq!(p.text_content(), "shown");
+        p.set_data(&json!({"h": false})).unwrap();
+        p.render(&mut f).unwrap();
+        assert_eq!(p.text_content(), "secret\nshown");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::css::{parse_inline_style, Diagnostic, ElementRef, StyleSheet};
+use crate::css::{parse_inline_style, Diagnostic, ElementRef, RuleIndex, StyleSheet};
 use crate::error::{Error, Result};
 use crate::expr::{to_display, truthy, Scope};
 use crate::style::{Computed, Ctx, Decl, Len};
@@ -76,6 +76,7 @@ pub(crate) struct Expander<'a> {
     pub max_nodes: usize,
     pub diags: &'a mut Vec<Diagnostic>,
     pub inline_cache: &'a mut HashMap<String, Vec<Decl>>,
+    index: RuleIndex,
     nodes: Vec<Node>,
     ancestors: Vec<Anc>,
 }
@@ -89,7 +90,8 @@ impl<'a> Expander<'a> {
         diags: &'a mut Vec<Diagnostic>,
         inline_cache: &'a mut HashMap<String, Vec<Decl>>,
     ) -> Self {
-        Expander { sheets, template, ctx, max_nodes, diags, inline_cache, nodes: Vec::new(), ancestors: Vec::new() }
+        let index = RuleIndex::new(sheets);
+        Expander { sheets, template, ctx, max_nodes, diags, inline_cache, index, nodes: Vec::new(), ancestors: Vec::new() }
     }
 
     /// Expands the whole page against `data`.
@@ -271,6 +273,9 @@ impl<'a> Expander<'a> {
             let inline_decls = self.inline(&src, el.line);
             style.apply(inline_decls.iter(), parent_font, self.ctx);
         }
+        if attrs.iter().any(|(n, v)| n == "hidden" && v != "false" && !v.is_empty()) {
+            style.display = crate::style::Display::None;
+        }
         if el.tag == "icon" {
             if let Some(size) = attrs.iter().find(|(n, _)| n == "size").and_then(|(_, v)| v.trim_end_matches("px").parse::<f32>().ok()) {
                 style.width = Len::Px(size);
@@ -301,19 +306,8 @@ impl<'a> Expander<'a> {
             .iter()
             .map(|a| ElementRef { tag: &a.tag, id: a.id.as_deref(), classes: &a.classes })
             .collect();
-        let me = ElementRef { tag, id, classes };
-        let mut matched: Vec<(u32, usize, usize, &'a crate::css::Rule)> = Vec::new();
         let sheets: &'a [StyleSheet] = self.sheets;
-        for (si, sheet) in sheets.iter().enumerate() {
-            for (ri, rule) in sheet.rules.iter().enumerate() {
-                let best = rule.selectors.iter().filter(|s| s.matches(&me, &ancestors)).map(|s| s.specificity).max();
-                if let Some(spec) = best {
-                    matched.push((spec, si, ri, rule));
-                }
-            }
-        }
-        matched.sort_by_key(|(spec, si, ri, _)| (*spec, *si, *ri));
-        matched.into_iter().flat_map(|(.., r)| r.decls.iter()).collect()
+        self.index.matching(sheets, &ElementRef { tag, id, classes }, &ancestors)
     }
 
     fn inline(&mut self, src: &str, line: u32) -> Vec<Decl> {
