@@ -18,11 +18,18 @@ fn main() -> Result<(), miniapp_view::Error> {
         &[("bench.css", ".row { display: flex; padding: 8px; border-bottom: 1px solid #eee; } .done { opacity: 0.5; }")],
         Viewport { width: 375.0, height: 667.0 },
     )?;
-    let rows: Vec<_> = (0..1000).map(|i| json!({"id": i, "title": format!("Row number {i}"), "done": false})).collect();
+    let rows: Vec<_> = (0..1000)
+        .map(|i| json!({"id": i, "title": format!("Row number {i}"), "done": false}))
+        .collect();
     page.set_data(&json!({ "rows": rows }))?;
     let t = Instant::now();
     let list = page.render(&mut fonts)?;
-    println!("first render of {} nodes: {:?} ({} items)", page.node_count(), t.elapsed(), list.items.len());
+    println!(
+        "first render of {} nodes: {:?} ({} items)",
+        page.node_count(),
+        t.elapsed(),
+        list.items.len()
+    );
     for i in 0..3 {
         page.set_data(&json!({ format!("rows[{}].title", 500 + i): "changed" }))?;
         let t = Instant::now();
@@ -34,6 +41,10 @@ fn main() -> Result<(), miniapp_view::Error> {
     println!("render with nothing changed: {:?}", t.elapsed());
     let t = Instant::now();
     let hit = page.hit_test(100.0, 5000.0);
-    println!("hit test: {:?} -> {:?}", t.elapsed(), hit.map(|h| h.event["currentTarget"]["dataset"].clone()));
+    println!(
+        "hit test: {:?} -> {:?}",
+        t.elapsed(),
+        hit.map(|h| h.event["currentTarget"]["dataset"].clone())
+    );
     Ok(())
 }

@@ -17,11 +17,26 @@ pub struct Color {
 
 impl Color {
     /// Fully transparent black.
-    pub const TRANSPARENT: Color = Color { r: 0, g: 0, b: 0, a: 0 };
+    pub const TRANSPARENT: Color = Color {
+        r: 0,
+        g: 0,
+        b: 0,
+        a: 0,
+    };
     /// Opaque black.
-    pub const BLACK: Color = Color { r: 0, g: 0, b: 0, a: 255 };
+    pub const BLACK: Color = Color {
+        r: 0,
+        g: 0,
+        b: 0,
+        a: 255,
+    };
     /// Opaque white.
-    pub const WHITE: Color = Color { r: 255, g: 255, b: 255, a: 255 };
+    pub const WHITE: Color = Color {
+        r: 255,
+        g: 255,
+        b: 255,
+        a: 255,
+    };
 
     /// An opaque colour.
     pub const fn rgb(r: u8, g: u8, b: u8) -> Color {
@@ -43,10 +58,30 @@ impl Color {
         let nib = |i: usize| u8::from_str_radix(&hex[i..=i], 16).ok().map(|v| v * 17);
         let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
         Some(match hex.len() {
-            3 => Color { r: nib(0)?, g: nib(1)?, b: nib(2)?, a: 255 },
-            4 => Color { r: nib(0)?, g: nib(1)?, b: nib(2)?, a: nib(3)? },
-            6 => Color { r: byte(0)?, g: byte(2)?, b: byte(4)?, a: 255 },
-            8 => Color { r: byte(0)?, g: byte(2)?, b: byte(4)?, a: byte(6)? },
+            3 => Color {
+                r: nib(0)?,
+                g: nib(1)?,
+                b: nib(2)?,
+                a: 255,
+            },
+            4 => Color {
+                r: nib(0)?,
+                g: nib(1)?,
+                b: nib(2)?,
+                a: nib(3)?,
+            },
+            6 => Color {
+                r: byte(0)?,
+                g: byte(2)?,
+                b: byte(4)?,
+                a: 255,
+            },
+            8 => Color {
+                r: byte(0)?,
+                g: byte(2)?,
+                b: byte(4)?,
+                a: byte(6)?,
+            },
             _ => return None,
         })
     }
@@ -120,9 +155,13 @@ impl Color {
         match v {
             Val::Hash(h) => Color::from_hex(h),
             Val::Ident(name) => Color::named(name),
-            Val::Func(f, args) if f.eq_ignore_ascii_case("rgb") || f.eq_ignore_ascii_case("rgba") => {
-                let nums: Vec<&Val> =
-                    args.iter().filter(|a| !matches!(a, Val::Comma | Val::Slash)).collect();
+            Val::Func(f, args)
+                if f.eq_ignore_ascii_case("rgb") || f.eq_ignore_ascii_case("rgba") =>
+            {
+                let nums: Vec<&Val> = args
+                    .iter()
+                    .filter(|a| !matches!(a, Val::Comma | Val::Slash))
+                    .collect();
                 if nums.len() != 3 && nums.len() != 4 {
                     return None;
                 }
@@ -139,7 +178,12 @@ impl Color {
                     Some(Val::Pct(p)) => (p.clamp(0.0, 100.0) * 2.55).round() as u8,
                     Some(_) => return None,
                 };
-                Some(Color { r: chan(nums[0])?, g: chan(nums[1])?, b: chan(nums[2])?, a: alpha })
+                Some(Color {
+                    r: chan(nums[0])?,
+                    g: chan(nums[1])?,
+                    b: chan(nums[2])?,
+                    a: alpha,
+                })
             }
             _ => None,
         }
@@ -154,8 +198,24 @@ mod tests {
     fn hex_forms_parse() {
         assert_eq!(Color::from_hex("#fff"), Some(Color::WHITE));
         assert_eq!(Color::from_hex("#07c160"), Some(Color::rgb(7, 193, 96)));
-        assert_eq!(Color::from_hex("#ff000080"), Some(Color { r: 255, g: 0, b: 0, a: 128 }));
-        assert_eq!(Color::from_hex("#f008"), Some(Color { r: 255, g: 0, b: 0, a: 136 }));
+        assert_eq!(
+            Color::from_hex("#ff000080"),
+            Some(Color {
+                r: 255,
+                g: 0,
+                b: 0,
+                a: 128
+            })
+        );
+        assert_eq!(
+            Color::from_hex("#f008"),
+            Some(Color {
+                r: 255,
+                g: 0,
+                b: 0,
+                a: 136
+            })
+        );
         assert_eq!(Color::from_hex("#ggg"), None);
         assert_eq!(Color::from_hex("#12345"), None);
     }
@@ -164,10 +224,29 @@ mod tests {
     fn rgb_functions_and_names_parse() {
         let rgba = Val::Func(
             "rgba".into(),
-            vec![Val::Num(10.0), Val::Comma, Val::Num(20.0), Val::Comma, Val::Num(30.0), Val::Comma, Val::Num(0.5)],
+            vec![
+                Val::Num(10.0),
+                Val::Comma,
+                Val::Num(20.0),
+                Val::Comma,
+                Val::Num(30.0),
+                Val::Comma,
+                Val::Num(0.5),
+            ],
         );
-        assert_eq!(Color::from_val(&rgba), Some(Color { r: 10, g: 20, b: 30, a: 128 }));
-        assert_eq!(Color::from_val(&Val::Ident("Red".into())), Some(Color::rgb(255, 0, 0)));
+        assert_eq!(
+            Color::from_val(&rgba),
+            Some(Color {
+                r: 10,
+                g: 20,
+                b: 30,
+                a: 128
+            })
+        );
+        assert_eq!(
+            Color::from_val(&Val::Ident("Red".into())),
+            Some(Color::rgb(255, 0, 0))
+        );
         assert_eq!(Color::from_val(&Val::Ident("blurple".into())), None);
     }
 

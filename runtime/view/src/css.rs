@@ -117,22 +117,36 @@ impl Compound {
 impl Selector {
     /// Whether the selector matches `el`, whose ancestors are `ancestors` (root first).
     pub fn matches(&self, el: &ElementRef<'_>, ancestors: &[ElementRef<'_>]) -> bool {
-        let Some(((_, last), rest)) = self.parts.split_last() else { return false };
+        let Some(((_, last), rest)) = self.parts.split_last() else {
+            return false;
+        };
         if !last.matches(el) {
             return false;
         }
-        let comb = self.parts.last().map(|p| p.0).unwrap_or(Combinator::Descendant);
+        let comb = self
+            .parts
+            .last()
+            .map(|p| p.0)
+            .unwrap_or(Combinator::Descendant);
         match_left(rest, comb, ancestors)
     }
 }
 
 /// Matches `parts` (right-most last) against `ancestors`, where `comb` joined the compound on
 /// the right of `parts` to it.
-fn match_left(parts: &[(Combinator, Compound)], comb: Combinator, ancestors: &[ElementRef<'_>]) -> bool {
-    let Some(((next_comb, compound), rest)) = parts.split_last() else { return true };
+fn match_left(
+    parts: &[(Combinator, Compound)],
+    comb: Combinator,
+    ancestors: &[ElementRef<'_>],
+) -> bool {
+    let Some(((next_comb, compound), rest)) = parts.split_last() else {
+        return true;
+    };
     match comb {
         Combinator::Child => {
-            let Some((parent, above)) = ancestors.split_last() else { return false };
+            let Some((parent, above)) = ancestors.split_last() else {
+                return false;
+            };
             compound.matches(parent) && match_left(rest, *next_comb, above)
         }
         Combinator::Descendant => (0..ancestors.len()).rev().any(|i| {
@@ -158,7 +172,9 @@ impl RuleIndex {
             for (ri, rule) in sheet.rules.iter().enumerate() {
                 for (xi, sel) in rule.selectors.iter().enumerate() {
                     let entry = (si, ri, xi);
-                    let Some((_, last)) = sel.parts.last() else { continue };
+                    let Some((_, last)) = sel.parts.last() else {
+                        continue;
+                    };
                     if let Some(id) = &last.id {
                         ix.by_id.entry(id.clone()).or_default().push(entry);
                     } else if let Some(c) = last.classes.first() {
@@ -177,7 +193,12 @@ impl RuleIndex {
     /// Declarations of every rule matching `el`, in cascade order (specificity, then sheet,
     /// then rule order; a rule matched by several of its selectors counts once, at its
     /// highest specificity).
-    pub fn matching<'s>(&self, sheets: &'s [StyleSheet], el: &ElementRef<'_>, ancestors: &[ElementRef<'_>]) -> Vec<&'s Decl> {
+    pub fn matching<'s>(
+        &self,
+        sheets: &'s [StyleSheet],
+        el: &ElementRef<'_>,
+        ancestors: &[ElementRef<'_>],
+    ) -> Vec<&'s Decl> {
         let mut cands: Vec<(usize, usize, usize)> = Vec::new();
         if let Some(id) = el.id {
             cands.extend(self.by_id.get(id).into_iter().flatten());
@@ -198,7 +219,10 @@ impl RuleIndex {
             }
         }
         matched.sort_unstable();
-        matched.into_iter().flat_map(|(_, si, ri)| sheets[si].rules[ri].decls.iter()).collect()
+        matched
+            .into_iter()
+            .flat_map(|(_, si, ri)| sheets[si].rules[ri].decls.iter())
+            .collect()
     }
 }
 
@@ -216,7 +240,11 @@ pub fn parse_stylesheet(src: &str, name: &str) -> Result<(StyleSheet, Vec<Diagno
     let mut p = Parser::new(&mut input);
     let mut rules = Vec::new();
     let mut diags = Vec::new();
-    let style_err = |line: u32, kind| Error::Style { file: name.to_string(), line, kind };
+    let style_err = |line: u32, kind| Error::Style {
+        file: name.to_string(),
+        line,
+        kind,
+    };
     loop {
         p.skip_whitespace();
         if p.is_exhausted() {
@@ -260,13 +288,22 @@ pub fn parse_stylesheet(src: &str, name: &str) -> Result<(StyleSheet, Vec<Diagno
         if !block {
             return Err(style_err(
                 line,
-                StyleErrorKind::Syntax { found: format!("`{text}` and then the end"), expected: "`{` after the selector" },
+                StyleErrorKind::Syntax {
+                    found: format!("`{text}` and then the end"),
+                    expected: "`{` after the selector",
+                },
             ));
         }
         let selectors = match parse_selectors(&prelude, &text) {
             Ok(s) => Some(s),
             Err(SelError::Bad(reason)) => {
-                return Err(style_err(line, StyleErrorKind::BadSelector { selector: text, reason }))
+                return Err(style_err(
+                    line,
+                    StyleErrorKind::BadSelector {
+                        selector: text,
+                        reason,
+                    },
+                ))
             }
             Err(SelError::Unsupported(what)) => {
                 diags.push(Diagnostic {
@@ -283,16 +320,34 @@ pub fn parse_stylesheet(src: &str, name: &str) -> Result<(StyleSheet, Vec<Diagno
                 while p.next().is_ok() {}
                 Ok(decls)
             })
-            .map_err(|_| style_err(line, StyleErrorKind::Syntax { found: "a broken block".into(), expected: "`}`" }))??;
+            .map_err(|_| {
+                style_err(
+                    line,
+                    StyleErrorKind::Syntax {
+                        found: "a broken block".into(),
+                        expected: "`}`",
+                    },
+                )
+            })??;
         if let Some(selectors) = selectors {
             rules.push(Rule { selectors, decls });
         }
     }
-    Ok((StyleSheet { name: name.to_string(), rules }, diags))
+    Ok((
+        StyleSheet {
+            name: name.to_string(),
+            rules,
+        },
+        diags,
+    ))
 }
 
 /// Parses an inline `style="..."` attribute value; `line` is the element's line.
-pub(crate) fn parse_inline_style(src: &str, file: &str, line: u32) -> Result<(Vec<Decl>, Vec<Diagnostic>)> {
+pub(crate) fn parse_inline_style(
+    src: &str,
+    file: &str,
+    line: u32,
+) -> Result<(Vec<Decl>, Vec<Diagnostic>)> {
     let mut input = ParserInput::new(src);
     let mut p = Parser::new(&mut input);
     let mut diags = Vec::new();
@@ -300,26 +355,47 @@ pub(crate) fn parse_inline_style(src: &str, file: &str, line: u32) -> Result<(Ve
     Ok((decls, diags))
 }
 
-fn parse_decls(p: &mut Parser<'_, '_>, file: &str, line_offset: u32, diags: &mut Vec<Diagnostic>) -> Result<Vec<Decl>> {
+fn parse_decls(
+    p: &mut Parser<'_, '_>,
+    file: &str,
+    line_offset: u32,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<Decl>> {
     let mut decls = Vec::new();
     loop {
         p.skip_whitespace();
         let line = p.current_source_location().line + 1 + line_offset;
-        let err = |kind| Error::Style { file: file.to_string(), line, kind };
+        let err = |kind| Error::Style {
+            file: file.to_string(),
+            line,
+            kind,
+        };
         let prop = match p.next() {
             Err(_) => break,
             Ok(Token::Semicolon) => continue,
             Ok(Token::Ident(name)) => name.to_ascii_lowercase(),
-            Ok(t) => return Err(err(StyleErrorKind::BadDeclaration { found: token_text(t) })),
+            Ok(t) => {
+                return Err(err(StyleErrorKind::BadDeclaration {
+                    found: token_text(t),
+                }))
+            }
         };
         if p.expect_colon().is_err() {
             return Err(err(StyleErrorKind::BadDeclaration { found: prop }));
         }
         let start = p.position();
         let vals = p
-            .parse_until_after(Delimiter::Semicolon, |p| -> std::result::Result<Vec<Val>, PErr<'_>> { Ok(collect_vals(p)) })
+            .parse_until_after(
+                Delimiter::Semicolon,
+                |p| -> std::result::Result<Vec<Val>, PErr<'_>> { Ok(collect_vals(p)) },
+            )
             .unwrap_or_default();
-        let raw = p.slice_from(start).trim().trim_end_matches(';').trim().to_string();
+        let raw = p
+            .slice_from(start)
+            .trim()
+            .trim_end_matches(';')
+            .trim()
+            .to_string();
         let mut vals = vals;
         // `!important` is accepted and ignored.
         if let [.., Val::Delim('!'), Val::Ident(i)] = vals.as_slice() {
@@ -328,7 +404,11 @@ fn parse_decls(p: &mut Parser<'_, '_>, file: &str, line_offset: u32, diags: &mut
             }
         }
         if vals.is_empty() {
-            return Err(err(StyleErrorKind::BadValue { property: prop, value: raw, expected: "a value" }));
+            return Err(err(StyleErrorKind::BadValue {
+                property: prop,
+                value: raw,
+                expected: "a value",
+            }));
         }
         match parse_declaration(&prop, &vals) {
             Ok(Some(mut d)) => decls.append(&mut d),
@@ -339,7 +419,11 @@ fn parse_decls(p: &mut Parser<'_, '_>, file: &str, line_offset: u32, diags: &mut
             }),
             Err(expected) => {
                 let value = raw.split('!').next().unwrap_or("").trim().to_string();
-                return Err(err(StyleErrorKind::BadValue { property: prop, value, expected }));
+                return Err(err(StyleErrorKind::BadValue {
+                    property: prop,
+                    value,
+                    expected,
+                }));
             }
         }
     }
@@ -362,7 +446,9 @@ fn collect_vals(p: &mut Parser<'_, '_>) -> Vec<Val> {
             Token::Function(name) => {
                 let name = name.to_ascii_lowercase();
                 let args = p
-                    .parse_nested_block(|p| -> std::result::Result<Vec<Val>, PErr<'_>> { Ok(collect_vals(p)) })
+                    .parse_nested_block(|p| -> std::result::Result<Vec<Val>, PErr<'_>> {
+                        Ok(collect_vals(p))
+                    })
                     .unwrap_or_default();
                 Val::Func(name, args)
             }
@@ -394,7 +480,10 @@ enum SelError {
     Unsupported(&'static str),
 }
 
-fn parse_selectors(toks: &[Token<'_>], _text: &str) -> std::result::Result<Vec<Selector>, SelError> {
+fn parse_selectors(
+    toks: &[Token<'_>],
+    _text: &str,
+) -> std::result::Result<Vec<Selector>, SelError> {
     let mut out = Vec::new();
     for group in toks.split(|t| matches!(t, Token::Comma)) {
         out.push(parse_selector(group)?);
@@ -409,8 +498,13 @@ fn parse_selector(toks: &[Token<'_>]) -> std::result::Result<Selector, SelError>
     let mut universal = false;
     let mut pending: Option<Combinator> = None;
     let mut i = 0;
-    let flush = |parts: &mut Vec<(Combinator, Compound)>, cur: &mut Compound, pending: &mut Option<Combinator>| {
-        parts.push((pending.take().unwrap_or(Combinator::Descendant), std::mem::take(cur)));
+    let flush = |parts: &mut Vec<(Combinator, Compound)>,
+                 cur: &mut Compound,
+                 pending: &mut Option<Combinator>| {
+        parts.push((
+            pending.take().unwrap_or(Combinator::Descendant),
+            std::mem::take(cur),
+        ));
     };
     while i < toks.len() {
         match &toks[i] {
@@ -432,10 +526,14 @@ fn parse_selector(toks: &[Token<'_>]) -> std::result::Result<Selector, SelError>
                 }
                 pending = Some(Combinator::Child);
             }
-            Token::Delim('+') | Token::Delim('~') => return Err(SelError::Unsupported("sibling combinators")),
+            Token::Delim('+') | Token::Delim('~') => {
+                return Err(SelError::Unsupported("sibling combinators"))
+            }
             Token::Ident(name) => {
                 if !cur_empty || universal {
-                    return Err(SelError::Bad("a type selector must come first in a compound"));
+                    return Err(SelError::Bad(
+                        "a type selector must come first in a compound",
+                    ));
                 }
                 cur.tag = Some(name.to_ascii_lowercase());
                 cur_empty = false;
@@ -459,7 +557,9 @@ fn parse_selector(toks: &[Token<'_>]) -> std::result::Result<Selector, SelError>
                 cur_empty = false;
             }
             Token::Hash(_) => return Err(SelError::Bad("an id must start with a letter")),
-            Token::Colon => return Err(SelError::Unsupported("pseudo-classes and pseudo-elements")),
+            Token::Colon => {
+                return Err(SelError::Unsupported("pseudo-classes and pseudo-elements"))
+            }
             Token::SquareBracketBlock => return Err(SelError::Unsupported("attribute selectors")),
             _ => return Err(SelError::Bad("unexpected token")),
         }
@@ -468,12 +568,18 @@ fn parse_selector(toks: &[Token<'_>]) -> std::result::Result<Selector, SelError>
     if !cur_empty || universal {
         flush(&mut parts, &mut cur, &mut pending);
     } else if pending == Some(Combinator::Child) || parts.is_empty() {
-        return Err(SelError::Bad(if parts.is_empty() { "empty selector" } else { "`>` needs a selector on both sides" }));
+        return Err(SelError::Bad(if parts.is_empty() {
+            "empty selector"
+        } else {
+            "`>` needs a selector on both sides"
+        }));
     }
     let specificity = parts
         .iter()
         .map(|(_, c)| {
-            u32::from(c.id.is_some()) * 10_000 + c.classes.len() as u32 * 100 + u32::from(c.tag.is_some())
+            u32::from(c.id.is_some()) * 10_000
+                + c.classes.len() as u32 * 100
+                + u32::from(c.tag.is_some())
         })
         .sum();
     Ok(Selector { parts, specificity })
@@ -506,7 +612,11 @@ mod tests {
         let none: [String; 0] = [];
         let list = ["list".to_string()];
         let row = ["row".to_string()];
-        let ancestors = [el("page", None, &none), el("view", Some("main"), &list), el("view", None, &row)];
+        let ancestors = [
+            el("page", None, &none),
+            el("view", Some("main"), &list),
+            el("view", None, &row),
+        ];
         let text = el("text", None, &none);
         assert!(sel(".list text").matches(&text, &ancestors));
         assert!(sel("#main > .row > text").matches(&text, &ancestors));
@@ -525,7 +635,8 @@ mod tests {
 
     #[test]
     fn unsupported_property_is_a_diagnostic_with_file_and_line() {
-        let (sheet, d) = parse_stylesheet(".a {\n  color: red;\n  float: left;\n}\n", "app.css").unwrap();
+        let (sheet, d) =
+            parse_stylesheet(".a {\n  color: red;\n  float: left;\n}\n", "app.css").unwrap();
         assert_eq!(sheet.rules[0].decls.len(), 1);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].to_string(), "app.css:3: unsupported property `float`");
@@ -538,19 +649,36 @@ mod tests {
                 .unwrap();
         assert_eq!(sheet.rules.len(), 1);
         assert_eq!(d.len(), 2);
-        assert!(d[0].to_string().starts_with("x.css:1: unsupported at-rule `@media`"), "{}", d[0]);
-        assert!(d[1].to_string().starts_with("x.css:2: unsupported selector `.b:hover`"), "{}", d[1]);
+        assert!(
+            d[0].to_string()
+                .starts_with("x.css:1: unsupported at-rule `@media`"),
+            "{}",
+            d[0]
+        );
+        assert!(
+            d[1].to_string()
+                .starts_with("x.css:2: unsupported selector `.b:hover`"),
+            "{}",
+            d[1]
+        );
     }
 
     #[test]
     fn malformed_css_is_an_error_with_file_and_line() {
         let e = |src: &str| parse_stylesheet(src, "p.css").unwrap_err().to_string();
         assert_eq!(e("\n.a { width: banana }"), "p.css:2: invalid value `banana` for `width`: expected a length (px, rpx, %, vw, vh, em) or auto");
-        assert_eq!(e(".a { color }"), "p.css:1: expected a declaration `name: value`, found `color`");
-        assert!(e(". { color: red }").starts_with("p.css:1: selector `.`: `.` must be followed by a class name"));
+        assert_eq!(
+            e(".a { color }"),
+            "p.css:1: expected a declaration `name: value`, found `color`"
+        );
+        assert!(e(". { color: red }")
+            .starts_with("p.css:1: selector `.`: `.` must be followed by a class name"));
         assert!(e("> .a { color: red }").contains("`>` needs a selector on both sides"));
         assert!(e(".a { color: red }\n.b").starts_with("p.css:2: expected `{` after the selector"));
-        assert_eq!(e(".a { 12: red }"), "p.css:1: expected a declaration `name: value`, found `12`");
+        assert_eq!(
+            e(".a { 12: red }"),
+            "p.css:1: expected a declaration `name: value`, found `12`"
+        );
         assert!(e(".a { color: ; }").contains("invalid value `` for `color`"));
     }
 

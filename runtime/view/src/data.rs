@@ -13,7 +13,10 @@ pub(crate) enum Seg {
 
 /// Parses a path key.
 pub(crate) fn parse_path(key: &str, max_index: usize) -> Result<Vec<Seg>> {
-    let bad = |reason: String| Error::DataPath { key: key.to_string(), reason };
+    let bad = |reason: String| Error::DataPath {
+        key: key.to_string(),
+        reason,
+    };
     if key.is_empty() {
         return Err(bad("empty key".into()));
     }
@@ -95,9 +98,15 @@ fn json_type(v: &Value) -> &'static str {
 
 /// Applies a patch (object of path key → value) to `data`. All keys are checked before any is
 /// applied, so a bad key changes nothing. Returns the top-level names that changed.
-pub(crate) fn apply_patch(data: &mut Value, patch: &Value, max_index: usize) -> Result<Vec<String>> {
+pub(crate) fn apply_patch(
+    data: &mut Value,
+    patch: &Value,
+    max_index: usize,
+) -> Result<Vec<String>> {
     let Value::Object(entries) = patch else {
-        return Err(Error::PatchNotObject { found: json_type(patch) });
+        return Err(Error::PatchNotObject {
+            found: json_type(patch),
+        });
     };
     let mut parsed = Vec::with_capacity(entries.len());
     for (key, value) in entries {
@@ -122,14 +131,18 @@ pub(crate) fn apply_patch(data: &mut Value, patch: &Value, max_index: usize) -> 
                     if !cur.is_object() {
                         *cur = Value::Object(Map::new());
                     }
-                    let Value::Object(m) = cur else { unreachable!("just made an object") };
+                    let Value::Object(m) = cur else {
+                        unreachable!("just made an object")
+                    };
                     m.entry(k.clone()).or_insert(Value::Null)
                 }
                 Seg::Index(i) => {
                     if !cur.is_array() {
                         *cur = Value::Array(Vec::new());
                     }
-                    let Value::Array(a) = cur else { unreachable!("just made an array") };
+                    let Value::Array(a) = cur else {
+                        unreachable!("just made an array")
+                    };
                     if a.len() <= *i {
                         a.resize(*i + 1, Value::Null);
                     }
@@ -139,7 +152,11 @@ pub(crate) fn apply_patch(data: &mut Value, patch: &Value, max_index: usize) -> 
             if last {
                 *slot = value.clone();
             } else if slot.is_null() {
-                *slot = if next_is_index { Value::Array(Vec::new()) } else { Value::Object(Map::new()) };
+                *slot = if next_is_index {
+                    Value::Array(Vec::new())
+                } else {
+                    Value::Object(Map::new())
+                };
             }
             cur = slot;
         }
@@ -156,35 +173,69 @@ mod tests {
 
     #[test]
     fn path_keys_parse_into_segments() {
-        assert_eq!(parse_path("count", MAX).unwrap(), vec![Seg::Key("count".into())]);
+        assert_eq!(
+            parse_path("count", MAX).unwrap(),
+            vec![Seg::Key("count".into())]
+        );
         assert_eq!(
             parse_path("list[3].done", MAX).unwrap(),
-            vec![Seg::Key("list".into()), Seg::Index(3), Seg::Key("done".into())]
+            vec![
+                Seg::Key("list".into()),
+                Seg::Index(3),
+                Seg::Key("done".into())
+            ]
         );
-        assert_eq!(parse_path("m[0][1]", MAX).unwrap(), vec![Seg::Key("m".into()), Seg::Index(0), Seg::Index(1)]);
+        assert_eq!(
+            parse_path("m[0][1]", MAX).unwrap(),
+            vec![Seg::Key("m".into()), Seg::Index(0), Seg::Index(1)]
+        );
     }
 
     #[test]
     fn bad_path_keys_name_the_key_and_the_rule() {
         let e = |k: &str| parse_path(k, MAX).unwrap_err().to_string();
         assert_eq!(e(""), "set-data key ``: empty key");
-        assert_eq!(e("a..b"), "set-data key `a..b`: empty name before `.` at character 3");
-        assert_eq!(e("list[x]"), "set-data key `list[x]`: index `x` is not a non-negative integer");
-        assert_eq!(e("list[-1]"), "set-data key `list[-1]`: index `-1` is not a non-negative integer");
-        assert_eq!(e("list[2"), "set-data key `list[2`: `[` at character 5 is never closed");
-        assert_eq!(e("[0]"), "set-data key `[0]`: must start with a name, not `[`");
+        assert_eq!(
+            e("a..b"),
+            "set-data key `a..b`: empty name before `.` at character 3"
+        );
+        assert_eq!(
+            e("list[x]"),
+            "set-data key `list[x]`: index `x` is not a non-negative integer"
+        );
+        assert_eq!(
+            e("list[-1]"),
+            "set-data key `list[-1]`: index `-1` is not a non-negative integer"
+        );
+        assert_eq!(
+            e("list[2"),
+            "set-data key `list[2`: `[` at character 5 is never closed"
+        );
+        assert_eq!(
+            e("[0]"),
+            "set-data key `[0]`: must start with a name, not `[`"
+        );
         assert_eq!(e("a."), "set-data key `a.`: ends with `.`");
         assert_eq!(e("a]"), "set-data key `a]`: `]` at character 2 without `[`");
-        assert_eq!(e("a[1]b"), "set-data key `a[1]b`: expected `.` or `[` after `]`, found `b`");
-        assert_eq!(e("a[100001]"), "set-data key `a[100001]`: index 100001 is over the limit of 100000");
+        assert_eq!(
+            e("a[1]b"),
+            "set-data key `a[1]b`: expected `.` or `[` after `]`, found `b`"
+        );
+        assert_eq!(
+            e("a[100001]"),
+            "set-data key `a[100001]`: index 100001 is over the limit of 100000"
+        );
     }
 
     #[test]
     fn patches_set_nested_values_and_create_containers() {
         let mut d = json!({"count": 1, "list": [{"done": false}, {"done": false}]});
-        let changed =
-            apply_patch(&mut d, &json!({"count": 2, "list[1].done": true, "user.name": "Ann", "grid[1][0]": 5}), MAX)
-                .unwrap();
+        let changed = apply_patch(
+            &mut d,
+            &json!({"count": 2, "list[1].done": true, "user.name": "Ann", "grid[1][0]": 5}),
+            MAX,
+        )
+        .unwrap();
         assert_eq!(
             d,
             json!({"count": 2, "list": [{"done": false}, {"done": true}], "user": {"name": "Ann"}, "grid": [null, [5]]})
@@ -205,7 +256,9 @@ mod tests {
     fn non_object_patches_are_refused() {
         let mut d = json!({});
         assert_eq!(
-            apply_patch(&mut d, &json!([1]), MAX).unwrap_err().to_string(),
+            apply_patch(&mut d, &json!([1]), MAX)
+                .unwrap_err()
+                .to_string(),
             "set-data patch must be a JSON object of path keys, got array"
         );
     }

@@ -34,7 +34,11 @@ impl Rect {
 
     /// This rectangle moved by `(dx, dy)`.
     pub fn translated(self, dx: f32, dy: f32) -> Rect {
-        Rect { x: self.x + dx, y: self.y + dy, ..self }
+        Rect {
+            x: self.x + dx,
+            y: self.y + dy,
+            ..self
+        }
     }
 }
 
@@ -133,7 +137,11 @@ pub struct DisplayList {
 impl DisplayList {
     /// An empty list covering `width` × `height`.
     pub fn new(width: f32, height: f32) -> DisplayList {
-        DisplayList { width, height, items: Vec::new() }
+        DisplayList {
+            width,
+            height,
+            items: Vec::new(),
+        }
     }
 
     /// Moves every item by `(dx, dy)` (to place page content under the navigation bar, or
@@ -176,12 +184,27 @@ mod tests {
     #[test]
     fn translate_moves_every_positioned_item() {
         let mut list = DisplayList::new(10.0, 10.0);
-        list.push(DisplayItem::PushClip { rect: Rect::new(1.0, 2.0, 3.0, 4.0), radius: 0.0 });
-        list.push(DisplayItem::Image { rect: Rect::new(0.0, 0.0, 1.0, 1.0), src: "a.png".into(), radius: 0.0 });
+        list.push(DisplayItem::PushClip {
+            rect: Rect::new(1.0, 2.0, 3.0, 4.0),
+            radius: 0.0,
+        });
+        list.push(DisplayItem::Image {
+            rect: Rect::new(0.0, 0.0, 1.0, 1.0),
+            src: "a.png".into(),
+            radius: 0.0,
+        });
         list.push(DisplayItem::PopClip);
         list.translate(5.0, -1.0);
-        assert_eq!(list.items[0], DisplayItem::PushClip { rect: Rect::new(6.0, 1.0, 3.0, 4.0), radius: 0.0 });
-        assert!(matches!(&list.items[1], DisplayItem::Image { rect, .. } if *rect == Rect::new(5.0, -1.0, 1.0, 1.0)));
+        assert_eq!(
+            list.items[0],
+            DisplayItem::PushClip {
+                rect: Rect::new(6.0, 1.0, 3.0, 4.0),
+                radius: 0.0
+            }
+        );
+        assert!(
+            matches!(&list.items[1], DisplayItem::Image { rect, .. } if *rect == Rect::new(5.0, -1.0, 1.0, 1.0))
+        );
     }
 
     #[test]

@@ -139,7 +139,9 @@ impl fmt::Display for TemplateErrorKind {
                 "unknown tag <{tag}> (built-in components: {})",
                 crate::template::KNOWN_TAGS.join(", ")
             ),
-            Self::TooDeep { limit } => write!(f, "elements nested deeper than the limit of {limit}"),
+            Self::TooDeep { limit } => {
+                write!(f, "elements nested deeper than the limit of {limit}")
+            }
             Self::UnterminatedInterpolation => write!(f, "unterminated `{{{{`: expected `}}}}`"),
             Self::UnterminatedComment => write!(f, "unterminated comment: expected `-->`"),
             Self::UnterminatedAttribute(name) => {
@@ -149,7 +151,10 @@ impl fmt::Display for TemplateErrorKind {
             Self::DuplicateAttribute(name) => write!(f, "attribute `{name}` given twice"),
             Self::BadExpression { expr, reason } => write!(f, "bad expression `{expr}`: {reason}"),
             Self::OrphanElse(name) => {
-                write!(f, "`{name}` must directly follow an element with m:if or m:elif")
+                write!(
+                    f,
+                    "`{name}` must directly follow an element with m:if or m:elif"
+                )
             }
             Self::BadDirective { name, reason } => write!(f, "`{name}`: {reason}"),
         }
@@ -197,8 +202,15 @@ impl fmt::Display for StyleErrorKind {
             Self::BadDeclaration { found } => {
                 write!(f, "expected a declaration `name: value`, found `{found}`")
             }
-            Self::BadValue { property, value, expected } => {
-                write!(f, "invalid value `{value}` for `{property}`: expected {expected}")
+            Self::BadValue {
+                property,
+                value,
+                expected,
+            } => {
+                write!(
+                    f,
+                    "invalid value `{value}` for `{property}`: expected {expected}"
+                )
             }
             Self::Syntax { found, expected } => write!(f, "expected {expected}, found {found}"),
         }

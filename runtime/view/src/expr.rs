@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use crate::limits::DEFAULT_MAX_EXPR_DEPTH;
+use crate::limits::{DEFAULT_MAX_EXPR_DEPTH, DEFAULT_MAX_STRING_BYTES};
 
 /// A parsed expression.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,7 +93,9 @@ fn lex(src: &str) -> Result<Vec<Tok>, ExprError> {
         let c = chars[i];
         if c.is_whitespace() {
             i += 1;
-        } else if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())) {
+        } else if c.is_ascii_digit()
+            || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
+        {
             let start = i;
             while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
                 i += 1;
@@ -108,9 +110,9 @@ fn lex(src: &str) -> Result<Vec<Tok>, ExprError> {
                 }
             }
             let text: String = chars[start..i].iter().collect();
-            let n: f64 = text
-                .parse()
-                .map_err(|_| ExprError { reason: format!("bad number `{text}`") })?;
+            let n: f64 = text.parse().map_err(|_| ExprError {
+                reason: format!("bad number `{text}`"),
+            })?;
             toks.push(Tok::Num(n));
         } else if c == '\'' || c == '"' {
             let quote = c;
@@ -119,7 +121,9 @@ fn lex(src: &str) -> Result<Vec<Tok>, ExprError> {
             loop {
                 match chars.get(i) {
                     None => {
-                        return Err(ExprError { reason: format!("unterminated string: expected {quote}") })
+                        return Err(ExprError {
+                            reason: format!("unterminated string: expected {quote}"),
+                        })
                     }
                     Some(&q) if q == quote => {
                         i += 1;
@@ -145,7 +149,9 @@ fn lex(src: &str) -> Result<Vec<Tok>, ExprError> {
             toks.push(Tok::Str(s));
         } else if c.is_alphabetic() || c == '_' || c == '$' {
             let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$') {
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+            {
                 i += 1;
             }
             toks.push(Tok::Ident(chars[start..i].iter().collect()));
@@ -154,7 +160,9 @@ fn lex(src: &str) -> Result<Vec<Tok>, ExprError> {
             let p = PUNCTS
                 .iter()
                 .find(|p| rest.starts_with(**p))
-                .ok_or_else(|| ExprError { reason: format!("unexpected character `{c}`") })?;
+                .ok_or_else(|| ExprError {
+                    reason: format!("unexpected character `{c}`"),
+                })?;
             i += p.chars().count();
             toks.push(Tok::Punct(p));
         }
@@ -186,7 +194,9 @@ impl Parser {
         if self.eat(p) {
             Ok(())
         } else {
-            Err(ExprError { reason: format!("expected `{p}`, found {}", self.describe()) })
+            Err(ExprError {
+                reason: format!("expected `{p}`, found {}", self.describe()),
+            })
         }
     }
 
@@ -325,7 +335,9 @@ impl Parser {
                 }
                 Ok(Expr::Array(items))
             }
-            _ => Err(ExprError { reason: format!("expected a value, found {}", self.describe()) }),
+            _ => Err(ExprError {
+                reason: format!("expected a value, found {}", self.describe()),
+            }),
         }
     }
 }
@@ -359,12 +371,20 @@ fn bin_op(p: &str) -> Option<(BinOp, u8)> {
 pub fn parse_expr(src: &str) -> Result<Expr, ExprError> {
     let toks = lex(src)?;
     if toks.is_empty() {
-        return Err(ExprError { reason: "empty expression".into() });
+        return Err(ExprError {
+            reason: "empty expression".into(),
+        });
     }
-    let mut p = Parser { toks, pos: 0, depth: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        depth: 0,
+    };
     let e = p.ternary()?;
     if p.pos < p.toks.len() {
-        return Err(ExprError { reason: format!("unexpected {} after the expression", p.describe()) });
+        return Err(ExprError {
+            reason: format!("unexpected {} after the expression", p.describe()),
+        });
     }
     Ok(e)
 }
@@ -389,7 +409,11 @@ impl<'a> Scope<'a> {
     fn lookup(&self, name: &str) -> Option<&'a Value> {
         match self {
             Scope::Root(data) => data.get(name),
-            Scope::Local { name: n, value, parent } => {
+            Scope::Local {
+                name: n,
+                value,
+                parent,
+            } => {
                 if *n == name {
                     Some(value)
                 } else {
@@ -406,7 +430,9 @@ fn num(n: f64) -> Value {
     if n.is_finite() && n.fract() == 0.0 && n.abs() < 9.0e15 {
         Value::from(n as i64)
     } else {
-        serde_json::Number::from_f64(n).map(Value::Number).unwrap_or(Value::Null)
+        serde_json::Number::from_f64(n)
+            .map(Value::Number)
+            .unwrap_or(Value::Null)
     }
 }
 
@@ -496,7 +522,11 @@ fn member<'v>(base: Cow<'v, Value>, key: &str) -> Cow<'v, Value> {
     match base {
         Cow::Borrowed(v) => Cow::Borrowed(match v {
             Value::Object(m) => m.get(key).unwrap_or(&NULL),
-            Value::Array(a) => key.parse::<usize>().ok().and_then(|i| a.get(i)).unwrap_or(&NULL),
+            Value::Array(a) => key
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| a.get(i))
+                .unwrap_or(&NULL),
             _ => &NULL,
         }),
         Cow::Owned(v) => Cow::Owned(match v {
@@ -526,9 +556,9 @@ impl Expr {
                 };
                 member(base.eval(scope), &key)
             }
-            Expr::Array(items) => {
-                Cow::Owned(Value::Array(items.iter().map(|e| e.eval(scope).into_owned()).collect()))
-            }
+            Expr::Array(items) => Cow::Owned(Value::Array(
+                items.iter().map(|e| e.eval(scope).into_owned()).collect(),
+            )),
             Expr::Unary(op, e) => {
                 let v = e.eval(scope);
                 Cow::Owned(match op {
@@ -575,7 +605,15 @@ fn binary(op: BinOp, l: &Value, r: &Value) -> Value {
         BinOp::Add => {
             let stringy = |v: &Value| v.is_string() || v.is_array() || v.is_object();
             if stringy(l) || stringy(r) {
-                Value::String(to_display(l) + &to_display(r))
+                let mut s = to_display(l) + &to_display(r);
+                if s.len() > DEFAULT_MAX_STRING_BYTES {
+                    let mut cut = DEFAULT_MAX_STRING_BYTES;
+                    while !s.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    s.truncate(cut);
+                }
+                Value::String(s)
             } else {
                 num(to_num(l) + to_num(r))
             }
@@ -650,7 +688,10 @@ mod tests {
         assert_eq!(ev("!done && a < b ? 'yes' : 'no'", d.clone()), json!("yes"));
         assert_eq!(ev("missing || 'fallback'", d.clone()), json!("fallback"));
         assert_eq!(ev("a && s", d.clone()), json!("x"));
-        assert_eq!(ev("a > 0 ? b > 1 ? 'both' : 'a' : 'none'", d), json!("both"));
+        assert_eq!(
+            ev("a > 0 ? b > 1 ? 'both' : 'a' : 'none'", d),
+            json!("both")
+        );
     }
 
     #[test]
@@ -669,7 +710,11 @@ mod tests {
         let data = json!({"item": "outer", "n": 1});
         let item = json!({"title": "inner"});
         let root = Scope::Root(&data);
-        let local = Scope::Local { name: "item", value: &item, parent: &root };
+        let local = Scope::Local {
+            name: "item",
+            value: &item,
+            parent: &root,
+        };
         let e = parse_expr("item.title + n").unwrap();
         assert_eq!(e.eval(&local).into_owned(), json!("inner1"));
     }
@@ -697,8 +742,23 @@ mod tests {
             ("list[1", "expected `]`"),
         ] {
             let err = parse_expr(src).expect_err(src);
-            assert!(err.reason.contains(want), "{src}: {} (wanted {want})", err.reason);
+            assert!(
+                err.reason.contains(want),
+                "{src}: {} (wanted {want})",
+                err.reason
+            );
         }
+    }
+
+    #[test]
+    fn string_concatenation_is_capped() {
+        let big = "é".repeat(400_000);
+        let v = ev("s + s + s", json!({ "s": big }));
+        let len = v.as_str().unwrap().len();
+        assert!(
+            len <= DEFAULT_MAX_STRING_BYTES && len > DEFAULT_MAX_STRING_BYTES - 4,
+            "{len}"
+        );
     }
 
     #[test]

@@ -49,7 +49,14 @@ impl TextCtx {
             let (_, w, lines) = &self.cache[pos];
             return (*w, lines);
         }
-        let lines = layout_lines(fonts, &self.text, self.font_size, self.line_height, self.bold, width);
+        let lines = layout_lines(
+            fonts,
+            &self.text,
+            self.font_size,
+            self.line_height,
+            self.bold,
+            width,
+        );
         let w = lines.iter().map(|l| l.width).fold(0.0, f32::max);
         if self.cache.len() >= TEXT_CACHE_ENTRIES {
             self.cache.remove(0);
@@ -59,7 +66,12 @@ impl TextCtx {
         (*w, lines)
     }
 
-    fn measure(&mut self, fonts: &mut FontSystem, known: Size<Option<f32>>, avail: Size<AvailableSpace>) -> Size<f32> {
+    fn measure(
+        &mut self,
+        fonts: &mut FontSystem,
+        known: Size<Option<f32>>,
+        avail: Size<AvailableSpace>,
+    ) -> Size<f32> {
         if let (Some(width), Some(height)) = (known.width, known.height) {
             return Size { width, height };
         }
@@ -71,7 +83,10 @@ impl TextCtx {
         let lh = self.line_height;
         let (w, lines) = self.lines(fonts, constraint);
         let h = lh * lines.len().max(1) as f32;
-        Size { width: known.width.unwrap_or(w.ceil()), height: known.height.unwrap_or(h) }
+        Size {
+            width: known.width.unwrap_or(w.ceil()),
+            height: known.height.unwrap_or(h),
+        }
     }
 }
 
@@ -90,7 +105,9 @@ pub(crate) struct LayoutState {
 unsafe impl Send for LayoutState {}
 
 fn lerr(e: taffy::TaffyError) -> Error {
-    Error::Layout { reason: e.to_string() }
+    Error::Layout {
+        reason: e.to_string(),
+    }
 }
 
 fn compatible(a: &Node, b: &Node) -> bool {
@@ -119,7 +136,10 @@ struct Sync<'t> {
 
 impl LayoutState {
     pub fn new() -> LayoutState {
-        LayoutState { taffy: TaffyTree::new(), ids: Vec::new() }
+        LayoutState {
+            taffy: TaffyTree::new(),
+            ids: Vec::new(),
+        }
     }
 
     /// Brings the taffy tree in line with `new`, reusing the nodes of `old` (the tree the
@@ -144,7 +164,11 @@ impl LayoutState {
                 self.taffy.remove(s.old_ids[oi]).map_err(lerr)?;
             }
         }
-        self.ids = s.new_ids.into_iter().map(|i| i.expect("every node synced")).collect();
+        self.ids = s
+            .new_ids
+            .into_iter()
+            .map(|i| i.expect("every node synced"))
+            .collect();
         Ok(())
     }
 
@@ -160,10 +184,16 @@ impl LayoutState {
             let on = &o.nodes[oi];
             if on.style != n.style || on.kind != n.kind {
                 match &n.kind {
-                    NodeKind::Element(_) => self.taffy.set_style(id, taffy_style(n, s.ctx)).map_err(lerr)?,
+                    NodeKind::Element(_) => self
+                        .taffy
+                        .set_style(id, taffy_style(n, s.ctx))
+                        .map_err(lerr)?,
                     NodeKind::Text(t) => {
                         let tc = TextCtx::new(n, t, s.ctx);
-                        let same = self.taffy.get_node_context(id).is_some_and(|old| old.same_text(&tc));
+                        let same = self
+                            .taffy
+                            .get_node_context(id)
+                            .is_some_and(|old| old.same_text(&tc));
                         if !same {
                             self.taffy.set_node_context(id, Some(tc)).map_err(lerr)?;
                         }
@@ -173,7 +203,9 @@ impl LayoutState {
             id
         } else {
             match &n.kind {
-                NodeKind::Text(t) => self.taffy.new_leaf_with_context(taffy_style(n, s.ctx), TextCtx::new(n, t, s.ctx)),
+                NodeKind::Text(t) => self
+                    .taffy
+                    .new_leaf_with_context(taffy_style(n, s.ctx), TextCtx::new(n, t, s.ctx)),
                 NodeKind::Element(_) => self.taffy.new_leaf(taffy_style(n, s.ctx)),
             }
             .map_err(lerr)?
@@ -184,7 +216,10 @@ impl LayoutState {
         };
         let keyed: HashMap<&str, usize> = match reuse {
             Some((o, _)) if n.children.iter().any(|c| s.new.nodes[*c].key.is_some()) => {
-                old_children.iter().filter_map(|c| o.nodes[*c].key.as_deref().map(|k| (k, *c))).collect()
+                old_children
+                    .iter()
+                    .filter_map(|c| o.nodes[*c].key.as_deref().map(|k| (k, *c)))
+                    .collect()
             }
             _ => HashMap::new(),
         };
@@ -198,7 +233,10 @@ impl LayoutState {
         }
         let unchanged = reuse.is_some()
             && old_children.len() == child_ids.len()
-            && old_children.iter().zip(&child_ids).all(|(oc, c)| s.old_ids[*oc] == *c);
+            && old_children
+                .iter()
+                .zip(&child_ids)
+                .all(|(oc, c)| s.old_ids[*oc] == *c);
         if !unchanged && !(reuse.is_none() && child_ids.is_empty()) {
             self.taffy.set_children(id, &child_ids).map_err(lerr)?;
         }
@@ -209,14 +247,24 @@ impl LayoutState {
     /// Computes the layout of the whole page: the root is as wide as the viewport; height is
     /// unbounded (the page scrolls).
     pub fn compute(&mut self, fonts: &mut FontSystem, width: f32) -> Result<()> {
-        let Some(&root) = self.ids.first() else { return Ok(()) };
-        let avail = Size { width: AvailableSpace::Definite(width), height: AvailableSpace::MaxContent };
+        let Some(&root) = self.ids.first() else {
+            return Ok(());
+        };
+        let avail = Size {
+            width: AvailableSpace::Definite(width),
+            height: AvailableSpace::MaxContent,
+        };
         self.taffy
             .compute_layout_with_measure(root, avail, |inputs, _id, ctx, style| {
-                taffy::compute_leaf_layout(inputs, style, |_, _| 0.0, |known, avail| match ctx {
-                    Some(t) => t.measure(fonts, known, avail),
-                    None => Size::ZERO,
-                })
+                taffy::compute_leaf_layout(
+                    inputs,
+                    style,
+                    |_, _| 0.0,
+                    |known, avail| match ctx {
+                        Some(t) => t.measure(fonts, known, avail),
+                        None => Size::ZERO,
+                    },
+                )
             })
             .map_err(lerr)
     }

@@ -50,8 +50,11 @@ pub use css::{parse_stylesheet, Diagnostic, StyleSheet};
 pub use display::{DisplayItem, DisplayList, Rect, TextAlign};
 pub use error::{Error, Result, StyleErrorKind, TemplateErrorKind};
 pub use limits::{
-    Limits, DEFAULT_MAX_ARRAY_INDEX, DEFAULT_MAX_DEPTH, DEFAULT_MAX_EXPR_DEPTH, DEFAULT_MAX_NODES, DEFAULT_STACK_BYTES,
+    Limits, DEFAULT_MAX_ARRAY_INDEX, DEFAULT_MAX_DEPTH, DEFAULT_MAX_EXPR_DEPTH,
+    DEFAULT_MAX_LOOP_ITERATIONS, DEFAULT_MAX_NODES, DEFAULT_MAX_STRING_BYTES, DEFAULT_STACK_BYTES,
 };
 pub use page::{Page, TapEvent, Viewport, DEFAULT_STYLESHEET};
 pub use template::{parse_template, Template, KNOWN_TAGS};
-pub use text::{measure_text, new_font_system, text_attrs, text_buffer, CJK_FAMILY, DEFAULT_FAMILY};
+pub use text::{
+    measure_text, new_font_system, text_attrs, text_buffer, CJK_FAMILY, DEFAULT_FAMILY,
+};

@@ -10,6 +10,13 @@ pub const DEFAULT_MAX_EXPR_DEPTH: usize = 64;
 /// key cannot make the host allocate an enormous array of nulls.
 pub const DEFAULT_MAX_ARRAY_INDEX: usize = 100_000;
 
+/// Most `m:for` iterations one render may run, over all loops together (default 1 000 000),
+/// so that nested loops over large data cannot stall the host even when they produce no nodes.
+pub const DEFAULT_MAX_LOOP_ITERATIONS: usize = 1_000_000;
+/// Longest string an expression may build with `+` (default 1 MiB); longer results are cut
+/// at this many bytes.
+pub const DEFAULT_MAX_STRING_BYTES: usize = 1 << 20;
+
 /// Stack size of the thread that parses and renders a page (default 64 MiB of address space,
 /// committed only as used): deep templates recurse, and a debug build needs about 10 KiB per
 /// nesting level, more than the 2 MiB a test or worker thread may have.
@@ -17,14 +24,20 @@ pub const DEFAULT_STACK_BYTES: usize = 64 << 20;
 
 /// Runs `f` on a scoped thread with a [`DEFAULT_STACK_BYTES`] stack, so that recursion over
 /// a template as deep as [`DEFAULT_MAX_DEPTH`] cannot overflow the caller's stack.
-pub(crate) fn on_big_stack<T: Send>(f: impl FnOnce() -> crate::Result<T> + Send) -> crate::Result<T> {
+pub(crate) fn on_big_stack<T: Send>(
+    f: impl FnOnce() -> crate::Result<T> + Send,
+) -> crate::Result<T> {
     std::thread::scope(|s| {
         let handle = std::thread::Builder::new()
             .name("miniapp-view".into())
             .stack_size(DEFAULT_STACK_BYTES)
             .spawn_scoped(s, f)
-            .map_err(|e| crate::Error::Layout { reason: format!("cannot start the view thread: {e}") })?;
-        handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            .map_err(|e| crate::Error::Layout {
+                reason: format!("cannot start the view thread: {e}"),
+            })?;
+        handle
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
 }
 
@@ -37,6 +50,8 @@ pub struct Limits {
     pub max_nodes: usize,
     /// Largest array index in a set-data key. Default [`DEFAULT_MAX_ARRAY_INDEX`].
     pub max_array_index: usize,
+    /// Most `m:for` iterations per render. Default [`DEFAULT_MAX_LOOP_ITERATIONS`].
+    pub max_loop_iterations: usize,
 }
 
 impl Default for Limits {
@@ -45,6 +60,7 @@ impl Default for Limits {
             max_depth: DEFAULT_MAX_DEPTH,
             max_nodes: DEFAULT_MAX_NODES,
             max_array_index: DEFAULT_MAX_ARRAY_INDEX,
+            max_loop_iterations: DEFAULT_MAX_LOOP_ITERATIONS,
         }
     }
 }

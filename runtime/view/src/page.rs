@@ -73,7 +73,12 @@ impl Page {
     /// # Errors
     /// [`Error::Template`] or [`Error::Style`] when the template or a stylesheet does not
     /// parse; unsupported CSS is only a warning ([`Page::warnings`]).
-    pub fn new(template: &str, template_name: &str, styles: &[(&str, &str)], viewport: Viewport) -> Result<Page> {
+    pub fn new(
+        template: &str,
+        template_name: &str,
+        styles: &[(&str, &str)],
+        viewport: Viewport,
+    ) -> Result<Page> {
         Page::with_limits(template, template_name, styles, viewport, Limits::default())
     }
 
@@ -152,7 +157,11 @@ impl Page {
     }
 
     fn ctx(&self) -> Ctx {
-        Ctx { vw: self.viewport.width, vh: self.viewport.height, font_size: crate::style::ROOT_FONT_SIZE }
+        Ctx {
+            vw: self.viewport.width,
+            vh: self.viewport.height,
+            font_size: crate::style::ROOT_FONT_SIZE,
+        }
     }
 
     /// Lays out the page (incrementally after a set-data) and returns its display list, with
@@ -173,6 +182,7 @@ impl Page {
                 &self.template,
                 ctx,
                 self.limits.max_nodes,
+                self.limits.max_loop_iterations,
                 &mut self.diags,
                 &mut self.inline_cache,
             )
@@ -183,10 +193,22 @@ impl Page {
         }
         self.layout.compute(fonts, self.viewport.width)?;
         let tree = self.tree.as_ref().expect("expanded above");
-        let root_h = self.layout.taffy.layout(self.layout.ids[0]).map(|l| l.size.height).unwrap_or(0.0);
+        let root_h = self
+            .layout
+            .taffy
+            .layout(self.layout.ids[0])
+            .map(|l| l.size.height)
+            .unwrap_or(0.0);
         let mut out = DisplayList::new(self.viewport.width, root_h.max(self.viewport.height));
         let mut rects = vec![None; tree.nodes.len()];
-        let mut painter = Painter { tree, layout: &mut self.layout, fonts, ctx, rects: &mut rects, out: &mut out };
+        let mut painter = Painter {
+            tree,
+            layout: &mut self.layout,
+            fonts,
+            ctx,
+            rects: &mut rects,
+            out: &mut out,
+        };
         painter.paint(0, 0.0, 0.0, 1.0)?;
         self.rects = rects;
         Ok(out)
@@ -201,17 +223,42 @@ impl Page {
     /// Every handler a tap at `(x, y)` triggers, in bubbling order: each `bind:tap` from the
     /// deepest node up, stopping after the first `catch:tap`.
     pub fn hit_test_all(&self, x: f32, y: f32) -> Vec<TapEvent> {
-        let Some(tree) = &self.tree else { return Vec::new() };
+        let Some(tree) = &self.tree else {
+            return Vec::new();
+        };
         if self.rects.len() != tree.nodes.len() {
             return Vec::new();
         }
-        let Some(mut target) = self.hit(tree, 0, x, y) else { return Vec::new() };
+        let Some(target) = self.hit(tree, 0, x, y) else {
+            return Vec::new();
+        };
+        self.bubble(tree, target, "tap", json!({"x": x, "y": y}))
+    }
+
+    /// Fires an event of type `event` (`input`, `confirm`, `change`, `longpress`, `tap`...) at
+    /// the first displayed node matching `selector` (as in [`Page::find`]), after render: the
+    /// `bind:<event>` handlers from that node up, stopping after the first `catch:<event>`.
+    /// `detail` becomes the event's `detail` (for `input`: `{"value": "..."}`).
+    ///
+    /// # Errors
+    /// [`Error::Selector`] for a malformed selector. No match or no handler is an empty list.
+    pub fn dispatch(&self, selector: &str, event: &str, detail: Value) -> Result<Vec<TapEvent>> {
+        let Some(tree) = &self.tree else {
+            return Ok(Vec::new());
+        };
+        let Some(target) = self.find_index(selector)? else {
+            return Ok(Vec::new());
+        };
+        Ok(self.bubble(tree, target, event, detail))
+    }
+
+    fn bubble(&self, tree: &Tree, mut target: usize, event: &str, detail: Value) -> Vec<TapEvent> {
         if matches!(tree.nodes[target].kind, NodeKind::Text(_)) {
             target = tree.nodes[target].parent.unwrap_or(0);
         }
         let describe = |i: usize| {
             let n = &tree.nodes[i];
-            let r = self.rects[i].unwrap_or_default();
+            let r = self.rects.get(i).copied().flatten().unwrap_or_default();
             json!({
                 "id": n.id.clone().unwrap_or_default(),
                 "offsetLeft": r.x,
@@ -222,15 +269,15 @@ impl Page {
         let mut out = Vec::new();
         let mut cur = Some(target);
         'walk: while let Some(i) = cur {
-            for b in tree.nodes[i].events.iter().filter(|b| b.event == "tap") {
+            for b in tree.nodes[i].events.iter().filter(|b| b.event == event) {
                 out.push(TapEvent {
                     handler: b.handler.clone(),
                     event: json!({
-                        "type": "tap",
+                        "type": event,
                         "timeStamp": 0,
                         "target": describe(target),
                         "currentTarget": describe(i),
-                        "detail": {"x": x, "y": y},
+                        "detail": detail.clone(),
                     }),
                 });
                 if b.catch {
@@ -278,19 +325,28 @@ impl Page {
     /// # Errors
     /// [`Error::Selector`] for any other selector form or an empty name.
     pub fn find(&self, selector: &str) -> Result<Option<Rect>> {
+        Ok(self.find_index(selector)?.and_then(|i| self.rects[i]))
+    }
+
+    fn find_index(&self, selector: &str) -> Result<Option<usize>> {
         let sel = Sel::parse(selector)?;
-        let Some(tree) = &self.tree else { return Ok(None) };
+        let Some(tree) = &self.tree else {
+            return Ok(None);
+        };
         for (i, n) in tree.nodes.iter().enumerate() {
-            let Some(rect) = self.rects.get(i).copied().flatten() else { continue };
+            if self.rects.get(i).copied().flatten().is_none() {
+                continue;
+            }
             let hit = match &sel {
                 Sel::Id(id) => n.id.as_deref() == Some(id),
                 Sel::Class(c) => n.classes.iter().any(|k| k == c),
                 Sel::Text(label) => {
-                    matches!(n.kind, NodeKind::Element(_)) && own_text(tree, i).trim() == label.trim()
+                    matches!(n.kind, NodeKind::Element(_))
+                        && own_text(tree, i).trim() == label.trim()
                 }
             };
             if hit {
-                return Ok(Some(rect));
+                return Ok(Some(i));
             }
         }
         Ok(None)
@@ -298,7 +354,9 @@ impl Page {
 
     /// All rendered text in document order, one text run (or input value) per line.
     pub fn text_content(&self) -> String {
-        let Some(tree) = &self.tree else { return String::new() };
+        let Some(tree) = &self.tree else {
+            return String::new();
+        };
         let mut parts = Vec::new();
         for (i, n) in tree.nodes.iter().enumerate() {
             if self.rects.get(i).copied().flatten().is_none() {
@@ -337,7 +395,10 @@ enum Sel {
 
 impl Sel {
     fn parse(s: &str) -> Result<Sel> {
-        let bad = |reason| Error::Selector { selector: s.to_string(), reason };
+        let bad = |reason| Error::Selector {
+            selector: s.to_string(),
+            reason,
+        };
         let (ctor, rest): (fn(String) -> Sel, &str) = if let Some(r) = s.strip_prefix('#') {
             (Sel::Id, r)
         } else if let Some(r) = s.strip_prefix('.') {
@@ -396,15 +457,24 @@ impl Painter<'_> {
             return Ok(());
         }
         let id = self.layout.ids[i];
-        let l = *self.layout.taffy.layout(id).map_err(|e| Error::Layout { reason: e.to_string() })?;
-        let rect = Rect::new(ox + l.location.x, oy + l.location.y, l.size.width, l.size.height);
+        let l = *self.layout.taffy.layout(id).map_err(|e| Error::Layout {
+            reason: e.to_string(),
+        })?;
+        let rect = Rect::new(
+            ox + l.location.x,
+            oy + l.location.y,
+            l.size.width,
+            l.size.height,
+        );
         self.rects[i] = Some(rect);
         let op = opacity * n.style.opacity;
         let s = &n.style;
         match &n.kind {
             NodeKind::Text(_) => {
                 let unrounded_w = self.layout.taffy.unrounded_layout(id).size.width;
-                let Some(tc) = self.layout.taffy.get_node_context_mut(id) else { return Ok(()) };
+                let Some(tc) = self.layout.taffy.get_node_context_mut(id) else {
+                    return Ok(());
+                };
                 let (font_size, lh, bold) = (tc.font_size, tc.line_height, tc.bold);
                 let (_, lines) = tc.lines(self.fonts, Some(unrounded_w));
                 let color = s.color.with_opacity(op);
@@ -435,8 +505,10 @@ impl Painter<'_> {
                 let content = Rect::new(
                     rect.x + l.border.left + l.padding.left,
                     rect.y + l.border.top + l.padding.top,
-                    (rect.w - l.border.left - l.border.right - l.padding.left - l.padding.right).max(0.0),
-                    (rect.h - l.border.top - l.border.bottom - l.padding.top - l.padding.bottom).max(0.0),
+                    (rect.w - l.border.left - l.border.right - l.padding.left - l.padding.right)
+                        .max(0.0),
+                    (rect.h - l.border.top - l.border.bottom - l.padding.top - l.padding.bottom)
+                        .max(0.0),
                 );
                 let b = l.border;
                 let uniform = b.top == b.right && b.top == b.bottom && b.top == b.left;
@@ -471,7 +543,11 @@ impl Painter<'_> {
                 match tag.as_str() {
                     "image" => {
                         if let Some(src) = n.attr("src").filter(|v| !v.is_empty()) {
-                            self.out.push(DisplayItem::Image { rect: content, src: src.to_string(), radius });
+                            self.out.push(DisplayItem::Image {
+                                rect: content,
+                                src: src.to_string(),
+                                radius,
+                            });
                         }
                     }
                     "icon" => {
@@ -496,7 +572,10 @@ impl Painter<'_> {
                     self.out.push(DisplayItem::PushClip { rect, radius });
                 }
                 let scroll_top = if tag == "scroll-view" {
-                    n.attr("scroll-top").and_then(|v| v.trim_end_matches("px").parse::<f32>().ok()).unwrap_or(0.0).max(0.0)
+                    n.attr("scroll-top")
+                        .and_then(|v| v.trim_end_matches("px").parse::<f32>().ok())
+                        .unwrap_or(0.0)
+                        .max(0.0)
                 } else {
                     0.0
                 };
@@ -515,7 +594,10 @@ impl Painter<'_> {
     fn input_text(&mut self, n: &crate::tree::Node, content: Rect, op: f32) {
         let value = n.attr("value").unwrap_or("");
         let (text, color) = if value.is_empty() {
-            (n.attr("placeholder").unwrap_or(""), Color::rgb(0x99, 0x99, 0x99))
+            (
+                n.attr("placeholder").unwrap_or(""),
+                Color::rgb(0x99, 0x99, 0x99),
+            )
         } else {
             (value, n.style.color)
         };
@@ -523,7 +605,15 @@ impl Painter<'_> {
             return;
         }
         let lh = n.style.line_height_px(self.ctx);
-        let buffer = text_buffer(self.fonts, text, n.style.font_size, lh, n.style.bold, None, TextAlign::Left);
+        let buffer = text_buffer(
+            self.fonts,
+            text,
+            n.style.font_size,
+            lh,
+            n.style.bold,
+            None,
+            TextAlign::Left,
+        );
         let w = buffer.layout_runs().map(|r| r.line_w).fold(0.0, f32::max);
         let x = match n.style.text_align {
             TextAlign::Left => content.x,
@@ -547,7 +637,10 @@ impl Painter<'_> {
 mod tests {
     use super::*;
 
-    const VP: Viewport = Viewport { width: 375.0, height: 600.0 };
+    const VP: Viewport = Viewport {
+        width: 375.0,
+        height: 600.0,
+    };
 
     fn page(xml: &str, css: &str) -> Page {
         Page::new(xml, "pages/t/t.xml", &[("app.css", css)], VP).unwrap_or_else(|e| panic!("{e}"))
@@ -588,15 +681,24 @@ mod tests {
         assert_eq!(count.h, (16.0f32 * 1.4).round());
         assert_eq!((b.x, b.y, b.w, b.h), (0.0, count.h, 375.0, 46.0));
         let green = list.items.iter().find_map(|i| match i {
-            DisplayItem::Rect { rect, color, radius, border_width, .. } if *color == Color::rgb(7, 193, 96) => {
-                Some((*rect, *radius, *border_width))
-            }
+            DisplayItem::Rect {
+                rect,
+                color,
+                radius,
+                border_width,
+                ..
+            } if *color == Color::rgb(7, 193, 96) => Some((*rect, *radius, *border_width)),
             _ => None,
         });
         assert_eq!(green, Some((b, 5.0, 0.0)));
         // The label is centred in the button.
         let label = list.items.iter().find_map(|i| match i {
-            DisplayItem::Text { rect, text, font_size, .. } if text == "+1" => Some((*rect, *font_size)),
+            DisplayItem::Text {
+                rect,
+                text,
+                font_size,
+                ..
+            } if text == "+1" => Some((*rect, *font_size)),
             _ => None,
         });
         let (r, size) = label.expect("label drawn");
@@ -614,7 +716,11 @@ mod tests {
         );
         p.render(&mut f).unwrap();
         let shown = p.find("text=Shown").unwrap().unwrap();
-        assert_eq!(p.find(".a").unwrap(), Some(shown), "display:none nodes are skipped");
+        assert_eq!(
+            p.find(".a").unwrap(),
+            Some(shown),
+            "display:none nodes are skipped"
+        );
         assert!(p.find("text= Go ").unwrap().is_some());
         assert_eq!(p.find("text=Hidden").unwrap(), None);
         assert_eq!(p.find("#nope").unwrap(), None);
@@ -622,7 +728,10 @@ mod tests {
             p.find("view").unwrap_err().to_string(),
             "selector `view`: expected `#id`, `.class` or `text=Label`"
         );
-        assert_eq!(p.find("#").unwrap_err().to_string(), "selector `#`: the name after the prefix is empty");
+        assert_eq!(
+            p.find("#").unwrap_err().to_string(),
+            "selector `#`: the name after the prefix is empty"
+        );
         assert_eq!(p.text_content(), "Shown\nGo");
     }
 
@@ -641,7 +750,10 @@ mod tests {
         p.render(&mut f).unwrap();
         let (x, y) = p.find("#btn").unwrap().unwrap().center();
         let all = p.hit_test_all(x, y);
-        assert_eq!(all.iter().map(|e| e.handler.as_str()).collect::<Vec<_>>(), vec!["onButton", "onMiddle"]);
+        assert_eq!(
+            all.iter().map(|e| e.handler.as_str()).collect::<Vec<_>>(),
+            vec!["onButton", "onMiddle"]
+        );
         let first = p.hit_test(x, y).unwrap();
         assert_eq!(first.handler, "onButton");
         assert_eq!(first.event["type"], "tap");
@@ -658,7 +770,11 @@ mod tests {
         assert_eq!(e.event["target"]["dataset"], json!({"x": "1"}));
         assert_eq!(e.event["currentTarget"]["dataset"], json!({"level": "top"}));
 
-        assert_eq!(p.hit_test(10.0, 590.0), None, "below the content: only the page");
+        assert_eq!(
+            p.hit_test(10.0, 590.0),
+            None,
+            "below the content: only the page"
+        );
         assert_eq!(p.hit_test(-5.0, 5.0), None);
     }
 
@@ -692,8 +808,12 @@ mod tests {
     #[test]
     fn relayout_after_set_data_reuses_and_frees_layout_nodes() {
         let mut f = fonts();
-        let mut p = page(r#"<view><view m:for="{{list}}" m:key="*this">row {{item}}</view><text>{{title}}</text></view>"#, "");
-        let rows = |n: usize| json!({"list": (0..n).collect::<Vec<_>>(), "title": format!("n={n}")});
+        let mut p = page(
+            r#"<view><view m:for="{{list}}" m:key="*this">row {{item}}</view><text>{{title}}</text></view>"#,
+            "",
+        );
+        let rows =
+            |n: usize| json!({"list": (0..n).collect::<Vec<_>>(), "title": format!("n={n}")});
         for n in [3, 50, 2, 0, 7] {
             p.set_data(&rows(n)).unwrap();
             p.render(&mut f).unwrap();
@@ -702,7 +822,8 @@ mod tests {
         }
         // Key-matched rows keep their place; the text below moves with the list.
         let before = p.find("text=n=7").unwrap().unwrap();
-        p.set_data(&json!({"list": [0, 1, 2, 3, 4, 5, 6, 7]})).unwrap();
+        p.set_data(&json!({"list": [0, 1, 2, 3, 4, 5, 6, 7]}))
+            .unwrap();
         p.render(&mut f).unwrap();
         let after = p.find("text=n=7").unwrap().unwrap();
         assert!(after.y > before.y);
@@ -723,25 +844,51 @@ mod tests {
         let a = p.find(".a").unwrap().unwrap();
         let b = p.find(".b").unwrap().unwrap();
         let abs = p.find(".abs").unwrap().unwrap();
-        assert_eq!((row.w, row.h), (375.0, 70.0), "stretched to the page; content-box height 50 + 2×10");
+        assert_eq!(
+            (row.w, row.h),
+            (375.0, 70.0),
+            "stretched to the page; content-box height 50 + 2×10"
+        );
         assert_eq!((a.x, a.y, a.h), (10.0, 10.0, 50.0));
-        assert_eq!(a.w, 355.0 - 100.0 - 5.0 - 5.0, "flex: 1 takes what the gap, margin and .b leave");
+        assert_eq!(
+            a.w,
+            355.0 - 100.0 - 5.0 - 5.0,
+            "flex: 1 takes what the gap, margin and .b leave"
+        );
         assert_eq!(b.x, a.x + a.w + 5.0 + 5.0);
-        assert_eq!((abs.x, abs.y, abs.w, abs.h), (375.0 - 20.0, 70.0 - 7.0, 20.0, 7.0));
+        assert_eq!(
+            (abs.x, abs.y, abs.w, abs.h),
+            (375.0 - 20.0, 70.0 - 7.0, 20.0, 7.0)
+        );
     }
 
     #[test]
     fn unsupported_css_is_a_warning_with_file_and_line() {
         let p = page("<view/>", ".a {\n  float: left;\n}");
-        assert_eq!(p.warnings().iter().map(|d| d.to_string()).collect::<Vec<_>>(), vec!["app.css:2: unsupported property `float`"]);
+        assert_eq!(
+            p.warnings()
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>(),
+            vec!["app.css:2: unsupported property `float`"]
+        );
     }
 
     #[test]
     fn template_and_style_errors_surface_from_new() {
         let e = Page::new("<view>\n  <foo/>\n</view>", "pages/i/i.xml", &[], VP).unwrap_err();
-        assert!(e.to_string().starts_with("pages/i/i.xml:2:3: unknown tag <foo>"), "{e}");
-        let e = Page::new("<view/>", "p.xml", &[("app.css", ".a { color: nope }")], VP).unwrap_err();
-        assert!(e.to_string().starts_with("app.css:1: invalid value `nope` for `color`"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("pages/i/i.xml:2:3: unknown tag <foo>"),
+            "{e}"
+        );
+        let e =
+            Page::new("<view/>", "p.xml", &[("app.css", ".a { color: nope }")], VP).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("app.css:1: invalid value `nope` for `color`"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -752,8 +899,28 @@ mod tests {
         p.render(&mut f).unwrap();
         p.set_data(&json!({"n": 1_000_000})).unwrap();
         let e = p.render(&mut f).unwrap_err();
-        assert!(e.to_string().starts_with("nodes after expanding pages/t/t.xml: limit is 20000"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("nodes after expanding pages/t/t.xml: limit is 20000"),
+            "{e}"
+        );
         assert_eq!(p.text_content(), "0\n1\n2");
+    }
+
+    #[test]
+    fn nested_loops_that_make_no_nodes_still_hit_the_iteration_limit() {
+        let mut f = fonts();
+        let mut p = page(
+            r#"<block m:for="{{n}}"><block m:for="{{n}}"><block m:for="{{n}}"></block></block></block>"#,
+            "",
+        );
+        p.set_data(&json!({"n": 20000})).unwrap();
+        let e = p.render(&mut f).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("m:for iterations in one render of pages/t/t.xml: limit is 1000000"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -775,16 +942,25 @@ mod tests {
             ".s { height: 100px; } .o { opacity: 0.5; background-color: #ff0000; color: #000; } .img { width: 50px; height: 40px; border-radius: 4px; }",
         );
         let list = p.render(&mut f).unwrap();
-        assert!(matches!(list.items.first(), Some(DisplayItem::PushClip { .. })));
+        assert!(matches!(
+            list.items.first(),
+            Some(DisplayItem::PushClip { .. })
+        ));
         assert!(matches!(list.items.last(), Some(DisplayItem::PopClip)));
         assert!(list.items.iter().any(|i| matches!(i, DisplayItem::Rect { color, .. } if *color == Color { r: 255, g: 0, b: 0, a: 128 })));
-        assert!(list.items.iter().any(|i| matches!(i, DisplayItem::Text { color, .. } if color.a == 128)));
+        assert!(list
+            .items
+            .iter()
+            .any(|i| matches!(i, DisplayItem::Text { color, .. } if color.a == 128)));
         let img = list.items.iter().find_map(|i| match i {
             DisplayItem::Image { rect, src, radius } => Some((*rect, src.clone(), *radius)),
             _ => None,
         });
         let (r, src, radius) = img.expect("image item");
-        assert_eq!((src.as_str(), radius, r.w, r.h), ("/assets/a.png", 4.0, 50.0, 40.0));
+        assert_eq!(
+            (src.as_str(), radius, r.w, r.h),
+            ("/assets/a.png", 4.0, 50.0, 40.0)
+        );
         let o = p.find(".o").unwrap().unwrap();
         assert_eq!(o.y, -10.0, "scroll-top moves the content up");
         assert!(list.items.iter().any(|i| matches!(i, DisplayItem::Rect { rect, radius, color, .. } if rect.w == 30.0 && *radius == 15.0 && *color == Color::rgb(7, 193, 96))));
@@ -793,33 +969,53 @@ mod tests {
     #[test]
     fn inline_style_bindings_apply_and_bad_values_only_warn() {
         let mut f = fonts();
-        let mut p = page(r#"<view id="box" style="width: {{w}}px; height: 10px; color: {{c}}"/>"#, "");
+        let mut p = page(
+            r#"<view id="box" style="width: {{w}}px; height: 10px; color: {{c}}"/>"#,
+            "",
+        );
         p.set_data(&json!({"w": 120, "c": "bogus"})).unwrap();
         p.render(&mut f).unwrap();
         let r = p.find("#box").unwrap().unwrap();
         assert_eq!((r.w, r.h), (120.0, 10.0));
         assert_eq!(p.warnings().len(), 1);
-        assert!(p.warnings()[0].to_string().starts_with("pages/t/t.xml:1: style attribute: invalid value `bogus` for `color`"), "{}", p.warnings()[0]);
+        assert!(
+            p.warnings()[0]
+                .to_string()
+                .starts_with("pages/t/t.xml:1: style attribute: invalid value `bogus` for `color`"),
+            "{}",
+            p.warnings()[0]
+        );
     }
 
     #[test]
     fn long_text_wraps_inside_its_box_and_cjk_is_kept() {
         let mut f = fonts();
-        let mut p = page(r#"<view class="c">{{t}}</view><view>你好，世界</view>"#, ".c { width: 100px; }");
-        p.set_data(&json!({"t": "the quick brown fox jumps over the lazy dog"})).unwrap();
+        let mut p = page(
+            r#"<view class="c">{{t}}</view><view>你好，世界</view>"#,
+            ".c { width: 100px; }",
+        );
+        p.set_data(&json!({"t": "the quick brown fox jumps over the lazy dog"}))
+            .unwrap();
         let list = p.render(&mut f).unwrap();
         let c = p.find(".c").unwrap().unwrap();
         let lines: Vec<_> = list
             .items
             .iter()
             .filter_map(|i| match i {
-                DisplayItem::Text { rect, text, .. } if rect.y < c.y + c.h => Some((rect.w, text.clone())),
+                DisplayItem::Text { rect, text, .. } if rect.y < c.y + c.h => {
+                    Some((rect.w, text.clone()))
+                }
                 _ => None,
             })
             .collect();
         assert!(lines.len() >= 3, "{lines:?}");
         assert!(lines.iter().all(|(w, _)| *w <= 101.0), "{lines:?}");
-        assert!((c.h - lines.len() as f32 * 16.0 * 1.4).abs() <= 1.0, "height {} covers {} lines", c.h, lines.len());
+        assert!(
+            (c.h - lines.len() as f32 * 16.0 * 1.4).abs() <= 1.0,
+            "height {} covers {} lines",
+            c.h,
+            lines.len()
+        );
         assert!(p.text_content().ends_with("你好，世界"));
     }
 
@@ -828,20 +1024,28 @@ mod tests {
         let mut p = page(COUNTER, "");
         p.set_data(&json!({"count": 1})).unwrap();
         let e = p.set_data(&json!({"count": 2, "list[x]": 1})).unwrap_err();
-        assert_eq!(e.to_string(), "set-data key `list[x]`: index `x` is not a non-negative integer");
+        assert_eq!(
+            e.to_string(),
+            "set-data key `list[x]`: index `x` is not a non-negative integer"
+        );
         assert_eq!(p.data(), &json!({"count": 1}));
     }
 
     #[test]
     fn one_sided_borders_are_drawn_as_strips() {
         let mut f = fonts();
-        let mut p = page(r#"<view class="row">x</view>"#, ".row { border-bottom: 2px solid #ff0000; height: 30px; }");
+        let mut p = page(
+            r#"<view class="row">x</view>"#,
+            ".row { border-bottom: 2px solid #ff0000; height: 30px; }",
+        );
         let list = p.render(&mut f).unwrap();
         let strips: Vec<Rect> = list
             .items
             .iter()
             .filter_map(|i| match i {
-                DisplayItem::Rect { rect, color, .. } if *color == Color::rgb(255, 0, 0) => Some(*rect),
+                DisplayItem::Rect { rect, color, .. } if *color == Color::rgb(255, 0, 0) => {
+                    Some(*rect)
+                }
                 _ => None,
             })
             .collect();
@@ -851,7 +1055,10 @@ mod tests {
     #[test]
     fn the_hidden_attribute_hides_like_display_none() {
         let mut f = fonts();
-        let mut p = page(r#"<view hidden="{{h}}">secret</view><view>shown</view>"#, "");
+        let mut p = page(
+            r#"<view hidden="{{h}}">secret</view><view>shown</view>"#,
+            "",
+        );
         p.set_data(&json!({"h": true})).unwrap();
         p.render(&mut f).unwrap();
         assert_eq!(p.text_content(), "shown");
@@ -861,11 +1068,58 @@ mod tests {
     }
 
     #[test]
+    fn dispatch_fires_other_events_with_the_given_detail() {
+        let mut f = fonts();
+        let mut p = page(
+            r#"<view bind:input="onAny"><input id="name" value="{{name}}" placeholder="Your name" bindinput="onName" data-field="name"/></view>"#,
+            "",
+        );
+        p.render(&mut f).unwrap();
+        let events = p
+            .dispatch("#name", "input", json!({"value": "Ann"}))
+            .unwrap();
+        assert_eq!(
+            events
+                .iter()
+                .map(|e| e.handler.as_str())
+                .collect::<Vec<_>>(),
+            vec!["onName", "onAny"]
+        );
+        assert_eq!(events[0].event["type"], "input");
+        assert_eq!(events[0].event["detail"], json!({"value": "Ann"}));
+        assert_eq!(
+            events[0].event["target"]["dataset"],
+            json!({"field": "name"})
+        );
+        assert!(p
+            .dispatch("#name", "confirm", json!({}))
+            .unwrap()
+            .is_empty());
+        assert!(p
+            .dispatch("#missing", "input", json!({}))
+            .unwrap()
+            .is_empty());
+        assert!(p.dispatch("name", "input", json!({})).is_err());
+        // The placeholder shows until the data has a value.
+        assert_eq!(p.text_content(), "");
+        p.set_data(&json!({"name": "Ann"})).unwrap();
+        let list = p.render(&mut f).unwrap();
+        assert_eq!(p.text_content(), "Ann");
+        assert!(list.texts().contains(&"Ann"));
+    }
+
+    #[test]
     fn navigators_report_their_url() {
         let mut f = fonts();
-        let mut p = page(r#"<navigator url="/pages/detail/detail?id=3"><view class="n">Open</view></navigator>"#, "");
+        let mut p = page(
+            r#"<navigator url="/pages/detail/detail?id=3"><view class="n">Open</view></navigator>"#,
+            "",
+        );
         p.render(&mut f).unwrap();
         let (x, y) = p.find(".n").unwrap().unwrap().center();
-        assert_eq!(p.navigator_at(x, y).as_deref(), Some("/pages/detail/detail?id=3"));
+        assert_eq!(
+            p.navigator_at(x, y).as_deref(),
+            Some("/pages/detail/detail?id=3")
+        );
     }
 }

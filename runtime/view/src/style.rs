@@ -171,9 +171,14 @@ fn align_content(s: &str) -> Option<taffy::AlignContent> {
 
 /// Parses one declaration. `Ok(None)`: the property is not supported (a diagnostic);
 /// `Err(expected)`: a supported property with a value it does not accept.
-pub(crate) fn parse_declaration(prop: &str, vals: &[Val]) -> Result<Option<Vec<Decl>>, &'static str> {
+pub(crate) fn parse_declaration(
+    prop: &str,
+    vals: &[Val],
+) -> Result<Option<Vec<Decl>>, &'static str> {
     let l = || one(vals).and_then(len).ok_or(LEN_EXPECTED);
-    let color = || Color::from_vals(vals).ok_or("a colour (#rgb, #rrggbb, #rrggbbaa, rgb(), rgba() or a name)");
+    let color = || {
+        Color::from_vals(vals).ok_or("a colour (#rgb, #rrggbb, #rrggbbaa, rgb(), rgba() or a name)")
+    };
     let sides = |mk: fn(Side, Len) -> Decl| -> Result<Vec<Decl>, &'static str> {
         let f = four(vals).ok_or("one to four lengths")?;
         Ok(SIDES.iter().zip(f).map(|(s, l)| mk(*s, l)).collect())
@@ -226,41 +231,80 @@ pub(crate) fn parse_declaration(prop: &str, vals: &[Val]) -> Result<Option<Vec<D
             _ => return Err("wrap, nowrap or wrap-reverse"),
         })],
         "justify-content" => {
-            vec![Decl::JustifyContent(align_content(&kw()).ok_or("flex-start, flex-end, center, space-between, space-around or space-evenly")?)]
+            vec![Decl::JustifyContent(align_content(&kw()).ok_or(
+                "flex-start, flex-end, center, space-between, space-around or space-evenly",
+            )?)]
         }
-        "align-items" => vec![Decl::AlignItems(align_items(&kw()).ok_or("flex-start, flex-end, center, stretch or baseline")?)],
+        "align-items" => vec![Decl::AlignItems(
+            align_items(&kw()).ok_or("flex-start, flex-end, center, stretch or baseline")?,
+        )],
         "align-self" => {
             let k = kw();
             vec![Decl::AlignSelf(if k == "auto" {
                 None
             } else {
-                Some(align_items(&k).ok_or("auto, flex-start, flex-end, center, stretch or baseline")?)
+                Some(
+                    align_items(&k)
+                        .ok_or("auto, flex-start, flex-end, center, stretch or baseline")?,
+                )
             })]
         }
-        "align-content" => vec![Decl::AlignContent(align_content(&kw()).ok_or("flex-start, flex-end, center, stretch, space-between, space-around or space-evenly")?)],
+        "align-content" => vec![Decl::AlignContent(align_content(&kw()).ok_or(
+            "flex-start, flex-end, center, stretch, space-between, space-around or space-evenly",
+        )?)],
         "flex-grow" => vec![Decl::FlexGrow(number(vals).ok_or("a non-negative number")?)],
-        "flex-shrink" => vec![Decl::FlexShrink(number(vals).ok_or("a non-negative number")?)],
+        "flex-shrink" => vec![Decl::FlexShrink(
+            number(vals).ok_or("a non-negative number")?,
+        )],
         "flex-basis" => vec![Decl::FlexBasis(l()?)],
         "flex" => {
             const FLEX: &str = "none, auto, or `grow [shrink] [basis]`";
             match vals {
                 [Val::Ident(i)] if i.eq_ignore_ascii_case("none") => {
-                    vec![Decl::FlexGrow(0.0), Decl::FlexShrink(0.0), Decl::FlexBasis(Len::Auto)]
+                    vec![
+                        Decl::FlexGrow(0.0),
+                        Decl::FlexShrink(0.0),
+                        Decl::FlexBasis(Len::Auto),
+                    ]
                 }
                 [Val::Ident(i)] if i.eq_ignore_ascii_case("auto") => {
-                    vec![Decl::FlexGrow(1.0), Decl::FlexShrink(1.0), Decl::FlexBasis(Len::Auto)]
+                    vec![
+                        Decl::FlexGrow(1.0),
+                        Decl::FlexShrink(1.0),
+                        Decl::FlexBasis(Len::Auto),
+                    ]
                 }
-                [Val::Num(g)] => vec![Decl::FlexGrow(*g), Decl::FlexShrink(1.0), Decl::FlexBasis(Len::Pct(0.0))],
-                [Val::Num(g), Val::Num(s)] => vec![Decl::FlexGrow(*g), Decl::FlexShrink(*s), Decl::FlexBasis(Len::Pct(0.0))],
-                [Val::Num(g), b] => vec![Decl::FlexGrow(*g), Decl::FlexShrink(1.0), Decl::FlexBasis(len(b).ok_or(FLEX)?)],
+                [Val::Num(g)] => vec![
+                    Decl::FlexGrow(*g),
+                    Decl::FlexShrink(1.0),
+                    Decl::FlexBasis(Len::Pct(0.0)),
+                ],
+                [Val::Num(g), Val::Num(s)] => vec![
+                    Decl::FlexGrow(*g),
+                    Decl::FlexShrink(*s),
+                    Decl::FlexBasis(Len::Pct(0.0)),
+                ],
+                [Val::Num(g), b] => vec![
+                    Decl::FlexGrow(*g),
+                    Decl::FlexShrink(1.0),
+                    Decl::FlexBasis(len(b).ok_or(FLEX)?),
+                ],
                 [Val::Num(g), Val::Num(s), b] => {
-                    vec![Decl::FlexGrow(*g), Decl::FlexShrink(*s), Decl::FlexBasis(len(b).ok_or(FLEX)?)]
+                    vec![
+                        Decl::FlexGrow(*g),
+                        Decl::FlexShrink(*s),
+                        Decl::FlexBasis(len(b).ok_or(FLEX)?),
+                    ]
                 }
                 _ => return Err(FLEX),
             }
         }
         "gap" => {
-            let l: Vec<Len> = vals.iter().map(len).collect::<Option<_>>().ok_or("one or two lengths")?;
+            let l: Vec<Len> = vals
+                .iter()
+                .map(len)
+                .collect::<Option<_>>()
+                .ok_or("one or two lengths")?;
             match l.as_slice() {
                 [a] => vec![Decl::RowGap(*a), Decl::ColumnGap(*a)],
                 [a, b] => vec![Decl::RowGap(*a), Decl::ColumnGap(*b)],
@@ -303,7 +347,11 @@ pub(crate) fn parse_declaration(prop: &str, vals: &[Val]) -> Result<Option<Vec<D
                 }
             }
             let mut out = Vec::new();
-            let w = if none { Len::Px(0.0) } else { width.unwrap_or(Len::Px(3.0)) };
+            let w = if none {
+                Len::Px(0.0)
+            } else {
+                width.unwrap_or(Len::Px(3.0))
+            };
             match prop {
                 "border" => out.extend(SIDES.iter().map(|s| Decl::BorderWidth(*s, w))),
                 "border-top" => out.push(Decl::BorderWidth(Side::Top, w)),
@@ -361,11 +409,13 @@ pub(crate) fn parse_declaration(prop: &str, vals: &[Val]) -> Result<Option<Vec<D
             Some(Val::Pct(p)) => (p / 100.0).clamp(0.0, 1.0),
             _ => return Err("a number from 0 to 1"),
         })],
-        "overflow" | "overflow-x" | "overflow-y" => vec![Decl::OverflowHidden(match kw().as_str() {
-            "visible" => false,
-            "hidden" | "clip" | "scroll" | "auto" => true,
-            _ => return Err("visible, hidden, scroll or auto"),
-        })],
+        "overflow" | "overflow-x" | "overflow-y" => {
+            vec![Decl::OverflowHidden(match kw().as_str() {
+                "visible" => false,
+                "hidden" | "clip" | "scroll" | "auto" => true,
+                _ => return Err("visible, hidden, scroll or auto"),
+            })]
+        }
         _ => return Ok(None),
     };
     Ok(Some(d))
@@ -517,7 +567,12 @@ impl Computed {
     }
 
     /// Applies declarations in cascade order. `parent_font` resolves `em`/`%` font sizes.
-    pub fn apply<'a>(&mut self, decls: impl IntoIterator<Item = &'a Decl>, parent_font: f32, ctx: Ctx) {
+    pub fn apply<'a>(
+        &mut self,
+        decls: impl IntoIterator<Item = &'a Decl>,
+        parent_font: f32,
+        ctx: Ctx,
+    ) {
         let mut font: Option<Len> = None;
         let mut border_width_set = false;
         for d in decls {
@@ -569,7 +624,10 @@ impl Computed {
             }
         }
         if let Some(l) = font {
-            let pctx = Ctx { font_size: parent_font, ..ctx };
+            let pctx = Ctx {
+                font_size: parent_font,
+                ..ctx
+            };
             self.font_size = match l {
                 Len::Pct(p) => parent_font * p / 100.0,
                 other => pctx.px(other).unwrap_or(parent_font),
@@ -584,7 +642,12 @@ impl Computed {
             LineHeight::Normal => self.font_size * NORMAL_LINE_HEIGHT,
             LineHeight::Mult(m) => self.font_size * m,
             LineHeight::Len(Len::Pct(p)) => self.font_size * p / 100.0,
-            LineHeight::Len(l) => Ctx { font_size: self.font_size, ..ctx }.px(l).unwrap_or(self.font_size),
+            LineHeight::Len(l) => Ctx {
+                font_size: self.font_size,
+                ..ctx
+            }
+            .px(l)
+            .unwrap_or(self.font_size),
         }
         .max(1.0)
     }
@@ -594,12 +657,18 @@ impl Computed {
         if self.border_none {
             0.0
         } else {
-            self.ctx(ctx).px(self.border_width[0]).unwrap_or(0.0).max(0.0)
+            self.ctx(ctx)
+                .px(self.border_width[0])
+                .unwrap_or(0.0)
+                .max(0.0)
         }
     }
 
     fn ctx(&self, ctx: Ctx) -> Ctx {
-        Ctx { font_size: self.font_size, ..ctx }
+        Ctx {
+            font_size: self.font_size,
+            ..ctx
+        }
     }
 
     /// Corner radius in px (a percentage resolves against the smaller side of `w`×`h`).
@@ -625,22 +694,51 @@ impl Computed {
             bottom: c.lpa(l[2]),
             left: c.lpa(l[3]),
         };
-        let rect_lp = |l: [Len; 4]| taffy::Rect { top: c.lp(l[0]), right: c.lp(l[1]), bottom: c.lp(l[2]), left: c.lp(l[3]) };
-        let border = if self.border_none { [Len::Px(0.0); 4] } else { self.border_width };
+        let rect_lp = |l: [Len; 4]| taffy::Rect {
+            top: c.lp(l[0]),
+            right: c.lp(l[1]),
+            bottom: c.lp(l[2]),
+            left: c.lp(l[3]),
+        };
+        let border = if self.border_none {
+            [Len::Px(0.0); 4]
+        } else {
+            self.border_width
+        };
         let mut s = taffy::Style {
             display,
             flex_direction: dir,
             flex_wrap: self.flex_wrap,
-            box_sizing: if self.border_box { taffy::BoxSizing::BorderBox } else { taffy::BoxSizing::ContentBox },
-            position: if self.absolute { taffy::Position::Absolute } else { taffy::Position::Relative },
+            box_sizing: if self.border_box {
+                taffy::BoxSizing::BorderBox
+            } else {
+                taffy::BoxSizing::ContentBox
+            },
+            position: if self.absolute {
+                taffy::Position::Absolute
+            } else {
+                taffy::Position::Relative
+            },
             inset: rect_lpa(self.inset),
-            size: taffy::Size { width: c.dim(self.width), height: c.dim(self.height) },
-            min_size: taffy::Size { width: c.lpa(self.min_width), height: c.lpa(self.min_height) },
-            max_size: taffy::Size { width: c.lpa(self.max_width), height: c.lpa(self.max_height) },
+            size: taffy::Size {
+                width: c.dim(self.width),
+                height: c.dim(self.height),
+            },
+            min_size: taffy::Size {
+                width: c.lpa(self.min_width),
+                height: c.lpa(self.min_height),
+            },
+            max_size: taffy::Size {
+                width: c.lpa(self.max_width),
+                height: c.lpa(self.max_height),
+            },
             margin: rect_lpa(self.margin),
             padding: rect_lp(self.padding),
             border: rect_lp(border),
-            gap: taffy::Size { width: c.lp(self.column_gap), height: c.lp(self.row_gap) },
+            gap: taffy::Size {
+                width: c.lp(self.column_gap),
+                height: c.lp(self.row_gap),
+            },
             flex_grow: self.flex_grow,
             flex_shrink: self.flex_shrink,
             flex_basis: c.dim(self.flex_basis),
@@ -657,7 +755,10 @@ impl Computed {
             s.align_content = a;
         }
         if self.overflow_hidden {
-            s.overflow = taffy::Point { x: taffy::Overflow::Hidden, y: taffy::Overflow::Hidden };
+            s.overflow = taffy::Point {
+                x: taffy::Overflow::Hidden,
+                y: taffy::Overflow::Hidden,
+            };
         }
         s
     }
@@ -674,7 +775,11 @@ mod tests {
         sheet.rules[0].decls.clone()
     }
 
-    const CTX: Ctx = Ctx { vw: 375.0, vh: 600.0, font_size: 16.0 };
+    const CTX: Ctx = Ctx {
+        vw: 375.0,
+        vh: 600.0,
+        font_size: 16.0,
+    };
 
     #[test]
     fn units_resolve_against_the_viewport_and_font() {
@@ -690,8 +795,14 @@ mod tests {
     fn shorthands_expand_to_sides() {
         let mut c = Computed::root();
         c.apply(&decls("padding: 1px 2px 3px; margin: 4px 5px"), 16.0, CTX);
-        assert_eq!(c.padding, [Len::Px(1.0), Len::Px(2.0), Len::Px(3.0), Len::Px(2.0)]);
-        assert_eq!(c.margin, [Len::Px(4.0), Len::Px(5.0), Len::Px(4.0), Len::Px(5.0)]);
+        assert_eq!(
+            c.padding,
+            [Len::Px(1.0), Len::Px(2.0), Len::Px(3.0), Len::Px(2.0)]
+        );
+        assert_eq!(
+            c.margin,
+            [Len::Px(4.0), Len::Px(5.0), Len::Px(4.0), Len::Px(5.0)]
+        );
     }
 
     #[test]
@@ -707,8 +818,15 @@ mod tests {
     #[test]
     fn flex_shorthand_and_font_sizes_resolve() {
         let mut c = Computed::root();
-        c.apply(&decls("flex: 1; font-size: 150%; font-weight: 700; line-height: 2"), 20.0, CTX);
-        assert_eq!((c.flex_grow, c.flex_shrink, c.flex_basis), (1.0, 1.0, Len::Pct(0.0)));
+        c.apply(
+            &decls("flex: 1; font-size: 150%; font-weight: 700; line-height: 2"),
+            20.0,
+            CTX,
+        );
+        assert_eq!(
+            (c.flex_grow, c.flex_shrink, c.flex_basis),
+            (1.0, 1.0, Len::Pct(0.0))
+        );
         assert_eq!(c.font_size, 30.0);
         assert!(c.bold);
         assert_eq!(c.line_height_px(CTX), 60.0);
@@ -721,7 +839,13 @@ mod tests {
     #[test]
     fn inheritance_keeps_only_text_properties() {
         let mut parent = Computed::root();
-        parent.apply(&decls("color: red; font-size: 20px; text-align: center; background: blue; padding: 3px"), 16.0, CTX);
+        parent.apply(
+            &decls(
+                "color: red; font-size: 20px; text-align: center; background: blue; padding: 3px",
+            ),
+            16.0,
+            CTX,
+        );
         let child = parent.inherit();
         assert_eq!(child.color, Color::rgb(255, 0, 0));
         assert_eq!(child.font_size, 20.0);
@@ -751,6 +875,9 @@ mod tests {
         ] {
             assert!(parse_declaration(prop, &vals).is_err(), "{prop}");
         }
-        assert_eq!(parse_declaration("float", &[Val::Ident("left".into())]), Ok(None));
+        assert_eq!(
+            parse_declaration("float", &[Val::Ident("left".into())]),
+            Ok(None)
+        );
     }
 }

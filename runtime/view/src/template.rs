@@ -10,8 +10,17 @@ use crate::expr::{parse_expr, Expr, Scope};
 use crate::limits::DEFAULT_MAX_DEPTH;
 
 /// The built-in components a template may use (`block` groups children without a node).
-pub const KNOWN_TAGS: &[&str] =
-    &["view", "text", "button", "image", "input", "scroll-view", "navigator", "icon", "block"];
+pub const KNOWN_TAGS: &[&str] = &[
+    "view",
+    "text",
+    "button",
+    "image",
+    "input",
+    "scroll-view",
+    "navigator",
+    "icon",
+    "block",
+];
 
 /// A parsed template, ready to be expanded against page data.
 #[derive(Debug, Clone, PartialEq)]
@@ -129,7 +138,9 @@ impl Interp {
     }
 
     fn is_blank_literal(&self) -> bool {
-        self.parts.iter().all(|p| matches!(p, Part::Lit(s) if s.trim().is_empty()))
+        self.parts
+            .iter()
+            .all(|p| matches!(p, Part::Lit(s) if s.trim().is_empty()))
     }
 
     /// A single `{{ }}` yields its value as is; anything else is a string.
@@ -163,14 +174,28 @@ pub fn parse_template(src: &str, name: &str) -> Result<Template> {
     parse_template_with_depth(src, name, DEFAULT_MAX_DEPTH)
 }
 
-pub(crate) fn parse_template_with_depth(src: &str, name: &str, max_depth: usize) -> Result<Template> {
+pub(crate) fn parse_template_with_depth(
+    src: &str,
+    name: &str,
+    max_depth: usize,
+) -> Result<Template> {
     crate::limits::on_big_stack(|| parse_on_this_stack(src, name, max_depth))
 }
 
 fn parse_on_this_stack(src: &str, name: &str, max_depth: usize) -> Result<Template> {
-    let mut p = TParser { chars: src.chars().collect(), i: 0, line: 1, col: 1, name, max_depth };
+    let mut p = TParser {
+        chars: src.chars().collect(),
+        i: 0,
+        line: 1,
+        col: 1,
+        name,
+        max_depth,
+    };
     let roots = p.nodes(0, None)?;
-    Ok(Template { name: name.to_string(), roots })
+    Ok(Template {
+        name: name.to_string(),
+        roots,
+    })
 }
 
 enum CondAttr {
@@ -197,7 +222,12 @@ struct TParser<'a> {
 
 impl TParser<'_> {
     fn err(&self, line: u32, col: u32, kind: TemplateErrorKind) -> Error {
-        Error::Template { file: self.name.to_string(), line, col, kind }
+        Error::Template {
+            file: self.name.to_string(),
+            line,
+            col,
+            kind,
+        }
     }
 
     fn here(&self, kind: TemplateErrorKind) -> Error {
@@ -209,7 +239,9 @@ impl TParser<'_> {
     }
 
     fn starts_with(&self, s: &str) -> bool {
-        s.chars().enumerate().all(|(k, c)| self.chars.get(self.i + k) == Some(&c))
+        s.chars()
+            .enumerate()
+            .all(|(k, c)| self.chars.get(self.i + k) == Some(&c))
     }
 
     fn bump(&mut self) -> Option<char> {
@@ -299,7 +331,10 @@ impl TParser<'_> {
                     Some((open, ..)) => Err(self.err(
                         line,
                         col,
-                        TemplateErrorKind::MismatchedClose { expected: open.to_string(), found: tag },
+                        TemplateErrorKind::MismatchedClose {
+                            expected: open.to_string(),
+                            found: tag,
+                        },
                     )),
                     None => Err(self.err(line, col, TemplateErrorKind::UnexpectedClose(tag))),
                 };
@@ -329,7 +364,13 @@ impl TParser<'_> {
             return Err(self.err(line, col, TemplateErrorKind::UnknownTag(tag)));
         }
         if depth + 1 > self.max_depth {
-            return Err(self.err(line, col, TemplateErrorKind::TooDeep { limit: self.max_depth }));
+            return Err(self.err(
+                line,
+                col,
+                TemplateErrorKind::TooDeep {
+                    limit: self.max_depth,
+                },
+            ));
         }
         let mut el = TElement {
             tag: tag.clone(),
@@ -388,15 +429,30 @@ impl TParser<'_> {
                 self.bump();
                 let v = self.interp_until(|c| c == q, Some(&name))?;
                 if self.peek() != Some(q) {
-                    return Err(self.err(aline, acol, TemplateErrorKind::UnterminatedAttribute(name)));
+                    return Err(self.err(
+                        aline,
+                        acol,
+                        TemplateErrorKind::UnterminatedAttribute(name),
+                    ));
                 }
                 self.bump();
                 v
             } else {
                 // A bare attribute (`<input disabled>`) is true.
-                Interp { parts: vec![Part::Expr(Expr::Lit(serde_json::Value::Bool(true)))] }
+                Interp {
+                    parts: vec![Part::Expr(Expr::Lit(serde_json::Value::Bool(true)))],
+                }
             };
-            let bad = |reason| self.err(aline, acol, TemplateErrorKind::BadDirective { name: name.clone(), reason });
+            let bad = |reason| {
+                self.err(
+                    aline,
+                    acol,
+                    TemplateErrorKind::BadDirective {
+                        name: name.clone(),
+                        reason,
+                    },
+                )
+            };
             let directive = name.strip_prefix("m:").or_else(|| name.strip_prefix("wx:"));
             if let Some(d) = directive {
                 match d {
@@ -441,7 +497,11 @@ impl TParser<'_> {
                 continue;
             }
             if let Some((catch, event)) = event_attr(&name) {
-                el.events.push(TEvent { catch, event, handler: value });
+                el.events.push(TEvent {
+                    catch,
+                    event,
+                    handler: value,
+                });
                 continue;
             }
             el.attrs.push(TAttr { name, value });
@@ -457,15 +517,23 @@ impl TParser<'_> {
                 el.filter = Some(f);
             }
         } else if for_item.is_some() || for_index.is_some() {
-            return Err(self.err(line, col, TemplateErrorKind::BadDirective {
-                name: "m:for-item".into(),
-                reason: "needs m:for on the same element",
-            }));
+            return Err(self.err(
+                line,
+                col,
+                TemplateErrorKind::BadDirective {
+                    name: "m:for-item".into(),
+                    reason: "needs m:for on the same element",
+                },
+            ));
         }
         if !self_closing {
             el.children = self.nodes(depth + 1, Some((&tag, line, col)))?;
         }
-        Ok(RawElement { el, cond, cond_name })
+        Ok(RawElement {
+            el,
+            cond,
+            cond_name,
+        })
     }
 
     /// Reads text with `{{ }}` holes until `stop` matches outside a hole (or the end).
@@ -480,7 +548,11 @@ impl TParser<'_> {
                 let mut quote: Option<char> = None;
                 loop {
                     let Some(c) = self.peek() else {
-                        return Err(self.err(line, col, TemplateErrorKind::UnterminatedInterpolation));
+                        return Err(self.err(
+                            line,
+                            col,
+                            TemplateErrorKind::UnterminatedInterpolation,
+                        ));
                     };
                     if let Some(q) = quote {
                         if c == '\\' {
@@ -497,7 +569,11 @@ impl TParser<'_> {
                     } else if c == '\'' || c == '"' {
                         if attr.is_some() && stop(c) && !src.contains(c) {
                             // `"{{a}}` with the attribute's own quote inside: the hole never closed.
-                            return Err(self.err(line, col, TemplateErrorKind::UnterminatedInterpolation));
+                            return Err(self.err(
+                                line,
+                                col,
+                                TemplateErrorKind::UnterminatedInterpolation,
+                            ));
                         }
                         quote = Some(c);
                     } else if self.starts_with("}}") {
@@ -508,7 +584,14 @@ impl TParser<'_> {
                     self.bump();
                 }
                 let expr = parse_expr(&src).map_err(|e| {
-                    self.err(line, col, TemplateErrorKind::BadExpression { expr: src.trim().to_string(), reason: e.reason })
+                    self.err(
+                        line,
+                        col,
+                        TemplateErrorKind::BadExpression {
+                            expr: src.trim().to_string(),
+                            reason: e.reason,
+                        },
+                    )
                 })?;
                 if !lit.is_empty() {
                     parts.push(Part::Lit(decode_entities(&std::mem::take(&mut lit))));
@@ -539,7 +622,11 @@ fn group(p: &TParser<'_>, raw: Vec<Result<RawElement, Interp>>) -> Result<Vec<TN
                 out.push(TNode::Text(text));
                 chain_open = false;
             }
-            Ok(RawElement { el, cond, cond_name }) => match cond {
+            Ok(RawElement {
+                el,
+                cond,
+                cond_name,
+            }) => match cond {
                 CondAttr::None => {
                     out.push(TNode::Element(el));
                     chain_open = false;
@@ -560,7 +647,9 @@ fn group(p: &TParser<'_>, raw: Vec<Result<RawElement, Interp>>) -> Result<Vec<TN
                             branches.push((c, el));
                             chain_open = !is_else;
                         }
-                        _ => return Err(p.err(line, col, TemplateErrorKind::OrphanElse(cond_name))),
+                        _ => {
+                            return Err(p.err(line, col, TemplateErrorKind::OrphanElse(cond_name)))
+                        }
                     }
                 }
             },
@@ -571,15 +660,25 @@ fn group(p: &TParser<'_>, raw: Vec<Result<RawElement, Interp>>) -> Result<Vec<TN
 
 fn is_ident(s: &str) -> bool {
     let mut cs = s.chars();
-    cs.next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+    cs.next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
         && cs.all(|c| c.is_alphanumeric() || c == '_' || c == '$')
 }
 
 /// `bind:tap` / `bindtap` → (false, "tap"); `catch:tap` / `catchtap` → (true, "tap").
 fn event_attr(name: &str) -> Option<(bool, String)> {
-    for (prefix, catch) in [("bind:", false), ("catch:", true), ("bind", false), ("catch", true)] {
+    for (prefix, catch) in [
+        ("bind:", false),
+        ("catch:", true),
+        ("bind", false),
+        ("catch", true),
+    ] {
         if let Some(ev) = name.strip_prefix(prefix) {
-            if !ev.is_empty() && ev.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            if !ev.is_empty()
+                && ev
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
                 return Some((catch, ev.to_string()));
             }
         }
@@ -645,32 +744,43 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.roots.len(), 1);
-        let TNode::Element(v) = &t.roots[0] else { panic!("not an element") };
+        let TNode::Element(v) = &t.roots[0] else {
+            panic!("not an element")
+        };
         assert_eq!(v.tag, "view");
         assert_eq!(v.attrs.len(), 2);
         assert_eq!(v.attrs[0].value.as_literal(), Some("a"));
         assert_eq!(v.attrs[1].value.parts.len(), 2);
         assert_eq!(v.children.len(), 3);
-        assert!(matches!(&v.children[2], TNode::Element(e) if e.tag == "image" && e.children.is_empty()));
+        assert!(
+            matches!(&v.children[2], TNode::Element(e) if e.tag == "image" && e.children.is_empty())
+        );
     }
 
     #[test]
     fn less_than_inside_an_interpolation_is_not_a_tag() {
         let t = parse_template("<view>{{a < b ? 'lt' : 'ge'}}</view>", "t.xml").unwrap();
-        let TNode::Element(v) = &t.roots[0] else { panic!() };
+        let TNode::Element(v) = &t.roots[0] else {
+            panic!()
+        };
         assert!(matches!(&v.children[0], TNode::Text(i) if matches!(i.parts[0], Part::Expr(_))));
     }
 
     #[test]
     fn attribute_values_may_hold_the_other_quote_inside_bindings() {
         let t = parse_template(r#"<view class="item {{done ? 'done' : ''}}"/>"#, "t.xml").unwrap();
-        let TNode::Element(v) = &t.roots[0] else { panic!() };
+        let TNode::Element(v) = &t.roots[0] else {
+            panic!()
+        };
         assert_eq!(v.attrs[0].value.parts.len(), 2);
     }
 
     #[test]
     fn unclosed_tag_names_tag_and_position() {
-        assert_eq!(err("<view>\n  <view>\n</view>"), "t.xml:1:1: unclosed <view>");
+        assert_eq!(
+            err("<view>\n  <view>\n</view>"),
+            "t.xml:1:1: unclosed <view>"
+        );
     }
 
     #[test]
@@ -679,19 +789,31 @@ mod tests {
             err("<view><text>a</view></text>"),
             "t.xml:1:14: closing tag </view> does not match open <text>"
         );
-        assert_eq!(err("<view/></view>"), "t.xml:1:8: closing tag </view> has no open element");
+        assert_eq!(
+            err("<view/></view>"),
+            "t.xml:1:8: closing tag </view> has no open element"
+        );
     }
 
     #[test]
     fn unknown_tag_is_refused_with_line_and_column() {
         let e = err("<view>\n    <div>x</div>\n</view>");
-        assert!(e.starts_with("t.xml:2:5: unknown tag <div> (built-in components: view, text"), "{e}");
+        assert!(
+            e.starts_with("t.xml:2:5: unknown tag <div> (built-in components: view, text"),
+            "{e}"
+        );
     }
 
     #[test]
     fn unterminated_interpolation_points_at_its_start() {
-        assert_eq!(err("<view>ab {{ count </view>"), "t.xml:1:10: unterminated `{{`: expected `}}`");
-        assert_eq!(err(r#"<view class="{{a"/>"#), "t.xml:1:14: unterminated `{{`: expected `}}`");
+        assert_eq!(
+            err("<view>ab {{ count </view>"),
+            "t.xml:1:10: unterminated `{{`: expected `}}`"
+        );
+        assert_eq!(
+            err(r#"<view class="{{a"/>"#),
+            "t.xml:1:14: unterminated `{{`: expected `}}`"
+        );
     }
 
     #[test]
@@ -704,7 +826,11 @@ mod tests {
 
     #[test]
     fn nesting_beyond_the_limit_is_an_error_not_a_stack_overflow() {
-        let ok = format!("{}{}", "<view>".repeat(DEFAULT_MAX_DEPTH), "</view>".repeat(DEFAULT_MAX_DEPTH));
+        let ok = format!(
+            "{}{}",
+            "<view>".repeat(DEFAULT_MAX_DEPTH),
+            "</view>".repeat(DEFAULT_MAX_DEPTH)
+        );
         assert!(parse_template(&ok, "t.xml").is_ok());
         let deep = format!("{}{}", "<view>".repeat(100_000), "</view>".repeat(100_000));
         let e = err(&deep);
@@ -719,7 +845,9 @@ mod tests {
         assert!(err("<view a='1' a='2'/>").contains("attribute `a` given twice"));
         assert!(err("<!-- never closed").contains("unterminated comment"));
         assert!(err("< view/>").contains("expected a tag name after `<`"));
-        assert!(err("<view m:else/>").contains("`m:else` must directly follow an element with m:if"));
+        assert!(
+            err("<view m:else/>").contains("`m:else` must directly follow an element with m:if")
+        );
         assert!(err("<view m:for='items'/>").contains("`m:for`: expects a `{{ list }}` binding"));
         assert!(err("<view m:forr='{{a}}'/>").contains("unknown directive"));
         assert!(err("<view m:for-item='x'/>").contains("needs m:for"));
@@ -734,7 +862,8 @@ mod tests {
         .unwrap();
         assert_eq!(t.roots.len(), 2);
         assert!(matches!(&t.roots[0], TNode::Chain(b) if b.len() == 3 && b[2].0.is_none()));
-        assert!(err("<view m:if='{{a}}'/><view m:else/><view m:else/>").contains("must directly follow"));
+        assert!(err("<view m:if='{{a}}'/><view m:else/><view m:else/>")
+            .contains("must directly follow"));
     }
 
     #[test]
@@ -744,9 +873,14 @@ mod tests {
             "t.xml",
         )
         .unwrap();
-        let TNode::Element(v) = &t.roots[0] else { panic!() };
+        let TNode::Element(v) = &t.roots[0] else {
+            panic!()
+        };
         let f = v.for_.as_ref().unwrap();
-        assert_eq!((f.item.as_str(), f.index.as_str(), f.key.as_deref()), ("row", "index", Some("id")));
+        assert_eq!(
+            (f.item.as_str(), f.index.as_str(), f.key.as_deref()),
+            ("row", "index", Some("id"))
+        );
         assert_eq!(v.events.len(), 3);
         assert!(!v.events[0].catch && v.events[1].catch);
         assert_eq!(t.handlers(), vec!["a", "b", "c"]);
@@ -754,6 +888,9 @@ mod tests {
 
     #[test]
     fn entities_are_decoded_in_text() {
-        assert_eq!(decode_entities("a &lt; b &amp;&amp; c &#65;&#x42; &bogus; &"), "a < b && c AB &bogus; &");
+        assert_eq!(
+            decode_entities("a &lt; b &amp;&amp; c &#65;&#x42; &bogus; &"),
+            "a < b && c AB &bogus; &"
+        );
     }
 }

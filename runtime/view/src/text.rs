@@ -49,7 +49,9 @@ pub fn new_font_system() -> FontSystem {
 /// The text attributes the view uses (and the renderer must use): the default family, regular
 /// or bold.
 pub fn text_attrs(bold: bool) -> Attrs<'static> {
-    Attrs::new().family(Family::Name(DEFAULT_FAMILY)).weight(if bold { Weight::BOLD } else { Weight::NORMAL })
+    Attrs::new()
+        .family(Family::Name(DEFAULT_FAMILY))
+        .weight(if bold { Weight::BOLD } else { Weight::NORMAL })
 }
 
 /// A shaped cosmic-text buffer for `text`, wrapped at `width` (`None`: no wrapping). This is
@@ -64,7 +66,10 @@ pub fn text_buffer(
     width: Option<f32>,
     align: TextAlign,
 ) -> Buffer {
-    let mut buffer = Buffer::new(fonts, Metrics::new(font_size.max(1.0), line_height.max(1.0)));
+    let mut buffer = Buffer::new(
+        fonts,
+        Metrics::new(font_size.max(1.0), line_height.max(1.0)),
+    );
     {
         let mut b = buffer.borrow_with(fonts);
         b.set_size(width, None);
@@ -95,20 +100,36 @@ pub(crate) fn layout_lines(
     bold: bool,
     width: Option<f32>,
 ) -> Vec<Line> {
-    let buffer = text_buffer(fonts, text, font_size, line_height, bold, width, TextAlign::Left);
+    let buffer = text_buffer(
+        fonts,
+        text,
+        font_size,
+        line_height,
+        bold,
+        width,
+        TextAlign::Left,
+    );
     let mut lines = Vec::new();
     for run in buffer.layout_runs() {
         let start = run.glyphs.iter().map(|g| g.start).min().unwrap_or(0);
         let end = run.glyphs.iter().map(|g| g.end).max().unwrap_or(0);
         let slice = run.text.get(start..end).unwrap_or("");
-        lines.push(Line { text: slice.trim_end().to_string(), width: run.line_w });
+        lines.push(Line {
+            text: slice.trim_end().to_string(),
+            width: run.line_w,
+        });
     }
     lines
 }
 
 /// Size of `text` at `font_size` (line height 1.4× the size), wrapped at `max_width` when
 /// given: (width, height) in px. For the shell's chrome (navigation bar title, tab labels).
-pub fn measure_text(fonts: &mut FontSystem, text: &str, font_size: f32, max_width: Option<f32>) -> (f32, f32) {
+pub fn measure_text(
+    fonts: &mut FontSystem,
+    text: &str,
+    font_size: f32,
+    max_width: Option<f32>,
+) -> (f32, f32) {
     let lh = font_size * crate::style::NORMAL_LINE_HEIGHT;
     let lines = layout_lines(fonts, text, font_size, lh, false, max_width);
     let w = lines.iter().map(|l| l.width).fold(0.0, f32::max);
@@ -122,8 +143,11 @@ mod tests {
     #[test]
     fn only_embedded_fonts_are_loaded() {
         let fonts = new_font_system();
-        let families: Vec<String> =
-            fonts.db().faces().flat_map(|f| f.families.iter().map(|(n, _)| n.clone())).collect();
+        let families: Vec<String> = fonts
+            .db()
+            .faces()
+            .flat_map(|f| f.families.iter().map(|(n, _)| n.clone()))
+            .collect();
         assert!(families.iter().any(|f| f == DEFAULT_FAMILY), "{families:?}");
         assert!(families.iter().any(|f| f == CJK_FAMILY), "{families:?}");
         assert!(fonts.db().len() <= 4, "{} faces", fonts.db().len());
@@ -147,8 +171,15 @@ mod tests {
         let buffer = text_buffer(&mut fonts, "你好", 16.0, 22.0, false, None, TextAlign::Left);
         let run = buffer.layout_runs().next().expect("a line");
         let face = fonts.db().face(run.glyphs[0].font_id).expect("face");
-        assert!(face.families.iter().any(|(n, _)| n == CJK_FAMILY), "{:?}", face.families);
-        assert!(run.glyphs.iter().all(|g| g.glyph_id != 0), "no .notdef boxes");
+        assert!(
+            face.families.iter().any(|(n, _)| n == CJK_FAMILY),
+            "{:?}",
+            face.families
+        );
+        assert!(
+            run.glyphs.iter().all(|g| g.glyph_id != 0),
+            "no .notdef boxes"
+        );
     }
 
     #[test]
@@ -162,8 +193,22 @@ mod tests {
     #[test]
     fn lines_carry_their_own_text() {
         let mut fonts = new_font_system();
-        let lines = layout_lines(&mut fonts, "alpha beta gamma", 16.0, 22.0, false, Some(70.0));
+        let lines = layout_lines(
+            &mut fonts,
+            "alpha beta gamma",
+            16.0,
+            22.0,
+            false,
+            Some(70.0),
+        );
         assert!(lines.len() >= 2, "{lines:?}");
-        assert_eq!(lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join(" "), "alpha beta gamma");
+        assert_eq!(
+            lines
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            "alpha beta gamma"
+        );
     }
 }

@@ -53,7 +53,10 @@ impl Node {
     }
 
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -74,6 +77,8 @@ pub(crate) struct Expander<'a> {
     pub template: &'a Template,
     pub ctx: Ctx,
     pub max_nodes: usize,
+    pub max_iterations: usize,
+    iterations: usize,
     pub diags: &'a mut Vec<Diagnostic>,
     pub inline_cache: &'a mut HashMap<String, Vec<Decl>>,
     index: RuleIndex,
@@ -87,11 +92,24 @@ impl<'a> Expander<'a> {
         template: &'a Template,
         ctx: Ctx,
         max_nodes: usize,
+        max_iterations: usize,
         diags: &'a mut Vec<Diagnostic>,
         inline_cache: &'a mut HashMap<String, Vec<Decl>>,
     ) -> Self {
         let index = RuleIndex::new(sheets);
-        Expander { sheets, template, ctx, max_nodes, diags, inline_cache, index, nodes: Vec::new(), ancestors: Vec::new() }
+        Expander {
+            sheets,
+            template,
+            ctx,
+            max_nodes,
+            max_iterations,
+            iterations: 0,
+            diags,
+            inline_cache,
+            index,
+            nodes: Vec::new(),
+            ancestors: Vec::new(),
+        }
     }
 
     /// Expands the whole page against `data`.
@@ -119,7 +137,11 @@ impl<'a> Expander<'a> {
             key: None,
             style,
         });
-        self.ancestors.push(Anc { tag: "page".into(), id: None, classes: Vec::new() });
+        self.ancestors.push(Anc {
+            tag: "page".into(),
+            id: None,
+            classes: Vec::new(),
+        });
         let template: &'a Template = self.template;
         self.nodes_of(&template.roots, &Scope::Root(data), 0)?;
         Ok(Tree { nodes: self.nodes })
@@ -152,7 +174,8 @@ impl<'a> Expander<'a> {
                             Part::Expr(e) => s.push_str(&to_display(&e.eval(scope))),
                         }
                     }
-                    let s = s.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r');
+                    let s =
+                        s.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r');
                     if s.is_empty() {
                         continue;
                     }
@@ -194,18 +217,45 @@ impl<'a> Expander<'a> {
         };
         let list = f.list.eval(scope);
         let items: Vec<(Value, Value)> = match list {
-            Value::Array(a) => a.into_iter().enumerate().map(|(i, v)| (Value::from(i), v)).collect(),
+            Value::Array(a) => a
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::from(i), v))
+                .collect(),
             Value::Object(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
             Value::Number(n) => {
-                let n = n.as_f64().unwrap_or(0.0).clamp(0.0, self.max_nodes as f64) as usize;
+                let n = n.as_f64().unwrap_or(0.0).clamp(
+                    0.0,
+                    (self.max_iterations.saturating_sub(self.iterations) + 1) as f64,
+                ) as usize;
                 (0..n).map(|i| (Value::from(i), Value::from(i))).collect()
             }
-            Value::String(s) => s.chars().enumerate().map(|(i, c)| (Value::from(i), Value::String(c.into()))).collect(),
+            Value::String(s) => s
+                .chars()
+                .enumerate()
+                .map(|(i, c)| (Value::from(i), Value::String(c.into())))
+                .collect(),
             Value::Null | Value::Bool(_) => Vec::new(),
         };
+        self.iterations += items.len();
+        if self.iterations > self.max_iterations {
+            return Err(Error::LimitExceeded {
+                what: format!("m:for iterations in one render of {}", self.template.name),
+                limit: self.max_iterations,
+                actual: self.iterations,
+            });
+        }
         for (index, item) in &items {
-            let s1 = Scope::Local { name: &f.item, value: item, parent: scope };
-            let s2 = Scope::Local { name: &f.index, value: index, parent: &s1 };
+            let s1 = Scope::Local {
+                name: &f.item,
+                value: item,
+                parent: scope,
+            };
+            let s2 = Scope::Local {
+                name: &f.index,
+                value: index,
+                parent: &s1,
+            };
             if let Some(filter) = &el.filter {
                 if !truthy(&filter.eval(&s2)) {
                     continue;
@@ -223,7 +273,13 @@ impl<'a> Expander<'a> {
         Ok(())
     }
 
-    fn element(&mut self, el: &TElement, scope: &Scope<'_>, parent: usize, key: Option<String>) -> Result<()> {
+    fn element(
+        &mut self,
+        el: &TElement,
+        scope: &Scope<'_>,
+        parent: usize,
+        key: Option<String>,
+    ) -> Result<()> {
         if el.tag == "block" {
             return self.nodes_of(&el.children, scope, parent);
         }
@@ -235,7 +291,14 @@ impl<'a> Expander<'a> {
         for a in &el.attrs {
             match a.name.as_str() {
                 "id" => id = Some(a.value.eval_string(scope)).filter(|s| !s.is_empty()),
-                "class" => classes = a.value.eval_string(scope).split_whitespace().map(str::to_string).collect(),
+                "class" => {
+                    classes = a
+                        .value
+                        .eval_string(scope)
+                        .split_whitespace()
+                        .map(str::to_string)
+                        .collect()
+                }
                 "style" => inline = Some(a.value.eval_string(scope)),
                 n if n.starts_with("data-") => {
                     dataset.insert(camel(&n[5..]), a.value.eval(scope));
@@ -244,11 +307,18 @@ impl<'a> Expander<'a> {
             }
         }
         if el.tag == "button" {
-            for (attr, class) in [("type", None), ("size", Some("mini")), ("disabled", Some("disabled"))] {
+            for (attr, class) in [
+                ("type", None),
+                ("size", Some("mini")),
+                ("disabled", Some("disabled")),
+            ] {
                 if let Some((_, v)) = attrs.iter().find(|(n, _)| n == attr) {
                     let c = match class {
                         None if v == "primary" || v == "warn" => Some(format!("m-{v}")),
-                        Some(c) if (attr == "size" && v == "mini") || (attr == "disabled" && v != "false") => {
+                        Some(c)
+                            if (attr == "size" && v == "mini")
+                                || (attr == "disabled" && v != "false") =>
+                        {
                             Some(format!("m-{c}"))
                         }
                         _ => None,
@@ -260,7 +330,11 @@ impl<'a> Expander<'a> {
         let events = el
             .events
             .iter()
-            .map(|e| Binding { catch: e.catch, event: e.event.clone(), handler: e.handler.eval_string(scope) })
+            .map(|e| Binding {
+                catch: e.catch,
+                event: e.event.clone(),
+                handler: e.handler.eval_string(scope),
+            })
             .collect();
 
         // Cascade: matching rules by (specificity, sheet, rule order), then inline style.
@@ -273,11 +347,18 @@ impl<'a> Expander<'a> {
             let inline_decls = self.inline(&src, el.line);
             style.apply(inline_decls.iter(), parent_font, self.ctx);
         }
-        if attrs.iter().any(|(n, v)| n == "hidden" && v != "false" && !v.is_empty()) {
+        if attrs
+            .iter()
+            .any(|(n, v)| n == "hidden" && v != "false" && !v.is_empty())
+        {
             style.display = crate::style::Display::None;
         }
         if el.tag == "icon" {
-            if let Some(size) = attrs.iter().find(|(n, _)| n == "size").and_then(|(_, v)| v.trim_end_matches("px").parse::<f32>().ok()) {
+            if let Some(size) = attrs
+                .iter()
+                .find(|(n, _)| n == "size")
+                .and_then(|(_, v)| v.trim_end_matches("px").parse::<f32>().ok())
+            {
                 style.width = Len::Px(size);
                 style.height = Len::Px(size);
             }
@@ -294,7 +375,11 @@ impl<'a> Expander<'a> {
             key,
             style,
         })?;
-        self.ancestors.push(Anc { tag: el.tag.clone(), id, classes });
+        self.ancestors.push(Anc {
+            tag: el.tag.clone(),
+            id,
+            classes,
+        });
         let r = self.nodes_of(&el.children, scope, idx);
         self.ancestors.pop();
         r
@@ -304,10 +389,15 @@ impl<'a> Expander<'a> {
         let ancestors: Vec<ElementRef<'_>> = self
             .ancestors
             .iter()
-            .map(|a| ElementRef { tag: &a.tag, id: a.id.as_deref(), classes: &a.classes })
+            .map(|a| ElementRef {
+                tag: &a.tag,
+                id: a.id.as_deref(),
+                classes: &a.classes,
+            })
             .collect();
         let sheets: &'a [StyleSheet] = self.sheets;
-        self.index.matching(sheets, &ElementRef { tag, id, classes }, &ancestors)
+        self.index
+            .matching(sheets, &ElementRef { tag, id, classes }, &ancestors)
     }
 
     fn inline(&mut self, src: &str, line: u32) -> Vec<Decl> {
@@ -326,7 +416,11 @@ impl<'a> Expander<'a> {
                 }
                 Err(e) => push_diag(
                     self.diags,
-                    Diagnostic { file: self.template.name.clone(), line, message: format!("style attribute: {}", strip_place(&e)) },
+                    Diagnostic {
+                        file: self.template.name.clone(),
+                        line,
+                        message: format!("style attribute: {}", strip_place(&e)),
+                    },
                 ),
             }
         }

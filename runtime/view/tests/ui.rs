@@ -9,11 +9,17 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use miniapp_view::{new_font_system, parse_stylesheet, parse_template, DisplayItem, Page, Viewport};
+use miniapp_view::{
+    new_font_system, parse_stylesheet, parse_template, DisplayItem, Page, Viewport,
+};
 
 fn cases(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == ext)).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == ext))
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
@@ -34,7 +40,11 @@ fn check(path: &Path, expected_ext: &str, actual: &str, bless: bool, failures: &
             expected,
             actual
         )),
-        Err(_) => failures.push(format!("{}: missing {} (run with BLESS=1)\n{actual}", path.display(), exp_path.display())),
+        Err(_) => failures.push(format!(
+            "{}: missing {} (run with BLESS=1)\n{actual}",
+            path.display(),
+            exp_path.display()
+        )),
     }
 }
 
@@ -42,15 +52,43 @@ fn summary(page: &Page, list: &miniapp_view::DisplayList) -> String {
     let mut out = format!("size {}x{}\n", list.width, list.height);
     for item in &list.items {
         let line = match item {
-            DisplayItem::Rect { rect, color, radius, border_width, .. } => format!(
+            DisplayItem::Rect {
+                rect,
+                color,
+                radius,
+                border_width,
+                ..
+            } => format!(
                 "rect {} {} {} {} #{:02x}{:02x}{:02x}{:02x} r={} b={}",
-                rect.x, rect.y, rect.w, rect.h, color.r, color.g, color.b, color.a, radius, border_width
+                rect.x,
+                rect.y,
+                rect.w,
+                rect.h,
+                color.r,
+                color.g,
+                color.b,
+                color.a,
+                radius,
+                border_width
             ),
-            DisplayItem::Text { rect, text, font_size, bold, .. } => {
-                format!("text {} {} {:?} size={} bold={}", rect.x, rect.y, text, font_size, bold)
+            DisplayItem::Text {
+                rect,
+                text,
+                font_size,
+                bold,
+                ..
+            } => {
+                format!(
+                    "text {} {} {:?} size={} bold={}",
+                    rect.x, rect.y, text, font_size, bold
+                )
             }
-            DisplayItem::Image { rect, src, .. } => format!("image {} {} {} {} {}", rect.x, rect.y, rect.w, rect.h, src),
-            DisplayItem::PushClip { rect, .. } => format!("clip {} {} {} {}", rect.x, rect.y, rect.w, rect.h),
+            DisplayItem::Image { rect, src, .. } => {
+                format!("image {} {} {} {} {}", rect.x, rect.y, rect.w, rect.h, src)
+            }
+            DisplayItem::PushClip { rect, .. } => {
+                format!("clip {} {} {} {}", rect.x, rect.y, rect.w, rect.h)
+            }
             DisplayItem::PopClip => "pop".to_string(),
         };
         out.push_str(&line);
@@ -69,7 +107,10 @@ fn main() -> ExitCode {
     let mut count = 0;
     for path in cases(&root.join("invalid"), "xml") {
         count += 1;
-        let name = format!("{}.xml", path.file_stem().unwrap_or_default().to_string_lossy());
+        let name = format!(
+            "{}.xml",
+            path.file_stem().unwrap_or_default().to_string_lossy()
+        );
         let src = fs::read_to_string(&path).expect("read case");
         match parse_template(&src, &name) {
             Ok(_) => failures.push(format!("{}: parsed, but should fail", path.display())),
@@ -78,7 +119,10 @@ fn main() -> ExitCode {
     }
     for path in cases(&root.join("invalid"), "css") {
         count += 1;
-        let name = format!("{}.css", path.file_stem().unwrap_or_default().to_string_lossy());
+        let name = format!(
+            "{}.css",
+            path.file_stem().unwrap_or_default().to_string_lossy()
+        );
         let src = fs::read_to_string(&path).expect("read case");
         match parse_stylesheet(&src, &name) {
             Ok(_) => failures.push(format!("{}: parsed, but should fail", path.display())),
@@ -91,7 +135,10 @@ fn main() -> ExitCode {
         let src = fs::read_to_string(&path).expect("read case");
         let css = fs::read_to_string(path.with_extension("css")).unwrap_or_default();
         let data = fs::read_to_string(path.with_extension("json")).ok();
-        let vp = Viewport { width: 375.0, height: 200.0 };
+        let vp = Viewport {
+            width: 375.0,
+            height: 200.0,
+        };
         let result = Page::new(&src, "case.xml", &[("case.css", &css)], vp).and_then(|mut page| {
             if let Some(d) = &data {
                 let v: serde_json::Value = serde_json::from_str(d).expect("case json");
