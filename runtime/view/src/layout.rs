@@ -237,7 +237,8 @@ impl LayoutState {
                 .iter()
                 .zip(&child_ids)
                 .all(|(oc, c)| s.old_ids[*oc] == *c);
-        if !unchanged && !(reuse.is_none() && child_ids.is_empty()) {
+        let fresh_leaf = reuse.is_none() && child_ids.is_empty();
+        if !unchanged && !fresh_leaf {
             self.taffy.set_children(id, &child_ids).map_err(lerr)?;
         }
         s.new_ids[ni] = Some(id);
