@@ -541,6 +541,27 @@ fn member<'v>(base: Cow<'v, Value>, key: &str) -> Cow<'v, Value> {
 }
 
 impl Expr {
+    /// Adds every name this expression looks up to `out`.
+    pub fn collect_idents(&self, out: &mut std::collections::HashSet<String>) {
+        match self {
+            Expr::Lit(_) => {}
+            Expr::Ident(n) => {
+                out.insert(n.clone());
+            }
+            Expr::Member(b, _) | Expr::Unary(_, b) => b.collect_idents(out),
+            Expr::Index(a, b) | Expr::Binary(_, a, b) => {
+                a.collect_idents(out);
+                b.collect_idents(out);
+            }
+            Expr::Array(items) => items.iter().for_each(|e| e.collect_idents(out)),
+            Expr::Cond(c, a, b) => {
+                c.collect_idents(out);
+                a.collect_idents(out);
+                b.collect_idents(out);
+            }
+        }
+    }
+
     /// Evaluates against a scope. Never fails: missing paths are null, bad arithmetic is null
     /// (JavaScript's NaN/Infinity have no JSON form).
     pub fn eval<'v>(&self, scope: &Scope<'v>) -> Cow<'v, Value> {

@@ -150,7 +150,9 @@ impl Page {
     /// a malformed key; nothing is applied then.
     pub fn set_data(&mut self, patch: &Value) -> Result<()> {
         let changed = apply_patch(&mut self.data, patch, self.limits.max_array_index)?;
-        if !changed.is_empty() {
+        // Data the template never reads (bookkeeping the logic keeps in its data) needs no
+        // re-render.
+        if changed.iter().any(|k| self.template.reads.contains(k)) {
             self.dirty = true;
         }
         Ok(())
@@ -1106,6 +1108,21 @@ mod tests {
         let list = p.render(&mut f).unwrap();
         assert_eq!(p.text_content(), "Ann");
         assert!(list.texts().contains(&"Ann"));
+    }
+
+    #[test]
+    fn set_data_of_keys_the_template_never_reads_needs_no_rerender() {
+        let mut f = fonts();
+        let mut p = page(COUNTER, "");
+        p.set_data(&json!({"count": 1})).unwrap();
+        p.render(&mut f).unwrap();
+        p.set_data(&json!({"internal.cache": [1, 2, 3]})).unwrap();
+        assert!(!p.dirty);
+        assert_eq!(p.data()["internal"], json!({"cache": [1, 2, 3]}));
+        p.set_data(&json!({"count": 2})).unwrap();
+        assert!(p.dirty);
+        p.render(&mut f).unwrap();
+        assert_eq!(p.text_content(), "2\n+1");
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub const KNOWN_TAGS: &[&str] = &[
 pub struct Template {
     pub(crate) name: String,
     pub(crate) roots: Vec<TNode>,
+    /// Every name an expression reads (page data keys and loop variables alike).
+    pub(crate) reads: std::collections::HashSet<String>,
 }
 
 impl Template {
@@ -192,8 +194,11 @@ fn parse_on_this_stack(src: &str, name: &str, max_depth: usize) -> Result<Templa
         max_depth,
     };
     let roots = p.nodes(0, None)?;
+    let mut reads = std::collections::HashSet::new();
+    collect_reads(&roots, &mut reads);
     Ok(Template {
         name: name.to_string(),
+        reads,
         roots,
     })
 }
@@ -609,6 +614,41 @@ impl TParser<'_> {
             parts.push(Part::Lit(decode_entities(&lit)));
         }
         Ok(Interp { parts })
+    }
+}
+
+fn collect_reads(nodes: &[TNode], out: &mut std::collections::HashSet<String>) {
+    fn interp(i: &Interp, out: &mut std::collections::HashSet<String>) {
+        for p in &i.parts {
+            if let Part::Expr(e) = p {
+                e.collect_idents(out);
+            }
+        }
+    }
+    fn element(e: &TElement, out: &mut std::collections::HashSet<String>) {
+        e.attrs.iter().for_each(|a| interp(&a.value, out));
+        e.events.iter().for_each(|ev| interp(&ev.handler, out));
+        if let Some(f) = &e.for_ {
+            interp(&f.list, out);
+        }
+        if let Some(f) = &e.filter {
+            interp(f, out);
+        }
+        collect_reads(&e.children, out);
+    }
+    for n in nodes {
+        match n {
+            TNode::Text(i) => interp(i, out),
+            TNode::Element(e) => element(e, out),
+            TNode::Chain(branches) => {
+                for (c, e) in branches {
+                    if let Some(c) = c {
+                        interp(c, out);
+                    }
+                    element(e, out);
+                }
+            }
+        }
     }
 }
 
