@@ -26,6 +26,58 @@
 //! assert_eq!(page.hit_test(x, y).expect("bound").handler, "onInc");
 //! # Ok::<(), miniapp_view::Error>(())
 //! ```
+//!
+//! # Templates
+//!
+//! XML-like: elements, `"`/`'` attributes, `<x/>`, `<!-- comments -->`, `&lt;`-style
+//! entities, and `{{ expression }}` in text and attribute values
+//! (`class="item {{done ? 'done' : ''}}"`). An attribute that is one `{{ }}` keeps the
+//! value's JSON type (`data-id="{{7}}"` is the number 7). Components: `view`, `text`,
+//! `button` (`type="primary|warn"`, `size="mini"`, `disabled`), `image` (`src`), `input`
+//! (`value`, `placeholder`), `scroll-view` (`scroll-top`), `navigator` (`url`), `icon`
+//! (`type`, `size`, `color`) and `block` (groups children, makes no node). Any element:
+//! `id`, `class`, `style` (inline CSS, may be bound), `hidden`, `data-*` (dataset,
+//! kebab → camel case), `bind:EVENT`/`bindEVENT` (bubbles), `catch:EVENT`/`catchEVENT`
+//! (stops), `m:if`/`m:elif`/`m:else`, `m:for="{{list}}"` with `m:for-item` (default `item`),
+//! `m:for-index` (default `index`) and `m:key` (a property name or `*this`; keyed items keep
+//! their layout nodes across renders). `m:if` on an element with `m:for` filters items.
+//! `wx:` is accepted for `m:`.
+//!
+//! Expressions: paths (`a.b[0].c`, `list[i]`, `list.length`), string/number/bool/null
+//! literals, `[a, b]`, `+ - * / %`, `== != === !== < <= > >=`, `&& || !`, `c ? a : b`,
+//! parentheses; JavaScript semantics (missing paths are empty, `+` concatenates strings).
+//!
+//! # Styles
+//!
+//! Selectors: type, `.class`, `#id`, `*`, descendant, `>` and comma lists, by specificity
+//! then source order (built-in defaults, then the given sheets in order, then inline
+//! `style`). `page` matches the root. Properties: `width height min-* max-*`, `padding*`,
+//! `margin*` (`auto` too), `box-sizing`, `display: flex|block|none` (block = flex column),
+//! `flex-direction flex-wrap justify-content align-items align-self align-content`,
+//! `flex flex-grow flex-shrink flex-basis gap row-gap column-gap`,
+//! `position: relative|absolute` + `top right bottom left`, `background(-color)`, `color`,
+//! `border border-* border-width border-color border-style border-radius`,
+//! `font-size font-weight line-height text-align opacity overflow`. Units `px rpx % vw vh em`
+//! (750rpx = viewport width). Colours `#rgb #rgba #rrggbb #rrggbbaa rgb() rgba()` and names.
+//! Inherited: `color font-size font-weight line-height text-align`. Unsupported properties,
+//! pseudo-classes and at-rules are [`Diagnostic`]s with file:line ([`Page::warnings`]);
+//! malformed CSS and bad values are [`Error::Style`].
+//!
+//! # Text
+//!
+//! [`new_font_system`] loads only the embedded DejaVu Sans (regular, bold) and WenQuanYi
+//! Micro Hei (CJK fallback), so layout is identical on every machine. The view breaks text
+//! into lines itself; each [`DisplayItem::Text`] is one line that the renderer shapes with
+//! [`text_buffer`] and no width limit.
+//!
+//! # Limits
+//!
+//! [`Limits`]: template depth [`DEFAULT_MAX_DEPTH`], expanded nodes [`DEFAULT_MAX_NODES`],
+//! `m:for` iterations per render [`DEFAULT_MAX_LOOP_ITERATIONS`], set-data array index
+//! [`DEFAULT_MAX_ARRAY_INDEX`]; expressions nest at most [`DEFAULT_MAX_EXPR_DEPTH`] deep and
+//! build strings of at most [`DEFAULT_MAX_STRING_BYTES`]. Parsing and rendering run on a
+//! thread with a [`DEFAULT_STACK_BYTES`] stack, so the deepest allowed template cannot
+//! overflow the caller's stack.
 
 #![deny(missing_docs)]
 
