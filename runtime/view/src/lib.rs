@@ -108,5 +108,5 @@ pub use limits::{
 pub use page::{Page, TapEvent, Viewport, DEFAULT_STYLESHEET};
 pub use template::{parse_template, Template, KNOWN_TAGS};
 pub use text::{
-    measure_text, new_font_system, text_attrs, text_buffer, CJK_FAMILY, DEFAULT_FAMILY,
+    measure_text, new_font_system, text_attrs, text_buffer, text_items, CJK_FAMILY, DEFAULT_FAMILY,
 };

@@ -4,7 +4,8 @@
 use cosmic_text::{fontdb, Attrs, Buffer, Family, FontSystem, Metrics, Shaping, Weight};
 use unicode_script::Script;
 
-use crate::display::TextAlign;
+use crate::color::Color;
+use crate::display::{DisplayItem, Rect, TextAlign};
 
 /// The default font family (DejaVu Sans, embedded).
 pub const DEFAULT_FAMILY: &str = "DejaVu Sans";
@@ -136,6 +137,51 @@ pub fn measure_text(
     (w.ceil(), lh * lines.len().max(1) as f32)
 }
 
+/// Display items for a block of text laid out in `rect` the way the view lays out page text:
+/// wrapped at `rect.w`, one [`DisplayItem::Text`] per line, each line positioned by `align`
+/// within `rect`, lines stacked from `rect.y`. For the shell's chrome (titles, toasts,
+/// modals), so that centred or right-aligned text is placed before it reaches the renderer
+/// (which draws every text item at its `rect.x`).
+#[allow(clippy::too_many_arguments)]
+pub fn text_items(
+    fonts: &mut FontSystem,
+    rect: Rect,
+    text: &str,
+    font_size: f32,
+    line_height: f32,
+    color: Color,
+    bold: bool,
+    align: TextAlign,
+) -> Vec<DisplayItem> {
+    let lh = if line_height > 0.0 {
+        line_height
+    } else {
+        font_size * crate::style::NORMAL_LINE_HEIGHT
+    };
+    let width = (rect.w > 0.0).then_some(rect.w);
+    layout_lines(fonts, text, font_size, lh, bold, width)
+        .into_iter()
+        .enumerate()
+        .filter(|(_, l)| !l.text.is_empty())
+        .map(|(k, line)| {
+            let x = match align {
+                TextAlign::Left => rect.x,
+                TextAlign::Center => rect.x + (rect.w - line.width) / 2.0,
+                TextAlign::Right => rect.x + rect.w - line.width,
+            };
+            DisplayItem::Text {
+                rect: Rect::new(x, rect.y + k as f32 * lh, line.width.ceil() + 1.0, lh),
+                text: line.text,
+                font_size,
+                line_height: lh,
+                color,
+                bold,
+                align,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +226,53 @@ mod tests {
             run.glyphs.iter().all(|g| g.glyph_id != 0),
             "no .notdef boxes"
         );
+    }
+
+    #[test]
+    fn chrome_text_items_are_aligned_and_wrapped_in_their_rect() {
+        let mut fonts = new_font_system();
+        let rect = Rect::new(10.0, 20.0, 200.0, 100.0);
+        let items = text_items(
+            &mut fonts,
+            rect,
+            "9:41",
+            12.0,
+            16.0,
+            Color::BLACK,
+            false,
+            TextAlign::Center,
+        );
+        let [DisplayItem::Text { rect: r, text, .. }] = items.as_slice() else {
+            panic!("{items:?}")
+        };
+        assert_eq!(text, "9:41");
+        assert!((r.x + (r.w - 1.0) / 2.0 - 110.0).abs() < 1.0, "{r:?}");
+        let right = text_items(
+            &mut fonts,
+            rect,
+            "Back",
+            12.0,
+            16.0,
+            Color::BLACK,
+            false,
+            TextAlign::Right,
+        );
+        let DisplayItem::Text { rect: r, .. } = &right[0] else {
+            panic!()
+        };
+        assert!((r.x + r.w - 1.0 - 210.0).abs() < 1.0, "{r:?}");
+        let long = text_items(
+            &mut fonts,
+            Rect::new(0.0, 0.0, 80.0, 0.0),
+            "one two three four five",
+            14.0,
+            20.0,
+            Color::BLACK,
+            false,
+            TextAlign::Left,
+        );
+        assert!(long.len() >= 2);
+        assert!(matches!(&long[1], DisplayItem::Text { rect, .. } if rect.y == 20.0));
     }
 
     #[test]
