@@ -1,0 +1,227 @@
+//! Safe reading and deterministic writing of the bundle archive (a Deflate zip).
+//!
+//! Reading never trusts the archive: the package size is checked first, the central directory is
+//! walked by hand (so duplicate names, which the zip crate would silently merge, are caught and
+//! the entry count is bounded before anything is allocated), every name must be a safe relative
+//! path, only regular files are allowed, and every entry is inflated under the remaining
+//! unpacked budget and the compression-ratio limit.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{Cursor, Read, Write};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+
+use crate::error::{Error, Result};
+use crate::limits::{LimitKind, Limits, MAX_PATH_BYTES};
+
+/// Checks that an archive entry name is a safe, normalised relative path.
+pub(crate) fn check_path(path: &str) -> Result<()> {
+    let unsafe_path = |rule| Err(Error::UnsafePath { path: path.to_string(), rule });
+    if path.is_empty() {
+        return unsafe_path("empty name");
+    }
+    if path.len() > MAX_PATH_BYTES {
+        return unsafe_path("name longer than 255 bytes");
+    }
+    if path.contains('\\') {
+        return unsafe_path("backslash is not allowed");
+    }
+    if path.starts_with('/') {
+        return unsafe_path("absolute path is not allowed");
+    }
+    if path.contains(':') {
+        return unsafe_path("colon (drive letter) is not allowed");
+    }
+    if path.chars().any(char::is_control) {
+        return unsafe_path("control character is not allowed");
+    }
+    for segment in path.split('/') {
+        match segment {
+            ".." => return unsafe_path("parent directory (..) is not allowed"),
+            "." => return unsafe_path("current directory (.) segment is not allowed"),
+            "" => return unsafe_path("empty segment (// or trailing /) is not allowed"),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// Walks the central directory and returns the raw entry names, bounded by `max_files`.
+fn central_directory_names(bytes: &[u8], limits: &Limits) -> Result<Vec<String>> {
+    const EOCD_SIG: u32 = 0x0605_4b50;
+    const CDH_SIG: u32 = 0x0201_4b50;
+    let bad = |why: &str| Error::Archive(why.to_string());
+    if bytes.len() < 22 {
+        return Err(bad("too short to be a zip archive"));
+    }
+    let lowest = bytes.len().saturating_sub(22 + 65_535);
+    let eocd = (lowest..=bytes.len() - 22)
+        .rev()
+        .find(|&i| u32_at(bytes, i) == Some(EOCD_SIG))
+        .ok_or_else(|| bad("no end of central directory record"))?;
+    let entries = u16_at(bytes, eocd + 10).ok_or_else(|| bad("truncated end record"))?;
+    let cd_offset = u32_at(bytes, eocd + 16).ok_or_else(|| bad("truncated end record"))?;
+    if entries == 0xFFFF || cd_offset == 0xFFFF_FFFF {
+        return Err(bad("zip64 archives are not supported"));
+    }
+    if u64::from(entries) > limits.max_files {
+        return Err(Error::LimitExceeded {
+            kind: LimitKind::FileCount,
+            limit: limits.max_files,
+            actual: u64::from(entries),
+        });
+    }
+    let mut names = Vec::with_capacity(entries as usize);
+    let mut pos = cd_offset as usize;
+    for _ in 0..entries {
+        if u32_at(bytes, pos) != Some(CDH_SIG) {
+            return Err(bad("corrupt central directory"));
+        }
+        let n = u16_at(bytes, pos + 28).ok_or_else(|| bad("corrupt central directory"))? as usize;
+        let e = u16_at(bytes, pos + 30).ok_or_else(|| bad("corrupt central directory"))? as usize;
+        let c = u16_at(bytes, pos + 32).ok_or_else(|| bad("corrupt central directory"))? as usize;
+        let raw = bytes.get(pos + 46..pos + 46 + n).ok_or_else(|| bad("corrupt central directory"))?;
+        let name = std::str::from_utf8(raw)
+            .map_err(|_| Error::UnsafePath { path: String::from_utf8_lossy(raw).into_owned(), rule: "name is not utf-8" })?;
+        names.push(name.to_string());
+        pos += 46 + n + e + c;
+    }
+    Ok(names)
+}
+
+/// Reads every entry of a bundle archive into memory, enforcing all archive rules.
+pub(crate) fn read_archive(bytes: &[u8], limits: &Limits) -> Result<BTreeMap<String, Vec<u8>>> {
+    let package = bytes.len() as u64;
+    if package > limits.max_package_bytes {
+        return Err(Error::LimitExceeded { kind: LimitKind::PackageSize, limit: limits.max_package_bytes, actual: package });
+    }
+    let names = central_directory_names(bytes, limits)?;
+    let mut seen = HashSet::new();
+    for name in &names {
+        if !seen.insert(name.as_str()) {
+            return Err(Error::DuplicateName(name.clone()));
+        }
+    }
+    let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| Error::Archive(e.to_string()))?;
+    if zip.len() != names.len() {
+        return Err(Error::Archive(format!(
+            "central directory lists {} entries but {} could be read",
+            names.len(),
+            zip.len()
+        )));
+    }
+    let mut files = BTreeMap::new();
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(|e| Error::Archive(format!("entry {}: {e}", names[i])))?;
+        let name = entry.name().to_string();
+        check_path(&name)?;
+        if entry.is_dir() {
+            return Err(Error::NotRegularFile { path: name, kind: "directory" });
+        }
+        if entry.is_symlink() {
+            return Err(Error::NotRegularFile { path: name, kind: "symbolic link" });
+        }
+        if let Some(mode) = entry.unix_mode() {
+            let kind = mode & 0o170_000;
+            if kind != 0 && kind != 0o100_000 {
+                return Err(Error::NotRegularFile { path: name, kind: "special file" });
+            }
+        }
+        if entry.encrypted() {
+            return Err(Error::Archive(format!("{name}: encrypted entries are not allowed")));
+        }
+        if !matches!(entry.compression(), CompressionMethod::Stored | CompressionMethod::Deflated) {
+            return Err(Error::Archive(format!("{name}: compression {} is not allowed (stored or deflate only)", entry.compression())));
+        }
+        let budget = limits.max_unpacked_bytes - total;
+        let mut data = Vec::new();
+        let read = (&mut entry).take(budget + 1).read_to_end(&mut data);
+        if let Err(e) = read {
+            return Err(Error::HashMismatch { path: name, detail: Some(format!("entry data is corrupt: {e}")) });
+        }
+        let size = data.len() as u64;
+        if size > budget {
+            return Err(Error::LimitExceeded {
+                kind: LimitKind::UnpackedSize,
+                limit: limits.max_unpacked_bytes,
+                actual: total + size,
+            });
+        }
+        let packed = entry.compressed_size().max(1);
+        if size >= limits.ratio_min_bytes && size / packed > limits.max_compression_ratio {
+            return Err(Error::CompressionRatio { path: name, ratio: size / packed, limit: limits.max_compression_ratio });
+        }
+        total += size;
+        drop(entry);
+        files.insert(name, data);
+    }
+    Ok(files)
+}
+
+/// Writes entries into a deterministic zip: sorted, Deflate, fixed timestamps, mode 0644.
+pub(crate) fn write_archive(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>> {
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644);
+    let err = |e: &dyn std::fmt::Display| Error::Archive(format!("writing archive: {e}"));
+    for (name, data) in files {
+        check_path(name)?;
+        zip.start_file(name.as_str(), options).map_err(|e| err(&e))?;
+        zip.write_all(data).map_err(|e| err(&e))?;
+    }
+    Ok(zip.finish().map_err(|e| err(&e))?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_paths_pass_and_unsafe_ones_name_the_rule() {
+        assert!(check_path("pages/index/index.xml").is_ok());
+        assert!(check_path("assets/图片.png").is_ok());
+        let cases = [
+            ("../x", "parent directory"),
+            ("a/../../x", "parent directory"),
+            ("/etc/passwd", "absolute path"),
+            ("a\\b", "backslash"),
+            ("C:/x", "colon"),
+            ("a//b", "empty segment"),
+            ("a/", "empty segment"),
+            ("./a", "current directory"),
+        ];
+        for (path, rule) in cases {
+            let e = check_path(path).unwrap_err().to_string();
+            assert!(e.contains(rule), "{path}: {e}");
+        }
+    }
+
+    #[test]
+    fn written_archive_reads_back_identically_and_deterministically() {
+        let mut files = BTreeMap::new();
+        files.insert("a.txt".to_string(), b"hello".to_vec());
+        files.insert("dir/b.bin".to_string(), vec![7; 1000]);
+        let one = write_archive(&files).unwrap();
+        let two = write_archive(&files).unwrap();
+        assert_eq!(one, two, "pack must be reproducible");
+        assert_eq!(read_archive(&one, &Limits::default()).unwrap(), files);
+    }
+
+    #[test]
+    fn garbage_is_not_an_archive() {
+        let e = read_archive(b"this is not a zip file at all, really", &Limits::default()).unwrap_err();
+        assert!(matches!(e, Error::Archive(_)), "{e}");
+    }
+}

@@ -1,0 +1,37 @@
+//! `miniapp-bundle`: the packaged app and everything needed to trust it.
+//!
+//! The data flows one way:
+//!
+//! 1. **Raw manifest** ([`AppManifest`], [`PageConfig`]): `app.json` exactly as written, strict
+//!    (unknown keys are errors) with validated ids ([`AppId`], [`PagePath`], [`Origin`],
+//!    [`Version`]); errors name the field path (`app.json: pages[2]: ...`).
+//! 2. **Bundle file** (`.mapp`): a Deflate zip of the app files plus `_meta/files.json` (sha256 and
+//!    size of every file), `_meta/publisher.json` (the publisher's ed25519 signature) and, once
+//!    published, `_meta/platform.json` (the cloud's countersignature). [`pack`] builds one,
+//!    [`countersign`] adds the platform signature.
+//! 3. **Locked bundle** ([`LockedBundle`]): what [`verify`] returns after checking limits, archive
+//!    safety, hashes, signatures and the manifest. It is the only form later crates accept.
+//!
+//! Bytes in, bytes out: the only I/O is [`load_or_create_key`] and [`SigningKey::save`]/`load`.
+//! Limits are in [`limits`]; the format is described in `docs/bundle-format.md`.
+
+#![deny(missing_docs)]
+
+mod archive;
+pub mod error;
+pub mod id;
+mod integrity;
+pub mod limits;
+mod locked;
+pub mod manifest;
+mod pack;
+mod signature;
+
+pub use error::{Error, Result};
+pub use id::{AppId, Color, Origin, PagePath, Version};
+pub use integrity::{FILES_JSON, META_PREFIX, PLATFORM_JSON, PUBLISHER_JSON};
+pub use limits::{LimitKind, Limits};
+pub use locked::{LockedBundle, APP_CSS, LOGIC_WASM};
+pub use manifest::{AppManifest, NetworkConfig, PageConfig, PermissionDecl, TabBar, TabBarItem, TextStyle, WindowConfig};
+pub use pack::{countersign, digest, pack, verify, Trust};
+pub use signature::{load_or_create_key, KeyPair, SigningKey, VerifyingKey};

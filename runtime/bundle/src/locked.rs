@@ -1,0 +1,105 @@
+//! `LockedBundle`: the verified, in-memory form of a bundle that every later crate consumes.
+
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Result};
+use crate::id::PagePath;
+use crate::manifest::{parse_json, AppManifest, PageConfig};
+use crate::signature::VerifyingKey;
+
+/// Name of the app's logic component inside the bundle.
+pub const LOGIC_WASM: &str = "logic.wasm";
+/// Name of the global stylesheet inside the bundle.
+pub const APP_CSS: &str = "app.css";
+
+/// A bundle whose archive, hashes and signatures have been verified and whose manifest parsed.
+/// Only [`crate::verify`] makes one.
+#[derive(Debug, Clone)]
+pub struct LockedBundle {
+    /// The parsed `app.json`.
+    pub manifest: AppManifest,
+    /// `sha256:<hex>` of the whole bundle file.
+    pub digest: String,
+    /// Size of the bundle file in bytes.
+    pub size: u64,
+    pub(crate) files: BTreeMap<String, Vec<u8>>,
+    pub(crate) publisher_key: VerifyingKey,
+    pub(crate) platform_key: Option<VerifyingKey>,
+}
+
+impl LockedBundle {
+    /// The content of an app file (not `_meta/`), if present.
+    pub fn file(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
+    /// An app file as UTF-8 text; `missing file: <path>` or `<path> is not valid utf-8` otherwise.
+    pub fn text(&self, path: &str) -> Result<&str> {
+        let bytes = self.file(path).ok_or_else(|| Error::MissingFile(path.to_string()))?;
+        std::str::from_utf8(bytes).map_err(|_| Error::NotUtf8(path.to_string()))
+    }
+
+    /// The app's logic component (`logic.wasm`).
+    pub fn logic_wasm(&self) -> Result<&[u8]> {
+        self.file(LOGIC_WASM).ok_or_else(|| Error::MissingFile(LOGIC_WASM.to_string()))
+    }
+
+    /// The global stylesheet `app.css`, if the app has one.
+    pub fn app_css(&self) -> Result<Option<&str>> {
+        if self.files.contains_key(APP_CSS) {
+            self.text(APP_CSS).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// A page's template, `pages/x/x.xml`.
+    pub fn page_template(&self, page: &PagePath) -> Result<&str> {
+        self.text(&page.file("xml"))
+    }
+
+    /// A page's stylesheet, `pages/x/x.css`, if it has one.
+    pub fn page_css(&self, page: &PagePath) -> Result<Option<&str>> {
+        let path = page.file("css");
+        if self.files.contains_key(&path) {
+            self.text(&path).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// A page's config `pages/x/x.json` (strict), or the default when the page has none. Not
+    /// merged with `window`: use [`PageConfig::merged_with`].
+    pub fn page_config(&self, page: &PagePath) -> Result<PageConfig> {
+        let path = page.file("json");
+        match self.file(&path) {
+            Some(bytes) => parse_json(&path, bytes),
+            None => Ok(PageConfig::default()),
+        }
+    }
+
+    /// The key that signed the bundle as publisher.
+    pub fn publisher_key(&self) -> &VerifyingKey {
+        &self.publisher_key
+    }
+
+    /// The platform key that countersigned the bundle, if it was countersigned.
+    pub fn platform_key(&self) -> Option<&VerifyingKey> {
+        self.platform_key.as_ref()
+    }
+
+    /// Whether the bundle carries a valid platform countersignature.
+    pub fn platform_signed(&self) -> bool {
+        self.platform_key.is_some()
+    }
+
+    /// Every app file path, sorted (the `_meta/` files are not included).
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// Total unpacked size of the app files.
+    pub fn unpacked_size(&self) -> u64 {
+        self.files.values().map(|f| f.len() as u64).sum()
+    }
+}

@@ -1,0 +1,6 @@
+//! Integration tests of `miniapp-bundle`: one test binary, one module per topic.
+
+mod helpers;
+mod manifest_errors;
+mod refusals;
+mod round_trip;
