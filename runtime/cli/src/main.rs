@@ -4,6 +4,7 @@
 
 mod commands;
 mod progress;
+mod review;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -34,6 +35,18 @@ enum Command {
     Launch(commands::launch::Args),
     /// Run an app from its launch URL, headless, with a script of steps.
     Run(commands::run::Args),
+    /// Ban, suspend or unban an app on a cloud (needs the cloud's token).
+    #[command(subcommand)]
+    Admin(commands::admin::AdminCommand),
+    /// List the apps on a cloud, or one app's versions and status.
+    Apps(commands::apps::Args),
+    /// Inspect or clear the local bundle cache.
+    #[command(subcommand)]
+    Cache(commands::cache::CacheCommand),
+    /// Write a QR code of a launch URL to a PNG.
+    Qr(commands::qr::QrArgs),
+    /// Decode the QR code in an image (the simulated camera) and print the URL.
+    Scan(commands::qr::ScanArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +75,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Publish(a) => commands::publish::run(a),
         Command::Launch(a) => commands::launch::run(a),
         Command::Run(a) => commands::run::run(a),
+        Command::Admin(c) => commands::admin::run(c),
+        Command::Apps(a) => commands::apps::run(a),
+        Command::Cache(c) => commands::cache::run(c),
+        Command::Qr(a) => commands::qr::qr(a),
+        Command::Scan(a) => commands::qr::scan(a),
     }
 }
 

@@ -1,7 +1,8 @@
 //! The phone frame: screen size, status bar, navigation bar and the error page, as display items
 //! around the page's own display list.
 
-use miniapp_view::{Color, DisplayItem, DisplayList, Rect, TextAlign};
+use miniapp_view::cosmic_text::FontSystem;
+use miniapp_view::{text_items, Color, DisplayItem, DisplayList, Rect, TextAlign};
 
 /// Logical screen width of the simulated phone (an iPhone 8-sized screen).
 pub const SCREEN_WIDTH: f32 = 375.0;
@@ -54,16 +55,10 @@ pub fn parse_hex_color(s: Option<&str>, fallback: Color) -> Color {
 }
 
 /// Builds the whole screen: chrome, then the page content clipped to the page area.
-pub fn compose(chrome: &Chrome, mut page: DisplayList, scroll_y: f32) -> DisplayList {
+pub fn compose(chrome: &Chrome, mut page: DisplayList, scroll_y: f32, fonts: &mut FontSystem) -> DisplayList {
     let mut out = DisplayList { width: SCREEN_WIDTH, height: SCREEN_HEIGHT, items: Vec::new() };
-    let text = |rect: Rect, s: &str, size: f32, color: Color, bold: bool, align: TextAlign| DisplayItem::Text {
-        rect,
-        text: s.to_string(),
-        font_size: size,
-        line_height: size * 1.3,
-        color,
-        bold,
-        align,
+    let mut text = |rect: Rect, s: &str, size: f32, color: Color, bold: bool, align: TextAlign| {
+        text_items(fonts, rect, s, size, size * 1.3, color, bold, align)
     };
     // Page background and content.
     out.items.push(rect(Rect { x: 0.0, y: PAGE_TOP, w: SCREEN_WIDTH, h: PAGE_HEIGHT }, chrome.page_background));
@@ -73,7 +68,7 @@ pub fn compose(chrome: &Chrome, mut page: DisplayList, scroll_y: f32) -> Display
     out.items.push(DisplayItem::PopClip);
     // Status bar.
     out.items.push(rect(Rect { x: 0.0, y: 0.0, w: SCREEN_WIDTH, h: STATUS_BAR_HEIGHT }, chrome.nav_background));
-    out.items.push(text(
+    out.items.extend(text(
         Rect { x: 0.0, y: 2.0, w: SCREEN_WIDTH, h: 16.0 },
         "9:41",
         12.0,
@@ -81,7 +76,7 @@ pub fn compose(chrome: &Chrome, mut page: DisplayList, scroll_y: f32) -> Display
         true,
         TextAlign::Center,
     ));
-    out.items.push(text(
+    out.items.extend(text(
         Rect { x: SCREEN_WIDTH - 60.0, y: 2.0, w: 52.0, h: 16.0 },
         "100%",
         11.0,
@@ -91,7 +86,7 @@ pub fn compose(chrome: &Chrome, mut page: DisplayList, scroll_y: f32) -> Display
     ));
     // Navigation bar.
     out.items.push(rect(Rect { x: 0.0, y: STATUS_BAR_HEIGHT, w: SCREEN_WIDTH, h: NAV_BAR_HEIGHT }, chrome.nav_background));
-    out.items.push(text(
+    out.items.extend(text(
         Rect { x: 50.0, y: STATUS_BAR_HEIGHT + 11.0, w: SCREEN_WIDTH - 100.0, h: 22.0 },
         &chrome.title,
         17.0,
@@ -100,7 +95,7 @@ pub fn compose(chrome: &Chrome, mut page: DisplayList, scroll_y: f32) -> Display
         TextAlign::Center,
     ));
     if chrome.can_go_back {
-        out.items.push(text(
+        out.items.extend(text(
             Rect { x: 10.0, y: STATUS_BAR_HEIGHT + 6.0, w: 30.0, h: 30.0 },
             "‹",
             28.0,
@@ -114,26 +109,28 @@ pub fn compose(chrome: &Chrome, mut page: DisplayList, scroll_y: f32) -> Display
 
 /// The page shown instead of an app's page when its logic failed (trap, timeout) or the platform
 /// refused it: a title and the message, in the page area.
-pub fn error_page(title: &str, message: &str) -> DisplayList {
+pub fn error_page(title: &str, message: &str, fonts: &mut FontSystem) -> DisplayList {
     let mut out = DisplayList { width: SCREEN_WIDTH, height: PAGE_HEIGHT, items: Vec::new() };
-    out.items.push(DisplayItem::Text {
-        rect: Rect { x: 24.0, y: 80.0, w: SCREEN_WIDTH - 48.0, h: 30.0 },
-        text: title.to_string(),
-        font_size: 20.0,
-        line_height: 26.0,
-        color: Color { r: 0xfa, g: 0x51, b: 0x51, a: 255 },
-        bold: true,
-        align: TextAlign::Center,
-    });
-    out.items.push(DisplayItem::Text {
-        rect: Rect { x: 24.0, y: 124.0, w: SCREEN_WIDTH - 48.0, h: 200.0 },
-        text: message.to_string(),
-        font_size: 15.0,
-        line_height: 21.0,
-        color: Color { r: 0x33, g: 0x33, b: 0x33, a: 255 },
-        bold: false,
-        align: TextAlign::Center,
-    });
+    out.items.extend(text_items(
+        fonts,
+        Rect { x: 24.0, y: 80.0, w: SCREEN_WIDTH - 48.0, h: 30.0 },
+        title,
+        20.0,
+        26.0,
+        Color { r: 0xfa, g: 0x51, b: 0x51, a: 255 },
+        true,
+        TextAlign::Center,
+    ));
+    out.items.extend(text_items(
+        fonts,
+        Rect { x: 24.0, y: 124.0, w: SCREEN_WIDTH - 48.0, h: 300.0 },
+        message,
+        15.0,
+        21.0,
+        Color { r: 0x33, g: 0x33, b: 0x33, a: 255 },
+        false,
+        TextAlign::Center,
+    ));
     out
 }
 
@@ -166,7 +163,7 @@ mod tests {
             page_background: Color { r: 255, g: 255, b: 255, a: 255 },
             can_go_back: false,
         };
-        let screen = compose(&chrome, page, 0.0);
+        let screen = compose(&chrome, page, 0.0, &mut miniapp_view::new_font_system());
         let moved = screen.items.iter().find_map(|i| match i {
             DisplayItem::Rect { rect, color, .. } if color.r == 1 => Some(*rect),
             _ => None,

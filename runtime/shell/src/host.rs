@@ -119,16 +119,16 @@ impl Host {
         let t = Instant::now();
         let instance = self
             .sandbox
-            .instantiate(&component, AppContext { app_id: launch.app_id.to_string(), ..Default::default() })?;
+            .instantiate(&component, AppContext::new(launch.app_id.to_string()))?;
         let report = LaunchReport {
             url: url.to_string(),
             app: launch.app_id.to_string(),
-            version: opened.bundle.manifest().version.to_string(),
-            digest: opened.bundle.digest().to_string(),
+            version: opened.bundle.manifest.version.to_string(),
+            digest: opened.bundle.digest.clone(),
             from_cache: opened.from_cache,
             timings: LaunchTimings::default(),
         };
-        let mut session = Session::start(opened.bundle, instance, launch.path.as_deref(), &launch.query)?;
+        let mut session = Session::start(opened.bundle, instance, launch.path.as_ref().map(|p| p.as_str()), &launch.query)?;
         timings.instantiate_ms = ms(t);
         let t = Instant::now();
         session.layout(&mut self.fonts)?;

@@ -6,7 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::frame::{self, Chrome, PAGE_HEIGHT, PAGE_TOP, SCREEN_WIDTH};
-use miniapp_bundle::LockedBundle;
+use miniapp_bundle::{LockedBundle, PageConfig, TextStyle};
 use miniapp_sandbox::{AppComponent, AppInstance, Effect, PageRef};
 use miniapp_view::{cosmic_text::FontSystem, Color, DisplayList, Page, Rect, Viewport};
 
@@ -34,10 +34,8 @@ struct PageInstance {
     id: u32,
     route: String,
     view: Page,
-    title: Option<String>,
-    nav_background: Option<String>,
-    nav_text_style: Option<String>,
-    background: Option<String>,
+    /// The page's `.json` config merged over app.json's `window`.
+    config: PageConfig,
     rendered: Option<DisplayList>,
 }
 
@@ -66,7 +64,7 @@ impl Session {
         route: Option<&str>,
         query: &str,
     ) -> Result<Session> {
-        let app_id = bundle.manifest().appid.to_string();
+        let app_id = bundle.manifest.appid.to_string();
         let mut s = Session {
             app_id,
             bundle,
@@ -80,7 +78,7 @@ impl Session {
         s.call("on-launch", |i| i.on_launch(query));
         let entry = match route {
             Some(r) => r.trim_start_matches('/').to_string(),
-            None => s.bundle.manifest().pages.first().map(|p| p.to_string()).unwrap_or_default(),
+            None => s.bundle.manifest.pages.first().map(|p| p.to_string()).unwrap_or_default(),
         };
         s.push_page(&entry, query)?;
         s.call("on-show", |i| i.on_show());
@@ -118,18 +116,17 @@ impl Session {
     }
 
     fn push_page(&mut self, route: &str, query: &str) -> Result<()> {
-        if !self.bundle.manifest().pages.iter().any(|p| p.to_string() == route) {
+        let Some(page_path) = self.bundle.manifest.pages.iter().find(|p| p.as_str() == route).cloned() else {
             return Err(Error::NoSuchPage { app: self.app_id.clone(), page: route.to_string() });
-        }
-        let template_path = format!("{route}.xml");
-        let template = self.bundle.text(&template_path)?.to_string();
+        };
+        let template_path = page_path.file("xml");
+        let template = self.bundle.page_template(&page_path)?.to_string();
         let mut styles: Vec<(String, String)> = Vec::new();
-        if let Some(css) = self.bundle.file("app.css") {
-            styles.push(("app.css".into(), String::from_utf8_lossy(css).into_owned()));
+        if let Some(css) = self.bundle.app_css()? {
+            styles.push((miniapp_bundle::APP_CSS.into(), css.to_string()));
         }
-        let page_css = format!("{route}.css");
-        if let Some(css) = self.bundle.file(&page_css) {
-            styles.push((page_css.clone(), String::from_utf8_lossy(css).into_owned()));
+        if let Some(css) = self.bundle.page_css(&page_path)? {
+            styles.push((page_path.file("css"), css.to_string()));
         }
         let style_refs: Vec<(&str, &str)> = styles.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         let view = Page::new(
@@ -139,23 +136,20 @@ impl Session {
             Viewport { width: SCREEN_WIDTH, height: PAGE_HEIGHT },
         )
         .map_err(|source| Error::View { page: route.to_string(), source })?;
-        let config = self.bundle.page_config(route).unwrap_or_default();
+        let config = self.bundle.page_config(&page_path)?.merged_with(&self.bundle.manifest.window);
         let id = self.next_page_id;
         self.next_page_id += 1;
         self.stack.push(PageInstance {
             id,
             route: route.to_string(),
             view,
-            title: config.navigation_bar_title_text.clone(),
-            nav_background: config.navigation_bar_background_color.clone(),
-            nav_text_style: config.navigation_bar_text_style.clone(),
-            background: config.background_color.clone(),
+            config,
             rendered: None,
         });
         let page = PageRef { id, route: route.to_string() };
         let q = query.to_string();
-        self.call("page-load", |i| i.page_load(page.clone(), &q));
-        self.call("page-ready", |i| i.page_ready(page.clone()));
+        self.call("page-load", |i| i.page_load(&page, &q));
+        self.call("page-ready", |i| i.page_ready(&page));
         Ok(())
     }
 
@@ -166,7 +160,7 @@ impl Session {
         }
         let top = self.stack.pop().expect("stack has two pages");
         let page = PageRef { id: top.id, route: top.route };
-        self.call("page-unload", |i| i.page_unload(page.clone()));
+        self.call("page-unload", |i| i.page_unload(&page));
         self.layout(fonts)?;
         Ok(true)
     }
@@ -235,37 +229,28 @@ impl Session {
     /// Layout errors of the page.
     pub fn screen(&mut self, fonts: &mut FontSystem) -> Result<DisplayList> {
         self.layout(fonts)?;
-        let window = &self.bundle.manifest().window;
         let white = Color { r: 255, g: 255, b: 255, a: 255 };
         let black = Color { r: 0, g: 0, b: 0, a: 255 };
         let top = self.stack.last();
-        let nav_bg = top
-            .and_then(|p| p.nav_background.as_deref())
-            .or(window.as_ref().and_then(|w| w.navigation_bar_background_color.as_deref()));
-        let text_style = top
-            .and_then(|p| p.nav_text_style.as_deref())
-            .or(window.as_ref().and_then(|w| w.navigation_bar_text_style.as_deref()));
-        let bg = top
-            .and_then(|p| p.background.as_deref())
-            .or(window.as_ref().and_then(|w| w.background_color.as_deref()));
-        let title = top
-            .and_then(|p| p.title.clone())
-            .or(window.as_ref().and_then(|w| w.navigation_bar_title_text.clone()))
-            .unwrap_or_else(|| self.bundle.manifest().name.clone());
+        let default_config = PageConfig::default().merged_with(&self.bundle.manifest.window);
+        let config = top.map(|p| &p.config).unwrap_or(&default_config);
         let chrome = Chrome {
-            title,
-            nav_background: frame::parse_hex_color(nav_bg, Color { r: 0xf7, g: 0xf7, b: 0xf7, a: 255 }),
-            nav_foreground: if text_style == Some("white") { white } else { black },
-            page_background: frame::parse_hex_color(bg, white),
+            title: config.navigation_bar_title_text.clone().unwrap_or_else(|| self.bundle.manifest.name.clone()),
+            nav_background: frame::parse_hex_color(
+                config.navigation_bar_background_color.as_ref().map(|c| c.as_str()),
+                Color { r: 0xf7, g: 0xf7, b: 0xf7, a: 255 },
+            ),
+            nav_foreground: if config.navigation_bar_text_style == Some(TextStyle::White) { white } else { black },
+            page_background: frame::parse_hex_color(config.background_color.as_ref().map(|c| c.as_str()), white),
             can_go_back: self.stack.len() > 1,
         };
         let content = match (&self.failure, top.and_then(|p| p.rendered.clone())) {
-            (Some(f), _) => frame::error_page(&f.title, &f.message),
+            (Some(f), _) => frame::error_page(&f.title, &f.message, fonts),
             (None, Some(list)) => list,
             (None, None) => DisplayList { width: SCREEN_WIDTH, height: PAGE_HEIGHT, items: Vec::new() },
         };
         let scroll = if self.failure.is_some() { 0.0 } else { self.scroll_y };
-        Ok(frame::compose(&chrome, content, scroll))
+        Ok(frame::compose(&chrome, content, scroll, fonts))
     }
 
     /// Taps the screen at (x, y) in screen coordinates: the back button, or the page element under
@@ -287,7 +272,7 @@ impl Session {
         let Some(tap) = top.view.hit_test(x, y - PAGE_TOP + self.scroll_y) else { return Ok(()) };
         let page = PageRef { id: top.id, route: top.route.clone() };
         tracing::debug!(app = %self.app_id, handler = %tap.handler, "tap");
-        self.call("handle-event", |i| i.handle_event(page, &tap.handler, &tap.event));
+        self.call("handle-event", |i| i.handle_event(&page, &tap.handler, &tap.event));
         self.layout(fonts)?;
         Ok(())
     }

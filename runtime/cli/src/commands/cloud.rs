@@ -39,14 +39,18 @@ pub fn run(cmd: CloudCommand) -> Result<ExitCode> {
 fn serve(a: ServeArgs) -> Result<ExitCode> {
     let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     rt.block_on(async move {
-        let config = miniapp_cloud::ServerConfig::new(a.data.clone(), a.addr, a.token.clone(), a.dev);
+        let mut config = miniapp_cloud::ServerConfig::new(a.data.clone());
+        config.addr = a.addr;
+        config.token = a.token.clone();
+        config.dev = a.dev;
+        config.review = Some(crate::review::hook());
         let (server, addr) = miniapp_cloud::bind(config)
             .await
             .with_context(|| format!("starting the cloud on {} with data in {}", a.addr, a.data.display()))?;
         let mut out = std::io::stdout().lock();
         writeln!(out, "listening on http://{addr}")?;
-        if let Some(token) = server.generated_token() {
-            writeln!(out, "generated a publishing token (saved in {}/token): {token}", a.data.display())?;
+        if server.token_generated() {
+            writeln!(out, "generated a publishing token (saved in {}/token): {}", a.data.display(), server.token())?;
         }
         out.flush()?;
         drop(out);

@@ -36,14 +36,12 @@ screenshot 02-counter-after-two-taps.png
 pub fn run(args: Args) -> Result<ExitCode> {
     let work = std::env::temp_dir().join(format!("miniapp-demo-{}", std::process::id()));
     std::fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
-    let cloud = miniapp_cloud::spawn_background(miniapp_cloud::ServerConfig::new(
-        work.join("cloud"),
-        "127.0.0.1:0".parse()?,
-        None,
-        true,
-    ))
-    .context("starting the embedded cloud")?;
-    let base = url::Url::parse(&format!("http://{}/", cloud.addr()))?;
+    let mut config = miniapp_cloud::ServerConfig::new(work.join("cloud"));
+    config.dev = true;
+    config.review = Some(crate::review::hook());
+    let cloud = miniapp_cloud::spawn_background(config).context("starting the embedded cloud")?;
+    let base = url::Url::parse(&format!("http://{}/", cloud.addr))?;
+    let client = miniapp_cloud::CloudClient::new(work.join("publisher-cache"))?;
     eprintln!("demo cloud listening on {base}");
 
     // Build and publish every sample app (the counter first).
@@ -57,7 +55,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut urls = Vec::new();
     for app in &apps {
         let bytes = super::build::build_app(app, &key)?;
-        let receipt = miniapp_cloud::publish(&base, cloud.token(), &bytes)
+        let receipt = client
+            .publish(&base, &cloud.token, &bytes)
             .with_context(|| format!("publishing {}", app.display()))?;
         let url = base.join(&format!("apps/{}", receipt.appid))?.to_string();
         eprintln!("published {} {} → {url}", receipt.appid, receipt.version);

@@ -20,7 +20,9 @@ pub struct Args {
 pub fn run(args: Args) -> Result<ExitCode> {
     let bytes = std::fs::read(&args.bundle).with_context(|| format!("reading {}", args.bundle.display()))?;
     let cloud = url::Url::parse(&args.cloud).with_context(|| format!("bad cloud URL `{}`", args.cloud))?;
-    let receipt = miniapp_cloud::publish(&cloud, &args.token, &bytes)
+    let client = miniapp_cloud::CloudClient::new(miniapp_shell::HostConfig::from_env().cache_dir)?;
+    let receipt = client
+        .publish(&cloud, &args.token, &bytes)
         .with_context(|| format!("publishing {} to {}", args.bundle.display(), args.cloud))?;
     println!("published {} {} ({})", receipt.appid, receipt.version, receipt.digest);
     println!("launch URL: {}", cloud.join(&format!("apps/{}", receipt.appid))?);
