@@ -1,0 +1,420 @@
+//! The host-side client: metadata, publish, status, and `open_app` with its cache.
+//!
+//! Blocking (reqwest's blocking client over rustls): call it from plain threads, never from
+//! inside a tokio runtime.
+//!
+//! `open_app` follows the update-manager model: a cached app starts from the cache (only the
+//! small metadata request is on the critical path, to honour bans); when the cloud has a newer
+//! version, it is downloaded in the background and launched next time. With the cloud down, a
+//! cached app starts offline, unless it was last seen banned or suspended.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use miniapp_bundle::{verify, LockedBundle, Trust, VerifyingKey};
+use reqwest::blocking::{Client, Response};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_RANGE, RANGE};
+use reqwest::StatusCode;
+use url::Url;
+
+use crate::api::{AppMeta, AppStatus, ErrorBody, PlatformKeyInfo, PublishReceipt, Stats, StatusChange};
+use crate::cache::{Cache, CachedApp};
+use crate::error::{Error, Result};
+use crate::launch::{cloud_display, normalise_cloud, LaunchUrl};
+
+/// Timeout for connecting to a cloud: 5 s.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Timeout for a whole request: 60 s.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Talks to clouds; owns the cache.
+#[derive(Debug, Clone)]
+pub struct CloudClient {
+    http: Client,
+    cache: Cache,
+}
+
+/// How long each launch stage took, in milliseconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct OpenTimings {
+    /// Metadata request.
+    pub meta_ms: f64,
+    /// Metadata plus bundle download (or cache read).
+    pub fetch_ms: f64,
+    /// Verification (limits, hashes, signatures, manifest).
+    pub verify_ms: f64,
+}
+
+/// A newer version being downloaded in the background; it is launched next time.
+#[derive(Debug)]
+pub struct PendingUpdate {
+    /// The version being fetched.
+    pub version: String,
+    /// Its digest.
+    pub digest: String,
+    handle: std::thread::JoinHandle<Result<()>>,
+}
+
+impl PendingUpdate {
+    /// Waits until the update is downloaded and verified.
+    pub fn wait(self) -> Result<()> {
+        self.handle.join().unwrap_or_else(|_| {
+            Err(Error::Http { url: self.digest.clone(), reason: "the update thread panicked".into() })
+        })
+    }
+
+    /// Whether the background download has ended.
+    pub fn is_finished(&self) -> bool {
+        self.handle.is_finished()
+    }
+}
+
+/// A verified app, ready to run.
+#[derive(Debug)]
+pub struct OpenedApp {
+    /// The verified bundle.
+    pub bundle: LockedBundle,
+    /// The metadata (fresh from the cloud, or the cached copy when offline).
+    pub meta: AppMeta,
+    /// Whether the bundle came from the cache (no download).
+    pub from_cache: bool,
+    /// Whether the cloud was unreachable and the cached copy was used.
+    pub offline: bool,
+    /// Stage timings.
+    pub timings: OpenTimings,
+    /// A newer version being fetched for the next launch.
+    pub update: Option<PendingUpdate>,
+}
+
+fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+/// The most useful one-phrase reason of a transport error: `connection refused`, `timed out`, …
+fn transport_reason(e: &reqwest::Error) -> String {
+    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    let mut innermost = e.to_string();
+    while let Some(s) = src {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return "connection refused".into(),
+                std::io::ErrorKind::TimedOut => return "timed out".into(),
+                std::io::ErrorKind::ConnectionReset => return "connection reset".into(),
+                _ => {}
+            }
+        }
+        innermost = s.to_string();
+        src = s.source();
+    }
+    if e.is_timeout() {
+        "timed out".into()
+    } else {
+        innermost
+    }
+}
+
+impl CloudClient {
+    /// A client whose cache lives in `cache_dir` (created if missing).
+    pub fn new(cache_dir: PathBuf) -> Result<CloudClient> {
+        let cache = Cache::new(cache_dir)?;
+        let http = Client::builder()
+            .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+            .timeout(DEFAULT_REQUEST_TIMEOUT)
+            .user_agent(concat!("miniapp/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Http { url: String::new(), reason: format!("building the HTTP client: {e}") })?;
+        Ok(CloudClient { http, cache })
+    }
+
+    /// The cache (for `miniapp cache ls|clear`).
+    pub fn cache(&self) -> &Cache {
+        &self.cache
+    }
+
+    fn send(&self, cloud: &Url, req: reqwest::blocking::RequestBuilder) -> Result<Response> {
+        req.send().map_err(|e| {
+            if e.is_connect() || e.is_timeout() {
+                Error::Unreachable { cloud: cloud_display(cloud), reason: transport_reason(&e) }
+            } else {
+                Error::Http { url: e.url().map(|u| u.to_string()).unwrap_or_else(|| cloud_display(cloud)), reason: transport_reason(&e) }
+            }
+        })
+    }
+
+    fn refused(cloud: &Url, what: String, resp: Response) -> Error {
+        let status = resp.status().as_u16();
+        let text = resp.text().unwrap_or_default();
+        let message = serde_json::from_str::<ErrorBody>(&text).map(|b| b.error).unwrap_or(text);
+        Error::Refused { cloud: cloud_display(cloud), what, status, message }
+    }
+
+    fn json<T: serde::de::DeserializeOwned>(url: &Url, resp: Response) -> Result<T> {
+        resp.json().map_err(|e| Error::Http { url: url.to_string(), reason: format!("unexpected reply: {e}") })
+    }
+
+    fn endpoint(cloud: &Url, path: &str) -> Url {
+        normalise_cloud(cloud).join(path).expect("endpoint paths are valid")
+    }
+
+    /// `GET /apps/{appid}`: errors `no app X at CLOUD`, `cannot reach CLOUD: connection refused`.
+    pub fn fetch_meta(&self, url: &LaunchUrl) -> Result<AppMeta> {
+        self.list_versions(&url.cloud, url.app_id.as_str())
+    }
+
+    /// An app's metadata with its version history (`miniapp apps`).
+    pub fn list_versions(&self, cloud: &Url, app_id: &str) -> Result<AppMeta> {
+        let url = Self::endpoint(cloud, &format!("apps/{app_id}"));
+        let resp = self.send(cloud, self.http.get(url.clone()).header(ACCEPT, "application/json"))?;
+        match resp.status() {
+            s if s.is_success() => Self::json(&url, resp),
+            StatusCode::NOT_FOUND => Err(Error::AppNotFound { app_id: app_id.to_string(), cloud: cloud_display(cloud) }),
+            _ => Err(Self::refused(cloud, format!("metadata of {app_id}"), resp)),
+        }
+    }
+
+    /// Every app on the cloud.
+    pub fn list_apps(&self, cloud: &Url) -> Result<Vec<AppMeta>> {
+        let url = Self::endpoint(cloud, "apps");
+        let resp = self.send(cloud, self.http.get(url.clone()))?;
+        if !resp.status().is_success() {
+            return Err(Self::refused(cloud, "the app list".into(), resp));
+        }
+        Self::json(&url, resp)
+    }
+
+    /// The cloud's request counters.
+    pub fn stats(&self, cloud: &Url) -> Result<Stats> {
+        let url = Self::endpoint(cloud, "stats");
+        let resp = self.send(cloud, self.http.get(url.clone()))?;
+        if !resp.status().is_success() {
+            return Err(Self::refused(cloud, "stats".into(), resp));
+        }
+        Self::json(&url, resp)
+    }
+
+    /// Publishes a bundle; the error carries the cloud's reason (all review reasons at once).
+    pub fn publish(&self, cloud: &Url, token: &str, bundle: &[u8]) -> Result<PublishReceipt> {
+        let url = Self::endpoint(cloud, "apps");
+        let req = self.http.post(url.clone()).header(AUTHORIZATION, format!("Bearer {token}")).body(bundle.to_vec());
+        let resp = self.send(cloud, req)?;
+        if !resp.status().is_success() {
+            return Err(Self::refused(cloud, "publish".into(), resp));
+        }
+        Self::json(&url, resp)
+    }
+
+    /// Sets an app's status (`miniapp admin ban|suspend|unban`).
+    pub fn set_status(&self, cloud: &Url, token: &str, app_id: &str, status: AppStatus, reason: &str) -> Result<()> {
+        let url = Self::endpoint(cloud, &format!("apps/{app_id}/status"));
+        let body = StatusChange { status, reason: reason.to_string() };
+        let req = self.http.post(url).header(AUTHORIZATION, format!("Bearer {token}")).json(&body);
+        let resp = self.send(cloud, req)?;
+        match resp.status() {
+            s if s.is_success() => Ok(()),
+            StatusCode::NOT_FOUND => Err(Error::AppNotFound { app_id: app_id.to_string(), cloud: cloud_display(cloud) }),
+            _ => Err(Self::refused(cloud, format!("status change of {app_id}"), resp)),
+        }
+    }
+
+    /// The cloud's platform key as served now (not pinned).
+    pub fn fetch_platform_key(&self, cloud: &Url) -> Result<VerifyingKey> {
+        let url = Self::endpoint(cloud, "platform-key");
+        let resp = self.send(cloud, self.http.get(url.clone()))?;
+        if !resp.status().is_success() {
+            return Err(Self::refused(cloud, "the platform key".into(), resp));
+        }
+        let info: PlatformKeyInfo = Self::json(&url, resp)?;
+        Ok(VerifyingKey::from_hex(&info.public_key)?)
+    }
+
+    /// The pinned platform key of `cloud`; on first contact it is fetched and pinned. With
+    /// `recheck`, the served key is compared with the pin and a change is an error.
+    pub fn platform_key(&self, cloud: &Url, recheck: bool) -> Result<VerifyingKey> {
+        let cloud = normalise_cloud(cloud);
+        match self.cache.pinned_key(&cloud)? {
+            Some(pinned) if !recheck => Ok(pinned),
+            Some(pinned) => {
+                let served = self.fetch_platform_key(&cloud)?;
+                if served != pinned {
+                    return Err(Error::PlatformKeyChanged {
+                        cloud: cloud_display(&cloud),
+                        pinned: pinned.fingerprint(),
+                        served: served.fingerprint(),
+                    });
+                }
+                Ok(pinned)
+            }
+            None => {
+                let served = self.fetch_platform_key(&cloud)?;
+                self.cache.pin_key(&cloud, &served)?;
+                Ok(served)
+            }
+        }
+    }
+
+    /// Downloads a bundle into the cache (resuming a partial download with `Range`) and checks
+    /// its digest. `progress(done, total)` is called as bytes arrive.
+    pub fn download(&self, cloud: &Url, app_id: &str, digest: &str, size: u64, progress: &dyn Fn(u64, u64)) -> Result<()> {
+        let url = Self::endpoint(cloud, &format!("bundles/{digest}"));
+        let part = self.cache.part_path(digest).ok_or_else(|| Error::Http { url: url.to_string(), reason: format!("digest {digest:?} is not sha256:<hex>") })?;
+        let limit = miniapp_bundle::limits::DEFAULT_MAX_PACKAGE_BYTES;
+        for attempt in 0..2 {
+            let have = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
+            let mut req = self.http.get(url.clone());
+            if have > 0 && have < size && attempt == 0 {
+                req = req.header(RANGE, format!("bytes={have}-"));
+            }
+            let mut resp = self.send(cloud, req)?;
+            let (start, append) = match resp.status() {
+                StatusCode::PARTIAL_CONTENT => {
+                    let cr = resp.headers().get(CONTENT_RANGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+                    if !cr.starts_with(&format!("bytes {have}-")) {
+                        return Err(Error::Http { url: url.to_string(), reason: format!("unexpected Content-Range {cr:?} for a resume at {have}") });
+                    }
+                    (have, true)
+                }
+                StatusCode::OK => (0, false),
+                StatusCode::RANGE_NOT_SATISFIABLE => {
+                    let _ = std::fs::remove_file(&part);
+                    continue;
+                }
+                _ => return Err(Self::refused(cloud, format!("the bundle of {app_id}"), resp)),
+            };
+            let total = resp.content_length().map(|n| n + start).unwrap_or(size).max(size);
+            let mut file = std::fs::OpenOptions::new()
+                .create(true)
+                .write(true)
+                .append(append)
+                .truncate(!append)
+                .open(&part)
+                .map_err(Error::io("writing", &part))?;
+            let mut done = start;
+            progress(done, total);
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = resp.read(&mut buf).map_err(|e| Error::Http { url: url.to_string(), reason: format!("download interrupted after {done} bytes: {e}") })?;
+                if n == 0 {
+                    break;
+                }
+                done += n as u64;
+                if done > limit {
+                    drop(file);
+                    let _ = std::fs::remove_file(&part);
+                    return Err(Error::Http { url: url.to_string(), reason: format!("bundle is over the package limit of {limit} bytes") });
+                }
+                file.write_all(&buf[..n]).map_err(Error::io("writing", &part))?;
+                progress(done, total);
+            }
+            file.sync_all().map_err(Error::io("writing", &part))?;
+            drop(file);
+            let bytes = std::fs::read(&part).map_err(Error::io("reading", &part))?;
+            let actual = miniapp_bundle::digest(&bytes);
+            if actual != digest {
+                let _ = std::fs::remove_file(&part);
+                return Err(Error::DigestMismatch { app_id: app_id.into(), cloud: cloud_display(cloud), expected: digest.into(), actual });
+            }
+            return self.cache.commit_part(digest);
+        }
+        Err(Error::Http { url: url.to_string(), reason: "the cloud refused every range of the bundle".into() })
+    }
+
+    fn verify_cached(&self, cloud: &Url, app_id: &str, digest: &str, key: &VerifyingKey) -> Result<LockedBundle> {
+        let bytes = self.cache.bundle(digest)?.ok_or_else(|| Error::OfflineNotCached {
+            cloud: cloud_display(cloud),
+            app_id: app_id.into(),
+            reason: "bundle missing from the cache".into(),
+        })?;
+        verify(&bytes, &Trust::platform(*key)).map_err(|error| {
+            self.cache.remove_bundle(digest);
+            Error::Bundle { app_id: app_id.into(), digest: digest.into(), error }
+        })
+    }
+
+    /// Opens an app: metadata → status check → cache lookup → download if needed → verify with
+    /// the pinned platform key. See the module docs for the update and offline rules.
+    pub fn open_app(&self, url: &LaunchUrl, progress: &dyn Fn(u64, u64)) -> Result<OpenedApp> {
+        let t0 = Instant::now();
+        let cloud = normalise_cloud(&url.cloud);
+        let app_id = url.app_id.as_str();
+        let record = self.cache.app_record(&cloud, app_id);
+        let meta = match self.fetch_meta(url) {
+            Ok(meta) => meta,
+            Err(Error::Unreachable { reason, .. }) => return self.open_offline(&cloud, app_id, record, reason, t0),
+            Err(e) => return Err(e),
+        };
+        let meta_ms = ms(t0);
+        let mut record = record.unwrap_or(CachedApp { cloud: cloud_display(&cloud), meta: meta.clone(), current: None, checked_at: 0 });
+        record.meta = meta.clone();
+        record.checked_at = now();
+        self.cache.save_app_record(&cloud, &record)?;
+        check_status(&meta)?;
+
+        let current = record.current.clone().filter(|c| self.cache.has_bundle(c));
+        let (digest, from_cache, update) = if self.cache.has_bundle(&meta.digest) {
+            (meta.digest.clone(), true, None)
+        } else if let Some(current) = current {
+            let update = self.spawn_update(&cloud, &meta);
+            (current, true, Some(update))
+        } else {
+            self.platform_key(&cloud, true)?;
+            self.download(&cloud, app_id, &meta.digest, meta.size, progress)?;
+            (meta.digest.clone(), false, None)
+        };
+        let fetch_ms = ms(t0);
+        let t1 = Instant::now();
+        let key = self.platform_key(&cloud, false)?;
+        let bundle = self.verify_cached(&cloud, app_id, &digest, &key)?;
+        let verify_ms = ms(t1);
+        record.current = Some(digest);
+        self.cache.save_app_record(&cloud, &record)?;
+        Ok(OpenedApp { bundle, meta, from_cache, offline: false, timings: OpenTimings { meta_ms, fetch_ms, verify_ms }, update })
+    }
+
+    fn spawn_update(&self, cloud: &Url, meta: &AppMeta) -> PendingUpdate {
+        let me = self.clone();
+        let cloud = cloud.clone();
+        let (app_id, digest, size) = (meta.appid.clone(), meta.digest.clone(), meta.size);
+        let digest2 = digest.clone();
+        let handle = std::thread::spawn(move || {
+            me.download(&cloud, &app_id, &digest2, size, &|_, _| {})?;
+            let key = me.platform_key(&cloud, false)?;
+            me.verify_cached(&cloud, &app_id, &digest2, &key).map(|_| ())
+        });
+        PendingUpdate { version: meta.version.clone(), digest, handle }
+    }
+
+    fn open_offline(&self, cloud: &Url, app_id: &str, record: Option<CachedApp>, reason: String, t0: Instant) -> Result<OpenedApp> {
+        let not_cached = || Error::OfflineNotCached { cloud: cloud_display(cloud), app_id: app_id.into(), reason: reason.clone() };
+        let Some(record) = record else {
+            return Err(Error::Unreachable { cloud: cloud_display(cloud), reason });
+        };
+        check_status(&record.meta)?;
+        let digest = record.current.clone().filter(|d| self.cache.has_bundle(d)).ok_or_else(not_cached)?;
+        let key = self.cache.pinned_key(cloud)?.ok_or_else(not_cached)?;
+        let fetch_ms = ms(t0);
+        let t1 = Instant::now();
+        let bundle = self.verify_cached(cloud, app_id, &digest, &key)?;
+        tracing::warn!(cloud = %cloud_display(cloud), app_id, %reason, "cloud unreachable, starting from cache");
+        Ok(OpenedApp {
+            bundle,
+            meta: record.meta,
+            from_cache: true,
+            offline: true,
+            timings: OpenTimings { meta_ms: fetch_ms, fetch_ms, verify_ms: ms(t1) },
+            update: None,
+        })
+    }
+}
+
+fn check_status(meta: &AppMeta) -> Result<()> {
+    match meta.status {
+        AppStatus::Published => Ok(()),
+        AppStatus::Banned => Err(Error::Banned { app_id: meta.appid.clone(), reason: meta.reason.clone() }),
+        AppStatus::Suspended => Err(Error::Suspended { app_id: meta.appid.clone(), reason: meta.reason.clone() }),
+    }
+}

@@ -1,0 +1,154 @@
+//! The one error type of `miniapp-cloud`, shared by the server's setup and the host client.
+//!
+//! Messages are lower-case and name the cloud, the app and the rule: `no app counter at
+//! http://127.0.0.1:4000`, `cannot reach http://127.0.0.1:4000: connection refused`.
+
+use std::path::PathBuf;
+
+/// A `Result` whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong talking to (or running) a cloud.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The cloud has no app with this id (HTTP 404).
+    #[error("no app {app_id} at {cloud}")]
+    AppNotFound {
+        /// The app id asked for.
+        app_id: String,
+        /// The cloud, `http://host:port`.
+        cloud: String,
+    },
+    /// The cloud could not be reached at all.
+    #[error("cannot reach {cloud}: {reason}")]
+    Unreachable {
+        /// The cloud, `http://host:port`.
+        cloud: String,
+        /// `connection refused`, `timed out`, …
+        reason: String,
+    },
+    /// The platform has banned the app; it does not start, not even from cache.
+    #[error("app {app_id} was banned by the platform: {reason}")]
+    Banned {
+        /// The app.
+        app_id: String,
+        /// The platform's reason.
+        reason: String,
+    },
+    /// The platform has suspended the app.
+    #[error("app {app_id} is suspended by the platform: {reason}")]
+    Suspended {
+        /// The app.
+        app_id: String,
+        /// The platform's reason.
+        reason: String,
+    },
+    /// The cloud answered with an error status; `message` is its `{"error": …}` text.
+    #[error("{cloud} refused {what} ({status}): {message}")]
+    Refused {
+        /// The cloud.
+        cloud: String,
+        /// What was asked (`publish`, `status change of counter`, …).
+        what: String,
+        /// The HTTP status code.
+        status: u16,
+        /// The cloud's message.
+        message: String,
+    },
+    /// A launch URL that is not `http(s)://host[:port]/apps/<appid>[?path=&query=&scene=]`.
+    #[error("invalid launch url {url:?}: {rule}")]
+    InvalidLaunchUrl {
+        /// The URL as given.
+        url: String,
+        /// The rule it breaks.
+        rule: String,
+    },
+    /// A bundle (downloaded or cached) failed verification.
+    #[error("bundle {digest} of {app_id} failed verification: {error}")]
+    Bundle {
+        /// The app.
+        app_id: String,
+        /// The bundle's digest.
+        digest: String,
+        /// The rule it broke.
+        error: miniapp_bundle::Error,
+    },
+    /// The downloaded bytes do not hash to the digest the cloud announced.
+    #[error("download of {app_id} from {cloud} is corrupt: expected {expected}, got {actual}")]
+    DigestMismatch {
+        /// The app.
+        app_id: String,
+        /// The cloud.
+        cloud: String,
+        /// The digest announced by the metadata.
+        expected: String,
+        /// The digest of what arrived.
+        actual: String,
+    },
+    /// The cloud serves a platform key other than the one pinned on first contact.
+    #[error("platform key of {cloud} changed from {pinned} to {served}; refusing to trust it (run `miniapp cache clear` if the platform really rotated its key)")]
+    PlatformKeyChanged {
+        /// The cloud.
+        cloud: String,
+        /// Fingerprint of the pinned key.
+        pinned: String,
+        /// Fingerprint of the key now served.
+        served: String,
+    },
+    /// The cloud is offline and the app was never cached.
+    #[error("cannot reach {cloud} ({reason}) and {app_id} is not in the cache")]
+    OfflineNotCached {
+        /// The cloud.
+        cloud: String,
+        /// The app.
+        app_id: String,
+        /// Why the cloud was unreachable.
+        reason: String,
+    },
+    /// Any other HTTP-level failure (bad response body, interrupted transfer).
+    #[error("request to {url} failed: {reason}")]
+    Http {
+        /// The URL.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A key, signature or manifest problem outside a downloaded bundle.
+    #[error(transparent)]
+    BundleFormat(#[from] miniapp_bundle::Error),
+    /// The cloud's database.
+    #[error("metadata database {path}: {reason}")]
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// What failed.
+        reason: String,
+    },
+    /// A file or folder of the cloud's data dir or the client's cache.
+    #[error("{what} {path}")]
+    Io {
+        /// What was being done (`reading`, `writing`, `creating`).
+        what: &'static str,
+        /// The path.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Binding the server's address failed.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub(crate) fn io(what: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io { what, path, source }
+    }
+}

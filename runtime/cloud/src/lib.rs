@@ -1,0 +1,32 @@
+//! `miniapp-cloud`: the platform cloud (an axum server) and the host's client with its cache.
+//!
+//! - **Server** ([`ServerConfig`], [`bind`], [`Server::run`], [`spawn_background`]): an app
+//!   registry in SQLite, content-addressed bundles in a folder, publish review (all reasons at
+//!   once), the platform's countersignature, app status (published / suspended / banned), QR
+//!   codes and a landing page, request counters. Storage sits behind [`store::MetaStore`] and
+//!   [`store::BlobStore`] so replicas can share it.
+//! - **Launch URLs** ([`LaunchUrl`]): `http(s)://<cloud>/apps/<appid>[?path=&query=&scene=]`.
+//! - **Client** ([`CloudClient`]): metadata, publish, status, and [`CloudClient::open_app`]:
+//!   status check → cache by digest → download with resume → verify against the pinned platform
+//!   key; hot starts from cache, updates applied on the next launch, offline starts.
+
+#![deny(missing_docs)]
+
+pub mod api;
+pub mod cache;
+mod client;
+pub mod error;
+mod launch;
+mod qr;
+pub mod review;
+mod server;
+pub mod store;
+
+pub use api::{AppMeta, AppStatus, PublishReceipt, Stats, VersionInfo};
+pub use cache::{Cache, CacheEntry, CachedApp, DEFAULT_CACHE_CAP_BYTES};
+pub use client::{CloudClient, OpenTimings, OpenedApp, PendingUpdate, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
+pub use error::{Error, Result};
+pub use launch::{cloud_display, LaunchUrl, MAX_SCENE_CHARS};
+pub use qr::qr_png;
+pub use review::{review, ReviewHook};
+pub use server::{bind, spawn_background, CloudHandle, RunningCloud, Server, ServerConfig, DEFAULT_BODY_LIMIT};

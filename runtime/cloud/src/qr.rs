@@ -1,0 +1,15 @@
+//! QR codes of launch URLs, as PNG bytes.
+
+use std::io::Cursor;
+
+use image::{ImageFormat, Luma};
+use qrcode::QrCode;
+
+/// Encodes `text` as a QR code PNG of at least `min_px` pixels a side (quiet zone included).
+pub fn qr_png(text: &str, min_px: u32) -> Result<Vec<u8>, String> {
+    let code = QrCode::new(text.as_bytes()).map_err(|e| format!("cannot encode {} bytes as a QR code: {e}", text.len()))?;
+    let img = code.render::<Luma<u8>>().min_dimensions(min_px, min_px).build();
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, ImageFormat::Png).map_err(|e| format!("encoding the QR code as PNG: {e}"))?;
+    Ok(out.into_inner())
+}

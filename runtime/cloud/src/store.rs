@@ -1,0 +1,318 @@
+//! The cloud's storage, behind two small traits so replicas can share it: [`MetaStore`]
+//! (app registry; SQLite by default) and [`BlobStore`] (content-addressed bundles; a folder by
+//! default). Both are synchronous and quick; the server calls them from blocking tasks.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::api::{AppStatus, VersionInfo};
+use crate::error::{Error, Result};
+
+/// An app's row in the registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppRecord {
+    /// The app id.
+    pub appid: String,
+    /// Display name of the latest version.
+    pub name: String,
+    /// Platform status.
+    pub status: AppStatus,
+    /// Reason for the status.
+    pub reason: String,
+    /// The publisher key (hex) that owns the app id.
+    pub publisher_key: String,
+}
+
+/// What a publish inserts.
+#[derive(Debug, Clone)]
+pub struct NewVersion {
+    /// The app id.
+    pub appid: String,
+    /// Display name.
+    pub name: String,
+    /// Publisher key (hex).
+    pub publisher_key: String,
+    /// The version row.
+    pub version: VersionInfo,
+}
+
+/// Why a publish could not be recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InsertRefusal {
+    /// The app id belongs to another publisher key.
+    OtherPublisher {
+        /// The owner's key (hex).
+        owner: String,
+    },
+    /// The version is not newer than the latest.
+    NotNewer {
+        /// The latest version.
+        latest: String,
+    },
+}
+
+/// The app registry.
+pub trait MetaStore: Send + Sync + 'static {
+    /// One app, if known.
+    fn app(&self, appid: &str) -> Result<Option<AppRecord>>;
+    /// Every app, by id.
+    fn apps(&self) -> Result<Vec<AppRecord>>;
+    /// An app's versions, oldest first.
+    fn versions(&self, appid: &str) -> Result<Vec<VersionInfo>>;
+    /// Records a new version atomically: the app id must be unowned or owned by the same key,
+    /// and the version newer than every other (compared numerically).
+    fn insert_version(&self, new: &NewVersion) -> Result<std::result::Result<(), InsertRefusal>>;
+    /// Sets an app's status; `false` when the app is unknown.
+    fn set_status(&self, appid: &str, status: AppStatus, reason: &str) -> Result<bool>;
+}
+
+/// Content-addressed bundle storage, keyed by the sha256 hex of the bytes.
+pub trait BlobStore: Send + Sync + 'static {
+    /// Stores the bytes (a no-op when present).
+    fn put(&self, hex: &str, bytes: &[u8]) -> Result<()>;
+    /// The bytes, if present.
+    fn get(&self, hex: &str) -> Result<Option<Vec<u8>>>;
+}
+
+/// [`MetaStore`] in one SQLite file.
+pub struct SqliteMeta {
+    path: PathBuf,
+    conn: Mutex<Connection>,
+}
+
+impl std::fmt::Debug for SqliteMeta {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteMeta").field("path", &self.path).finish()
+    }
+}
+
+fn version_key(v: &str) -> (u64, u64, u64) {
+    v.parse::<miniapp_bundle::Version>().map(|v| v.parts()).unwrap_or_default()
+}
+
+impl SqliteMeta {
+    /// Opens (creating when needed) the database at `path`.
+    pub fn open(path: &Path) -> Result<SqliteMeta> {
+        let db = |e: rusqlite::Error| Error::Database { path: path.to_path_buf(), reason: e.to_string() };
+        let conn = Connection::open(path).map_err(db)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA busy_timeout = 5000;
+             CREATE TABLE IF NOT EXISTS apps (
+                 appid TEXT PRIMARY KEY,
+                 name TEXT NOT NULL,
+                 status TEXT NOT NULL DEFAULT 'published',
+                 reason TEXT NOT NULL DEFAULT '',
+                 publisher_key TEXT NOT NULL,
+                 updated_at INTEGER NOT NULL
+             );
+             CREATE TABLE IF NOT EXISTS versions (
+                 appid TEXT NOT NULL REFERENCES apps(appid),
+                 version TEXT NOT NULL,
+                 digest TEXT NOT NULL,
+                 size INTEGER NOT NULL,
+                 published_at INTEGER NOT NULL,
+                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                 UNIQUE (appid, version)
+             );",
+        )
+        .map_err(db)?;
+        Ok(SqliteMeta { path: path.to_path_buf(), conn: Mutex::new(conn) })
+    }
+
+    fn db(&self) -> impl Fn(rusqlite::Error) -> Error + '_ {
+        move |e| Error::Database { path: self.path.clone(), reason: e.to_string() }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn row_to_app(row: &rusqlite::Row<'_>) -> rusqlite::Result<AppRecord> {
+    let status: String = row.get(2)?;
+    Ok(AppRecord {
+        appid: row.get(0)?,
+        name: row.get(1)?,
+        status: AppStatus::parse(&status).unwrap_or(AppStatus::Suspended),
+        reason: row.get(3)?,
+        publisher_key: row.get(4)?,
+    })
+}
+
+impl MetaStore for SqliteMeta {
+    fn app(&self, appid: &str) -> Result<Option<AppRecord>> {
+        self.lock()
+            .query_row(
+                "SELECT appid, name, status, reason, publisher_key FROM apps WHERE appid = ?1",
+                params![appid],
+                row_to_app,
+            )
+            .optional()
+            .map_err(self.db())
+    }
+
+    fn apps(&self) -> Result<Vec<AppRecord>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare("SELECT appid, name, status, reason, publisher_key FROM apps ORDER BY appid")
+            .map_err(self.db())?;
+        let rows = stmt.query_map([], row_to_app).map_err(self.db())?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(self.db())
+    }
+
+    fn versions(&self, appid: &str) -> Result<Vec<VersionInfo>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare("SELECT version, digest, size, published_at FROM versions WHERE appid = ?1 ORDER BY seq")
+            .map_err(self.db())?;
+        let rows = stmt
+            .query_map(params![appid], |r| {
+                Ok(VersionInfo { version: r.get(0)?, digest: r.get(1)?, size: r.get::<_, i64>(2)? as u64, published_at: r.get(3)? })
+            })
+            .map_err(self.db())?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(self.db())
+    }
+
+    fn insert_version(&self, new: &NewVersion) -> Result<std::result::Result<(), InsertRefusal>> {
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(self.db())?;
+        let owner: Option<String> = tx
+            .query_row("SELECT publisher_key FROM apps WHERE appid = ?1", params![new.appid], |r| r.get(0))
+            .optional()
+            .map_err(self.db())?;
+        if let Some(owner) = &owner {
+            if owner != &new.publisher_key {
+                return Ok(Err(InsertRefusal::OtherPublisher { owner: owner.clone() }));
+            }
+        }
+        let existing: Vec<String> = {
+            let mut stmt = tx.prepare("SELECT version FROM versions WHERE appid = ?1").map_err(self.db())?;
+            let rows = stmt.query_map(params![new.appid], |r| r.get(0)).map_err(self.db())?;
+            rows.collect::<rusqlite::Result<Vec<String>>>().map_err(self.db())?
+        };
+        if let Some(latest) = existing.iter().max_by_key(|v| version_key(v)) {
+            if version_key(&new.version.version) <= version_key(latest) {
+                return Ok(Err(InsertRefusal::NotNewer { latest: latest.clone() }));
+            }
+        }
+        let now = new.version.published_at;
+        tx.execute(
+            "INSERT INTO apps (appid, name, publisher_key, updated_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(appid) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at",
+            params![new.appid, new.name, new.publisher_key, now],
+        )
+        .map_err(self.db())?;
+        tx.execute(
+            "INSERT INTO versions (appid, version, digest, size, published_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![new.appid, new.version.version, new.version.digest, new.version.size as i64, now],
+        )
+        .map_err(self.db())?;
+        tx.commit().map_err(self.db())?;
+        Ok(Ok(()))
+    }
+
+    fn set_status(&self, appid: &str, status: AppStatus, reason: &str) -> Result<bool> {
+        let n = self
+            .lock()
+            .execute(
+                "UPDATE apps SET status = ?2, reason = ?3, updated_at = strftime('%s','now') WHERE appid = ?1",
+                params![appid, status.as_str(), reason],
+            )
+            .map_err(self.db())?;
+        Ok(n == 1)
+    }
+}
+
+/// [`BlobStore`] as files `DIR/<hex>`, written atomically (temp file + rename).
+#[derive(Debug, Clone)]
+pub struct FsBlobs {
+    dir: PathBuf,
+}
+
+impl FsBlobs {
+    /// Uses (creating) the folder `dir`.
+    pub fn open(dir: &Path) -> Result<FsBlobs> {
+        std::fs::create_dir_all(dir).map_err(Error::io("creating", dir))?;
+        Ok(FsBlobs { dir: dir.to_path_buf() })
+    }
+
+    fn path(&self, hex: &str) -> Result<PathBuf> {
+        if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+            Ok(self.dir.join(hex))
+        } else {
+            Err(Error::Io {
+                what: "addressing",
+                path: self.dir.join(hex),
+                source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a sha256 hex digest"),
+            })
+        }
+    }
+}
+
+impl BlobStore for FsBlobs {
+    fn put(&self, hex: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.path(hex)?;
+        if path.exists() {
+            return Ok(());
+        }
+        let tmp = self.dir.join(format!(".{hex}.{}.tmp", std::process::id()));
+        std::fs::write(&tmp, bytes).map_err(Error::io("writing", &tmp))?;
+        std::fs::rename(&tmp, &path).map_err(Error::io("renaming", &path))
+    }
+
+    fn get(&self, hex: &str) -> Result<Option<Vec<u8>>> {
+        let path = self.path(hex)?;
+        match std::fs::read(&path) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io("reading", path)(e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(version: &str) -> NewVersion {
+        NewVersion {
+            appid: "counter".into(),
+            name: "Counter".into(),
+            publisher_key: "k1".into(),
+            version: VersionInfo { version: version.into(), digest: format!("sha256:{version}"), size: 10, published_at: 1 },
+        }
+    }
+
+    #[test]
+    fn versions_must_grow_numerically_and_belong_to_one_publisher() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = SqliteMeta::open(&dir.path().join("meta.db")).unwrap();
+        assert_eq!(db.insert_version(&v("1.9.0")).unwrap(), Ok(()));
+        assert_eq!(db.insert_version(&v("1.10.0")).unwrap(), Ok(()));
+        assert_eq!(db.insert_version(&v("1.10.0")).unwrap(), Err(InsertRefusal::NotNewer { latest: "1.10.0".into() }));
+        assert_eq!(db.insert_version(&v("1.2.0")).unwrap(), Err(InsertRefusal::NotNewer { latest: "1.10.0".into() }));
+        let mut other = v("2.0.0");
+        other.publisher_key = "k2".into();
+        assert_eq!(db.insert_version(&other).unwrap(), Err(InsertRefusal::OtherPublisher { owner: "k1".into() }));
+        let versions: Vec<String> = db.versions("counter").unwrap().into_iter().map(|v| v.version).collect();
+        assert_eq!(versions, ["1.9.0", "1.10.0"]);
+        assert!(db.set_status("counter", AppStatus::Banned, "fraud").unwrap());
+        assert!(!db.set_status("nope", AppStatus::Banned, "x").unwrap());
+        let app = db.app("counter").unwrap().unwrap();
+        assert_eq!((app.status, app.reason.as_str()), (AppStatus::Banned, "fraud"));
+    }
+
+    #[test]
+    fn blob_store_refuses_names_that_are_not_digests() {
+        let dir = tempfile::tempdir().unwrap();
+        let blobs = FsBlobs::open(dir.path()).unwrap();
+        assert!(blobs.put("../../etc/passwd", b"x").is_err());
+        let hex = "a".repeat(64);
+        blobs.put(&hex, b"abc").unwrap();
+        assert_eq!(blobs.get(&hex).unwrap().as_deref(), Some(&b"abc"[..]));
+        assert_eq!(blobs.get(&"b".repeat(64)).unwrap(), None);
+    }
+}
