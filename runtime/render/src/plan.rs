@@ -1,0 +1,419 @@
+//! Turning a display list into a frame plan: GPU-ready quad instances, batched
+//! by texture, and text runs, split into layers so that the display list's
+//! paint order is kept. Pure CPU code: everything here is unit-tested without
+//! a GPU.
+//!
+//! Paint order: each layer draws its quads (rects and images, in list order)
+//! and then its text. A quad that comes after a text item in the list starts a
+//! new layer, so it is painted above that text.
+
+use std::ops::Range;
+
+use miniapp_view::{Color, DisplayItem, DisplayList, Rect};
+
+use crate::limits::Limits;
+
+/// Colour of an image whose source was never registered with
+/// [`crate::Renderer::set_image`] (a light grey placeholder).
+pub(crate) const MISSING_IMAGE_COLOR: Color = Color {
+    r: 0xee,
+    g: 0xee,
+    b: 0xee,
+    a: 0xff,
+};
+
+/// One quad as the shader sees it (see `quad.wgsl`): all in logical pixels,
+/// colours as straight-alpha floats.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, bytemuck::Pod, bytemuck::Zeroable)]
+pub(crate) struct QuadInstance {
+    pub rect: [f32; 4],
+    pub fill: [f32; 4],
+    pub border_color: [f32; 4],
+    pub clip: [f32; 4],
+    pub uv: [f32; 4],
+    /// radius, border width, clip radius, mode (0 solid, 1 image)
+    pub params: [f32; 4],
+}
+
+/// A clip rectangle in logical pixels, with the corner radius of the
+/// innermost clip.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Clip {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub radius: f32,
+}
+
+impl Clip {
+    fn intersect(&self, r: &Rect, radius: f32) -> Clip {
+        let x0 = self.x.max(r.x);
+        let y0 = self.y.max(r.y);
+        let x1 = (self.x + self.w).min(r.x + r.w);
+        let y1 = (self.y + self.h).min(r.y + r.h);
+        Clip {
+            x: x0,
+            y: y0,
+            w: (x1 - x0).max(0.0),
+            h: (y1 - y0).max(0.0),
+            radius: radius.max(0.0),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.w <= 0.0 || self.h <= 0.0
+    }
+
+    fn overlaps(&self, r: &Rect) -> bool {
+        r.x < self.x + self.w && r.x + r.w > self.x && r.y < self.y + self.h && r.y + r.h > self.y
+    }
+}
+
+/// Consecutive quads drawn with the same texture (`None`: solid colour).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct QuadBatch {
+    pub image: Option<String>,
+    pub instances: Range<u32>,
+}
+
+/// A text item to draw: its index in the display list and its clip.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TextRun {
+    pub item: usize,
+    pub clip: Clip,
+}
+
+/// Quads then text, painted in that order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Layer {
+    pub quads: Vec<QuadBatch>,
+    pub texts: Vec<TextRun>,
+}
+
+/// A frame, ready to upload.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Plan {
+    pub instances: Vec<QuadInstance>,
+    pub layers: Vec<Layer>,
+    /// items skipped because a coordinate or size was not finite or negative
+    pub invalid: usize,
+}
+
+fn rgba(c: Color) -> [f32; 4] {
+    [
+        f32::from(c.r) / 255.0,
+        f32::from(c.g) / 255.0,
+        f32::from(c.b) / 255.0,
+        f32::from(c.a) / 255.0,
+    ]
+}
+
+fn rect_ok(r: &Rect) -> bool {
+    r.x.is_finite() && r.y.is_finite() && r.w.is_finite() && r.h.is_finite() && r.w >= 0.0 && r.h >= 0.0
+}
+
+fn len_ok(v: f32) -> bool {
+    v.is_finite() && v >= 0.0
+}
+
+/// Builds the plan of `list`. `has_image` says whether an image source was
+/// registered; unregistered ones are drawn as a grey placeholder.
+pub(crate) fn plan(list: &DisplayList, limits: &Limits, has_image: impl Fn(&str) -> bool) -> Plan {
+    let viewport = Clip {
+        x: 0.0,
+        y: 0.0,
+        w: if list.width.is_finite() { list.width.max(0.0) } else { 0.0 },
+        h: if list.height.is_finite() { list.height.max(0.0) } else { 0.0 },
+        radius: 0.0,
+    };
+    let mut out = Plan::default();
+    let mut layer = Layer::default();
+    let mut clips: Vec<Clip> = Vec::new();
+    // pushes beyond the depth limit that were not recorded, so pops stay balanced
+    let mut ignored_pushes = 0usize;
+
+    for (index, item) in list.items.iter().enumerate() {
+        let clip = clips.last().copied().unwrap_or(viewport);
+        match item {
+            DisplayItem::PushClip { rect, radius } => {
+                if clips.len() >= limits.max_clip_depth {
+                    ignored_pushes += 1;
+                    continue;
+                }
+                if !rect_ok(rect) || !radius.is_finite() {
+                    out.invalid += 1;
+                    tracing::warn!(index, ?rect, "clip with a non-finite or negative size clips everything");
+                    clips.push(Clip { w: 0.0, h: 0.0, ..clip });
+                    continue;
+                }
+                clips.push(clip.intersect(rect, *radius));
+            }
+            DisplayItem::PopClip => {
+                if ignored_pushes > 0 {
+                    ignored_pushes -= 1;
+                } else if clips.pop().is_none() {
+                    tracing::warn!(index, "PopClip without a matching PushClip ignored");
+                }
+            }
+            DisplayItem::Rect {
+                rect,
+                color,
+                radius,
+                border_width,
+                border_color,
+            } => {
+                if !rect_ok(rect) || !len_ok(*radius) || !len_ok(*border_width) {
+                    out.invalid += 1;
+                    tracing::warn!(index, ?rect, radius, border_width, "rect with a non-finite or negative size skipped");
+                    continue;
+                }
+                let visible = color.a > 0 || (*border_width > 0.0 && border_color.a > 0);
+                if !visible || clip.is_empty() || !clip.overlaps(rect) || rect.w == 0.0 || rect.h == 0.0 {
+                    continue;
+                }
+                let q = QuadInstance {
+                    rect: [rect.x, rect.y, rect.w, rect.h],
+                    fill: rgba(*color),
+                    border_color: rgba(*border_color),
+                    clip: [clip.x, clip.y, clip.w, clip.h],
+                    uv: [0.0, 0.0, 1.0, 1.0],
+                    params: [*radius, *border_width, clip.radius, 0.0],
+                };
+                push_quad(&mut out, &mut layer, q, None);
+            }
+            DisplayItem::Image { rect, src, radius } => {
+                if !rect_ok(rect) || !len_ok(*radius) {
+                    out.invalid += 1;
+                    tracing::warn!(index, ?rect, radius, "image with a non-finite or negative size skipped");
+                    continue;
+                }
+                if clip.is_empty() || !clip.overlaps(rect) || rect.w == 0.0 || rect.h == 0.0 {
+                    continue;
+                }
+                let found = has_image(src);
+                if !found {
+                    tracing::warn!(index, src = %src, "image not registered; drawing a placeholder");
+                }
+                let q = QuadInstance {
+                    rect: [rect.x, rect.y, rect.w, rect.h],
+                    fill: rgba(MISSING_IMAGE_COLOR),
+                    border_color: [0.0; 4],
+                    clip: [clip.x, clip.y, clip.w, clip.h],
+                    uv: [0.0, 0.0, 1.0, 1.0],
+                    params: [*radius, 0.0, clip.radius, if found { 1.0 } else { 0.0 }],
+                };
+                push_quad(&mut out, &mut layer, q, found.then(|| src.clone()));
+            }
+            DisplayItem::Text {
+                rect,
+                font_size,
+                line_height,
+                ..
+            } => {
+                if !rect_ok(rect) || !font_size.is_finite() || *font_size <= 0.0 || !line_height.is_finite() {
+                    out.invalid += 1;
+                    tracing::warn!(index, ?rect, font_size, line_height, "text with a non-finite or invalid size skipped");
+                    continue;
+                }
+                if clip.is_empty() {
+                    continue;
+                }
+                layer.texts.push(TextRun { item: index, clip });
+            }
+        }
+    }
+    if !layer.quads.is_empty() || !layer.texts.is_empty() {
+        out.layers.push(layer);
+    }
+    out
+}
+
+fn push_quad(out: &mut Plan, layer: &mut Layer, q: QuadInstance, image: Option<String>) {
+    if !layer.texts.is_empty() {
+        out.layers.push(std::mem::take(layer));
+    }
+    let index = out.instances.len() as u32;
+    out.instances.push(q);
+    match layer.quads.last_mut() {
+        Some(batch) if batch.image == image && batch.instances.end == index => batch.instances.end += 1,
+        _ => layer.quads.push(QuadBatch {
+            image,
+            instances: index..index + 1,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use miniapp_view::TextAlign;
+
+    fn r(x: f32, y: f32, w: f32, h: f32) -> Rect {
+        Rect { x, y, w, h }
+    }
+
+    const RED: Color = Color { r: 255, g: 0, b: 0, a: 255 };
+
+    fn rect(x: f32, y: f32, w: f32, h: f32) -> DisplayItem {
+        DisplayItem::Rect {
+            rect: r(x, y, w, h),
+            color: RED,
+            radius: 0.0,
+            border_width: 0.0,
+            border_color: RED,
+        }
+    }
+
+    fn text(x: f32, y: f32) -> DisplayItem {
+        DisplayItem::Text {
+            rect: r(x, y, 50.0, 20.0),
+            text: "hi".into(),
+            font_size: 16.0,
+            line_height: 20.0,
+            color: Color { r: 0, g: 0, b: 0, a: 255 },
+            bold: false,
+            align: TextAlign::Left,
+        }
+    }
+
+    fn list(items: Vec<DisplayItem>) -> DisplayList {
+        DisplayList {
+            width: 100.0,
+            height: 100.0,
+            items,
+        }
+    }
+
+    fn plan_of(items: Vec<DisplayItem>) -> Plan {
+        plan(&list(items), &Limits::default(), |s| s == "known.png")
+    }
+
+    #[test]
+    fn consecutive_rects_share_one_batch_and_one_layer() {
+        let p = plan_of(vec![rect(0.0, 0.0, 10.0, 10.0), rect(10.0, 0.0, 10.0, 10.0)]);
+        assert_eq!(p.layers.len(), 1);
+        assert_eq!(p.layers[0].quads, vec![QuadBatch { image: None, instances: 0..2 }]);
+    }
+
+    #[test]
+    fn a_rect_after_text_starts_a_new_layer_so_it_paints_above_the_text() {
+        let p = plan_of(vec![rect(0.0, 0.0, 50.0, 50.0), text(0.0, 0.0), rect(0.0, 0.0, 20.0, 20.0), text(0.0, 30.0)]);
+        assert_eq!(p.layers.len(), 2);
+        assert_eq!(p.layers[0].texts.len(), 1);
+        assert_eq!(p.layers[0].texts[0].item, 1);
+        assert_eq!(p.layers[1].quads[0].instances, 1..2);
+        assert_eq!(p.layers[1].texts[0].item, 3);
+    }
+
+    #[test]
+    fn text_after_text_stays_in_the_same_layer() {
+        let p = plan_of(vec![rect(0.0, 0.0, 50.0, 50.0), text(0.0, 0.0), text(0.0, 20.0)]);
+        assert_eq!(p.layers.len(), 1);
+        assert_eq!(p.layers[0].texts.len(), 2);
+    }
+
+    #[test]
+    fn images_batch_by_source_and_unknown_sources_become_solid_placeholders() {
+        let img = |src: &str| DisplayItem::Image {
+            rect: r(0.0, 0.0, 10.0, 10.0),
+            src: src.into(),
+            radius: 0.0,
+        };
+        let p = plan_of(vec![img("known.png"), img("known.png"), img("missing.png"), rect(0.0, 0.0, 5.0, 5.0)]);
+        let batches = &p.layers[0].quads;
+        assert_eq!(batches.len(), 2);
+        assert_eq!(batches[0], QuadBatch { image: Some("known.png".into()), instances: 0..2 });
+        assert_eq!(batches[1], QuadBatch { image: None, instances: 2..4 });
+        assert_eq!(p.instances[2].params[3], 0.0, "placeholder is a solid quad");
+        assert_eq!(p.instances[2].fill, rgba(MISSING_IMAGE_COLOR));
+        assert_eq!(p.instances[0].params[3], 1.0, "known image is textured");
+    }
+
+    #[test]
+    fn nested_clips_intersect_and_pop_restores_the_outer_clip() {
+        let p = plan_of(vec![
+            DisplayItem::PushClip { rect: r(10.0, 10.0, 50.0, 50.0), radius: 4.0 },
+            DisplayItem::PushClip { rect: r(30.0, 0.0, 50.0, 50.0), radius: 0.0 },
+            rect(0.0, 0.0, 100.0, 100.0),
+            DisplayItem::PopClip,
+            rect(0.0, 0.0, 100.0, 100.0),
+            DisplayItem::PopClip,
+            rect(0.0, 0.0, 100.0, 100.0),
+        ]);
+        assert_eq!(p.instances[0].clip, [30.0, 10.0, 30.0, 40.0]);
+        assert_eq!(p.instances[1].clip, [10.0, 10.0, 50.0, 50.0]);
+        assert_eq!(p.instances[1].params[2], 4.0);
+        assert_eq!(p.instances[2].clip, [0.0, 0.0, 100.0, 100.0]);
+    }
+
+    #[test]
+    fn items_outside_their_clip_are_culled() {
+        let p = plan_of(vec![
+            DisplayItem::PushClip { rect: r(0.0, 0.0, 10.0, 10.0), radius: 0.0 },
+            rect(20.0, 20.0, 10.0, 10.0),
+            DisplayItem::PopClip,
+            rect(200.0, 0.0, 10.0, 10.0),
+        ]);
+        assert!(p.instances.is_empty());
+        assert_eq!(p.invalid, 0);
+    }
+
+    #[test]
+    fn non_finite_and_negative_items_are_skipped_and_counted() {
+        let p = plan_of(vec![
+            rect(f32::NAN, 0.0, 10.0, 10.0),
+            rect(0.0, 0.0, -5.0, 10.0),
+            rect(0.0, 0.0, f32::INFINITY, 10.0),
+            DisplayItem::Text {
+                rect: r(0.0, 0.0, 10.0, 10.0),
+                text: "x".into(),
+                font_size: f32::NAN,
+                line_height: 10.0,
+                color: RED,
+                bold: false,
+                align: TextAlign::Left,
+            },
+            rect(0.0, 0.0, 10.0, 10.0),
+        ]);
+        assert_eq!(p.invalid, 4);
+        assert_eq!(p.instances.len(), 1);
+    }
+
+    #[test]
+    fn unbalanced_pops_are_ignored() {
+        let p = plan_of(vec![DisplayItem::PopClip, DisplayItem::PopClip, rect(0.0, 0.0, 10.0, 10.0)]);
+        assert_eq!(p.instances.len(), 1);
+        assert_eq!(p.instances[0].clip, [0.0, 0.0, 100.0, 100.0]);
+    }
+
+    #[test]
+    fn clip_depth_beyond_the_limit_keeps_pops_balanced() {
+        let limits = Limits { max_clip_depth: 2, ..Limits::default() };
+        let mut items = Vec::new();
+        for i in 0..5 {
+            items.push(DisplayItem::PushClip { rect: r(i as f32, 0.0, 100.0, 100.0), radius: 0.0 });
+        }
+        items.push(rect(0.0, 0.0, 100.0, 100.0));
+        for _ in 0..5 {
+            items.push(DisplayItem::PopClip);
+        }
+        items.push(rect(0.0, 0.0, 100.0, 100.0));
+        let p = plan(&list(items), &limits, |_| false);
+        assert_eq!(p.instances[0].clip, [1.0, 0.0, 99.0, 100.0], "two clips honoured");
+        assert_eq!(p.instances[1].clip, [0.0, 0.0, 100.0, 100.0], "all popped");
+    }
+
+    #[test]
+    fn fully_transparent_rects_without_border_are_dropped() {
+        let p = plan_of(vec![DisplayItem::Rect {
+            rect: r(0.0, 0.0, 10.0, 10.0),
+            color: Color { r: 1, g: 2, b: 3, a: 0 },
+            radius: 0.0,
+            border_width: 0.0,
+            border_color: RED,
+        }]);
+        assert!(p.instances.is_empty());
+    }
+}

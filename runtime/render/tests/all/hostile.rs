@@ -1,0 +1,140 @@
+//! Hostile display lists and inputs: clear errors, never a panic, and the
+//! renderer keeps working afterwards.
+
+use std::time::Instant;
+
+use miniapp_render::image::{Rgba, RgbaImage};
+use miniapp_render::{Error, Limits, Renderer};
+
+use crate::common::*;
+
+#[test]
+fn an_empty_output_size_is_refused_with_the_sizes_named() {
+    let Some((gpu, mut renderer)) = renderer() else { return };
+    let e = renderer.render_to_image(gpu, &list(0.0, 100.0, vec![]), &mut fonts(), 1.0, WHITE).unwrap_err();
+    assert!(matches!(e, Error::BadSize { .. }));
+    assert_eq!(
+        e.to_string(),
+        "output size 0x100 (display list 0x100 at scale 1) is invalid: size must be at least 1x1 pixel"
+    );
+}
+
+#[test]
+fn an_output_larger_than_the_limit_is_refused() {
+    let Some((gpu, mut renderer)) = renderer() else { return };
+    let e = renderer.render_to_image(gpu, &list(100_000.0, 10.0, vec![]), &mut fonts(), 1.0, WHITE).unwrap_err();
+    assert!(e.to_string().contains("each side must be at most"), "{e}");
+}
+
+#[test]
+fn a_non_finite_scale_or_size_is_refused() {
+    let Some((gpu, mut renderer)) = renderer() else { return };
+    let e = renderer.render_to_image(gpu, &list(10.0, 10.0, vec![]), &mut fonts(), f32::NAN, WHITE).unwrap_err();
+    assert!(e.to_string().contains("scale must be a positive finite number, got NaN"), "{e}");
+    let e = renderer.render_to_image(gpu, &list(f32::INFINITY, 10.0, vec![]), &mut fonts(), 1.0, WHITE).unwrap_err();
+    assert!(e.to_string().contains("size is not finite"), "{e}");
+    // and the renderer still works
+    let img = render(&mut renderer, gpu, &list(10.0, 10.0, vec![rect(0.0, 0.0, 10.0, 10.0, GREEN)]), 1.0);
+    assert_px(&img, 5, 5, GREEN, 0);
+}
+
+#[test]
+fn an_srgb_target_format_is_refused_with_the_reason() {
+    let Some(gpu) = gpu() else { return };
+    let e = Renderer::new(gpu, miniapp_render::wgpu::TextureFormat::Bgra8UnormSrgb).unwrap_err();
+    assert!(e.to_string().starts_with("target format Bgra8UnormSrgb is not supported: sRGB targets"), "{e}");
+    let e = Renderer::new(gpu, miniapp_render::wgpu::TextureFormat::Rgba16Float).unwrap_err();
+    assert!(e.to_string().contains("only Rgba8Unorm and Bgra8Unorm"), "{e}");
+}
+
+#[test]
+fn items_with_nan_or_negative_sizes_are_skipped_and_the_rest_is_drawn() {
+    let Some((gpu, mut renderer)) = renderer() else { return };
+    let l = list(
+        40.0,
+        40.0,
+        vec![
+            rect(f32::NAN, 0.0, 10.0, 10.0, RED),
+            rect(0.0, 0.0, -10.0, 10.0, RED),
+            DisplayItem::Rect { rect: r(0.0, 0.0, 40.0, 40.0), color: RED, radius: f32::INFINITY, border_width: 0.0, border_color: RED },
+            text(0.0, 0.0, 40.0, 40.0, "x", -3.0, BLACK, TextAlign::Left),
+            DisplayItem::PushClip { rect: r(0.0, 0.0, f32::NAN, 10.0), radius: 0.0 },
+            rect(0.0, 0.0, 40.0, 40.0, RED),
+            DisplayItem::PopClip,
+            rect(10.0, 10.0, 20.0, 20.0, GREEN),
+        ],
+    );
+    let img = render(&mut renderer, gpu, &l, 1.0);
+    assert_px(&img, 20, 20, GREEN, 0);
+    assert_px(&img, 2, 2, WHITE, 0);
+    assert_eq!(renderer.last_frame_stats().invalid_items, 5);
+}
+
+#[test]
+fn a_gigantic_font_size_is_capped_instead_of_failing_the_frame() {
+    let Some((gpu, mut renderer)) = renderer() else { return };
+    let l = list(300.0, 300.0, vec![text(0.0, 0.0, 300.0, 300.0, "WWW", 5000.0, BLACK, TextAlign::Left)]);
+    let img = renderer.render_to_image(gpu, &l, &mut fonts(), 2.0, WHITE).expect("capped font renders");
+    assert!(dark_pixels(&img, 0, 0, 600, 600) > 0);
+}
+
+#[test]
+fn an_overlong_text_is_truncated_at_the_limit() {
+    let Some(gpu) = gpu() else { return };
+    let limits = Limits { max_text_chars: 2_000, ..Limits::default() };
+    let mut renderer = Renderer::with_limits(gpu, miniapp_render::wgpu::TextureFormat::Rgba8Unorm, limits).unwrap();
+    let huge = "lorem ipsum ".repeat(200_000);
+    let l = list(200.0, 100.0, vec![text(0.0, 0.0, 200.0, 100.0, &huge, 12.0, BLACK, TextAlign::Left)]);
+    let started = Instant::now();
+    let img = render(&mut renderer, gpu, &l, 1.0);
+    assert!(dark_pixels(&img, 0, 0, 200, 100) > 0);
+    assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
+}
+
+#[test]
+fn twenty_thousand_quads_render_and_grow_the_instance_buffer() {
+    let Some((gpu, mut renderer)) = renderer() else { return };
+    let mut items = Vec::new();
+    for i in 0..20_000 {
+        let x = (i % 200) as f32;
+        let y = (i / 200) as f32;
+        items.push(rect(x, y, 1.0, 1.0, if i % 2 == 0 { RED } else { BLUE }));
+    }
+    let img = render(&mut renderer, gpu, &list(200.0, 100.0, items), 1.0);
+    assert_px(&img, 0, 0, RED, 0);
+    assert_px(&img, 1, 0, BLUE, 0);
+    assert_px(&img, 199, 99, BLUE, 0);
+    assert_eq!(renderer.last_frame_stats().quads, 20_000);
+}
+
+#[test]
+fn ten_thousand_unbalanced_clip_pushes_do_not_break_the_frame() {
+    let Some((gpu, mut renderer)) = renderer() else { return };
+    let mut items: Vec<DisplayItem> = (0..10_000).map(|_| DisplayItem::PushClip { rect: r(0.0, 0.0, 20.0, 20.0), radius: 0.0 }).collect();
+    items.push(rect(0.0, 0.0, 40.0, 40.0, GREEN));
+    items.extend((0..20_000).map(|_| DisplayItem::PopClip));
+    items.push(rect(30.0, 30.0, 10.0, 10.0, BLUE));
+    let img = render(&mut renderer, gpu, &list(40.0, 40.0, items), 1.0);
+    assert_px(&img, 10, 10, GREEN, 0);
+    assert_px(&img, 25, 25, WHITE, 0);
+    assert_px(&img, 35, 35, BLUE, 0);
+}
+
+#[test]
+fn an_empty_image_is_refused_naming_its_source() {
+    let Some((_, mut renderer)) = renderer() else { return };
+    let e = renderer.set_image("assets/empty.png", RgbaImage::new(0, 5)).unwrap_err();
+    assert_eq!(e.to_string(), "image \"assets/empty.png\" is empty (0x5)");
+}
+
+#[test]
+fn an_oversized_image_is_scaled_down_to_the_limit() {
+    let Some(gpu) = gpu() else { return };
+    let limits = Limits { max_image_side: 64, ..Limits::default() };
+    let mut renderer = Renderer::with_limits(gpu, miniapp_render::wgpu::TextureFormat::Rgba8Unorm, limits).unwrap();
+    renderer.set_image("wide", RgbaImage::from_pixel(1000, 10, Rgba([0, 0, 255, 255]))).unwrap();
+    assert_eq!(renderer.image_size("wide"), Some((64, 1)));
+    let l = list(100.0, 10.0, vec![DisplayItem::Image { rect: r(0.0, 0.0, 100.0, 10.0), src: "wide".into(), radius: 0.0 }]);
+    let img = render(&mut renderer, gpu, &l, 1.0);
+    assert_px(&img, 50, 5, BLUE, 0);
+}
