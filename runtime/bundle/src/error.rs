@@ -16,7 +16,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// A JSON file of the bundle (`app.json`, a page config, `_meta/*.json`) does not match its
     /// schema; `path` is the field path inside the file (`pages[2]`, `window.backgroundColor`).
-    #[error("{file}: {path}: {message}")]
+    #[error("{file}: {}{message}", if path == "." { String::new() } else { format!("{path}: ") })]
     Schema {
         /// The file inside the bundle, e.g. `app.json`.
         file: String,

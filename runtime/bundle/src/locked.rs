@@ -4,11 +4,13 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 use crate::id::PagePath;
-use crate::manifest::{parse_json, AppManifest, PageConfig};
+use crate::manifest::{parse_json, AppManifest, BaseManifest, PageConfig};
 use crate::signature::VerifyingKey;
 
 /// Name of the app's logic component inside the bundle.
 pub const LOGIC_WASM: &str = "logic.wasm";
+/// Name of a base library's manifest.
+pub const BASE_JSON: &str = "base.json";
 /// Name of the global stylesheet inside the bundle.
 pub const APP_CSS: &str = "app.css";
 
@@ -101,5 +103,48 @@ impl LockedBundle {
     /// Total unpacked size of the app files.
     pub fn unpacked_size(&self) -> u64 {
         self.files.values().map(|f| f.len() as u64).sum()
+    }
+}
+
+/// A verified base library bundle (the framework's default styles, icons and fonts). Only
+/// [`crate::verify_base`] makes one.
+#[derive(Debug, Clone)]
+pub struct BaseLibrary {
+    /// The parsed `base.json`.
+    pub manifest: BaseManifest,
+    /// `sha256:<hex>` of the whole bundle file.
+    pub digest: String,
+    /// Size of the bundle file in bytes.
+    pub size: u64,
+    pub(crate) files: BTreeMap<String, Vec<u8>>,
+    pub(crate) publisher_key: VerifyingKey,
+    pub(crate) platform_key: Option<VerifyingKey>,
+}
+
+impl BaseLibrary {
+    /// The content of a file, if present.
+    pub fn file(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
+    /// A file as UTF-8 text.
+    pub fn text(&self, path: &str) -> Result<&str> {
+        let bytes = self.file(path).ok_or_else(|| Error::MissingFile(path.to_string()))?;
+        std::str::from_utf8(bytes).map_err(|_| Error::NotUtf8(path.to_string()))
+    }
+
+    /// Every file path, sorted (`_meta/` not included).
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// The key that signed it as publisher.
+    pub fn publisher_key(&self) -> &VerifyingKey {
+        &self.publisher_key
+    }
+
+    /// Whether it carries a valid platform countersignature.
+    pub fn platform_signed(&self) -> bool {
+        self.platform_key.is_some()
     }
 }

@@ -178,6 +178,24 @@ impl PageConfig {
     }
 }
 
+/// `base.json`: the manifest of a base library bundle (the framework: default styles of the
+/// built-in components, icons, fonts), published separately from apps.
+///
+/// ```json
+/// { "name": "miniapp-base", "version": "1.0.0", "description": "default styles and fonts" }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BaseManifest {
+    /// `"name": "miniapp-base"`.
+    pub name: String,
+    /// `"version": "1.0.0"`: apps ask for a minimum with `minBaseLibrary`.
+    pub version: Version,
+    /// `"description": "..."`: optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
 /// Parses a strict JSON document, naming `file` and the field path in errors.
 pub(crate) fn parse_json<T: DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<T> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);

@@ -6,8 +6,8 @@ use crate::archive::{check_path, read_archive, write_archive};
 use crate::error::{Error, Result};
 use crate::integrity::{sha256_hex, FileTable, FILES_JSON, META_PREFIX, PLATFORM_JSON, PUBLISHER_JSON};
 use crate::limits::Limits;
-use crate::locked::LockedBundle;
-use crate::manifest::{parse_json, AppManifest, PageConfig};
+use crate::locked::{BaseLibrary, LockedBundle, BASE_JSON};
+use crate::manifest::{parse_json, AppManifest, BaseManifest, PageConfig};
 use crate::signature::{
     sign_platform, sign_publisher, verify_platform, verify_publisher, SignatureFile, SigningKey, VerifyingKey,
 };
@@ -40,6 +40,24 @@ pub fn digest(bytes: &[u8]) -> String {
 ///
 /// The output is deterministic: the same files and key give the same bytes.
 pub fn pack(files: &[(String, Vec<u8>)], key: &SigningKey) -> Result<Vec<u8>> {
+    let bytes = pack_with(files, key, |f| check_app(f).map(|_| ()))?;
+    verify(&bytes, &Trust::default())?;
+    Ok(bytes)
+}
+
+/// Builds a signed base library bundle (`base.json` plus styles, icons, fonts). Same format and
+/// rules as an app bundle, with `base.json` instead of `app.json`.
+pub fn pack_base(files: &[(String, Vec<u8>)], key: &SigningKey) -> Result<Vec<u8>> {
+    let bytes = pack_with(files, key, |f| check_base(f).map(|_| ()))?;
+    verify_base(&bytes, &Trust::default())?;
+    Ok(bytes)
+}
+
+fn pack_with(
+    files: &[(String, Vec<u8>)],
+    key: &SigningKey,
+    check: impl Fn(&BTreeMap<String, Vec<u8>>) -> Result<()>,
+) -> Result<Vec<u8>> {
     let mut app_files = BTreeMap::new();
     for (path, data) in files {
         check_path(path)?;
@@ -50,14 +68,12 @@ pub fn pack(files: &[(String, Vec<u8>)], key: &SigningKey) -> Result<Vec<u8>> {
             return Err(Error::DuplicateName(path.clone()));
         }
     }
-    check_app(&app_files)?;
+    check(&app_files)?;
     let table = FileTable::build(&app_files).to_bytes();
     let publisher = sign_publisher(key, &table).to_bytes();
     app_files.insert(FILES_JSON.to_string(), table);
     app_files.insert(PUBLISHER_JSON.to_string(), publisher);
-    let bytes = write_archive(&app_files)?;
-    verify(&bytes, &Trust::default())?;
-    Ok(bytes)
+    write_archive(&app_files)
 }
 
 /// Verifies a bundle file and unpacks it in memory. Rules, in order: package size, safe archive
@@ -66,26 +82,58 @@ pub fn pack(files: &[(String, Vec<u8>)], key: &SigningKey) -> Result<Vec<u8>> {
 /// the platform countersignature (required when `trust.platform_key` is set), then the manifest
 /// and its pages.
 pub fn verify(bytes: &[u8], trust: &Trust) -> Result<LockedBundle> {
-    open(bytes, trust).map(|(locked, _)| locked)
+    let o = open(bytes, trust)?;
+    let manifest = check_app(&o.files)?;
+    Ok(LockedBundle {
+        manifest,
+        digest: digest(bytes),
+        size: bytes.len() as u64,
+        files: o.files,
+        publisher_key: o.publisher_key,
+        platform_key: o.platform_key,
+    })
 }
 
-/// Adds (or replaces) the platform countersignature of a bundle that verifies.
+/// Verifies a base library bundle with the same rules as [`verify`], then parses `base.json`.
+pub fn verify_base(bytes: &[u8], trust: &Trust) -> Result<BaseLibrary> {
+    let o = open(bytes, trust)?;
+    let manifest = check_base(&o.files)?;
+    Ok(BaseLibrary {
+        manifest,
+        digest: digest(bytes),
+        size: bytes.len() as u64,
+        files: o.files,
+        publisher_key: o.publisher_key,
+        platform_key: o.platform_key,
+    })
+}
+
+/// Adds (or replaces) the platform countersignature of an app or base library bundle that
+/// verifies.
 pub fn countersign(bytes: &[u8], platform: &SigningKey) -> Result<Vec<u8>> {
-    let (locked, meta) = open(bytes, &Trust::default())?;
-    let platform_sig = sign_platform(platform, &meta.files_json, &meta.publisher_json);
-    let mut all = locked.files;
-    all.insert(FILES_JSON.to_string(), meta.files_json);
-    all.insert(PUBLISHER_JSON.to_string(), meta.publisher_json);
+    let o = open(bytes, &Trust::default())?;
+    if o.files.contains_key("app.json") || !o.files.contains_key(BASE_JSON) {
+        check_app(&o.files)?;
+    } else {
+        check_base(&o.files)?;
+    }
+    let platform_sig = sign_platform(platform, &o.files_json, &o.publisher_json);
+    let mut all = o.files;
+    all.insert(FILES_JSON.to_string(), o.files_json);
+    all.insert(PUBLISHER_JSON.to_string(), o.publisher_json);
     all.insert(PLATFORM_JSON.to_string(), platform_sig.to_bytes());
     write_archive(&all)
 }
 
-struct Meta {
+struct Opened {
+    files: BTreeMap<String, Vec<u8>>,
     files_json: Vec<u8>,
     publisher_json: Vec<u8>,
+    publisher_key: VerifyingKey,
+    platform_key: Option<VerifyingKey>,
 }
 
-fn open(bytes: &[u8], trust: &Trust) -> Result<(LockedBundle, Meta)> {
+fn open(bytes: &[u8], trust: &Trust) -> Result<Opened> {
     let mut files = read_archive(bytes, &trust.limits)?;
     let files_json = files.remove(FILES_JSON).ok_or_else(|| Error::MissingFile(FILES_JSON.into()))?;
     let publisher_json = files.remove(PUBLISHER_JSON).ok_or_else(|| Error::MissingFile(PUBLISHER_JSON.into()))?;
@@ -104,16 +152,13 @@ fn open(bytes: &[u8], trust: &Trust) -> Result<(LockedBundle, Meta)> {
         (None, Some(_)) => return Err(Error::MissingPlatformSignature),
         (None, None) => None,
     };
-    let manifest = check_app(&files)?;
-    let locked = LockedBundle {
-        manifest,
-        digest: digest(bytes),
-        size: bytes.len() as u64,
-        files,
-        publisher_key,
-        platform_key,
-    };
-    Ok((locked, Meta { files_json, publisher_json }))
+    Ok(Opened { files, files_json, publisher_json, publisher_key, platform_key })
+}
+
+/// Parses `base.json`.
+fn check_base(files: &BTreeMap<String, Vec<u8>>) -> Result<BaseManifest> {
+    let raw = files.get(BASE_JSON).ok_or_else(|| Error::MissingFile(BASE_JSON.into()))?;
+    parse_json(BASE_JSON, raw)
 }
 
 /// Parses `app.json` and checks that every page has a template and a valid page config.

@@ -63,3 +63,33 @@ fn raw_signer_in_tests_matches_the_crate_format() {
     let raw = zip_raw(&sign_raw(&files_map(app_files()), SEED));
     assert!(verify(&raw, &Trust::default()).is_ok(), "the documented format must verify");
 }
+
+fn base_files() -> Vec<(String, Vec<u8>)> {
+    vec![
+        ("base.json".into(), br#"{ "name": "miniapp-base", "version": "1.2.0" }"#.to_vec()),
+        ("styles/button.css".into(), b"button { padding: 8px; }".to_vec()),
+    ]
+}
+
+#[test]
+fn base_library_packs_countersigns_and_verifies() {
+    let platform = SigningKey::from_seed([9; 32]);
+    let bytes = miniapp_bundle::pack_base(&base_files(), &key()).unwrap();
+    let signed = countersign(&bytes, &platform).unwrap();
+    let base = miniapp_bundle::verify_base(&signed, &Trust::platform(platform.verifying_key())).unwrap();
+    assert_eq!(base.manifest.version.as_str(), "1.2.0");
+    assert!(base.platform_signed());
+    assert_eq!(base.text("styles/button.css").unwrap(), "button { padding: 8px; }");
+    // A base library is not an app, and an app is not a base library.
+    assert_eq!(verify(&signed, &Trust::default()).unwrap_err().to_string(), "missing file: app.json");
+    let app = pack(&app_files(), &key()).unwrap();
+    assert_eq!(miniapp_bundle::verify_base(&app, &Trust::default()).unwrap_err().to_string(), "missing file: base.json");
+}
+
+#[test]
+fn base_manifest_is_strict() {
+    let mut files = base_files();
+    files[0].1 = br#"{ "name": "b", "version": "1.0.0", "extra": 1 }"#.to_vec();
+    let e = miniapp_bundle::pack_base(&files, &key()).unwrap_err().to_string();
+    assert!(e.starts_with("base.json: ") && e.contains("unknown field `extra`"), "{e}");
+}
