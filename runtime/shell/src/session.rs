@@ -7,7 +7,7 @@
 use crate::error::{Error, Result};
 use crate::frame::{self, Chrome, PAGE_HEIGHT, PAGE_TOP, SCREEN_WIDTH};
 use miniapp_bundle::{LockedBundle, PageConfig, TextStyle};
-use miniapp_sandbox::{AppComponent, AppInstance, Effect, PageRef};
+use miniapp_sandbox::{AppInstance, Effect, PageRef};
 use miniapp_view::{cosmic_text::FontSystem, Color, DisplayList, Page, Rect, Viewport};
 
 /// One line of the app's console (`sys.log`), kept for the trace and the console panel.

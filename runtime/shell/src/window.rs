@@ -59,27 +59,21 @@ impl App<'_> {
         )));
         let surface = instance.create_surface(window.clone()).map_err(|e| Error::Window(e.to_string()))?;
         let gpu = Gpu::new_with_instance(instance, Some(&surface))?;
-        let caps = surface.get_capabilities(gpu.adapter());
-        // A non-sRGB format keeps CSS colours exact (see the renderer's notes).
-        let format = caps
-            .formats
-            .iter()
-            .copied()
-            .find(|f| !f.is_srgb())
-            .or_else(|| caps.formats.first().copied())
-            .ok_or_else(|| Error::Window("the surface supports no texture format".into()))?;
+        let caps = surface.get_capabilities(&gpu.adapter);
+        // A non-sRGB view keeps CSS colours exact (see the renderer's notes).
+        let (surface_format, view_format) = miniapp_render::pick_surface_format(&caps.formats)
+            .ok_or_else(|| Error::Window(format!("the window surface offers no 8-bit RGBA format: {:?}", caps.formats)))?;
         let size = window.inner_size();
-        let config = wgpu::SurfaceConfiguration {
-            usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
-            format,
-            width: size.width.max(1),
-            height: size.height.max(1),
-            present_mode: wgpu::PresentMode::Fifo,
-            desired_maximum_frame_latency: 2,
-            alpha_mode: caps.alpha_modes[0],
-            view_formats: vec![],
-        };
-        surface.configure(gpu.device(), &config);
+        let mut config = surface
+            .get_default_config(&gpu.adapter, size.width.max(1), size.height.max(1))
+            .ok_or_else(|| Error::Window("the window surface is not supported by the adapter".into()))?;
+        config.format = surface_format;
+        config.present_mode = wgpu::PresentMode::Fifo;
+        if view_format != surface_format {
+            config.view_formats = vec![view_format];
+        }
+        surface.configure(&gpu.device, &config);
+        let format = view_format;
         let renderer = Renderer::new(&gpu, format)?;
         tracing::info!(adapter = %gpu.adapter_summary(), ?format, "window ready");
         self.gfx = Some(Gfx { window, surface, config, gpu, renderer });
@@ -93,11 +87,14 @@ impl App<'_> {
             wgpu::CurrentSurfaceTexture::Success(t) | wgpu::CurrentSurfaceTexture::Suboptimal(t) => t,
             other => {
                 tracing::debug!(?other, "surface not ready, reconfiguring");
-                g.surface.configure(g.gpu.device(), &g.config);
+                g.surface.configure(&g.gpu.device, &g.config);
                 return Ok(());
             }
         };
-        let view = frame.texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let view = frame.texture.create_view(&wgpu::TextureViewDescriptor {
+            format: Some(g.renderer.format()),
+            ..Default::default()
+        });
         let scale = g.window.scale_factor() as f32;
         let white = Color { r: 255, g: 255, b: 255, a: 255 };
         g.renderer.render_to_view(
@@ -110,7 +107,7 @@ impl App<'_> {
             white,
         )?;
         g.window.pre_present_notify();
-        frame.present();
+        g.gpu.queue.present(frame);
         Ok(())
     }
 
@@ -139,7 +136,7 @@ impl ApplicationHandler for App<'_> {
                 if let Some(g) = self.gfx.as_mut() {
                     g.config.width = size.width.max(1);
                     g.config.height = size.height.max(1);
-                    g.surface.configure(g.gpu.device(), &g.config);
+                    g.surface.configure(&g.gpu.device, &g.config);
                     g.window.request_redraw();
                 }
                 Ok(())
