@@ -138,3 +138,18 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<String>,
 }
+
+/// A published base library version (`GET /base/latest`, `POST /base` reply).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaseInfo {
+    /// `name` of its `base.json`.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// `sha256:<hex>` of the stored (countersigned) bundle; download it from `/bundles/{digest}`.
+    pub digest: String,
+    /// Size of the stored bundle.
+    pub size: u64,
+    /// Unix seconds of publication.
+    pub published_at: i64,
+}

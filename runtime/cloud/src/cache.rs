@@ -8,6 +8,7 @@
 //! bundles/<sha256hex>.part     a download in progress (resumed with Range)
 //! clouds/<cloud-slug>/platform-key        pinned platform public key (hex)
 //! clouds/<cloud-slug>/apps/<appid>.json   last metadata seen + the digest launched last
+//! clouds/<cloud-slug>/base.json           the base library version cached last
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -17,7 +18,7 @@ use miniapp_bundle::VerifyingKey;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::api::AppMeta;
+use crate::api::{AppMeta, BaseInfo};
 use crate::error::{Error, Result};
 
 /// Default cap on the total size of cached bundles: 256 MiB. Least recently used bundles are
@@ -222,6 +223,20 @@ impl Cache {
         let bytes = serde_json::to_vec_pretty(record).expect("plain struct serializes");
         std::fs::write(&tmp, bytes).map_err(Error::io("writing", &tmp))?;
         std::fs::rename(&tmp, &path).map_err(Error::io("renaming", path))
+    }
+
+    /// The base library cached last for `cloud`.
+    pub fn base_record(&self, cloud: &Url) -> Option<BaseInfo> {
+        let bytes = std::fs::read(self.cloud_dir(cloud).join("base.json")).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Remembers the base library cached for `cloud`.
+    pub fn save_base_record(&self, cloud: &Url, info: &BaseInfo) -> Result<()> {
+        let dir = self.cloud_dir(cloud);
+        std::fs::create_dir_all(&dir).map_err(Error::io("creating", &dir))?;
+        let path = dir.join("base.json");
+        std::fs::write(&path, serde_json::to_vec_pretty(info).expect("plain struct serializes")).map_err(Error::io("writing", path))
     }
 
     fn records(&self) -> Vec<CachedApp> {

@@ -12,13 +12,13 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use miniapp_bundle::{verify, LockedBundle, Trust, VerifyingKey};
+use miniapp_bundle::{verify, verify_base, BaseLibrary, LockedBundle, Trust, VerifyingKey, Version};
 use reqwest::blocking::{Client, Response};
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_RANGE, RANGE};
 use reqwest::StatusCode;
 use url::Url;
 
-use crate::api::{AppMeta, AppStatus, ErrorBody, PlatformKeyInfo, PublishReceipt, Stats, StatusChange};
+use crate::api::{AppMeta, AppStatus, BaseInfo, ErrorBody, PlatformKeyInfo, PublishReceipt, Stats, StatusChange};
 use crate::cache::{Cache, CachedApp};
 use crate::error::{Error, Result};
 use crate::launch::{cloud_display, normalise_cloud, LaunchUrl};
@@ -85,6 +85,19 @@ pub struct OpenedApp {
     pub timings: OpenTimings,
     /// A newer version being fetched for the next launch.
     pub update: Option<PendingUpdate>,
+    /// The base library, when the app's manifest names a `minBaseLibrary`.
+    pub base: Option<BaseLibrary>,
+}
+
+/// A verified base library.
+#[derive(Debug)]
+pub struct OpenedBase {
+    /// The verified bundle.
+    pub base: BaseLibrary,
+    /// Its version, digest and size.
+    pub info: BaseInfo,
+    /// Whether it came from the cache.
+    pub from_cache: bool,
 }
 
 fn now() -> i64 {
@@ -372,7 +385,81 @@ impl CloudClient {
         let verify_ms = ms(t1);
         record.current = Some(digest);
         self.cache.save_app_record(&cloud, &record)?;
-        Ok(OpenedApp { bundle, meta, from_cache, offline: false, timings: OpenTimings { meta_ms, fetch_ms, verify_ms }, update })
+        let base = self.base_for(&cloud, &bundle, progress)?;
+        Ok(OpenedApp { bundle, meta, from_cache, offline: false, timings: OpenTimings { meta_ms, fetch_ms, verify_ms }, update, base })
+    }
+
+    fn base_for(&self, cloud: &Url, bundle: &LockedBundle, progress: &dyn Fn(u64, u64)) -> Result<Option<BaseLibrary>> {
+        match &bundle.manifest.min_base_library {
+            Some(min) => Ok(Some(self.open_base(cloud, bundle.manifest.appid.as_str(), Some(min), progress)?.base)),
+            None => Ok(None),
+        }
+    }
+
+    /// Publishes a base library bundle (`miniapp publish-base`).
+    pub fn publish_base(&self, cloud: &Url, token: &str, bundle: &[u8]) -> Result<BaseInfo> {
+        let url = Self::endpoint(cloud, "base");
+        let req = self.http.post(url.clone()).header(AUTHORIZATION, format!("Bearer {token}")).body(bundle.to_vec());
+        let resp = self.send(cloud, req)?;
+        if !resp.status().is_success() {
+            return Err(Self::refused(cloud, "publish of the base library".into(), resp));
+        }
+        Self::json(&url, resp)
+    }
+
+    /// The newest base library on the cloud, if there is one.
+    pub fn latest_base(&self, cloud: &Url) -> Result<Option<BaseInfo>> {
+        let url = Self::endpoint(cloud, "base/latest");
+        let resp = self.send(cloud, self.http.get(url.clone()))?;
+        match resp.status() {
+            s if s.is_success() => Self::json(&url, resp).map(Some),
+            StatusCode::NOT_FOUND => Ok(None),
+            _ => Err(Self::refused(cloud, "the base library".into(), resp)),
+        }
+    }
+
+    /// A base library of at least `min` for `app_id`: from the cache when the cached one is new
+    /// enough (no network), else the cloud's newest (downloaded, verified, cached).
+    pub fn open_base(&self, cloud: &Url, app_id: &str, min: Option<&Version>, progress: &dyn Fn(u64, u64)) -> Result<OpenedBase> {
+        let cloud = normalise_cloud(cloud);
+        let new_enough = |v: &str| min.is_none_or(|m| v.parse::<Version>().is_ok_and(|v| v.parts() >= m.parts()));
+        let cached = self.cache.base_record(&cloud).filter(|b| new_enough(&b.version) && self.cache.has_bundle(&b.digest));
+        if let Some(info) = cached {
+            let key = self.platform_key(&cloud, false)?;
+            let base = self.verify_cached_base(&cloud, &info.digest, &key)?;
+            return Ok(OpenedBase { base, info, from_cache: true });
+        }
+        let too_old = |available: String| Error::BaseTooOld {
+            app_id: app_id.to_string(),
+            needed: min.map(ToString::to_string).unwrap_or_else(|| "any".into()),
+            cloud: cloud_display(&cloud),
+            available,
+        };
+        let info = self.latest_base(&cloud)?.ok_or_else(|| too_old("none".into()))?;
+        if !new_enough(&info.version) {
+            return Err(too_old(info.version));
+        }
+        let from_cache = self.cache.has_bundle(&info.digest);
+        if !from_cache {
+            self.platform_key(&cloud, true)?;
+            self.download(&cloud, "the base library", &info.digest, info.size, progress)?;
+        }
+        let key = self.platform_key(&cloud, false)?;
+        let base = self.verify_cached_base(&cloud, &info.digest, &key)?;
+        self.cache.save_base_record(&cloud, &info)?;
+        Ok(OpenedBase { base, info, from_cache })
+    }
+
+    fn verify_cached_base(&self, cloud: &Url, digest: &str, key: &VerifyingKey) -> Result<BaseLibrary> {
+        let bytes = self.cache.bundle(digest)?.ok_or_else(|| Error::OfflineNotCached {
+            cloud: cloud_display(cloud),
+            app_id: "the base library".into(),
+            reason: "bundle missing from the cache".into(),
+        })?;
+        verify_base(&bytes, &Trust::platform(*key)).map_err(|error| {
+            self.cache.remove_bundle(digest);
+            Error::Bundle { app_id: "the base library".into(), digest: digest.into(), error }
+        })
     }
 
     fn spawn_update(&self, cloud: &Url, meta: &AppMeta) -> PendingUpdate {
@@ -400,7 +487,9 @@ impl CloudClient {
         let t1 = Instant::now();
         let bundle = self.verify_cached(cloud, app_id, &digest, &key)?;
         tracing::warn!(cloud = %cloud_display(cloud), app_id, %reason, "cloud unreachable, starting from cache");
+        let base = self.base_for(cloud, &bundle, &|_, _| {})?;
         Ok(OpenedApp {
+            base,
             bundle,
             meta: record.meta,
             from_cache: true,

@@ -106,6 +106,18 @@ pub enum Error {
         /// Why the cloud was unreachable.
         reason: String,
     },
+    /// The app needs a newer base library than the cloud (or the offline cache) has.
+    #[error("app {app_id} needs base library {needed} or newer, but {cloud} has {available}")]
+    BaseTooOld {
+        /// The app.
+        app_id: String,
+        /// The app's `minBaseLibrary`.
+        needed: String,
+        /// The cloud.
+        cloud: String,
+        /// The newest version available (`none` when there is no base library).
+        available: String,
+    },
     /// Any other HTTP-level failure (bad response body, interrupted transfer).
     #[error("request to {url} failed: {reason}")]
     Http {

@@ -22,9 +22,9 @@ pub mod review;
 mod server;
 pub mod store;
 
-pub use api::{AppMeta, AppStatus, PublishReceipt, Stats, VersionInfo};
+pub use api::{AppMeta, AppStatus, BaseInfo, PublishReceipt, Stats, VersionInfo};
 pub use cache::{Cache, CacheEntry, CachedApp, DEFAULT_CACHE_CAP_BYTES};
-pub use client::{CloudClient, OpenTimings, OpenedApp, PendingUpdate, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
+pub use client::{CloudClient, OpenTimings, OpenedApp, OpenedBase, PendingUpdate, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
 pub use error::{Error, Result};
 pub use launch::{cloud_display, LaunchUrl, MAX_SCENE_CHARS};
 pub use qr::qr_png;

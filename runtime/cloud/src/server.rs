@@ -10,6 +10,8 @@
 //! | `POST /apps/{appid}/status` | `{"status": "published"\|"suspended"\|"banned", "reason": "…"}` |
 //! | `GET /apps/{appid}/qr?path=&scene=` | PNG QR code of the launch URL |
 //! | `GET /bundles/{digest}` | bundle bytes: immutable cache headers, ETag, `Range` |
+//! | `POST /base` | publish a base library bundle (`base.json`; bearer token) |
+//! | `GET /base`, `GET /base/latest` | base library versions / the newest one |
 //! | `GET /platform-key` | the platform's public key |
 //! | `GET /stats` | request counters |
 //!
@@ -33,7 +35,7 @@ use axum::{Json, Router};
 use miniapp_bundle::{countersign, verify, AppId, LimitKind, PagePath, SigningKey, Trust, VerifyingKey};
 use url::Url;
 
-use crate::api::{AppMeta, AppStatus, ErrorBody, PlatformKeyInfo, PublishReceipt, Stats, StatusChange, VersionInfo};
+use crate::api::{AppMeta, AppStatus, BaseInfo, ErrorBody, PlatformKeyInfo, PublishReceipt, Stats, StatusChange, VersionInfo};
 use crate::error::{Error, Result};
 use crate::launch::{LaunchUrl, MAX_SCENE_CHARS};
 use crate::review::{review, ReviewHook};
@@ -208,6 +210,8 @@ fn router(state: Shared, body_limit: usize) -> Router {
         .route("/apps/{appid}/status", post(set_status))
         .route("/apps/{appid}/qr", get(app_qr))
         .route("/bundles/{digest}", get(bundle))
+        .route("/base", post(publish_base).get(list_bases))
+        .route("/base/latest", get(latest_base))
         .route("/platform-key", get(platform_key))
         .route("/stats", get(stats))
         .route("/health", get(|| async { "ok" }))
@@ -292,6 +296,16 @@ fn publish_blocking(state: &AppState, bytes: &[u8]) -> ApiResult<PublishReceipt>
         ApiError::new(status, format!("bundle refused: {e}"))
     })?;
     let mut reasons = review(&locked, state.dev);
+    if let Some(min) = &locked.manifest.min_base_library {
+        let latest = state.meta.bases()?.into_iter().map(|b| b.version).max_by_key(|v| version_parts(v));
+        match latest {
+            Some(v) if version_parts(&v) >= min.parts() => {}
+            Some(v) => reasons.push(format!("app.json: minBaseLibrary: needs base library {min} but this cloud has {v}")),
+            None => reasons.push(format!(
+                "app.json: minBaseLibrary: needs base library {min} but this cloud has none (publish one with `miniapp publish-base`)"
+            )),
+        }
+    }
     if let Some(hook) = &state.review {
         reasons.extend(hook(&locked));
     }
@@ -564,6 +578,55 @@ async fn bundle(State(state): State<Shared>, Path(digest): Path<String>, headers
         }
     };
     Ok(resp.expect("valid response"))
+}
+
+fn version_parts(v: &str) -> (u64, u64, u64) {
+    v.parse::<miniapp_bundle::Version>().map(|v| v.parts()).unwrap_or_default()
+}
+
+async fn publish_base(State(state): State<Shared>, headers: HeaderMap, body: std::result::Result<Bytes, BytesRejection>) -> ApiResult<Json<BaseInfo>> {
+    check_token(&state, &headers)?;
+    let body = body.map_err(|e| ApiError::new(e.status(), format!("reading the base library: {}", e.body_text())))?;
+    blocking(move || {
+        let base = miniapp_bundle::verify_base(&body, &Trust::default()).map_err(|e| {
+            let status = match e {
+                miniapp_bundle::Error::LimitExceeded { kind: LimitKind::PackageSize, .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            ApiError::new(status, format!("base library refused: {e}"))
+        })?;
+        let signed = countersign(&body, &state.platform).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("base library refused: {e}")))?;
+        let digest = miniapp_bundle::digest(&signed);
+        state.blobs.put(digest.trim_start_matches("sha256:"), &signed)?;
+        let info = BaseInfo {
+            name: base.manifest.name.clone(),
+            version: base.manifest.version.to_string(),
+            digest,
+            size: signed.len() as u64,
+            published_at: now(),
+        };
+        match state.meta.insert_base(&info, &base.publisher_key().to_hex())? {
+            Ok(()) => Ok(Json(info)),
+            Err(InsertRefusal::NotNewer { latest }) | Err(InsertRefusal::OtherPublisher { owner: latest }) => Err(ApiError::new(
+                StatusCode::CONFLICT,
+                format!("base library version {} is not newer than the published {latest}", info.version),
+            )),
+        }
+    })
+    .await
+}
+
+async fn list_bases(State(state): State<Shared>) -> ApiResult<Json<Vec<BaseInfo>>> {
+    blocking(move || Ok(Json(state.meta.bases()?))).await
+}
+
+async fn latest_base(State(state): State<Shared>) -> ApiResult<Response> {
+    let bases = blocking(move || Ok(state.meta.bases()?)).await?;
+    let latest = bases
+        .into_iter()
+        .max_by_key(|b| version_parts(&b.version))
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "no base library has been published"))?;
+    Ok(([(header::CACHE_CONTROL, "public, max-age=5")], Json(latest)).into_response())
 }
 
 async fn platform_key(State(state): State<Shared>) -> Json<PlatformKeyInfo> {

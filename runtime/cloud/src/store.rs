@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::api::{AppStatus, VersionInfo};
+use crate::api::{AppStatus, BaseInfo, VersionInfo};
 use crate::error::{Error, Result};
 
 /// An app's row in the registry.
@@ -66,6 +66,10 @@ pub trait MetaStore: Send + Sync + 'static {
     fn insert_version(&self, new: &NewVersion) -> Result<std::result::Result<(), InsertRefusal>>;
     /// Sets an app's status; `false` when the app is unknown.
     fn set_status(&self, appid: &str, status: AppStatus, reason: &str) -> Result<bool>;
+    /// Records a base library version; it must be newer than every other.
+    fn insert_base(&self, base: &BaseInfo, publisher_key: &str) -> Result<std::result::Result<(), InsertRefusal>>;
+    /// Every base library version, oldest first.
+    fn bases(&self) -> Result<Vec<BaseInfo>>;
 }
 
 /// Content-addressed bundle storage, keyed by the sha256 hex of the bytes.
@@ -116,6 +120,15 @@ impl SqliteMeta {
                  published_at INTEGER NOT NULL,
                  seq INTEGER PRIMARY KEY AUTOINCREMENT,
                  UNIQUE (appid, version)
+             );
+             CREATE TABLE IF NOT EXISTS base_versions (
+                 version TEXT NOT NULL UNIQUE,
+                 name TEXT NOT NULL,
+                 digest TEXT NOT NULL,
+                 size INTEGER NOT NULL,
+                 published_at INTEGER NOT NULL,
+                 publisher_key TEXT NOT NULL,
+                 seq INTEGER PRIMARY KEY AUTOINCREMENT
              );",
         )
         .map_err(db)?;
@@ -223,6 +236,41 @@ impl MetaStore for SqliteMeta {
             )
             .map_err(self.db())?;
         Ok(n == 1)
+    }
+
+    fn insert_base(&self, base: &BaseInfo, publisher_key: &str) -> Result<std::result::Result<(), InsertRefusal>> {
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(self.db())?;
+        let existing: Vec<String> = {
+            let mut stmt = tx.prepare("SELECT version FROM base_versions").map_err(self.db())?;
+            let rows = stmt.query_map([], |r| r.get(0)).map_err(self.db())?;
+            rows.collect::<rusqlite::Result<Vec<String>>>().map_err(self.db())?
+        };
+        if let Some(latest) = existing.iter().max_by_key(|v| version_key(v)) {
+            if version_key(&base.version) <= version_key(latest) {
+                return Ok(Err(InsertRefusal::NotNewer { latest: latest.clone() }));
+            }
+        }
+        tx.execute(
+            "INSERT INTO base_versions (version, name, digest, size, published_at, publisher_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![base.version, base.name, base.digest, base.size as i64, base.published_at, publisher_key],
+        )
+        .map_err(self.db())?;
+        tx.commit().map_err(self.db())?;
+        Ok(Ok(()))
+    }
+
+    fn bases(&self) -> Result<Vec<BaseInfo>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare("SELECT name, version, digest, size, published_at FROM base_versions ORDER BY seq")
+            .map_err(self.db())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(BaseInfo { name: r.get(0)?, version: r.get(1)?, digest: r.get(2)?, size: r.get::<_, i64>(3)? as u64, published_at: r.get(4)? })
+            })
+            .map_err(self.db())?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(self.db())
     }
 }
 

@@ -1,0 +1,74 @@
+//! The base library: published separately, required by apps through `minBaseLibrary`.
+
+use miniapp_bundle::{pack, pack_base};
+use miniapp_cloud::Error;
+
+use crate::helpers::*;
+
+fn base(version: &str) -> Vec<u8> {
+    let files = vec![
+        ("base.json".to_string(), format!(r#"{{ "name": "miniapp-base", "version": "{version}" }}"#).into_bytes()),
+        ("styles/components.css".to_string(), format!("/* base {version} */ button {{ padding: 8px; }}").into_bytes()),
+    ];
+    pack_base(&files, &publisher()).unwrap()
+}
+
+fn app_needing(min: &str, version: &str) -> Vec<u8> {
+    let mut fs = files("shop", version, &[]);
+    fs[0].1 = format!(
+        r#"{{ "appid": "shop", "name": "Shop", "version": "{version}", "pages": ["pages/index/index"], "minBaseLibrary": "{min}" }}"#
+    )
+    .into_bytes();
+    pack(&fs, &publisher()).unwrap()
+}
+
+#[test]
+fn app_needing_a_newer_base_library_is_refused_at_publish() {
+    let env = env();
+    let e = env.client.publish(&env.url(), "test-token", &app_needing("1.1.0", "1.0.0")).unwrap_err();
+    assert!(e.to_string().contains("minBaseLibrary: needs base library 1.1.0 but this cloud has none"), "{e}");
+    env.client.publish_base(&env.url(), "test-token", &base("1.0.0")).unwrap();
+    let e = env.client.publish(&env.url(), "test-token", &app_needing("1.1.0", "1.0.0")).unwrap_err();
+    assert!(e.to_string().contains("needs base library 1.1.0 but this cloud has 1.0.0"), "{e}");
+}
+
+#[test]
+fn base_library_is_fetched_with_the_app_and_then_served_from_cache() {
+    let env = env();
+    assert_eq!(env.client.latest_base(&env.url()).unwrap(), None);
+    let info = env.client.publish_base(&env.url(), "test-token", &base("1.1.0")).unwrap();
+    assert_eq!(env.client.latest_base(&env.url()).unwrap().unwrap().digest, info.digest);
+    env.publish(&app_needing("1.1.0", "1.0.0"));
+    let opened = env.client.open_app(&env.launch("shop"), &|_, _| {}).unwrap();
+    let b = opened.base.expect("the app declared minBaseLibrary");
+    assert_eq!(b.manifest.version.as_str(), "1.1.0");
+    assert!(b.platform_signed());
+    assert!(b.text("styles/components.css").unwrap().contains("base 1.1.0"));
+    let again = env.client.open_app(&env.launch("shop"), &|_, _| {}).unwrap();
+    assert!(again.base.is_some());
+    let stats = env.client.stats(&env.url()).unwrap();
+    assert_eq!(stats.bundle_downloads.get(&info.digest), Some(&1), "the base library is cached like an app");
+}
+
+#[test]
+fn base_versions_must_grow_and_need_the_token() {
+    let env = env();
+    env.client.publish_base(&env.url(), "test-token", &base("1.0.0")).unwrap();
+    let e = env.client.publish_base(&env.url(), "test-token", &base("1.0.0")).unwrap_err();
+    assert!(matches!(e, Error::Refused { status: 409, .. }), "{e}");
+    let e = env.client.publish_base(&env.url(), "wrong", &base("2.0.0")).unwrap_err();
+    assert!(matches!(e, Error::Refused { status: 401, .. }), "{e}");
+    let e = env.client.publish_base(&env.url(), "test-token", &bundle("counter", "1.0.0")).unwrap_err();
+    assert!(e.to_string().contains("base library refused: missing file: base.json"), "{e}");
+}
+
+#[test]
+fn cached_base_that_is_too_old_for_an_app_and_a_cloud_without_a_newer_one_is_a_clear_error() {
+    let env = env();
+    env.client.publish_base(&env.url(), "test-token", &base("1.0.0")).unwrap();
+    let e = env
+        .client
+        .open_base(&env.url(), "shop", Some(&"2.0.0".parse().unwrap()), &|_, _| {})
+        .unwrap_err();
+    assert_eq!(e.to_string(), format!("app shop needs base library 2.0.0 or newer, but {} has 1.0.0", env.launch("shop").cloud_display()));
+}
