@@ -1,0 +1,208 @@
+//! The shared wasmtime engine ([`Sandbox`]): configuration (component model, pooling allocator,
+//! epoch interruption with a ticker thread, bounded stack, no threads), the compiled-component
+//! cache, compiling ([`AppComponent`]) and instantiating ([`AppInstance`]).
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
+
+use crate::bindings::{Miniapp, MiniappPre};
+use crate::error::{Error, Result};
+use crate::imports::check_imports;
+use crate::instance::AppInstance;
+use crate::limits::Limits;
+use crate::state::{AppContext, HostState};
+
+/// One per host: the wasmtime engine, the linker with the host API, and the limits every app
+/// instance runs under.
+///
+/// Creating it starts a ticker thread that advances the engine's epoch every
+/// [`Limits::epoch_tick`]; it stops by itself once the engine and everything compiled with it
+/// are dropped.
+pub struct Sandbox {
+    engine: Engine,
+    linker: Linker<HostState>,
+    limits: Limits,
+    pooling: bool,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox").field("limits", &self.limits).field("pooling", &self.pooling).finish()
+    }
+}
+
+/// A compiled, import-checked app component, ready to instantiate in microseconds.
+///
+/// Cheap to clone; keep it to re-instantiate an app after a trap.
+#[derive(Clone)]
+pub struct AppComponent {
+    pre: MiniappPre<HostState>,
+    compile_time: Duration,
+}
+
+impl std::fmt::Debug for AppComponent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppComponent").field("compile_time", &self.compile_time).finish()
+    }
+}
+
+impl AppComponent {
+    /// How long compiling took (near zero when it came from the cache).
+    pub fn compile_time(&self) -> Duration {
+        self.compile_time
+    }
+}
+
+fn engine_error(e: wasmtime::Error) -> Error {
+    Error::Engine { reason: format!("{e:#}") }
+}
+
+fn base_config(limits: &Limits, cache_dir: Option<&PathBuf>) -> Result<Config> {
+    let mut config = Config::new();
+    config
+        // No wasm threads: wasmtime is built without its `threads` feature, so shared
+        // memories and atomics waits are rejected at validation.
+        .wasm_component_model(true)
+        .epoch_interruption(true)
+        .max_wasm_stack(limits.max_wasm_stack)
+        // Linear memory never needs more address space than the app may use.
+        .memory_reservation(limits.memory_bytes)
+        .parallel_compilation(true);
+    if let Some(dir) = cache_dir {
+        std::fs::create_dir_all(dir)
+            .map_err(|source| Error::Io { action: "creating the component cache", path: dir.clone(), source })?;
+        let mut cc = wasmtime::CacheConfig::new();
+        cc.with_directory(dir);
+        let cache = wasmtime::Cache::new(cc).map_err(engine_error)?;
+        config.cache(Some(cache));
+    }
+    Ok(config)
+}
+
+fn pooling(limits: &Limits) -> PoolingAllocationConfig {
+    let mut p = PoolingAllocationConfig::default();
+    let n = limits.pooled_instances;
+    p.total_component_instances(n)
+        .total_core_instances(n.saturating_mul(limits.instances))
+        .total_memories(n.saturating_mul(limits.memories))
+        .total_tables(n.saturating_mul(limits.tables))
+        .max_core_instances_per_component(limits.instances)
+        .max_memories_per_component(limits.memories)
+        .max_tables_per_component(limits.tables)
+        .table_elements(limits.table_elements as usize)
+        .max_memory_size(limits.memory_bytes as usize);
+    p
+}
+
+impl Sandbox {
+    /// Create the engine, the host API linker and the epoch ticker.
+    ///
+    /// `cache_dir`, when given, holds compiled components keyed by their bytes and the engine
+    /// configuration (our own cache only: nothing else should write there). When the pooling
+    /// allocator cannot reserve its address space, the sandbox falls back to on-demand
+    /// allocation and logs a warning.
+    ///
+    /// # Errors
+    /// [`Error::InvalidLimits`] for out-of-range limits, [`Error::Engine`] if wasmtime refuses
+    /// the configuration, [`Error::Io`] if the cache folder cannot be created.
+    pub fn new(limits: Limits, cache_dir: Option<PathBuf>) -> Result<Sandbox> {
+        limits.validate()?;
+        let mut config = base_config(&limits, cache_dir.as_ref())?;
+        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling(&limits)));
+        let (engine, pooling) = match Engine::new(&config) {
+            Ok(e) => (e, true),
+            Err(e) => {
+                tracing::warn!("pooling allocator unavailable ({e:#}); using on-demand allocation");
+                let mut config = base_config(&limits, cache_dir.as_ref())?;
+                config.allocation_strategy(InstanceAllocationStrategy::OnDemand);
+                (Engine::new(&config).map_err(engine_error)?, false)
+            }
+        };
+        let mut linker = Linker::new(&engine);
+        Miniapp::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |s| s).map_err(engine_error)?;
+        spawn_ticker(&engine, limits.epoch_tick);
+        Ok(Sandbox { engine, linker, limits, pooling })
+    }
+
+    /// The limits every instance runs under.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Whether the pooling allocator is in use (false after the on-demand fallback).
+    pub fn is_pooling(&self) -> bool {
+        self.pooling
+    }
+
+    /// The wasmtime engine (for benchmarks and advanced embedding).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Check a component's imports, compile it, and pre-link it against the host API.
+    ///
+    /// # Errors
+    /// [`Error::ForeignImport`] naming an import outside the host API world (checked before
+    /// compiling); [`Error::InvalidComponent`] for bytes that are not a valid component or that
+    /// do not export `miniapp:host/lifecycle`.
+    pub fn compile(&self, component_bytes: &[u8]) -> Result<AppComponent> {
+        let started = Instant::now();
+        check_imports(component_bytes)?;
+        let component = Component::new(&self.engine, component_bytes)
+            .map_err(|e| Error::InvalidComponent { reason: format!("{e:#}") })?;
+        // Belt and braces: the engine's view of the imports must agree with ours.
+        let ty = component.component_type();
+        let allowed = crate::imports::allowed_imports();
+        if let Some((name, _)) = ty.imports(&self.engine).find(|(n, _)| !allowed.iter().any(|a| a == n)) {
+            return Err(Error::ForeignImport { import: name.to_string() });
+        }
+        let pre = self
+            .linker
+            .instantiate_pre(&component)
+            .map_err(|e| Error::InvalidComponent { reason: format!("{e:#}") })?;
+        let pre = MiniappPre::new(pre).map_err(|e| Error::InvalidComponent {
+            reason: format!("it does not export miniapp:host/lifecycle@0.1.0 as the host API defines it: {e:#}"),
+        })?;
+        let compile_time = started.elapsed();
+        tracing::debug!(ms = compile_time.as_secs_f64() * 1e3, "compiled app component");
+        Ok(AppComponent { pre, compile_time })
+    }
+
+    /// Create a fresh instance of a compiled app in its own store, under the sandbox limits.
+    ///
+    /// No guest code runs here except the component's start functions; call
+    /// [`AppInstance::on_launch`] next.
+    ///
+    /// # Errors
+    /// [`Error::Instantiate`] when the pool is exhausted or the component's initial memory or
+    /// tables exceed the limits.
+    pub fn instantiate(&self, component: &AppComponent, ctx: AppContext) -> Result<AppInstance> {
+        let app_id = ctx.app_id.clone();
+        let mut store = Store::new(&self.engine, HostState::new(ctx, &self.limits));
+        store.limiter(|s| &mut s.limiter);
+        store.set_epoch_deadline(self.limits.deadline_ticks());
+        let bindings = component
+            .pre
+            .instantiate(&mut store)
+            .map_err(|e| Error::Instantiate { app_id: app_id.clone(), reason: format!("{e:#}") })?;
+        Ok(AppInstance::new(store, bindings, &self.limits))
+    }
+}
+
+/// Advance the engine's epoch every `tick` until the engine is gone.
+fn spawn_ticker(engine: &Engine, tick: Duration) {
+    let weak = engine.weak();
+    let spawned = std::thread::Builder::new().name("miniapp-epoch".into()).spawn(move || loop {
+        std::thread::sleep(tick);
+        match weak.upgrade() {
+            Some(engine) => engine.increment_epoch(),
+            None => break,
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::error!("cannot start the epoch ticker thread: {e}; handler deadlines will not fire");
+    }
+}

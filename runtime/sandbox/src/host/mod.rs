@@ -1,0 +1,8 @@
+//! Host implementations of the imported WIT interfaces, one module per interface.
+
+mod sys;
+mod view;
+
+pub use view::{parse_path_key, PathSegment};
+
+impl crate::bindings::types::Host for crate::state::HostState {}

@@ -1,0 +1,203 @@
+//! [`AppInstance`]: one app's component instance in its own store; calls its lifecycle and
+//! event handlers under a deadline and returns the effects each call produced.
+
+use std::time::Duration;
+
+use wasmtime::{Store, Trap};
+
+use crate::bindings::types::PageRef as WitPageRef;
+use crate::bindings::Miniapp;
+use crate::error::{Error, Result};
+use crate::limits::Limits;
+use crate::state::{Effect, HostState};
+
+/// A page instance as the guest sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PageRef {
+    /// Instance id, unique per app instance while the page is on the stack.
+    pub id: u32,
+    /// The page route from `app.json` (`pages/index/index`).
+    pub route: String,
+}
+
+impl PageRef {
+    /// A page reference.
+    pub fn new(id: u32, route: impl Into<String>) -> Self {
+        PageRef { id, route: route.into() }
+    }
+
+    fn wit(&self) -> WitPageRef {
+        WitPageRef { id: self.id, route: self.route.clone() }
+    }
+}
+
+/// One running app: its store, its instance and whether a trap has poisoned it.
+///
+/// Every call sets the epoch deadline first, runs one export, and returns the effects the guest
+/// produced (set-data, logs) in order. After [`Error::Trapped`], [`Error::Timeout`] or
+/// [`Error::LimitExceeded`] the instance is poisoned: drop it and call
+/// [`crate::Sandbox::instantiate`] again.
+pub struct AppInstance {
+    store: Store<HostState>,
+    bindings: Miniapp,
+    deadline_ticks: u64,
+    deadline: Duration,
+    poisoned: bool,
+}
+
+impl std::fmt::Debug for AppInstance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppInstance")
+            .field("app_id", &self.store.data().ctx.app_id)
+            .field("poisoned", &self.poisoned)
+            .finish()
+    }
+}
+
+impl AppInstance {
+    pub(crate) fn new(store: Store<HostState>, bindings: Miniapp, limits: &Limits) -> Self {
+        AppInstance {
+            store,
+            bindings,
+            deadline_ticks: limits.deadline_ticks(),
+            deadline: limits.handler_deadline,
+            poisoned: false,
+        }
+    }
+
+    /// The app id this instance runs.
+    pub fn app_id(&self) -> &str {
+        &self.store.data().ctx.app_id
+    }
+
+    /// Whether an earlier trap or timeout stopped this instance (every call now fails).
+    pub fn is_poisoned(&self) -> bool {
+        self.poisoned
+    }
+
+    /// The app starts, with the launch query string (`a=1&b=2`).
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`].
+    pub fn on_launch(&mut self, query: &str) -> Result<Vec<Effect>> {
+        self.call(|| "on-launch".into(), |b, s| b.miniapp_host_lifecycle().call_on_launch(s, query))
+    }
+
+    /// The app comes to the foreground.
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`].
+    pub fn on_show(&mut self) -> Result<Vec<Effect>> {
+        self.call(|| "on-show".into(), |b, s| b.miniapp_host_lifecycle().call_on_show(s))
+    }
+
+    /// The app goes to the background.
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`].
+    pub fn on_hide(&mut self) -> Result<Vec<Effect>> {
+        self.call(|| "on-hide".into(), |b, s| b.miniapp_host_lifecycle().call_on_hide(s))
+    }
+
+    /// A page is created; from now on the guest may set-data on `page.id`.
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`].
+    pub fn page_load(&mut self, page: &PageRef, query: &str) -> Result<Vec<Effect>> {
+        self.store.data_mut().pages.insert(page.id);
+        let p = page.wit();
+        self.call(
+            || format!("page-load({})", page.route),
+            |b, s| b.miniapp_host_lifecycle().call_page_load(s, &p, query),
+        )
+    }
+
+    /// A page was rendered for the first time.
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`].
+    pub fn page_ready(&mut self, page: &PageRef) -> Result<Vec<Effect>> {
+        let p = page.wit();
+        self.call(
+            || format!("page-ready({})", page.route),
+            |b, s| b.miniapp_host_lifecycle().call_page_ready(s, &p),
+        )
+    }
+
+    /// A page leaves the stack; set-data on its id is refused afterwards.
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`].
+    pub fn page_unload(&mut self, page: &PageRef) -> Result<Vec<Effect>> {
+        let p = page.wit();
+        let r = self.call(
+            || format!("page-unload({})", page.route),
+            |b, s| b.miniapp_host_lifecycle().call_page_unload(s, &p),
+        );
+        self.store.data_mut().pages.remove(&page.id);
+        r
+    }
+
+    /// A bound event fired on `page`: `handler` is the template's handler name
+    /// (`bind:tap="onIncrement"`), `event` the event object.
+    ///
+    /// # Errors
+    /// [`Error::Timeout`] (`app script timed out in handle-event(onIncrement)`) when the
+    /// handler runs past the deadline, [`Error::LimitExceeded`] when it hits the memory or table
+    /// limit, [`Error::Trapped`] for any other trap, and [`Error::Poisoned`] when an earlier call
+    /// already failed one of these ways.
+    pub fn handle_event(&mut self, page: &PageRef, handler: &str, event: &serde_json::Value) -> Result<Vec<Effect>> {
+        let p = page.wit();
+        let event = event.to_string();
+        self.call(
+            || format!("handle-event({handler})"),
+            |b, s| b.miniapp_host_lifecycle().call_handle_event(s, &p, handler, &event),
+        )
+    }
+
+    /// The result of an asynchronous host call arrived for `callback`.
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`].
+    pub fn on_callback(&mut self, callback: u32, payload: &serde_json::Value) -> Result<Vec<Effect>> {
+        let payload = payload.to_string();
+        self.call(
+            || format!("on-callback({callback})"),
+            |b, s| b.miniapp_host_lifecycle().call_on_callback(s, callback, &payload),
+        )
+    }
+
+    fn call(
+        &mut self,
+        handler: impl FnOnce() -> String,
+        f: impl FnOnce(&Miniapp, &mut Store<HostState>) -> wasmtime::Result<()>,
+    ) -> Result<Vec<Effect>> {
+        if self.poisoned {
+            return Err(Error::Poisoned { app_id: self.app_id().to_string() });
+        }
+        self.store.data_mut().drain();
+        self.store.data_mut().limiter.denied = None;
+        self.store.set_epoch_deadline(self.deadline_ticks);
+        match f(&self.bindings, &mut self.store) {
+            Ok(()) => Ok(self.store.data_mut().drain()),
+            Err(e) => {
+                self.poisoned = true;
+                let handler = handler();
+                let effects = self.store.data_mut().drain();
+                tracing::warn!(app = %self.app_id(), %handler, dropped_effects = effects.len(), "app script failed: {e:?}");
+                Err(self.classify(e, handler))
+            }
+        }
+    }
+
+    fn classify(&mut self, e: wasmtime::Error, handler: String) -> Error {
+        if let Some((kind, limit, actual)) = self.store.data_mut().limiter.denied.take() {
+            return Error::LimitExceeded { kind, limit, actual, handler };
+        }
+        match e.downcast_ref::<Trap>() {
+            Some(Trap::Interrupt) => Error::Timeout { handler, deadline: self.deadline },
+            Some(trap) => Error::Trapped { handler, trap: trap.to_string() },
+            None => Error::Trapped { handler, trap: format!("{e}") },
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! Runs a mini program's logic: a WebAssembly component that may call only the host API.
+//!
+//! One [`Sandbox`] per host holds the wasmtime engine (component model, pooling allocator,
+//! epoch interruption, bounded stack, no threads). [`Sandbox::compile`] checks a component's
+//! imports against the `miniapp:host` world *before* compiling it (anything else, WASI
+//! included, is refused by name), and [`Sandbox::instantiate`] gives one [`AppInstance`] per
+//! app, in its own store with its own memory limits. Each call into the app (lifecycle or event
+//! handler) runs under a deadline and returns the [`Effect`]s it produced — set-data patches
+//! and log lines — for the shell to apply. In the data flow URL → bundle → sandbox/view →
+//! render, this crate is the sandbox.
+//!
+//! ```no_run
+//! use miniapp_sandbox::{AppContext, Limits, PageRef, Sandbox};
+//! # fn main() -> miniapp_sandbox::Result<()> {
+//! let logic = miniapp_sandbox::componentize(&std::fs::read("counter_logic.wasm").unwrap())?;
+//! let sandbox = Sandbox::new(Limits::default(), None)?;
+//! let app = sandbox.compile(&logic)?;
+//! let mut instance = sandbox.instantiate(&app, AppContext::new("counter"))?;
+//! instance.on_launch("")?;
+//! let page = PageRef::new(1, "pages/index/index");
+//! let effects = instance.page_load(&page, "")?;
+//! let effects = instance.handle_event(&page, "onIncrement", &serde_json::json!({"type": "tap"}))?;
+//! # let _ = effects; Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+mod bindings;
+mod builder;
+mod engine;
+mod error;
+mod host;
+mod imports;
+mod instance;
+mod limits;
+mod state;
+
+pub use builder::{build_logic_crate, build_wasm_artifacts, wasm_target_installed, GUEST_TARGET};
+pub use engine::{AppComponent, Sandbox};
+pub use error::{Error, Result};
+pub use host::{parse_path_key, PathSegment};
+pub use imports::{
+    allowed_imports, check_imports, component_imports, componentize, HOST_API_INTERFACES, HOST_API_PACKAGE,
+    HOST_API_VERSION,
+};
+pub use instance::{AppInstance, PageRef};
+pub use limits::*;
+pub use state::{AppContext, Effect, LogLevel, SystemInfo};

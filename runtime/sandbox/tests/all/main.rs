@@ -1,0 +1,8 @@
+//! Integration tests of the sandbox: real components (Rust guests from `tests/guests` and the
+//! counter sample, built once for wasm32 by the harness; hand-written WAT components), run
+//! under real limits. One binary, one module per topic.
+
+mod guests;
+mod hostile;
+mod imports;
+mod lifecycle;
