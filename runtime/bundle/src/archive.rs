@@ -121,8 +121,8 @@ pub(crate) fn read_archive(bytes: &[u8], limits: &Limits) -> Result<BTreeMap<Str
     }
     let mut files = BTreeMap::new();
     let mut total: u64 = 0;
-    for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).map_err(|e| Error::Archive(format!("entry {}: {e}", names[i])))?;
+    for (i, raw_name) in names.iter().enumerate() {
+        let mut entry = zip.by_index(i).map_err(|e| Error::Archive(format!("entry {raw_name}: {e}")))?;
         let name = entry.name().to_string();
         check_path(&name)?;
         if entry.is_dir() {

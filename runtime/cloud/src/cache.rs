@@ -269,7 +269,7 @@ impl Cache {
                 CacheEntry { digest, size, last_used, apps }
             })
             .collect();
-        out.sort_by(|a, b| b.last_used.cmp(&a.last_used));
+        out.sort_by_key(|e| std::cmp::Reverse(e.last_used));
         Ok(out)
     }
 
