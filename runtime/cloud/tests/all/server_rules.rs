@@ -250,3 +250,22 @@ fn published_app_survives_a_restart() {
     assert_eq!(meta.versions.len(), 1);
     assert_eq!(client.list_apps(&cloud.url()).unwrap().len(), 1);
 }
+
+#[test]
+fn two_replicas_sharing_one_data_dir_serve_the_same_app() {
+    let data = tempfile::tempdir().unwrap();
+    let cfg = || {
+        let mut c = miniapp_cloud::ServerConfig::new(data.path());
+        c.token = Some("t".into());
+        c
+    };
+    let a = miniapp_cloud::spawn_background(cfg()).unwrap();
+    let b = miniapp_cloud::spawn_background(cfg()).unwrap();
+    assert_eq!(a.platform_key, b.platform_key, "replicas share the platform key");
+    let cache = tempfile::tempdir().unwrap();
+    let client = CloudClient::new(cache.path().to_path_buf()).unwrap();
+    let receipt = client.publish(&a.url(), "t", &bundle("counter", "1.0.0")).unwrap();
+    let url = LaunchUrl::parse(&format!("{}apps/counter", b.url())).unwrap();
+    let opened = client.open_app(&url, &|_, _| {}).unwrap();
+    assert_eq!(opened.bundle.digest, receipt.digest, "published on one replica, served by the other");
+}
