@@ -66,7 +66,11 @@ pub fn compare(a: &RgbaImage, b: &RgbaImage) -> Result<ImageDiff> {
     }
     let pixels = u64::from(a.width()) * u64::from(a.height());
     Ok(ImageDiff {
-        mean: if pixels == 0 { 0.0 } else { sum as f64 / (pixels * 4) as f64 },
+        mean: if pixels == 0 {
+            0.0
+        } else {
+            sum as f64 / (pixels * 4) as f64
+        },
         max,
         differing_pixels: differing,
         pixels,
@@ -92,7 +96,12 @@ pub fn diff_image(a: &RgbaImage, b: &RgbaImage) -> Result<RgbaImage> {
     Ok(RgbaImage::from_fn(a.width(), a.height(), |x, y| {
         let pa = a.get_pixel(x, y).0;
         let pb = b.get_pixel(x, y).0;
-        let d = pa.iter().zip(pb.iter()).map(|(x, y)| x.abs_diff(*y)).max().unwrap_or(0);
+        let d = pa
+            .iter()
+            .zip(pb.iter())
+            .map(|(x, y)| x.abs_diff(*y))
+            .max()
+            .unwrap_or(0);
         if d == 0 {
             let grey = ((u16::from(pa[0]) + u16::from(pa[1]) + u16::from(pa[2])) / 3) as u8;
             let faded = 192 + grey / 4;

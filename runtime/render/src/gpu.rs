@@ -36,7 +36,10 @@ impl Gpu {
         let started = Instant::now();
         let instance =
             wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
-        tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "wgpu instance created");
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "wgpu instance created"
+        );
         Gpu::new_with_instance(instance, None)
     }
 
@@ -83,6 +86,11 @@ impl Gpu {
             adapter: summary.clone(),
             reason: e.to_string(),
         })?;
+        // wgpu's default handler panics; frames use error scopes, anything
+        // else (a surface reconfigure, a texture upload) is logged instead
+        device.on_uncaptured_error(std::sync::Arc::new(|e: wgpu::Error| {
+            tracing::error!(error = %e, "uncaptured gpu error");
+        }));
         tracing::info!(
             adapter = %summary,
             elapsed_ms = started.elapsed().as_millis() as u64,

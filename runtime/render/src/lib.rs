@@ -43,10 +43,10 @@ pub use gpu::Gpu;
 pub use limits::Limits;
 pub use renderer::{pick_surface_format, FrameStats, Renderer, SUPPORTED_FORMATS};
 
-/// The wgpu this crate is built with, so that the shell creates surfaces and
-/// views of the same version.
-pub use wgpu;
 /// The glyphon this crate is built with (its `FontSystem` is cosmic-text's).
 pub use glyphon;
 /// The image crate this crate is built with (`RgbaImage`).
 pub use image;
+/// The wgpu this crate is built with, so that the shell creates surfaces and
+/// views of the same version.
+pub use wgpu;

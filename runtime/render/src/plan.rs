@@ -111,7 +111,12 @@ fn rgba(c: Color) -> [f32; 4] {
 }
 
 fn rect_ok(r: &Rect) -> bool {
-    r.x.is_finite() && r.y.is_finite() && r.w.is_finite() && r.h.is_finite() && r.w >= 0.0 && r.h >= 0.0
+    r.x.is_finite()
+        && r.y.is_finite()
+        && r.w.is_finite()
+        && r.h.is_finite()
+        && r.w >= 0.0
+        && r.h >= 0.0
 }
 
 fn len_ok(v: f32) -> bool {
@@ -124,8 +129,16 @@ pub(crate) fn plan(list: &DisplayList, limits: &Limits, has_image: impl Fn(&str)
     let viewport = Clip {
         x: 0.0,
         y: 0.0,
-        w: if list.width.is_finite() { list.width.max(0.0) } else { 0.0 },
-        h: if list.height.is_finite() { list.height.max(0.0) } else { 0.0 },
+        w: if list.width.is_finite() {
+            list.width.max(0.0)
+        } else {
+            0.0
+        },
+        h: if list.height.is_finite() {
+            list.height.max(0.0)
+        } else {
+            0.0
+        },
         radius: 0.0,
     };
     let mut out = Plan::default();
@@ -144,8 +157,16 @@ pub(crate) fn plan(list: &DisplayList, limits: &Limits, has_image: impl Fn(&str)
                 }
                 if !rect_ok(rect) || !radius.is_finite() {
                     out.invalid += 1;
-                    tracing::warn!(index, ?rect, "clip with a non-finite or negative size clips everything");
-                    clips.push(Clip { w: 0.0, h: 0.0, ..clip });
+                    tracing::warn!(
+                        index,
+                        ?rect,
+                        "clip with a non-finite or negative size clips everything"
+                    );
+                    clips.push(Clip {
+                        w: 0.0,
+                        h: 0.0,
+                        ..clip
+                    });
                     continue;
                 }
                 clips.push(clip.intersect(rect, *radius));
@@ -166,11 +187,22 @@ pub(crate) fn plan(list: &DisplayList, limits: &Limits, has_image: impl Fn(&str)
             } => {
                 if !rect_ok(rect) || !len_ok(*radius) || !len_ok(*border_width) {
                     out.invalid += 1;
-                    tracing::warn!(index, ?rect, radius, border_width, "rect with a non-finite or negative size skipped");
+                    tracing::warn!(
+                        index,
+                        ?rect,
+                        radius,
+                        border_width,
+                        "rect with a non-finite or negative size skipped"
+                    );
                     continue;
                 }
                 let visible = color.a > 0 || (*border_width > 0.0 && border_color.a > 0);
-                if !visible || clip.is_empty() || !clip.overlaps(rect) || rect.w == 0.0 || rect.h == 0.0 {
+                if !visible
+                    || clip.is_empty()
+                    || !clip.overlaps(rect)
+                    || rect.w == 0.0
+                    || rect.h == 0.0
+                {
                     continue;
                 }
                 let q = QuadInstance {
@@ -186,7 +218,12 @@ pub(crate) fn plan(list: &DisplayList, limits: &Limits, has_image: impl Fn(&str)
             DisplayItem::Image { rect, src, radius } => {
                 if !rect_ok(rect) || !len_ok(*radius) {
                     out.invalid += 1;
-                    tracing::warn!(index, ?rect, radius, "image with a non-finite or negative size skipped");
+                    tracing::warn!(
+                        index,
+                        ?rect,
+                        radius,
+                        "image with a non-finite or negative size skipped"
+                    );
                     continue;
                 }
                 if clip.is_empty() || !clip.overlaps(rect) || rect.w == 0.0 || rect.h == 0.0 {
@@ -212,9 +249,19 @@ pub(crate) fn plan(list: &DisplayList, limits: &Limits, has_image: impl Fn(&str)
                 line_height,
                 ..
             } => {
-                if !rect_ok(rect) || !font_size.is_finite() || *font_size <= 0.0 || !line_height.is_finite() {
+                if !rect_ok(rect)
+                    || !font_size.is_finite()
+                    || *font_size <= 0.0
+                    || !line_height.is_finite()
+                {
                     out.invalid += 1;
-                    tracing::warn!(index, ?rect, font_size, line_height, "text with a non-finite or invalid size skipped");
+                    tracing::warn!(
+                        index,
+                        ?rect,
+                        font_size,
+                        line_height,
+                        "text with a non-finite or invalid size skipped"
+                    );
                     continue;
                 }
                 if clip.is_empty() {
@@ -237,7 +284,9 @@ fn push_quad(out: &mut Plan, layer: &mut Layer, q: QuadInstance, image: Option<S
     let index = out.instances.len() as u32;
     out.instances.push(q);
     match layer.quads.last_mut() {
-        Some(batch) if batch.image == image && batch.instances.end == index => batch.instances.end += 1,
+        Some(batch) if batch.image == image && batch.instances.end == index => {
+            batch.instances.end += 1
+        }
         _ => layer.quads.push(QuadBatch {
             image,
             instances: index..index + 1,
@@ -254,7 +303,12 @@ mod tests {
         Rect { x, y, w, h }
     }
 
-    const RED: Color = Color { r: 255, g: 0, b: 0, a: 255 };
+    const RED: Color = Color {
+        r: 255,
+        g: 0,
+        b: 0,
+        a: 255,
+    };
 
     fn rect(x: f32, y: f32, w: f32, h: f32) -> DisplayItem {
         DisplayItem::Rect {
@@ -272,7 +326,12 @@ mod tests {
             text: "hi".into(),
             font_size: 16.0,
             line_height: 20.0,
-            color: Color { r: 0, g: 0, b: 0, a: 255 },
+            color: Color {
+                r: 0,
+                g: 0,
+                b: 0,
+                a: 255,
+            },
             bold: false,
             align: TextAlign::Left,
         }
@@ -292,14 +351,28 @@ mod tests {
 
     #[test]
     fn consecutive_rects_share_one_batch_and_one_layer() {
-        let p = plan_of(vec![rect(0.0, 0.0, 10.0, 10.0), rect(10.0, 0.0, 10.0, 10.0)]);
+        let p = plan_of(vec![
+            rect(0.0, 0.0, 10.0, 10.0),
+            rect(10.0, 0.0, 10.0, 10.0),
+        ]);
         assert_eq!(p.layers.len(), 1);
-        assert_eq!(p.layers[0].quads, vec![QuadBatch { image: None, instances: 0..2 }]);
+        assert_eq!(
+            p.layers[0].quads,
+            vec![QuadBatch {
+                image: None,
+                instances: 0..2
+            }]
+        );
     }
 
     #[test]
     fn a_rect_after_text_starts_a_new_layer_so_it_paints_above_the_text() {
-        let p = plan_of(vec![rect(0.0, 0.0, 50.0, 50.0), text(0.0, 0.0), rect(0.0, 0.0, 20.0, 20.0), text(0.0, 30.0)]);
+        let p = plan_of(vec![
+            rect(0.0, 0.0, 50.0, 50.0),
+            text(0.0, 0.0),
+            rect(0.0, 0.0, 20.0, 20.0),
+            text(0.0, 30.0),
+        ]);
         assert_eq!(p.layers.len(), 2);
         assert_eq!(p.layers[0].texts.len(), 1);
         assert_eq!(p.layers[0].texts[0].item, 1);
@@ -309,7 +382,11 @@ mod tests {
 
     #[test]
     fn text_after_text_stays_in_the_same_layer() {
-        let p = plan_of(vec![rect(0.0, 0.0, 50.0, 50.0), text(0.0, 0.0), text(0.0, 20.0)]);
+        let p = plan_of(vec![
+            rect(0.0, 0.0, 50.0, 50.0),
+            text(0.0, 0.0),
+            text(0.0, 20.0),
+        ]);
         assert_eq!(p.layers.len(), 1);
         assert_eq!(p.layers[0].texts.len(), 2);
     }
@@ -321,11 +398,28 @@ mod tests {
             src: src.into(),
             radius: 0.0,
         };
-        let p = plan_of(vec![img("known.png"), img("known.png"), img("missing.png"), rect(0.0, 0.0, 5.0, 5.0)]);
+        let p = plan_of(vec![
+            img("known.png"),
+            img("known.png"),
+            img("missing.png"),
+            rect(0.0, 0.0, 5.0, 5.0),
+        ]);
         let batches = &p.layers[0].quads;
         assert_eq!(batches.len(), 2);
-        assert_eq!(batches[0], QuadBatch { image: Some("known.png".into()), instances: 0..2 });
-        assert_eq!(batches[1], QuadBatch { image: None, instances: 2..4 });
+        assert_eq!(
+            batches[0],
+            QuadBatch {
+                image: Some("known.png".into()),
+                instances: 0..2
+            }
+        );
+        assert_eq!(
+            batches[1],
+            QuadBatch {
+                image: None,
+                instances: 2..4
+            }
+        );
         assert_eq!(p.instances[2].params[3], 0.0, "placeholder is a solid quad");
         assert_eq!(p.instances[2].fill, rgba(MISSING_IMAGE_COLOR));
         assert_eq!(p.instances[0].params[3], 1.0, "known image is textured");
@@ -334,8 +428,14 @@ mod tests {
     #[test]
     fn nested_clips_intersect_and_pop_restores_the_outer_clip() {
         let p = plan_of(vec![
-            DisplayItem::PushClip { rect: r(10.0, 10.0, 50.0, 50.0), radius: 4.0 },
-            DisplayItem::PushClip { rect: r(30.0, 0.0, 50.0, 50.0), radius: 0.0 },
+            DisplayItem::PushClip {
+                rect: r(10.0, 10.0, 50.0, 50.0),
+                radius: 4.0,
+            },
+            DisplayItem::PushClip {
+                rect: r(30.0, 0.0, 50.0, 50.0),
+                radius: 0.0,
+            },
             rect(0.0, 0.0, 100.0, 100.0),
             DisplayItem::PopClip,
             rect(0.0, 0.0, 100.0, 100.0),
@@ -351,7 +451,10 @@ mod tests {
     #[test]
     fn items_outside_their_clip_are_culled() {
         let p = plan_of(vec![
-            DisplayItem::PushClip { rect: r(0.0, 0.0, 10.0, 10.0), radius: 0.0 },
+            DisplayItem::PushClip {
+                rect: r(0.0, 0.0, 10.0, 10.0),
+                radius: 0.0,
+            },
             rect(20.0, 20.0, 10.0, 10.0),
             DisplayItem::PopClip,
             rect(200.0, 0.0, 10.0, 10.0),
@@ -383,17 +486,27 @@ mod tests {
 
     #[test]
     fn unbalanced_pops_are_ignored() {
-        let p = plan_of(vec![DisplayItem::PopClip, DisplayItem::PopClip, rect(0.0, 0.0, 10.0, 10.0)]);
+        let p = plan_of(vec![
+            DisplayItem::PopClip,
+            DisplayItem::PopClip,
+            rect(0.0, 0.0, 10.0, 10.0),
+        ]);
         assert_eq!(p.instances.len(), 1);
         assert_eq!(p.instances[0].clip, [0.0, 0.0, 100.0, 100.0]);
     }
 
     #[test]
     fn clip_depth_beyond_the_limit_keeps_pops_balanced() {
-        let limits = Limits { max_clip_depth: 2, ..Limits::default() };
+        let limits = Limits {
+            max_clip_depth: 2,
+            ..Limits::default()
+        };
         let mut items = Vec::new();
         for i in 0..5 {
-            items.push(DisplayItem::PushClip { rect: r(i as f32, 0.0, 100.0, 100.0), radius: 0.0 });
+            items.push(DisplayItem::PushClip {
+                rect: r(i as f32, 0.0, 100.0, 100.0),
+                radius: 0.0,
+            });
         }
         items.push(rect(0.0, 0.0, 100.0, 100.0));
         for _ in 0..5 {
@@ -401,7 +514,11 @@ mod tests {
         }
         items.push(rect(0.0, 0.0, 100.0, 100.0));
         let p = plan(&list(items), &limits, |_| false);
-        assert_eq!(p.instances[0].clip, [1.0, 0.0, 99.0, 100.0], "two clips honoured");
+        assert_eq!(
+            p.instances[0].clip,
+            [1.0, 0.0, 99.0, 100.0],
+            "two clips honoured"
+        );
         assert_eq!(p.instances[1].clip, [0.0, 0.0, 100.0, 100.0], "all popped");
     }
 
@@ -409,7 +526,12 @@ mod tests {
     fn fully_transparent_rects_without_border_are_dropped() {
         let p = plan_of(vec![DisplayItem::Rect {
             rect: r(0.0, 0.0, 10.0, 10.0),
-            color: Color { r: 1, g: 2, b: 3, a: 0 },
+            color: Color {
+                r: 1,
+                g: 2,
+                b: 3,
+                a: 0,
+            },
             radius: 0.0,
             border_width: 0.0,
             border_color: RED,

@@ -6,8 +6,8 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use glyphon::{
-    Cache, ColorMode, FontSystem, Resolution, SwashCache, TextArea, TextAtlas, TextBounds, TextRenderer,
-    Viewport,
+    Cache, ColorMode, FontSystem, Resolution, SwashCache, TextArea, TextAtlas, TextBounds,
+    TextRenderer, Viewport,
 };
 use image::RgbaImage;
 use miniapp_view::{Color, DisplayItem, DisplayList};
@@ -43,6 +43,9 @@ struct Offscreen {
     texture: wgpu::Texture,
     view: wgpu::TextureView,
     size: (u32, u32),
+    /// bytes per row of `readback`, padded to `COPY_BYTES_PER_ROW_ALIGNMENT`
+    padded: u32,
+    readback: wgpu::Buffer,
 }
 
 /// What the last frame contained and cost.
@@ -104,8 +107,10 @@ const INSTANCE_SIZE: u64 = std::mem::size_of::<QuadInstance>() as u64;
 
 /// Formats a renderer can target: 8-bit, 4-channel, non-sRGB (so that CSS
 /// colours arrive in the pixels unchanged).
-pub const SUPPORTED_FORMATS: [wgpu::TextureFormat; 2] =
-    [wgpu::TextureFormat::Rgba8Unorm, wgpu::TextureFormat::Bgra8Unorm];
+pub const SUPPORTED_FORMATS: [wgpu::TextureFormat; 2] = [
+    wgpu::TextureFormat::Rgba8Unorm,
+    wgpu::TextureFormat::Bgra8Unorm,
+];
 
 /// Picks how to configure a window surface from the formats it supports.
 ///
@@ -114,7 +119,9 @@ pub const SUPPORTED_FORMATS: [wgpu::TextureFormat; 2] =
 /// create the frame's view with `view_format`, and create the [`Renderer`]
 /// with `view_format`. `None` when the surface offers no 8-bit RGBA/BGRA
 /// format.
-pub fn pick_surface_format(formats: &[wgpu::TextureFormat]) -> Option<(wgpu::TextureFormat, wgpu::TextureFormat)> {
+pub fn pick_surface_format(
+    formats: &[wgpu::TextureFormat],
+) -> Option<(wgpu::TextureFormat, wgpu::TextureFormat)> {
     if let Some(f) = formats.iter().find(|f| SUPPORTED_FORMATS.contains(f)) {
         return Some((*f, *f));
     }
@@ -141,7 +148,11 @@ impl Renderer {
     /// # Errors
     ///
     /// As [`Renderer::new`].
-    pub fn with_limits(gpu: &Gpu, target_format: wgpu::TextureFormat, limits: Limits) -> Result<Renderer> {
+    pub fn with_limits(
+        gpu: &Gpu,
+        target_format: wgpu::TextureFormat,
+        limits: Limits,
+    ) -> Result<Renderer> {
         if !SUPPORTED_FORMATS.contains(&target_format) {
             return Err(Error::UnsupportedFormat {
                 format: target_format,
@@ -252,7 +263,8 @@ impl Renderer {
             ..Default::default()
         });
         let white = RgbaImage::from_pixel(1, 1, image::Rgba([255, 255, 255, 255]));
-        let (_, solid_group) = upload_image(&device, &queue, &image_layout, &sampler, &white, "solid");
+        let (_, solid_group) =
+            upload_image(&device, &queue, &image_layout, &sampler, &white, "solid");
         // keep the 1x1 texture alive through the bind group (wgpu refcounts it)
         let instance_capacity = 256;
         let instances = device.create_buffer(&wgpu::BufferDescriptor {
@@ -263,9 +275,12 @@ impl Renderer {
         });
 
         let cache = Cache::new(&device);
-        let atlas = TextAtlas::with_color_mode(&device, &queue, &cache, target_format, ColorMode::Web);
+        let atlas =
+            TextAtlas::with_color_mode(&device, &queue, &cache, target_format, ColorMode::Web);
         let viewport = Viewport::new(&device, &cache);
-        let max_side = limits.max_target_side.min(device.limits().max_texture_dimension_2d);
+        let max_side = limits
+            .max_target_side
+            .min(device.limits().max_texture_dimension_2d);
         tracing::debug!(
             format = ?target_format,
             elapsed_ms = started.elapsed().as_millis() as u64,
@@ -327,17 +342,34 @@ impl Renderer {
                 height: h,
             });
         }
-        let max = self.limits.max_image_side.min(self.device.limits().max_texture_dimension_2d).max(1);
+        let max = self
+            .limits
+            .max_image_side
+            .min(self.device.limits().max_texture_dimension_2d)
+            .max(1);
         let rgba = if w > max || h > max {
             let factor = f64::from(max) / f64::from(w.max(h));
             let nw = ((f64::from(w) * factor).round() as u32).clamp(1, max);
             let nh = ((f64::from(h) * factor).round() as u32).clamp(1, max);
-            tracing::warn!(src, width = w, height = h, max, "image larger than the limit; scaled down to {nw}x{nh}");
+            tracing::warn!(
+                src,
+                width = w,
+                height = h,
+                max,
+                "image larger than the limit; scaled down to {nw}x{nh}"
+            );
             image::imageops::resize(&rgba, nw, nh, image::imageops::FilterType::Triangle)
         } else {
             rgba
         };
-        let (texture, bind_group) = upload_image(&self.device, &self.queue, &self.image_layout, &self.sampler, &rgba, src);
+        let (texture, bind_group) = upload_image(
+            &self.device,
+            &self.queue,
+            &self.image_layout,
+            &self.sampler,
+            &rgba,
+            src,
+        );
         self.images.insert(
             src.to_owned(),
             ImageTexture {
@@ -404,23 +436,45 @@ impl Renderer {
                 view_formats: &[],
             });
             let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
-            self.offscreen = Some(Offscreen { texture, view, size });
+            let padded = (size.0 * 4).div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT)
+                * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
+            let readback = self.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("miniapp readback"),
+                size: u64::from(padded) * u64::from(size.1),
+                usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            });
+            self.offscreen = Some(Offscreen {
+                texture,
+                view,
+                size,
+                padded,
+                readback,
+            });
         }
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let oom = self.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
-        let mut encoder = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some("miniapp offscreen frame"),
-        });
-        let offscreen = self.offscreen.take().expect("offscreen target was just created");
-        let drawn = self.encode_frame(&mut encoder, &offscreen.view, size, list, fonts, scale, clear);
+        let mut encoder = self
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("miniapp offscreen frame"),
+            });
+        let offscreen = self
+            .offscreen
+            .take()
+            .expect("offscreen target was just created");
+        let drawn = self.encode_frame(
+            &mut encoder,
+            &offscreen.view,
+            size,
+            list,
+            fonts,
+            scale,
+            clear,
+        );
         let (w, h) = size;
-        let padded = (w * 4).div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
-        let readback = self.device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("miniapp readback"),
-            size: u64::from(padded) * u64::from(h),
-            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
+        let padded = offscreen.padded;
+        let readback = offscreen.readback.clone();
         encoder.copy_texture_to_buffer(
             wgpu::TexelCopyTextureInfo {
                 texture: &offscreen.texture,
@@ -449,33 +503,28 @@ impl Renderer {
         check_scope(pollster::block_on(oom.pop()), "drawing a frame")?;
         check_scope(pollster::block_on(scope.pop()), "drawing a frame")?;
 
-        let slice = readback.slice(..);
-        let (tx, rx) = mpsc::channel();
-        slice.map_async(wgpu::MapMode::Read, move |r| {
-            let _ = tx.send(r);
-        });
-        self.device
-            .poll(wgpu::PollType::wait_indefinitely())
-            .map_err(|e| Error::Readback(e.to_string()))?;
-        rx.recv()
-            .map_err(|e| Error::Readback(e.to_string()))?
-            .map_err(|e| Error::Readback(e.to_string()))?;
-        let mut pixels = Vec::with_capacity((w * h * 4) as usize);
-        {
-            let data = slice.get_mapped_range().map_err(|e| Error::Readback(e.to_string()))?;
-            for row in data.chunks_exact(padded as usize) {
-                pixels.extend_from_slice(&row[..(w * 4) as usize]);
+        let mut pixels = match read_rows(&self.device, &readback, padded, w, h) {
+            Ok(p) => p,
+            Err(e) => {
+                // a buffer left mapped would fail every later frame: start afresh
+                self.offscreen = None;
+                return Err(e);
             }
-        }
-        readback.unmap();
+        };
+        // The target holds premultiplied colour. Over an opaque clear every
+        // pixel stays opaque (a + 1 * (1 - a) = 1), so there is nothing to
+        // undo, and this loop (slow in debug builds) is skipped.
         let bgra = self.format == wgpu::TextureFormat::Bgra8Unorm;
-        for px in pixels.chunks_exact_mut(4) {
-            if bgra {
-                px.swap(0, 2);
+        if bgra || clear.a != 255 {
+            for px in pixels.chunks_exact_mut(4) {
+                if bgra {
+                    px.swap(0, 2);
+                }
+                unpremultiply(px);
             }
-            unpremultiply(px);
         }
-        RgbaImage::from_raw(w, h, pixels).ok_or_else(|| Error::Readback("pixel buffer has the wrong length".into()))
+        RgbaImage::from_raw(w, h, pixels)
+            .ok_or_else(|| Error::Readback("pixel buffer has the wrong length".into()))
     }
 
     /// Draws `list` into `view` (a window's frame, `size` physical pixels,
@@ -498,14 +547,21 @@ impl Renderer {
         clear: Color,
     ) -> Result<()> {
         let _ = gpu;
-        if size.0 == 0 || size.1 == 0 || size.0 > self.max_side || size.1 > self.max_side || !(scale.is_finite() && scale > 0.0) {
+        if size.0 == 0
+            || size.1 == 0
+            || size.0 > self.max_side
+            || size.1 > self.max_side
+            || !(scale.is_finite() && scale > 0.0)
+        {
             return Err(self.bad_size(list, scale, f64::from(size.0), f64::from(size.1)));
         }
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let oom = self.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
-        let mut encoder = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some("miniapp window frame"),
-        });
+        let mut encoder = self
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("miniapp window frame"),
+            });
         self.encode_frame(&mut encoder, view, size, list, fonts, scale, clear)?;
         self.queue.submit(Some(encoder.finish()));
         self.finish_frame();
@@ -538,7 +594,12 @@ impl Renderer {
         let w = (f64::from(list.width) * f64::from(scale)).round();
         let h = (f64::from(list.height) * f64::from(scale)).round();
         let max = f64::from(self.max_side);
-        if !(scale.is_finite() && scale > 0.0) || !(w.is_finite() && h.is_finite()) || w < 1.0 || h < 1.0 || w > max || h > max {
+        if !(scale.is_finite() && scale > 0.0 && w.is_finite() && h.is_finite())
+            || w < 1.0
+            || h < 1.0
+            || w > max
+            || h > max
+        {
             return Err(self.bad_size(list, scale, w, h));
         }
         Ok((w as u32, h as u32))
@@ -578,14 +639,16 @@ impl Renderer {
             self.instance_capacity = capacity;
         }
         if !plan.instances.is_empty() {
-            self.queue.write_buffer(&self.instances, 0, bytemuck::cast_slice(&plan.instances));
+            self.queue
+                .write_buffer(&self.instances, 0, bytemuck::cast_slice(&plan.instances));
         }
         let globals = Globals {
             viewport: [size.0 as f32, size.1 as f32],
             scale,
             _pad: 0.0,
         };
-        self.queue.write_buffer(&self.globals, 0, bytemuck::bytes_of(&globals));
+        self.queue
+            .write_buffer(&self.globals, 0, bytemuck::bytes_of(&globals));
 
         // text: shape every run of the frame, then prepare one renderer per layer
         self.text_cache.begin_frame();
@@ -606,20 +669,29 @@ impl Renderer {
                 let mut font_size = *font_size;
                 let mut line_height = *line_height;
                 if font_size * scale > self.limits.max_glyph_px {
-                    tracing::warn!(font_size, scale, max_px = self.limits.max_glyph_px, "font too large; drawn at the limit");
+                    tracing::warn!(
+                        font_size,
+                        scale,
+                        max_px = self.limits.max_glyph_px,
+                        "font too large; drawn at the limit"
+                    );
                     let factor = self.limits.max_glyph_px / scale / font_size;
                     font_size *= factor;
                     line_height *= factor;
                 }
                 let text: &str = match text.char_indices().nth(self.limits.max_text_chars) {
                     Some((cut, _)) => {
-                        tracing::warn!(chars = self.limits.max_text_chars, "text longer than the limit; truncated");
+                        tracing::warn!(
+                            chars = self.limits.max_text_chars,
+                            "text longer than the limit; truncated"
+                        );
                         &text[..cut]
                     }
                     None => text,
                 };
                 let key = TextKey::new(text, font_size, line_height, *bold);
-                self.text_cache.ensure(fonts, &key, text, font_size, line_height, *bold);
+                self.text_cache
+                    .ensure(fonts, &key, text, font_size, line_height, *bold);
                 layer_keys.push((key, run_index));
             }
             keys.push(layer_keys);
@@ -710,7 +782,10 @@ impl Renderer {
                     pass.set_vertex_buffer(0, self.instances.slice(..));
                     for batch in &layer.quads {
                         let group = match &batch.image {
-                            Some(src) => self.images.get(src).map_or(&self.solid_group, |i| &i.bind_group),
+                            Some(src) => self
+                                .images
+                                .get(src)
+                                .map_or(&self.solid_group, |i| &i.bind_group),
                             None => &self.solid_group,
                         };
                         pass.set_bind_group(1, group, &[]);
@@ -719,7 +794,11 @@ impl Renderer {
                     }
                 }
                 if !layer.texts.is_empty() {
-                    self.text_renderers[layer_index].render(&self.atlas, &self.viewport, &mut pass)?;
+                    self.text_renderers[layer_index].render(
+                        &self.atlas,
+                        &self.viewport,
+                        &mut pass,
+                    )?;
                 }
             }
         }
@@ -743,6 +822,39 @@ fn px(v: f32) -> i32 {
     } else {
         r.clamp(i32::MIN as f32, i32::MAX as f32) as i32
     }
+}
+
+/// Maps `readback` and copies out `h` rows of `w` RGBA pixels (rows are
+/// `padded` bytes apart); unmaps it again.
+fn read_rows(
+    device: &wgpu::Device,
+    readback: &wgpu::Buffer,
+    padded: u32,
+    w: u32,
+    h: u32,
+) -> Result<Vec<u8>> {
+    let slice = readback.slice(..);
+    let (tx, rx) = mpsc::channel();
+    slice.map_async(wgpu::MapMode::Read, move |r| {
+        let _ = tx.send(r);
+    });
+    device
+        .poll(wgpu::PollType::wait_indefinitely())
+        .map_err(|e| Error::Readback(e.to_string()))?;
+    rx.recv()
+        .map_err(|e| Error::Readback(e.to_string()))?
+        .map_err(|e| Error::Readback(e.to_string()))?;
+    let mut pixels = Vec::with_capacity(w as usize * h as usize * 4);
+    {
+        let data = slice
+            .get_mapped_range()
+            .map_err(|e| Error::Readback(e.to_string()))?;
+        for row in data.chunks_exact(padded as usize) {
+            pixels.extend_from_slice(&row[..(w * 4) as usize]);
+        }
+    }
+    readback.unmap();
+    Ok(pixels)
 }
 
 fn unpremultiply(px: &mut [u8]) {
@@ -828,8 +940,14 @@ mod tests {
     #[test]
     fn surface_format_prefers_non_srgb_and_falls_back_to_a_view_format() {
         use wgpu::TextureFormat as F;
-        assert_eq!(pick_surface_format(&[F::Bgra8UnormSrgb, F::Bgra8Unorm]), Some((F::Bgra8Unorm, F::Bgra8Unorm)));
-        assert_eq!(pick_surface_format(&[F::Rgba8UnormSrgb]), Some((F::Rgba8UnormSrgb, F::Rgba8Unorm)));
+        assert_eq!(
+            pick_surface_format(&[F::Bgra8UnormSrgb, F::Bgra8Unorm]),
+            Some((F::Bgra8Unorm, F::Bgra8Unorm))
+        );
+        assert_eq!(
+            pick_surface_format(&[F::Rgba8UnormSrgb]),
+            Some((F::Rgba8UnormSrgb, F::Rgba8Unorm))
+        );
         assert_eq!(pick_surface_format(&[F::Rgba16Float]), None);
     }
 

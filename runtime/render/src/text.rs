@@ -55,14 +55,34 @@ impl TextCache {
     }
 
     /// Makes sure a buffer for `key` exists and is shaped; marks it used.
-    pub fn ensure(&mut self, fonts: &mut FontSystem, key: &TextKey, text: &str, font_size: f32, line_height: f32, bold: bool) {
+    pub fn ensure(
+        &mut self,
+        fonts: &mut FontSystem,
+        key: &TextKey,
+        text: &str,
+        font_size: f32,
+        line_height: f32,
+        bold: bool,
+    ) {
         let frame = self.frame;
         if let Some(entry) = self.entries.get_mut(key) {
             entry.1 = frame;
             return;
         }
-        let line_height = if line_height > 0.0 { line_height } else { font_size * 1.4 };
-        let buffer = miniapp_view::text_buffer(fonts, text, font_size, line_height, bold, None, TextAlign::Left);
+        let line_height = if line_height > 0.0 {
+            line_height
+        } else {
+            font_size * 1.4
+        };
+        let buffer = miniapp_view::text_buffer(
+            fonts,
+            text,
+            font_size,
+            line_height,
+            bold,
+            None,
+            TextAlign::Left,
+        );
         self.entries.insert(key.clone(), (buffer, frame));
     }
 
@@ -120,6 +140,9 @@ mod tests {
 
     #[test]
     fn the_same_line_in_bold_is_a_different_entry() {
-        assert_ne!(TextKey::new("x", 16.0, 20.0, false), TextKey::new("x", 16.0, 20.0, true));
+        assert_ne!(
+            TextKey::new("x", 16.0, 20.0, false),
+            TextKey::new("x", 16.0, 20.0, true)
+        );
     }
 }

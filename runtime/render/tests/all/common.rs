@@ -8,13 +8,48 @@ use miniapp_render::image::{Rgba, RgbaImage};
 use miniapp_render::{Error, Gpu, Renderer};
 pub use miniapp_view::{Color, DisplayItem, DisplayList, Rect, TextAlign};
 
-pub const WHITE: Color = Color { r: 255, g: 255, b: 255, a: 255 };
-pub const BLACK: Color = Color { r: 0, g: 0, b: 0, a: 255 };
-pub const GREEN: Color = Color { r: 0x07, g: 0xc1, b: 0x60, a: 255 };
-pub const RED: Color = Color { r: 255, g: 0, b: 0, a: 255 };
-pub const BLUE: Color = Color { r: 0, g: 0, b: 255, a: 255 };
-pub const LIGHT: Color = Color { r: 255, g: 250, b: 200, a: 255 };
-pub const TRANSPARENT: Color = Color { r: 0, g: 0, b: 0, a: 0 };
+pub const WHITE: Color = Color {
+    r: 255,
+    g: 255,
+    b: 255,
+    a: 255,
+};
+pub const BLACK: Color = Color {
+    r: 0,
+    g: 0,
+    b: 0,
+    a: 255,
+};
+pub const GREEN: Color = Color {
+    r: 0x07,
+    g: 0xc1,
+    b: 0x60,
+    a: 255,
+};
+pub const RED: Color = Color {
+    r: 255,
+    g: 0,
+    b: 0,
+    a: 255,
+};
+pub const BLUE: Color = Color {
+    r: 0,
+    g: 0,
+    b: 255,
+    a: 255,
+};
+pub const LIGHT: Color = Color {
+    r: 255,
+    g: 250,
+    b: 200,
+    a: 255,
+};
+pub const TRANSPARENT: Color = Color {
+    r: 0,
+    g: 0,
+    b: 0,
+    a: 0,
+};
 
 /// The GPU shared by all tests, or `None` (with a message) when no adapter at
 /// all can be created on this machine. Any other failure panics.
@@ -37,7 +72,8 @@ pub fn gpu() -> Option<&'static Gpu> {
 /// A renderer for offscreen RGBA output, or `None` when there is no adapter.
 pub fn renderer() -> Option<(&'static Gpu, Renderer)> {
     let gpu = gpu()?;
-    let renderer = Renderer::new(gpu, miniapp_render::wgpu::TextureFormat::Rgba8Unorm).expect("renderer");
+    let renderer =
+        Renderer::new(gpu, miniapp_render::wgpu::TextureFormat::Rgba8Unorm).expect("renderer");
     Some((gpu, renderer))
 }
 
@@ -50,14 +86,36 @@ pub fn r(x: f32, y: f32, w: f32, h: f32) -> Rect {
 }
 
 pub fn rect(x: f32, y: f32, w: f32, h: f32, color: Color) -> DisplayItem {
-    DisplayItem::Rect { rect: r(x, y, w, h), color, radius: 0.0, border_width: 0.0, border_color: TRANSPARENT }
+    DisplayItem::Rect {
+        rect: r(x, y, w, h),
+        color,
+        radius: 0.0,
+        border_width: 0.0,
+        border_color: TRANSPARENT,
+    }
 }
 
 pub fn rounded(x: f32, y: f32, w: f32, h: f32, color: Color, radius: f32) -> DisplayItem {
-    DisplayItem::Rect { rect: r(x, y, w, h), color, radius, border_width: 0.0, border_color: TRANSPARENT }
+    DisplayItem::Rect {
+        rect: r(x, y, w, h),
+        color,
+        radius,
+        border_width: 0.0,
+        border_color: TRANSPARENT,
+    }
 }
 
-pub fn text(x: f32, y: f32, w: f32, h: f32, s: &str, size: f32, color: Color, align: TextAlign) -> DisplayItem {
+#[allow(clippy::too_many_arguments)]
+pub fn text(
+    x: f32,
+    y: f32,
+    w: f32,
+    h: f32,
+    s: &str,
+    size: f32,
+    color: Color,
+    align: TextAlign,
+) -> DisplayItem {
     DisplayItem::Text {
         rect: r(x, y, w, h),
         text: s.to_owned(),
@@ -70,12 +128,18 @@ pub fn text(x: f32, y: f32, w: f32, h: f32, s: &str, size: f32, color: Color, al
 }
 
 pub fn list(width: f32, height: f32, items: Vec<DisplayItem>) -> DisplayList {
-    DisplayList { width, height, items }
+    DisplayList {
+        width,
+        height,
+        items,
+    }
 }
 
 /// Renders `list` on white at `scale`.
 pub fn render(renderer: &mut Renderer, gpu: &Gpu, list: &DisplayList, scale: f32) -> RgbaImage {
-    renderer.render_to_image(gpu, list, &mut fonts(), scale, WHITE).expect("render")
+    renderer
+        .render_to_image(gpu, list, &mut fonts(), scale, WHITE)
+        .expect("render")
 }
 
 /// Asserts a pixel's colour within `tol` per channel.
@@ -83,7 +147,10 @@ pub fn render(renderer: &mut Renderer, gpu: &Gpu, list: &DisplayList, scale: f32
 pub fn assert_px(img: &RgbaImage, x: u32, y: u32, want: Color, tol: u8) {
     let Rgba(got) = *img.get_pixel(x, y);
     let want = [want.r, want.g, want.b, want.a];
-    let ok = got.iter().zip(want.iter()).all(|(g, w)| g.abs_diff(*w) <= tol);
+    let ok = got
+        .iter()
+        .zip(want.iter())
+        .all(|(g, w)| g.abs_diff(*w) <= tol);
     assert!(ok, "pixel ({x},{y}) is {got:?}, expected {want:?} ±{tol}");
 }
 
@@ -156,7 +223,8 @@ pub fn check_snapshot(name: &str, img: &RgbaImage, tol: Tolerance) {
             current.display()
         ),
     };
-    let diff = miniapp_render::compare(&expected, img).unwrap_or_else(|e| panic!("snapshot {name}: {e}"));
+    let diff =
+        miniapp_render::compare(&expected, img).unwrap_or_else(|e| panic!("snapshot {name}: {e}"));
     let fraction = diff.differing_pixels as f64 / diff.pixels.max(1) as f64;
     if diff.mean > tol.mean || fraction > tol.differing_fraction {
         let comparison = tests.join("comparisons").join(format!("{name}.png"));
