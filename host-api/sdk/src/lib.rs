@@ -42,7 +42,7 @@ pub mod bindings {
 
 pub use serde_json::{self, json, Value};
 
-use bindings::miniapp::host::{sys, types, view};
+use bindings::miniapp::host::{nav as wit_nav, storage as wit_storage, sys, timer as wit_timer, types, ui as wit_ui, view};
 
 /// Why the host refused a call; the message says what was wrong and the values involved.
 pub type HostError = types::HostError;
@@ -149,6 +149,176 @@ pub fn monotonic_ns() -> u64 {
 /// More than 64 KiB per call is `LimitExceeded`.
 pub fn random_bytes(len: u32) -> Result<Vec<u8>, HostError> {
     sys::random_bytes(len)
+}
+
+/// Navigation between pages: `nav::navigate_to("pages/detail/detail?id=3")`.
+///
+/// The navigation happens after the current handler returns; the new page gets `page_load`
+/// with the query. The page stack is at most 10 deep.
+pub mod nav {
+    use super::{wit_nav, HostError};
+
+    /// Push a page (`LimitExceeded` at 10 pages, `NotFound` for a route not in `app.json`).
+    ///
+    /// # Errors
+    /// As described by the host API.
+    pub fn navigate_to(url: &str) -> Result<(), HostError> {
+        wit_nav::navigate_to(url)
+    }
+    /// Replace the current page.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown route, `InvalidArgument` for a tab page.
+    pub fn redirect_to(url: &str) -> Result<(), HostError> {
+        wit_nav::redirect_to(url)
+    }
+    /// Pop `delta` pages.
+    ///
+    /// # Errors
+    /// `InvalidArgument` on the first page.
+    pub fn navigate_back(delta: u32) -> Result<(), HostError> {
+        wit_nav::navigate_back(delta)
+    }
+    /// Show a tab page.
+    ///
+    /// # Errors
+    /// `InvalidArgument` if it is not a tab page.
+    pub fn switch_tab(url: &str) -> Result<(), HostError> {
+        wit_nav::switch_tab(url)
+    }
+    /// Close every page and open `url`.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown route.
+    pub fn re_launch(url: &str) -> Result<(), HostError> {
+        wit_nav::re_launch(url)
+    }
+}
+
+/// Timers; each fires [`App::on_callback`] with its id and `{"timer": id}`.
+pub mod timer {
+    use super::{wit_timer, HostError};
+
+    /// Call back once after `ms`; returns the id.
+    ///
+    /// # Errors
+    /// `LimitExceeded` past 100 live timers, `InvalidArgument` past 24 h.
+    pub fn set_timeout(ms: u32) -> Result<u32, HostError> {
+        wit_timer::set_timeout(ms)
+    }
+    /// Call back every `ms` until cleared; returns the id.
+    ///
+    /// # Errors
+    /// As [`set_timeout`].
+    pub fn set_interval(ms: u32) -> Result<u32, HostError> {
+        wit_timer::set_interval(ms)
+    }
+    /// Cancel a timer.
+    pub fn clear(id: u32) {
+        wit_timer::clear(id)
+    }
+}
+
+/// Persistent per-app storage (10 MiB per app, 1 MiB per value).
+pub mod storage {
+    use super::{wit_storage, HostError};
+
+    pub use super::wit_storage::StorageInfo;
+
+    /// The string under `key`.
+    ///
+    /// # Errors
+    /// `InvalidArgument` for an empty or over-long key, `Unavailable` if the host has no storage.
+    pub fn get(key: &str) -> Result<Option<String>, HostError> {
+        wit_storage::get(key)
+    }
+    /// Store `value` under `key`.
+    ///
+    /// # Errors
+    /// `LimitExceeded` past the value size or the app's quota.
+    pub fn set(key: &str, value: &str) -> Result<(), HostError> {
+        wit_storage::set(key, value)
+    }
+    /// The JSON value under `key` (`None` if absent or not JSON).
+    ///
+    /// # Errors
+    /// As [`get`].
+    pub fn get_json(key: &str) -> Result<Option<serde_json::Value>, HostError> {
+        Ok(get(key)?.and_then(|s| serde_json::from_str(&s).ok()))
+    }
+    /// Store a JSON value under `key`.
+    ///
+    /// # Errors
+    /// As [`set`].
+    pub fn set_json(key: &str, value: &serde_json::Value) -> Result<(), HostError> {
+        set(key, &value.to_string())
+    }
+    /// Remove `key`.
+    ///
+    /// # Errors
+    /// As [`get`].
+    pub fn remove(key: &str) -> Result<(), HostError> {
+        wit_storage::remove(key)
+    }
+    /// Remove every key of this app.
+    ///
+    /// # Errors
+    /// `Unavailable` if the host has no storage.
+    pub fn clear() -> Result<(), HostError> {
+        wit_storage::clear()
+    }
+    /// Keys, used bytes and quota.
+    ///
+    /// # Errors
+    /// `Unavailable` if the host has no storage.
+    pub fn info() -> Result<StorageInfo, HostError> {
+        wit_storage::info()
+    }
+}
+
+/// System UI: toast, loading, modal, action sheet. Answers arrive in [`App::on_callback`].
+pub mod ui {
+    use super::{wit_ui, HostError};
+
+    pub use super::wit_ui::ToastIcon;
+
+    /// Show a toast (`duration_ms` 0 means 1.5 s).
+    ///
+    /// # Errors
+    /// `LimitExceeded` for an over-long title.
+    pub fn show_toast(title: &str, icon: ToastIcon, duration_ms: u32) -> Result<(), HostError> {
+        wit_ui::show_toast(title, icon, duration_ms)
+    }
+    /// Hide the toast.
+    pub fn hide_toast() {
+        wit_ui::hide_toast()
+    }
+    /// Show the loading overlay.
+    ///
+    /// # Errors
+    /// `LimitExceeded` for an over-long title.
+    pub fn show_loading(title: &str) -> Result<(), HostError> {
+        wit_ui::show_loading(title)
+    }
+    /// Hide the loading overlay.
+    pub fn hide_loading() {
+        wit_ui::hide_loading()
+    }
+    /// Show a modal; the answer `{"confirm": bool, "cancel": bool}` arrives with the returned id.
+    ///
+    /// # Errors
+    /// `LimitExceeded` for over-long text.
+    pub fn show_modal(title: &str, content: &str, show_cancel: bool) -> Result<u32, HostError> {
+        wit_ui::show_modal(title, content, show_cancel)
+    }
+    /// Show an action sheet of 1 to 6 items; `{"tapIndex": n}` or `{"cancel": true}` arrives
+    /// with the returned id.
+    ///
+    /// # Errors
+    /// `InvalidArgument` for 0 or more than 6 items.
+    pub fn show_action_sheet(items: &[String]) -> Result<u32, HostError> {
+        wit_ui::show_action_sheet(items)
+    }
 }
 
 /// Logging to the app's console: `miniapp_sdk::log::info("hi")` or the `info!` macro family.

@@ -94,6 +94,14 @@ pub enum Error {
         /// What failed (exit status, missing artifact...).
         reason: String,
     },
+    /// The storage database could not be opened or queried.
+    #[error("storage database {path}: {reason}")]
+    Storage {
+        /// The database file (`:memory:` for an in-memory one).
+        path: String,
+        /// What SQLite said.
+        reason: String,
+    },
     /// An I/O error on a named path.
     #[error("{action} {path}")]
     Io {

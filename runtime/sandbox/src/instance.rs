@@ -1,7 +1,7 @@
 //! [`AppInstance`]: one app's component instance in its own store; calls its lifecycle and
 //! event handlers under a deadline and returns the effects each call produced.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use wasmtime::{Store, Trap};
 
@@ -165,6 +165,46 @@ impl AppInstance {
             || format!("on-callback({callback})"),
             |b, s| b.miniapp_host_lifecycle().call_on_callback(s, callback, &payload),
         )
+    }
+
+    /// When the next timer is due, if any (the shell's event loop sleeps until then).
+    pub fn next_timer(&self) -> Option<Instant> {
+        self.store.data().timers.values().map(|t| t.due).min()
+    }
+
+    /// Fire every timer due at `now`, in due order, each as `on-callback(id, {"timer": id})`
+    /// under its own deadline; intervals are rescheduled, timeouts removed. Returns the effects
+    /// of all of them.
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`]; timers after the failing one do not run.
+    pub fn run_timers(&mut self, now: Instant) -> Result<Vec<Effect>> {
+        let mut due: Vec<(Instant, u32)> = self
+            .store
+            .data()
+            .timers
+            .iter()
+            .filter(|(_, t)| t.due <= now)
+            .map(|(id, t)| (t.due, *id))
+            .collect();
+        due.sort();
+        let mut effects = Vec::new();
+        for (_, id) in due {
+            // A callback may have cleared this timer.
+            let Some(timer) = self.store.data().timers.get(&id).copied() else { continue };
+            match timer.every {
+                Some(every) => {
+                    let next = if timer.due + every <= now { now + every } else { timer.due + every };
+                    self.store.data_mut().timers.insert(id, crate::state::Timer { due: next, every: Some(every) });
+                }
+                None => {
+                    self.store.data_mut().timers.remove(&id);
+                }
+            }
+            let payload = serde_json::json!({ "timer": id });
+            effects.extend(self.on_callback(id, &payload)?);
+        }
+        Ok(effects)
     }
 
     fn call(

@@ -33,6 +33,7 @@ mod imports;
 mod instance;
 mod limits;
 mod state;
+mod storage;
 
 pub use builder::{build_logic_crate, build_wasm_artifacts, wasm_target_installed, GUEST_TARGET};
 pub use engine::{AppComponent, Sandbox};
@@ -44,4 +45,5 @@ pub use imports::{
 };
 pub use instance::{AppInstance, PageRef};
 pub use limits::*;
-pub use state::{AppContext, Effect, LogLevel, SystemInfo};
+pub use state::{AppContext, Effect, LogLevel, NavKind, SystemInfo, ToastIcon};
+pub use storage::Storage;

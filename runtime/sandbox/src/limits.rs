@@ -30,6 +30,20 @@ pub const DEFAULT_LOG_MESSAGE_BYTES: usize = 16 << 10;
 pub const DEFAULT_RANDOM_BYTES: u32 = 64 << 10;
 /// Default number of app instances alive at once in the pooling allocator: 100.
 pub const DEFAULT_POOLED_INSTANCES: u32 = 100;
+/// Default page stack depth (the real platform's limit): 10.
+pub const DEFAULT_PAGE_STACK: usize = 10;
+/// Default live timers per app: 100.
+pub const DEFAULT_TIMERS: usize = 100;
+/// Default longest timer delay: 24 h.
+pub const DEFAULT_MAX_TIMER_DELAY: Duration = Duration::from_secs(24 * 3600);
+/// Default storage quota per app (keys + values): 10 MiB.
+pub const DEFAULT_STORAGE_BYTES: u64 = 10 << 20;
+/// Default largest stored value: 1 MiB.
+pub const DEFAULT_STORAGE_VALUE_BYTES: usize = 1 << 20;
+/// Default longest storage key: 256 bytes.
+pub const DEFAULT_STORAGE_KEY_BYTES: usize = 256;
+/// Default longest text in system UI (toast title, modal content, sheet item): 4 KiB.
+pub const DEFAULT_UI_TEXT_BYTES: usize = 4 << 10;
 
 /// Limits applied to every app instance of a [`crate::Sandbox`].
 ///
@@ -62,6 +76,20 @@ pub struct Limits {
     pub random_bytes: u32,
     /// App instances alive at once across the sandbox (pooling allocator slots). Default 100.
     pub pooled_instances: u32,
+    /// Deepest page stack `nav.navigate-to` may build. Default 10.
+    pub page_stack: usize,
+    /// Live timers per app. Default 100.
+    pub timers: usize,
+    /// Longest timer delay or interval. Default 24 h.
+    pub max_timer_delay: Duration,
+    /// Storage quota per app in bytes (keys + values). Default 10 MiB.
+    pub storage_bytes: u64,
+    /// Largest stored value in bytes. Default 1 MiB.
+    pub storage_value_bytes: usize,
+    /// Longest storage key in bytes. Default 256.
+    pub storage_key_bytes: usize,
+    /// Longest text shown in system UI, in bytes. Default 4 KiB.
+    pub ui_text_bytes: usize,
 }
 
 impl Default for Limits {
@@ -80,6 +108,13 @@ impl Default for Limits {
             log_message_bytes: DEFAULT_LOG_MESSAGE_BYTES,
             random_bytes: DEFAULT_RANDOM_BYTES,
             pooled_instances: DEFAULT_POOLED_INSTANCES,
+            page_stack: DEFAULT_PAGE_STACK,
+            timers: DEFAULT_TIMERS,
+            max_timer_delay: DEFAULT_MAX_TIMER_DELAY,
+            storage_bytes: DEFAULT_STORAGE_BYTES,
+            storage_value_bytes: DEFAULT_STORAGE_VALUE_BYTES,
+            storage_key_bytes: DEFAULT_STORAGE_KEY_BYTES,
+            ui_text_bytes: DEFAULT_UI_TEXT_BYTES,
         }
     }
 }
@@ -121,6 +156,15 @@ impl Limits {
             if v == 0 {
                 return bad(field, "must be more than zero".into());
             }
+        }
+        if self.page_stack == 0 {
+            return bad("page_stack", "must be more than zero".into());
+        }
+        if self.storage_value_bytes as u64 > self.storage_bytes {
+            return bad(
+                "storage_value_bytes",
+                format!("{} is over the storage quota of {}", self.storage_value_bytes, self.storage_bytes),
+            );
         }
         if self.set_data_bytes == 0 || self.set_data_bytes > self.effect_bytes {
             return bad(

@@ -1,10 +1,11 @@
 //! Per-instance host state: the app's context, its live pages, the outbox of effects for the
 //! shell, and the resource limiter that remembers which limit stopped the guest.
 
-use std::collections::HashSet;
-use std::time::Instant;
+use std::collections::{BTreeMap, HashSet};
+use std::time::{Duration, Instant};
 
 use crate::limits::Limits;
+use crate::storage::Storage;
 
 /// What the shell needs to know about the app being instantiated.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,12 +14,25 @@ pub struct AppContext {
     pub app_id: String,
     /// What `sys.info` reports to the guest.
     pub system: SystemInfo,
+    /// The page routes of `app.json` (`pages/index/index`); `nav` refuses others. Empty means
+    /// "not known": any route is accepted.
+    pub pages: Vec<String>,
+    /// The routes of the tab bar's pages (`switch-tab` targets).
+    pub tab_pages: Vec<String>,
+    /// The host's storage database; `None` makes every `storage` call `unavailable`.
+    pub storage: Option<Storage>,
 }
 
 impl AppContext {
-    /// A context for `app_id` with the default [`SystemInfo`].
+    /// A context for `app_id` with the default [`SystemInfo`], no page list and no storage.
     pub fn new(app_id: impl Into<String>) -> Self {
-        AppContext { app_id: app_id.into(), system: SystemInfo::default() }
+        AppContext {
+            app_id: app_id.into(),
+            system: SystemInfo::default(),
+            pages: Vec::new(),
+            tab_pages: Vec::new(),
+            storage: None,
+        }
     }
 }
 
@@ -73,6 +87,37 @@ impl std::fmt::Display for LogLevel {
     }
 }
 
+/// Which navigation the guest asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NavKind {
+    /// Push a page.
+    NavigateTo,
+    /// Replace the top page.
+    RedirectTo,
+    /// Pop `delta` pages (at least 1; clamp to the first page).
+    NavigateBack {
+        /// How many pages to pop.
+        delta: u32,
+    },
+    /// Show a tab page, closing non-tab pages.
+    SwitchTab,
+    /// Close every page and open the route.
+    ReLaunch,
+}
+
+/// The icon of a toast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToastIcon {
+    /// A tick.
+    Success,
+    /// A cross.
+    Error,
+    /// A spinner.
+    Loading,
+    /// Text only.
+    None,
+}
+
 /// Something the guest asked the host to do during one call, in order, for the shell to apply.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -92,6 +137,58 @@ pub enum Effect {
         /// The message (truncated to the log limit).
         message: String,
     },
+    /// Navigate (already checked: the route is in `app.json`, the stack limit holds).
+    Navigate {
+        /// Which navigation.
+        kind: NavKind,
+        /// The target route without query (`pages/detail/detail`); empty for `NavigateBack`.
+        route: String,
+        /// The query string for the new page's `page-load` (`id=3`), maybe empty.
+        query: String,
+    },
+    /// Show a toast.
+    Toast {
+        /// The text.
+        title: String,
+        /// The icon.
+        icon: ToastIcon,
+        /// How long it stays.
+        duration: Duration,
+    },
+    /// Hide the toast.
+    HideToast,
+    /// Show the loading overlay.
+    Loading {
+        /// The text under the spinner.
+        title: String,
+    },
+    /// Hide the loading overlay.
+    HideLoading,
+    /// Show a modal; answer with `AppInstance::on_callback(callback, {"confirm":..,"cancel":..})`.
+    Modal {
+        /// The callback id the answer goes to.
+        callback: u32,
+        /// The title.
+        title: String,
+        /// The body text.
+        content: String,
+        /// Whether there is a cancel button.
+        show_cancel: bool,
+    },
+    /// Show an action sheet; answer with `on_callback(callback, {"tapIndex": n})` or `{"cancel": true}`.
+    ActionSheet {
+        /// The callback id the answer goes to.
+        callback: u32,
+        /// The items, top to bottom.
+        items: Vec<String>,
+    },
+}
+
+/// A live timer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timer {
+    pub(crate) due: Instant,
+    pub(crate) every: Option<Duration>,
 }
 
 /// A limit that stopped the guest: (kind, limit, wanted).
@@ -169,6 +266,10 @@ pub(crate) struct HostState {
     pub(crate) pages: HashSet<u32>,
     pub(crate) limiter: AppLimiter,
     pub(crate) started: Instant,
+    pub(crate) timers: BTreeMap<u32, Timer>,
+    pub(crate) next_callback: u32,
+    /// Pages pushed by `navigate-to` during the current call (not yet loaded by the shell).
+    pub(crate) pending_pushes: usize,
 }
 
 impl HostState {
@@ -181,7 +282,17 @@ impl HostState {
             outbox_bytes: 0,
             pages: HashSet::new(),
             started: Instant::now(),
+            timers: BTreeMap::new(),
+            next_callback: 1,
+            pending_pushes: 0,
         }
+    }
+
+    /// A fresh callback id (timers, modals, action sheets share the sequence).
+    pub(crate) fn callback_id(&mut self) -> u32 {
+        let id = self.next_callback;
+        self.next_callback = self.next_callback.wrapping_add(1).max(1);
+        id
     }
 
     /// Queue an effect of `bytes` payload; false if the per-call effect budget is spent.
@@ -197,6 +308,7 @@ impl HostState {
     /// Take the effects of the call that just ended.
     pub(crate) fn drain(&mut self) -> Vec<Effect> {
         self.outbox_bytes = 0;
+        self.pending_pushes = 0;
         std::mem::take(&mut self.outbox)
     }
 }

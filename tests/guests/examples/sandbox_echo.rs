@@ -5,6 +5,7 @@ use miniapp_sdk::{export_app, json, App, Event, Page, Value};
 #[derive(Default)]
 struct Echo {
     loads: u32,
+    ticks: u32,
 }
 
 impl App for Echo {
@@ -51,6 +52,49 @@ impl App for Echo {
                 let e = miniapp_sdk::bindings::miniapp::host::view::set_data(999, "{}");
                 miniapp_sdk::warn!("{e:?}");
             }
+            "nav-deep" => {
+                for i in 1..=11 {
+                    if let Err(e) = miniapp_sdk::nav::navigate_to("/pages/list/list?n=1") {
+                        miniapp_sdk::warn!("navigate {i} refused: {e:?}");
+                    }
+                }
+            }
+            "nav-bad" => {
+                let e = miniapp_sdk::nav::navigate_to("pages/secret/secret");
+                miniapp_sdk::warn!("{e:?}");
+            }
+            "store" => {
+                use miniapp_sdk::storage;
+                storage::set("greeting", "hello").unwrap();
+                let got = storage::get("greeting").unwrap();
+                let chunk = "x".repeat(1 << 20);
+                let mut stored = 0;
+                let err = loop {
+                    match storage::set(&format!("chunk{stored}"), &chunk) {
+                        Ok(()) => stored += 1,
+                        Err(e) => break e,
+                    }
+                };
+                let info = storage::info().unwrap();
+                page.set_data(json!({
+                    "got": got, "stored": stored, "error": format!("{err:?}"),
+                    "keys": info.keys.len(), "size": info.current_size, "limit": info.limit_size,
+                })).ok();
+            }
+            "store-read" => {
+                let got = miniapp_sdk::storage::get("greeting").unwrap();
+                page.set_data(json!({ "got": got })).ok();
+            }
+            "timer" => {
+                let once = miniapp_sdk::timer::set_timeout(20).unwrap();
+                let every = miniapp_sdk::timer::set_interval(10).unwrap();
+                page.set_data(json!({ "once": once, "every": every })).ok();
+            }
+            "modal" => {
+                let id = miniapp_sdk::ui::show_modal("Delete?", "Really?", true).unwrap();
+                miniapp_sdk::ui::show_toast("hi", miniapp_sdk::ui::ToastIcon::Success, 0).unwrap();
+                page.set_data(json!({ "modal": id })).ok();
+            }
             _ => {
                 miniapp_sdk::info!("event {handler} {}", event["target"]["id"].as_str().unwrap_or(""));
             }
@@ -58,6 +102,12 @@ impl App for Echo {
     }
     fn on_callback(&mut self, callback: u32, payload: Value) {
         miniapp_sdk::info!("callback {callback} {payload}");
+        if payload["timer"].is_number() && self.loads > 0 {
+            self.ticks += 1;
+            if self.ticks == 3 {
+                miniapp_sdk::timer::clear(callback);
+            }
+        }
     }
 }
 

@@ -1,6 +1,10 @@
 //! Host implementations of the imported WIT interfaces, one module per interface.
 
+mod nav;
+mod storage;
 mod sys;
+mod timer;
+mod ui;
 mod view;
 
 pub use view::{parse_path_key, PathSegment};

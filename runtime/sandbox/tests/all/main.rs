@@ -6,3 +6,4 @@ mod guests;
 mod hostile;
 mod imports;
 mod lifecycle;
+mod host_api;

@@ -1,0 +1,161 @@
+//! `miniapp:host/nav`: navigation requests, checked against the app's pages, tab pages and the
+//! page-stack limit, queued as [`Effect::Navigate`] for the shell.
+
+use crate::bindings::nav::Host;
+use crate::bindings::types::HostError;
+use crate::state::{Effect, HostState, NavKind};
+
+impl HostState {
+    /// Split and check `pages/x/x?query`: the route must be one of the app's pages.
+    fn target(&self, url: &str) -> Result<(String, String), HostError> {
+        let url = url.strip_prefix('/').unwrap_or(url);
+        let (route, query) = url.split_once('?').unwrap_or((url, ""));
+        if route.is_empty() {
+            return Err(HostError::InvalidArgument(format!("navigation url {url:?} has no page route")));
+        }
+        if !self.ctx.pages.is_empty() && !self.ctx.pages.iter().any(|p| p == route) {
+            return Err(HostError::NotFound(format!("no page {route} in app.json of app {}", self.ctx.app_id)));
+        }
+        Ok((route.to_string(), query.to_string()))
+    }
+
+    fn is_tab(&self, route: &str) -> bool {
+        self.ctx.tab_pages.iter().any(|p| p == route)
+    }
+
+    fn navigate(&mut self, kind: NavKind, route: String, query: String) -> Result<(), HostError> {
+        let bytes = route.len() + query.len();
+        if self.push(Effect::Navigate { kind, route, query }, bytes) {
+            Ok(())
+        } else {
+            Err(HostError::LimitExceeded("effects of this handler exceed the per-call budget".into()))
+        }
+    }
+}
+
+impl Host for HostState {
+    fn navigate_to(&mut self, url: String) -> Result<(), HostError> {
+        let (route, query) = self.target(&url)?;
+        if self.is_tab(&route) {
+            return Err(HostError::InvalidArgument(format!(
+                "{route} is a tab page: use switch-tab, not navigate-to"
+            )));
+        }
+        let depth = self.pages.len() + self.pending_pushes;
+        let limit = self.limits.page_stack;
+        if depth >= limit {
+            return Err(HostError::LimitExceeded(format!(
+                "navigate-to {route}: the page stack is {depth} deep, the limit is {limit}"
+            )));
+        }
+        self.navigate(NavKind::NavigateTo, route, query)?;
+        self.pending_pushes += 1;
+        Ok(())
+    }
+
+    fn redirect_to(&mut self, url: String) -> Result<(), HostError> {
+        let (route, query) = self.target(&url)?;
+        if self.is_tab(&route) {
+            return Err(HostError::InvalidArgument(format!(
+                "{route} is a tab page: use switch-tab, not redirect-to"
+            )));
+        }
+        self.navigate(NavKind::RedirectTo, route, query)
+    }
+
+    fn navigate_back(&mut self, delta: u32) -> Result<(), HostError> {
+        if self.pages.len() + self.pending_pushes <= 1 {
+            return Err(HostError::InvalidArgument("navigate-back on the first page: there is no page to go back to".into()));
+        }
+        self.navigate(NavKind::NavigateBack { delta: delta.max(1) }, String::new(), String::new())
+    }
+
+    fn switch_tab(&mut self, url: String) -> Result<(), HostError> {
+        let (route, query) = self.target(&url)?;
+        if !self.is_tab(&route) {
+            return Err(HostError::InvalidArgument(format!("switch-tab to {route}, which is not a tab page")));
+        }
+        if !query.is_empty() {
+            return Err(HostError::InvalidArgument(format!("switch-tab url {url:?} may not carry a query")));
+        }
+        self.navigate(NavKind::SwitchTab, route, query)
+    }
+
+    fn re_launch(&mut self, url: String) -> Result<(), HostError> {
+        let (route, query) = self.target(&url)?;
+        self.navigate(NavKind::ReLaunch, route, query)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::Limits;
+    use crate::state::AppContext;
+
+    fn state() -> HostState {
+        let mut ctx = AppContext::new("shop");
+        ctx.pages = vec!["pages/index/index".into(), "pages/detail/detail".into(), "pages/me/me".into()];
+        ctx.tab_pages = vec!["pages/index/index".into(), "pages/me/me".into()];
+        let mut s = HostState::new(ctx, &Limits::default());
+        s.pages.insert(1);
+        s
+    }
+
+    #[test]
+    fn navigate_to_queues_route_and_query() {
+        let mut s = state();
+        s.navigate_to("/pages/detail/detail?id=3".into()).unwrap();
+        assert_eq!(
+            s.drain(),
+            vec![Effect::Navigate { kind: NavKind::NavigateTo, route: "pages/detail/detail".into(), query: "id=3".into() }]
+        );
+    }
+
+    #[test]
+    fn unknown_page_is_not_found() {
+        let mut s = state();
+        assert_eq!(
+            s.navigate_to("pages/nope/nope".into()).unwrap_err(),
+            HostError::NotFound("no page pages/nope/nope in app.json of app shop".into())
+        );
+    }
+
+    #[test]
+    fn the_eleventh_page_is_refused() {
+        let mut s = state();
+        for _ in 0..9 {
+            s.navigate_to("pages/detail/detail".into()).unwrap();
+        }
+        assert_eq!(
+            s.navigate_to("pages/detail/detail".into()).unwrap_err(),
+            HostError::LimitExceeded(
+                "navigate-to pages/detail/detail: the page stack is 10 deep, the limit is 10".into()
+            )
+        );
+        assert_eq!(s.drain().len(), 9);
+    }
+
+    #[test]
+    fn tab_pages_need_switch_tab() {
+        let mut s = state();
+        assert!(matches!(s.navigate_to("pages/me/me".into()), Err(HostError::InvalidArgument(m)) if m.contains("use switch-tab")));
+        assert!(matches!(s.switch_tab("pages/detail/detail".into()), Err(HostError::InvalidArgument(m)) if m.contains("not a tab page")));
+        s.switch_tab("pages/me/me".into()).unwrap();
+        s.redirect_to("pages/detail/detail".into()).unwrap();
+        s.re_launch("pages/index/index?from=x".into()).unwrap();
+        assert_eq!(s.drain().len(), 3);
+    }
+
+    #[test]
+    fn back_on_the_first_page_is_refused_and_delta_zero_means_one() {
+        let mut s = state();
+        assert!(matches!(s.navigate_back(1), Err(HostError::InvalidArgument(_))));
+        s.pages.insert(2);
+        s.navigate_back(0).unwrap();
+        assert_eq!(
+            s.drain(),
+            vec![Effect::Navigate { kind: NavKind::NavigateBack { delta: 1 }, route: String::new(), query: String::new() }]
+        );
+    }
+}

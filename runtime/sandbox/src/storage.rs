@@ -1,0 +1,220 @@
+//! Persistent per-app key-value storage in SQLite: one database for the host, rows keyed by
+//! (app id, key), quota checked inside the same transaction as the write.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use crate::error::{Error, Result};
+
+/// A handle on the host's storage database; cheap to clone, shared by every app instance.
+#[derive(Clone)]
+pub struct Storage {
+    conn: Arc<Mutex<Connection>>,
+    path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Storage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Storage").field("path", &self.path).finish()
+    }
+}
+
+impl PartialEq for Storage {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.conn, &other.conn)
+    }
+}
+
+/// A storage failure inside a host call, before it becomes a WIT `host-error`.
+#[derive(Debug, PartialEq)]
+pub(crate) enum StorageFault {
+    /// A quota or size limit.
+    Limit(String),
+    /// A bad key.
+    Invalid(String),
+    /// SQLite failed.
+    Backend(String),
+}
+
+impl From<rusqlite::Error> for StorageFault {
+    fn from(e: rusqlite::Error) -> Self {
+        StorageFault::Backend(format!("storage failed: {e}"))
+    }
+}
+
+const SCHEMA: &str = "
+    PRAGMA journal_mode = WAL;
+    PRAGMA synchronous = FULL;
+    CREATE TABLE IF NOT EXISTS kv (
+        app   TEXT NOT NULL,
+        key   TEXT NOT NULL,
+        value TEXT NOT NULL,
+        size  INTEGER NOT NULL,
+        PRIMARY KEY (app, key)
+    ) WITHOUT ROWID;
+";
+
+impl Storage {
+    /// Open (creating if needed) the storage database at `path`.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] naming the file when SQLite cannot open or initialise it.
+    pub fn open(path: &Path) -> Result<Storage> {
+        let err = |e: rusqlite::Error| Error::Storage { path: path.display().to_string(), reason: e.to_string() };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|source| Error::Io { action: "creating the storage folder", path: dir.to_path_buf(), source })?;
+        }
+        let conn = Connection::open(path).map_err(err)?;
+        conn.execute_batch(SCHEMA).map_err(err)?;
+        Ok(Storage { conn: Arc::new(Mutex::new(conn)), path: Some(path.to_path_buf()) })
+    }
+
+    /// A storage that lives in memory only (tests, `--ephemeral` runs).
+    ///
+    /// # Errors
+    /// [`Error::Storage`] if SQLite cannot create it.
+    pub fn in_memory() -> Result<Storage> {
+        let err = |e: rusqlite::Error| Error::Storage { path: ":memory:".into(), reason: e.to_string() };
+        let conn = Connection::open_in_memory().map_err(err)?;
+        conn.execute_batch(SCHEMA).map_err(err)?;
+        Ok(Storage { conn: Arc::new(Mutex::new(conn)), path: None })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite inconsistent (transactions roll
+        // back on drop), so a poisoned lock is safe to reuse.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Bytes used by `app` (keys + values).
+    ///
+    /// # Errors
+    /// [`Error::Storage`] if the query fails.
+    pub fn usage(&self, app: &str) -> Result<u64> {
+        self.used(app).map_err(|e| Error::Storage { path: self.describe(), reason: format!("{e:?}") })
+    }
+
+    /// Remove everything `app` stored (the settings page's "clear data").
+    ///
+    /// # Errors
+    /// [`Error::Storage`] if the delete fails.
+    pub fn clear_app(&self, app: &str) -> Result<()> {
+        self.clear(app).map_err(|e| Error::Storage { path: self.describe(), reason: format!("{e:?}") })
+    }
+
+    fn describe(&self) -> String {
+        self.path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| ":memory:".into())
+    }
+
+    fn used(&self, app: &str) -> Result<u64, StorageFault> {
+        let conn = self.lock();
+        let n: i64 = conn.query_row("SELECT COALESCE(SUM(size), 0) FROM kv WHERE app = ?1", [app], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    pub(crate) fn get(&self, app: &str, key: &str) -> Result<Option<String>, StorageFault> {
+        let conn = self.lock();
+        Ok(conn
+            .query_row("SELECT value FROM kv WHERE app = ?1 AND key = ?2", params![app, key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub(crate) fn set(&self, app: &str, key: &str, value: &str, quota: u64) -> Result<(), StorageFault> {
+        let size = (key.len() + value.len()) as u64;
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let others: i64 = tx.query_row(
+            "SELECT COALESCE(SUM(size), 0) FROM kv WHERE app = ?1 AND key <> ?2",
+            params![app, key],
+            |r| r.get(0),
+        )?;
+        let total = others as u64 + size;
+        if total > quota {
+            return Err(StorageFault::Limit(format!(
+                "storage of app {app} would be {total} bytes, over the quota of {quota} bytes"
+            )));
+        }
+        tx.execute(
+            "INSERT INTO kv (app, key, value, size) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (app, key) DO UPDATE SET value = excluded.value, size = excluded.size",
+            params![app, key, value, size as i64],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub(crate) fn remove(&self, app: &str, key: &str) -> Result<(), StorageFault> {
+        self.lock().execute("DELETE FROM kv WHERE app = ?1 AND key = ?2", params![app, key])?;
+        Ok(())
+    }
+
+    pub(crate) fn clear(&self, app: &str) -> Result<(), StorageFault> {
+        self.lock().execute("DELETE FROM kv WHERE app = ?1", [app])?;
+        Ok(())
+    }
+
+    pub(crate) fn keys(&self, app: &str) -> Result<Vec<String>, StorageFault> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare("SELECT key FROM kv WHERE app = ?1 ORDER BY key")?;
+        let keys = stmt.query_map([app], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+        Ok(keys)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_persist_across_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s/storage.db");
+        let s = Storage::open(&path).unwrap();
+        s.set("a", "k", "v", 100).unwrap();
+        drop(s);
+        let s = Storage::open(&path).unwrap();
+        assert_eq!(s.get("a", "k").unwrap().as_deref(), Some("v"));
+        assert_eq!(s.usage("a").unwrap(), 2);
+    }
+
+    #[test]
+    fn apps_do_not_see_each_other() {
+        let s = Storage::in_memory().unwrap();
+        s.set("a", "k", "1", 100).unwrap();
+        assert_eq!(s.get("b", "k").unwrap(), None);
+        s.clear("b").unwrap();
+        assert_eq!(s.keys("a").unwrap(), ["k"]);
+    }
+
+    #[test]
+    fn over_quota_write_is_refused_and_keeps_the_old_value() {
+        let s = Storage::in_memory().unwrap();
+        s.set("a", "k", "12345", 10).unwrap();
+        let e = s.set("a", "k", "1234567890", 10).unwrap_err();
+        assert_eq!(e, StorageFault::Limit("storage of app a would be 11 bytes, over the quota of 10 bytes".into()));
+        assert_eq!(s.get("a", "k").unwrap().as_deref(), Some("12345"));
+        // overwriting counts the new size, not old + new
+        s.set("a", "k", "123456789", 10).unwrap();
+    }
+
+    #[test]
+    fn remove_and_clear_free_the_quota() {
+        let s = Storage::in_memory().unwrap();
+        s.set("a", "x", "1", 100).unwrap();
+        s.set("a", "y", "2", 100).unwrap();
+        s.remove("a", "x").unwrap();
+        assert_eq!(s.keys("a").unwrap(), ["y"]);
+        s.clear_app("a").unwrap();
+        assert_eq!(s.usage("a").unwrap(), 0);
+    }
+
+    #[test]
+    fn unopenable_path_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = Storage::open(dir.path()).unwrap_err().to_string();
+        assert!(e.starts_with(&format!("storage database {}:", dir.path().display())), "{e}");
+    }
+}
