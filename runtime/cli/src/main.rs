@@ -47,6 +47,8 @@ enum Command {
     Qr(commands::qr::QrArgs),
     /// Decode the QR code in an image (the simulated camera) and print the URL.
     Scan(commands::qr::ScanArgs),
+    /// Measure launch, sandbox, layout and render costs (median / p10 / p90).
+    Bench(commands::bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -80,6 +82,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Cache(c) => commands::cache::run(c),
         Command::Qr(a) => commands::qr::qr(a),
         Command::Scan(a) => commands::qr::scan(a),
+        Command::Bench(a) => commands::bench::run(a),
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod apps;
+pub mod bench;
 pub mod build;
 pub mod cache;
 pub mod cloud;
