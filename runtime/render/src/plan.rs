@@ -83,7 +83,13 @@ pub(crate) struct QuadBatch {
 pub(crate) struct TextRun {
     pub item: usize,
     pub clip: Clip,
+    /// where its ink can be (generously): x0, y0, x1, y1
+    pub ink: [f32; 4],
 }
+
+/// Most text runs a quad is checked against before it may join the current
+/// layer; beyond that, a quad after text always starts a new layer.
+const MAX_OVERLAP_CHECKS: usize = 64;
 
 /// Quads then text, painted in that order.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -249,6 +255,10 @@ pub(crate) fn plan(list: &DisplayList, limits: &Limits, has_image: impl Fn(&str)
                 line_height,
                 ..
             } => {
+                // glyphs may overhang their line box a little (and more when
+                // the line height is tight): a generous bound of the ink
+                let margin =
+                    font_size * 0.25 + 1.0 + ((font_size * 1.25 - line_height) / 2.0).max(0.0);
                 if !rect_ok(rect)
                     || !font_size.is_finite()
                     || *font_size <= 0.0
@@ -267,7 +277,17 @@ pub(crate) fn plan(list: &DisplayList, limits: &Limits, has_image: impl Fn(&str)
                 if clip.is_empty() {
                     continue;
                 }
-                layer.texts.push(TextRun { item: index, clip });
+                let ink = [
+                    (rect.x - margin).max(clip.x),
+                    (rect.y - margin).max(clip.y),
+                    (rect.x + rect.w + margin).min(clip.x + clip.w),
+                    (rect.y + rect.h + margin).min(clip.y + clip.h),
+                ];
+                layer.texts.push(TextRun {
+                    item: index,
+                    clip,
+                    ink,
+                });
             }
         }
     }
@@ -277,9 +297,29 @@ pub(crate) fn plan(list: &DisplayList, limits: &Limits, has_image: impl Fn(&str)
     out
 }
 
+/// Adds a quad to the current layer, or starts a new layer when the quad may
+/// cover text of the current one (it must paint above that text). A quad that
+/// provably misses all of the layer's text joins it: drawing it before that
+/// text gives the same pixels, with fewer layers.
 fn push_quad(out: &mut Plan, layer: &mut Layer, q: QuadInstance, image: Option<String>) {
     if !layer.texts.is_empty() {
-        out.layers.push(std::mem::take(layer));
+        // the quad's pixels: its rect within its clip, plus a pixel of anti-aliasing
+        let [x, y, w, h] = q.rect;
+        let [cx, cy, cw, ch] = q.clip;
+        let b = [
+            x.max(cx) - 1.0,
+            y.max(cy) - 1.0,
+            (x + w).min(cx + cw) + 1.0,
+            (y + h).min(cy + ch) + 1.0,
+        ];
+        let may_cover = layer.texts.len() > MAX_OVERLAP_CHECKS
+            || layer
+                .texts
+                .iter()
+                .any(|t| b[0] < t.ink[2] && t.ink[0] < b[2] && b[1] < t.ink[3] && t.ink[1] < b[3]);
+        if may_cover {
+            out.layers.push(std::mem::take(layer));
+        }
     }
     let index = out.instances.len() as u32;
     out.instances.push(q);
@@ -378,6 +418,35 @@ mod tests {
         assert_eq!(p.layers[0].texts[0].item, 1);
         assert_eq!(p.layers[1].quads[0].instances, 1..2);
         assert_eq!(p.layers[1].texts[0].item, 3);
+    }
+
+    #[test]
+    fn a_rect_after_text_that_misses_it_joins_the_same_layer() {
+        // text at (0,0) 50x20 with a 16px font: ink within (-5,-5)..(55,25)
+        let p = plan_of(vec![
+            text(0.0, 0.0),
+            rect(70.0, 0.0, 20.0, 20.0),
+            rect(0.0, 40.0, 20.0, 20.0),
+        ]);
+        assert_eq!(p.layers.len(), 1);
+        assert_eq!(p.layers[0].quads[0].instances, 0..2);
+        // but one that touches the text's ink box opens a new layer
+        let p = plan_of(vec![text(0.0, 0.0), rect(53.0, 0.0, 20.0, 20.0)]);
+        assert_eq!(p.layers.len(), 2);
+    }
+
+    #[test]
+    fn a_rect_clipped_away_from_the_text_joins_the_same_layer() {
+        let p = plan_of(vec![
+            text(0.0, 0.0),
+            DisplayItem::PushClip {
+                rect: r(0.0, 50.0, 100.0, 50.0),
+                radius: 0.0,
+            },
+            rect(0.0, 0.0, 100.0, 100.0),
+            DisplayItem::PopClip,
+        ]);
+        assert_eq!(p.layers.len(), 1);
     }
 
     #[test]

@@ -606,6 +606,8 @@ impl Renderer {
     }
 
     fn finish_frame(&mut self) {
+        // a frame with many layers should not pin its text renderers forever
+        self.text_renderers.truncate(self.stats.layers.max(4));
         self.atlas.trim();
         self.text_cache.end_frame();
     }
