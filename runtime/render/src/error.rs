@@ -58,6 +58,15 @@ pub enum Error {
         /// its height
         height: u32,
     },
+    /// An encoded image given to [`crate::Renderer::set_image_encoded`] could
+    /// not be decoded, or is larger than the decode limits.
+    #[error("cannot decode image {src:?}: {reason}")]
+    DecodeImage {
+        /// the image's source name
+        src: String,
+        /// what the decoder said, or which limit it breaks
+        reason: String,
+    },
     /// glyphon could not prepare the text of a frame (glyph atlas full).
     #[error("cannot prepare text: {0}")]
     TextPrepare(#[from] glyphon::PrepareError),

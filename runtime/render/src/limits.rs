@@ -21,6 +21,14 @@ pub const DEFAULT_MAX_GLYPH_PX: f32 = 512.0;
 /// down to fit (keeping their aspect ratio) when they are registered.
 pub const DEFAULT_MAX_IMAGE_SIDE: u32 = 4096;
 
+/// Largest width or height of an encoded image (PNG, JPEG) that
+/// [`crate::Renderer::set_image_encoded`] decodes; larger ones are refused
+/// before their pixels are allocated (a 60 KB PNG can claim 50 000 x 50 000).
+pub const DEFAULT_MAX_DECODE_SIDE: u32 = 16_384;
+
+/// Most bytes the image decoder may allocate for one image.
+pub const DEFAULT_MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Most characters of one text item that are shaped; the rest is dropped
 /// (a warning is logged). Shaping is linear in text length, and a frame must
 /// stay interactive whatever an app puts in a `<text>`.
@@ -39,6 +47,10 @@ pub struct Limits {
     pub max_glyph_px: f32,
     /// see [`DEFAULT_MAX_IMAGE_SIDE`]
     pub max_image_side: u32,
+    /// see [`DEFAULT_MAX_DECODE_SIDE`]
+    pub max_decode_side: u32,
+    /// see [`DEFAULT_MAX_DECODE_BYTES`]
+    pub max_decode_bytes: u64,
     /// see [`DEFAULT_MAX_TEXT_CHARS`]
     pub max_text_chars: usize,
     /// see [`DEFAULT_MAX_CLIP_DEPTH`]
@@ -51,6 +63,8 @@ impl Default for Limits {
             max_target_side: DEFAULT_MAX_TARGET_SIDE,
             max_glyph_px: DEFAULT_MAX_GLYPH_PX,
             max_image_side: DEFAULT_MAX_IMAGE_SIDE,
+            max_decode_side: DEFAULT_MAX_DECODE_SIDE,
+            max_decode_bytes: DEFAULT_MAX_DECODE_BYTES,
             max_text_chars: DEFAULT_MAX_TEXT_CHARS,
             max_clip_depth: DEFAULT_MAX_CLIP_DEPTH,
         }

@@ -381,6 +381,20 @@ impl Renderer {
         Ok(())
     }
 
+    /// Decodes a PNG or JPEG (from an app bundle: untrusted) and registers it
+    /// as [`Renderer::set_image`] does. The decoder is limited to
+    /// [`Limits::max_decode_side`] per side and [`Limits::max_decode_bytes`]
+    /// of memory, so a decompression bomb is refused before it allocates.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DecodeImage`] naming `src` for an unknown format, corrupt data
+    /// or an image over the limits; [`Error::EmptyImage`] for 0 pixels.
+    pub fn set_image_encoded(&mut self, src: &str, bytes: &[u8]) -> Result<()> {
+        let rgba = decode_image(src, bytes, &self.limits)?;
+        self.set_image(src, rgba)
+    }
+
     /// Whether an image was registered under `src`.
     pub fn has_image(&self, src: &str) -> bool {
         self.images.contains_key(src)
@@ -824,6 +838,33 @@ fn px(v: f32) -> i32 {
     } else {
         r.clamp(i32::MIN as f32, i32::MAX as f32) as i32
     }
+}
+
+/// Decodes `bytes` (PNG or JPEG) under the decode limits.
+fn decode_image(src: &str, bytes: &[u8], limits: &Limits) -> Result<RgbaImage> {
+    let fail = |reason: String| Error::DecodeImage {
+        src: src.to_owned(),
+        reason,
+    };
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| fail(e.to_string()))?;
+    if reader.format().is_none() {
+        return Err(fail("not a PNG or JPEG image".to_owned()));
+    }
+    let mut decode_limits = image::Limits::default();
+    decode_limits.max_image_width = Some(limits.max_decode_side);
+    decode_limits.max_image_height = Some(limits.max_decode_side);
+    decode_limits.max_alloc = Some(limits.max_decode_bytes);
+    reader.limits(decode_limits);
+    let image = reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => fail(format!(
+            "larger than the limits ({} px per side, {} bytes decoded)",
+            limits.max_decode_side, limits.max_decode_bytes
+        )),
+        other => fail(other.to_string()),
+    })?;
+    Ok(image.to_rgba8())
 }
 
 /// Maps `readback` and copies out `h` rows of `w` RGBA pixels (rows are

@@ -377,3 +377,82 @@ fn a_phone_sized_page_renders_repeatedly_in_bounded_time() {
     assert!(dark_pixels(&img, 28, 5, 180, 19) > 20);
     assert!(steady < 2_000.0, "steady frame took {steady} ms");
 }
+
+fn png_bytes(img: &RgbaImage) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, miniapp_render::image::ImageFormat::Png)
+        .unwrap();
+    out.into_inner()
+}
+
+#[test]
+fn an_encoded_png_is_decoded_and_drawn() {
+    let Some((gpu, mut renderer)) = renderer() else {
+        return;
+    };
+    let bytes = png_bytes(&RgbaImage::from_pixel(8, 8, Rgba([0x07, 0xc1, 0x60, 255])));
+    renderer
+        .set_image_encoded("/assets/logo.png", &bytes)
+        .unwrap();
+    let l = list(
+        20.0,
+        20.0,
+        vec![DisplayItem::Image {
+            rect: r(0.0, 0.0, 20.0, 20.0),
+            src: "/assets/logo.png".into(),
+            radius: 0.0,
+        }],
+    );
+    let img = render(&mut renderer, gpu, &l, 1.0);
+    assert_px(&img, 10, 10, GREEN, 0);
+}
+
+#[test]
+fn garbage_image_bytes_are_refused_naming_the_source() {
+    let Some((_, mut renderer)) = renderer() else {
+        return;
+    };
+    let e = renderer
+        .set_image_encoded("/assets/x.png", b"this is not an image")
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "cannot decode image \"/assets/x.png\": not a PNG or JPEG image"
+    );
+    let mut truncated = png_bytes(&RgbaImage::from_pixel(64, 64, Rgba([1, 2, 3, 255])));
+    truncated.truncate(truncated.len() / 2);
+    let e = renderer
+        .set_image_encoded("/assets/half.png", &truncated)
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("cannot decode image \"/assets/half.png\": "),
+        "{e}"
+    );
+    assert!(!renderer.has_image("/assets/half.png"));
+}
+
+#[test]
+fn a_decompression_bomb_is_refused_before_it_is_decoded() {
+    let Some(gpu) = gpu() else { return };
+    let limits = Limits {
+        max_decode_side: 1_000,
+        ..Limits::default()
+    };
+    let mut renderer =
+        Renderer::with_limits(gpu, miniapp_render::wgpu::TextureFormat::Rgba8Unorm, limits)
+            .unwrap();
+    // 4000x10 of one colour compresses to a few hundred bytes
+    let bytes = png_bytes(&RgbaImage::from_pixel(4_000, 10, Rgba([0, 0, 0, 255])));
+    assert!(bytes.len() < 4_000, "{} bytes", bytes.len());
+    let started = Instant::now();
+    let e = renderer
+        .set_image_encoded("/assets/bomb.png", &bytes)
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("larger than the limits (1000 px per side"),
+        "{e}"
+    );
+    assert!(started.elapsed().as_millis() < 1_000);
+}
