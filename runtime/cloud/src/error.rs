@@ -137,6 +137,30 @@ pub enum Error {
         /// What failed.
         reason: String,
     },
+    /// A network metadata store (PostgreSQL) failed: unreachable, refused, or a query error.
+    #[error("metadata database {location}: {reason}")]
+    MetaStore {
+        /// The database URL with its password replaced by `***`.
+        location: String,
+        /// What failed.
+        reason: String,
+    },
+    /// An object-storage bundle store (S3-compatible) failed.
+    #[error("bundle store {location}: {reason}")]
+    BlobStore {
+        /// The store, `s3://bucket/prefix`.
+        location: String,
+        /// What failed.
+        reason: String,
+    },
+    /// A `database` or `blobs` location the cloud does not understand.
+    #[error("invalid storage url {url:?}: {rule}")]
+    StorageUrl {
+        /// The location as given (password replaced by `***`).
+        url: String,
+        /// The accepted forms.
+        rule: String,
+    },
     /// A file or folder of the cloud's data dir or the client's cache.
     #[error("{what} {path}")]
     Io {

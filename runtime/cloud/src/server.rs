@@ -39,7 +39,7 @@ use crate::api::{AppMeta, AppStatus, BaseInfo, ErrorBody, PlatformKeyInfo, Publi
 use crate::error::{Error, Result};
 use crate::launch::{LaunchUrl, MAX_SCENE_CHARS};
 use crate::review::{review, ReviewHook};
-use crate::store::{BlobStore, FsBlobs, InsertRefusal, MetaStore, NewVersion, SqliteMeta};
+use crate::store::{open_blobs, open_meta, BlobStore, InsertRefusal, MetaStore, NewVersion};
 
 /// Largest publish request body: 4 MiB (twice the package limit, so an oversize bundle gets the
 /// bundle's own "package size" message rather than a bare 413).
@@ -62,6 +62,21 @@ pub struct ServerConfig {
     pub public_url: Option<Url>,
     /// Largest publish body ([`DEFAULT_BODY_LIMIT`]).
     pub body_limit: usize,
+    /// Where the app registry lives: `None` is SQLite at `DATA/meta.db`; `postgres://user:pass@host:port/db`
+    /// is a PostgreSQL database that replicas share; `sqlite:PATH` is SQLite elsewhere
+    /// (see [`crate::store::open_meta`]).
+    pub database: Option<String>,
+    /// Where bundles live: `None` is the folder `DATA/bundles/`; `s3://bucket[/prefix]` is an
+    /// S3-compatible bucket that replicas share; `file:///path` is a folder elsewhere
+    /// (see [`crate::store::open_blobs`]).
+    pub blobs: Option<String>,
+    /// S3 settings for `blobs = s3://…`, object_store's keys (`aws_endpoint`, `aws_region`,
+    /// `aws_access_key_id`, `aws_secret_access_key`, `aws_allow_http`, …); they override the
+    /// `AWS_*` environment variables, which are read first.
+    pub blob_options: Vec<(String, String)>,
+    /// The platform's signing key file; `None` is `DATA/platform.key` (created when missing).
+    /// Replicas behind one URL must share one key (hosts pin it), so point them all at the same file.
+    pub platform_key_file: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -74,12 +89,17 @@ impl std::fmt::Debug for ServerConfig {
             .field("review", &self.review.as_ref().map(|_| "<hook>"))
             .field("public_url", &self.public_url)
             .field("body_limit", &self.body_limit)
+            .field("database", &self.database.as_deref().map(crate::store::redact))
+            .field("blobs", &self.blobs)
+            .field("blob_options", &self.blob_options.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
+            .field("platform_key_file", &self.platform_key_file)
             .finish()
     }
 }
 
 impl ServerConfig {
-    /// Defaults: `127.0.0.1:0`, token from the data dir, not dev, no extra review.
+    /// Defaults: `127.0.0.1:0`, token from the data dir, not dev, no extra review, SQLite and
+    /// bundle folder and platform key inside the data dir.
     pub fn new(data_dir: impl Into<PathBuf>) -> ServerConfig {
         ServerConfig {
             data_dir: data_dir.into(),
@@ -89,6 +109,10 @@ impl ServerConfig {
             review: None,
             public_url: None,
             body_limit: DEFAULT_BODY_LIMIT,
+            database: None,
+            blobs: None,
+            blob_options: Vec::new(),
+            platform_key_file: None,
         }
     }
 }
@@ -173,17 +197,28 @@ fn read_or_create_token(data_dir: &std::path::Path) -> Result<(String, bool)> {
     Ok((token, true))
 }
 
-/// Opens the data dir (creating `meta.db`, `bundles/`, `token`, `platform.key` as needed) and
-/// binds the address. Returns the server and the address it got.
+/// Opens the data dir (creating `meta.db`, `bundles/`, `token`, `platform.key` as needed, or
+/// connecting to the configured database and bucket) and binds the address. Returns the server
+/// and the address it got.
 pub async fn bind(cfg: ServerConfig) -> Result<(Server, SocketAddr)> {
     std::fs::create_dir_all(&cfg.data_dir).map_err(Error::io("creating", &cfg.data_dir))?;
     let (token, token_generated) = match &cfg.token {
         Some(t) if !t.trim().is_empty() => (t.trim().to_string(), false),
         _ => read_or_create_token(&cfg.data_dir)?,
     };
-    let platform = miniapp_bundle::load_or_create_key(&cfg.data_dir.join("platform.key"))?;
-    let meta = Arc::new(SqliteMeta::open(&cfg.data_dir.join("meta.db"))?);
-    let blobs = Arc::new(FsBlobs::open(&cfg.data_dir.join("bundles"))?);
+    let key_file = cfg.platform_key_file.clone().unwrap_or_else(|| cfg.data_dir.join("platform.key"));
+    let platform = miniapp_bundle::load_or_create_key(&key_file)?;
+    // The network stores block on their own runtimes while connecting: not on this async task.
+    let (meta, blobs) = {
+        let (database, blobs, options, data_dir) = (cfg.database.clone(), cfg.blobs.clone(), cfg.blob_options.clone(), cfg.data_dir.clone());
+        tokio::task::spawn_blocking(move || -> Result<(Arc<dyn MetaStore>, Arc<dyn BlobStore>)> {
+            let meta = open_meta(database.as_deref(), &data_dir)?;
+            let blobs = open_blobs(blobs.as_deref(), &options, &data_dir)?;
+            Ok((meta, blobs))
+        })
+        .await
+        .map_err(|e| Error::Bind { addr: cfg.addr, source: std::io::Error::other(format!("opening the stores: {e}")) })??
+    };
     let listener = tokio::net::TcpListener::bind(cfg.addr).await.map_err(|source| Error::Bind { addr: cfg.addr, source })?;
     let local_addr = listener.local_addr().map_err(|source| Error::Bind { addr: cfg.addr, source })?;
     let platform_key = platform.verifying_key();

@@ -1,14 +1,31 @@
-//! The cloud's storage, behind two small traits so replicas can share it: [`MetaStore`]
-//! (app registry; SQLite by default) and [`BlobStore`] (content-addressed bundles; a folder by
-//! default). Both are synchronous and quick; the server calls them from blocking tasks.
+//! The cloud's storage, behind two small traits so replicas can share it: [`MetaStore`] (the
+//! app registry) and [`BlobStore`] (content-addressed bundles).
+//!
+//! | store | default | scale-out |
+//! |---|---|---|
+//! | [`MetaStore`] | [`SqliteMeta`], `DATA/meta.db` | [`PgMeta`], `postgres://user:pass@host:port/db` |
+//! | [`BlobStore`] | [`FsBlobs`], `DATA/bundles/` | [`S3Blobs`], `s3://bucket[/prefix]` (any S3-compatible server) |
+//!
+//! [`open_meta`] and [`open_blobs`] pick one from a location string (what `ServerConfig`'s
+//! `database` and `blobs` hold). Both traits are synchronous: the server calls them from
+//! blocking tasks, and the network-backed stores drive their own small tokio runtime, so they
+//! work from any thread that is not itself an async task.
 
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-
-use rusqlite::{params, Connection, OptionalExtension};
+use std::path::Path;
+use std::sync::Arc;
 
 use crate::api::{AppStatus, BaseInfo, VersionInfo};
 use crate::error::{Error, Result};
+
+mod fs;
+mod postgres;
+mod s3;
+mod sqlite;
+
+pub use fs::FsBlobs;
+pub use postgres::{PgMeta, DEFAULT_PG_CONNECTIONS, DEFAULT_PG_CONNECT_TIMEOUT};
+pub use s3::{S3Blobs, DEFAULT_S3_RETRIES, DEFAULT_S3_RETRY_TIMEOUT};
+pub use sqlite::SqliteMeta;
 
 /// An app's row in the registry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,287 +97,124 @@ pub trait BlobStore: Send + Sync + 'static {
     fn get(&self, hex: &str) -> Result<Option<Vec<u8>>>;
 }
 
-/// [`MetaStore`] in one SQLite file.
-pub struct SqliteMeta {
-    path: PathBuf,
-    conn: Mutex<Connection>,
-}
-
-impl std::fmt::Debug for SqliteMeta {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteMeta").field("path", &self.path).finish()
-    }
-}
-
-fn version_key(v: &str) -> (u64, u64, u64) {
+/// Numeric `(major, minor, patch)` of a stored version string (`(0, 0, 0)` when unparsable).
+pub(crate) fn version_key(v: &str) -> (u64, u64, u64) {
     v.parse::<miniapp_bundle::Version>().map(|v| v.parts()).unwrap_or_default()
 }
 
-impl SqliteMeta {
-    /// Opens (creating when needed) the database at `path`.
-    pub fn open(path: &Path) -> Result<SqliteMeta> {
-        let db = |e: rusqlite::Error| Error::Database { path: path.to_path_buf(), reason: e.to_string() };
-        let conn = Connection::open(path).map_err(db)?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA busy_timeout = 5000;
-             CREATE TABLE IF NOT EXISTS apps (
-                 appid TEXT PRIMARY KEY,
-                 name TEXT NOT NULL,
-                 status TEXT NOT NULL DEFAULT 'published',
-                 reason TEXT NOT NULL DEFAULT '',
-                 publisher_key TEXT NOT NULL,
-                 updated_at INTEGER NOT NULL
-             );
-             CREATE TABLE IF NOT EXISTS versions (
-                 appid TEXT NOT NULL REFERENCES apps(appid),
-                 version TEXT NOT NULL,
-                 digest TEXT NOT NULL,
-                 size INTEGER NOT NULL,
-                 published_at INTEGER NOT NULL,
-                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                 UNIQUE (appid, version)
-             );
-             CREATE TABLE IF NOT EXISTS base_versions (
-                 version TEXT NOT NULL UNIQUE,
-                 name TEXT NOT NULL,
-                 digest TEXT NOT NULL,
-                 size INTEGER NOT NULL,
-                 published_at INTEGER NOT NULL,
-                 publisher_key TEXT NOT NULL,
-                 seq INTEGER PRIMARY KEY AUTOINCREMENT
-             );",
-        )
-        .map_err(db)?;
-        Ok(SqliteMeta { path: path.to_path_buf(), conn: Mutex::new(conn) })
-    }
+/// Whether `hex` is 64 lower-case hex digits (a blob key; nothing else ever reaches a store).
+pub(crate) fn is_sha256_hex(hex: &str) -> bool {
+    hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
 
-    fn db(&self) -> impl Fn(rusqlite::Error) -> Error + '_ {
-        move |e| Error::Database { path: self.path.clone(), reason: e.to_string() }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+/// `scheme://user:***@host:port/path` — a location with any password replaced, for messages and logs.
+pub fn redact(location: &str) -> String {
+    match url::Url::parse(location) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => location.to_string(),
     }
 }
 
-fn row_to_app(row: &rusqlite::Row<'_>) -> rusqlite::Result<AppRecord> {
-    let status: String = row.get(2)?;
-    Ok(AppRecord {
-        appid: row.get(0)?,
-        name: row.get(1)?,
-        status: AppStatus::parse(&status).unwrap_or(AppStatus::Suspended),
-        reason: row.get(3)?,
-        publisher_key: row.get(4)?,
+/// Opens the metadata store named by `database`:
+///
+/// - `None`: SQLite at `DATA/meta.db`;
+/// - `postgres://…` or `postgresql://…`: PostgreSQL, shared by replicas ([`PgMeta`]);
+/// - `sqlite:PATH` or `sqlite://PATH`: SQLite at `PATH`.
+///
+/// # Errors
+/// [`Error::StorageUrl`] for any other scheme; [`Error::MetaStore`] / [`Error::Database`] when the
+/// database cannot be reached or its schema cannot be created.
+pub fn open_meta(database: Option<&str>, data_dir: &Path) -> Result<Arc<dyn MetaStore>> {
+    let Some(spec) = database.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(Arc::new(SqliteMeta::open(&data_dir.join("meta.db"))?));
+    };
+    if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+        return Ok(Arc::new(PgMeta::connect(spec)?));
+    }
+    if let Some(path) = spec.strip_prefix("sqlite://").or_else(|| spec.strip_prefix("sqlite:")) {
+        if path.is_empty() {
+            return Err(Error::StorageUrl { url: spec.to_string(), rule: "sqlite: needs a file path, e.g. sqlite:/srv/miniapp/meta.db".into() });
+        }
+        return Ok(Arc::new(SqliteMeta::open(Path::new(path))?));
+    }
+    Err(Error::StorageUrl {
+        url: redact(spec),
+        rule: "the database must be postgres://user:password@host:port/dbname or sqlite:PATH".into(),
     })
 }
 
-impl MetaStore for SqliteMeta {
-    fn app(&self, appid: &str) -> Result<Option<AppRecord>> {
-        self.lock()
-            .query_row(
-                "SELECT appid, name, status, reason, publisher_key FROM apps WHERE appid = ?1",
-                params![appid],
-                row_to_app,
-            )
-            .optional()
-            .map_err(self.db())
+/// Opens the bundle store named by `blobs`:
+///
+/// - `None`: the folder `DATA/bundles/`;
+/// - `file:///abs/path`: that folder (for example on a shared file system);
+/// - `s3://bucket[/prefix]`: an S3-compatible bucket ([`S3Blobs`]). Endpoint, region and
+///   credentials come from the standard `AWS_*` environment variables (`AWS_ENDPOINT_URL`,
+///   `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ALLOW_HTTP`, …), then
+///   from `options` (object_store's `aws_*` config keys), which win.
+///
+/// # Errors
+/// [`Error::StorageUrl`] for any other scheme or an unknown option; [`Error::BlobStore`] when the
+/// S3 client cannot be built.
+pub fn open_blobs(blobs: Option<&str>, options: &[(String, String)], data_dir: &Path) -> Result<Arc<dyn BlobStore>> {
+    let Some(spec) = blobs.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(Arc::new(FsBlobs::open(&data_dir.join("bundles"))?));
+    };
+    if spec.starts_with("s3://") || spec.starts_with("s3a://") {
+        return Ok(Arc::new(S3Blobs::open(spec, options)?));
     }
-
-    fn apps(&self) -> Result<Vec<AppRecord>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare("SELECT appid, name, status, reason, publisher_key FROM apps ORDER BY appid")
-            .map_err(self.db())?;
-        let rows = stmt.query_map([], row_to_app).map_err(self.db())?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(self.db())
+    if spec.starts_with("file:") {
+        let path = Some(spec)
+            .filter(|s| s.starts_with("file://"))
+            .and_then(|s| url::Url::parse(s).ok())
+            .and_then(|u| u.to_file_path().ok())
+            .ok_or_else(|| Error::StorageUrl { url: spec.to_string(), rule: "a file: url must be file:///absolute/path".into() })?;
+        return Ok(Arc::new(FsBlobs::open(&path)?));
     }
-
-    fn versions(&self, appid: &str) -> Result<Vec<VersionInfo>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare("SELECT version, digest, size, published_at FROM versions WHERE appid = ?1 ORDER BY seq")
-            .map_err(self.db())?;
-        let rows = stmt
-            .query_map(params![appid], |r| {
-                Ok(VersionInfo { version: r.get(0)?, digest: r.get(1)?, size: r.get::<_, i64>(2)? as u64, published_at: r.get(3)? })
-            })
-            .map_err(self.db())?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(self.db())
-    }
-
-    fn insert_version(&self, new: &NewVersion) -> Result<std::result::Result<(), InsertRefusal>> {
-        let mut conn = self.lock();
-        let tx = conn.transaction().map_err(self.db())?;
-        let owner: Option<String> = tx
-            .query_row("SELECT publisher_key FROM apps WHERE appid = ?1", params![new.appid], |r| r.get(0))
-            .optional()
-            .map_err(self.db())?;
-        if let Some(owner) = &owner {
-            if owner != &new.publisher_key {
-                return Ok(Err(InsertRefusal::OtherPublisher { owner: owner.clone() }));
-            }
-        }
-        let existing: Vec<String> = {
-            let mut stmt = tx.prepare("SELECT version FROM versions WHERE appid = ?1").map_err(self.db())?;
-            let rows = stmt.query_map(params![new.appid], |r| r.get(0)).map_err(self.db())?;
-            rows.collect::<rusqlite::Result<Vec<String>>>().map_err(self.db())?
-        };
-        if let Some(latest) = existing.iter().max_by_key(|v| version_key(v)) {
-            if version_key(&new.version.version) <= version_key(latest) {
-                return Ok(Err(InsertRefusal::NotNewer { latest: latest.clone() }));
-            }
-        }
-        let now = new.version.published_at;
-        tx.execute(
-            "INSERT INTO apps (appid, name, publisher_key, updated_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(appid) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at",
-            params![new.appid, new.name, new.publisher_key, now],
-        )
-        .map_err(self.db())?;
-        tx.execute(
-            "INSERT INTO versions (appid, version, digest, size, published_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![new.appid, new.version.version, new.version.digest, new.version.size as i64, now],
-        )
-        .map_err(self.db())?;
-        tx.commit().map_err(self.db())?;
-        Ok(Ok(()))
-    }
-
-    fn set_status(&self, appid: &str, status: AppStatus, reason: &str) -> Result<bool> {
-        let n = self
-            .lock()
-            .execute(
-                "UPDATE apps SET status = ?2, reason = ?3, updated_at = strftime('%s','now') WHERE appid = ?1",
-                params![appid, status.as_str(), reason],
-            )
-            .map_err(self.db())?;
-        Ok(n == 1)
-    }
-
-    fn insert_base(&self, base: &BaseInfo, publisher_key: &str) -> Result<std::result::Result<(), InsertRefusal>> {
-        let mut conn = self.lock();
-        let tx = conn.transaction().map_err(self.db())?;
-        let existing: Vec<String> = {
-            let mut stmt = tx.prepare("SELECT version FROM base_versions").map_err(self.db())?;
-            let rows = stmt.query_map([], |r| r.get(0)).map_err(self.db())?;
-            rows.collect::<rusqlite::Result<Vec<String>>>().map_err(self.db())?
-        };
-        if let Some(latest) = existing.iter().max_by_key(|v| version_key(v)) {
-            if version_key(&base.version) <= version_key(latest) {
-                return Ok(Err(InsertRefusal::NotNewer { latest: latest.clone() }));
-            }
-        }
-        tx.execute(
-            "INSERT INTO base_versions (version, name, digest, size, published_at, publisher_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![base.version, base.name, base.digest, base.size as i64, base.published_at, publisher_key],
-        )
-        .map_err(self.db())?;
-        tx.commit().map_err(self.db())?;
-        Ok(Ok(()))
-    }
-
-    fn bases(&self) -> Result<Vec<BaseInfo>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare("SELECT name, version, digest, size, published_at FROM base_versions ORDER BY seq")
-            .map_err(self.db())?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(BaseInfo { name: r.get(0)?, version: r.get(1)?, digest: r.get(2)?, size: r.get::<_, i64>(3)? as u64, published_at: r.get(4)? })
-            })
-            .map_err(self.db())?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(self.db())
-    }
-}
-
-/// [`BlobStore`] as files `DIR/<hex>`, written atomically (temp file + rename).
-#[derive(Debug, Clone)]
-pub struct FsBlobs {
-    dir: PathBuf,
-}
-
-impl FsBlobs {
-    /// Uses (creating) the folder `dir`.
-    pub fn open(dir: &Path) -> Result<FsBlobs> {
-        std::fs::create_dir_all(dir).map_err(Error::io("creating", dir))?;
-        Ok(FsBlobs { dir: dir.to_path_buf() })
-    }
-
-    fn path(&self, hex: &str) -> Result<PathBuf> {
-        if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
-            Ok(self.dir.join(hex))
-        } else {
-            Err(Error::Io {
-                what: "addressing",
-                path: self.dir.join(hex),
-                source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a sha256 hex digest"),
-            })
-        }
-    }
-}
-
-impl BlobStore for FsBlobs {
-    fn put(&self, hex: &str, bytes: &[u8]) -> Result<()> {
-        let path = self.path(hex)?;
-        if path.exists() {
-            return Ok(());
-        }
-        let tmp = self.dir.join(format!(".{hex}.{}.tmp", std::process::id()));
-        std::fs::write(&tmp, bytes).map_err(Error::io("writing", &tmp))?;
-        std::fs::rename(&tmp, &path).map_err(Error::io("renaming", &path))
-    }
-
-    fn get(&self, hex: &str) -> Result<Option<Vec<u8>>> {
-        let path = self.path(hex)?;
-        match std::fs::read(&path) {
-            Ok(b) => Ok(Some(b)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io("reading", path)(e)),
-        }
-    }
+    Err(Error::StorageUrl { url: redact(spec), rule: "bundle storage must be s3://bucket[/prefix] or file:///absolute/path".into() })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn v(version: &str) -> NewVersion {
-        NewVersion {
-            appid: "counter".into(),
-            name: "Counter".into(),
-            publisher_key: "k1".into(),
-            version: VersionInfo { version: version.into(), digest: format!("sha256:{version}"), size: 10, published_at: 1 },
-        }
+    #[test]
+    fn unknown_storage_schemes_are_refused_naming_the_forms() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = open_meta(Some("mysql://root:secret@db/x"), dir.path()).err().unwrap();
+        assert_eq!(
+            e.to_string(),
+            "invalid storage url \"mysql://root:***@db/x\": the database must be postgres://user:password@host:port/dbname or sqlite:PATH"
+        );
+        let e = open_blobs(Some("gs://bucket"), &[], dir.path()).err().unwrap();
+        assert!(e.to_string().contains("bundle storage must be s3://bucket[/prefix] or file:///absolute/path"), "{e}");
+        let e = open_blobs(Some("file:relative"), &[], dir.path()).err().unwrap();
+        assert!(e.to_string().contains("file:///absolute/path"), "{e}");
     }
 
     #[test]
-    fn versions_must_grow_numerically_and_belong_to_one_publisher() {
+    fn default_locations_are_inside_the_data_dir() {
         let dir = tempfile::tempdir().unwrap();
-        let db = SqliteMeta::open(&dir.path().join("meta.db")).unwrap();
-        assert_eq!(db.insert_version(&v("1.9.0")).unwrap(), Ok(()));
-        assert_eq!(db.insert_version(&v("1.10.0")).unwrap(), Ok(()));
-        assert_eq!(db.insert_version(&v("1.10.0")).unwrap(), Err(InsertRefusal::NotNewer { latest: "1.10.0".into() }));
-        assert_eq!(db.insert_version(&v("1.2.0")).unwrap(), Err(InsertRefusal::NotNewer { latest: "1.10.0".into() }));
-        let mut other = v("2.0.0");
-        other.publisher_key = "k2".into();
-        assert_eq!(db.insert_version(&other).unwrap(), Err(InsertRefusal::OtherPublisher { owner: "k1".into() }));
-        let versions: Vec<String> = db.versions("counter").unwrap().into_iter().map(|v| v.version).collect();
-        assert_eq!(versions, ["1.9.0", "1.10.0"]);
-        assert!(db.set_status("counter", AppStatus::Banned, "fraud").unwrap());
-        assert!(!db.set_status("nope", AppStatus::Banned, "x").unwrap());
-        let app = db.app("counter").unwrap().unwrap();
-        assert_eq!((app.status, app.reason.as_str()), (AppStatus::Banned, "fraud"));
+        open_meta(None, dir.path()).unwrap();
+        open_blobs(None, &[], dir.path()).unwrap();
+        assert!(dir.path().join("meta.db").is_file());
+        assert!(dir.path().join("bundles").is_dir());
+        let elsewhere = dir.path().join("elsewhere.db");
+        open_meta(Some(&format!("sqlite:{}", elsewhere.display())), dir.path()).unwrap();
+        assert!(elsewhere.is_file());
+        let folder = dir.path().join("shared-bundles");
+        open_blobs(Some(url::Url::from_directory_path(&folder).unwrap().as_str()), &[], dir.path()).unwrap();
+        assert!(folder.is_dir());
     }
 
     #[test]
-    fn blob_store_refuses_names_that_are_not_digests() {
-        let dir = tempfile::tempdir().unwrap();
-        let blobs = FsBlobs::open(dir.path()).unwrap();
-        assert!(blobs.put("../../etc/passwd", b"x").is_err());
-        let hex = "a".repeat(64);
-        blobs.put(&hex, b"abc").unwrap();
-        assert_eq!(blobs.get(&hex).unwrap().as_deref(), Some(&b"abc"[..]));
-        assert_eq!(blobs.get(&"b".repeat(64)).unwrap(), None);
+    fn redaction_hides_only_the_password() {
+        assert_eq!(redact("postgres://app:hunter2@db.internal:5432/miniapp"), "postgres://app:***@db.internal:5432/miniapp");
+        assert_eq!(redact("postgres://app@db/miniapp"), "postgres://app@db/miniapp");
+        assert!(is_sha256_hex(&"0a".repeat(32)));
+        assert!(!is_sha256_hex(&"0A".repeat(32)));
+        assert!(!is_sha256_hex("../x"));
     }
 }
