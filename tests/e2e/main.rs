@@ -1,5 +1,7 @@
 //! End-to-end tests: one binary, one module per topic. Each test starts the real `miniapp`
 //! binary and, where needed, a real cloud on a loopback port.
 
+mod bench;
 mod errors;
+mod lifecycle;
 mod spine;

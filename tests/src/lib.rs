@@ -83,10 +83,15 @@ pub struct Cloud {
 impl Cloud {
     /// Starts `miniapp cloud serve --addr 127.0.0.1:0 --dev` and waits for its `listening on` line.
     pub fn start(home: &Path) -> Result<Cloud> {
+        Cloud::start_at(home, "127.0.0.1:0")
+    }
+
+    /// Starts (or restarts, on the same data) a cloud on a given address.
+    pub fn start_at(home: &Path, addr: &str) -> Result<Cloud> {
         let data = home.join("cloud-data");
         let token = "test-token-123".to_string();
         let mut child = miniapp(home)
-            .args(["cloud", "serve", "--addr", "127.0.0.1:0", "--dev", "--token", &token, "--data"])
+            .args(["cloud", "serve", "--addr", addr, "--dev", "--token", &token, "--data"])
             .arg(&data)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -105,6 +110,21 @@ impl Cloud {
     /// Publishes a bundle file through the CLI.
     pub fn publish(&self, home: &Path, bundle: &Path) -> Run {
         run(miniapp(home).arg("publish").arg(bundle).args(["--cloud", &self.url, "--token", &self.token]))
+    }
+
+    /// The `host:port` it listens on.
+    pub fn addr(&self) -> &str {
+        self.url.trim_start_matches("http://")
+    }
+
+    /// Runs `miniapp admin <action> APPID --reason ...` against this cloud.
+    pub fn admin(&self, home: &Path, action: &str, appid: &str, reason: &str) -> Run {
+        run(miniapp(home).args(["admin", action, appid, "--reason", reason, "--cloud", &self.url, "--token", &self.token]))
+    }
+
+    /// The cloud's request counters (`GET /stats`).
+    pub fn stats(&self) -> serde_json::Value {
+        http_get_json(&format!("{}/stats", self.url))
     }
 
     /// Stops the server now.
@@ -141,4 +161,29 @@ pub fn load_png(path: &Path) -> image::RgbaImage {
 /// Whether two colours are within `tol` on every channel.
 pub fn close(a: [u8; 4], b: [u8; 4], tol: u8) -> bool {
     a.iter().zip(b.iter()).all(|(x, y)| x.abs_diff(*y) <= tol)
+}
+
+/// A minimal HTTP/1.1 GET of a JSON document on loopback (no client library needed).
+pub fn http_get_json(url: &str) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").expect("http url");
+    let (addr, path) = rest.split_once('/').map(|(a, p)| (a, format!("/{p}"))).unwrap_or((rest, "/".into()));
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nConnection: close\r\n\r\n").unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf);
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("GET {url}: {e}: {body}"))
+}
+
+/// Runs an app headless with a script and a trace; returns the run and the parsed trace (if any).
+pub fn run_headless(home: &Path, url: &str, script: &str) -> (Run, Option<serde_json::Value>) {
+    let script_path = home.join("step.script");
+    std::fs::write(&script_path, script).unwrap();
+    let trace = home.join("step-trace.json");
+    let _ = std::fs::remove_file(&trace);
+    let r = run(miniapp(home).args(["run", url, "--headless", "--script"]).arg(&script_path).arg("--trace").arg(&trace));
+    let t = std::fs::read(&trace).ok().and_then(|b| serde_json::from_slice(&b).ok());
+    (r, t)
 }

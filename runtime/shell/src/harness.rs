@@ -97,6 +97,7 @@ impl Harness {
     pub fn launch(&mut self, url: &str, progress: &dyn Fn(u64, u64)) -> Result<(Session, LaunchReport)> {
         let (mut session, mut report) = self.host.launch(url, progress)?;
         let t = Instant::now();
+        load_images(&mut self.renderer, session.bundle());
         let _ = self.frame(&mut session)?;
         report.timings.first_frame_ms = ms(t);
         Ok((session, report))
@@ -202,6 +203,25 @@ impl Harness {
             }
         }
         Ok(())
+    }
+}
+
+/// Hands the bundle's images to the renderer, keyed as templates write them (`/assets/a.png`
+/// and `assets/a.png`). An image that does not decode is logged and drawn as a placeholder.
+pub(crate) fn load_images(renderer: &mut Renderer, bundle: &miniapp_bundle::LockedBundle) {
+    renderer.clear_images();
+    for path in bundle.paths() {
+        let lower = path.to_ascii_lowercase();
+        if !(lower.ends_with(".png") || lower.ends_with(".jpg") || lower.ends_with(".jpeg")) {
+            continue;
+        }
+        let Some(bytes) = bundle.file(path) else { continue };
+        for key in [path.to_string(), format!("/{path}")] {
+            if let Err(e) = renderer.set_image_encoded(&key, bytes) {
+                tracing::warn!(image = %path, error = %e, "image not loaded");
+                break;
+            }
+        }
     }
 }
 

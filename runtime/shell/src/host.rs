@@ -66,6 +66,11 @@ pub struct LaunchReport {
     pub digest: String,
     /// Whether the bundle came from the local cache (hot start).
     pub from_cache: bool,
+    /// Whether the cloud could not be reached and the cached copy started (offline start).
+    pub offline: bool,
+    /// A newer version being downloaded in the background, applied on the next launch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_pending: Option<String>,
     /// Stage timings.
     pub timings: LaunchTimings,
 }
@@ -73,6 +78,7 @@ pub struct LaunchReport {
 /// The long-lived parts of the simulator.
 pub struct Host {
     client: CloudClient,
+    updates: Vec<miniapp_cloud::PendingUpdate>,
     sandbox: Sandbox,
     /// The fonts used for layout and rendering (embedded, deterministic).
     pub fonts: FontSystem,
@@ -86,7 +92,19 @@ impl Host {
     pub fn new(config: HostConfig) -> Result<Host> {
         let client = CloudClient::new(config.cache_dir.clone())?;
         let sandbox = Sandbox::new(config.limits.clone(), Some(config.cache_dir.join("compiled")))?;
-        Ok(Host { client, sandbox, fonts: miniapp_view::new_font_system() })
+        Ok(Host { client, updates: Vec::new(), sandbox, fonts: miniapp_view::new_font_system() })
+    }
+
+    /// Waits for background update downloads to finish (call before the process exits, so that
+    /// the next launch finds the new version in the cache). Failures are logged, not returned:
+    /// an update that did not arrive is simply fetched again next time.
+    pub fn finish_updates(&mut self) {
+        for update in self.updates.drain(..) {
+            let version = update.version.clone();
+            if let Err(e) = update.wait() {
+                tracing::warn!(%version, error = %e, "background update failed");
+            }
+        }
     }
 
     /// The cloud client (for listing and clearing the cache).
@@ -104,7 +122,12 @@ impl Host {
     pub fn launch(&mut self, url: &str, progress: &dyn Fn(u64, u64)) -> Result<(Session, LaunchReport)> {
         let launch = LaunchUrl::parse(url)?;
         let t = Instant::now();
-        let opened = self.client.open_app(&launch, progress)?;
+        let mut opened = self.client.open_app(&launch, progress)?;
+        let update_pending = opened.update.as_ref().map(|u| u.version.clone());
+        if let Some(update) = opened.update.take() {
+            tracing::info!(app = %launch.app_id, version = %update.version, "update found; applied on the next launch");
+            self.updates.push(update);
+        }
         let mut timings = LaunchTimings {
             fetch_ms: opened.timings.fetch_ms,
             verify_ms: opened.timings.verify_ms,
@@ -126,6 +149,8 @@ impl Host {
             version: opened.bundle.manifest.version.to_string(),
             digest: opened.bundle.digest.clone(),
             from_cache: opened.from_cache,
+            offline: opened.offline,
+            update_pending,
             timings: LaunchTimings::default(),
         };
         let mut session = Session::start(opened.bundle, instance, launch.path.as_ref().map(|p| p.as_str()), &launch.query)?;

@@ -74,7 +74,8 @@ impl App<'_> {
         }
         surface.configure(&gpu.device, &config);
         let format = view_format;
-        let renderer = Renderer::new(&gpu, format)?;
+        let mut renderer = Renderer::new(&gpu, format)?;
+        crate::harness::load_images(&mut renderer, self.session.bundle());
         tracing::info!(adapter = %gpu.adapter_summary(), ?format, "window ready");
         self.gfx = Some(Gfx { window, surface, config, gpu, renderer });
         Ok(())

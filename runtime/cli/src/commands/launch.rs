@@ -15,13 +15,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut host = Host::new(HostConfig::from_env()).context("starting the host")?;
     let (session, report) = launch_with_progress(&mut host, &args.url)?;
     eprintln!(
-        "{} {} started{} in {:.0} ms",
+        "{} {} started{}{} in {:.0} ms",
         report.app,
         report.version,
         if report.from_cache { " from cache" } else { "" },
+        if report.offline { " (offline: the cloud cannot be reached)" } else { "" },
         report.timings.fetch_ms + report.timings.verify_ms + report.timings.compile_ms + report.timings.instantiate_ms
     );
-    miniapp_shell::window::run(&mut host, session).context("running the window")?;
+    let r = miniapp_shell::window::run(&mut host, session).context("running the window");
+    host.finish_updates();
+    r?;
     Ok(ExitCode::SUCCESS)
 }
 

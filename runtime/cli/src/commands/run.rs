@@ -53,6 +53,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let launched = harness.launch(&args.url, &progress);
     bar.finish_and_clear();
     let (mut session, report) = launched.with_context(|| format!("launching {}", args.url))?;
+    eprintln!(
+        "{} {} started{}{}",
+        report.app,
+        report.version,
+        if report.from_cache { " from cache" } else { "" },
+        if report.offline { " (offline: the cloud cannot be reached)" } else { "" },
+    );
+    if let Some(v) = &report.update_pending {
+        eprintln!("version {v} is downloading in the background; it applies on the next launch");
+    }
     let mut trace_steps = Vec::new();
     let result = harness.run_script(&mut session, &script_name, &steps, &out_dir, &mut trace_steps);
     for line in session.logs() {
@@ -65,6 +75,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         let trace = Trace { launch: report, adapter: harness.adapter(), steps: trace_steps, logs: session.logs().to_vec() };
         std::fs::write(path, serde_json::to_vec_pretty(&trace)?).with_context(|| format!("writing {}", path.display()))?;
     }
+    harness.host().finish_updates();
     result?;
     if let Some(f) = session.failure() {
         eprintln!("the app stopped: {}", f.message);
