@@ -3,5 +3,4 @@
 
 mod bench;
 mod errors;
-mod lifecycle;
 mod spine;
