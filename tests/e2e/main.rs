@@ -3,4 +3,5 @@
 
 mod bench;
 mod errors;
+mod lifecycle;
 mod spine;
