@@ -83,7 +83,7 @@ const SPECS: &[Spec] = &[
     Spec { name: "view.list_1000_first_layout", what: "first render of a 1000-row list page: expand template, style, taffy layout, text shaping, display list", iterations: 10, run: bench_list_first },
     Spec { name: "view.list_1000_after_set_data", what: "set-data of one row's title + re-render of the 1000-row list (incremental)", iterations: 30, run: bench_list_after_set_data },
     Spec { name: "render.frame_counter", what: "one frame of the counter screen: compose chrome, draw with wgpu, read back to an RGBA image", iterations: 30, run: bench_frame_counter },
-    Spec { name: "render.frame_list_1000", what: "one frame of the 1000-row list screen (visible rows drawn, clipped), read back", iterations: 20, run: bench_frame_list },
+    Spec { name: "render.frame_list_1000", what: "one frame of the 1000-row list screen (the renderer culls the rows outside the page area), read back", iterations: 20, run: bench_frame_list },
     Spec { name: "render.tap_to_frame_counter", what: "tap #inc → hit test → guest handler → set-data → relayout → frame read back", iterations: 30, run: bench_tap_counter },
     Spec { name: "render.tap_to_frame_list", what: "tap the first row of the 1000-row list → handler toggles it → relayout → frame read back", iterations: 20, run: bench_tap_list },
 ];
