@@ -42,7 +42,7 @@ pub mod bindings {
 
 pub use serde_json::{self, json, Value};
 
-use bindings::miniapp::host::{nav as wit_nav, storage as wit_storage, sys, timer as wit_timer, types, ui as wit_ui, view};
+use bindings::miniapp::host::{net as wit_net, nav as wit_nav, storage as wit_storage, sys, timer as wit_timer, types, ui as wit_ui, view};
 
 /// Why the host refused a call; the message says what was wrong and the values involved.
 pub type HostError = types::HostError;
@@ -318,6 +318,40 @@ pub mod ui {
     /// `InvalidArgument` for 0 or more than 6 items.
     pub fn show_action_sheet(items: &[String]) -> Result<u32, HostError> {
         wit_ui::show_action_sheet(items)
+    }
+}
+
+/// HTTP requests to the origins declared in `app.json` (`network.request`).
+///
+/// The result arrives in [`App::on_callback`] with the returned id:
+/// `{"statusCode": 200, "headers": {..}, "data": "<body>"}` or
+/// `{"error": {"kind": "timeout"|"denied"|"limit-exceeded"|"failed", "message": ".."}}`.
+pub mod net {
+    use super::{wit_net, HostError};
+
+    pub use super::wit_net::RequestOptions;
+
+    /// Start a request; returns its callback id.
+    ///
+    /// # Errors
+    /// `Denied` for an undeclared origin or a forbidden header, `LimitExceeded` with 10 requests
+    /// in flight, `InvalidArgument` for a bad URL or method.
+    pub fn request(options: &RequestOptions) -> Result<u32, HostError> {
+        wit_net::request(options)
+    }
+
+    /// `GET url` with the default timeout.
+    ///
+    /// # Errors
+    /// As [`request`].
+    pub fn get(url: &str) -> Result<u32, HostError> {
+        request(&RequestOptions {
+            url: url.into(),
+            method: "GET".into(),
+            headers: Vec::new(),
+            body: None,
+            timeout_ms: 0,
+        })
     }
 }
 

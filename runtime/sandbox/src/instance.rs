@@ -167,6 +167,36 @@ impl AppInstance {
         )
     }
 
+    /// Whether network requests are still running (the shell should keep calling
+    /// [`AppInstance::run_ready`] every few milliseconds while this holds).
+    pub fn requests_in_flight(&self) -> usize {
+        self.store.data().net.in_flight.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Whether anything may still call back into the app: timers, requests, or results not yet
+    /// delivered.
+    pub fn has_pending_work(&self) -> bool {
+        let d = self.store.data();
+        !d.timers.is_empty()
+            || d.net.in_flight.load(std::sync::atomic::Ordering::SeqCst) > 0
+            || !d.net.done.lock().unwrap_or_else(|p| p.into_inner()).is_empty()
+    }
+
+    /// The app's event loop step: deliver finished network results (in completion order), then
+    /// due timers, each as `on-callback`. Call it whenever [`AppInstance::next_timer`] is due or
+    /// requests are in flight.
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`]; callbacks after the failing one do not run.
+    pub fn run_ready(&mut self, now: Instant) -> Result<Vec<Effect>> {
+        let mut effects = Vec::new();
+        for (id, payload) in self.store.data().net.take() {
+            effects.extend(self.on_callback(id, &payload)?);
+        }
+        effects.extend(self.run_timers(now)?);
+        Ok(effects)
+    }
+
     /// When the next timer is due, if any (the shell's event loop sleeps until then).
     pub fn next_timer(&self) -> Option<Instant> {
         self.store.data().timers.values().map(|t| t.due).min()

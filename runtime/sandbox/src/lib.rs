@@ -32,6 +32,7 @@ mod host;
 mod imports;
 mod instance;
 mod limits;
+mod net;
 mod state;
 mod storage;
 
@@ -46,4 +47,5 @@ pub use imports::{
 pub use instance::{AppInstance, PageRef};
 pub use limits::*;
 pub use state::{AppContext, Effect, LogLevel, NavKind, SystemInfo, ToastIcon};
+pub use net::{FORBIDDEN_HEADERS, METHODS};
 pub use storage::Storage;

@@ -42,6 +42,12 @@ pub const DEFAULT_STORAGE_BYTES: u64 = 10 << 20;
 pub const DEFAULT_STORAGE_VALUE_BYTES: usize = 1 << 20;
 /// Default longest storage key: 256 bytes.
 pub const DEFAULT_STORAGE_KEY_BYTES: usize = 256;
+/// Default requests in flight per app: 10.
+pub const DEFAULT_REQUESTS_IN_FLIGHT: usize = 10;
+/// Default largest response body: 10 MiB.
+pub const DEFAULT_RESPONSE_BYTES: u64 = 10 << 20;
+/// Default request timeout: 60 s.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default longest text in system UI (toast title, modal content, sheet item): 4 KiB.
 pub const DEFAULT_UI_TEXT_BYTES: usize = 4 << 10;
 
@@ -90,6 +96,12 @@ pub struct Limits {
     pub storage_key_bytes: usize,
     /// Longest text shown in system UI, in bytes. Default 4 KiB.
     pub ui_text_bytes: usize,
+    /// Network requests in flight per app. Default 10.
+    pub requests_in_flight: usize,
+    /// Largest response body in bytes. Default 10 MiB.
+    pub response_bytes: u64,
+    /// Request timeout when the app gives none (also the most it may ask for). Default 60 s.
+    pub request_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -115,6 +127,9 @@ impl Default for Limits {
             storage_value_bytes: DEFAULT_STORAGE_VALUE_BYTES,
             storage_key_bytes: DEFAULT_STORAGE_KEY_BYTES,
             ui_text_bytes: DEFAULT_UI_TEXT_BYTES,
+            requests_in_flight: DEFAULT_REQUESTS_IN_FLIGHT,
+            response_bytes: DEFAULT_RESPONSE_BYTES,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
         }
     }
 }

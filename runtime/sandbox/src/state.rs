@@ -21,6 +21,9 @@ pub struct AppContext {
     pub tab_pages: Vec<String>,
     /// The host's storage database; `None` makes every `storage` call `unavailable`.
     pub storage: Option<Storage>,
+    /// Origins the app may request (`app.json` `network.request`): `https://api.example.com`,
+    /// `http://127.0.0.1:8080`. Empty means no network.
+    pub network: Vec<String>,
 }
 
 impl AppContext {
@@ -32,6 +35,7 @@ impl AppContext {
             pages: Vec::new(),
             tab_pages: Vec::new(),
             storage: None,
+            network: Vec::new(),
         }
     }
 }
@@ -270,6 +274,8 @@ pub(crate) struct HostState {
     pub(crate) next_callback: u32,
     /// Pages pushed by `navigate-to` during the current call (not yet loaded by the shell).
     pub(crate) pending_pushes: usize,
+    /// Requests in flight and finished results waiting for delivery.
+    pub(crate) net: crate::net::NetQueue,
 }
 
 impl HostState {
@@ -285,6 +291,7 @@ impl HostState {
             timers: BTreeMap::new(),
             next_callback: 1,
             pending_pushes: 0,
+            net: crate::net::NetQueue::default(),
         }
     }
 

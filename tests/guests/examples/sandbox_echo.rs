@@ -59,6 +59,24 @@ impl App for Echo {
                     }
                 }
             }
+            "fetch" => {
+                let options = miniapp_sdk::net::RequestOptions {
+                    url: event["url"].as_str().unwrap_or_default().into(),
+                    method: event["method"].as_str().unwrap_or("GET").into(),
+                    headers: event["headers"]
+                        .as_object()
+                        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().into())).collect())
+                        .unwrap_or_default(),
+                    body: None,
+                    timeout_ms: event["timeout"].as_u64().unwrap_or(0) as u32,
+                };
+                match miniapp_sdk::net::request(&options) {
+                    Ok(id) => {
+                        page.set_data(json!({ "request": id })).ok();
+                    }
+                    Err(e) => miniapp_sdk::warn!("request refused: {e:?}"),
+                }
+            }
             "nav-bad" => {
                 let e = miniapp_sdk::nav::navigate_to("pages/secret/secret");
                 miniapp_sdk::warn!("{e:?}");

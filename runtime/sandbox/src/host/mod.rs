@@ -1,6 +1,7 @@
 //! Host implementations of the imported WIT interfaces, one module per interface.
 
 mod nav;
+mod net;
 mod storage;
 mod sys;
 mod timer;

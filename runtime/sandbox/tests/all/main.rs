@@ -7,3 +7,4 @@ mod hostile;
 mod imports;
 mod lifecycle;
 mod host_api;
+mod net;
