@@ -5,3 +5,4 @@ mod bench;
 mod errors;
 mod lifecycle;
 mod spine;
+mod window;

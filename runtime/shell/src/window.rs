@@ -30,20 +30,44 @@ struct App<'a> {
     gfx: Option<Gfx>,
     cursor: PhysicalPosition<f64>,
     error: Option<Error>,
+    frames: u64,
+    started: std::time::Instant,
+    exit_after: Option<std::time::Duration>,
+}
+
+/// What a window session did, for logs and tests.
+#[derive(Debug, Clone, Copy)]
+pub struct WindowReport {
+    /// Frames presented.
+    pub frames: u64,
 }
 
 /// Opens the window on a launched session and runs until it is closed.
 ///
 /// # Errors
 /// No display, no GPU adapter for the window's surface, or a rendering error.
-pub fn run(host: &mut Host, session: Session) -> Result<()> {
+/// `exit_after` closes the window by itself after that long (for automation and tests).
+pub fn run(host: &mut Host, session: Session, exit_after: Option<std::time::Duration>) -> Result<WindowReport> {
     let event_loop = EventLoop::new().map_err(|e| Error::Window(e.to_string()))?;
     let title = format!("miniapp — {}", session.app_id());
-    let mut app = App { host, session, title, gfx: None, cursor: PhysicalPosition::new(0.0, 0.0), error: None };
+    let mut app = App {
+        host,
+        session,
+        title,
+        gfx: None,
+        cursor: PhysicalPosition::new(0.0, 0.0),
+        error: None,
+        frames: 0,
+        started: std::time::Instant::now(),
+        exit_after,
+    };
+    if exit_after.is_some() {
+        event_loop.set_control_flow(winit::event_loop::ControlFlow::Poll);
+    }
     event_loop.run_app(&mut app).map_err(|e| Error::Window(e.to_string()))?;
     match app.error {
         Some(e) => Err(e),
-        None => Ok(()),
+        None => Ok(WindowReport { frames: app.frames }),
     }
 }
 
@@ -109,6 +133,7 @@ impl App<'_> {
         )?;
         g.window.pre_present_notify();
         g.gpu.queue.present(frame);
+        self.frames += 1;
         Ok(())
     }
 
@@ -119,6 +144,17 @@ impl App<'_> {
 }
 
 impl ApplicationHandler for App<'_> {
+    fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
+        if let Some(limit) = self.exit_after {
+            if self.started.elapsed() >= limit {
+                event_loop.exit();
+            } else if let Some(g) = &self.gfx {
+                g.window.request_redraw();
+                std::thread::sleep(std::time::Duration::from_millis(16));
+            }
+        }
+    }
+
     fn resumed(&mut self, event_loop: &ActiveEventLoop) {
         if self.gfx.is_none() {
             if let Err(e) = self.init(event_loop) {

@@ -68,7 +68,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     if !args.headless {
         let mut host = miniapp_shell::Host::new(host_config)?;
         let (session, _) = super::launch::launch_with_progress(&mut host, &first)?;
-        miniapp_shell::window::run(&mut host, session)?;
+        miniapp_shell::window::run(&mut host, session, None)?;
         return Ok(ExitCode::SUCCESS);
     }
 

@@ -9,6 +9,9 @@ use std::process::ExitCode;
 pub struct Args {
     /// Launch URL: http://HOST:PORT/apps/APPID[?path=PAGE&query=...]
     pub url: String,
+    /// Close the window by itself after this many milliseconds (for automation).
+    #[arg(long, value_name = "MS")]
+    pub exit_after: Option<u64>,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -22,9 +25,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         if report.offline { " (offline: the cloud cannot be reached)" } else { "" },
         report.timings.fetch_ms + report.timings.verify_ms + report.timings.compile_ms + report.timings.instantiate_ms
     );
-    let r = miniapp_shell::window::run(&mut host, session).context("running the window");
+    let r = miniapp_shell::window::run(&mut host, session, args.exit_after.map(std::time::Duration::from_millis))
+        .context("running the window");
     host.finish_updates();
-    r?;
+    let report = r?;
+    eprintln!("window closed after {} frames", report.frames);
     Ok(ExitCode::SUCCESS)
 }
 
