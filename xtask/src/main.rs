@@ -5,8 +5,9 @@
 //! - `cargo xtask test` — installs what is missing and runs every test of the workspace.
 //!
 //! "What is missing" means: the `wasm32-unknown-unknown` target (guest apps compile to it) and,
-//! when no Vulkan driver is present, Mesa's software Vulkan (lavapipe) plus Xvfb, installed with
-//! apt when we run as root, or a clear message saying what to install otherwise.
+//! when no Vulkan driver is present, Mesa's software Vulkan (lavapipe) plus Xvfb; PostgreSQL's
+//! server (Debian) and moto's S3 server (PyPI) for the cloud's scale-out tests. Debian packages
+//! are installed with apt when we run as root, otherwise a clear message says what to install.
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -97,6 +98,10 @@ fn setup() -> Result<()> {
     if which("xauth").is_none() {
         missing.push("xauth");
     }
+    // The cloud's scale-out tests run against a real PostgreSQL server started on loopback.
+    if !postgres_present() {
+        missing.push("postgresql");
+    }
     if !missing.is_empty() {
         let is_root = Command::new("id")
             .arg("-u")
@@ -124,7 +129,24 @@ fn setup() -> Result<()> {
             );
         }
     }
+    // ...and against a real S3-compatible server: moto, from PyPI.
+    if which("moto_server").is_none() {
+        let pip = if which("pip3").is_some() { "pip3" } else { "pip" };
+        eprintln!("xtask: installing moto[server] with {pip} (the S3-compatible server of the cloud's scale-out tests)");
+        let ok = status(Command::new(pip).args(["install", "-q", "moto[server]"]))
+            .unwrap_or(false);
+        if !ok {
+            eprintln!("xtask: warning: `{pip} install 'moto[server]'` failed; the S3 tests will say what is missing");
+        }
+    }
     Ok(())
+}
+
+fn postgres_present() -> bool {
+    std::fs::read_dir("/usr/lib/postgresql")
+        .map(|r| r.flatten().any(|d| d.path().join("bin/initdb").is_file()))
+        .unwrap_or(false)
+        || which("initdb").is_some()
 }
 
 fn vulkan_driver_present() -> bool {
