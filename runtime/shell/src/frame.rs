@@ -171,3 +171,80 @@ mod tests {
         assert_eq!(moved.unwrap().y, PAGE_TOP);
     }
 }
+
+/// The tappable buttons of a modal or action sheet: (rect, answer), answer `None` = cancel.
+pub fn overlay_buttons(overlay: &crate::session::Overlay) -> Vec<(Rect, Option<usize>)> {
+    use crate::session::Overlay;
+    match overlay {
+        Overlay::Modal { show_cancel, .. } => {
+            let y = SCREEN_HEIGHT / 2.0 + 40.0;
+            if *show_cancel {
+                vec![
+                    (Rect { x: 40.0, y, w: (SCREEN_WIDTH - 80.0) / 2.0, h: 48.0 }, None),
+                    (Rect { x: SCREEN_WIDTH / 2.0, y, w: (SCREEN_WIDTH - 80.0) / 2.0, h: 48.0 }, Some(0)),
+                ]
+            } else {
+                vec![(Rect { x: 40.0, y, w: SCREEN_WIDTH - 80.0, h: 48.0 }, Some(0))]
+            }
+        }
+        Overlay::ActionSheet { items, .. } => {
+            let n = items.len() as f32;
+            let top = SCREEN_HEIGHT - 56.0 * (n + 1.0) - 8.0;
+            let mut out: Vec<_> = (0..items.len())
+                .map(|i| (Rect { x: 0.0, y: top + 56.0 * i as f32, w: SCREEN_WIDTH, h: 56.0 }, Some(i)))
+                .collect();
+            out.push((Rect { x: 0.0, y: SCREEN_HEIGHT - 56.0, w: SCREEN_WIDTH, h: 56.0 }, None));
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Draws one piece of system UI over the screen.
+pub fn draw_overlay(out: &mut DisplayList, overlay: &crate::session::Overlay, fonts: &mut FontSystem) {
+    use crate::session::Overlay;
+    let white = Color { r: 255, g: 255, b: 255, a: 255 };
+    let dark = Color { r: 0x33, g: 0x33, b: 0x33, a: 255 };
+    let scrim = Color { r: 0, g: 0, b: 0, a: 110 };
+    let mut label = |out: &mut DisplayList, rect: Rect, s: &str, size: f32, color: Color, bold: bool| {
+        out.items.extend(text_items(fonts, rect, s, size, size * 1.4, color, bold, TextAlign::Center));
+    };
+    match overlay {
+        Overlay::Toast { title, .. } | Overlay::Loading { title } => {
+            let r = Rect { x: SCREEN_WIDTH / 2.0 - 80.0, y: SCREEN_HEIGHT / 2.0 - 60.0, w: 160.0, h: 120.0 };
+            out.items.push(DisplayItem::Rect {
+                rect: r,
+                color: Color { r: 0x4c, g: 0x4c, b: 0x4c, a: 230 },
+                radius: 10.0,
+                border_width: 0.0,
+                border_color: white,
+            });
+            let icon = if matches!(overlay, Overlay::Loading { .. }) { "…" } else { "✓" };
+            label(out, Rect { x: r.x, y: r.y + 18.0, w: r.w, h: 40.0 }, icon, 32.0, white, true);
+            label(out, Rect { x: r.x + 8.0, y: r.y + 72.0, w: r.w - 16.0, h: 40.0 }, title, 15.0, white, false);
+        }
+        Overlay::Modal { title, content, show_cancel, .. } => {
+            out.items.push(rect(Rect { x: 0.0, y: 0.0, w: SCREEN_WIDTH, h: SCREEN_HEIGHT }, scrim));
+            let r = Rect { x: 40.0, y: SCREEN_HEIGHT / 2.0 - 90.0, w: SCREEN_WIDTH - 80.0, h: 178.0 };
+            out.items.push(DisplayItem::Rect { rect: r, color: white, radius: 12.0, border_width: 0.0, border_color: white });
+            label(out, Rect { x: r.x + 16.0, y: r.y + 20.0, w: r.w - 32.0, h: 26.0 }, title, 17.0, dark, true);
+            label(out, Rect { x: r.x + 16.0, y: r.y + 56.0, w: r.w - 32.0, h: 60.0 }, content, 15.0, dark, false);
+            for (b, choice) in overlay_buttons(overlay) {
+                let (text, color) = match choice {
+                    Some(_) => ("OK", Color { r: 0x57, g: 0x6b, b: 0x95, a: 255 }),
+                    None => ("Cancel", dark),
+                };
+                label(out, Rect { x: b.x, y: b.y + 13.0, w: b.w, h: 24.0 }, text, 17.0, color, true);
+            }
+            let _ = show_cancel;
+        }
+        Overlay::ActionSheet { items, .. } => {
+            out.items.push(rect(Rect { x: 0.0, y: 0.0, w: SCREEN_WIDTH, h: SCREEN_HEIGHT }, scrim));
+            for (b, choice) in overlay_buttons(overlay) {
+                out.items.push(DisplayItem::Rect { rect: b, color: white, radius: 0.0, border_width: 0.5, border_color: Color { r: 0xe5, g: 0xe5, b: 0xe5, a: 255 } });
+                let text = choice.map(|i| items[i].as_str()).unwrap_or("Cancel");
+                label(out, Rect { x: b.x, y: b.y + 16.0, w: b.w, h: 24.0 }, text, 17.0, dark, false);
+            }
+        }
+    }
+}

@@ -158,10 +158,23 @@ impl Harness {
             let t = Instant::now();
             let mut target = None;
             let outcome: std::result::Result<(), String> = match &line.step {
-                Step::Tap(sel) => self.tap(session, &sel.0)?.map(|r| target = Some(r)),
+                Step::Tap(sel) => {
+                    let r = self.tap(session, &sel.0)?.map(|r| target = Some(r));
+                    session.pump(Instant::now());
+                    r
+                }
                 Step::Wait(ms) => {
-                    // App time: no timers yet in this shell, so waiting is a plain sleep, capped.
-                    std::thread::sleep(Duration::from_millis(*ms));
+                    // Run the app's event loop (timers, network results) for this long.
+                    let end = Instant::now() + Duration::from_millis(*ms);
+                    loop {
+                        let now = Instant::now();
+                        let next = session.pump(now);
+                        if now >= end {
+                            break;
+                        }
+                        let until = next.map(|n| n.min(end)).unwrap_or(end);
+                        std::thread::sleep(until.saturating_duration_since(Instant::now()).max(Duration::from_millis(1)));
+                    }
                     Ok(())
                 }
                 Step::Screenshot(file) => {

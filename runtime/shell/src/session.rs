@@ -7,7 +7,8 @@
 use crate::error::{Error, Result};
 use crate::frame::{self, Chrome, PAGE_HEIGHT, PAGE_TOP, SCREEN_WIDTH};
 use miniapp_bundle::{LockedBundle, PageConfig, TextStyle};
-use miniapp_sandbox::{AppInstance, Effect, PageRef};
+use miniapp_sandbox::{AppInstance, Effect, NavKind, PageRef};
+use std::time::{Duration, Instant};
 use miniapp_view::{cosmic_text::FontSystem, Color, DisplayList, Page, Rect, Viewport};
 
 /// One line of the app's console (`sys.log`), kept for the trace and the console panel.
@@ -39,6 +40,41 @@ struct PageInstance {
     rendered: Option<DisplayList>,
 }
 
+/// System UI over the page: toast, loading, modal, action sheet (what `ui` asks for).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    /// A toast, shown until `until`.
+    Toast {
+        /// Its text.
+        title: String,
+        /// When it disappears.
+        until: Instant,
+    },
+    /// The loading overlay.
+    Loading {
+        /// Its text.
+        title: String,
+    },
+    /// A modal waiting for an answer.
+    Modal {
+        /// The app's callback id.
+        callback: u32,
+        /// Title.
+        title: String,
+        /// Body.
+        content: String,
+        /// Whether it has a Cancel button.
+        show_cancel: bool,
+    },
+    /// An action sheet waiting for a choice.
+    ActionSheet {
+        /// The app's callback id.
+        callback: u32,
+        /// The items.
+        items: Vec<String>,
+    },
+}
+
 /// A running app: the sandboxed logic plus the page stack.
 pub struct Session {
     app_id: String,
@@ -49,6 +85,8 @@ pub struct Session {
     failure: Option<Failure>,
     logs: Vec<LogLine>,
     scroll_y: f32,
+    overlays: Vec<Overlay>,
+    nav_error: Option<Error>,
 }
 
 impl Session {
@@ -74,6 +112,8 @@ impl Session {
             failure: None,
             logs: Vec::new(),
             scroll_y: 0.0,
+            overlays: Vec::new(),
+            nav_error: None,
         };
         s.call("on-launch", |i| i.on_launch(query));
         let entry = match route {
@@ -153,6 +193,89 @@ impl Session {
         Ok(())
     }
 
+    fn unload_top(&mut self) {
+        if let Some(top) = self.stack.pop() {
+            let page = PageRef { id: top.id, route: top.route };
+            self.call("page-unload", |i| i.page_unload(&page));
+        }
+    }
+
+    /// Applies a navigation the app asked for (the sandbox already checked route and depth).
+    fn navigate(&mut self, kind: NavKind, route: &str, query: &str) -> Result<()> {
+        match kind {
+            NavKind::NavigateTo => self.push_page(route, query)?,
+            NavKind::RedirectTo => {
+                self.unload_top();
+                self.push_page(route, query)?;
+            }
+            NavKind::NavigateBack { delta } => {
+                for _ in 0..delta.max(1) {
+                    if self.stack.len() <= 1 {
+                        break;
+                    }
+                    self.unload_top();
+                }
+                if let Some(top) = self.stack.last_mut() {
+                    top.rendered = None;
+                }
+            }
+            NavKind::SwitchTab | NavKind::ReLaunch => {
+                while !self.stack.is_empty() {
+                    self.unload_top();
+                }
+                self.push_page(route, query)?;
+            }
+        }
+        self.scroll_y = 0.0;
+        Ok(())
+    }
+
+    /// The system UI currently shown over the page.
+    pub fn overlays(&self) -> &[Overlay] {
+        &self.overlays
+    }
+
+    /// The app's event loop: delivers finished requests and due timers. Returns when the app
+    /// next needs a turn (a timer's due time, or soon while requests are in flight).
+    pub fn pump(&mut self, now: Instant) -> Option<Instant> {
+        self.overlays.retain(|o| !matches!(o, Overlay::Toast { until, .. } if *until <= now));
+        let instance = self.instance.as_ref()?;
+        if instance.has_pending_work() {
+            self.call("on-callback", |i| i.run_ready(now));
+        }
+        let instance = self.instance.as_ref()?;
+        let toast = self.overlays.iter().find_map(|o| match o {
+            Overlay::Toast { until, .. } => Some(*until),
+            _ => None,
+        });
+        let soon = (instance.requests_in_flight() > 0).then(|| now + Duration::from_millis(5));
+        [instance.next_timer(), soon, toast].into_iter().flatten().min()
+    }
+
+    /// Answers the top modal or action sheet: `choice` is the button (0 = OK / first item,
+    /// `None` = cancel).
+    pub fn answer_overlay(&mut self, choice: Option<usize>) -> bool {
+        let Some(pos) = self.overlays.iter().rposition(|o| matches!(o, Overlay::Modal { .. } | Overlay::ActionSheet { .. })) else {
+            return false;
+        };
+        let (callback, payload) = match self.overlays.remove(pos) {
+            Overlay::Modal { callback, .. } => {
+                let confirm = choice.is_some();
+                (callback, serde_json::json!({ "confirm": confirm, "cancel": !confirm }))
+            }
+            Overlay::ActionSheet { callback, .. } => match choice {
+                Some(i) => (callback, serde_json::json!({ "tapIndex": i })),
+                None => (callback, serde_json::json!({ "cancel": true })),
+            },
+            _ => return false,
+        };
+        self.call("on-callback", |i| i.on_callback(callback, &payload));
+        if let Some(top) = self.stack.last_mut() {
+            top.rendered = None;
+        }
+        true
+    }
+
     /// Pops the top page (`navigate-back`); does nothing on the entry page.
     pub fn back(&mut self, fonts: &mut FontSystem) -> Result<bool> {
         if self.stack.len() <= 1 {
@@ -203,6 +326,26 @@ impl Session {
                     tracing::info!(app = %self.app_id, %level, "{message}");
                     self.logs.push(LogLine { app: self.app_id.clone(), level, message });
                 }
+                Effect::Navigate { kind, route, query } => {
+                    if let Err(e) = self.navigate(kind, &route, &query) {
+                        self.logs.push(LogLine { app: self.app_id.clone(), level: "error".into(), message: e.to_string() });
+                        self.nav_error = Some(e);
+                    }
+                }
+                Effect::Toast { title, duration, .. } => {
+                    self.overlays.retain(|o| !matches!(o, Overlay::Toast { .. }));
+                    self.overlays.push(Overlay::Toast { title, until: Instant::now() + duration });
+                }
+                Effect::HideToast => self.overlays.retain(|o| !matches!(o, Overlay::Toast { .. })),
+                Effect::Loading { title } => {
+                    self.overlays.retain(|o| !matches!(o, Overlay::Loading { .. }));
+                    self.overlays.push(Overlay::Loading { title });
+                }
+                Effect::HideLoading => self.overlays.retain(|o| !matches!(o, Overlay::Loading { .. })),
+                Effect::Modal { callback, title, content, show_cancel } => {
+                    self.overlays.push(Overlay::Modal { callback, title, content, show_cancel })
+                }
+                Effect::ActionSheet { callback, items } => self.overlays.push(Overlay::ActionSheet { callback, items }),
                 #[allow(unreachable_patterns)]
                 other => tracing::debug!(app = %self.app_id, ?other, "effect not handled by this shell yet"),
             }
@@ -250,7 +393,11 @@ impl Session {
             (None, None) => DisplayList { width: SCREEN_WIDTH, height: PAGE_HEIGHT, items: Vec::new() },
         };
         let scroll = if self.failure.is_some() { 0.0 } else { self.scroll_y };
-        Ok(frame::compose(&chrome, content, scroll, fonts))
+        let mut screen = frame::compose(&chrome, content, scroll, fonts);
+        for overlay in &self.overlays {
+            frame::draw_overlay(&mut screen, overlay, fonts);
+        }
+        Ok(screen)
     }
 
     /// Taps the screen at (x, y) in screen coordinates: the back button, or the page element under
@@ -259,6 +406,14 @@ impl Session {
     /// # Errors
     /// Layout errors of the page.
     pub fn tap_at(&mut self, x: f32, y: f32, fonts: &mut FontSystem) -> Result<()> {
+        if let Some(choice) = self.overlay_hit(x, y) {
+            self.answer_overlay(choice);
+            self.layout(fonts)?;
+            return Ok(());
+        }
+        if self.overlays.iter().any(|o| matches!(o, Overlay::Loading { .. })) {
+            return Ok(()); // the loading overlay swallows taps
+        }
         let back = frame::back_button_rect();
         if self.stack.len() > 1 && contains(&back, x, y) {
             self.back(fonts)?;
@@ -294,7 +449,32 @@ impl Session {
         if let Some(f) = &self.failure {
             return Ok(format!("{}\n{}", f.title, f.message));
         }
-        Ok(self.stack.last().map(|p| p.view.text_content()).unwrap_or_default())
+        let mut text = self.stack.last().map(|p| p.view.text_content()).unwrap_or_default();
+        for o in &self.overlays {
+            match o {
+                Overlay::Toast { title, .. } | Overlay::Loading { title } => text.push_str(&format!("\n{title}")),
+                Overlay::Modal { title, content, .. } => text.push_str(&format!("\n{title}\n{content}")),
+                Overlay::ActionSheet { items, .. } => text.push_str(&format!("\n{}", items.join("\n"))),
+            }
+        }
+        Ok(text)
+    }
+}
+
+impl Session {
+    /// Which answer a tap on a modal / action sheet gives, if one is open: `Some(Some(i))` for
+    /// button or item `i`, `Some(None)` for cancel (or a tap outside an action sheet).
+    fn overlay_hit(&self, x: f32, y: f32) -> Option<Option<usize>> {
+        let top = self.overlays.iter().rev().find(|o| matches!(o, Overlay::Modal { .. } | Overlay::ActionSheet { .. }))?;
+        for (rect, choice) in frame::overlay_buttons(top) {
+            if contains(&rect, x, y) {
+                return Some(choice);
+            }
+        }
+        match top {
+            Overlay::ActionSheet { .. } => Some(None),
+            _ => None,
+        }
     }
 }
 

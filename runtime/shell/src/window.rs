@@ -145,6 +145,20 @@ impl App<'_> {
 
 impl ApplicationHandler for App<'_> {
     fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
+        // The app's event loop: timers and network results, then a redraw.
+        let before = self.session.overlays().len();
+        let next = self.session.pump(std::time::Instant::now());
+        if let Some(g) = &self.gfx {
+            if next.is_some() || before != self.session.overlays().len() {
+                g.window.request_redraw();
+            }
+        }
+        if self.exit_after.is_none() {
+            event_loop.set_control_flow(match next {
+                Some(t) => winit::event_loop::ControlFlow::WaitUntil(t),
+                None => winit::event_loop::ControlFlow::Wait,
+            });
+        }
         if let Some(limit) = self.exit_after {
             if self.started.elapsed() >= limit {
                 event_loop.exit();
