@@ -524,7 +524,7 @@ impl Fixture {
     }
 
     /// The list app: the list page and the benchmark guest.
-    fn list_files(&mut self) -> Result<std::result::Result<Vec<(String, Vec<u8>)>, String>> {
+    fn list_files(&mut self) -> Result<std::result::Result<Files, String>> {
         let component = match self.guest() {
             Ok(g) => g.component.clone(),
             Err(e) => return Ok(Err(e)),
@@ -646,7 +646,7 @@ impl Fixture {
     }
 
     /// A launched session of `app` in the fixture's harness (kept for the frame benchmarks).
-    fn session(&mut self, app: &'static str) -> Result<std::result::Result<(&mut Harness, &mut Session), String>> {
+    fn session(&mut self, app: &'static str) -> Result<Launched<'_>> {
         let url = match self.url(app)? {
             Ok(u) => u,
             Err(e) => return Ok(Err(e)),
@@ -668,6 +668,12 @@ impl Fixture {
         Ok(Ok((harness, session.expect("set above"))))
     }
 }
+
+/// An app's files, as `miniapp_bundle::pack` takes them.
+type Files = Vec<(String, Vec<u8>)>;
+
+/// A launched session and its harness, or why the app could not be launched here.
+type Launched<'a> = std::result::Result<(&'a mut Harness, &'a mut Session), String>;
 
 /// Writes the benchmark guest crate next to the temp dir (a stable path, so cargo's incremental
 /// state is reused between runs) and builds it; without the storage handlers if the SDK at hand
