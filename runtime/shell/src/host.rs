@@ -78,6 +78,7 @@ pub struct LaunchReport {
 /// The long-lived parts of the simulator.
 pub struct Host {
     client: CloudClient,
+    storage: Option<miniapp_sandbox::Storage>,
     updates: Vec<miniapp_cloud::PendingUpdate>,
     sandbox: Sandbox,
     /// The fonts used for layout and rendering (embedded, deterministic).
@@ -92,7 +93,16 @@ impl Host {
     pub fn new(config: HostConfig) -> Result<Host> {
         let client = CloudClient::new(config.cache_dir.clone())?;
         let sandbox = Sandbox::new(config.limits.clone(), Some(config.cache_dir.join("compiled")))?;
-        Ok(Host { client, updates: Vec::new(), sandbox, fonts: miniapp_view::new_font_system() })
+        // Per-app persistent storage lives next to the cache; without it `storage` calls answer
+        // `unavailable` and the app still runs.
+        let storage = match miniapp_sandbox::Storage::open(&config.cache_dir.join("storage.sqlite3")) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                tracing::warn!(error = %e, "app storage unavailable");
+                None
+            }
+        };
+        Ok(Host { client, storage, updates: Vec::new(), sandbox, fonts: miniapp_view::new_font_system() })
     }
 
     /// Waits for background update downloads to finish (call before the process exits, so that
@@ -140,9 +150,17 @@ impl Host {
         timings.compile_ms = ms(t);
 
         let t = Instant::now();
-        let instance = self
-            .sandbox
-            .instantiate(&component, AppContext::new(launch.app_id.to_string()))?;
+        let manifest = &opened.bundle.manifest;
+        let mut ctx = AppContext::new(launch.app_id.to_string());
+        ctx.pages = manifest.pages.iter().map(|p| p.to_string()).collect();
+        ctx.tab_pages = manifest
+            .tab_bar
+            .as_ref()
+            .map(|t| t.list.iter().map(|i| i.page_path.to_string()).collect())
+            .unwrap_or_default();
+        ctx.network = manifest.network.request.iter().map(|o| o.to_string()).collect();
+        ctx.storage = self.storage.clone();
+        let instance = self.sandbox.instantiate(&component, ctx)?;
         let report = LaunchReport {
             url: url.to_string(),
             app: launch.app_id.to_string(),
