@@ -4,7 +4,11 @@
 //!   registry in SQLite, content-addressed bundles in a folder, publish review (all reasons at
 //!   once), the platform's countersignature, app status (published / suspended / banned), QR
 //!   codes and a landing page, request counters. Storage sits behind [`store::MetaStore`] and
-//!   [`store::BlobStore`] so replicas can share it.
+//!   [`store::BlobStore`] so replicas can share it: `ServerConfig::database =
+//!   Some("postgres://…")` puts the registry in PostgreSQL and `ServerConfig::blobs =
+//!   Some("s3://bucket")` the bundles in S3-compatible object storage; with a shared
+//!   `platform_key_file` and token, any number of stateless replicas serve the same apps
+//!   (`docs/scale-out.md`).
 //! - **Launch URLs** ([`LaunchUrl`]): `http(s)://<cloud>/apps/<appid>[?path=&query=&scene=]`.
 //! - **Client** ([`CloudClient`]): metadata, publish, status, and [`CloudClient::open_app`]:
 //!   status check → cache by digest → download with resume → verify against the pinned platform
