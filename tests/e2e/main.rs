@@ -4,5 +4,6 @@
 mod bench;
 mod errors;
 mod lifecycle;
+mod notes;
 mod spine;
 mod window;

@@ -37,6 +37,8 @@ pub fn build_app(app_dir: &Path, key_path: &Path) -> Result<Vec<u8>> {
     if !app_dir.join("app.json").is_file() {
         bail!("{} is not an app folder: it has no app.json", app_dir.display());
     }
+    // Cargo is run from inside the logic crate: give it absolute paths.
+    let app_dir = &app_dir.canonicalize().with_context(|| format!("resolving {}", app_dir.display()))?;
     let mut files = Vec::new();
     collect(app_dir, app_dir, &mut files)?;
     let logic_crate = app_dir.join("logic");

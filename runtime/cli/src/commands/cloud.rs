@@ -28,6 +28,16 @@ pub struct ServeArgs {
     /// Development mode: apps may declare plain-http loopback back ends.
     #[arg(long)]
     pub dev: bool,
+    /// Metadata store: `postgres://user:pass@host:port/db` for replicas (default: SQLite in DIR).
+    #[arg(long, env = "MINIAPP_CLOUD_DATABASE", value_name = "URL")]
+    pub database: Option<String>,
+    /// Bundle store: `s3://bucket[/prefix]` (credentials and endpoint from AWS_* variables) or
+    /// `file:///path` (default: DIR/bundles).
+    #[arg(long, env = "MINIAPP_CLOUD_BLOBS", value_name = "URL")]
+    pub blobs: Option<String>,
+    /// The platform signing key; replicas must share one (default: DIR/platform.key).
+    #[arg(long, value_name = "FILE")]
+    pub platform_key: Option<PathBuf>,
 }
 
 pub fn run(cmd: CloudCommand) -> Result<ExitCode> {
@@ -43,6 +53,9 @@ fn serve(a: ServeArgs) -> Result<ExitCode> {
         config.addr = a.addr;
         config.token = a.token.clone();
         config.dev = a.dev;
+        config.database = a.database.clone();
+        config.blobs = a.blobs.clone();
+        config.platform_key_file = a.platform_key.clone();
         config.review = Some(crate::review::hook());
         let (server, addr) = miniapp_cloud::bind(config)
             .await

@@ -33,6 +33,15 @@ assert-text 2
 screenshot 02-counter-after-two-taps.png
 ";
 
+/// The headless tour of the notes app.
+const NOTES_TOUR: &str = "\
+tap #add
+screenshot 04-notes-saved-toast.png
+tap .row
+assert-text Viewing note #1
+screenshot 05-notes-detail.png
+";
+
 pub fn run(args: Args) -> Result<ExitCode> {
     let work = std::env::temp_dir().join(format!("miniapp-demo-{}", std::process::id()));
     std::fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
@@ -84,6 +93,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let trace = Trace { launch: report, adapter: harness.adapter(), steps: step_traces, logs: session.logs().to_vec() };
     let mut json = serde_json::to_value(&trace)?;
     json["hot_launch"] = serde_json::to_value(&hot_report)?;
+    // The notes sample: storage, a toast, navigation to a detail page.
+    if let Some(notes) = urls.iter().find(|u| u.ends_with("/apps/notes")) {
+        let steps = script::parse_script(NOTES_TOUR, "notes tour")?;
+        let (mut s, r) = harness.launch(notes, &|_, _| {}).with_context(|| format!("launching {notes}"))?;
+        let mut traces = Vec::new();
+        harness.run_script(&mut s, "notes tour", &steps, &args.out, &mut traces)?;
+        json["notes"] = serde_json::json!({ "launch": r, "steps": traces, "logs": s.logs() });
+    }
     let trace_path = args.out.join("trace.json");
     std::fs::write(&trace_path, serde_json::to_vec_pretty(&json)?)
         .with_context(|| format!("writing {}", trace_path.display()))?;

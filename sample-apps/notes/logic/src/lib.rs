@@ -1,0 +1,88 @@
+//! The notes sample: a list kept in the app's storage (survives restarts), a detail page opened
+//! with `nav::navigate_to` and a query, and a toast after saving.
+
+use miniapp_sdk::{export_app, json, nav, storage, ui, App, Event, Page};
+
+const KEY: &str = "notes";
+
+#[derive(Default)]
+struct Notes {
+    notes: Vec<String>,
+}
+
+impl Notes {
+    fn show_list(&self, page: &Page) {
+        if let Err(e) = page.set_data(json!({ "notes": self.notes })) {
+            miniapp_sdk::error!("set-data failed: {e:?}");
+        }
+    }
+
+    fn save(&self) {
+        if let Err(e) = storage::set_json(KEY, &json!(self.notes)) {
+            miniapp_sdk::error!("saving notes failed: {e:?}");
+        }
+    }
+}
+
+impl App for Notes {
+    fn on_launch(&mut self, _query: &str) {
+        self.notes = match storage::get_json(KEY) {
+            Ok(Some(v)) => serde_json_strings(&v),
+            Ok(None) => Vec::new(),
+            Err(e) => {
+                miniapp_sdk::warn!("storage unavailable: {e:?}");
+                Vec::new()
+            }
+        };
+        miniapp_sdk::info!("notes launched with {} saved notes", self.notes.len());
+    }
+
+    fn page_load(&mut self, page: &Page, query: &str) {
+        if page.route() == "pages/detail/detail" {
+            let id: usize = query
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("id="))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let text = self.notes.get(id).cloned().unwrap_or_else(|| "(deleted)".into());
+            let _ = page.set_data(json!({ "title": format!("Viewing note #{}", id + 1), "text": text }));
+        } else {
+            self.show_list(page);
+        }
+    }
+
+    fn on_event(&mut self, page: &Page, handler: &str, event: Event) {
+        match handler {
+            "onAdd" => {
+                let n = self.notes.len() + 1;
+                self.notes.push(format!("Note {n}: written at {} ms", miniapp_sdk::now_ms() % 100_000));
+                self.save();
+                let _ = ui::show_toast("Saved", ui::ToastIcon::Success, 1500);
+                self.show_list(page);
+            }
+            "onClear" => {
+                self.notes.clear();
+                self.save();
+                self.show_list(page);
+            }
+            "onOpen" => {
+                let index = event["currentTarget"]["dataset"]["index"]
+                    .as_u64()
+                    .or_else(|| event["currentTarget"]["dataset"]["index"].as_str().and_then(|s| s.parse().ok()))
+                    .unwrap_or(0);
+                if let Err(e) = nav::navigate_to(&format!("pages/detail/detail?id={index}")) {
+                    miniapp_sdk::error!("navigate failed: {e:?}");
+                }
+            }
+            other => miniapp_sdk::warn!("no handler named {other}"),
+        }
+    }
+}
+
+fn serde_json_strings(v: &miniapp_sdk::Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+export_app!(Notes);
