@@ -31,6 +31,8 @@ enum Command {
     Build(commands::build::Args),
     /// Publish a bundle to a cloud (runs the cloud's review).
     Publish(commands::publish::Args),
+    /// Publish a base library (default component styles, assets) to a cloud.
+    PublishBase(commands::publish::BaseArgs),
     /// Open an app from its launch URL in a window.
     Launch(commands::launch::Args),
     /// Run an app from its launch URL, headless, with a script of steps.
@@ -75,6 +77,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Cloud(c) => commands::cloud::run(c),
         Command::Build(a) => commands::build::run(a),
         Command::Publish(a) => commands::publish::run(a),
+        Command::PublishBase(a) => commands::publish::run_base(a),
         Command::Launch(a) => commands::launch::run(a),
         Command::Run(a) => commands::run::run(a),
         Command::Admin(c) => commands::admin::run(c),

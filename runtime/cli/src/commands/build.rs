@@ -64,7 +64,7 @@ pub fn build_app(app_dir: &Path, key_path: &Path) -> Result<Vec<u8>> {
 }
 
 /// Collects the app's files (everything but `logic/`, `target/` and hidden files).
-fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> Result<()> {
+pub(crate) fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .with_context(|| format!("reading {}", dir.display()))?
         .collect::<std::io::Result<_>>()?;

@@ -28,3 +28,40 @@ pub fn run(args: Args) -> Result<ExitCode> {
     println!("launch URL: {}", cloud.join(&format!("apps/{}", receipt.appid))?);
     Ok(ExitCode::SUCCESS)
 }
+
+/// Arguments of `miniapp publish-base`.
+#[derive(clap::Args)]
+pub struct BaseArgs {
+    /// The base library folder (with base.json), e.g. `base-library/`.
+    pub dir: PathBuf,
+    /// The cloud's base URL.
+    #[arg(long, env = "MINIAPP_CLOUD")]
+    pub cloud: String,
+    /// The cloud's publishing token.
+    #[arg(long, env = "MINIAPP_CLOUD_TOKEN", hide_env_values = true)]
+    pub token: String,
+    /// The publisher's ed25519 key (created on first use).
+    #[arg(long, env = "MINIAPP_KEY", value_name = "FILE")]
+    pub key: Option<PathBuf>,
+}
+
+/// Packs and publishes a base library (the framework's default styles and assets).
+pub fn run_base(args: BaseArgs) -> Result<ExitCode> {
+    let dir = args.dir.canonicalize().with_context(|| format!("resolving {}", args.dir.display()))?;
+    if !dir.join("base.json").is_file() {
+        anyhow::bail!("{} is not a base library folder: it has no base.json", dir.display());
+    }
+    let mut files = Vec::new();
+    super::build::collect(&dir, &dir, &mut files)?;
+    let key_path = args.key.clone().unwrap_or_else(super::build::default_key_path);
+    let key = miniapp_bundle::load_or_create_key(&key_path)
+        .with_context(|| format!("loading the publisher key {}", key_path.display()))?;
+    let bytes = miniapp_bundle::pack_base(&files, &key).with_context(|| format!("packing {}", dir.display()))?;
+    let cloud = url::Url::parse(&args.cloud).with_context(|| format!("bad cloud URL `{}`", args.cloud))?;
+    let client = miniapp_cloud::CloudClient::new(miniapp_shell::HostConfig::from_env().cache_dir)?;
+    let info = client
+        .publish_base(&cloud, &args.token, &bytes)
+        .with_context(|| format!("publishing the base library {} to {}", dir.display(), args.cloud))?;
+    println!("published base library {} {} ({})", info.name, info.version, info.digest);
+    Ok(ExitCode::SUCCESS)
+}
