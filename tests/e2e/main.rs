@@ -3,6 +3,7 @@
 
 mod bench;
 mod errors;
+mod hostile;
 mod lifecycle;
 mod notes;
 mod spine;
