@@ -37,21 +37,10 @@ pub fn back_button_rect() -> Rect {
     Rect { x: 0.0, y: STATUS_BAR_HEIGHT, w: 44.0, h: NAV_BAR_HEIGHT }
 }
 
-/// Parses `#rgb` / `#rrggbb` colours of app.json, falling back to `fallback`.
+/// Parses an app.json colour (`#rgb`, `#rrggbb`, ...) with the view's parser, falling back to
+/// `fallback`.
 pub fn parse_hex_color(s: Option<&str>, fallback: Color) -> Color {
-    let Some(s) = s.and_then(|s| s.strip_prefix('#')) else { return fallback };
-    let hex = |i: usize, n: usize| u8::from_str_radix(&s[i..i + n], 16).ok();
-    match s.len() {
-        6 => match (hex(0, 2), hex(2, 2), hex(4, 2)) {
-            (Some(r), Some(g), Some(b)) => Color { r, g, b, a: 255 },
-            _ => fallback,
-        },
-        3 => match (hex(0, 1), hex(1, 1), hex(2, 1)) {
-            (Some(r), Some(g), Some(b)) => Color { r: r * 17, g: g * 17, b: b * 17, a: 255 },
-            _ => fallback,
-        },
-        _ => fallback,
-    }
+    s.and_then(Color::from_hex).unwrap_or(fallback)
 }
 
 /// Builds the whole screen: chrome, then the page content clipped to the page area.

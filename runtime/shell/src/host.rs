@@ -23,17 +23,10 @@ impl HostConfig {
     pub fn from_env() -> HostConfig {
         let cache_dir = std::env::var_os("MINIAPP_CACHE_DIR")
             .map(PathBuf::from)
-            .or_else(|| directories_cache())
+            .or_else(miniapp_cloud::Cache::default_dir)
             .unwrap_or_else(|| std::env::temp_dir().join("miniapp-cache"));
         HostConfig { cache_dir, limits: Limits::default() }
     }
-}
-
-fn directories_cache() -> Option<PathBuf> {
-    std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .map(|d| d.join("miniapp"))
 }
 
 /// Milliseconds spent in each stage of a launch (what `trace.json` reports).
