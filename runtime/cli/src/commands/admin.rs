@@ -2,7 +2,7 @@
 //! not even from a cache, and its users see the reason.
 
 use anyhow::{Context, Result};
-use miniapp_cloud::{AppStatus, CloudClient};
+use miniapp_cloud::AppStatus;
 use std::process::ExitCode;
 
 /// Admin subcommands.
@@ -41,8 +41,7 @@ pub fn run(cmd: AdminCommand) -> Result<ExitCode> {
     if status != AppStatus::Published && a.reason.trim().is_empty() {
         anyhow::bail!("a {} needs --reason TEXT: users are shown why", status.as_str());
     }
-    let cloud = url::Url::parse(&a.cloud).with_context(|| format!("bad cloud URL `{}`", a.cloud))?;
-    let client = CloudClient::new(miniapp_shell::HostConfig::from_env().cache_dir)?;
+    let (cloud, client) = super::cloud_client(&a.cloud)?;
     client
         .set_status(&cloud, &a.token, &a.appid, status, &a.reason)
         .with_context(|| format!("setting {} to {} on {}", a.appid, status.as_str(), a.cloud))?;

@@ -1,7 +1,6 @@
 //! `miniapp apps --cloud URL [APPID]`: the apps on a cloud, or one app's versions and status.
 
-use anyhow::{Context, Result};
-use miniapp_cloud::CloudClient;
+use anyhow::Result;
 use std::process::ExitCode;
 
 /// Arguments of `miniapp apps`.
@@ -15,8 +14,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
-    let cloud = url::Url::parse(&a.cloud).with_context(|| format!("bad cloud URL `{}`", a.cloud))?;
-    let client = CloudClient::new(miniapp_shell::HostConfig::from_env().cache_dir)?;
+    let (cloud, client) = super::cloud_client(&a.cloud)?;
     match a.appid {
         Some(id) => {
             let meta = client.list_versions(&cloud, &id)?;

@@ -19,8 +19,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<ExitCode> {
     let bytes = std::fs::read(&args.bundle).with_context(|| format!("reading {}", args.bundle.display()))?;
-    let cloud = url::Url::parse(&args.cloud).with_context(|| format!("bad cloud URL `{}`", args.cloud))?;
-    let client = miniapp_cloud::CloudClient::new(miniapp_shell::HostConfig::from_env().cache_dir)?;
+    let (cloud, client) = super::cloud_client(&args.cloud)?;
     let receipt = client
         .publish(&cloud, &args.token, &bytes)
         .with_context(|| format!("publishing {} to {}", args.bundle.display(), args.cloud))?;
@@ -57,8 +56,7 @@ pub fn run_base(args: BaseArgs) -> Result<ExitCode> {
     let key = miniapp_bundle::load_or_create_key(&key_path)
         .with_context(|| format!("loading the publisher key {}", key_path.display()))?;
     let bytes = miniapp_bundle::pack_base(&files, &key).with_context(|| format!("packing {}", dir.display()))?;
-    let cloud = url::Url::parse(&args.cloud).with_context(|| format!("bad cloud URL `{}`", args.cloud))?;
-    let client = miniapp_cloud::CloudClient::new(miniapp_shell::HostConfig::from_env().cache_dir)?;
+    let (cloud, client) = super::cloud_client(&args.cloud)?;
     let info = client
         .publish_base(&cloud, &args.token, &bytes)
         .with_context(|| format!("publishing the base library {} to {}", dir.display(), args.cloud))?;
