@@ -70,14 +70,7 @@ fn a_component_importing_wasi_is_refused_by_name() {
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     let app = home.join("wasi-app");
-    let counter = root().join("sample-apps/counter");
-    for f in ["app.json", "app.css", "pages/index/index.xml", "pages/index/index.css", "pages/index/index.json"] {
-        let from = counter.join(f);
-        if from.exists() {
-            std::fs::create_dir_all(app.join(f).parent().unwrap()).unwrap();
-            std::fs::copy(&from, app.join(f)).unwrap();
-        }
-    }
+    copy_app_files(&root().join("sample-apps/counter"), &app);
     let component = wat::parse_str(
         r#"(component
              (import "wasi:cli/environment@0.2.0" (instance

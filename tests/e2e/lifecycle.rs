@@ -9,14 +9,8 @@ use std::path::Path;
 /// Makes a v2 of the counter: same logic component (taken from the v1 bundle), new version and
 /// a changed label, so the launched version is visible on screen.
 fn counter_v2(home: &Path, v1_bundle: &Path) -> std::path::PathBuf {
-    let src = root().join("sample-apps/counter");
     let app = home.join("counter-v2");
-    for f in ["app.json", "app.css", "pages/index/index.xml", "pages/index/index.css", "pages/index/index.json"] {
-        if src.join(f).exists() {
-            std::fs::create_dir_all(app.join(f).parent().unwrap()).unwrap();
-            std::fs::copy(src.join(f), app.join(f)).unwrap();
-        }
-    }
+    copy_app_files(&root().join("sample-apps/counter"), &app);
     let manifest = std::fs::read_to_string(app.join("app.json")).unwrap().replace("\"1.0.0\"", "\"1.0.1\"");
     std::fs::write(app.join("app.json"), manifest).unwrap();
     let xml = std::fs::read_to_string(app.join("pages/index/index.xml")).unwrap().replace("You tapped", "Version two");

@@ -153,6 +153,16 @@ pub fn counter_bundle(home: &Path) -> PathBuf {
     out
 }
 
+/// Copies an app folder's manifest, global style and pages (not its logic) into `to`.
+pub fn copy_app_files(from: &Path, to: &Path) {
+    for f in ["app.json", "app.css", "pages/index/index.xml", "pages/index/index.css", "pages/index/index.json"] {
+        if from.join(f).exists() {
+            std::fs::create_dir_all(to.join(f).parent().expect("has a parent")).unwrap();
+            std::fs::copy(from.join(f), to.join(f)).unwrap();
+        }
+    }
+}
+
 /// Reads a PNG.
 pub fn load_png(path: &Path) -> image::RgbaImage {
     image::open(path).unwrap_or_else(|e| panic!("opening {}: {e}", path.display())).to_rgba8()
