@@ -18,8 +18,9 @@ use crate::template::{parse_template_with_depth, Template};
 use crate::text::text_buffer;
 use crate::tree::{Expander, NodeKind, Tree};
 
-/// The default styles of the built-in components, applied before any given stylesheet.
-pub const DEFAULT_STYLESHEET: &str = include_str!("ua.css");
+/// The default styles of the built-in components, applied before any given stylesheet: the
+/// base library's `styles/components.css` (one source for the framework styles).
+pub const DEFAULT_STYLESHEET: &str = include_str!("../../../base-library/styles/components.css");
 
 /// The size of the page area in logical px; `750rpx` = `width`.
 #[derive(Debug, Clone, Copy, PartialEq)]
