@@ -6,4 +6,4 @@ wasmtime::component::bindgen!({
     additional_derives: [PartialEq],
 });
 
-pub use miniapp::host::{nav, net, storage, sys, timer, types, ui, view};
+pub use miniapp::host::{auth, device, nav, net, storage, sys, timer, types, ui, view};

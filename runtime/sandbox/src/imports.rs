@@ -11,7 +11,7 @@ pub const HOST_API_PACKAGE: &str = "miniapp:host";
 pub const HOST_API_VERSION: &str = "0.1.0";
 /// Interfaces of the `miniapp` world that a component may import (kept equal to
 /// `host-api/wit/world.wit` by a unit test).
-pub const HOST_API_INTERFACES: &[&str] = &["types", "view", "nav", "timer", "storage", "ui", "net", "sys"];
+pub const HOST_API_INTERFACES: &[&str] = &["types", "view", "nav", "timer", "storage", "ui", "net", "sys", "auth", "device"];
 
 /// The full import names a component may use, e.g. `miniapp:host/view@0.1.0`.
 pub fn allowed_imports() -> Vec<String> {

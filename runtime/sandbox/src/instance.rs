@@ -167,10 +167,54 @@ impl AppInstance {
         )
     }
 
-    /// Whether network requests are still running (the shell should keep calling
+    /// Whether network requests or logins are still running (the shell should keep calling
     /// [`AppInstance::run_ready`] every few milliseconds while this holds).
     pub fn requests_in_flight(&self) -> usize {
-        self.store.data().net.in_flight.load(std::sync::atomic::Ordering::SeqCst)
+        let net = &self.store.data().net;
+        net.in_flight.load(std::sync::atomic::Ordering::SeqCst) + net.logins.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Deliver `payload` to callback `id` on the next [`AppInstance::run_ready`] (the shell uses
+    /// it for `set-data-then`: `{"applied": true}` once the view has the data).
+    pub fn queue_callback(&mut self, id: u32, payload: serde_json::Value) {
+        self.store.data().deliver_soon(id, payload);
+    }
+
+    /// The user answered the permission prompt of [`Effect::Permission`]: remember the answer
+    /// for this app and scope, then call the app back with
+    /// `{"scope": .., "granted": .., "prompted": true}`.
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`]. A failure to store the answer is logged; the app still
+    /// gets this answer.
+    pub fn answer_permission(&mut self, callback: u32, scope: &str, granted: bool) -> Result<Vec<Effect>> {
+        let (app, storage) = {
+            let ctx = &self.store.data().ctx;
+            (ctx.app_id.clone(), ctx.storage.clone())
+        };
+        if let Some(storage) = storage {
+            if let Err(e) = storage.set_permission(&app, scope, granted) {
+                tracing::warn!(%app, %scope, "cannot remember the permission answer: {e}");
+            }
+        }
+        let payload = serde_json::json!({ "scope": scope, "granted": granted, "prompted": true });
+        self.on_callback(callback, &payload)
+    }
+
+    /// The simulated camera has an answer for the open `scan-code`: the decoded text, or why
+    /// there is none (`("cancelled", ..)`, `("unreadable", ..)`). Calls the app back with
+    /// `{"result": text, "scanType": "QR_CODE"}` or `{"error": {"kind": .., "message": ..}}`.
+    /// Returns no effects if no scan is open.
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`].
+    pub fn answer_scan(&mut self, result: std::result::Result<String, (&str, String)>) -> Result<Vec<Effect>> {
+        let Some(callback) = self.store.data_mut().scan_open.take() else { return Ok(Vec::new()) };
+        let payload = match result {
+            Ok(text) => serde_json::json!({ "result": text, "scanType": "QR_CODE" }),
+            Err((kind, message)) => serde_json::json!({ "error": { "kind": kind, "message": message } }),
+        };
+        self.on_callback(callback, &payload)
     }
 
     /// Whether anything may still call back into the app: timers, requests, or results not yet
@@ -179,6 +223,7 @@ impl AppInstance {
         let d = self.store.data();
         !d.timers.is_empty()
             || d.net.in_flight.load(std::sync::atomic::Ordering::SeqCst) > 0
+            || d.net.logins.load(std::sync::atomic::Ordering::SeqCst) > 0
             || !d.net.done.lock().unwrap_or_else(|p| p.into_inner()).is_empty()
     }
 

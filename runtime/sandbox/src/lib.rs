@@ -39,13 +39,13 @@ mod storage;
 pub use builder::{build_logic_crate, build_wasm_artifacts, wasm_target_installed, GUEST_TARGET};
 pub use engine::{AppComponent, Sandbox};
 pub use error::{Error, Result};
-pub use host::{parse_path_key, PathSegment};
+pub use host::{parse_path_key, scope_description, PathSegment, SCOPES};
 pub use imports::{
     allowed_imports, check_imports, component_imports, componentize, HOST_API_INTERFACES, HOST_API_PACKAGE,
     HOST_API_VERSION,
 };
 pub use instance::{AppInstance, PageRef};
 pub use limits::*;
-pub use state::{AppContext, Effect, LogLevel, NavKind, SystemInfo, ToastIcon};
+pub use state::{AppContext, Clipboard, Effect, LogLevel, LoginProvider, NavKind, SystemInfo, ToastIcon};
 pub use net::{FORBIDDEN_HEADERS, METHODS};
 pub use storage::Storage;

@@ -48,6 +48,10 @@ pub const DEFAULT_REQUESTS_IN_FLIGHT: usize = 10;
 pub const DEFAULT_RESPONSE_BYTES: u64 = 10 << 20;
 /// Default request timeout: 60 s.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default longest clipboard text: 64 KiB.
+pub const DEFAULT_CLIPBOARD_BYTES: usize = 64 << 10;
+/// Default `auth.login` calls waiting for the cloud at once: 10.
+pub const DEFAULT_LOGINS_IN_FLIGHT: usize = 10;
 /// Default longest text in system UI (toast title, modal content, sheet item): 4 KiB.
 pub const DEFAULT_UI_TEXT_BYTES: usize = 4 << 10;
 
@@ -96,6 +100,10 @@ pub struct Limits {
     pub storage_key_bytes: usize,
     /// Longest text shown in system UI, in bytes. Default 4 KiB.
     pub ui_text_bytes: usize,
+    /// Longest clipboard text in bytes. Default 64 KiB.
+    pub clipboard_bytes: usize,
+    /// `auth.login` calls in flight per app. Default 10.
+    pub logins_in_flight: usize,
     /// Network requests in flight per app. Default 10.
     pub requests_in_flight: usize,
     /// Largest response body in bytes. Default 10 MiB.
@@ -127,6 +135,8 @@ impl Default for Limits {
             storage_value_bytes: DEFAULT_STORAGE_VALUE_BYTES,
             storage_key_bytes: DEFAULT_STORAGE_KEY_BYTES,
             ui_text_bytes: DEFAULT_UI_TEXT_BYTES,
+            clipboard_bytes: DEFAULT_CLIPBOARD_BYTES,
+            logins_in_flight: DEFAULT_LOGINS_IN_FLIGHT,
             requests_in_flight: DEFAULT_REQUESTS_IN_FLIGHT,
             response_bytes: DEFAULT_RESPONSE_BYTES,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,

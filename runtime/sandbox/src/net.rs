@@ -35,6 +35,8 @@ pub const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", 
 #[derive(Default, Clone)]
 pub(crate) struct NetQueue {
     pub(crate) in_flight: Arc<AtomicUsize>,
+    /// `auth.login` calls waiting for the cloud.
+    pub(crate) logins: Arc<AtomicUsize>,
     pub(crate) done: Arc<Mutex<Vec<(u32, Value)>>>,
 }
 

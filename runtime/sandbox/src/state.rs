@@ -24,6 +24,64 @@ pub struct AppContext {
     /// Origins the app may request (`app.json` `network.request`): `https://api.example.com`,
     /// `http://127.0.0.1:8080`. Empty means no network.
     pub network: Vec<String>,
+    /// Gets a login code from the cloud for this app and the host's user (`auth.login`);
+    /// `None` makes `login` `unavailable`.
+    pub login: Option<LoginProvider>,
+    /// The simulator's clipboard (`device.get-clipboard` / `set-clipboard`), shared by every
+    /// app of the host.
+    pub clipboard: Clipboard,
+}
+
+/// The host's side of `auth.login`: given the app id, ask the cloud for a one-time login code
+/// (blocking; it runs on its own thread) or say why not.
+#[derive(Clone)]
+pub struct LoginProvider(pub std::sync::Arc<dyn Fn(&str) -> Result<String, String> + Send + Sync>);
+
+impl LoginProvider {
+    /// Wraps a function.
+    pub fn new(f: impl Fn(&str) -> Result<String, String> + Send + Sync + 'static) -> Self {
+        LoginProvider(std::sync::Arc::new(f))
+    }
+}
+
+impl std::fmt::Debug for LoginProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LoginProvider(..)")
+    }
+}
+
+impl PartialEq for LoginProvider {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The simulated clipboard: one text, shared by clones.
+#[derive(Clone, Default)]
+pub struct Clipboard(std::sync::Arc<std::sync::Mutex<String>>);
+
+impl Clipboard {
+    /// The text on the clipboard.
+    pub fn get(&self) -> String {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Replace the text on the clipboard.
+    pub fn set(&self, text: impl Into<String>) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = text.into();
+    }
+}
+
+impl std::fmt::Debug for Clipboard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Clipboard({} bytes)", self.get().len())
+    }
+}
+
+impl PartialEq for Clipboard {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 impl AppContext {
@@ -36,6 +94,8 @@ impl AppContext {
             tab_pages: Vec::new(),
             storage: None,
             network: Vec::new(),
+            login: None,
+            clipboard: Clipboard::default(),
         }
     }
 }
@@ -134,6 +194,14 @@ pub enum Effect {
         /// A JSON object of path keys (`count`, `list[3].done`) to values.
         patch: serde_json::Value,
     },
+    /// The `set-data` before this one asked to be told when the view has applied it: answer
+    /// with `on_callback(callback, {"applied": true})` (see [`crate::AppInstance::queue_callback`]).
+    DataApplied {
+        /// The page instance id.
+        page: u32,
+        /// The callback id the answer goes to.
+        callback: u32,
+    },
     /// A console line from the app.
     Log {
         /// Severity.
@@ -185,6 +253,22 @@ pub enum Effect {
         callback: u32,
         /// The items, top to bottom.
         items: Vec<String>,
+    },
+    /// Ask the user for a permission the app has no remembered answer for; answer with
+    /// [`crate::AppInstance::answer_permission`], which remembers it.
+    Permission {
+        /// The callback id the answer goes to.
+        callback: u32,
+        /// The scope, e.g. `scope.camera`.
+        scope: String,
+        /// What the prompt says the app wants to do, e.g. `use your camera`.
+        description: String,
+    },
+    /// Open the camera to scan a code; answer with `on_callback(callback, {"result":..})` or an
+    /// error payload (see [`crate::AppInstance::answer_scan`]).
+    ScanCode {
+        /// The callback id the answer goes to.
+        callback: u32,
     },
 }
 
@@ -274,8 +358,11 @@ pub(crate) struct HostState {
     pub(crate) next_callback: u32,
     /// Pages pushed by `navigate-to` during the current call (not yet loaded by the shell).
     pub(crate) pending_pushes: usize,
-    /// Requests in flight and finished results waiting for delivery.
+    /// Requests in flight and finished results waiting for delivery (also logins, permission
+    /// answers from memory and `set-data-then` callbacks).
     pub(crate) net: crate::net::NetQueue,
+    /// The callback id of the open `scan-code`, if one is open.
+    pub(crate) scan_open: Option<u32>,
 }
 
 impl HostState {
@@ -292,6 +379,7 @@ impl HostState {
             next_callback: 1,
             pending_pushes: 0,
             net: crate::net::NetQueue::default(),
+            scan_open: None,
         }
     }
 
@@ -310,6 +398,11 @@ impl HostState {
         self.outbox_bytes += bytes;
         self.outbox.push(effect);
         true
+    }
+
+    /// Deliver `payload` to callback `id` on the app's next event-loop turn.
+    pub(crate) fn deliver_soon(&self, id: u32, payload: serde_json::Value) {
+        self.net.done.lock().unwrap_or_else(|p| p.into_inner()).push((id, payload));
     }
 
     /// Take the effects of the call that just ended.

@@ -54,6 +54,12 @@ const SCHEMA: &str = "
         size  INTEGER NOT NULL,
         PRIMARY KEY (app, key)
     ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS permissions (
+        app     TEXT NOT NULL,
+        scope   TEXT NOT NULL,
+        granted INTEGER NOT NULL,
+        PRIMARY KEY (app, scope)
+    ) WITHOUT ROWID;
 ";
 
 impl Storage {
@@ -103,6 +109,66 @@ impl Storage {
     /// [`Error::Storage`] if the delete fails.
     pub fn clear_app(&self, app: &str) -> Result<()> {
         self.clear(app).map_err(|e| Error::Storage { path: self.describe(), reason: format!("{e:?}") })
+    }
+
+    /// The remembered answer of the user to `app` asking for `scope`, if any.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] if the query fails.
+    pub fn permission(&self, app: &str, scope: &str) -> Result<Option<bool>> {
+        let conn = self.lock();
+        conn.query_row("SELECT granted FROM permissions WHERE app = ?1 AND scope = ?2", params![app, scope], |r| {
+            r.get::<_, bool>(0)
+        })
+        .optional()
+        .map_err(|e| self.fault(e))
+    }
+
+    /// Every remembered answer of `app`: (scope, granted), sorted by scope.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] if the query fails.
+    pub fn permissions(&self, app: &str) -> Result<Vec<(String, bool)>> {
+        let conn = self.lock();
+        let run = || -> rusqlite::Result<Vec<(String, bool)>> {
+            let mut stmt = conn.prepare("SELECT scope, granted FROM permissions WHERE app = ?1 ORDER BY scope")?;
+            let rows = stmt.query_map([app], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect()
+        };
+        run().map_err(|e| self.fault(e))
+    }
+
+    /// Remember the user's answer to `app` asking for `scope`.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] if the write fails.
+    pub fn set_permission(&self, app: &str, scope: &str, granted: bool) -> Result<()> {
+        self.lock()
+            .execute(
+                "INSERT INTO permissions (app, scope, granted) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (app, scope) DO UPDATE SET granted = excluded.granted",
+                params![app, scope, granted],
+            )
+            .map(|_| ())
+            .map_err(|e| self.fault(e))
+    }
+
+    /// Forget the answers of `app` (one `scope`, or all): the next `authorize` prompts again.
+    /// Returns how many answers were forgotten.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] if the delete fails.
+    pub fn reset_permissions(&self, app: &str, scope: Option<&str>) -> Result<usize> {
+        let conn = self.lock();
+        let n = match scope {
+            Some(scope) => conn.execute("DELETE FROM permissions WHERE app = ?1 AND scope = ?2", params![app, scope]),
+            None => conn.execute("DELETE FROM permissions WHERE app = ?1", [app]),
+        };
+        n.map_err(|e| self.fault(e))
+    }
+
+    fn fault(&self, e: rusqlite::Error) -> Error {
+        Error::Storage { path: self.describe(), reason: e.to_string() }
     }
 
     fn describe(&self) -> String {
@@ -209,6 +275,32 @@ mod tests {
         assert_eq!(s.keys("a").unwrap(), ["y"]);
         s.clear_app("a").unwrap();
         assert_eq!(s.usage("a").unwrap(), 0);
+    }
+
+    #[test]
+    fn permissions_are_remembered_per_app_until_reset() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("storage.db");
+        let s = Storage::open(&path).unwrap();
+        assert_eq!(s.permission("a", "scope.camera").unwrap(), None);
+        s.set_permission("a", "scope.camera", false).unwrap();
+        s.set_permission("a", "scope.userInfo", true).unwrap();
+        drop(s);
+        let s = Storage::open(&path).unwrap();
+        assert_eq!(s.permission("a", "scope.camera").unwrap(), Some(false));
+        assert_eq!(s.permission("b", "scope.camera").unwrap(), None);
+        assert_eq!(
+            s.permissions("a").unwrap(),
+            vec![("scope.camera".to_string(), false), ("scope.userInfo".to_string(), true)]
+        );
+        assert_eq!(s.reset_permissions("a", Some("scope.camera")).unwrap(), 1);
+        assert_eq!(s.permission("a", "scope.camera").unwrap(), None);
+        assert_eq!(s.reset_permissions("a", None).unwrap(), 1);
+        assert!(s.permissions("a").unwrap().is_empty());
+        // app data and permissions are separate: clearing storage keeps the answers
+        s.set_permission("a", "scope.record", true).unwrap();
+        s.clear_app("a").unwrap();
+        assert_eq!(s.permission("a", "scope.record").unwrap(), Some(true));
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Host implementations of the imported WIT interfaces, one module per interface.
 
+mod auth;
+mod device;
 mod nav;
 mod net;
 mod storage;
@@ -8,6 +10,7 @@ mod timer;
 mod ui;
 mod view;
 
+pub use auth::{scope_description, SCOPES};
 pub use view::{parse_path_key, PathSegment};
 
 impl crate::bindings::types::Host for crate::state::HostState {}

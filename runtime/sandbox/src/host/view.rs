@@ -116,6 +116,18 @@ impl Host for HostState {
         }
         Ok(())
     }
+
+    fn set_data_then(&mut self, page: u32, patch: String) -> Result<u32, HostError> {
+        self.set_data(page, patch)?;
+        let callback = self.callback_id();
+        if !self.push(Effect::DataApplied { page, callback }, 0) {
+            return Err(HostError::LimitExceeded(format!(
+                "set-data calls in one handler exceed {} bytes in total",
+                self.limits.effect_bytes
+            )));
+        }
+        Ok(callback)
+    }
 }
 
 fn json_kind(v: &serde_json::Value) -> &'static str {
@@ -180,6 +192,21 @@ mod tests {
             effects,
             vec![Effect::SetData { page: 1, patch: serde_json::json!({"count": 2, "list[0].done": true}) }]
         );
+    }
+
+    #[test]
+    fn set_data_then_queues_the_patch_and_its_callback() {
+        let mut s = state();
+        let cb = s.set_data_then(1, r#"{"n": 1}"#.into()).unwrap();
+        assert_eq!(
+            s.drain(),
+            vec![
+                Effect::SetData { page: 1, patch: serde_json::json!({"n": 1}) },
+                Effect::DataApplied { page: 1, callback: cb }
+            ]
+        );
+        assert!(matches!(s.set_data_then(1, "[]".into()), Err(HostError::InvalidArgument(_))));
+        assert!(s.drain().is_empty(), "a refused patch queues no callback");
     }
 
     #[test]
