@@ -42,7 +42,7 @@ pub mod bindings {
 
 pub use serde_json::{self, json, Value};
 
-use bindings::miniapp::host::{net as wit_net, nav as wit_nav, storage as wit_storage, sys, timer as wit_timer, types, ui as wit_ui, view};
+use bindings::miniapp::host::{auth as wit_auth, device as wit_device, net as wit_net, nav as wit_nav, storage as wit_storage, sys, timer as wit_timer, types, ui as wit_ui, view};
 
 /// Why the host refused a call; the message says what was wrong and the values involved.
 pub type HostError = types::HostError;
@@ -76,6 +76,15 @@ impl Page {
     /// has a malformed key (`InvalidArgument`) and a page that was unloaded.
     pub fn set_data(&self, patch: Value) -> Result<(), HostError> {
         view::set_data(self.id, &patch.to_string())
+    }
+
+    /// Like [`Page::set_data`], and call back when the view has applied the patch:
+    /// `{"applied": true}` arrives in [`App::on_callback`] with the returned id.
+    ///
+    /// # Errors
+    /// As [`Page::set_data`].
+    pub fn set_data_then(&self, patch: Value) -> Result<u32, HostError> {
+        view::set_data_then(self.id, &patch.to_string())
     }
 
     /// Like [`Page::set_data`] with an already serialized JSON object.
@@ -318,6 +327,71 @@ pub mod ui {
     /// `InvalidArgument` for 0 or more than 6 items.
     pub fn show_action_sheet(items: &[String]) -> Result<u32, HostError> {
         wit_ui::show_action_sheet(items)
+    }
+}
+
+/// Login and permissions.
+///
+/// [`auth::login`]'s answer `{"code": ".."}` arrives in [`App::on_callback`]; send the code to
+/// your back end, which exchanges it at the cloud (`POST /auth/code2session` with the app id
+/// and the app secret from `miniapp secret APPID`) for the user's stable `openid`.
+pub mod auth {
+    use super::{wit_auth, HostError};
+
+    /// Ask the cloud for a one-time login code (valid 5 minutes); returns the callback id.
+    ///
+    /// # Errors
+    /// `Unavailable` when the host has no cloud account, `LimitExceeded` with 10 logins in flight.
+    pub fn login() -> Result<u32, HostError> {
+        wit_auth::login()
+    }
+
+    /// Ask for a permission scope (`scope.camera`, `scope.userInfo`, `scope.userLocation`,
+    /// `scope.record`, `scope.writePhotosAlbum`); `{"scope", "granted", "prompted"}` arrives
+    /// with the returned id. The user is asked once; the answer is remembered.
+    ///
+    /// # Errors
+    /// `InvalidArgument` for an unknown scope.
+    pub fn authorize(scope: &str) -> Result<u32, HostError> {
+        wit_auth::authorize(scope)
+    }
+
+    /// The remembered answers: (scope, granted).
+    ///
+    /// # Errors
+    /// `Unavailable` when the host keeps no answers.
+    pub fn get_setting() -> Result<Vec<(String, bool)>, HostError> {
+        wit_auth::get_setting()
+    }
+}
+
+/// The camera (QR codes) and the clipboard.
+pub mod device {
+    use super::{wit_device, HostError};
+
+    /// Open the camera to scan a QR code; `{"result": "<text>", "scanType": "QR_CODE"}` or
+    /// `{"error": {"kind": "cancelled"|"unreadable", ..}}` arrives with the returned id.
+    ///
+    /// # Errors
+    /// `Unavailable` while another scan is open.
+    pub fn scan_code() -> Result<u32, HostError> {
+        wit_device::scan_code()
+    }
+
+    /// Put text on the clipboard (at most 64 KiB).
+    ///
+    /// # Errors
+    /// `LimitExceeded` beyond 64 KiB.
+    pub fn set_clipboard(text: &str) -> Result<(), HostError> {
+        wit_device::set_clipboard(text)
+    }
+
+    /// The clipboard's text.
+    ///
+    /// # Errors
+    /// Never on this host; kept fallible for hosts without a clipboard.
+    pub fn get_clipboard() -> Result<String, HostError> {
+        wit_device::get_clipboard()
     }
 }
 
