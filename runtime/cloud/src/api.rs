@@ -88,6 +88,10 @@ pub struct PublishReceipt {
     pub digest: String,
     /// Size of the stored bundle.
     pub size: u64,
+    /// The app secret for `code2session` (`docs/auth.md`), on the app's first publish only;
+    /// later it is at `GET /apps/{appid}/secret` (`miniapp secret APPID`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_secret: Option<String>,
 }
 
 /// `POST /apps/{appid}/status` body.

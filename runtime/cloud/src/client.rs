@@ -1,4 +1,4 @@
-//! The host-side client: metadata, publish, status, and `open_app` with its cache.
+//! The host-side client: metadata, publish, status, login codes, and `open_app` with its cache.
 //!
 //! Blocking (reqwest's blocking client over rustls): call it from plain threads, never from
 //! inside a tokio runtime.
@@ -19,6 +19,7 @@ use reqwest::StatusCode;
 use url::Url;
 
 use crate::api::{AppMeta, AppStatus, BaseInfo, ErrorBody, PlatformKeyInfo, PublishReceipt, Stats, StatusChange};
+use crate::auth::{AppSecret, AuthSession, Code2SessionRequest, LoginCode, LoginRequest, UserKey};
 use crate::cache::{Cache, CachedApp};
 use crate::error::{Error, Result};
 use crate::launch::{cloud_display, normalise_cloud, LaunchUrl};
@@ -234,6 +235,43 @@ impl CloudClient {
         }
     }
 
+    /// `POST /auth/login`: signs a login request for `appid` with the user's key (at the host's
+    /// clock) and returns the one-time code. Refusals carry the cloud's message (bad signature,
+    /// clock off by more than 5 minutes, unknown app, app banned or suspended with the reason).
+    pub fn login_code(&self, cloud: &Url, appid: &str, user: &UserKey) -> Result<LoginCode> {
+        let url = Self::endpoint(cloud, "auth/login");
+        let ts = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0);
+        let body = LoginRequest { appid: appid.to_string(), user: user.public_hex(), ts, sig: user.sign_login(appid, ts) };
+        let resp = self.send(cloud, self.http.post(url.clone()).json(&body))?;
+        if !resp.status().is_success() {
+            return Err(Self::refused(cloud, format!("login to {appid}"), resp));
+        }
+        Self::json(&url, resp)
+    }
+
+    /// `POST /auth/code2session`: what a developer's back end does with a login code and the
+    /// app secret. Refusals carry the cloud's message (wrong secret; unknown, expired or used
+    /// code; code of another app).
+    pub fn code2session(&self, cloud: &Url, appid: &str, secret: &str, code: &str) -> Result<AuthSession> {
+        let url = Self::endpoint(cloud, "auth/code2session");
+        let body = Code2SessionRequest { appid: appid.to_string(), secret: secret.to_string(), code: code.to_string() };
+        let resp = self.send(cloud, self.http.post(url.clone()).json(&body))?;
+        if !resp.status().is_success() {
+            return Err(Self::refused(cloud, format!("code2session for {appid}"), resp));
+        }
+        Self::json(&url, resp)
+    }
+
+    /// `GET /apps/{appid}/secret` with the cloud's token (`miniapp secret APPID`).
+    pub fn app_secret(&self, cloud: &Url, token: &str, appid: &str) -> Result<String> {
+        let url = Self::endpoint(cloud, &format!("apps/{appid}/secret"));
+        let resp = self.send(cloud, self.http.get(url.clone()).header(AUTHORIZATION, format!("Bearer {token}")))?;
+        if !resp.status().is_success() {
+            return Err(Self::refused(cloud, format!("the secret of {appid}"), resp));
+        }
+        Self::json::<AppSecret>(&url, resp).map(|s| s.secret)
+    }
+
     /// The cloud's platform key as served now (not pinned).
     pub fn fetch_platform_key(&self, cloud: &Url) -> Result<VerifyingKey> {
         let url = Self::endpoint(cloud, "platform-key");
@@ -273,9 +311,13 @@ impl CloudClient {
     /// Downloads a bundle into the cache (resuming a partial download with `Range`) and checks
     /// its digest. `progress(done, total)` is called as bytes arrive.
     pub fn download(&self, cloud: &Url, app_id: &str, digest: &str, size: u64, progress: &dyn Fn(u64, u64)) -> Result<()> {
+        self.download_under(cloud, app_id, digest, size, miniapp_bundle::limits::DEFAULT_MAX_PACKAGE_BYTES, progress)
+    }
+
+    /// [`CloudClient::download`] stopping at `limit` bytes (the app or the base library limit).
+    fn download_under(&self, cloud: &Url, app_id: &str, digest: &str, size: u64, limit: u64, progress: &dyn Fn(u64, u64)) -> Result<()> {
         let url = Self::endpoint(cloud, &format!("bundles/{digest}"));
         let part = self.cache.part_path(digest).ok_or_else(|| Error::Http { url: url.to_string(), reason: format!("digest {digest:?} is not sha256:<hex>") })?;
-        let limit = miniapp_bundle::limits::DEFAULT_MAX_PACKAGE_BYTES;
         for attempt in 0..2 {
             let have = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
             let mut req = self.http.get(url.clone());
@@ -442,7 +484,8 @@ impl CloudClient {
         let from_cache = self.cache.has_bundle(&info.digest);
         if !from_cache {
             self.platform_key(&cloud, true)?;
-            self.download(&cloud, "the base library", &info.digest, info.size, progress)?;
+            let limit = miniapp_bundle::limits::DEFAULT_BASE_MAX_PACKAGE_BYTES;
+            self.download_under(&cloud, "the base library", &info.digest, info.size, limit, progress)?;
         }
         let key = self.platform_key(&cloud, false)?;
         let base = self.verify_cached_base(&cloud, &info.digest, &key)?;

@@ -161,6 +161,14 @@ pub enum Error {
         /// The accepted forms.
         rule: String,
     },
+    /// The user's key file (see `UserKey::load_or_create`) is not a key.
+    #[error("user key {path}: {reason}")]
+    UserKey {
+        /// The key file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A file or folder of the cloud's data dir or the client's cache.
     #[error("{what} {path}")]
     Io {

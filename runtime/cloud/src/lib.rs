@@ -9,6 +9,9 @@
 //!   Some("s3://bucket")` the bundles in S3-compatible object storage; with a shared
 //!   `platform_key_file` and token, any number of stateless replicas serve the same apps
 //!   (`docs/scale-out.md`).
+//! - **Login** ([`auth`]): `wx.login`-style one-time codes signed by the user's key
+//!   ([`UserKey`]) and exchanged by the developer's back end for an `openid`
+//!   ([`CloudClient::login_code`], [`CloudClient::code2session`]; `docs/auth.md`).
 //! - **Launch URLs** ([`LaunchUrl`]): `http(s)://<cloud>/apps/<appid>[?path=&query=&scene=]`.
 //! - **Client** ([`CloudClient`]): metadata, publish, status, and [`CloudClient::open_app`]:
 //!   status check → cache by digest → download with resume → verify against the pinned platform
@@ -17,6 +20,7 @@
 #![deny(missing_docs)]
 
 pub mod api;
+pub mod auth;
 pub mod cache;
 mod client;
 pub mod error;
@@ -27,10 +31,11 @@ mod server;
 pub mod store;
 
 pub use api::{AppMeta, AppStatus, BaseInfo, PublishReceipt, Stats, VersionInfo};
+pub use auth::{AuthSession, LoginCode, UserKey, LOGIN_CODE_TTL};
 pub use cache::{Cache, CacheEntry, CachedApp, DEFAULT_CACHE_CAP_BYTES};
 pub use client::{CloudClient, OpenTimings, OpenedApp, OpenedBase, PendingUpdate, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
 pub use error::{Error, Result};
 pub use launch::{cloud_display, LaunchUrl, MAX_SCENE_CHARS};
 pub use qr::qr_png;
 pub use review::{review, ReviewHook};
-pub use server::{bind, spawn_background, CloudHandle, RunningCloud, Server, ServerConfig, DEFAULT_BODY_LIMIT};
+pub use server::{bind, spawn_background, CloudHandle, RunningCloud, Server, ServerConfig, AUTH_BODY_LIMIT, DEFAULT_BODY_LIMIT};

@@ -8,21 +8,25 @@
 //! | `GET /apps` | every app's metadata |
 //! | `GET /apps/{appid}` | an app's metadata (JSON), or a landing page with its QR code (`Accept: text/html`) |
 //! | `POST /apps/{appid}/status` | `{"status": "published"\|"suspended"\|"banned", "reason": "…"}` |
+//! | `GET /apps/{appid}/secret` | `{"appid", "secret"}`: the app secret for `code2session` (bearer token) |
 //! | `GET /apps/{appid}/qr?path=&scene=` | PNG QR code of the launch URL |
 //! | `GET /bundles/{digest}` | bundle bytes: immutable cache headers, ETag, `Range` |
 //! | `POST /base` | publish a base library bundle (`base.json`; bearer token) |
 //! | `GET /base`, `GET /base/latest` | base library versions / the newest one |
 //! | `GET /platform-key` | the platform's public key |
 //! | `GET /stats` | request counters |
+//! | `POST /auth/login` | `{"appid", "user", "ts", "sig"}` signed by the user's key → `{"code", "expires_in"}` |
+//! | `POST /auth/code2session` | `{"appid", "secret", "code"}` (the developer's back end) → `{"openid", "session_key"}` |
 //!
-//! Every error is JSON `{"error": "…"}` with 400, 401, 403, 404, 409, 413 or 416.
+//! Every error is JSON `{"error": "…"}` with 400, 401, 403, 404, 409, 413 or 416. The auth flow,
+//! its rules and messages: `docs/auth.md`.
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::{BytesRejection, JsonRejection};
@@ -36,14 +40,24 @@ use miniapp_bundle::{countersign, verify, AppId, LimitKind, PagePath, SigningKey
 use url::Url;
 
 use crate::api::{AppMeta, AppStatus, BaseInfo, ErrorBody, PlatformKeyInfo, PublishReceipt, Stats, StatusChange, VersionInfo};
+use crate::auth::{
+    openid, verify_login, AppSecret, AuthSession, BadLogin, Code2SessionRequest, LoginCode, LoginRequest, LOGIN_CLOCK_SKEW, LOGIN_CODE_RETENTION,
+    LOGIN_CODE_TTL,
+};
 use crate::error::{Error, Result};
 use crate::launch::{LaunchUrl, MAX_SCENE_CHARS};
 use crate::review::{review, ReviewHook};
-use crate::store::{open_blobs, open_meta, BlobStore, InsertRefusal, MetaStore, NewVersion};
+use crate::store::{open_blobs, open_meta, BlobStore, InsertRefusal, MetaStore, NewLoginCode, NewVersion, Redemption};
 
 /// Largest publish request body: 4 MiB (twice the package limit, so an oversize bundle gets the
 /// bundle's own "package size" message rather than a bare 413).
 pub const DEFAULT_BODY_LIMIT: usize = 4 * 1024 * 1024;
+/// Largest body of `POST /base`: the base library's package limit (16 MiB), whatever
+/// [`ServerConfig::body_limit`] says for apps.
+pub const BASE_BODY_LIMIT: usize = miniapp_bundle::limits::DEFAULT_BASE_MAX_PACKAGE_BYTES as usize;
+
+/// Largest body of the `/auth/*` routes: 16 KiB (a login request is about 300 bytes).
+pub const AUTH_BODY_LIMIT: usize = 16 * 1024;
 
 /// How the cloud runs.
 #[derive(Clone)]
@@ -77,6 +91,9 @@ pub struct ServerConfig {
     /// The platform's signing key file; `None` is `DATA/platform.key` (created when missing).
     /// Replicas behind one URL must share one key (hosts pin it), so point them all at the same file.
     pub platform_key_file: Option<PathBuf>,
+    /// How long a login code from `POST /auth/login` stays valid ([`LOGIN_CODE_TTL`], 5 minutes;
+    /// tests shorten it). Replicas should agree on it.
+    pub login_code_ttl: Duration,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -93,13 +110,14 @@ impl std::fmt::Debug for ServerConfig {
             .field("blobs", &self.blobs)
             .field("blob_options", &self.blob_options.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
             .field("platform_key_file", &self.platform_key_file)
+            .field("login_code_ttl", &self.login_code_ttl)
             .finish()
     }
 }
 
 impl ServerConfig {
     /// Defaults: `127.0.0.1:0`, token from the data dir, not dev, no extra review, SQLite and
-    /// bundle folder and platform key inside the data dir.
+    /// bundle folder and platform key inside the data dir, 5-minute login codes.
     pub fn new(data_dir: impl Into<PathBuf>) -> ServerConfig {
         ServerConfig {
             data_dir: data_dir.into(),
@@ -113,6 +131,7 @@ impl ServerConfig {
             blobs: None,
             blob_options: Vec::new(),
             platform_key_file: None,
+            login_code_ttl: LOGIN_CODE_TTL,
         }
     }
 }
@@ -127,6 +146,7 @@ struct AppState {
     meta: Arc<dyn MetaStore>,
     blobs: Arc<dyn BlobStore>,
     stats: Mutex<Stats>,
+    login_code_ttl: Duration,
 }
 
 type Shared = Arc<AppState>;
@@ -174,6 +194,10 @@ impl Server {
 
 fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 fn read_or_create_token(data_dir: &std::path::Path) -> Result<(String, bool)> {
@@ -232,6 +256,7 @@ pub async fn bind(cfg: ServerConfig) -> Result<(Server, SocketAddr)> {
         meta,
         blobs,
         stats: Mutex::new(Stats::default()),
+        login_code_ttl: cfg.login_code_ttl,
     });
     let router = router(state, cfg.body_limit);
     tracing::info!(%local_addr, data_dir = %cfg.data_dir.display(), dev = cfg.dev, "cloud listening");
@@ -244,8 +269,12 @@ fn router(state: Shared, body_limit: usize) -> Router {
         .route("/apps/{appid}", get(app_meta))
         .route("/apps/{appid}/status", post(set_status))
         .route("/apps/{appid}/qr", get(app_qr))
+        .route("/apps/{appid}/secret", get(app_secret))
+        .route("/auth/login", post(login).layer(DefaultBodyLimit::max(AUTH_BODY_LIMIT)))
+        .route("/auth/code2session", post(code2session).layer(DefaultBodyLimit::max(AUTH_BODY_LIMIT)))
         .route("/bundles/{digest}", get(bundle))
-        .route("/base", post(publish_base).get(list_bases))
+        // A base library carries fonts: its publish body may be as large as its package limit.
+        .route("/base", post(publish_base).layer(DefaultBodyLimit::max(BASE_BODY_LIMIT)).get(list_bases))
         .route("/base/latest", get(latest_base))
         .route("/platform-key", get(platform_key))
         .route("/stats", get(stats))
@@ -294,13 +323,16 @@ fn check_token(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "missing bearer token: this needs Authorization: Bearer <token>"));
     };
     let given = value.to_str().unwrap_or("").strip_prefix("Bearer ").unwrap_or("").trim();
-    let expected = state.token.as_bytes();
-    let same = given.len() == expected.len() && given.bytes().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-    if same {
+    if same_secret(given, &state.token) {
         Ok(())
     } else {
         Err(ApiError::new(StatusCode::UNAUTHORIZED, "wrong bearer token"))
     }
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+fn same_secret(given: &str, expected: &str) -> bool {
+    given.len() == expected.len() && given.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
@@ -379,9 +411,16 @@ fn publish_blocking(state: &AppState, bytes: &[u8]) -> ApiResult<PublishReceipt>
             ));
         }
     }
+    let (secret, created) = state.meta.ensure_app_secret(&new.appid, &new_app_secret())?;
     state.stats.lock().unwrap_or_else(|p| p.into_inner()).publishes += 1;
     tracing::info!(appid = %m.appid, version = %m.version, %digest, "published");
-    Ok(PublishReceipt { appid: m.appid.to_string(), version: m.version.to_string(), digest, size: signed.len() as u64 })
+    Ok(PublishReceipt {
+        appid: m.appid.to_string(),
+        version: m.version.to_string(),
+        digest,
+        size: signed.len() as u64,
+        app_secret: created.then_some(secret),
+    })
 }
 
 fn load_meta(state: &AppState, appid: &str) -> ApiResult<AppMeta> {
@@ -673,6 +712,145 @@ async fn stats(State(state): State<Shared>) -> Json<Stats> {
     Json(state.stats.lock().unwrap_or_else(|p| p.into_inner()).clone())
 }
 
+/// A new app secret: 16 random bytes, hex.
+fn new_app_secret() -> String {
+    hex::encode(rand::random::<[u8; 16]>())
+}
+
+/// `5 minutes`, `90 seconds`, `300 ms`: a code lifetime for messages.
+fn lifetime(d: Duration) -> String {
+    let (secs, ms) = (d.as_secs(), d.as_millis());
+    let plural = |n: u64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    if d.subsec_nanos() != 0 {
+        format!("{ms} ms")
+    } else if secs % 60 == 0 && secs > 0 {
+        plural(secs / 60, "minute")
+    } else {
+        plural(secs, "second")
+    }
+}
+
+/// The body of an `/auth/*` route, or 413 over [`AUTH_BODY_LIMIT`], else 400 naming what is wrong.
+fn auth_body<T>(body: std::result::Result<Json<T>, JsonRejection>, what: &str) -> ApiResult<T> {
+    body.map(|Json(b)| b).map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("{what} body is over the limit of {AUTH_BODY_LIMIT} bytes"))
+        } else {
+            ApiError::new(StatusCode::BAD_REQUEST, format!("{what} body: {}", e.body_text()))
+        }
+    })
+}
+
+/// 404 for an unknown app, 403 with the platform's reason for one that is not published.
+fn published_app(state: &AppState, appid: &str) -> ApiResult<()> {
+    let Some(app) = state.meta.app(appid)? else {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, format!("no app {appid}")));
+    };
+    match app.status {
+        AppStatus::Published => Ok(()),
+        AppStatus::Banned => Err(ApiError::new(StatusCode::FORBIDDEN, format!("app {appid} was banned by the platform: {}", app.reason))),
+        AppStatus::Suspended => Err(ApiError::new(StatusCode::FORBIDDEN, format!("app {appid} is suspended by the platform: {}", app.reason))),
+    }
+}
+
+async fn login(State(state): State<Shared>, body: std::result::Result<Json<LoginRequest>, JsonRejection>) -> ApiResult<Json<LoginCode>> {
+    let req = auth_body(body, "login")?;
+    let appid: AppId = req.appid.parse().map_err(|e: miniapp_bundle::Error| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()))?;
+    verify_login(appid.as_str(), &req.user, req.ts, &req.sig).map_err(|e| match e {
+        BadLogin::Malformed(m) => ApiError::new(StatusCode::BAD_REQUEST, m),
+        BadLogin::Signature(m) => ApiError::new(StatusCode::UNAUTHORIZED, m),
+    })?;
+    let now = now_ms();
+    let skew = LOGIN_CLOCK_SKEW.as_millis() as i128;
+    let off = i128::from(req.ts) - i128::from(now);
+    if off.abs() > skew {
+        let side = if off > 0 { "ahead of" } else { "behind" };
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "login ts {} is {} s {side} the cloud's clock; it must be within {} s (is the device clock right?)",
+                req.ts,
+                off.abs() / 1000,
+                LOGIN_CLOCK_SKEW.as_secs()
+            ),
+        ));
+    }
+    let ttl = state.login_code_ttl;
+    blocking(move || {
+        published_app(&state, appid.as_str())?;
+        let code = hex::encode(rand::random::<[u8; 32]>());
+        let ttl_ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX);
+        let retention_ms = LOGIN_CODE_RETENTION.as_millis() as i64;
+        let record = NewLoginCode {
+            code_hash: code_hash(&code),
+            appid: appid.to_string(),
+            user: req.user.clone(),
+            issued_at_ms: now,
+            expires_at_ms: now.saturating_add(ttl_ms),
+        };
+        state.meta.insert_login_code(&record, now.saturating_sub(retention_ms))?;
+        tracing::info!(%appid, user = %req.user.get(..16).unwrap_or(""), "login code issued");
+        Ok(Json(LoginCode { code, expires_in: ttl.as_secs() + u64::from(ttl.subsec_nanos() > 0) }))
+    })
+    .await
+}
+
+/// What the stores keep of a code: its sha256, hex.
+fn code_hash(code: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(code.as_bytes()))
+}
+
+async fn code2session(State(state): State<Shared>, body: std::result::Result<Json<Code2SessionRequest>, JsonRejection>) -> ApiResult<Json<AuthSession>> {
+    let req = auth_body(body, "code2session")?;
+    let appid: AppId = req.appid.parse().map_err(|e: miniapp_bundle::Error| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()))?;
+    let ttl = state.login_code_ttl;
+    blocking(move || {
+        let appid = appid.as_str();
+        if state.meta.app(appid)?.is_none() {
+            return Err(ApiError::new(StatusCode::NOT_FOUND, format!("no app {appid}")));
+        }
+        let Some(secret) = state.meta.app_secret(appid)? else {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                format!("app {appid} has no secret yet: get it with `miniapp secret {appid}` (GET /apps/{appid}/secret)"),
+            ));
+        };
+        if !same_secret(&req.secret, &secret) {
+            return Err(ApiError::new(StatusCode::UNAUTHORIZED, format!("wrong app secret for {appid}")));
+        }
+        published_app(&state, appid)?;
+        let well_formed = req.code.len() == 64 && req.code.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        let redemption = if well_formed { state.meta.redeem_login_code(&code_hash(&req.code), appid, now_ms())? } else { Redemption::Unknown };
+        let refused = |msg: String| Err(ApiError::new(StatusCode::BAD_REQUEST, msg));
+        match redemption {
+            Redemption::Redeemed { user } => {
+                let session_key = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, rand::random::<[u8; 16]>());
+                tracing::info!(%appid, "login code exchanged");
+                Ok(Json(AuthSession { openid: openid(appid, &user), session_key }))
+            }
+            Redemption::Unknown => refused("unknown login code".into()),
+            Redemption::OtherApp => refused(format!("login code was issued for another app, not {appid}")),
+            Redemption::AlreadyUsed => refused("login code was already used".into()),
+            Redemption::Expired => refused(format!("login code has expired (codes are valid for {})", lifetime(ttl))),
+        }
+    })
+    .await
+}
+
+async fn app_secret(State(state): State<Shared>, Path(appid): Path<String>, headers: HeaderMap) -> ApiResult<Json<AppSecret>> {
+    check_token(&state, &headers)?;
+    blocking(move || {
+        if state.meta.app(&appid)?.is_none() {
+            return Err(ApiError::new(StatusCode::NOT_FOUND, format!("no app {appid}")));
+        }
+        // Apps published before secrets existed get theirs on first request.
+        let (secret, _) = state.meta.ensure_app_secret(&appid, &new_app_secret())?;
+        Ok(Json(AppSecret { appid, secret }))
+    })
+    .await
+}
+
 /// A cloud running on its own thread and tokio runtime (what the CLI demo and tests embed).
 /// Dropping it (or calling [`RunningCloud::stop`]) shuts it down gracefully.
 #[derive(Debug)]
@@ -771,7 +949,16 @@ pub fn spawn_background(cfg: ServerConfig) -> Result<RunningCloud> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_range;
+    use super::{lifetime, parse_range};
+    use std::time::Duration;
+
+    #[test]
+    fn code_lifetimes_read_naturally() {
+        assert_eq!(lifetime(super::LOGIN_CODE_TTL), "5 minutes");
+        assert_eq!(lifetime(Duration::from_secs(60)), "1 minute");
+        assert_eq!(lifetime(Duration::from_secs(90)), "90 seconds");
+        assert_eq!(lifetime(Duration::from_millis(300)), "300 ms");
+    }
 
     #[test]
     fn ranges_parse_like_http_says() {

@@ -1,5 +1,5 @@
 //! The cloud's storage, behind two small traits so replicas can share it: [`MetaStore`] (the
-//! app registry) and [`BlobStore`] (content-addressed bundles).
+//! app registry, app secrets and login codes) and [`BlobStore`] (content-addressed bundles).
 //!
 //! | store | default | scale-out |
 //! |---|---|---|
@@ -70,6 +70,39 @@ pub enum InsertRefusal {
     },
 }
 
+/// A login code as stored: only the code's sha256 is kept, so the table alone cannot log anyone in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewLoginCode {
+    /// sha256 hex of the code.
+    pub code_hash: String,
+    /// The app it was issued for.
+    pub appid: String,
+    /// The user's public key (hex).
+    pub user: String,
+    /// Unix milliseconds it was issued.
+    pub issued_at_ms: i64,
+    /// Unix milliseconds from which it is refused.
+    pub expires_at_ms: i64,
+}
+
+/// What redeeming a login code found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redemption {
+    /// The code was valid and is now used; it logs in this user (public key hex).
+    Redeemed {
+        /// The user's public key (hex).
+        user: String,
+    },
+    /// No such code (never issued, or deleted long after it expired).
+    Unknown,
+    /// Issued for another app; it stays unused.
+    OtherApp,
+    /// Already exchanged once.
+    AlreadyUsed,
+    /// Past its expiry.
+    Expired,
+}
+
 /// The app registry.
 pub trait MetaStore: Send + Sync + 'static {
     /// One app, if known.
@@ -87,6 +120,29 @@ pub trait MetaStore: Send + Sync + 'static {
     fn insert_base(&self, base: &BaseInfo, publisher_key: &str) -> Result<std::result::Result<(), InsertRefusal>>;
     /// Every base library version, oldest first.
     fn bases(&self) -> Result<Vec<BaseInfo>>;
+    /// The app's secret, if it has one.
+    fn app_secret(&self, appid: &str) -> Result<Option<String>>;
+    /// Gives the app `candidate` as its secret unless it already has one; returns the stored
+    /// secret and whether it was created now. Safe against replicas racing.
+    fn ensure_app_secret(&self, appid: &str, candidate: &str) -> Result<(String, bool)>;
+    /// Stores a new login code, first deleting codes that expired before `purge_before_ms`.
+    fn insert_login_code(&self, code: &NewLoginCode, purge_before_ms: i64) -> Result<()>;
+    /// Marks the code with this hash used, in one atomic statement, when it was issued for
+    /// `appid`, is unused and has not expired at `now_ms`; of two concurrent redemptions exactly
+    /// one gets [`Redemption::Redeemed`]. Otherwise says why not (and changes nothing).
+    fn redeem_login_code(&self, code_hash: &str, appid: &str, now_ms: i64) -> Result<Redemption>;
+}
+
+/// Why a stored code that was not redeemed was refused: `(appid, used, expires_at_ms)` of its row.
+pub(crate) fn refusal(row: Option<(String, bool, i64)>, appid: &str, now_ms: i64) -> Redemption {
+    match row {
+        None => Redemption::Unknown,
+        Some((issued_for, _, _)) if issued_for != appid => Redemption::OtherApp,
+        Some((_, true, _)) => Redemption::AlreadyUsed,
+        Some((_, false, expires)) if expires <= now_ms => Redemption::Expired,
+        // Valid when read, so a concurrent redemption must have taken it in between.
+        Some(_) => Redemption::AlreadyUsed,
+    }
 }
 
 /// Content-addressed bundle storage, keyed by the sha256 hex of the bytes.

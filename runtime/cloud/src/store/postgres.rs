@@ -3,8 +3,9 @@
 //! Several cloud processes share one database; every write that checks before it inserts (a new
 //! version must be newer than the others, an app id belongs to one publisher key) holds a
 //! transaction-scoped advisory lock on the app id, so two replicas publishing at once cannot both
-//! win. The schema is created on first connect (under an advisory lock too, so replicas starting
-//! together do not race).
+//! win. A login code is marked used by one `UPDATE … WHERE NOT used … RETURNING`, so of two
+//! replicas exchanging it at once exactly one succeeds. The schema is created on first connect
+//! (under an advisory lock too, so replicas starting together do not race).
 //!
 //! The trait is synchronous; `PgMeta` drives `tokio-postgres` on its own one-worker runtime, so
 //! it may be called from any thread that is not an async task (the server calls it from
@@ -20,7 +21,7 @@ use std::time::Duration;
 
 use tokio_postgres::{Client, NoTls, Row};
 
-use super::{redact, version_key, AppRecord, InsertRefusal, MetaStore, NewVersion};
+use super::{redact, refusal, version_key, AppRecord, InsertRefusal, MetaStore, NewLoginCode, NewVersion, Redemption};
 use crate::api::{AppStatus, BaseInfo, VersionInfo};
 use crate::error::{Error, Result};
 
@@ -65,7 +66,21 @@ const SCHEMA: &str = "
         size BIGINT NOT NULL,
         published_at BIGINT NOT NULL,
         publisher_key TEXT NOT NULL
-    );";
+    );
+    CREATE TABLE IF NOT EXISTS app_secrets (
+        appid TEXT PRIMARY KEY REFERENCES apps(appid),
+        secret TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS login_codes (
+        code_hash TEXT PRIMARY KEY,
+        appid TEXT NOT NULL,
+        user_key TEXT NOT NULL,
+        issued_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        used BOOLEAN NOT NULL DEFAULT FALSE
+    );
+    CREATE INDEX IF NOT EXISTS login_codes_expires_at ON login_codes (expires_at);";
 
 /// [`MetaStore`] in a PostgreSQL database, shared by cloud replicas.
 pub struct PgMeta {
@@ -344,6 +359,69 @@ impl MetaStore for PgMeta {
         self.run(async {
             let rows = c.query("SELECT name, version, digest, size, published_at FROM base_versions ORDER BY seq", &[]).await?;
             rows.iter().map(row_to_base).collect()
+        })
+    }
+
+    fn app_secret(&self, appid: &str) -> Result<Option<String>> {
+        let mut slot = self.slot()?;
+        let c = slot.as_mut().expect("slot() connects");
+        self.run(async {
+            let row = c.query_opt("SELECT secret FROM app_secrets WHERE appid = $1", &[&appid]).await?;
+            row.map(|r| r.try_get(0)).transpose()
+        })
+    }
+
+    fn ensure_app_secret(&self, appid: &str, candidate: &str) -> Result<(String, bool)> {
+        let mut slot = self.slot()?;
+        let c = slot.as_mut().expect("slot() connects");
+        self.run(async {
+            let inserted = c
+                .query_opt(
+                    "INSERT INTO app_secrets (appid, secret, created_at) VALUES ($1, $2, $3) ON CONFLICT (appid) DO NOTHING RETURNING secret",
+                    &[&appid, &candidate, &now()],
+                )
+                .await?;
+            match inserted {
+                Some(row) => Ok((row.try_get(0)?, true)),
+                None => Ok((c.query_one("SELECT secret FROM app_secrets WHERE appid = $1", &[&appid]).await?.try_get(0)?, false)),
+            }
+        })
+    }
+
+    fn insert_login_code(&self, code: &NewLoginCode, purge_before_ms: i64) -> Result<()> {
+        let mut slot = self.slot()?;
+        let c = slot.as_mut().expect("slot() connects");
+        self.run(async {
+            c.execute("DELETE FROM login_codes WHERE expires_at < $1", &[&purge_before_ms]).await?;
+            c.execute(
+                "INSERT INTO login_codes (code_hash, appid, user_key, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                &[&code.code_hash, &code.appid, &code.user, &code.issued_at_ms, &code.expires_at_ms],
+            )
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn redeem_login_code(&self, code_hash: &str, appid: &str, now_ms: i64) -> Result<Redemption> {
+        let mut slot = self.slot()?;
+        let c = slot.as_mut().expect("slot() connects");
+        self.run(async {
+            // One statement: under concurrent redemptions PostgreSQL re-checks `NOT used` after
+            // the first one commits, so exactly one gets the row back.
+            let redeemed = c
+                .query_opt(
+                    "UPDATE login_codes SET used = TRUE
+                     WHERE code_hash = $1 AND appid = $2 AND NOT used AND expires_at > $3
+                     RETURNING user_key",
+                    &[&code_hash, &appid, &now_ms],
+                )
+                .await?;
+            if let Some(row) = redeemed {
+                return Ok(Redemption::Redeemed { user: row.try_get(0)? });
+            }
+            let row = c.query_opt("SELECT appid, used, expires_at FROM login_codes WHERE code_hash = $1", &[&code_hash]).await?;
+            let row = row.map(|r| Ok::<_, tokio_postgres::Error>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).transpose()?;
+            Ok(refusal(row, appid, now_ms))
         })
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{version_key, AppRecord, InsertRefusal, MetaStore, NewVersion};
+use super::{refusal, version_key, AppRecord, InsertRefusal, MetaStore, NewLoginCode, NewVersion, Redemption};
 use crate::api::{AppStatus, BaseInfo, VersionInfo};
 use crate::error::{Error, Result};
 
@@ -55,7 +55,21 @@ impl SqliteMeta {
                  published_at INTEGER NOT NULL,
                  publisher_key TEXT NOT NULL,
                  seq INTEGER PRIMARY KEY AUTOINCREMENT
-             );",
+             );
+             CREATE TABLE IF NOT EXISTS app_secrets (
+                 appid TEXT PRIMARY KEY REFERENCES apps(appid),
+                 secret TEXT NOT NULL,
+                 created_at INTEGER NOT NULL
+             );
+             CREATE TABLE IF NOT EXISTS login_codes (
+                 code_hash TEXT PRIMARY KEY,
+                 appid TEXT NOT NULL,
+                 user_key TEXT NOT NULL,
+                 issued_at INTEGER NOT NULL,
+                 expires_at INTEGER NOT NULL,
+                 used INTEGER NOT NULL DEFAULT 0
+             );
+             CREATE INDEX IF NOT EXISTS login_codes_expires_at ON login_codes (expires_at);",
         )
         .map_err(db)?;
         Ok(SqliteMeta { path: path.to_path_buf(), conn: Mutex::new(conn) })
@@ -198,6 +212,61 @@ impl MetaStore for SqliteMeta {
             .map_err(self.db())?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(self.db())
     }
+
+    fn app_secret(&self, appid: &str) -> Result<Option<String>> {
+        self.lock()
+            .query_row("SELECT secret FROM app_secrets WHERE appid = ?1", params![appid], |r| r.get(0))
+            .optional()
+            .map_err(self.db())
+    }
+
+    fn ensure_app_secret(&self, appid: &str, candidate: &str) -> Result<(String, bool)> {
+        let conn = self.lock();
+        let created = conn
+            .execute(
+                "INSERT INTO app_secrets (appid, secret, created_at) VALUES (?1, ?2, strftime('%s','now')) ON CONFLICT(appid) DO NOTHING",
+                params![appid, candidate],
+            )
+            .map_err(self.db())?
+            == 1;
+        let secret = conn.query_row("SELECT secret FROM app_secrets WHERE appid = ?1", params![appid], |r| r.get(0)).map_err(self.db())?;
+        Ok((secret, created))
+    }
+
+    fn insert_login_code(&self, code: &NewLoginCode, purge_before_ms: i64) -> Result<()> {
+        let conn = self.lock();
+        conn.execute("DELETE FROM login_codes WHERE expires_at < ?1", params![purge_before_ms]).map_err(self.db())?;
+        conn.execute(
+            "INSERT INTO login_codes (code_hash, appid, user_key, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![code.code_hash, code.appid, code.user, code.issued_at_ms, code.expires_at_ms],
+        )
+        .map_err(self.db())?;
+        Ok(())
+    }
+
+    fn redeem_login_code(&self, code_hash: &str, appid: &str, now_ms: i64) -> Result<Redemption> {
+        let conn = self.lock();
+        let user: Option<String> = conn
+            .query_row(
+                "UPDATE login_codes SET used = 1
+                 WHERE code_hash = ?1 AND appid = ?2 AND used = 0 AND expires_at > ?3
+                 RETURNING user_key",
+                params![code_hash, appid, now_ms],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.db())?;
+        if let Some(user) = user {
+            return Ok(Redemption::Redeemed { user });
+        }
+        let row = conn
+            .query_row("SELECT appid, used, expires_at FROM login_codes WHERE code_hash = ?1", params![code_hash], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? != 0, r.get::<_, i64>(2)?))
+            })
+            .optional()
+            .map_err(self.db())?;
+        Ok(refusal(row, appid, now_ms))
+    }
 }
 
 #[cfg(test)]
@@ -230,5 +299,27 @@ mod tests {
         assert!(!db.set_status("nope", AppStatus::Banned, "x").unwrap());
         let app = db.app("counter").unwrap().unwrap();
         assert_eq!((app.status, app.reason.as_str()), (AppStatus::Banned, "fraud"));
+    }
+
+    #[test]
+    fn a_registry_from_before_login_gains_its_tables_and_keeps_its_apps() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("meta.db");
+        {
+            let old = Connection::open(&path).unwrap();
+            old.execute_batch(
+                "CREATE TABLE apps (appid TEXT PRIMARY KEY, name TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'published',
+                     reason TEXT NOT NULL DEFAULT '', publisher_key TEXT NOT NULL, updated_at INTEGER NOT NULL);
+                 INSERT INTO apps (appid, name, publisher_key, updated_at) VALUES ('counter', 'Counter', 'k1', 1);",
+            )
+            .unwrap();
+        }
+        let db = SqliteMeta::open(&path).unwrap();
+        assert_eq!(db.app("counter").unwrap().unwrap().name, "Counter");
+        assert_eq!(db.app_secret("counter").unwrap(), None);
+        assert_eq!(db.ensure_app_secret("counter", "s").unwrap(), ("s".into(), true));
+        drop(db);
+        let db = SqliteMeta::open(&path).unwrap();
+        assert_eq!(db.app_secret("counter").unwrap().as_deref(), Some("s"), "kept across a reopen");
     }
 }

@@ -30,11 +30,16 @@ impl Env {
 }
 
 pub fn env_with(dev: bool) -> Env {
+    env_configured(|cfg| cfg.dev = dev)
+}
+
+/// A cloud with token `test-token`, after `configure` has changed its config.
+pub fn env_configured(configure: impl FnOnce(&mut ServerConfig)) -> Env {
     let data = tempfile::tempdir().unwrap();
     let cache = tempfile::tempdir().unwrap();
     let mut cfg = ServerConfig::new(data.path());
-    cfg.dev = dev;
     cfg.token = Some("test-token".into());
+    configure(&mut cfg);
     let cloud = spawn_background(cfg).unwrap();
     let client = CloudClient::new(cache.path().to_path_buf()).unwrap();
     Env { cloud, client, data, cache }

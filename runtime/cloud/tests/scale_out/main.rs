@@ -14,11 +14,11 @@ mod suites;
 use std::path::Path;
 
 use miniapp_cloud::store::{open_blobs, open_meta, MetaStore, PgMeta, S3Blobs, SqliteMeta};
-use miniapp_cloud::{AppStatus, CloudClient, Error, LaunchUrl};
+use miniapp_cloud::{AppStatus, CloudClient, Error, LaunchUrl, UserKey};
 
 use crate::helpers::bundle;
 use crate::services::{find_moto, find_pg_bindir, moto, postgres, INSTALL_MOTO, INSTALL_POSTGRES};
-use crate::suites::{blob_suite, cloud_suite, meta_suite, replicas, Backend};
+use crate::suites::{auth_suite, blob_suite, cloud_suite, meta_suite, replicas, Backend};
 
 #[test]
 fn meta_store_suite_passes_on_sqlite() {
@@ -30,6 +30,62 @@ fn meta_store_suite_passes_on_sqlite() {
 fn meta_store_suite_passes_on_postgres() {
     let pg = postgres();
     meta_suite(&PgMeta::connect(&pg.fresh_database()).unwrap());
+}
+
+#[test]
+fn auth_suite_passes_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    auth_suite(&SqliteMeta::open(&dir.path().join("meta.db")).unwrap());
+}
+
+#[test]
+fn auth_suite_passes_on_postgres() {
+    let pg = postgres();
+    auth_suite(&PgMeta::connect(&pg.fresh_database()).unwrap());
+}
+
+#[test]
+fn one_login_code_raced_through_two_postgres_stores_is_redeemed_once() {
+    let pg = postgres();
+    let url = pg.fresh_database();
+    let stores = [PgMeta::connect(&url).unwrap(), PgMeta::connect(&url).unwrap()];
+    let code = miniapp_cloud::store::NewLoginCode {
+        code_hash: "ee".repeat(32),
+        appid: "app".into(),
+        user: "ab".repeat(32),
+        issued_at_ms: 0,
+        expires_at_ms: i64::MAX,
+    };
+    stores[0].insert_login_code(&code, 0).unwrap();
+    let wins: usize = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8)
+            .map(|i| {
+                let store = &stores[i % 2];
+                s.spawn(move || store.redeem_login_code(&"ee".repeat(32), "app", 1).unwrap())
+            })
+            .collect();
+        handles.into_iter().map(|h| matches!(h.join().unwrap(), miniapp_cloud::store::Redemption::Redeemed { .. }) as usize).sum()
+    });
+    assert_eq!(wins, 1);
+}
+
+#[test]
+fn a_login_code_from_one_replica_is_exchanged_once_at_another() {
+    let backend = Backend::with(Some(postgres()), None);
+    let (a, b, _dirs, _key) = replicas(&backend);
+    let cache = tempfile::tempdir().unwrap();
+    let client = CloudClient::new(cache.path().to_path_buf()).unwrap();
+    let secret = client.publish(&a.url(), "t", &bundle("counter", "1.0.0")).unwrap().app_secret.unwrap();
+    assert_eq!(client.app_secret(&b.url(), "t", "counter").unwrap(), secret, "one secret for all replicas");
+    assert_eq!(client.publish(&b.url(), "t", &bundle("counter", "1.1.0")).unwrap().app_secret, None, "not the first publish");
+
+    let user = UserKey::generate();
+    let code = client.login_code(&a.url(), "counter", &user).unwrap().code;
+    let on_b = client.code2session(&b.url(), "counter", &secret, &code).unwrap();
+    let e = client.code2session(&a.url(), "counter", &secret, &code).unwrap_err();
+    assert!(matches!(&e, Error::Refused { status: 400, message, .. } if message == "login code was already used"), "{e}");
+    let code = client.login_code(&b.url(), "counter", &user).unwrap().code;
+    assert_eq!(client.code2session(&a.url(), "counter", &secret, &code).unwrap().openid, on_b.openid, "same openid from either replica");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use miniapp_cloud::store::{BlobStore, InsertRefusal, MetaStore, NewVersion};
+use miniapp_cloud::store::{BlobStore, InsertRefusal, MetaStore, NewLoginCode, NewVersion, Redemption};
 use miniapp_cloud::{spawn_background, AppStatus, BaseInfo, CloudClient, Error, LaunchUrl, ServerConfig, VersionInfo};
 use sha2::Digest;
 
@@ -90,6 +90,48 @@ pub fn meta_suite(db: &dyn MetaStore) {
     assert_eq!(db.insert_base(&base("0.9.0"), "k1").unwrap(), Err(InsertRefusal::NotNewer { latest: "1.0.0".into() }));
     assert_eq!(db.insert_base(&base("1.1.0"), "k1").unwrap(), Ok(()));
     assert_eq!(db.bases().unwrap(), [base("1.0.0"), base("1.1.0")]);
+}
+
+fn code(hash: &str, appid: &str, issued_at_ms: i64, ttl_ms: i64) -> NewLoginCode {
+    NewLoginCode { code_hash: hash.repeat(32), appid: appid.into(), user: "ab".repeat(32), issued_at_ms, expires_at_ms: issued_at_ms + ttl_ms }
+}
+
+/// App secrets and login codes on a fresh, empty store: one secret per app, each code redeemed
+/// at most once (also under concurrent redemption), refusals told apart, old codes purged.
+pub fn auth_suite(db: &dyn MetaStore) {
+    assert_eq!(db.insert_version(&version("counter", "1.0.0", "k1")).unwrap(), Ok(()));
+    assert_eq!(db.insert_version(&version("todo", "1.0.0", "k1")).unwrap(), Ok(()));
+    assert_eq!(db.app_secret("counter").unwrap(), None);
+    assert_eq!(db.ensure_app_secret("counter", "s1").unwrap(), ("s1".into(), true));
+    assert_eq!(db.ensure_app_secret("counter", "s2").unwrap(), ("s1".into(), false), "a secret is never replaced");
+    assert_eq!(db.app_secret("counter").unwrap().as_deref(), Some("s1"));
+    assert_eq!(db.app_secret("todo").unwrap(), None);
+
+    let t = 1_700_000_000_000i64;
+    db.insert_login_code(&code("01", "counter", t, 300_000), 0).unwrap();
+    assert_eq!(db.redeem_login_code(&"01".repeat(32), "todo", t + 1).unwrap(), Redemption::OtherApp);
+    assert_eq!(db.redeem_login_code(&"01".repeat(32), "counter", t + 1).unwrap(), Redemption::Redeemed { user: "ab".repeat(32) });
+    assert_eq!(db.redeem_login_code(&"01".repeat(32), "counter", t + 2).unwrap(), Redemption::AlreadyUsed);
+    assert_eq!(db.redeem_login_code(&"02".repeat(32), "counter", t + 2).unwrap(), Redemption::Unknown);
+
+    db.insert_login_code(&code("03", "counter", t, 300_000), 0).unwrap();
+    assert_eq!(db.redeem_login_code(&"03".repeat(32), "counter", t + 300_000).unwrap(), Redemption::Expired, "refused from its expiry on");
+    assert_eq!(db.redeem_login_code(&"03".repeat(32), "counter", t + 400_000).unwrap(), Redemption::Expired, "and it stays unused");
+
+    // purge: inserting deletes codes that expired before the cut-off, and only those
+    db.insert_login_code(&code("04", "counter", t + 10_000_000, 300_000), t + 300_001).unwrap();
+    assert_eq!(db.redeem_login_code(&"03".repeat(32), "counter", t + 10_000_000).unwrap(), Redemption::Unknown, "purged");
+    assert_eq!(db.redeem_login_code(&"01".repeat(32), "counter", t + 10_000_000).unwrap(), Redemption::Unknown, "purged though used");
+    assert_eq!(db.redeem_login_code(&"04".repeat(32), "counter", t + 10_000_001).unwrap(), Redemption::Redeemed { user: "ab".repeat(32) });
+
+    // concurrent redemptions of one code: exactly one wins
+    db.insert_login_code(&code("05", "counter", t, i64::MAX / 4), 0).unwrap();
+    let results: Vec<Redemption> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8).map(|_| s.spawn(|| db.redeem_login_code(&"05".repeat(32), "counter", t + 1).unwrap())).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(results.iter().filter(|r| matches!(r, Redemption::Redeemed { .. })).count(), 1, "{results:?}");
+    assert!(results.iter().all(|r| matches!(r, Redemption::Redeemed { .. } | Redemption::AlreadyUsed)), "{results:?}");
 }
 
 fn sha(bytes: &[u8]) -> String {
