@@ -40,6 +40,8 @@ enum Command {
     /// Ban, suspend or unban an app on a cloud (needs the cloud's token).
     #[command(subcommand)]
     Admin(commands::admin::AdminCommand),
+    /// Print an app's secret, for its back end's code2session calls (needs the cloud's token).
+    Secret(commands::secret::Args),
     /// List the apps on a cloud, or one app's versions and status.
     Apps(commands::apps::Args),
     /// Inspect or clear the local bundle cache.
@@ -81,6 +83,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Launch(a) => commands::launch::run(a),
         Command::Run(a) => commands::run::run(a),
         Command::Admin(c) => commands::admin::run(c),
+        Command::Secret(a) => commands::secret::run(a),
         Command::Apps(a) => commands::apps::run(a),
         Command::Cache(c) => commands::cache::run(c),
         Command::Qr(a) => commands::qr::qr(a),

@@ -11,6 +11,7 @@ pub mod launch;
 pub mod publish;
 pub mod qr;
 pub mod run;
+pub mod secret;
 
 use anyhow::Context;
 
