@@ -98,13 +98,19 @@ fn central_directory_names(bytes: &[u8], limits: &Limits) -> Result<Vec<String>>
     Ok(names)
 }
 
-/// Reads every entry of a bundle archive into memory, enforcing all archive rules.
-pub(crate) fn read_archive(bytes: &[u8], limits: &Limits) -> Result<BTreeMap<String, Vec<u8>>> {
+/// The raw entry names of an archive (central directory only, nothing inflated), after the
+/// package size and file count checks of `limits`.
+pub(crate) fn entry_names(bytes: &[u8], limits: &Limits) -> Result<Vec<String>> {
     let package = bytes.len() as u64;
     if package > limits.max_package_bytes {
         return Err(Error::LimitExceeded { kind: LimitKind::PackageSize, limit: limits.max_package_bytes, actual: package });
     }
-    let names = central_directory_names(bytes, limits)?;
+    central_directory_names(bytes, limits)
+}
+
+/// Reads every entry of a bundle archive into memory, enforcing all archive rules.
+pub(crate) fn read_archive(bytes: &[u8], limits: &Limits) -> Result<BTreeMap<String, Vec<u8>>> {
+    let names = entry_names(bytes, limits)?;
     let mut seen = HashSet::new();
     for name in &names {
         if !seen.insert(name.as_str()) {

@@ -130,6 +130,14 @@ pub enum Error {
     /// A text file is not UTF-8.
     #[error("{0} is not valid utf-8")]
     NotUtf8(String),
+    /// A base library font (`.ttf`, `.otf`, `.ttc`) has no licence file (`LICENSE*`) in its folder.
+    #[error("base library font {font} has no licence file next to it: add {dir}LICENSE-<font>.txt")]
+    FontWithoutLicence {
+        /// The font file.
+        font: String,
+        /// Its folder, with a trailing `/` (empty at the top level).
+        dir: String,
+    },
     /// A file passed to [`crate::pack`] has a reserved name.
     #[error("file name {0} is reserved for bundle metadata (_meta/)")]
     ReservedName(String),

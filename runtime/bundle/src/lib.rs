@@ -12,7 +12,8 @@
 //! 3. **Locked bundle** ([`LockedBundle`]): what [`verify`] returns after checking limits, archive
 //!    safety, hashes, signatures and the manifest. It is the only form later crates accept.
 //! 4. **Base library** ([`BaseLibrary`], [`pack_base`], [`verify_base`]): the framework's default
-//!    styles, icons and fonts, in the same signed format with `base.json` instead of `app.json`.
+//!    styles, icons and fonts, in the same signed format with `base.json` instead of `app.json`,
+//!    under its own larger limits ([`Limits::base_library`]: fonts are big).
 //!
 //! Bytes in, bytes out: the only I/O is [`load_or_create_key`] and [`SigningKey::save`]/`load`.
 //! Limits are in [`limits`]; the format is described in `docs/bundle-format.md`.
@@ -33,7 +34,7 @@ pub use error::{Error, Result};
 pub use id::{AppId, Color, Origin, PagePath, Version};
 pub use integrity::{FILES_JSON, META_PREFIX, PLATFORM_JSON, PUBLISHER_JSON};
 pub use limits::{LimitKind, Limits};
-pub use locked::{BaseLibrary, LockedBundle, APP_CSS, BASE_JSON, LOGIC_WASM};
+pub use locked::{BaseLibrary, LockedBundle, APP_CSS, BASE_COMPONENTS_CSS, BASE_JSON, LOGIC_WASM};
 pub use manifest::{AppManifest, BaseManifest, NetworkConfig, PageConfig, PermissionDecl, TabBar, TabBarItem, TextStyle, WindowConfig};
 pub use pack::{countersign, digest, pack, pack_base, verify, verify_base, Trust};
 pub use signature::{load_or_create_key, KeyPair, SigningKey, VerifyingKey};

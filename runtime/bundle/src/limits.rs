@@ -1,4 +1,5 @@
-//! Size and count limits on a bundle, modelled on the real platform's main-package limits.
+//! Size and count limits on a bundle, modelled on the real platform's main-package limits, and
+//! the larger limits of the base library (which carries the fonts, a CJK font included).
 //!
 //! Other limits of the system (page stack, set-data payload, storage quota) belong to the crates
 //! that enforce them; they are listed in `docs/bundle-format.md`.
@@ -14,6 +15,12 @@ pub const DEFAULT_MAX_FILES: u64 = 1000;
 pub const DEFAULT_MAX_COMPRESSION_RATIO: u64 = 100;
 /// Entries smaller than this (64 KiB unpacked) are not held to the compression ratio.
 pub const DEFAULT_RATIO_MIN_BYTES: u64 = 64 * 1024;
+/// Largest base library bundle file: 16 MiB. The base library is the platform's own bundle
+/// (styles and fonts, a CJK font of about 5 MiB among them), so the 2 MiB app limit does not
+/// apply to it.
+pub const DEFAULT_BASE_MAX_PACKAGE_BYTES: u64 = 16 * 1024 * 1024;
+/// Largest unpacked total of a base library: 32 MiB.
+pub const DEFAULT_BASE_MAX_UNPACKED_BYTES: u64 = 32 * 1024 * 1024;
 /// Fewest items of a tab bar, when there is one.
 pub const TAB_BAR_MIN_ITEMS: usize = 2;
 /// Most items of a tab bar.
@@ -21,7 +28,8 @@ pub const TAB_BAR_MAX_ITEMS: usize = 5;
 /// Longest archive path, in bytes.
 pub const MAX_PATH_BYTES: usize = 255;
 
-/// The limits a bundle is read under. `Default` gives the `DEFAULT_*` values.
+/// The limits a bundle is read under. `Default` gives the `DEFAULT_*` values of an app bundle;
+/// [`Limits::base_library`] those of a base library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Largest bundle file in bytes ([`DEFAULT_MAX_PACKAGE_BYTES`]).
@@ -34,6 +42,18 @@ pub struct Limits {
     pub max_compression_ratio: u64,
     /// Entries below this unpacked size skip the ratio check ([`DEFAULT_RATIO_MIN_BYTES`]).
     pub ratio_min_bytes: u64,
+}
+
+impl Limits {
+    /// The limits of a base library bundle: [`DEFAULT_BASE_MAX_PACKAGE_BYTES`] packed,
+    /// [`DEFAULT_BASE_MAX_UNPACKED_BYTES`] unpacked; file count and compression ratio as for apps.
+    pub fn base_library() -> Limits {
+        Limits {
+            max_package_bytes: DEFAULT_BASE_MAX_PACKAGE_BYTES,
+            max_unpacked_bytes: DEFAULT_BASE_MAX_UNPACKED_BYTES,
+            ..Limits::default()
+        }
+    }
 }
 
 impl Default for Limits {

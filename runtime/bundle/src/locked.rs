@@ -13,6 +13,14 @@ pub const LOGIC_WASM: &str = "logic.wasm";
 pub const BASE_JSON: &str = "base.json";
 /// Name of the global stylesheet inside the bundle.
 pub const APP_CSS: &str = "app.css";
+/// The base library's default styles of the built-in components.
+pub const BASE_COMPONENTS_CSS: &str = "styles/components.css";
+
+/// Whether a bundle path names a font file (`.ttf`, `.otf`, `.ttc`, any case).
+pub(crate) fn is_font(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".ttf", ".otf", ".ttc"].iter().any(|ext| lower.ends_with(ext))
+}
 
 /// A bundle whose archive, hashes and signatures have been verified and whose manifest parsed.
 /// Only [`crate::verify`] makes one.
@@ -136,6 +144,26 @@ impl BaseLibrary {
     /// Every file path, sorted (`_meta/` not included).
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
+    }
+
+    /// The default styles of the built-in components ([`BASE_COMPONENTS_CSS`]), if it has them.
+    pub fn component_css(&self) -> Result<Option<&str>> {
+        if self.files.contains_key(BASE_COMPONENTS_CSS) {
+            self.text(BASE_COMPONENTS_CSS).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Its font files (`.ttf`, `.otf`, `.ttc`; by convention under `fonts/`, each folder with
+    /// its licence files), sorted by path, as `(path, bytes)`.
+    pub fn fonts(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().filter(|(p, _)| is_font(p)).map(|(p, b)| (p.as_str(), b.as_slice()))
+    }
+
+    /// Total unpacked size of its files.
+    pub fn unpacked_size(&self) -> u64 {
+        self.files.values().map(|f| f.len() as u64).sum()
     }
 
     /// The key that signed it as publisher.

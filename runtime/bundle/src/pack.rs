@@ -2,30 +2,39 @@
 
 use std::collections::BTreeMap;
 
-use crate::archive::{check_path, read_archive, write_archive};
+use crate::archive::{check_path, entry_names, read_archive, write_archive};
 use crate::error::{Error, Result};
 use crate::integrity::{sha256_hex, FileTable, FILES_JSON, META_PREFIX, PLATFORM_JSON, PUBLISHER_JSON};
 use crate::limits::Limits;
-use crate::locked::{BaseLibrary, LockedBundle, BASE_JSON};
+use crate::locked::{is_font, BaseLibrary, LockedBundle, BASE_JSON};
 use crate::manifest::{parse_json, AppManifest, BaseManifest, PageConfig};
 use crate::signature::{
     sign_platform, sign_publisher, verify_platform, verify_publisher, SignatureFile, SigningKey, VerifyingKey,
 };
 
 /// What a verifier trusts and the limits it reads under.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Trust {
     /// When set, the bundle must be countersigned by exactly this platform key. When `None`, a
     /// countersignature that is present is still checked (with the key it names) but not required.
     pub platform_key: Option<VerifyingKey>,
-    /// Size and count limits.
+    /// Size and count limits of an app bundle ([`verify`]); default [`Limits::default`].
     pub limits: Limits,
+    /// Size and count limits of a base library ([`verify_base`]); default
+    /// [`Limits::base_library`].
+    pub base_limits: Limits,
+}
+
+impl Default for Trust {
+    fn default() -> Self {
+        Trust { platform_key: None, limits: Limits::default(), base_limits: Limits::base_library() }
+    }
 }
 
 impl Trust {
     /// Trust that requires a countersignature by `platform_key`, with default limits.
     pub fn platform(platform_key: VerifyingKey) -> Trust {
-        Trust { platform_key: Some(platform_key), limits: Limits::default() }
+        Trust { platform_key: Some(platform_key), ..Trust::default() }
     }
 }
 
@@ -82,7 +91,7 @@ fn pack_with(
 /// the platform countersignature (required when `trust.platform_key` is set), then the manifest
 /// and its pages.
 pub fn verify(bytes: &[u8], trust: &Trust) -> Result<LockedBundle> {
-    let o = open(bytes, trust)?;
+    let o = open(bytes, trust, &trust.limits)?;
     let manifest = check_app(&o.files)?;
     Ok(LockedBundle {
         manifest,
@@ -94,9 +103,11 @@ pub fn verify(bytes: &[u8], trust: &Trust) -> Result<LockedBundle> {
     })
 }
 
-/// Verifies a base library bundle with the same rules as [`verify`], then parses `base.json`.
+/// Verifies a base library bundle with the same rules as [`verify`] under the base library's
+/// limits (`trust.base_limits`), then parses `base.json` and checks that every font has a
+/// licence file next to it.
 pub fn verify_base(bytes: &[u8], trust: &Trust) -> Result<BaseLibrary> {
-    let o = open(bytes, trust)?;
+    let o = open(bytes, trust, &trust.base_limits)?;
     let manifest = check_base(&o.files)?;
     Ok(BaseLibrary {
         manifest,
@@ -111,11 +122,15 @@ pub fn verify_base(bytes: &[u8], trust: &Trust) -> Result<BaseLibrary> {
 /// Adds (or replaces) the platform countersignature of an app or base library bundle that
 /// verifies.
 pub fn countersign(bytes: &[u8], platform: &SigningKey) -> Result<Vec<u8>> {
-    let o = open(bytes, &Trust::default())?;
-    if o.files.contains_key("app.json") || !o.files.contains_key(BASE_JSON) {
-        check_app(&o.files)?;
-    } else {
+    // Which kind it is decides the limits it is read under: peek at the names first.
+    let trust = Trust::default();
+    let names = entry_names(bytes, &trust.base_limits)?;
+    let is_base = names.iter().any(|n| n == BASE_JSON) && !names.iter().any(|n| n == "app.json");
+    let o = open(bytes, &trust, if is_base { &trust.base_limits } else { &trust.limits })?;
+    if is_base {
         check_base(&o.files)?;
+    } else {
+        check_app(&o.files)?;
     }
     let platform_sig = sign_platform(platform, &o.files_json, &o.publisher_json);
     let mut all = o.files;
@@ -133,8 +148,8 @@ struct Opened {
     platform_key: Option<VerifyingKey>,
 }
 
-fn open(bytes: &[u8], trust: &Trust) -> Result<Opened> {
-    let mut files = read_archive(bytes, &trust.limits)?;
+fn open(bytes: &[u8], trust: &Trust, limits: &Limits) -> Result<Opened> {
+    let mut files = read_archive(bytes, limits)?;
     let files_json = files.remove(FILES_JSON).ok_or_else(|| Error::MissingFile(FILES_JSON.into()))?;
     let publisher_json = files.remove(PUBLISHER_JSON).ok_or_else(|| Error::MissingFile(PUBLISHER_JSON.into()))?;
     let platform_json = files.remove(PLATFORM_JSON);
@@ -155,10 +170,21 @@ fn open(bytes: &[u8], trust: &Trust) -> Result<Opened> {
     Ok(Opened { files, files_json, publisher_json, publisher_key, platform_key })
 }
 
-/// Parses `base.json`.
+/// Parses `base.json` and checks that every font file has a licence file in its folder.
 fn check_base(files: &BTreeMap<String, Vec<u8>>) -> Result<BaseManifest> {
     let raw = files.get(BASE_JSON).ok_or_else(|| Error::MissingFile(BASE_JSON.into()))?;
-    parse_json(BASE_JSON, raw)
+    let manifest = parse_json(BASE_JSON, raw)?;
+    for font in files.keys().filter(|p| is_font(p)) {
+        let dir = font.rsplit_once('/').map(|(d, _)| format!("{d}/")).unwrap_or_default();
+        let licensed = files.keys().any(|p| {
+            p.strip_prefix(&dir)
+                .is_some_and(|name| !name.contains('/') && (name.starts_with("LICENSE") || name.starts_with("LICENCE")))
+        });
+        if !licensed {
+            return Err(Error::FontWithoutLicence { font: font.clone(), dir });
+        }
+    }
+    Ok(manifest)
 }
 
 /// Parses `app.json` and checks that every page has a template and a valid page config.

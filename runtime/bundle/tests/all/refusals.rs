@@ -111,7 +111,7 @@ fn more_than_a_thousand_files_are_refused() {
 fn unpacked_size_over_the_limit_is_refused() {
     let mut es = good_entries();
     es.push(("assets/big.bin".into(), (0..5000u32).flat_map(|i| i.to_le_bytes()).collect()));
-    let trust = Trust { platform_key: None, limits: Limits { max_unpacked_bytes: 10_000, ..Limits::default() } };
+    let trust = Trust { limits: Limits { max_unpacked_bytes: 10_000, ..Limits::default() }, ..Trust::default() };
     let e = verify(&zip_raw(&es), &trust).unwrap_err();
     assert!(matches!(e, Error::LimitExceeded { kind: LimitKind::UnpackedSize, limit: 10_000, .. }), "{e}");
 }
@@ -121,19 +121,10 @@ fn unpacked_size_default_limit_is_eight_mib() {
     // Nine entries of 1 MiB of pseudo-random bytes stored (not compressed) would exceed the
     // package limit, so this uses incompressible-ish text under a raised package limit.
     let mut es = good_entries();
-    let mut x: u64 = 1;
     for n in 0..9 {
-        let data: Vec<u8> = (0..1024 * 1024)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                b'a' + (x % 26) as u8
-            })
-            .collect();
-        es.push((format!("assets/{n}.txt"), data));
+        es.push((format!("assets/{n}.txt"), noise(1024 * 1024, n)));
     }
-    let trust = Trust { platform_key: None, limits: Limits { max_package_bytes: 64 << 20, ..Limits::default() } };
+    let trust = Trust { limits: Limits { max_package_bytes: 64 << 20, ..Limits::default() }, ..Trust::default() };
     let e = verify(&zip_raw(&es), &trust).unwrap_err();
     assert!(matches!(e, Error::LimitExceeded { kind: LimitKind::UnpackedSize, limit: 8388608, .. }), "{e}");
 }
@@ -295,4 +286,69 @@ fn truncated_bundle_is_not_an_archive() {
     let bytes = good();
     let e = refuse(&bytes[..bytes.len() / 2]);
     assert!(matches!(e, Error::Archive(_)), "{e}");
+}
+
+/// `len` bytes of pseudo-random letters (compresses only about 1.6:1).
+fn noise(len: usize, seed: u64) -> Vec<u8> {
+    let mut x: u64 = seed + 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            b'a' + (x % 26) as u8
+        })
+        .collect()
+}
+
+fn base_files(extra: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
+    let mut files = vec![("base.json".to_string(), br#"{ "name": "miniapp-base", "version": "1.0.0" }"#.to_vec())];
+    files.extend(extra);
+    files
+}
+
+#[test]
+fn base_library_over_sixteen_mib_is_refused_before_reading() {
+    let e = miniapp_bundle::verify_base(&vec![0u8; 16 * 1024 * 1024 + 1], &Trust::default()).unwrap_err();
+    assert!(matches!(e, Error::LimitExceeded { kind: LimitKind::PackageSize, limit: 16777216, actual: 16777217 }), "{e}");
+    assert_eq!(e.to_string(), "bundle package size is over the limit: 16777217 > 16777216 bytes");
+}
+
+#[test]
+fn base_library_has_its_own_limit_above_the_app_limit() {
+    // 4 MiB of font-like noise (about 2.5 MiB packed): too big for an app, fine for a base library.
+    let font = ("fonts/Big.ttf".to_string(), noise(4 * 1024 * 1024, 1));
+    let licence = ("fonts/LICENSE-big.txt".to_string(), b"free".to_vec());
+    let base = miniapp_bundle::pack_base(&base_files(vec![font.clone(), licence]), &key()).unwrap();
+    assert!(base.len() > 2 * 1024 * 1024, "the test base must be over the app limit: {}", base.len());
+    let platform = SigningKey::from_seed([9; 32]);
+    let signed = countersign(&base, &platform).unwrap();
+    let b = miniapp_bundle::verify_base(&signed, &Trust::platform(platform.verifying_key())).unwrap();
+    assert_eq!(b.fonts().map(|(p, _)| p).collect::<Vec<_>>(), ["fonts/Big.ttf"]);
+    // The same bytes as an app asset are refused by the app limit.
+    let mut app = app_files();
+    app.push(("assets/big.bin".into(), font.1));
+    let e = pack(&app, &key()).unwrap_err();
+    assert!(matches!(e, Error::LimitExceeded { kind: LimitKind::PackageSize, limit: 2097152, .. }), "{e}");
+}
+
+#[test]
+fn base_library_unpacked_over_thirty_two_mib_is_refused() {
+    let mut es = base_files((0..33).map(|n| (format!("fonts/{n}.bin"), noise(1024 * 1024, n))).collect());
+    es.push(("fonts/LICENSE".into(), b"free".to_vec()));
+    let bytes = zip_with(&es, CompressionMethod::Stored);
+    let e = miniapp_bundle::verify_base(&bytes, &Trust::default()).unwrap_err();
+    // Stored, the package is over 16 MiB too: raise that limit to reach the unpacked one.
+    assert!(matches!(e, Error::LimitExceeded { kind: LimitKind::PackageSize, limit: 16777216, .. }), "{e}");
+    let trust = Trust { base_limits: Limits { max_package_bytes: 64 << 20, ..Limits::base_library() }, ..Trust::default() };
+    let e = miniapp_bundle::verify_base(&bytes, &trust).unwrap_err();
+    assert!(matches!(e, Error::LimitExceeded { kind: LimitKind::UnpackedSize, limit: 33554432, .. }), "{e}");
+}
+
+#[test]
+fn base_library_font_without_a_licence_is_refused() {
+    let files = base_files(vec![("fonts/Sans.ttf".into(), b"not really a font".to_vec()), ("styles/LICENSE".into(), b"x".to_vec())]);
+    let e = miniapp_bundle::pack_base(&files, &key()).unwrap_err();
+    assert!(matches!(&e, Error::FontWithoutLicence { font, .. } if font == "fonts/Sans.ttf"), "{e}");
+    assert_eq!(e.to_string(), "base library font fonts/Sans.ttf has no licence file next to it: add fonts/LICENSE-<font>.txt");
 }
