@@ -415,6 +415,13 @@ impl Renderer {
         self.images.clear();
     }
 
+    /// Forgets the text shaped in earlier frames. Call it after the font system's fonts changed
+    /// (`miniapp_view::set_fonts`, e.g. when a base library's fonts replace the embedded
+    /// ones): lines kept from the last frame were shaped with the old faces.
+    pub fn clear_text_cache(&mut self) {
+        self.text_cache = TextCache::default();
+    }
+
     /// Draws `list` offscreen and returns the pixels: an image of
     /// `round(list.width * scale)` x `round(list.height * scale)`, straight
     /// alpha, cleared to `clear` first.

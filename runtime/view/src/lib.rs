@@ -50,9 +50,10 @@
 //! # Styles
 //!
 //! Selectors: type, `.class`, `#id`, `*`, descendant, `>` and comma lists, by specificity
-//! then source order (built-in defaults, then the given sheets in order, then inline
-//! `style`). `page` matches the root. Properties: `width height min-* max-*`, `padding*`,
-//! `margin*` (`auto` too), `box-sizing`, `display: flex|block|none` (block = flex column),
+//! then source order (the built-in components' defaults — the base library's
+//! `styles/components.css` given to [`Page::with_component_styles`], or the embedded copy
+//! [`DEFAULT_STYLESHEET`] — then the given sheets in order, then inline `style`). `page`
+//! matches the root. Properties: `width height min-* max-*`, `padding*`, `margin*` (`auto` too), `box-sizing`, `display: flex|block|none` (block = flex column),
 //! `flex-direction flex-wrap justify-content align-items align-self align-content`,
 //! `flex flex-grow flex-shrink flex-basis gap row-gap column-gap`,
 //! `position: relative|absolute` + `top right bottom left`, `background(-color)`, `color`,
@@ -65,8 +66,10 @@
 //!
 //! # Text
 //!
-//! [`new_font_system`] loads only the embedded DejaVu Sans (regular, bold) and WenQuanYi
-//! Micro Hei (CJK fallback), so layout is identical on every machine. The view breaks text
+//! Fonts are only the ones given, never the system's, so layout is identical on every machine:
+//! a host loads the base library's fonts with [`set_fonts`] / [`font_system_from`];
+//! [`new_font_system`] loads the embedded copies of them (DejaVu Sans regular and bold,
+//! WenQuanYi Micro Hei as the CJK fallback) for tests and tools. The view breaks text
 //! into lines itself; each [`DisplayItem::Text`] is one line that the renderer shapes with
 //! [`text_buffer`] and no width limit.
 //!
@@ -105,8 +108,9 @@ pub use limits::{
     Limits, DEFAULT_MAX_ARRAY_INDEX, DEFAULT_MAX_DEPTH, DEFAULT_MAX_EXPR_DEPTH,
     DEFAULT_MAX_LOOP_ITERATIONS, DEFAULT_MAX_NODES, DEFAULT_MAX_STRING_BYTES, DEFAULT_STACK_BYTES,
 };
-pub use page::{Page, TapEvent, Viewport, DEFAULT_STYLESHEET};
+pub use page::{default_component_styles, Page, TapEvent, Viewport, DEFAULT_STYLESHEET};
 pub use template::{parse_template, Template, KNOWN_TAGS};
 pub use text::{
-    measure_text, new_font_system, text_attrs, text_buffer, text_items, CJK_FAMILY, DEFAULT_FAMILY,
+    font_system_from, measure_text, new_font_system, set_fonts, text_attrs, text_buffer, text_items, CJK_FAMILY,
+    DEFAULT_FAMILY,
 };

@@ -18,9 +18,21 @@ use crate::template::{parse_template_with_depth, Template};
 use crate::text::text_buffer;
 use crate::tree::{Expander, NodeKind, Tree};
 
-/// The default styles of the built-in components, applied before any given stylesheet: the
-/// base library's `styles/components.css` (one source for the framework styles).
+/// The embedded fallback copy of the built-in components' default styles: the base library's
+/// `styles/components.css`, compiled in. [`Page::new`] uses it (tests, tools without a base
+/// library); a host running apps passes the fetched base library's sheet to
+/// [`Page::with_component_styles`] instead.
 pub const DEFAULT_STYLESHEET: &str = include_str!("../../../base-library/styles/components.css");
+
+/// [`DEFAULT_STYLESHEET`], parsed once.
+pub fn default_component_styles() -> &'static StyleSheet {
+    static SHEET: std::sync::OnceLock<StyleSheet> = std::sync::OnceLock::new();
+    SHEET.get_or_init(|| {
+        parse_stylesheet(DEFAULT_STYLESHEET, "<embedded component styles>")
+            .expect("the embedded component styles parse (checked by a test)")
+            .0
+    })
+}
 
 /// The size of the page area in logical px; `750rpx` = `width`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -67,9 +79,10 @@ impl std::fmt::Debug for Page {
 }
 
 impl Page {
-    /// A page from its template and stylesheets in cascade order (e.g. base defaults,
-    /// `app.css`, the page's css). The built-in components' defaults
-    /// ([`DEFAULT_STYLESHEET`]) come first. Data starts as `{}`.
+    /// A page from its template and stylesheets in cascade order (`app.css`, the page's css).
+    /// The built-in components' defaults come first: here the embedded fallback
+    /// ([`DEFAULT_STYLESHEET`]); see [`Page::with_component_styles`] for a base library's.
+    /// Data starts as `{}`.
     ///
     /// # Errors
     /// [`Error::Template`] or [`Error::Style`] when the template or a stylesheet does not
@@ -94,10 +107,26 @@ impl Page {
         viewport: Viewport,
         limits: Limits,
     ) -> Result<Page> {
+        Page::with_component_styles(template, template_name, default_component_styles(), styles, viewport, limits)
+    }
+
+    /// A page whose built-in components are styled by `components` (the base library's
+    /// `styles/components.css`, parsed once by the host with [`parse_stylesheet`]), then by
+    /// `styles` in cascade order.
+    ///
+    /// # Errors
+    /// As [`Page::new`].
+    pub fn with_component_styles(
+        template: &str,
+        template_name: &str,
+        components: &StyleSheet,
+        styles: &[(&str, &str)],
+        viewport: Viewport,
+        limits: Limits,
+    ) -> Result<Page> {
         let template = parse_template_with_depth(template, template_name, limits.max_depth)?;
         let mut diags = Vec::new();
-        let (ua, _) = parse_stylesheet(DEFAULT_STYLESHEET, "<default styles>")?;
-        let mut sheets = vec![ua];
+        let mut sheets = vec![components.clone()];
         for (name, css) in styles {
             let (sheet, mut d) = parse_stylesheet(css, name)?;
             sheets.push(sheet);
@@ -657,6 +686,25 @@ mod tests {
   <text id="count">{{count}}</text>
   <button id="inc" class="inc" bind:tap="onInc" data-step="1">+1</button>
 </view>"#;
+
+    #[test]
+    fn embedded_component_styles_parse() {
+        assert!(parse_stylesheet(DEFAULT_STYLESHEET, "components.css").is_ok());
+        assert!(!default_component_styles().rules.is_empty());
+    }
+
+    #[test]
+    fn given_component_styles_replace_the_embedded_ones() {
+        let (base, _) = parse_stylesheet("button { background-color: #ff00ff; height: 30px; }", "base 9.0.0: styles/components.css").unwrap();
+        let mut p = Page::with_component_styles(COUNTER, "pages/t/t.xml", &base, &[], VP, Limits::default()).unwrap();
+        let list = p.render(&mut fonts()).unwrap();
+        let b = p.find("#inc").unwrap().unwrap();
+        assert_eq!(b.h, 30.0);
+        let magenta = list.items.iter().any(|i| matches!(i, DisplayItem::Rect { rect, color, .. } if *rect == b && *color == Color::rgb(255, 0, 255)));
+        assert!(magenta, "{list:?}");
+        // The embedded sheet's button colour is not there.
+        assert!(!list.items.iter().any(|i| matches!(i, DisplayItem::Rect { color, .. } if *color == Color::rgb(0xf2, 0xf2, 0xf2))));
+    }
 
     #[test]
     fn counter_page_shows_data_and_updates_after_set_data() {

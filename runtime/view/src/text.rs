@@ -1,5 +1,6 @@
-//! Fonts and text: the embedded-only font system, measurement and line breaking with
-//! cosmic-text, so the view and the renderer shape text identically.
+//! Fonts and text: font systems with only the fonts given (the base library's, or the
+//! embedded fallback copies), measurement and line breaking with cosmic-text, so the view and
+//! the renderer shape text identically.
 
 use cosmic_text::{fontdb, Attrs, Buffer, Family, FontSystem, Metrics, Shaping, Weight};
 use unicode_script::Script;
@@ -7,14 +8,17 @@ use unicode_script::Script;
 use crate::color::Color;
 use crate::display::{DisplayItem, Rect, TextAlign};
 
-/// The default font family (DejaVu Sans, embedded).
+/// The default font family (DejaVu Sans, shipped by the base library).
 pub const DEFAULT_FAMILY: &str = "DejaVu Sans";
-/// The CJK fallback family (WenQuanYi Micro Hei, embedded).
+/// The CJK fallback family (WenQuanYi Micro Hei, shipped by the base library).
 pub const CJK_FAMILY: &str = "WenQuanYi Micro Hei";
 
-static DEJAVU: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
-static DEJAVU_BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
-static WQY: &[u8] = include_bytes!("../../../assets/fonts/wqy-microhei.ttc");
+// The embedded fallback copies: the base library's own font files, compiled in for tests and
+// for the host's screens shown before any base library is loaded.
+
+static DEJAVU: &[u8] = include_bytes!("../../../base-library/fonts/DejaVuSans.ttf");
+static DEJAVU_BOLD: &[u8] = include_bytes!("../../../base-library/fonts/DejaVuSans-Bold.ttf");
+static WQY: &[u8] = include_bytes!("../../../base-library/fonts/wqy-microhei.ttc");
 
 /// Fallback lists that name only the embedded fonts.
 struct EmbeddedFallback;
@@ -33,18 +37,44 @@ impl cosmic_text::Fallback for EmbeddedFallback {
     }
 }
 
-/// A font system with only the repository's embedded fonts (DejaVu Sans regular and bold,
-/// WenQuanYi Micro Hei for CJK): no system fonts, so layout is the same on every machine.
+/// A font system with only the embedded fallback fonts, copies of the base library's
+/// (`base-library/fonts`: DejaVu Sans regular and bold, WenQuanYi Micro Hei for CJK): no system
+/// fonts, so layout is the same on every machine. For tests and for screens shown before a
+/// base library is loaded; a host running apps uses [`set_fonts`] with the base library's fonts.
 /// Loading takes a few milliseconds; create one per host and share it.
 pub fn new_font_system() -> FontSystem {
-    let mut db = fontdb::Database::new();
-    db.load_font_data(DEJAVU.to_vec());
-    db.load_font_data(DEJAVU_BOLD.to_vec());
-    db.load_font_data(WQY.to_vec());
+    font_system_from([DEJAVU.to_vec(), DEJAVU_BOLD.to_vec(), WQY.to_vec()])
+}
+
+/// A font system with exactly the given font files (TrueType/OpenType, collections too) and
+/// no system fonts. Files that are not fonts are skipped by fontdb.
+pub fn font_system_from(files: impl IntoIterator<Item = Vec<u8>>) -> FontSystem {
+    let mut fonts = FontSystem::new_with_locale_and_db_and_fallback(
+        "en-US".to_string(),
+        fontdb::Database::new(),
+        EmbeddedFallback,
+    );
+    set_fonts(&mut fonts, files);
+    fonts
+}
+
+/// Replaces every font of `fonts` with the given font files and returns the number of faces
+/// now loaded. The font system is kept (not rebuilt), so the new faces get ids never used
+/// before and a renderer's glyph cache cannot mix old and new glyphs; text shaped before the
+/// swap must be shaped again.
+pub fn set_fonts(fonts: &mut FontSystem, files: impl IntoIterator<Item = Vec<u8>>) -> usize {
+    let db = fonts.db_mut();
+    let old: Vec<fontdb::ID> = db.faces().map(|f| f.id).collect();
+    for id in old {
+        db.remove_face(id);
+    }
+    for data in files {
+        db.load_font_data(data);
+    }
     db.set_sans_serif_family(DEFAULT_FAMILY);
     db.set_serif_family(DEFAULT_FAMILY);
     db.set_monospace_family(DEFAULT_FAMILY);
-    FontSystem::new_with_locale_and_db_and_fallback("en-US".to_string(), db, EmbeddedFallback)
+    db.len()
 }
 
 /// The text attributes the view uses (and the renderer must use): the default family, regular
@@ -185,6 +215,29 @@ pub fn text_items(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn set_fonts_replaces_every_face_with_new_ids() {
+        let mut fonts = new_font_system();
+        let before: Vec<fontdb::ID> = fonts.db().faces().map(|f| f.id).collect();
+        let n = set_fonts(&mut fonts, [DEJAVU.to_vec(), b"not a font".to_vec()]);
+        assert_eq!(n, 1);
+        let after: Vec<fontdb::ID> = fonts.db().faces().map(|f| f.id).collect();
+        assert_eq!(after.len(), 1);
+        assert!(after.iter().all(|id| !before.contains(id)), "{before:?} {after:?}");
+    }
+
+    #[test]
+    fn cjk_text_needs_the_cjk_font_it_is_given() {
+        // Without WenQuanYi the ideographs fall back to DejaVu's missing-glyph box, whose advance
+        // differs from a real CJK glyph's (one em).
+        let mut with = new_font_system();
+        let mut without = font_system_from([DEJAVU.to_vec(), DEJAVU_BOLD.to_vec()]);
+        let (w_with, _) = measure_text(&mut with, "你好世界", 20.0, None);
+        let (w_without, _) = measure_text(&mut without, "你好世界", 20.0, None);
+        assert_eq!(w_with, 80.0);
+        assert_ne!(w_with, w_without);
+    }
 
     #[test]
     fn only_embedded_fonts_are_loaded() {
