@@ -25,8 +25,15 @@ fn counter_v2(home: &Path, v1_bundle: &Path) -> std::path::PathBuf {
     out
 }
 
+/// App bundle downloads (the base library's are not counted).
 fn downloads(cloud: &Cloud) -> u64 {
-    cloud.stats()["bundle_downloads"].as_object().map(|m| m.values().filter_map(|v| v.as_u64()).sum()).unwrap_or(0)
+    let stats = cloud.stats();
+    let Some(m) = stats["bundle_downloads"].as_object() else { return 0 };
+    m.iter().filter(|(d, _)| Some(d.as_str()) != cloud.base_digest.as_deref()).filter_map(|(_, v)| v.as_u64()).sum()
+}
+
+fn base_downloads(cloud: &Cloud) -> u64 {
+    cloud.stats()["bundle_downloads"][cloud.base_digest.as_deref().expect("Cloud::start published one")].as_u64().unwrap_or(0)
 }
 
 #[test]
@@ -43,13 +50,16 @@ fn publish_update_ban_unban_and_offline_start() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let t = t.unwrap();
     assert_eq!(t["launch"]["from_cache"], false);
+    assert_eq!(t["launch"]["base"], "1.0.0", "the app runs on the cloud's base library");
     assert_eq!(downloads(&cloud), 1);
+    assert_eq!(base_downloads(&cloud), 1);
 
     // Hot: from cache, no bundle download.
     let (r, t) = run_headless(home, &url, "assert-text You tapped\n");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(t.unwrap()["launch"]["from_cache"], true);
     assert_eq!(downloads(&cloud), 1, "a hot start must not download the bundle");
+    assert_eq!(base_downloads(&cloud), 1, "nor the base library");
 
     // v2 published: the next launch still runs v1 and fetches v2 in the background.
     let v2 = counter_v2(home, &v1);

@@ -78,11 +78,26 @@ pub struct Cloud {
     pub token: String,
     /// Its data folder.
     pub data: PathBuf,
+    /// The digest of the base library published by [`Cloud::start`] (not by `start_bare`).
+    pub base_digest: Option<String>,
 }
 
 impl Cloud {
-    /// Starts `miniapp cloud serve --addr 127.0.0.1:0 --dev` and waits for its `listening on` line.
+    /// Starts `miniapp cloud serve --addr 127.0.0.1:0 --dev`, waits for its `listening on` line,
+    /// and publishes the repository's base library (`base-library/`), as the platform does
+    /// before any app can run.
     pub fn start(home: &Path) -> Result<Cloud> {
+        let mut cloud = Cloud::start_bare(home)?;
+        let r = cloud.publish_base(home, &root().join("base-library"));
+        if r.code != 0 {
+            bail!("publishing the base library failed:\n{}\n{}", r.stdout, r.stderr);
+        }
+        cloud.base_digest = r.stdout.split_once("(sha256:").map(|(_, d)| format!("sha256:{}", d.trim().trim_end_matches(')')));
+        Ok(cloud)
+    }
+
+    /// Starts a cloud with no base library.
+    pub fn start_bare(home: &Path) -> Result<Cloud> {
         Cloud::start_at(home, "127.0.0.1:0")
     }
 
@@ -104,12 +119,17 @@ impl Cloud {
             let _ = child.kill();
             bail!("the cloud's first line was {first:?}, expected `listening on http://...`");
         };
-        Ok(Cloud { url: url.to_string(), child, token, data })
+        Ok(Cloud { url: url.to_string(), child, token, data, base_digest: None })
     }
 
     /// Publishes a bundle file through the CLI.
     pub fn publish(&self, home: &Path, bundle: &Path) -> Run {
         run(miniapp(home).arg("publish").arg(bundle).args(["--cloud", &self.url, "--token", &self.token]))
+    }
+
+    /// Publishes a base library folder through the CLI (`miniapp publish-base DIR`).
+    pub fn publish_base(&self, home: &Path, dir: &Path) -> Run {
+        run(miniapp(home).arg("publish-base").arg(dir).args(["--cloud", &self.url, "--token", &self.token]))
     }
 
     /// The `host:port` it listens on.
@@ -151,6 +171,18 @@ pub fn counter_bundle(home: &Path) -> PathBuf {
     let r = build_app(home, &root().join("sample-apps/counter"), &out);
     assert_eq!(r.code, 0, "miniapp build failed:\n{}\n{}", r.stdout, r.stderr);
     out
+}
+
+/// Copies a base library folder (`base.json`, `styles/`, `fonts/`) into `to`, to be changed.
+pub fn copy_base_library(from: &Path, to: &Path) {
+    for dir in ["", "styles", "fonts"] {
+        std::fs::create_dir_all(to.join(dir)).unwrap();
+        for entry in std::fs::read_dir(from.join(dir)).unwrap().flatten() {
+            if entry.file_type().unwrap().is_file() {
+                std::fs::copy(entry.path(), to.join(dir).join(entry.file_name())).unwrap();
+            }
+        }
+    }
 }
 
 /// Copies an app folder's manifest, global style and pages (not its logic) into `to`.

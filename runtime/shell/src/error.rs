@@ -30,6 +30,22 @@ pub enum Error {
         /// The route asked for.
         page: String,
     },
+    /// The cloud has no base library at all, and the host runs apps on the cloud's base library.
+    #[error("app {app} cannot start: {cloud} has no base library (the platform publishes one with `miniapp publish-base base-library --cloud URL --token T`)")]
+    NoBaseLibrary {
+        /// The app id.
+        app: String,
+        /// The cloud.
+        cloud: String,
+    },
+    /// The base library is verified but unusable (its component styles do not parse).
+    #[error("base library {version}: {reason}")]
+    BaseLibrary {
+        /// Its version.
+        version: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// The renderer failed (no adapter, device lost, ...).
     #[error(transparent)]
     Render(#[from] miniapp_render::Error),

@@ -65,6 +65,8 @@ pub struct Harness {
     gpu: Gpu,
     renderer: Renderer,
     scale: f32,
+    /// The host's fonts epoch the renderer's shaped text belongs to.
+    fonts_epoch: u64,
 }
 
 impl Harness {
@@ -77,7 +79,8 @@ impl Harness {
         let gpu = Gpu::new_headless()?;
         let renderer = Renderer::new(&gpu, wgpu_format())?;
         tracing::info!(adapter = %gpu.adapter_summary(), "headless renderer ready");
-        Ok(Harness { host, gpu, renderer, scale: DEFAULT_SCALE })
+        let fonts_epoch = host.fonts_epoch();
+        Ok(Harness { host, gpu, renderer, scale: DEFAULT_SCALE, fonts_epoch })
     }
 
     /// The adapter in use, for traces and logs.
@@ -96,6 +99,11 @@ impl Harness {
     /// See [`Host::launch`]; rendering errors.
     pub fn launch(&mut self, url: &str, progress: &dyn Fn(u64, u64)) -> Result<(Session, LaunchReport)> {
         let (mut session, mut report) = self.host.launch(url, progress)?;
+        if self.host.fonts_epoch() != self.fonts_epoch {
+            // The base library's fonts replaced the ones earlier frames were shaped with.
+            self.renderer.clear_text_cache();
+            self.fonts_epoch = self.host.fonts_epoch();
+        }
         let t = Instant::now();
         load_images(&mut self.renderer, session.bundle());
         let _ = self.frame(&mut session)?;

@@ -1,9 +1,13 @@
 //! The host: what lives as long as the simulator process — the cloud client and its cache, the
-//! wasmtime engine, and the fonts — and the launch pipeline that turns a URL into a [`Session`].
+//! wasmtime engine, the base library in use and the fonts — and the launch pipeline that turns a
+//! URL into a [`Session`]: [`Fetcher::fetch`] (network, may run on another thread), then
+//! [`Host::start`].
 
+use crate::base::ActiveBase;
 use crate::error::Result;
+use crate::fetch::{BaseLibrarySource, Fetched, Fetcher};
 use crate::session::Session;
-use miniapp_cloud::{CloudClient, LaunchUrl};
+use miniapp_cloud::CloudClient;
 use miniapp_sandbox::{AppContext, Limits, Sandbox};
 use miniapp_view::cosmic_text::FontSystem;
 use std::path::PathBuf;
@@ -16,26 +20,39 @@ pub struct HostConfig {
     pub cache_dir: PathBuf,
     /// Sandbox limits (memory, handler deadline, ...).
     pub limits: Limits,
+    /// Where component styles and fonts come from: the cloud's base library (default) or the
+    /// embedded copies.
+    pub base_library: BaseLibrarySource,
 }
 
 impl HostConfig {
-    /// The user's cache dir (`~/.cache/miniapp` on Linux), or `MINIAPP_CACHE_DIR` when set.
+    /// A host caching in `cache_dir`, with default limits, on the cloud's base library.
+    pub fn new(cache_dir: PathBuf) -> HostConfig {
+        HostConfig { cache_dir, limits: Limits::default(), base_library: BaseLibrarySource::Cloud }
+    }
+
+    /// The user's cache dir (`~/.cache/miniapp` on Linux), or `MINIAPP_CACHE_DIR` when set;
+    /// the embedded base library when `MINIAPP_BASE_LIBRARY=embedded`.
     pub fn from_env() -> HostConfig {
         let cache_dir = std::env::var_os("MINIAPP_CACHE_DIR")
             .map(PathBuf::from)
             .or_else(miniapp_cloud::Cache::default_dir)
             .unwrap_or_else(|| std::env::temp_dir().join("miniapp-cache"));
-        HostConfig { cache_dir, limits: Limits::default() }
+        HostConfig { base_library: BaseLibrarySource::from_env(), ..HostConfig::new(cache_dir) }
     }
 }
 
 /// Milliseconds spent in each stage of a launch (what `trace.json` reports).
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct LaunchTimings {
-    /// Metadata request and bundle download (0 for the download on a hot start).
+    /// Metadata request and bundle download (0 for the download on a hot start), and getting
+    /// the base library (from the cache or downloaded, verified).
     pub fetch_ms: f64,
     /// Hash and signature checks of the bundle.
     pub verify_ms: f64,
+    /// Loading a base library into the host (component styles, fonts); 0 when the one in use
+    /// is already loaded.
+    pub base_ms: f64,
     /// Compiling the logic component (or loading it from the compiled cache).
     pub compile_ms: f64,
     /// Instantiating it and running `on-launch` + the entry page's `load`/`ready`.
@@ -57,6 +74,12 @@ pub struct LaunchReport {
     pub version: String,
     /// Digest of the bundle.
     pub digest: String,
+    /// The base library the app runs on: its version (`"1.0.0"`), or `"embedded"` for the
+    /// copies compiled into the host.
+    pub base: String,
+    /// The base library's digest (absent for the embedded copies).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_digest: Option<String>,
     /// Whether the bundle came from the local cache (hot start).
     pub from_cache: bool,
     /// Whether the cloud could not be reached and the cached copy started (offline start).
@@ -74,7 +97,13 @@ pub struct Host {
     storage: Option<miniapp_sandbox::Storage>,
     updates: Vec<miniapp_cloud::PendingUpdate>,
     sandbox: Sandbox,
-    /// The fonts used for layout and rendering (embedded, deterministic).
+    base_source: BaseLibrarySource,
+    /// The base library loaded now (`None` before the first launch on a cloud's one).
+    base: Option<ActiveBase>,
+    fonts_epoch: u64,
+    /// The fonts used for layout and rendering: only the base library's once an app launched
+    /// on one, the embedded copies before that (and throughout with
+    /// [`BaseLibrarySource::Embedded`]). Never the system's.
     pub fonts: FontSystem,
 }
 
@@ -95,7 +124,33 @@ impl Host {
                 None
             }
         };
-        Ok(Host { client, storage, updates: Vec::new(), sandbox, fonts: miniapp_view::new_font_system() })
+        Ok(Host {
+            client,
+            storage,
+            updates: Vec::new(),
+            sandbox,
+            base_source: config.base_library,
+            base: None,
+            fonts_epoch: 0,
+            fonts: miniapp_view::new_font_system(),
+        })
+    }
+
+    /// Counts the times [`Host::fonts`] had its fonts replaced; a renderer that saw another
+    /// value must forget its shaped text (`Renderer::clear_text_cache`).
+    pub fn fonts_epoch(&self) -> u64 {
+        self.fonts_epoch
+    }
+
+    /// The version of the base library in use (`embedded` for the compiled-in copies), once an
+    /// app has launched.
+    pub fn base_library(&self) -> Option<&str> {
+        self.base.as_ref().map(|b| b.label.as_str())
+    }
+
+    /// A fetcher of apps for this host, to run [`Fetcher::fetch`] on another thread.
+    pub fn fetcher(&self) -> Fetcher {
+        Fetcher { client: self.client.clone(), source: self.base_source }
     }
 
     /// Waits for background update downloads to finish (call before the process exits, so that
@@ -115,28 +170,58 @@ impl Host {
         &self.client
     }
 
-    /// Launches an app from its URL: fetch (or cache) → verify → compile → instantiate → first
-    /// layout. `progress` sees the bundle download (bytes done, total).
+    /// Launches an app from its URL: fetch (or cache) → verify → base library → compile →
+    /// instantiate → first layout. `progress` sees the downloads (bytes done, total): the
+    /// bundle's, then the base library's when it is not cached.
     ///
     /// # Errors
     /// Unknown app, unreachable cloud (with no cached copy), banned app, a bundle that does not
-    /// verify, a component that does not compile or link. A trap in the app's own start-up code
-    /// is not an error: the session shows the error page.
+    /// verify, no base library (new enough) on the cloud, a component that does not compile or
+    /// link. A trap in the app's own start-up code is not an error: the session shows the error
+    /// page.
     pub fn launch(&mut self, url: &str, progress: &dyn Fn(u64, u64)) -> Result<(Session, LaunchReport)> {
-        let launch = LaunchUrl::parse(url)?;
+        let fetched = self.fetcher().fetch(url, progress)?;
+        self.start(fetched)
+    }
+
+    /// Loads `base` (or the embedded copies) unless it is the one in use.
+    fn use_base(&mut self, base: Option<&miniapp_bundle::BaseLibrary>) -> Result<ActiveBase> {
+        let active = match (base, &self.base) {
+            (Some(b), Some(cur)) if cur.digest.as_deref() == Some(b.digest.as_str()) => cur.clone(),
+            (Some(b), _) => {
+                let loaded = ActiveBase::load(b, &mut self.fonts)?;
+                self.fonts_epoch += 1;
+                loaded
+            }
+            (None, Some(cur)) if cur.digest.is_none() => cur.clone(),
+            (None, _) => ActiveBase::embedded(),
+        };
+        self.base = Some(active.clone());
+        Ok(active)
+    }
+
+    /// Starts a fetched app: base library → compile → instantiate → first layout.
+    ///
+    /// # Errors
+    /// Base library styles that do not parse, a component that does not compile or link, a
+    /// first page that does not parse.
+    pub fn start(&mut self, fetched: Fetched) -> Result<(Session, LaunchReport)> {
+        let Fetched { url, launch, mut opened, base, base_fetch_ms } = fetched;
+        let url = url.as_str();
         let t = Instant::now();
-        let mut opened = self.client.open_app(&launch, progress)?;
         let update_pending = opened.update.as_ref().map(|u| u.version.clone());
         if let Some(update) = opened.update.take() {
             tracing::info!(app = %launch.app_id, version = %update.version, "update found; applied on the next launch");
             self.updates.push(update);
         }
         let mut timings = LaunchTimings {
-            fetch_ms: opened.timings.fetch_ms,
+            fetch_ms: opened.timings.fetch_ms + base_fetch_ms,
             verify_ms: opened.timings.verify_ms,
             ..Default::default()
         };
-        tracing::info!(app = %launch.app_id, from_cache = opened.from_cache, ms = ms(t), "bundle ready");
+        let active = self.use_base(base.as_ref())?;
+        timings.base_ms = ms(t);
+        tracing::info!(app = %launch.app_id, from_cache = opened.from_cache, base = %active.label, "bundle ready");
 
         let t = Instant::now();
         let component = self.sandbox.compile(opened.bundle.logic_wasm()?)?;
@@ -159,12 +244,15 @@ impl Host {
             app: launch.app_id.to_string(),
             version: opened.bundle.manifest.version.to_string(),
             digest: opened.bundle.digest.clone(),
+            base: active.label.clone(),
+            base_digest: active.digest.clone(),
             from_cache: opened.from_cache,
             offline: opened.offline,
             update_pending,
             timings: LaunchTimings::default(),
         };
-        let mut session = Session::start(opened.bundle, instance, launch.path.as_ref().map(|p| p.as_str()), &launch.query)?;
+        let route = launch.path.as_ref().map(|p| p.as_str());
+        let mut session = Session::start(opened.bundle, instance, route, &launch.query, active.components)?;
         timings.instantiate_ms = ms(t);
         let t = Instant::now();
         session.layout(&mut self.fonts)?;

@@ -16,15 +16,19 @@
 //! ```
 #![deny(missing_docs)]
 
+mod base;
 mod error;
+mod fetch;
 pub mod frame;
 mod harness;
 mod host;
+pub mod progress;
 pub mod script;
 mod session;
 pub mod window;
 
 pub use error::{Error, Result};
+pub use fetch::{BaseLibrarySource, Fetched, Fetcher};
 pub use harness::{Harness, StepTrace, TargetRect, Trace, DEFAULT_SCALE};
 pub use host::{Host, HostConfig, LaunchReport, LaunchTimings};
 pub use session::{Failure, LogLine, Session};

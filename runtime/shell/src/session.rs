@@ -87,11 +87,14 @@ pub struct Session {
     scroll_y: f32,
     overlays: Vec<Overlay>,
     nav_error: Option<Error>,
+    /// The built-in components' default styles (the base library's), given to every page.
+    components: std::sync::Arc<miniapp_view::StyleSheet>,
 }
 
 impl Session {
     /// Starts the app: `on-launch`, then the entry page (or `route`) with `load` and `ready`.
-    /// The first layout happens on the first [`Session::layout`] or [`Session::screen`].
+    /// The first layout happens on the first [`Session::layout`] or [`Session::screen`]. Every
+    /// page cascades `components` (the base library's component styles) before its own styles.
     ///
     /// # Errors
     /// A page whose template or style does not parse. A trap in the app's own code is not an
@@ -101,6 +104,7 @@ impl Session {
         instance: AppInstance,
         route: Option<&str>,
         query: &str,
+        components: std::sync::Arc<miniapp_view::StyleSheet>,
     ) -> Result<Session> {
         let app_id = bundle.manifest.appid.to_string();
         let mut s = Session {
@@ -114,6 +118,7 @@ impl Session {
             scroll_y: 0.0,
             overlays: Vec::new(),
             nav_error: None,
+            components,
         };
         s.call("on-launch", |i| i.on_launch(query));
         let entry = match route {
@@ -169,11 +174,13 @@ impl Session {
             styles.push((page_path.file("css"), css.to_string()));
         }
         let style_refs: Vec<(&str, &str)> = styles.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        let view = Page::new(
+        let view = Page::with_component_styles(
             &template,
             &template_path,
+            &self.components,
             &style_refs,
             Viewport { width: SCREEN_WIDTH, height: PAGE_HEIGHT },
+            miniapp_view::Limits::default(),
         )
         .map_err(|source| Error::View { page: route.to_string(), source })?;
         let config = self.bundle.page_config(&page_path)?.merged_with(&self.bundle.manifest.window);

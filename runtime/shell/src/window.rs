@@ -1,17 +1,24 @@
 //! The simulator window (winit): the phone screen of one session, redrawn after every input.
 //! A click is a tap; Escape or Backspace is "back"; closing the window ends the session.
+//!
+//! [`launch`] opens the window at once and fetches the app on a background thread meanwhile,
+//! showing the launch screen of [`crate::progress`] (name, bytes done of total, verifying,
+//! starting), then the app, or the error page when the launch fails.
 
 use crate::error::{Error, Result};
+use crate::fetch::Fetched;
 use crate::frame::{SCREEN_HEIGHT, SCREEN_WIDTH};
-use crate::host::Host;
+use crate::host::{Host, LaunchReport};
+use crate::progress::{self, LaunchProgress, Stage};
 use crate::session::Session;
 use miniapp_render::{wgpu, Gpu, Renderer};
 use miniapp_view::Color;
-use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::{Arc, Mutex};
 use winit::application::ApplicationHandler;
 use winit::dpi::{LogicalSize, PhysicalPosition};
 use winit::event::{ElementState, MouseButton, WindowEvent};
-use winit::event_loop::{ActiveEventLoop, EventLoop};
+use winit::event_loop::{ActiveEventLoop, EventLoop, EventLoopProxy};
 use winit::keyboard::{Key, NamedKey};
 use winit::window::{Window, WindowId};
 
@@ -23,9 +30,30 @@ struct Gfx {
     renderer: Renderer,
 }
 
+/// Sent by the fetch thread to wake the event loop (progress, or the fetch ended).
+#[derive(Debug, Clone, Copy)]
+struct Wake;
+
+/// A launch in flight on the fetch thread.
+struct Loading {
+    progress: Arc<Mutex<LaunchProgress>>,
+    result: Receiver<Result<Fetched>>,
+    /// The fetched app, held until the "Starting…" frame is on screen.
+    fetched: Option<Fetched>,
+    /// Whether that frame was presented, so the app can be started.
+    start_now: bool,
+}
+
+/// What the window shows.
+enum Screen {
+    Loading(Loading),
+    App(Session),
+    Failed { app: String, message: String },
+}
+
 struct App<'a> {
     host: &'a mut Host,
-    session: Session,
+    screen: Screen,
     title: String,
     gfx: Option<Gfx>,
     cursor: PhysicalPosition<f64>,
@@ -33,13 +61,79 @@ struct App<'a> {
     frames: u64,
     started: std::time::Instant,
     exit_after: Option<std::time::Duration>,
+    /// The host's fonts epoch the renderer's shaped text belongs to.
+    fonts_epoch: u64,
+    launched: Option<LaunchReport>,
+    launch_error: Option<Error>,
 }
 
 /// What a window session did, for logs and tests.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub struct WindowReport {
     /// Frames presented.
     pub frames: u64,
+    /// The launch, when [`launch`] started the app.
+    pub launched: Option<LaunchReport>,
+    /// Why [`launch`] could not start the app (it was shown on the error page until the window
+    /// closed).
+    pub launch_error: Option<Error>,
+}
+
+fn lock(p: &Mutex<LaunchProgress>) -> std::sync::MutexGuard<'_, LaunchProgress> {
+    p.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Opens the window at once on the launch screen and launches `url` meanwhile: the download
+/// and verification run on a background thread (the screen shows the app's name, bytes done of
+/// total, then verifying and starting), compiling and starting on this one. A launch that fails
+/// shows the error page until the window is closed, and comes back in
+/// [`WindowReport::launch_error`].
+///
+/// # Errors
+/// A launch URL that does not parse; no display, no GPU adapter for the window's surface, or a
+/// rendering error. `exit_after` closes the window by itself after that long (for automation
+/// and tests).
+pub fn launch(host: &mut Host, url: &str, exit_after: Option<std::time::Duration>) -> Result<WindowReport> {
+    let parsed = miniapp_cloud::LaunchUrl::parse(url)?;
+    let event_loop = EventLoop::<Wake>::with_user_event().build().map_err(|e| Error::Window(e.to_string()))?;
+    let progress = Arc::new(Mutex::new(LaunchProgress::new(parsed.app_id.as_str())));
+    let result = spawn_fetch(host, url, progress.clone(), event_loop.create_proxy())?;
+    let title = format!("miniapp — {}", parsed.app_id.as_str());
+    let loading = Loading { progress, result, fetched: None, start_now: false };
+    run_loop(event_loop, host, Screen::Loading(loading), title, exit_after)
+}
+
+/// Runs the fetch of `url` on its own thread; its result comes back on the returned channel.
+fn spawn_fetch(
+    host: &Host,
+    url: &str,
+    progress: Arc<Mutex<LaunchProgress>>,
+    proxy: EventLoopProxy<Wake>,
+) -> Result<Receiver<Result<Fetched>>> {
+    let fetcher = host.fetcher();
+    let url = url.to_string();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("miniapp-fetch".into())
+        .spawn(move || {
+            if let Some(name) = fetcher.app_name(&url) {
+                lock(&progress).app = name;
+                let _ = proxy.send_event(Wake);
+            }
+            // Wake the window at most once per percent.
+            let shown = std::cell::Cell::new(u64::MAX);
+            let r = fetcher.fetch(&url, &|done, total| {
+                lock(&progress).bytes(done, total);
+                let step = done.saturating_mul(100) / total.max(1);
+                if shown.replace(step) != step {
+                    let _ = proxy.send_event(Wake);
+                }
+            });
+            let _ = tx.send(r);
+            let _ = proxy.send_event(Wake);
+        })
+        .map_err(|e| Error::Window(format!("starting the download thread: {e}")))?;
+    Ok(rx)
 }
 
 /// Opens the window on a launched session and runs until it is closed.
@@ -48,11 +142,22 @@ pub struct WindowReport {
 /// No display, no GPU adapter for the window's surface, or a rendering error.
 /// `exit_after` closes the window by itself after that long (for automation and tests).
 pub fn run(host: &mut Host, session: Session, exit_after: Option<std::time::Duration>) -> Result<WindowReport> {
-    let event_loop = EventLoop::new().map_err(|e| Error::Window(e.to_string()))?;
+    let event_loop = EventLoop::<Wake>::with_user_event().build().map_err(|e| Error::Window(e.to_string()))?;
     let title = format!("miniapp — {}", session.app_id());
+    run_loop(event_loop, host, Screen::App(session), title, exit_after)
+}
+
+fn run_loop(
+    event_loop: EventLoop<Wake>,
+    host: &mut Host,
+    screen: Screen,
+    title: String,
+    exit_after: Option<std::time::Duration>,
+) -> Result<WindowReport> {
+    let fonts_epoch = host.fonts_epoch();
     let mut app = App {
         host,
-        session,
+        screen,
         title,
         gfx: None,
         cursor: PhysicalPosition::new(0.0, 0.0),
@@ -60,6 +165,9 @@ pub fn run(host: &mut Host, session: Session, exit_after: Option<std::time::Dura
         frames: 0,
         started: std::time::Instant::now(),
         exit_after,
+        fonts_epoch,
+        launched: None,
+        launch_error: None,
     };
     if exit_after.is_some() {
         event_loop.set_control_flow(winit::event_loop::ControlFlow::Poll);
@@ -67,7 +175,7 @@ pub fn run(host: &mut Host, session: Session, exit_after: Option<std::time::Dura
     event_loop.run_app(&mut app).map_err(|e| Error::Window(e.to_string()))?;
     match app.error {
         Some(e) => Err(e),
-        None => Ok(WindowReport { frames: app.frames }),
+        None => Ok(WindowReport { frames: app.frames, launched: app.launched, launch_error: app.launch_error }),
     }
 }
 
@@ -99,7 +207,9 @@ impl App<'_> {
         surface.configure(&gpu.device, &config);
         let format = view_format;
         let mut renderer = Renderer::new(&gpu, format)?;
-        crate::harness::load_images(&mut renderer, self.session.bundle());
+        if let Screen::App(session) = &self.screen {
+            crate::harness::load_images(&mut renderer, session.bundle());
+        }
         tracing::info!(adapter = %gpu.adapter_summary(), ?format, "window ready");
         self.gfx = Some(Gfx { window, surface, config, gpu, renderer });
         Ok(())
@@ -107,7 +217,17 @@ impl App<'_> {
 
     fn redraw(&mut self) -> Result<()> {
         let Some(g) = self.gfx.as_mut() else { return Ok(()) };
-        let list = self.session.screen(&mut self.host.fonts)?;
+        let fonts = &mut self.host.fonts;
+        let list = match &mut self.screen {
+            Screen::Loading(l) => progress::progress_screen(&lock(&l.progress), fonts),
+            Screen::App(session) => session.screen(fonts)?,
+            Screen::Failed { app, message } => progress::failure_screen(app, message, fonts),
+        };
+        if self.host.fonts_epoch() != self.fonts_epoch {
+            // A base library's fonts replaced the ones the cached lines were shaped with.
+            g.renderer.clear_text_cache();
+            self.fonts_epoch = self.host.fonts_epoch();
+        }
         let frame = match g.surface.get_current_texture() {
             wgpu::CurrentSurfaceTexture::Success(t) | wgpu::CurrentSurfaceTexture::Suboptimal(t) => t,
             other => {
@@ -134,7 +254,91 @@ impl App<'_> {
         g.window.pre_present_notify();
         g.gpu.queue.present(frame);
         self.frames += 1;
+        if let Screen::Loading(l) = &mut self.screen {
+            l.start_now = l.fetched.is_some();
+        }
         Ok(())
+    }
+
+    fn request_redraw(&self) {
+        if let Some(g) = &self.gfx {
+            g.window.request_redraw();
+        }
+    }
+
+    /// Moves a launch on: takes the fetch thread's result, and starts the app once the
+    /// "Starting…" frame is on screen. A failure becomes the error page.
+    fn poll_launch(&mut self) {
+        let Screen::Loading(l) = &mut self.screen else { return };
+        if l.start_now {
+            self.start_fetched();
+            return;
+        }
+        if l.fetched.is_some() {
+            return;
+        }
+        match l.result.try_recv() {
+            Ok(Ok(fetched)) => {
+                {
+                    let mut p = lock(&l.progress);
+                    p.app = fetched.app_name().to_string();
+                    p.stage = Stage::Starting;
+                }
+                l.fetched = Some(fetched);
+                if self.gfx.is_none() {
+                    // Nothing to show the stage on: start at once.
+                    self.start_fetched();
+                } else {
+                    self.request_redraw();
+                }
+            }
+            Ok(Err(e)) => self.launch_failed(e),
+            Err(TryRecvError::Disconnected) => self.launch_failed(Error::Window("the download thread stopped".into())),
+            Err(TryRecvError::Empty) => {
+                let title = format!("miniapp — {}", lock(&l.progress).app);
+                self.set_title(title);
+            }
+        }
+    }
+
+    fn set_title(&mut self, title: String) {
+        if title != self.title {
+            if let Some(g) = &self.gfx {
+                g.window.set_title(&title);
+            }
+            self.title = title;
+        }
+    }
+
+    fn start_fetched(&mut self) {
+        let Screen::Loading(l) = &mut self.screen else { return };
+        let Some(fetched) = l.fetched.take() else { return };
+        let app = fetched.app_name().to_string();
+        match self.host.start(fetched) {
+            Ok((session, report)) => {
+                tracing::info!(app = %report.app, version = %report.version, base = %report.base, "app started in the window");
+                if let Some(g) = self.gfx.as_mut() {
+                    crate::harness::load_images(&mut g.renderer, session.bundle());
+                }
+                self.set_title(format!("miniapp — {app}"));
+                self.launched = Some(report);
+                self.screen = Screen::App(session);
+            }
+            Err(e) => self.launch_failed(e),
+        }
+        self.request_redraw();
+    }
+
+    fn launch_failed(&mut self, e: Error) {
+        let app = match &self.screen {
+            Screen::Loading(l) => lock(&l.progress).app.clone(),
+            _ => String::new(),
+        };
+        let message = progress::error_chain(&e);
+        tracing::warn!(%app, error = %message, "launch failed; showing the error page");
+        self.screen = Screen::Failed { app, message };
+        self.launch_error = Some(e);
+        self.request_redraw();
     }
 
     fn fail(&mut self, event_loop: &ActiveEventLoop, e: Error) {
@@ -143,16 +347,27 @@ impl App<'_> {
     }
 }
 
-impl ApplicationHandler for App<'_> {
+impl ApplicationHandler<Wake> for App<'_> {
+    fn user_event(&mut self, _event_loop: &ActiveEventLoop, _wake: Wake) {
+        self.request_redraw();
+    }
+
     fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
+        self.poll_launch();
         // The app's event loop: timers and network results, then a redraw.
-        let before = self.session.overlays().len();
-        let next = self.session.pump(std::time::Instant::now());
-        if let Some(g) = &self.gfx {
-            if next.is_some() || before != self.session.overlays().len() {
-                g.window.request_redraw();
+        let next = match &mut self.screen {
+            Screen::App(session) => {
+                let before = session.overlays().len();
+                let next = session.pump(std::time::Instant::now());
+                if next.is_some() || before != session.overlays().len() {
+                    if let Some(g) = &self.gfx {
+                        g.window.request_redraw();
+                    }
+                }
+                next
             }
-        }
+            _ => None,
+        };
         if self.exit_after.is_none() {
             event_loop.set_control_flow(match next {
                 Some(t) => winit::event_loop::ControlFlow::WaitUntil(t),
@@ -200,7 +415,10 @@ impl ApplicationHandler for App<'_> {
             WindowEvent::MouseInput { state: ElementState::Pressed, button: MouseButton::Left, .. } => {
                 let scale = self.gfx.as_ref().map(|g| g.window.scale_factor()).unwrap_or(1.0);
                 let (x, y) = ((self.cursor.x / scale) as f32, (self.cursor.y / scale) as f32);
-                let r = self.session.tap_at(x, y, &mut self.host.fonts);
+                let r = match &mut self.screen {
+                    Screen::App(session) => session.tap_at(x, y, &mut self.host.fonts),
+                    _ => Ok(()),
+                };
                 if let Some(g) = &self.gfx {
                     g.window.request_redraw();
                 }
@@ -208,9 +426,10 @@ impl ApplicationHandler for App<'_> {
             }
             WindowEvent::KeyboardInput { event, .. } if event.state == ElementState::Pressed => {
                 let r = match event.logical_key {
-                    Key::Named(NamedKey::Escape) | Key::Named(NamedKey::Backspace) => {
-                        self.session.back(&mut self.host.fonts).map(|_| ())
-                    }
+                    Key::Named(NamedKey::Escape) | Key::Named(NamedKey::Backspace) => match &mut self.screen {
+                        Screen::App(session) => session.back(&mut self.host.fonts).map(|_| ()),
+                        _ => Ok(()),
+                    },
                     _ => Ok(()),
                 };
                 if let Some(g) = &self.gfx {

@@ -555,6 +555,8 @@ impl Fixture {
             let base = cloud.url();
             let client = miniapp_cloud::CloudClient::new(self.work.join("publisher-cache"))?;
             let key = self.key()?;
+            let base_library = super::publish::pack_base_dir(&super::publish::default_base_dir(), &self.key_path())?;
+            client.publish_base(&base, &cloud.token, &base_library).context("publishing the base library to the embedded cloud")?;
             let mut urls = BTreeMap::new();
             let counter = self.counter_files()?.to_vec();
             let mut apps = vec![("counter", counter), ("counterbig", self.big_files("counterbig")?)];
@@ -639,7 +641,7 @@ impl Fixture {
 
     fn harness(&mut self) -> Result<&mut Harness> {
         if self.harness.is_none() {
-            let config = HostConfig { cache_dir: self.work.join("harness-cache"), limits: Limits::default() };
+            let config = HostConfig::new(self.work.join("harness-cache"));
             self.harness = Some(Harness::new(config).context("starting the headless renderer")?);
         }
         Ok(self.harness.as_mut().expect("set above"))
@@ -752,6 +754,7 @@ fn record_launch(stages: &mut BTreeMap<String, Vec<f64>>, host_ms: Option<f64>, 
     }
     put("fetch", t.fetch_ms);
     put("verify", t.verify_ms);
+    put("base", t.base_ms);
     put("compile", t.compile_ms);
     put("instantiate", t.instantiate_ms);
     put("first_layout", t.first_layout_ms);
@@ -767,7 +770,7 @@ fn cold_launches(fx: &mut Fixture, plan: &Plan, app: &str) -> Result<Outcome> {
     let samples = plan.sample(|i| {
         let dir = root.join(i.to_string());
         let t = Instant::now();
-        let mut host = Host::new(HostConfig { cache_dir: dir.clone(), limits: Limits::default() })?;
+        let mut host = Host::new(HostConfig::new(dir.clone()))?;
         let host_ms = t.elapsed().as_secs_f64() * 1e3;
         let (session, report) = host.launch(&url, &|_, _| {})?;
         let d = t.elapsed();
@@ -793,7 +796,7 @@ fn bench_launch_cold_big(fx: &mut Fixture, plan: &Plan) -> Result<Outcome> {
 fn bench_launch_hot(fx: &mut Fixture, plan: &Plan) -> Result<Outcome> {
     let url = fx.url("counter")?.map_err(anyhow::Error::msg)?;
     let dir = fx.work.join("hot-cache");
-    let config = HostConfig { cache_dir: dir, limits: Limits::default() };
+    let config = HostConfig::new(dir);
     Host::new(config.clone())?.launch(&url, &|_, _| {})?; // fill the cache
     let mut stages = BTreeMap::new();
     let samples = plan.sample(|i| {
@@ -814,7 +817,7 @@ fn bench_launch_hot(fx: &mut Fixture, plan: &Plan) -> Result<Outcome> {
 
 fn bench_launch_hot_same_host(fx: &mut Fixture, plan: &Plan) -> Result<Outcome> {
     let url = fx.url("counter")?.map_err(anyhow::Error::msg)?;
-    let mut host = Host::new(HostConfig { cache_dir: fx.work.join("same-host-cache"), limits: Limits::default() })?;
+    let mut host = Host::new(HostConfig::new(fx.work.join("same-host-cache")))?;
     host.launch(&url, &|_, _| {})?;
     let mut stages = BTreeMap::new();
     let samples = plan.sample(|i| {
@@ -838,7 +841,7 @@ fn bench_first_frame_cold(fx: &mut Fixture, plan: &Plan) -> Result<Outcome> {
     let samples = plan.sample(|i| {
         let dir = root.join(i.to_string());
         let t = Instant::now();
-        let mut harness = Harness::new(HostConfig { cache_dir: dir.clone(), limits: Limits::default() })?;
+        let mut harness = Harness::new(HostConfig::new(dir.clone()))?;
         let host_ms = t.elapsed().as_secs_f64() * 1e3;
         let (session, report) = harness.launch(&url, &|_, _| {})?;
         let d = t.elapsed();

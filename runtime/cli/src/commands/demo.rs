@@ -1,5 +1,6 @@
-//! `miniapp demo`: an embedded cloud on a free loopback port, the sample apps built and published
-//! to it, and the first app opened — in the window, or headless with a scripted tour to PNGs.
+//! `miniapp demo`: an embedded cloud on a free loopback port, the base library and the sample apps
+//! built and published to it, and the first app opened — in the window, or headless with a
+//! scripted tour to PNGs.
 
 use anyhow::{Context, Result};
 use miniapp_shell::{script, Harness, HostConfig, Trace};
@@ -18,6 +19,9 @@ pub struct Args {
     /// The folder of sample apps to build and publish.
     #[arg(long, default_value_os_t = default_apps_dir())]
     pub apps: PathBuf,
+    /// The base library folder to publish first (component styles and fonts).
+    #[arg(long, default_value_os_t = super::publish::default_base_dir())]
+    pub base_library: PathBuf,
 }
 
 fn default_apps_dir() -> PathBuf {
@@ -52,6 +56,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let base = url::Url::parse(&format!("http://{}/", cloud.addr))?;
     let client = miniapp_cloud::CloudClient::new(work.join("publisher-cache"))?;
     eprintln!("demo cloud listening on {base}");
+    let key = work.join("publisher.key");
+
+    // The base library first: every app runs on it.
+    let base_bytes = super::publish::pack_base_dir(&args.base_library, &key)?;
+    let info = client
+        .publish_base(&base, &cloud.token, &base_bytes)
+        .with_context(|| format!("publishing the base library {}", args.base_library.display()))?;
+    eprintln!("published base library {} {}", info.name, info.version);
 
     // Build and publish every sample app (the counter first).
     let mut apps: Vec<PathBuf> = std::fs::read_dir(&args.apps)
@@ -60,7 +72,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .filter(|p| p.join("app.json").is_file())
         .collect();
     apps.sort_by_key(|p| (p.file_name().map(|n| n != "counter"), p.clone()));
-    let key = work.join("publisher.key");
     let mut urls = Vec::new();
     for app in &apps {
         let bytes = super::build::build_app(app, &key)?;
@@ -76,9 +87,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
     if !args.headless {
         let mut host = miniapp_shell::Host::new(host_config)?;
-        let (session, _) = super::launch::launch_with_progress(&mut host, &first)?;
-        miniapp_shell::window::run(&mut host, session, None)?;
-        return Ok(ExitCode::SUCCESS);
+        return super::launch::window(&mut host, &first, None);
     }
 
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;

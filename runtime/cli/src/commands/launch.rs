@@ -1,4 +1,5 @@
-//! `miniapp launch URL`: open an app in the simulator window.
+//! `miniapp launch URL`: open an app in the simulator window (the window opens at once and shows
+//! the download, then the app, or the error page when the launch fails).
 
 use anyhow::{Context, Result};
 use miniapp_shell::{Host, HostConfig};
@@ -16,34 +17,29 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<ExitCode> {
     let mut host = Host::new(HostConfig::from_env()).context("starting the host")?;
-    let (session, report) = launch_with_progress(&mut host, &args.url)?;
-    eprintln!(
-        "{} {} started{}{} in {:.0} ms",
-        report.app,
-        report.version,
-        if report.from_cache { " from cache" } else { "" },
-        if report.offline { " (offline: the cloud cannot be reached)" } else { "" },
-        report.timings.fetch_ms + report.timings.verify_ms + report.timings.compile_ms + report.timings.instantiate_ms
-    );
-    let r = miniapp_shell::window::run(&mut host, session, args.exit_after.map(std::time::Duration::from_millis))
-        .context("running the window");
-    host.finish_updates();
-    let report = r?;
-    eprintln!("window closed after {} frames", report.frames);
-    Ok(ExitCode::SUCCESS)
+    window(&mut host, &args.url, args.exit_after.map(std::time::Duration::from_millis))
 }
 
-/// Launches with a download progress bar.
-pub fn launch_with_progress(
-    host: &mut Host,
-    url: &str,
-) -> Result<(miniapp_shell::Session, miniapp_shell::LaunchReport)> {
-    let bar = crate::progress::download_bar("downloading");
-    let progress = |done: u64, total: u64| {
-        bar.set_length(total);
-        bar.set_position(done);
-    };
-    let r = host.launch(url, &progress);
-    bar.finish_and_clear();
-    r.with_context(|| format!("launching {url}"))
+/// Runs the window on `url` until it is closed, then reports the launch on stderr; a launch
+/// that failed (shown in the window) is the error returned.
+pub fn window(host: &mut Host, url: &str, exit_after: Option<std::time::Duration>) -> Result<ExitCode> {
+    let r = miniapp_shell::window::launch(host, url, exit_after).with_context(|| format!("opening the window on {url}"));
+    host.finish_updates();
+    let report = r?;
+    if let Some(l) = &report.launched {
+        eprintln!(
+            "{} {} started{}{} on base library {} in {:.0} ms",
+            l.app,
+            l.version,
+            if l.from_cache { " from cache" } else { "" },
+            if l.offline { " (offline: the cloud cannot be reached)" } else { "" },
+            l.base,
+            l.timings.fetch_ms + l.timings.verify_ms + l.timings.base_ms + l.timings.compile_ms + l.timings.instantiate_ms
+        );
+    }
+    eprintln!("window closed after {} frames", report.frames);
+    match report.launch_error {
+        Some(e) => Err(anyhow::Error::new(e).context(format!("launching {url}"))),
+        None => Ok(ExitCode::SUCCESS),
+    }
 }

@@ -1,7 +1,7 @@
 //! `miniapp publish FILE.mapp --cloud URL`: upload a bundle; the cloud reviews and countersigns it.
 
 use anyhow::{Context, Result};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Arguments of `miniapp publish`.
@@ -31,7 +31,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
 /// Arguments of `miniapp publish-base`.
 #[derive(clap::Args)]
 pub struct BaseArgs {
-    /// The base library folder (with base.json), e.g. `base-library/`.
+    /// The base library folder (with base.json, styles/components.css and fonts/), e.g.
+    /// `base-library/`.
     pub dir: PathBuf,
     /// The cloud's base URL.
     #[arg(long, env = "MINIAPP_CLOUD")]
@@ -44,22 +45,33 @@ pub struct BaseArgs {
     pub key: Option<PathBuf>,
 }
 
-/// Packs and publishes a base library (the framework's default styles and assets).
+/// Packs and publishes a base library (the framework's default styles and fonts).
 pub fn run_base(args: BaseArgs) -> Result<ExitCode> {
-    let dir = args.dir.canonicalize().with_context(|| format!("resolving {}", args.dir.display()))?;
+    let key_path = args.key.clone().unwrap_or_else(super::build::default_key_path);
+    let bytes = pack_base_dir(&args.dir, &key_path)?;
+    let (cloud, client) = super::cloud_client(&args.cloud)?;
+    let info = client
+        .publish_base(&cloud, &args.token, &bytes)
+        .with_context(|| format!("publishing the base library {} to {}", args.dir.display(), args.cloud))?;
+    println!("published base library {} {} ({})", info.name, info.version, info.digest);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The repository's base library folder (`base-library/`), what `miniapp demo` and
+/// `miniapp bench` publish to their embedded clouds.
+pub fn default_base_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../base-library")
+}
+
+/// Packs a base library folder into signed bundle bytes.
+pub fn pack_base_dir(dir: &Path, key_path: &Path) -> Result<Vec<u8>> {
+    let dir = dir.canonicalize().with_context(|| format!("resolving {}", dir.display()))?;
     if !dir.join("base.json").is_file() {
         anyhow::bail!("{} is not a base library folder: it has no base.json", dir.display());
     }
     let mut files = Vec::new();
     super::build::collect(&dir, &dir, &mut files)?;
-    let key_path = args.key.clone().unwrap_or_else(super::build::default_key_path);
-    let key = miniapp_bundle::load_or_create_key(&key_path)
+    let key = miniapp_bundle::load_or_create_key(key_path)
         .with_context(|| format!("loading the publisher key {}", key_path.display()))?;
-    let bytes = miniapp_bundle::pack_base(&files, &key).with_context(|| format!("packing {}", dir.display()))?;
-    let (cloud, client) = super::cloud_client(&args.cloud)?;
-    let info = client
-        .publish_base(&cloud, &args.token, &bytes)
-        .with_context(|| format!("publishing the base library {} to {}", dir.display(), args.cloud))?;
-    println!("published base library {} {} ({})", info.name, info.version, info.digest);
-    Ok(ExitCode::SUCCESS)
+    miniapp_bundle::pack_base(&files, &key).with_context(|| format!("packing {}", dir.display()))
 }

@@ -54,11 +54,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
     bar.finish_and_clear();
     let (mut session, report) = launched.with_context(|| format!("launching {}", args.url))?;
     eprintln!(
-        "{} {} started{}{}",
+        "{} {} started{}{} on base library {}",
         report.app,
         report.version,
         if report.from_cache { " from cache" } else { "" },
         if report.offline { " (offline: the cloud cannot be reached)" } else { "" },
+        report.base,
     );
     if let Some(v) = &report.update_pending {
         eprintln!("version {v} is downloading in the background; it applies on the next launch");
