@@ -72,3 +72,29 @@ fn cached_base_that_is_too_old_for_an_app_and_a_cloud_without_a_newer_one_is_a_c
         .unwrap_err();
     assert_eq!(e.to_string(), format!("app shop needs base library 2.0.0 or newer, but {} has 1.0.0", env.launch("shop").cloud_display()));
 }
+
+#[test]
+fn a_base_library_over_the_app_body_limit_is_published_downloaded_and_verified() {
+    // 5 MiB of font-like noise: over the 2 MiB app package limit and the 4 MiB app publish body.
+    let mut x: u64 = 1;
+    let font: Vec<u8> = (0..5 * 1024 * 1024)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    let files = vec![
+        ("base.json".to_string(), br#"{ "name": "miniapp-base", "version": "1.0.0" }"#.to_vec()),
+        ("fonts/Big.ttf".to_string(), font),
+        ("fonts/LICENSE-big.txt".to_string(), b"free".to_vec()),
+    ];
+    let bytes = pack_base(&files, &publisher()).unwrap();
+    assert!(bytes.len() > miniapp_cloud::DEFAULT_BODY_LIMIT, "{}", bytes.len());
+    let env = env();
+    let info = env.client.publish_base(&env.url(), "test-token", &bytes).unwrap();
+    let opened = env.client.open_base(&env.url(), "shop", None, &|_, _| {}).unwrap();
+    assert_eq!(opened.base.digest, info.digest);
+    assert_eq!(opened.base.fonts().map(|(p, _)| p).collect::<Vec<_>>(), ["fonts/Big.ttf"]);
+}
