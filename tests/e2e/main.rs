@@ -1,6 +1,7 @@
 //! End-to-end tests: one binary, one module per topic. Each test starts the real `miniapp`
 //! binary and, where needed, a real cloud on a loopback port.
 
+mod account;
 mod base_library;
 mod bench;
 mod errors;

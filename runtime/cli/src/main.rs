@@ -51,6 +51,8 @@ enum Command {
     Qr(commands::qr::QrArgs),
     /// Decode the QR code in an image (the simulated camera) and print the URL.
     Scan(commands::qr::ScanArgs),
+    /// Show an app's permission answers, or reset them so it asks again.
+    Settings(commands::settings::Args),
     /// Measure launch, sandbox, layout and render costs (median / p10 / p90).
     Bench(commands::bench::Args),
 }
@@ -88,6 +90,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Cache(c) => commands::cache::run(c),
         Command::Qr(a) => commands::qr::qr(a),
         Command::Scan(a) => commands::qr::scan(a),
+        Command::Settings(a) => commands::settings::run(a),
         Command::Bench(a) => commands::bench::run(a),
     }
 }

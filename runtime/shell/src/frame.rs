@@ -185,6 +185,15 @@ pub fn overlay_buttons(overlay: &crate::session::Overlay) -> Vec<(Rect, Option<u
             out.push((Rect { x: 0.0, y: SCREEN_HEIGHT - 56.0, w: SCREEN_WIDTH, h: 56.0 }, None));
             out
         }
+        Overlay::Permission { .. } => {
+            let y = SCREEN_HEIGHT - 72.0;
+            let w = (SCREEN_WIDTH - 64.0) / 2.0;
+            vec![
+                (Rect { x: 24.0, y, w, h: 44.0 }, None),
+                (Rect { x: 40.0 + w, y, w, h: 44.0 }, Some(0)),
+            ]
+        }
+        Overlay::Camera { .. } => vec![(Rect { x: SCREEN_WIDTH / 2.0 - 60.0, y: SCREEN_HEIGHT - 80.0, w: 120.0, h: 44.0 }, None)],
         _ => Vec::new(),
     }
 }
@@ -233,6 +242,34 @@ pub fn draw_overlay(out: &mut DisplayList, overlay: &crate::session::Overlay, fo
                 out.items.push(DisplayItem::Rect { rect: b, color: white, radius: 0.0, border_width: 0.5, border_color: Color { r: 0xe5, g: 0xe5, b: 0xe5, a: 255 } });
                 let text = choice.map(|i| items[i].as_str()).unwrap_or("Cancel");
                 label(out, Rect { x: b.x, y: b.y + 16.0, w: b.w, h: 24.0 }, text, 17.0, dark, false);
+            }
+        }
+        Overlay::Permission { app, description, .. } => {
+            out.items.push(rect(Rect { x: 0.0, y: 0.0, w: SCREEN_WIDTH, h: SCREEN_HEIGHT }, scrim));
+            let r = Rect { x: 0.0, y: SCREEN_HEIGHT - 220.0, w: SCREEN_WIDTH, h: 220.0 };
+            out.items.push(DisplayItem::Rect { rect: r, color: white, radius: 12.0, border_width: 0.0, border_color: white });
+            label(out, Rect { x: 24.0, y: r.y + 28.0, w: SCREEN_WIDTH - 48.0, h: 24.0 }, &format!("{app} asks to"), 15.0, dark, false);
+            label(out, Rect { x: 24.0, y: r.y + 64.0, w: SCREEN_WIDTH - 48.0, h: 52.0 }, description, 19.0, dark, true);
+            let green = Color { r: 0x07, g: 0xc1, b: 0x60, a: 255 };
+            let grey = Color { r: 0xf2, g: 0xf2, b: 0xf2, a: 255 };
+            for (b, choice) in overlay_buttons(overlay) {
+                let (text, bg, fg) = match choice {
+                    Some(_) => ("Allow", green, white),
+                    None => ("Deny", grey, green),
+                };
+                out.items.push(DisplayItem::Rect { rect: b, color: bg, radius: 6.0, border_width: 0.0, border_color: bg });
+                label(out, Rect { x: b.x, y: b.y + 11.0, w: b.w, h: 24.0 }, text, 17.0, fg, true);
+            }
+        }
+        Overlay::Camera { .. } => {
+            out.items.push(rect(Rect { x: 0.0, y: 0.0, w: SCREEN_WIDTH, h: SCREEN_HEIGHT }, Color { r: 0x11, g: 0x11, b: 0x11, a: 255 }));
+            let side = 220.0;
+            let frame = Rect { x: (SCREEN_WIDTH - side) / 2.0, y: 170.0, w: side, h: side };
+            let green = Color { r: 0x07, g: 0xc1, b: 0x60, a: 255 };
+            out.items.push(DisplayItem::Rect { rect: frame, color: Color { r: 0, g: 0, b: 0, a: 0 }, radius: 4.0, border_width: 2.0, border_color: green });
+            label(out, Rect { x: 24.0, y: frame.y + side + 28.0, w: SCREEN_WIDTH - 48.0, h: 48.0 }, "Drop an image with a QR code on the window", 15.0, white, false);
+            for (b, _) in overlay_buttons(overlay) {
+                label(out, Rect { x: b.x, y: b.y + 11.0, w: b.w, h: 24.0 }, "Cancel", 17.0, white, true);
             }
         }
     }

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::frame::{SCREEN_HEIGHT, SCREEN_WIDTH};
 use crate::host::{ms, Host, HostConfig, LaunchReport};
 use crate::script::{ScriptLine, Step};
-use crate::session::Session;
+use crate::session::{Overlay, Session};
 use miniapp_render::{Gpu, Renderer};
 use miniapp_view::Color;
 use std::path::{Path, PathBuf};
@@ -204,7 +204,54 @@ impl Harness {
                         Err("already on the first page".to_string())
                     }
                 }
+                Step::Answer(choice) => match session.question() {
+                    Some(Overlay::Modal { .. } | Overlay::Camera { .. }) => {
+                        session.answer_overlay(*choice);
+                        Ok(())
+                    }
+                    Some(Overlay::ActionSheet { items, .. }) => match choice {
+                        Some(i) if *i >= items.len() => {
+                            Err(format!("the action sheet has {} items (0 to {}), not item {i}", items.len(), items.len() - 1))
+                        }
+                        _ => {
+                            session.answer_overlay(*choice);
+                            Ok(())
+                        }
+                    },
+                    Some(Overlay::Permission { .. }) => Err("a permission prompt is open: answer it with `allow` or `deny`".into()),
+                    _ => Err("no modal, action sheet or camera is open".into()),
+                },
+                Step::Permission(granted) => match session.question() {
+                    Some(Overlay::Permission { .. }) => {
+                        session.answer_overlay(granted.then_some(0));
+                        Ok(())
+                    }
+                    _ => Err("no permission prompt is open".into()),
+                },
+                Step::Scan(file) => {
+                    if session.answer_camera(Path::new(file)) {
+                        Ok(())
+                    } else {
+                        Err("the camera is not open (the app has not called scan-code)".into())
+                    }
+                }
+                Step::SetClipboard(text) => {
+                    self.host.clipboard.set(text.clone());
+                    Ok(())
+                }
+                Step::AssertClipboard(text) => {
+                    let has = self.host.clipboard.get();
+                    if has == *text {
+                        Ok(())
+                    } else {
+                        Err(format!("the clipboard holds {has:?}, not {text:?}"))
+                    }
+                }
             };
+            if matches!(line.step, Step::Answer(_) | Step::Permission(_) | Step::Scan(_)) {
+                session.pump(Instant::now());
+                session.layout(&mut self.host.fonts)?;
+            }
             let ok = outcome.is_ok();
             steps.push(StepTrace {
                 line: line.line,

@@ -94,6 +94,11 @@ pub struct LaunchReport {
 /// The long-lived parts of the simulator.
 pub struct Host {
     client: CloudClient,
+    /// The simulated user's identity (`user.key` in the cache dir), signing `auth.login`
+    /// requests; `None` if it could not be read or made (login then answers `unavailable`).
+    user: Option<miniapp_cloud::UserKey>,
+    /// The simulator's clipboard, shared by every app this host runs.
+    pub clipboard: miniapp_sandbox::Clipboard,
     storage: Option<miniapp_sandbox::Storage>,
     updates: Vec<miniapp_cloud::PendingUpdate>,
     sandbox: Sandbox,
@@ -124,8 +129,17 @@ impl Host {
                 None
             }
         };
+        let user = match miniapp_cloud::UserKey::load_or_create(&config.cache_dir.join("user.key")) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                tracing::warn!(error = %e, "no user identity: auth.login will be unavailable");
+                None
+            }
+        };
         Ok(Host {
             client,
+            user,
+            clipboard: miniapp_sandbox::Clipboard::default(),
             storage,
             updates: Vec::new(),
             sandbox,
@@ -163,6 +177,11 @@ impl Host {
                 tracing::warn!(%version, error = %e, "background update failed");
             }
         }
+    }
+
+    /// The simulated user's public key (hex), if the host has an identity.
+    pub fn user_public_hex(&self) -> Option<String> {
+        self.user.as_ref().map(|u| u.public_hex())
     }
 
     /// The cloud client (for listing and clearing the cache).
@@ -238,6 +257,14 @@ impl Host {
             .unwrap_or_default();
         ctx.network = manifest.network.request.iter().map(|o| o.to_string()).collect();
         ctx.storage = self.storage.clone();
+        ctx.clipboard = self.clipboard.clone();
+        ctx.login = self.user.clone().map(|user| {
+            let client = self.client.clone();
+            let cloud = launch.cloud.clone();
+            miniapp_sandbox::LoginProvider::new(move |app| {
+                client.login_code(&cloud, app, &user).map(|c| c.code).map_err(|e| e.to_string())
+            })
+        });
         let instance = self.sandbox.instantiate(&component, ctx)?;
         let report = LaunchReport {
             url: url.to_string(),

@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 mod base;
+pub mod camera;
 mod error;
 mod fetch;
 pub mod frame;
@@ -31,4 +32,4 @@ pub use error::{Error, Result};
 pub use fetch::{BaseLibrarySource, Fetched, Fetcher};
 pub use harness::{Harness, StepTrace, TargetRect, Trace, DEFAULT_SCALE};
 pub use host::{Host, HostConfig, LaunchReport, LaunchTimings};
-pub use session::{Failure, LogLine, Session};
+pub use session::{Failure, LogLine, Overlay, Session};

@@ -8,6 +8,11 @@
 //! screenshot out.png  # relative to the script's --out folder / working directory
 //! assert-text 2       # the page shows this text somewhere
 //! back                # navigate back
+//! answer ok           # answer the open modal: ok or cancel; an action sheet: its item (0-based) or cancel
+//! allow               # answer the open permission prompt (or `deny`)
+//! scan code.png       # show the open camera this image (relative to the working directory)
+//! clipboard some text # put text on the simulator's clipboard
+//! assert-clipboard t  # fail unless the clipboard holds exactly this text
 //! ```
 
 use crate::error::{Error, Result};
@@ -29,7 +34,20 @@ pub enum Step {
     AssertText(String),
     /// `back`: navigate back one page.
     Back,
+    /// `answer ok|cancel|N`: answer the open modal, action sheet or camera (`None` = cancel).
+    Answer(Option<usize>),
+    /// `allow` / `deny`: answer the open permission prompt.
+    Permission(bool),
+    /// `scan FILE`: show the open camera an image.
+    Scan(String),
+    /// `clipboard TEXT`: set the simulator's clipboard.
+    SetClipboard(String),
+    /// `assert-clipboard TEXT`: fail unless the clipboard holds TEXT.
+    AssertClipboard(String),
 }
+
+/// Every step name, for the error on an unknown one.
+const STEPS: &str = "tap, wait, screenshot, assert-text, back, answer, allow, deny, scan, clipboard or assert-clipboard";
 
 /// A parsed script line: its 1-based number, the source text and the step.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,17 +108,32 @@ pub fn parse_script(src: &str, name: &str) -> Result<Vec<ScriptLine>> {
                 need_arg("the text to look for")?;
                 Step::AssertText(unquote(arg).to_string())
             }
-            "back" => {
+            "back" | "allow" | "deny" => {
                 if !arg.is_empty() {
-                    return Err(bad(format!("`back` takes no argument, got `{arg}`")));
+                    return Err(bad(format!("`{cmd}` takes no argument, got `{arg}`")));
                 }
-                Step::Back
+                match cmd {
+                    "back" => Step::Back,
+                    c => Step::Permission(c == "allow"),
+                }
             }
-            other => {
-                return Err(bad(format!(
-                    "unknown step `{other}` (expected tap, wait, screenshot, assert-text or back)"
-                )))
+            "answer" => {
+                need_arg("ok, cancel or an action sheet item number")?;
+                match arg {
+                    "ok" | "confirm" => Step::Answer(Some(0)),
+                    "cancel" => Step::Answer(None),
+                    n => Step::Answer(Some(n.parse().map_err(|_| {
+                        bad(format!("`answer` takes ok, cancel or an item number (0-based), got `{n}`"))
+                    })?)),
+                }
             }
+            "scan" => {
+                need_arg("an image file")?;
+                Step::Scan(unquote(arg).to_string())
+            }
+            "clipboard" => Step::SetClipboard(unquote(arg).to_string()),
+            "assert-clipboard" => Step::AssertClipboard(unquote(arg).to_string()),
+            other => return Err(bad(format!("unknown step `{other}` (expected {STEPS})"))),
         };
         out.push(ScriptLine { line, source: text.to_string(), step });
     }
@@ -168,7 +201,29 @@ mod tests {
     #[test]
     fn unknown_step_names_the_line() {
         let err = parse_script("tap #a\nclick #b\n", "s.txt").unwrap_err().to_string();
-        assert_eq!(err, "s.txt:2: unknown step `click` (expected tap, wait, screenshot, assert-text or back)");
+        assert_eq!(err, format!("s.txt:2: unknown step `click` (expected {STEPS})"));
+    }
+
+    #[test]
+    fn parses_answers_permissions_camera_and_clipboard() {
+        let s = "answer ok\nanswer cancel\nanswer 2\nallow\ndeny\nscan 'my code.png'\nclipboard hi there\nassert-clipboard \"hi there\"\n";
+        let kinds: Vec<_> = parse_script(s, "t").unwrap().into_iter().map(|l| l.step).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                Step::Answer(Some(0)),
+                Step::Answer(None),
+                Step::Answer(Some(2)),
+                Step::Permission(true),
+                Step::Permission(false),
+                Step::Scan("my code.png".into()),
+                Step::SetClipboard("hi there".into()),
+                Step::AssertClipboard("hi there".into()),
+            ]
+        );
+        assert_eq!(parse_script("answer maybe", "s").unwrap_err().to_string(), "s:1: `answer` takes ok, cancel or an item number (0-based), got `maybe`");
+        assert_eq!(parse_script("allow now", "s").unwrap_err().to_string(), "s:1: `allow` takes no argument, got `now`");
+        assert_eq!(parse_script("scan", "s").unwrap_err().to_string(), "s:1: `scan` needs an image file");
     }
 
     #[test]

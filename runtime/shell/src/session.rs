@@ -73,6 +73,29 @@ pub enum Overlay {
         /// The items.
         items: Vec<String>,
     },
+    /// A permission prompt (`auth.authorize`) waiting for Allow or Deny.
+    Permission {
+        /// The app's callback id.
+        callback: u32,
+        /// The app's name as shown to the user.
+        app: String,
+        /// The scope asked for (`scope.camera`).
+        scope: String,
+        /// What the app wants to do (`use your camera`).
+        description: String,
+    },
+    /// The simulated camera (`device.scan-code`) waiting for an image or Cancel.
+    Camera {
+        /// The app's callback id.
+        callback: u32,
+    },
+}
+
+impl Overlay {
+    /// Whether this overlay waits for an answer (and takes every tap).
+    pub fn is_question(&self) -> bool {
+        matches!(self, Overlay::Modal { .. } | Overlay::ActionSheet { .. } | Overlay::Permission { .. } | Overlay::Camera { .. })
+    }
 }
 
 /// A running app: the sandboxed logic plus the page stack.
@@ -89,6 +112,8 @@ pub struct Session {
     nav_error: Option<Error>,
     /// The built-in components' default styles (the base library's), given to every page.
     components: std::sync::Arc<miniapp_view::StyleSheet>,
+    /// Why the last `SetData` effect failed in the view (for `set-data-then`'s answer).
+    set_data_error: Option<String>,
 }
 
 impl Session {
@@ -119,6 +144,7 @@ impl Session {
             overlays: Vec::new(),
             nav_error: None,
             components,
+            set_data_error: None,
         };
         s.call("on-launch", |i| i.on_launch(query));
         let entry = match route {
@@ -259,13 +285,29 @@ impl Session {
         [instance.next_timer(), soon, toast].into_iter().flatten().min()
     }
 
-    /// Answers the top modal or action sheet: `choice` is the button (0 = OK / first item,
-    /// `None` = cancel).
+    /// The top overlay that waits for an answer, if any.
+    pub fn question(&self) -> Option<&Overlay> {
+        self.overlays.iter().rev().find(|o| o.is_question())
+    }
+
+    /// Answers the top modal, action sheet, permission prompt or camera: `choice` is the button
+    /// (0 = OK / Allow / first item, `None` = Cancel / Deny / close the camera).
     pub fn answer_overlay(&mut self, choice: Option<usize>) -> bool {
-        let Some(pos) = self.overlays.iter().rposition(|o| matches!(o, Overlay::Modal { .. } | Overlay::ActionSheet { .. })) else {
+        let Some(pos) = self.overlays.iter().rposition(Overlay::is_question) else {
             return false;
         };
         let (callback, payload) = match self.overlays.remove(pos) {
+            Overlay::Permission { callback, scope, .. } => {
+                let granted = choice.is_some();
+                self.call("on-callback", |i| i.answer_permission(callback, &scope, granted));
+                self.invalidate();
+                return true;
+            }
+            Overlay::Camera { .. } => {
+                self.call("on-callback", |i| i.answer_scan(Err(("cancelled", "the user closed the camera".into()))));
+                self.invalidate();
+                return true;
+            }
             Overlay::Modal { callback, .. } => {
                 let confirm = choice.is_some();
                 (callback, serde_json::json!({ "confirm": confirm, "cancel": !confirm }))
@@ -277,10 +319,27 @@ impl Session {
             _ => return false,
         };
         self.call("on-callback", |i| i.on_callback(callback, &payload));
+        self.invalidate();
+        true
+    }
+
+    /// Shows the open camera an image file: its QR code's text goes to the app, or
+    /// `unreadable` with the reason. Returns false when no camera is open.
+    pub fn answer_camera(&mut self, image: &std::path::Path) -> bool {
+        let Some(pos) = self.overlays.iter().rposition(|o| matches!(o, Overlay::Camera { .. })) else {
+            return false;
+        };
+        self.overlays.remove(pos);
+        let result = crate::camera::decode_qr_file(image).map_err(|why| ("unreadable", why));
+        self.call("on-callback", |i| i.answer_scan(result));
+        self.invalidate();
+        true
+    }
+
+    fn invalidate(&mut self) {
         if let Some(top) = self.stack.last_mut() {
             top.rendered = None;
         }
-        true
     }
 
     /// Pops the top page (`navigate-back`); does nothing on the entry page.
@@ -317,8 +376,10 @@ impl Session {
         for effect in effects {
             match effect {
                 Effect::SetData { page, patch } => {
+                    self.set_data_error = None;
                     if let Some(p) = self.stack.iter_mut().find(|p| p.id == page) {
                         if let Err(e) = p.view.set_data(&patch) {
+                            self.set_data_error = Some(e.to_string());
                             self.logs.push(LogLine {
                                 app: self.app_id.clone(),
                                 level: "error".into(),
@@ -353,6 +414,20 @@ impl Session {
                     self.overlays.push(Overlay::Modal { callback, title, content, show_cancel })
                 }
                 Effect::ActionSheet { callback, items } => self.overlays.push(Overlay::ActionSheet { callback, items }),
+                Effect::Permission { callback, scope, description } => {
+                    let app = self.bundle.manifest.name.clone();
+                    self.overlays.push(Overlay::Permission { callback, app, scope, description })
+                }
+                Effect::ScanCode { callback } => self.overlays.push(Overlay::Camera { callback }),
+                Effect::DataApplied { callback, .. } => {
+                    let payload = match self.set_data_error.take() {
+                        None => serde_json::json!({ "applied": true }),
+                        Some(e) => serde_json::json!({ "applied": false, "error": e }),
+                    };
+                    if let Some(i) = self.instance.as_mut() {
+                        i.queue_callback(callback, payload);
+                    }
+                }
                 #[allow(unreachable_patterns)]
                 other => tracing::debug!(app = %self.app_id, ?other, "effect not handled by this shell yet"),
             }
@@ -418,8 +493,8 @@ impl Session {
             self.layout(fonts)?;
             return Ok(());
         }
-        if self.overlays.iter().any(|o| matches!(o, Overlay::Loading { .. })) {
-            return Ok(()); // the loading overlay swallows taps
+        if self.question().is_some() || self.overlays.iter().any(|o| matches!(o, Overlay::Loading { .. })) {
+            return Ok(()); // an open question or the loading overlay swallows taps
         }
         let back = frame::back_button_rect();
         if self.stack.len() > 1 && contains(&back, x, y) {
@@ -462,6 +537,10 @@ impl Session {
                 Overlay::Toast { title, .. } | Overlay::Loading { title } => text.push_str(&format!("\n{title}")),
                 Overlay::Modal { title, content, .. } => text.push_str(&format!("\n{title}\n{content}")),
                 Overlay::ActionSheet { items, .. } => text.push_str(&format!("\n{}", items.join("\n"))),
+                Overlay::Permission { app, description, .. } => {
+                    text.push_str(&format!("\n{app} asks to\n{description}\nDeny\nAllow"))
+                }
+                Overlay::Camera { .. } => text.push_str("\nDrop an image with a QR code on the window\nCancel"),
             }
         }
         Ok(text)
@@ -472,7 +551,7 @@ impl Session {
     /// Which answer a tap on a modal / action sheet gives, if one is open: `Some(Some(i))` for
     /// button or item `i`, `Some(None)` for cancel (or a tap outside an action sheet).
     fn overlay_hit(&self, x: f32, y: f32) -> Option<Option<usize>> {
-        let top = self.overlays.iter().rev().find(|o| matches!(o, Overlay::Modal { .. } | Overlay::ActionSheet { .. }))?;
+        let top = self.question()?;
         for (rect, choice) in frame::overlay_buttons(top) {
             if contains(&rect, x, y) {
                 return Some(choice);

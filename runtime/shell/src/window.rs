@@ -46,7 +46,7 @@ struct Loading {
 
 /// What the window shows.
 enum Screen {
-    Loading(Loading),
+    Loading(Box<Loading>),
     App(Session),
     Failed { app: String, message: String },
 }
@@ -100,7 +100,7 @@ pub fn launch(host: &mut Host, url: &str, exit_after: Option<std::time::Duration
     let result = spawn_fetch(host, url, progress.clone(), event_loop.create_proxy())?;
     let title = format!("miniapp — {}", parsed.app_id.as_str());
     let loading = Loading { progress, result, fetched: None, start_now: false };
-    run_loop(event_loop, host, Screen::Loading(loading), title, exit_after)
+    run_loop(event_loop, host, Screen::Loading(Box::new(loading)), title, exit_after)
 }
 
 /// Runs the fetch of `url` on its own thread; its result comes back on the returned channel.
@@ -423,6 +423,20 @@ impl ApplicationHandler<Wake> for App<'_> {
                     g.window.request_redraw();
                 }
                 r
+            }
+            WindowEvent::DroppedFile(path) => {
+                // The simulated camera: an image dropped while `scan-code` is open is scanned.
+                let answered = match &mut self.screen {
+                    Screen::App(session) => session.answer_camera(&path),
+                    _ => false,
+                };
+                if !answered {
+                    tracing::info!(file = %path.display(), "dropped file ignored: the camera is not open");
+                }
+                if let Some(g) = &self.gfx {
+                    g.window.request_redraw();
+                }
+                Ok(())
             }
             WindowEvent::KeyboardInput { event, .. } if event.state == ElementState::Pressed => {
                 let r = match event.logical_key {

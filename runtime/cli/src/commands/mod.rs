@@ -12,6 +12,7 @@ pub mod publish;
 pub mod qr;
 pub mod run;
 pub mod secret;
+pub mod settings;
 
 use anyhow::Context;
 

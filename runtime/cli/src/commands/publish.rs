@@ -25,6 +25,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .with_context(|| format!("publishing {} to {}", args.bundle.display(), args.cloud))?;
     println!("published {} {} ({})", receipt.appid, receipt.version, receipt.digest);
     println!("launch URL: {}", cloud.join(&format!("apps/{}", receipt.appid))?);
+    if let Some(secret) = &receipt.app_secret {
+        println!("app secret: {secret} (first publish; your back end needs it for /auth/code2session; `miniapp secret {}` shows it again)", receipt.appid);
+    }
     Ok(ExitCode::SUCCESS)
 }
 

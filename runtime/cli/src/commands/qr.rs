@@ -1,7 +1,7 @@
 //! `miniapp qr URL -o FILE.png` and `miniapp scan IMAGE`: launch URLs to QR codes and back (the
 //! simulated camera: any PNG or JPEG with a QR code in it).
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -34,16 +34,9 @@ pub fn qr(a: QrArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Decodes the first QR code in an image.
+/// Decodes the first QR code in an image (the same decoder as the simulator's camera).
 pub fn decode(path: &std::path::Path) -> Result<String> {
-    let img = image::open(path).with_context(|| format!("reading image {}", path.display()))?.to_luma8();
-    let mut prepared = rqrr::PreparedImage::prepare(img);
-    let grids = prepared.detect_grids();
-    let Some(grid) = grids.first() else {
-        bail!("no QR code found in {}", path.display());
-    };
-    let (_, content) = grid.decode().with_context(|| format!("decoding the QR code in {}", path.display()))?;
-    Ok(content)
+    miniapp_shell::camera::decode_qr_file(path).map_err(|e| anyhow::anyhow!(e))
 }
 
 pub fn scan(a: ScanArgs) -> Result<ExitCode> {

@@ -4,7 +4,7 @@
 //! - "Log in": `auth::login()` gives a one-time code; the app POSTs it to its back end
 //!   (`{backend}/login`), which exchanges it at the cloud for the user's `openid` and answers
 //!   `{"openid": ".."}`. The back end's origin is declared in `app.json`; the launch query may
-//!   name another declared one: `?backend=http://127.0.0.1:8080`.
+//!   name another declared one (launch URL `…/apps/account?query=backend%3Dhttp%3A%2F%2F127.0.0.1%3A8080`).
 //! - "Scan a QR code": asks for `scope.camera` (prompted once, remembered), then opens the camera.
 //! - "Copy user" / "Paste": the clipboard.
 

@@ -1,0 +1,46 @@
+//! `miniapp settings APPID [--reset [SCOPE]]`: the simulator's per-app settings page — the
+//! permission answers the user gave (`auth.authorize`), and resetting them so the app asks again.
+
+use anyhow::{bail, Result};
+use std::process::ExitCode;
+
+/// Arguments of `miniapp settings`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The app id.
+    pub appid: String,
+    /// Forget the remembered answers (all of them, or the one scope given, e.g. `scope.camera`):
+    /// the app's next `authorize` asks again.
+    #[arg(long, value_name = "SCOPE", num_args = 0..=1, default_missing_value = "")]
+    pub reset: Option<String>,
+}
+
+pub fn run(a: Args) -> Result<ExitCode> {
+    let path = miniapp_shell::HostConfig::from_env().cache_dir.join("storage.sqlite3");
+    let storage = miniapp_sandbox::Storage::open(&path)?;
+    match a.reset.as_deref() {
+        None => {
+            let answers = storage.permissions(&a.appid)?;
+            if answers.is_empty() {
+                println!("{} has asked for no permissions", a.appid);
+            }
+            for (scope, granted) in answers {
+                let what = miniapp_sandbox::scope_description(&scope).unwrap_or("");
+                println!("{scope:<24} {:<7} {what}", if granted { "allowed" } else { "denied" });
+            }
+        }
+        Some("") => {
+            let n = storage.reset_permissions(&a.appid, None)?;
+            println!("forgot {n} permission answer(s) of {}; it will ask again", a.appid);
+        }
+        Some(scope) => {
+            if miniapp_sandbox::scope_description(scope).is_none() {
+                let known: Vec<&str> = miniapp_sandbox::SCOPES.iter().map(|(s, _)| *s).collect();
+                bail!("unknown permission scope `{scope}`; the scopes are {}", known.join(", "));
+            }
+            let n = storage.reset_permissions(&a.appid, Some(scope))?;
+            println!("forgot {n} answer for {scope} of {}; it will ask again", a.appid);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,60 @@
+//! The simulated camera behind `device.scan-code`: the user drops an image (or a script names
+//! one) and the first QR code in it is decoded with rqrr.
+
+use std::path::Path;
+
+/// Images larger than this many pixels are refused before decoding (a 64-megapixel bomb would
+/// otherwise take seconds and hundreds of MiB).
+pub const MAX_CAMERA_PIXELS: u64 = 40_000_000;
+
+/// Decodes the first QR code in the image file at `path`.
+///
+/// # Errors
+/// A message naming the file: it cannot be read or is not an image, it is over
+/// [`MAX_CAMERA_PIXELS`], it shows no QR code, or the code does not decode.
+pub fn decode_qr_file(path: &Path) -> Result<String, String> {
+    let reader = image::ImageReader::open(path)
+        .and_then(|r| r.with_guessed_format())
+        .map_err(|e| format!("cannot read image {}: {e}", path.display()))?;
+    let (w, h) = reader.into_dimensions().map_err(|e| format!("{} is not an image: {e}", path.display()))?;
+    if u64::from(w) * u64::from(h) > MAX_CAMERA_PIXELS {
+        return Err(format!(
+            "image {} is {w}×{h} pixels, over the camera's limit of {MAX_CAMERA_PIXELS} pixels",
+            path.display()
+        ));
+    }
+    let img = image::open(path).map_err(|e| format!("{} is not an image: {e}", path.display()))?.to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    let grids = prepared.detect_grids();
+    let Some(grid) = grids.first() else {
+        return Err(format!("no QR code found in {}", path.display()));
+    };
+    let (_, content) = grid.decode().map_err(|e| format!("the QR code in {} does not decode: {e}", path.display()))?;
+    Ok(content)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_a_qr_code_and_names_the_file_when_it_cannot() {
+        let dir = tempfile::tempdir().unwrap();
+        let code = qrcode::QrCode::new("https://example.com/hello?x=1").unwrap();
+        let img = code.render::<image::Luma<u8>>().min_dimensions(200, 200).build();
+        let good = dir.path().join("code.png");
+        img.save(&good).unwrap();
+        assert_eq!(decode_qr_file(&good).unwrap(), "https://example.com/hello?x=1");
+
+        let blank = dir.path().join("blank.png");
+        image::GrayImage::from_pixel(64, 64, image::Luma([255])).save(&blank).unwrap();
+        assert_eq!(decode_qr_file(&blank).unwrap_err(), format!("no QR code found in {}", blank.display()));
+
+        let junk = dir.path().join("junk.png");
+        std::fs::write(&junk, b"not an image at all").unwrap();
+        assert!(decode_qr_file(&junk).unwrap_err().contains("is not an image"));
+
+        let missing = dir.path().join("missing.png");
+        assert!(decode_qr_file(&missing).unwrap_err().starts_with(&format!("cannot read image {}", missing.display())));
+    }
+}

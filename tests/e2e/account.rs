@@ -1,0 +1,183 @@
+//! The `auth` and `device` host API through the real binary, with a real developer back end:
+//! login code → the app's back end (axum, on loopback) → the cloud's code2session → a stable
+//! openid per user; a permission prompt answered once and remembered until reset in settings;
+//! the simulated camera decoding a dropped image; the clipboard.
+
+use miniapp_tests::*;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// The developer's back end: `POST /login {"code"}` exchanges the code at the cloud with the
+/// app secret and answers `{"openid"}`; every openid it handed out is recorded.
+struct Backend {
+    origin: String,
+    openids: Arc<Mutex<Vec<String>>>,
+    _runtime: tokio::runtime::Runtime,
+}
+
+#[derive(Clone)]
+struct BackendState {
+    cloud: String,
+    secret: String,
+    openids: Arc<Mutex<Vec<String>>>,
+}
+
+async fn login(
+    axum::extract::State(s): axum::extract::State<BackendState>,
+    axum::Json(body): axum::Json<serde_json::Value>,
+) -> (axum::http::StatusCode, axum::Json<serde_json::Value>) {
+    let code = body["code"].as_str().unwrap_or_default();
+    let answer = reqwest::Client::new()
+        .post(format!("{}/auth/code2session", s.cloud))
+        .json(&serde_json::json!({ "appid": "account", "secret": s.secret, "code": code }))
+        .send()
+        .await;
+    let bad = axum::http::StatusCode::BAD_GATEWAY;
+    let Ok(answer) = answer else { return (bad, axum::Json(serde_json::json!({ "error": "cloud unreachable" }))) };
+    let ok = answer.status().is_success();
+    let json: serde_json::Value = answer.json().await.unwrap_or_default();
+    match json["openid"].as_str() {
+        Some(openid) if ok => {
+            s.openids.lock().unwrap().push(openid.to_string());
+            (axum::http::StatusCode::OK, axum::Json(serde_json::json!({ "openid": openid })))
+        }
+        _ => (bad, axum::Json(serde_json::json!({ "error": json.to_string() }))),
+    }
+}
+
+impl Backend {
+    fn start(cloud: &str, secret: &str) -> Backend {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let openids = Arc::new(Mutex::new(Vec::new()));
+        let state = BackendState { cloud: cloud.to_string(), secret: secret.to_string(), openids: openids.clone() };
+        let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+        let origin = format!("http://{}", listener.local_addr().unwrap());
+        let app = axum::Router::new().route("/login", axum::routing::post(login)).with_state(state);
+        runtime.spawn(async move { axum::serve(listener, app).await });
+        Backend { origin, openids, _runtime: runtime }
+    }
+
+    fn last_openid(&self) -> Option<String> {
+        self.openids.lock().unwrap().last().cloned()
+    }
+}
+
+/// Builds the account sample, then rebuilds it with `origin` declared as its back end (same
+/// logic component, taken from the first bundle).
+fn account_bundle(home: &Path, origin: &str) -> PathBuf {
+    let first = home.join("account-sample.mapp");
+    let r = build_app(home, &root().join("sample-apps/account"), &first);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let app = home.join("account");
+    copy_app_files(&root().join("sample-apps/account"), &app);
+    let manifest = std::fs::read_to_string(app.join("app.json"))
+        .unwrap()
+        .replace("\"https://account.example.com\"", &format!("\"https://account.example.com\", \"{origin}\""));
+    std::fs::write(app.join("app.json"), manifest).unwrap();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&first).unwrap()).unwrap();
+    let mut wasm = Vec::new();
+    zip.by_name("logic.wasm").unwrap().read_to_end(&mut wasm).unwrap();
+    std::fs::write(app.join("logic.wasm"), wasm).unwrap();
+    let out = home.join("account.mapp");
+    let r = build_app(home, &app, &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    out
+}
+
+fn app_secret(cloud: &Cloud) -> String {
+    let r = reqwest::blocking::Client::new()
+        .get(format!("{}/apps/account/secret", cloud.url))
+        .bearer_auth(&cloud.token)
+        .send()
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    let body: serde_json::Value = r.json().unwrap();
+    body["secret"].as_str().expect("secret").to_string()
+}
+
+fn run_ok(home: &Path, url: &str, script: &str) -> serde_json::Value {
+    let (r, t) = run_headless(home, url, script);
+    assert_eq!(r.code, 0, "script:\n{script}\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    t.expect("trace")
+}
+
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+#[test]
+fn login_permissions_camera_and_clipboard() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let cloud = Cloud::start(home).expect("cloud starts");
+    // Publish once to get the app secret, then start the back end that needs it.
+    let first = home.join("account-sample.mapp");
+    assert_eq!(build_app(home, &root().join("sample-apps/account"), &first).code, 0);
+    assert_eq!(cloud.publish(home, &first).code, 0);
+    let backend = Backend::start(&cloud.url, &app_secret(&cloud));
+    let bundle = account_bundle(home, &backend.origin);
+    let r = cloud.publish(home, &bundle);
+    assert!(r.code != 0, "same version twice is refused");
+    let manifest = home.join("account/app.json");
+    let text = std::fs::read_to_string(&manifest).unwrap().replace("\"1.0.0\"", "\"1.0.1\"");
+    std::fs::write(&manifest, text).unwrap();
+    let r = build_app(home, &home.join("account"), &bundle);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(cloud.publish(home, &bundle).code, 0);
+    let url = format!("{}/apps/account?query={}", cloud.url, percent(&format!("backend={}", backend.origin)));
+
+    // Login: the openid the back end got from the cloud is on screen, and stable for this user.
+    let login = "tap #login\nwait 1500\nassert-text openid:\n";
+    run_ok(home, &url, login);
+    let first_id = backend.last_openid().expect("the back end exchanged a code");
+    assert!(first_id.len() >= 20, "{first_id}");
+    let t = run_ok(home, &url, &format!("{login}assert-text {first_id}\n"));
+    assert!(t.to_string().contains(&format!("signed in as openid={first_id}")), "{t}");
+    assert_eq!(backend.openids.lock().unwrap().len(), 2);
+    assert_eq!(backend.last_openid().unwrap(), first_id, "same user, same openid");
+    // Another user (another host identity) gets another openid.
+    let other = tempfile::tempdir().unwrap();
+    run_ok(other.path(), &url, login);
+    assert_ne!(backend.last_openid().unwrap(), first_id, "another user, another openid");
+
+    // Permission: asked once; a denial is remembered across launches until reset in settings.
+    run_ok(home, &url, "tap #scan\nassert-text use your camera\ndeny\nassert-text camera permission denied (asked)\n");
+    run_ok(home, &url, "tap #scan\nassert-text camera permission denied (remembered)\n");
+    let (r, _) = run_headless(home, &url, "tap #scan\nallow\n");
+    assert_ne!(r.code, 0, "no prompt: the denial stands");
+    assert!(r.stderr.contains("no permission prompt is open"), "{}", r.stderr);
+    let r = run(miniapp(home).args(["settings", "account"]));
+    assert!(r.stdout.contains("scope.camera") && r.stdout.contains("denied"), "{}", r.stdout);
+    let r = run(miniapp(home).args(["settings", "account", "--reset", "scope.camera"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    // Camera: allowed this time; an image with a QR code is decoded, a blank one is unreadable.
+    let code_png = home.join("code.png");
+    let code = qrcode::QrCode::new("https://example.com/table/12").unwrap();
+    code.render::<image::Luma<u8>>().min_dimensions(240, 240).build().save(&code_png).unwrap();
+    let blank = home.join("blank.png");
+    image::GrayImage::from_pixel(80, 80, image::Luma([255])).save(&blank).unwrap();
+    run_ok(
+        home,
+        &url,
+        &format!(
+            "tap #scan\nassert-text use your camera\nallow\nassert-text Drop an image\nscan {}\n\
+             assert-text scanned: https://example.com/table/12\n\
+             tap #scan\nscan {}\nassert-text no code: unreadable\ntap #scan\nanswer cancel\nassert-text no code: cancelled\n",
+            code_png.display(),
+            blank.display()
+        ),
+    );
+    let r = run(miniapp(home).args(["settings", "account"]));
+    assert!(r.stdout.contains("scope.camera") && r.stdout.contains("allowed"), "{}", r.stdout);
+
+    // Clipboard: pasted text reaches the app; the app's copy reaches the clipboard.
+    run_ok(
+        home,
+        &url,
+        &format!("{login}clipboard 你好 world\ntap #paste\nassert-text pasted: 你好 world\ntap #copy\nassert-clipboard {first_id}\n"),
+    );
+}
