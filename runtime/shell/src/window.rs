@@ -45,8 +45,9 @@ struct Loading {
 }
 
 /// What the window shows.
+#[allow(clippy::large_enum_variant)] // one value per window, moved only when the launch ends
 enum Screen {
-    Loading(Box<Loading>),
+    Loading(Loading),
     App(Session),
     Failed { app: String, message: String },
 }
@@ -100,7 +101,7 @@ pub fn launch(host: &mut Host, url: &str, exit_after: Option<std::time::Duration
     let result = spawn_fetch(host, url, progress.clone(), event_loop.create_proxy())?;
     let title = format!("miniapp — {}", parsed.app_id.as_str());
     let loading = Loading { progress, result, fetched: None, start_now: false };
-    run_loop(event_loop, host, Screen::Loading(Box::new(loading)), title, exit_after)
+    run_loop(event_loop, host, Screen::Loading(loading), title, exit_after)
 }
 
 /// Runs the fetch of `url` on its own thread; its result comes back on the returned channel.
