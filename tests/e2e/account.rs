@@ -4,7 +4,6 @@
 //! the simulated camera decoding a dropped image; the clipboard.
 
 use miniapp_tests::*;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -75,13 +74,8 @@ fn account_bundle(home: &Path, origin: &str) -> PathBuf {
         .unwrap()
         .replace("\"https://account.example.com\"", &format!("\"https://account.example.com\", \"{origin}\""));
     std::fs::write(app.join("app.json"), manifest).unwrap();
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(&first).unwrap()).unwrap();
-    let mut wasm = Vec::new();
-    zip.by_name("logic.wasm").unwrap().read_to_end(&mut wasm).unwrap();
-    std::fs::write(app.join("logic.wasm"), wasm).unwrap();
     let out = home.join("account.mapp");
-    let r = build_app(home, &app, &out);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    build_with_logic_of(home, &first, &app, &out);
     out
 }
 

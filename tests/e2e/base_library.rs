@@ -5,7 +5,6 @@
 //! the same text is drawn differently).
 
 use miniapp_tests::*;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The counter with a plain (unstyled) button and a line of CJK text, same logic component.
@@ -18,13 +17,8 @@ fn counter_with_cjk(home: &Path) -> PathBuf {
         r#"<button id="plain">OK</button><text id="cjk" style="font-size: 40px; color: #000000;">你好世界</text></view>"#,
     );
     std::fs::write(app.join("pages/index/index.xml"), xml).unwrap();
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(v1).unwrap()).unwrap();
-    let mut wasm = Vec::new();
-    zip.by_name("logic.wasm").unwrap().read_to_end(&mut wasm).unwrap();
-    std::fs::write(app.join("logic.wasm"), wasm).unwrap();
     let out = home.join("counter-cjk.mapp");
-    let r = build_app(home, &app, &out);
-    assert_eq!(r.code, 0, "building the app: {}", r.stderr);
+    build_with_logic_of(home, &v1, &app, &out);
     out
 }
 

@@ -3,7 +3,6 @@
 //! with the reason, also offline → unban → works; cloud killed → the cached app still starts.
 
 use miniapp_tests::*;
-use std::io::Read;
 use std::path::Path;
 
 /// Makes a v2 of the counter: same logic component (taken from the v1 bundle), new version and
@@ -15,13 +14,8 @@ fn counter_v2(home: &Path, v1_bundle: &Path) -> std::path::PathBuf {
     std::fs::write(app.join("app.json"), manifest).unwrap();
     let xml = std::fs::read_to_string(app.join("pages/index/index.xml")).unwrap().replace("You tapped", "Version two");
     std::fs::write(app.join("pages/index/index.xml"), xml).unwrap();
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(v1_bundle).unwrap()).unwrap();
-    let mut wasm = Vec::new();
-    zip.by_name("logic.wasm").unwrap().read_to_end(&mut wasm).unwrap();
-    std::fs::write(app.join("logic.wasm"), wasm).unwrap();
     let out = home.join("counter-v2.mapp");
-    let r = build_app(home, &app, &out);
-    assert_eq!(r.code, 0, "building v2: {}", r.stderr);
+    build_with_logic_of(home, v1_bundle, &app, &out);
     out
 }
 

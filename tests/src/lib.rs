@@ -195,6 +195,19 @@ pub fn copy_app_files(from: &Path, to: &Path) {
     }
 }
 
+/// Builds the app folder `app_dir` into `out` with the logic component of an already built
+/// `bundle` (copied in as `logic.wasm`), so a test can change an app's manifest, pages or
+/// styles without compiling its logic again. Panics with the build's stderr if it fails.
+pub fn build_with_logic_of(home: &Path, bundle: &Path, app_dir: &Path, out: &Path) {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(bundle).unwrap()).unwrap();
+    let mut wasm = Vec::new();
+    zip.by_name("logic.wasm").unwrap().read_to_end(&mut wasm).unwrap();
+    std::fs::write(app_dir.join("logic.wasm"), wasm).unwrap();
+    let r = build_app(home, app_dir, out);
+    assert_eq!(r.code, 0, "building {}: {}", app_dir.display(), r.stderr);
+}
+
 /// Reads a PNG.
 pub fn load_png(path: &Path) -> image::RgbaImage {
     image::open(path).unwrap_or_else(|e| panic!("opening {}: {e}", path.display())).to_rgba8()

@@ -160,6 +160,7 @@ impl AppInstance {
     /// # Errors
     /// As [`AppInstance::handle_event`].
     pub fn on_callback(&mut self, callback: u32, payload: &serde_json::Value) -> Result<Vec<Effect>> {
+        self.store.data_mut().open_questions.remove(&callback);
         let payload = payload.to_string();
         self.call(
             || format!("on-callback({callback})"),
@@ -181,24 +182,33 @@ impl AppInstance {
     }
 
     /// The user answered the permission prompt of [`Effect::Permission`]: remember the answer
-    /// for this app and scope, then call the app back with
+    /// for this app and scope (unless one is already stored: a denial stays denied until reset),
+    /// then call back every call waiting for this scope's prompt with
     /// `{"scope": .., "granted": .., "prompted": true}`.
     ///
     /// # Errors
     /// As [`AppInstance::handle_event`]. A failure to store the answer is logged; the app still
     /// gets this answer.
     pub fn answer_permission(&mut self, callback: u32, scope: &str, granted: bool) -> Result<Vec<Effect>> {
-        let (app, storage) = {
-            let ctx = &self.store.data().ctx;
-            (ctx.app_id.clone(), ctx.storage.clone())
+        let (app, storage, waiting) = {
+            let state = self.store.data_mut();
+            let waiting = state.prompts.remove(scope).unwrap_or_else(|| vec![callback]);
+            (state.ctx.app_id.clone(), state.ctx.storage.clone(), waiting)
         };
-        if let Some(storage) = storage {
-            if let Err(e) = storage.set_permission(&app, scope, granted) {
+        let granted = match storage.map(|s| s.remember_permission(&app, scope, granted)) {
+            Some(Ok(holds)) => holds,
+            Some(Err(e)) => {
                 tracing::warn!(%app, %scope, "cannot remember the permission answer: {e}");
+                granted
             }
-        }
+            None => granted,
+        };
         let payload = serde_json::json!({ "scope": scope, "granted": granted, "prompted": true });
-        self.on_callback(callback, &payload)
+        let mut effects = Vec::new();
+        for id in waiting {
+            effects.extend(self.on_callback(id, &payload)?);
+        }
+        Ok(effects)
     }
 
     /// The simulated camera has an answer for the open `scan-code`: the decoded text, or why
@@ -215,6 +225,11 @@ impl AppInstance {
             Err((kind, message)) => serde_json::json!({ "error": { "kind": kind, "message": message } }),
         };
         self.on_callback(callback, &payload)
+    }
+
+    /// Whether results wait for delivery right now (the shell should take another turn soon).
+    pub fn has_ready_callbacks(&self) -> bool {
+        !self.store.data().net.done.lock().unwrap_or_else(|p| p.into_inner()).is_empty()
     }
 
     /// Whether anything may still call back into the app: timers, requests, or results not yet

@@ -46,6 +46,6 @@ pub use imports::{
 };
 pub use instance::{AppInstance, PageRef};
 pub use limits::*;
-pub use state::{AppContext, Clipboard, Effect, LogLevel, LoginProvider, NavKind, SystemInfo, ToastIcon};
+pub use state::{AppContext, Clipboard, Effect, LogLevel, LoginProvider, LoginResult, NavKind, SystemInfo, ToastIcon};
 pub use net::{FORBIDDEN_HEADERS, METHODS};
 pub use storage::Storage;

@@ -48,6 +48,15 @@ pub const DEFAULT_REQUESTS_IN_FLIGHT: usize = 10;
 pub const DEFAULT_RESPONSE_BYTES: u64 = 10 << 20;
 /// Default request timeout: 60 s.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default callbacks waiting for delivery at once (remembered permission answers,
+/// `set-data-then` confirmations): 1000.
+pub const DEFAULT_PENDING_CALLBACKS: usize = 1000;
+/// Default questions to the user open at once (modals, action sheets, permission prompts, the
+/// camera): 16.
+pub const DEFAULT_OPEN_QUESTIONS: usize = 16;
+/// Bytes every effect costs against the per-call budget at least (so that effects with an empty
+/// payload cannot be queued by the million): 64.
+pub const EFFECT_MIN_BYTES: usize = 64;
 /// Default longest clipboard text: 64 KiB.
 pub const DEFAULT_CLIPBOARD_BYTES: usize = 64 << 10;
 /// Default `auth.login` calls waiting for the cloud at once: 10.
@@ -100,6 +109,11 @@ pub struct Limits {
     pub storage_key_bytes: usize,
     /// Longest text shown in system UI, in bytes. Default 4 KiB.
     pub ui_text_bytes: usize,
+    /// Callbacks waiting for delivery at once. Default 1000.
+    pub pending_callbacks: usize,
+    /// Questions to the user (modal, action sheet, permission prompt, camera) open at once.
+    /// Default 16.
+    pub open_questions: usize,
     /// Longest clipboard text in bytes. Default 64 KiB.
     pub clipboard_bytes: usize,
     /// `auth.login` calls in flight per app. Default 10.
@@ -135,6 +149,8 @@ impl Default for Limits {
             storage_value_bytes: DEFAULT_STORAGE_VALUE_BYTES,
             storage_key_bytes: DEFAULT_STORAGE_KEY_BYTES,
             ui_text_bytes: DEFAULT_UI_TEXT_BYTES,
+            pending_callbacks: DEFAULT_PENDING_CALLBACKS,
+            open_questions: DEFAULT_OPEN_QUESTIONS,
             clipboard_bytes: DEFAULT_CLIPBOARD_BYTES,
             logins_in_flight: DEFAULT_LOGINS_IN_FLIGHT,
             requests_in_flight: DEFAULT_REQUESTS_IN_FLIGHT,

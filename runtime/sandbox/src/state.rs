@@ -32,14 +32,19 @@ pub struct AppContext {
     pub clipboard: Clipboard,
 }
 
+/// What a login provider answers: the code, or (error kind, message) where the kind is
+/// `denied` (the platform refuses this app or user), `unavailable` (the cloud cannot be
+/// reached) or `failed`.
+pub type LoginResult = Result<String, (&'static str, String)>;
+
 /// The host's side of `auth.login`: given the app id, ask the cloud for a one-time login code
 /// (blocking; it runs on its own thread) or say why not.
 #[derive(Clone)]
-pub struct LoginProvider(pub std::sync::Arc<dyn Fn(&str) -> Result<String, String> + Send + Sync>);
+pub struct LoginProvider(pub std::sync::Arc<dyn Fn(&str) -> LoginResult + Send + Sync>);
 
 impl LoginProvider {
     /// Wraps a function.
-    pub fn new(f: impl Fn(&str) -> Result<String, String> + Send + Sync + 'static) -> Self {
+    pub fn new(f: impl Fn(&str) -> LoginResult + Send + Sync + 'static) -> Self {
         LoginProvider(std::sync::Arc::new(f))
     }
 }
@@ -363,6 +368,14 @@ pub(crate) struct HostState {
     pub(crate) net: crate::net::NetQueue,
     /// The callback id of the open `scan-code`, if one is open.
     pub(crate) scan_open: Option<u32>,
+    /// Permission prompts shown and not yet answered: scope → the callback ids waiting for the
+    /// answer (asking again while the prompt is open waits for the same answer).
+    pub(crate) prompts: BTreeMap<String, Vec<u32>>,
+    /// Callback ids of questions to the user not yet answered (modal, action sheet, permission
+    /// prompt, camera).
+    pub(crate) open_questions: HashSet<u32>,
+    /// `set-data-then` confirmations queued by the current call.
+    pub(crate) applied_this_call: usize,
 }
 
 impl HostState {
@@ -380,6 +393,9 @@ impl HostState {
             pending_pushes: 0,
             net: crate::net::NetQueue::default(),
             scan_open: None,
+            prompts: BTreeMap::new(),
+            open_questions: HashSet::new(),
+            applied_this_call: 0,
         }
     }
 
@@ -390,8 +406,10 @@ impl HostState {
         id
     }
 
-    /// Queue an effect of `bytes` payload; false if the per-call effect budget is spent.
+    /// Queue an effect of `bytes` payload (each effect costs at least
+    /// [`crate::EFFECT_MIN_BYTES`]); false if the per-call effect budget is spent.
     pub(crate) fn push(&mut self, effect: Effect, bytes: usize) -> bool {
+        let bytes = bytes.max(crate::limits::EFFECT_MIN_BYTES);
         if self.outbox_bytes.saturating_add(bytes) > self.limits.effect_bytes {
             return false;
         }
@@ -400,7 +418,36 @@ impl HostState {
         true
     }
 
-    /// Deliver `payload` to callback `id` on the app's next event-loop turn.
+    /// Callbacks waiting for delivery, counting the `set-data-then` confirmations the current
+    /// call queued.
+    pub(crate) fn waiting_callbacks(&self) -> usize {
+        self.net.done.lock().unwrap_or_else(|p| p.into_inner()).len() + self.applied_this_call
+    }
+
+    /// Refuses one more callback when [`crate::Limits::pending_callbacks`] are already waiting.
+    pub(crate) fn check_callback_room(&self) -> Result<(), crate::bindings::types::HostError> {
+        let (waiting, limit) = (self.waiting_callbacks(), self.limits.pending_callbacks);
+        if waiting >= limit {
+            return Err(crate::bindings::types::HostError::LimitExceeded(format!(
+                "{waiting} callbacks are waiting for delivery, the limit is {limit}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Refuses one more question to the user when [`crate::Limits::open_questions`] are open.
+    pub(crate) fn check_question_room(&self) -> Result<(), crate::bindings::types::HostError> {
+        let (open, limit) = (self.open_questions.len(), self.limits.open_questions);
+        if open >= limit {
+            return Err(crate::bindings::types::HostError::LimitExceeded(format!(
+                "{open} questions to the user are open (modals, sheets, prompts, camera), the limit is {limit}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Deliver `payload` to callback `id` on the app's next event-loop turn (callers check
+    /// [`HostState::check_callback_room`] first).
     pub(crate) fn deliver_soon(&self, id: u32, payload: serde_json::Value) {
         self.net.done.lock().unwrap_or_else(|p| p.into_inner()).push((id, payload));
     }
@@ -408,6 +455,7 @@ impl HostState {
     /// Take the effects of the call that just ended.
     pub(crate) fn drain(&mut self) -> Vec<Effect> {
         self.outbox_bytes = 0;
+        self.applied_this_call = 0;
         self.pending_pushes = 0;
         std::mem::take(&mut self.outbox)
     }

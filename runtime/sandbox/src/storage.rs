@@ -153,6 +153,23 @@ impl Storage {
             .map_err(|e| self.fault(e))
     }
 
+    /// Remember the user's answer unless one is already stored (a denial stays denied until
+    /// [`Storage::reset_permissions`]); returns the answer that holds now.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] if the write fails.
+    pub fn remember_permission(&self, app: &str, scope: &str, granted: bool) -> Result<bool> {
+        let conn = self.lock();
+        let run = || -> rusqlite::Result<bool> {
+            conn.execute(
+                "INSERT INTO permissions (app, scope, granted) VALUES (?1, ?2, ?3) ON CONFLICT (app, scope) DO NOTHING",
+                params![app, scope, granted],
+            )?;
+            conn.query_row("SELECT granted FROM permissions WHERE app = ?1 AND scope = ?2", params![app, scope], |r| r.get(0))
+        };
+        run().map_err(|e| self.fault(e))
+    }
+
     /// Forget the answers of `app` (one `scope`, or all): the next `authorize` prompts again.
     /// Returns how many answers were forgotten.
     ///
@@ -289,6 +306,7 @@ mod tests {
         let s = Storage::open(&path).unwrap();
         assert_eq!(s.permission("a", "scope.camera").unwrap(), Some(false));
         assert_eq!(s.permission("b", "scope.camera").unwrap(), None);
+        assert!(!s.remember_permission("a", "scope.camera", true).unwrap(), "an answer already stored holds");
         assert_eq!(
             s.permissions("a").unwrap(),
             vec![("scope.camera".to_string(), false), ("scope.userInfo".to_string(), true)]

@@ -13,9 +13,17 @@ pub const MAX_CAMERA_PIXELS: u64 = 40_000_000;
 /// A message naming the file: it cannot be read or is not an image, it is over
 /// [`MAX_CAMERA_PIXELS`], it shows no QR code, or the code does not decode.
 pub fn decode_qr_file(path: &Path) -> Result<String, String> {
-    let reader = image::ImageReader::open(path)
+    let mut reader = image::ImageReader::open(path)
         .and_then(|r| r.with_guessed_format())
         .map_err(|e| format!("cannot read image {}: {e}", path.display()))?;
+    // One reader, its format sniffed from the content (not the file name), with the pixel limit
+    // enforced by the decoder itself before it allocates.
+    let side = (MAX_CAMERA_PIXELS as f64).sqrt() as u32 * 4;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(side);
+    limits.max_image_height = Some(side);
+    limits.max_alloc = Some(MAX_CAMERA_PIXELS * 4);
+    reader.limits(limits);
     let (w, h) = reader.into_dimensions().map_err(|e| format!("{} is not an image: {e}", path.display()))?;
     if u64::from(w) * u64::from(h) > MAX_CAMERA_PIXELS {
         return Err(format!(
@@ -23,7 +31,15 @@ pub fn decode_qr_file(path: &Path) -> Result<String, String> {
             path.display()
         ));
     }
-    let img = image::open(path).map_err(|e| format!("{} is not an image: {e}", path.display()))?.to_luma8();
+    let mut reader = image::ImageReader::open(path)
+        .and_then(|r| r.with_guessed_format())
+        .map_err(|e| format!("cannot read image {}: {e}", path.display()))?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(w.max(1));
+    limits.max_image_height = Some(h.max(1));
+    limits.max_alloc = Some(MAX_CAMERA_PIXELS * 4);
+    reader.limits(limits);
+    let img = reader.decode().map_err(|e| format!("{} is not an image: {e}", path.display()))?.to_luma8();
     let mut prepared = rqrr::PreparedImage::prepare(img);
     let grids = prepared.detect_grids();
     let Some(grid) = grids.first() else {
@@ -37,6 +53,17 @@ pub fn decode_qr_file(path: &Path) -> Result<String, String> {
 mod tests {
     use super::*;
 
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffffu32;
+        for &b in data {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+
     #[test]
     fn decodes_a_qr_code_and_names_the_file_when_it_cannot() {
         let dir = tempfile::tempdir().unwrap();
@@ -45,6 +72,22 @@ mod tests {
         let good = dir.path().join("code.png");
         img.save(&good).unwrap();
         assert_eq!(decode_qr_file(&good).unwrap(), "https://example.com/hello?x=1");
+        // the format comes from the content, not the name
+        let renamed = dir.path().join("code-without-extension");
+        std::fs::copy(&good, &renamed).unwrap();
+        assert_eq!(decode_qr_file(&renamed).unwrap(), "https://example.com/hello?x=1");
+
+        // a huge declared size is refused before decoding (a PNG header claiming 10000×10000)
+        let huge = dir.path().join("huge.png");
+        image::GrayImage::from_pixel(1, 1, image::Luma([255])).save(&huge).unwrap();
+        let mut bytes = std::fs::read(&huge).unwrap();
+        bytes[16..20].copy_from_slice(&10_000u32.to_be_bytes());
+        bytes[20..24].copy_from_slice(&10_000u32.to_be_bytes());
+        let crc = crc32(&bytes[12..29]); // IHDR chunk type + data
+        bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+        std::fs::write(&huge, bytes).unwrap();
+        let e = decode_qr_file(&huge).unwrap_err();
+        assert!(e.contains("10000×10000 pixels, over the camera's limit"), "{e}");
 
         let blank = dir.path().join("blank.png");
         image::GrayImage::from_pixel(64, 64, image::Luma([255])).save(&blank).unwrap();

@@ -205,6 +205,9 @@ impl Harness {
                     }
                 }
                 Step::Answer(choice) => match session.question() {
+                    Some(Overlay::Camera { .. }) if choice.is_some() => {
+                        Err("the camera is open: give it an image with `scan FILE`, or close it with `answer cancel`".into())
+                    }
                     Some(Overlay::Modal { .. } | Overlay::Camera { .. }) => {
                         session.answer_overlay(*choice);
                         Ok(())

@@ -262,7 +262,14 @@ impl Host {
             let client = self.client.clone();
             let cloud = launch.cloud.clone();
             miniapp_sandbox::LoginProvider::new(move |app| {
-                client.login_code(&cloud, app, &user).map(|c| c.code).map_err(|e| e.to_string())
+                client.login_code(&cloud, app, &user).map(|c| c.code).map_err(|e| {
+                    let kind = match &e {
+                        miniapp_cloud::Error::Refused { status: 401 | 403 | 404, .. } => "denied",
+                        miniapp_cloud::Error::Unreachable { .. } => "unavailable",
+                        _ => "failed",
+                    };
+                    (kind, e.to_string())
+                })
             })
         });
         let instance = self.sandbox.instantiate(&component, ctx)?;

@@ -114,6 +114,8 @@ pub struct Session {
     components: std::sync::Arc<miniapp_view::StyleSheet>,
     /// Why the last `SetData` effect failed in the view (for `set-data-then`'s answer).
     set_data_error: Option<String>,
+    /// Whether a call into the app ran since the last [`Session::take_dirty`].
+    dirty: bool,
 }
 
 impl Session {
@@ -145,6 +147,7 @@ impl Session {
             nav_error: None,
             components,
             set_data_error: None,
+            dirty: true,
         };
         s.call("on-launch", |i| i.on_launch(query));
         let entry = match route {
@@ -281,8 +284,17 @@ impl Session {
             Overlay::Toast { until, .. } => Some(*until),
             _ => None,
         });
-        let soon = (instance.requests_in_flight() > 0).then(|| now + Duration::from_millis(5));
+        let soon = if instance.has_ready_callbacks() {
+            Some(now)
+        } else {
+            (instance.requests_in_flight() > 0).then(|| now + Duration::from_millis(5))
+        };
         [instance.next_timer(), soon, toast].into_iter().flatten().min()
+    }
+
+    /// Whether the app ran since the last call (the screen may have changed: redraw it).
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
     }
 
     /// The top overlay that waits for an answer, if any.
@@ -344,6 +356,12 @@ impl Session {
 
     /// Pops the top page (`navigate-back`); does nothing on the entry page.
     pub fn back(&mut self, fonts: &mut FontSystem) -> Result<bool> {
+        if self.question().is_some() {
+            // Back closes the open question (cancel / deny / close the camera), as on a phone.
+            self.answer_overlay(None);
+            self.layout(fonts)?;
+            return Ok(true);
+        }
         if self.stack.len() <= 1 {
             return Ok(false);
         }
@@ -362,6 +380,7 @@ impl Session {
         f: impl FnOnce(&mut AppInstance) -> miniapp_sandbox::Result<Vec<Effect>>,
     ) {
         let Some(instance) = self.instance.as_mut() else { return };
+        self.dirty = true;
         match f(instance) {
             Ok(effects) => self.apply(effects),
             Err(err) => {
@@ -387,6 +406,8 @@ impl Session {
                             });
                         }
                         p.rendered = None;
+                    } else {
+                        self.set_data_error = Some(format!("page {page} is no longer on the page stack"));
                     }
                 }
                 Effect::Log { level, message } => {

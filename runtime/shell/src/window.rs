@@ -360,7 +360,7 @@ impl ApplicationHandler<Wake> for App<'_> {
             Screen::App(session) => {
                 let before = session.overlays().len();
                 let next = session.pump(std::time::Instant::now());
-                if next.is_some() || before != session.overlays().len() {
+                if session.take_dirty() || next.is_some() || before != session.overlays().len() {
                     if let Some(g) = &self.gfx {
                         g.window.request_redraw();
                     }

@@ -45,7 +45,7 @@ impl Host for HostState {
         let started = std::thread::Builder::new().name(format!("miniapp-login-{id}")).spawn(move || {
             let payload = match (provider.0)(&app) {
                 Ok(code) => json!({ "code": code }),
-                Err(message) => json!({ "error": { "kind": "failed", "message": message } }),
+                Err((kind, message)) => json!({ "error": { "kind": kind, "message": message } }),
             };
             q.done.lock().unwrap_or_else(|p| p.into_inner()).push((id, payload));
             q.logins.fetch_sub(1, Ordering::SeqCst);
@@ -68,17 +68,34 @@ impl Host for HostState {
         let Some(storage) = self.ctx.storage.clone() else {
             return Err(HostError::Unavailable("this host keeps no permission answers (no storage)".into()));
         };
-        let id = self.callback_id();
-        match storage.permission(&self.ctx.app_id, &scope).map_err(storage_error)? {
-            Some(granted) => self.deliver_soon(id, json!({ "scope": scope, "granted": granted, "prompted": false })),
-            None => {
-                let bytes = scope.len();
-                let effect = Effect::Permission { callback: id, scope, description: description.to_string() };
-                if !self.push(effect, bytes) {
-                    return Err(HostError::LimitExceeded("effects of this handler exceed the per-call budget".into()));
-                }
-            }
+        if let Some(granted) = storage.permission(&self.ctx.app_id, &scope).map_err(storage_error)? {
+            self.check_callback_room()?;
+            let id = self.callback_id();
+            self.deliver_soon(id, json!({ "scope": scope, "granted": granted, "prompted": false }));
+            return Ok(id);
         }
+        // One prompt per scope: asking again while it is open waits for the same answer.
+        let limit = self.limits.pending_callbacks;
+        if let Some(waiting) = self.prompts.get(&scope) {
+            if waiting.len() >= limit {
+                return Err(HostError::LimitExceeded(format!(
+                    "{} calls are already waiting for the {scope} prompt, the limit is {limit}",
+                    waiting.len()
+                )));
+            }
+            let id = self.callback_id();
+            self.prompts.entry(scope).or_default().push(id);
+            return Ok(id);
+        }
+        self.check_question_room()?;
+        let id = self.callback_id();
+        let bytes = scope.len() + description.len();
+        let effect = Effect::Permission { callback: id, scope: scope.clone(), description: description.to_string() };
+        if !self.push(effect, bytes) {
+            return Err(HostError::LimitExceeded("effects of this handler exceed the per-call budget".into()));
+        }
+        self.prompts.insert(scope, vec![id]);
+        self.open_questions.insert(id);
         Ok(id)
     }
 
@@ -116,12 +133,12 @@ mod tests {
     #[test]
     fn login_delivers_the_providers_code_or_its_error() {
         let mut s = state();
-        s.ctx.login = Some(LoginProvider::new(|app| if app == "a" { Ok(format!("code-for-{app}")) } else { Err("no".into()) }));
+        s.ctx.login = Some(LoginProvider::new(|app| if app == "a" { Ok(format!("code-for-{app}")) } else { Err(("denied", "no".into())) }));
         let id = s.login().unwrap();
         assert_eq!(wait_done(&s), vec![(id, json!({ "code": "code-for-a" }))]);
         s.ctx.app_id = "b".into();
         let id = s.login().unwrap();
-        assert_eq!(wait_done(&s), vec![(id, json!({ "error": { "kind": "failed", "message": "no" } }))]);
+        assert_eq!(wait_done(&s), vec![(id, json!({ "error": { "kind": "denied", "message": "no" } }))]);
     }
 
     #[test]
@@ -155,6 +172,36 @@ mod tests {
         assert!(s.drain().is_empty(), "no second prompt");
         assert_eq!(s.net.take(), vec![(id, json!({ "scope": "scope.camera", "granted": false, "prompted": false }))]);
         assert_eq!(s.get_setting().unwrap(), vec![("scope.camera".to_string(), false)]);
+    }
+
+    #[test]
+    fn asking_again_while_the_prompt_is_open_shows_no_second_prompt() {
+        let mut s = state();
+        let first = s.authorize("scope.userInfo".into()).unwrap();
+        let second = s.authorize("scope.userInfo".into()).unwrap();
+        let other = s.authorize("scope.record".into()).unwrap();
+        let prompts: Vec<_> = s.drain().into_iter().filter(|e| matches!(e, Effect::Permission { .. })).collect();
+        assert_eq!(prompts.len(), 2, "one prompt per scope: {prompts:?}");
+        assert_eq!(s.prompts["scope.userInfo"], vec![first, second]);
+        assert!(s.open_questions.contains(&first) && s.open_questions.contains(&other));
+    }
+
+    #[test]
+    fn open_questions_are_bounded() {
+        let mut s = HostState::new(
+            {
+                let mut ctx = AppContext::new("a");
+                ctx.storage = Some(Storage::in_memory().unwrap());
+                ctx
+            },
+            &Limits { open_questions: 2, ..Limits::default() },
+        );
+        s.authorize("scope.camera".into()).unwrap();
+        s.authorize("scope.record".into()).unwrap();
+        assert_eq!(
+            s.authorize("scope.userInfo".into()).unwrap_err(),
+            HostError::LimitExceeded("2 questions to the user are open (modals, sheets, prompts, camera), the limit is 2".into())
+        );
     }
 
     #[test]

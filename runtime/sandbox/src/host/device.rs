@@ -12,11 +12,13 @@ impl Host for HostState {
         if let Some(open) = self.scan_open {
             return Err(HostError::Unavailable(format!("the camera is already open for scan {open}")));
         }
+        self.check_question_room()?;
         let id = self.callback_id();
         if !self.push(Effect::ScanCode { callback: id }, 0) {
             return Err(HostError::LimitExceeded("effects of this handler exceed the per-call budget".into()));
         }
         self.scan_open = Some(id);
+        self.open_questions.insert(id);
         Ok(id)
     }
 

@@ -69,9 +69,11 @@ impl Host for HostState {
     fn show_modal(&mut self, title: String, content: String, show_cancel: bool) -> Result<u32, HostError> {
         self.check_text("modal title", &title)?;
         self.check_text("modal content", &content)?;
+        self.check_question_room()?;
         let callback = self.callback_id();
         let bytes = title.len() + content.len();
         self.queue(Effect::Modal { callback, title, content, show_cancel }, bytes)?;
+        self.open_questions.insert(callback);
         Ok(callback)
     }
 
@@ -85,9 +87,11 @@ impl Host for HostState {
         for item in &items {
             self.check_text("action sheet item", item)?;
         }
+        self.check_question_room()?;
         let callback = self.callback_id();
         let bytes = items.iter().map(String::len).sum();
         self.queue(Effect::ActionSheet { callback, items }, bytes)?;
+        self.open_questions.insert(callback);
         Ok(callback)
     }
 }

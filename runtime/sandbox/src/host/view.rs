@@ -118,7 +118,9 @@ impl Host for HostState {
     }
 
     fn set_data_then(&mut self, page: u32, patch: String) -> Result<u32, HostError> {
+        self.check_callback_room()?;
         self.set_data(page, patch)?;
+        self.applied_this_call += 1;
         let callback = self.callback_id();
         if !self.push(Effect::DataApplied { page, callback }, 0) {
             return Err(HostError::LimitExceeded(format!(
@@ -210,6 +212,26 @@ mod tests {
     }
 
     #[test]
+    fn set_data_then_confirmations_are_bounded() {
+        let mut s = HostState::new(AppContext::new("t"), &Limits { pending_callbacks: 3, ..Limits::default() });
+        s.pages.insert(1);
+        for _ in 0..3 {
+            s.set_data_then(1, "{}".into()).unwrap();
+        }
+        assert_eq!(
+            s.set_data_then(1, "{}".into()).unwrap_err(),
+            HostError::LimitExceeded("3 callbacks are waiting for delivery, the limit is 3".into())
+        );
+        // every effect costs at least EFFECT_MIN_BYTES, so empty patches cannot be queued by the million
+        let mut s = HostState::new(AppContext::new("t"), &Limits { effect_bytes: 640, set_data_bytes: 64, ..Limits::default() });
+        s.pages.insert(1);
+        for _ in 0..10 {
+            s.set_data(1, "{}".into()).unwrap();
+        }
+        assert!(matches!(s.set_data(1, "{}".into()), Err(HostError::LimitExceeded(_))));
+    }
+
+    #[test]
     fn set_data_over_limit_is_refused() {
         let mut s = state();
         let big = format!(r#"{{"x":"{}"}}"#, "a".repeat(1 << 20));
@@ -248,10 +270,10 @@ mod tests {
     fn set_data_total_per_call_is_bounded() {
         let mut s = HostState::new(
             AppContext::new("t"),
-            &Limits { effect_bytes: 100, set_data_bytes: 60, ..Limits::default() },
+            &Limits { effect_bytes: 100, set_data_bytes: 70, ..Limits::default() },
         );
         s.pages.insert(1);
-        let patch = format!(r#"{{"x":"{}"}}"#, "a".repeat(45)); // 53 bytes: two exceed 100
+        let patch = format!(r#"{{"x":"{}"}}"#, "a".repeat(60)); // 68 bytes: two exceed 100
         s.set_data(1, patch.clone()).unwrap();
         let e = s.set_data(1, patch).unwrap_err();
         assert_eq!(e, HostError::LimitExceeded("set-data calls in one handler exceed 100 bytes in total".into()));
