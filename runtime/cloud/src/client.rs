@@ -34,6 +34,9 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 pub struct CloudClient {
     http: Client,
     cache: Cache,
+    /// Base libraries this process has verified, by (digest, platform key): a base library is
+    /// large (fonts), so it is hashed and checked once per process, not once per launch.
+    verified_bases: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<(String, String), BaseLibrary>>>,
 }
 
 /// How long each launch stage took, in milliseconds.
@@ -142,7 +145,7 @@ impl CloudClient {
             .user_agent(concat!("miniapp/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Http { url: String::new(), reason: format!("building the HTTP client: {e}") })?;
-        Ok(CloudClient { http, cache })
+        Ok(CloudClient { http, cache, verified_bases: Default::default() })
     }
 
     /// The cache (for `miniapp cache ls|clear`).
@@ -494,6 +497,18 @@ impl CloudClient {
     }
 
     fn verify_cached_base(&self, cloud: &Url, digest: &str, key: &VerifyingKey) -> Result<BaseLibrary> {
+        let memo_key = (digest.to_string(), key.to_hex());
+        if let Some(base) = self.verified_bases.lock().unwrap_or_else(|p| p.into_inner()).get(&memo_key) {
+            if self.cache.has_bundle(digest) {
+                return Ok(base.clone());
+            }
+        }
+        let base = self.verify_cached_base_now(cloud, digest, key)?;
+        self.verified_bases.lock().unwrap_or_else(|p| p.into_inner()).insert(memo_key, base.clone());
+        Ok(base)
+    }
+
+    fn verify_cached_base_now(&self, cloud: &Url, digest: &str, key: &VerifyingKey) -> Result<BaseLibrary> {
         let bytes = self.cache.bundle(digest)?.ok_or_else(|| Error::OfflineNotCached {
             cloud: cloud_display(cloud),
             app_id: "the base library".into(),
