@@ -46,6 +46,18 @@ assert-text Viewing note #1
 screenshot 05-notes-detail.png
 ";
 
+/// The headless tour of the account app: a permission prompt, then the simulated camera shown a
+/// QR code of the counter's launch URL (`{qr}` is replaced by the image's path).
+const ACCOUNT_TOUR: &str = "\
+tap #scan
+assert-text use your camera
+screenshot 06-account-permission.png
+allow
+scan {qr}
+assert-text scanned:
+screenshot 07-account-scanned.png
+";
+
 pub fn run(args: Args) -> Result<ExitCode> {
     let work = std::env::temp_dir().join(format!("miniapp-demo-{}", std::process::id()));
     std::fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
@@ -109,6 +121,20 @@ pub fn run(args: Args) -> Result<ExitCode> {
         let mut traces = Vec::new();
         harness.run_script(&mut s, "notes tour", &steps, &args.out, &mut traces)?;
         json["notes"] = serde_json::json!({ "launch": r, "steps": traces, "logs": s.logs() });
+    }
+    // The account sample: a permission prompt and the camera reading a QR code (its login needs
+    // a developer back end, which the demo does not run; tests/e2e/account.rs does).
+    if let Some(account) = urls.iter().find(|u| u.ends_with("/apps/account")) {
+        let qr = args.out.join("counter-qr.png");
+        let png = miniapp_cloud::qr_png(&first, 240).map_err(|e| anyhow::anyhow!("encoding the QR code: {e}"))?;
+        std::fs::write(&qr, png).with_context(|| format!("writing {}", qr.display()))?;
+        let qr_path = std::path::absolute(&qr).unwrap_or(qr);
+        let tour = ACCOUNT_TOUR.replace("{qr}", &qr_path.display().to_string());
+        let steps = script::parse_script(&tour, "account tour")?;
+        let (mut s, r) = harness.launch(account, &|_, _| {}).with_context(|| format!("launching {account}"))?;
+        let mut traces = Vec::new();
+        harness.run_script(&mut s, "account tour", &steps, &args.out, &mut traces)?;
+        json["account"] = serde_json::json!({ "launch": r, "steps": traces, "logs": s.logs() });
     }
     let trace_path = args.out.join("trace.json");
     std::fs::write(&trace_path, serde_json::to_vec_pretty(&json)?)
