@@ -168,6 +168,18 @@ fn login_permissions_camera_and_clipboard() {
     let r = run(miniapp(home).args(["settings", "account"]));
     assert!(r.stdout.contains("scope.camera") && r.stdout.contains("allowed"), "{}", r.stdout);
 
+    // The same app id from another cloud is another app: its own prompt, its own answers.
+    let other_cloud_dir = tempfile::tempdir().unwrap();
+    let cloud2 = Cloud::start(other_cloud_dir.path()).expect("second cloud starts");
+    assert_eq!(cloud2.publish(home, &first).code, 0);
+    let url2 = format!("{}/apps/account", cloud2.url);
+    run_ok(home, &url2, "tap #scan\nassert-text use your camera\ndeny\nassert-text camera permission denied (asked)\n");
+    run_ok(home, &url, "tap #scan\nanswer cancel\nassert-text no code: cancelled\n");
+    let r = run(miniapp(home).args(["settings", "account"]));
+    let port = |u: &str| u.rsplit(':').next().unwrap().to_string();
+    assert!(r.stdout.contains(&format!("127.0.0.1:{}/account", port(&cloud.url))), "{}", r.stdout);
+    assert!(r.stdout.contains(&format!("127.0.0.1:{}/account", port(&cloud2.url))), "{}", r.stdout);
+
     // Clipboard: pasted text reaches the app; the app's copy reaches the clipboard.
     run_ok(
         home,

@@ -193,7 +193,7 @@ impl AppInstance {
         let (app, storage, waiting) = {
             let state = self.store.data_mut();
             let waiting = state.prompts.remove(scope).unwrap_or_else(|| vec![callback]);
-            (state.ctx.app_id.clone(), state.ctx.storage.clone(), waiting)
+            (state.ctx.data_owner.clone(), state.ctx.storage.clone(), waiting)
         };
         let granted = match storage.map(|s| s.remember_permission(&app, scope, granted)) {
             Some(Ok(holds)) => holds,

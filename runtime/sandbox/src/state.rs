@@ -21,6 +21,9 @@ pub struct AppContext {
     pub tab_pages: Vec<String>,
     /// The host's storage database; `None` makes every `storage` call `unavailable`.
     pub storage: Option<Storage>,
+    /// Whose data this is in `storage` (app storage and permission answers): app ids are unique
+    /// only within one cloud, so the shell sets `HOST:PORT/APPID`. Defaults to the app id.
+    pub data_owner: String,
     /// Origins the app may request (`app.json` `network.request`): `https://api.example.com`,
     /// `http://127.0.0.1:8080`. Empty means no network.
     pub network: Vec<String>,
@@ -92,8 +95,10 @@ impl PartialEq for Clipboard {
 impl AppContext {
     /// A context for `app_id` with the default [`SystemInfo`], no page list and no storage.
     pub fn new(app_id: impl Into<String>) -> Self {
+        let app_id = app_id.into();
         AppContext {
-            app_id: app_id.into(),
+            data_owner: app_id.clone(),
+            app_id,
             system: SystemInfo::default(),
             pages: Vec::new(),
             tab_pages: Vec::new(),

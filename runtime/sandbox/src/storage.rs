@@ -170,6 +170,23 @@ impl Storage {
         run().map_err(|e| self.fault(e))
     }
 
+    /// The data owners with permission answers for app id `app_id`: `app_id` itself and every
+    /// `HOST:PORT/app_id` (one per cloud the app was launched from), sorted.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] if the query fails.
+    pub fn permission_owners(&self, app_id: &str) -> Result<Vec<String>> {
+        let conn = self.lock();
+        let run = || -> rusqlite::Result<Vec<String>> {
+            let mut stmt = conn.prepare(
+                "SELECT DISTINCT app FROM permissions WHERE app = ?1 OR substr(app, -length(?1) - 1) = '/' || ?1 ORDER BY app",
+            )?;
+            let rows = stmt.query_map([app_id], |r| r.get(0))?;
+            rows.collect()
+        };
+        run().map_err(|e| self.fault(e))
+    }
+
     /// Forget the answers of `app` (one `scope`, or all): the next `authorize` prompts again.
     /// Returns how many answers were forgotten.
     ///
@@ -307,6 +324,11 @@ mod tests {
         assert_eq!(s.permission("a", "scope.camera").unwrap(), Some(false));
         assert_eq!(s.permission("b", "scope.camera").unwrap(), None);
         assert!(!s.remember_permission("a", "scope.camera", true).unwrap(), "an answer already stored holds");
+        s.set_permission("127.0.0.1:4000/a", "scope.camera", true).unwrap();
+        s.set_permission("127.0.0.1:4000/ba", "scope.camera", true).unwrap();
+        assert_eq!(s.permission_owners("a").unwrap(), ["127.0.0.1:4000/a", "a"]);
+        s.reset_permissions("127.0.0.1:4000/a", None).unwrap();
+        s.reset_permissions("127.0.0.1:4000/ba", None).unwrap();
         assert_eq!(
             s.permissions("a").unwrap(),
             vec![("scope.camera".to_string(), false), ("scope.userInfo".to_string(), true)]

@@ -257,6 +257,13 @@ impl Host {
             .unwrap_or_default();
         ctx.network = manifest.network.request.iter().map(|o| o.to_string()).collect();
         ctx.storage = self.storage.clone();
+        // App ids are unique only within a cloud: data and permission answers belong to both.
+        ctx.data_owner = format!(
+            "{}:{}/{}",
+            launch.cloud.host_str().unwrap_or("?"),
+            launch.cloud.port_or_known_default().unwrap_or(0),
+            launch.app_id
+        );
         ctx.clipboard = self.clipboard.clone();
         ctx.login = self.user.clone().map(|user| {
             let client = self.client.clone();

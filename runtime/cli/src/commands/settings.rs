@@ -18,28 +18,34 @@ pub struct Args {
 pub fn run(a: Args) -> Result<ExitCode> {
     let path = miniapp_shell::HostConfig::from_env().cache_dir.join("storage.sqlite3");
     let storage = miniapp_sandbox::Storage::open(&path)?;
-    match a.reset.as_deref() {
-        None => {
-            let answers = storage.permissions(&a.appid)?;
-            if answers.is_empty() {
-                println!("{} has asked for no permissions", a.appid);
-            }
-            for (scope, granted) in answers {
-                let what = miniapp_sandbox::scope_description(&scope).unwrap_or("");
-                println!("{scope:<24} {:<7} {what}", if granted { "allowed" } else { "denied" });
-            }
+    if let Some(scope) = a.reset.as_deref().filter(|s| !s.is_empty()) {
+        if miniapp_sandbox::scope_description(scope).is_none() {
+            let known: Vec<&str> = miniapp_sandbox::SCOPES.iter().map(|(s, _)| *s).collect();
+            bail!("unknown permission scope `{scope}`; the scopes are {}", known.join(", "));
         }
-        Some("") => {
-            let n = storage.reset_permissions(&a.appid, None)?;
-            println!("forgot {n} permission answer(s) of {}; it will ask again", a.appid);
-        }
-        Some(scope) => {
-            if miniapp_sandbox::scope_description(scope).is_none() {
-                let known: Vec<&str> = miniapp_sandbox::SCOPES.iter().map(|(s, _)| *s).collect();
-                bail!("unknown permission scope `{scope}`; the scopes are {}", known.join(", "));
+    }
+    // One app id may come from several clouds: each has its own answers (`HOST:PORT/APPID`).
+    let owners = storage.permission_owners(&a.appid)?;
+    if owners.is_empty() {
+        println!("{} has asked for no permissions", a.appid);
+    }
+    for owner in owners {
+        match a.reset.as_deref() {
+            None => {
+                println!("{owner}");
+                for (scope, granted) in storage.permissions(&owner)? {
+                    let what = miniapp_sandbox::scope_description(&scope).unwrap_or("");
+                    println!("  {scope:<24} {:<7} {what}", if granted { "allowed" } else { "denied" });
+                }
             }
-            let n = storage.reset_permissions(&a.appid, Some(scope))?;
-            println!("forgot {n} answer for {scope} of {}; it will ask again", a.appid);
+            Some("") => {
+                let n = storage.reset_permissions(&owner, None)?;
+                println!("{owner}: forgot {n} permission answer(s); it will ask again");
+            }
+            Some(scope) => {
+                let n = storage.reset_permissions(&owner, Some(scope))?;
+                println!("{owner}: forgot {n} answer for {scope}; it will ask again");
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -68,7 +68,7 @@ impl Host for HostState {
         let Some(storage) = self.ctx.storage.clone() else {
             return Err(HostError::Unavailable("this host keeps no permission answers (no storage)".into()));
         };
-        if let Some(granted) = storage.permission(&self.ctx.app_id, &scope).map_err(storage_error)? {
+        if let Some(granted) = storage.permission(&self.ctx.data_owner, &scope).map_err(storage_error)? {
             self.check_callback_room()?;
             let id = self.callback_id();
             self.deliver_soon(id, json!({ "scope": scope, "granted": granted, "prompted": false }));
@@ -103,7 +103,7 @@ impl Host for HostState {
         let Some(storage) = self.ctx.storage.clone() else {
             return Err(HostError::Unavailable("this host keeps no permission answers (no storage)".into()));
         };
-        storage.permissions(&self.ctx.app_id).map_err(storage_error)
+        storage.permissions(&self.ctx.data_owner).map_err(storage_error)
     }
 }
 

@@ -19,7 +19,7 @@ impl From<StorageFault> for HostError {
 impl HostState {
     fn store(&self) -> Result<(Storage, String), HostError> {
         match &self.ctx.storage {
-            Some(s) => Ok((s.clone(), self.ctx.app_id.clone())),
+            Some(s) => Ok((s.clone(), self.ctx.data_owner.clone())),
             None => Err(HostError::Unavailable("storage is not available in this host".into())),
         }
     }
