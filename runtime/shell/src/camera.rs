@@ -24,22 +24,18 @@ pub fn decode_qr_file(path: &Path) -> Result<String, String> {
     limits.max_image_height = Some(side);
     limits.max_alloc = Some(MAX_CAMERA_PIXELS * 4);
     reader.limits(limits);
-    let (w, h) = reader.into_dimensions().map_err(|e| format!("{} is not an image: {e}", path.display()))?;
+    // One pass over the file: the header gives the size, checked before any pixel is decoded.
+    let decoder = reader.into_decoder().map_err(|e| format!("{} is not an image: {e}", path.display()))?;
+    let (w, h) = image::ImageDecoder::dimensions(&decoder);
     if u64::from(w) * u64::from(h) > MAX_CAMERA_PIXELS {
         return Err(format!(
             "image {} is {w}×{h} pixels, over the camera's limit of {MAX_CAMERA_PIXELS} pixels",
             path.display()
         ));
     }
-    let mut reader = image::ImageReader::open(path)
-        .and_then(|r| r.with_guessed_format())
-        .map_err(|e| format!("cannot read image {}: {e}", path.display()))?;
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(w.max(1));
-    limits.max_image_height = Some(h.max(1));
-    limits.max_alloc = Some(MAX_CAMERA_PIXELS * 4);
-    reader.limits(limits);
-    let img = reader.decode().map_err(|e| format!("{} is not an image: {e}", path.display()))?.to_luma8();
+    let img = image::DynamicImage::from_decoder(decoder)
+        .map_err(|e| format!("{} is not an image: {e}", path.display()))?
+        .to_luma8();
     let mut prepared = rqrr::PreparedImage::prepare(img);
     let grids = prepared.detect_grids();
     let Some(grid) = grids.first() else {

@@ -1,7 +1,7 @@
 //! `miniapp settings APPID [--reset [SCOPE]]`: the simulator's per-app settings page — the
 //! permission answers the user gave (`auth.authorize`), and resetting them so the app asks again.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use std::process::ExitCode;
 
 /// Arguments of `miniapp settings`.
@@ -19,10 +19,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let path = miniapp_shell::HostConfig::from_env().cache_dir.join("storage.sqlite3");
     let storage = miniapp_sandbox::Storage::open(&path)?;
     if let Some(scope) = a.reset.as_deref().filter(|s| !s.is_empty()) {
-        if miniapp_sandbox::scope_description(scope).is_none() {
-            let known: Vec<&str> = miniapp_sandbox::SCOPES.iter().map(|(s, _)| *s).collect();
-            bail!("unknown permission scope `{scope}`; the scopes are {}", known.join(", "));
-        }
+        miniapp_sandbox::check_scope(scope).map_err(anyhow::Error::msg)?;
     }
     // One app id may come from several clouds: each has its own answers (`HOST:PORT/APPID`).
     let owners = storage.permission_owners(&a.appid)?;

@@ -23,6 +23,17 @@ pub fn scope_description(scope: &str) -> Option<&'static str> {
     SCOPES.iter().find(|(s, _)| *s == scope).map(|(_, d)| *d)
 }
 
+/// The prompt text of `scope`, or the refusal naming the known scopes.
+///
+/// # Errors
+/// `unknown permission scope "X"; the scopes are scope.userInfo, …`
+pub fn check_scope(scope: &str) -> Result<&'static str, String> {
+    scope_description(scope).ok_or_else(|| {
+        let known: Vec<&str> = SCOPES.iter().map(|(s, _)| *s).collect();
+        format!("unknown permission scope {scope:?}; the scopes are {}", known.join(", "))
+    })
+}
+
 fn storage_error(e: crate::Error) -> HostError {
     HostError::Unavailable(format!("permission store: {e}"))
 }
@@ -58,13 +69,7 @@ impl Host for HostState {
     }
 
     fn authorize(&mut self, scope: String) -> Result<u32, HostError> {
-        let Some(description) = scope_description(&scope) else {
-            let known: Vec<&str> = SCOPES.iter().map(|(s, _)| *s).collect();
-            return Err(HostError::InvalidArgument(format!(
-                "unknown permission scope {scope:?}; the scopes are {}",
-                known.join(", ")
-            )));
-        };
+        let description = check_scope(&scope).map_err(HostError::InvalidArgument)?;
         let Some(storage) = self.ctx.storage.clone() else {
             return Err(HostError::Unavailable("this host keeps no permission answers (no storage)".into()));
         };

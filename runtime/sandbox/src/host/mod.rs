@@ -10,7 +10,7 @@ mod timer;
 mod ui;
 mod view;
 
-pub use auth::{scope_description, SCOPES};
+pub use auth::{check_scope, scope_description, SCOPES};
 pub use view::{parse_path_key, PathSegment};
 
 impl crate::bindings::types::Host for crate::state::HostState {}
