@@ -88,6 +88,8 @@ pub enum TemplateErrorKind {
     UnexpectedClose(String),
     /// A tag that is not a built-in component.
     UnknownTag(String),
+    /// A component other platforms have and this host does not (`video`, `map`...).
+    UnsupportedTag(String),
     /// Elements nested deeper than the limit.
     TooDeep {
         /// The limit.
@@ -137,8 +139,9 @@ impl fmt::Display for TemplateErrorKind {
             Self::UnknownTag(tag) => write!(
                 f,
                 "unknown tag <{tag}> (built-in components: {})",
-                crate::template::KNOWN_TAGS.join(", ")
+                crate::template::known_tags().join(", ")
             ),
+            Self::UnsupportedTag(tag) => write!(f, "component `{tag}` is not supported by this host"),
             Self::TooDeep { limit } => {
                 write!(f, "elements nested deeper than the limit of {limit}")
             }

@@ -118,11 +118,17 @@ fn compatible(a: &Node, b: &Node) -> bool {
     }
 }
 
-fn taffy_style(n: &Node, ctx: Ctx) -> taffy::Style {
-    match n.kind {
+fn taffy_style(n: &Node, parent: Option<&Node>, ctx: Ctx) -> taffy::Style {
+    let mut st = match n.kind {
         NodeKind::Element(_) => n.style.to_taffy(ctx),
         NodeKind::Text(_) => taffy::Style::default(),
+    };
+    // A block is laid out as a flex column, but CSS blocks never shrink their children to
+    // fit their height: a `scroll-view` of fixed height keeps its rows at their own size.
+    if parent.is_some_and(|p| p.style.display == crate::style::Display::Block) {
+        st.flex_shrink = 0.0;
     }
+    st
 }
 
 struct Sync<'t> {
@@ -186,7 +192,7 @@ impl LayoutState {
                 match &n.kind {
                     NodeKind::Element(_) => self
                         .taffy
-                        .set_style(id, taffy_style(n, s.ctx))
+                        .set_style(id, taffy_style(n, n.parent.map(|p| &s.new.nodes[p]), s.ctx))
                         .map_err(lerr)?,
                     NodeKind::Text(t) => {
                         let tc = TextCtx::new(n, t, s.ctx);
@@ -205,8 +211,8 @@ impl LayoutState {
             match &n.kind {
                 NodeKind::Text(t) => self
                     .taffy
-                    .new_leaf_with_context(taffy_style(n, s.ctx), TextCtx::new(n, t, s.ctx)),
-                NodeKind::Element(_) => self.taffy.new_leaf(taffy_style(n, s.ctx)),
+                    .new_leaf_with_context(taffy_style(n, n.parent.map(|p| &s.new.nodes[p]), s.ctx), TextCtx::new(n, t, s.ctx)),
+                NodeKind::Element(_) => self.taffy.new_leaf(taffy_style(n, n.parent.map(|p| &s.new.nodes[p]), s.ctx)),
             }
             .map_err(lerr)?
         };

@@ -85,11 +85,15 @@
 #![deny(missing_docs)]
 
 mod color;
+mod components;
 mod css;
 mod data;
 mod display;
+mod edit;
 mod error;
 mod expr;
+mod input;
+mod interact;
 mod layout;
 mod limits;
 mod page;
@@ -102,6 +106,11 @@ pub use cosmic_text;
 
 pub use color::Color;
 pub use css::{parse_stylesheet, Diagnostic, StyleSheet};
+pub use components::{specs as component_specs, Attr, AttrKind, Spec as ComponentSpec, UNSUPPORTED_TAGS};
+pub use edit::{EditBuffer, InputKind, DEFAULT_MAX_LENGTH};
+pub use input::{
+    AppEvent, Input, Key, OpenType, Outcome, PickerRequest, DEFAULT_SCROLL_THRESHOLD, LONG_PRESS_MS, TAP_SLOP_PX,
+};
 pub use display::{DisplayItem, DisplayList, Rect, TextAlign};
 pub use error::{Error, Result, StyleErrorKind, TemplateErrorKind};
 pub use limits::{
@@ -109,7 +118,7 @@ pub use limits::{
     DEFAULT_MAX_LOOP_ITERATIONS, DEFAULT_MAX_NODES, DEFAULT_MAX_STRING_BYTES, DEFAULT_STACK_BYTES,
 };
 pub use page::{default_component_styles, Page, TapEvent, Viewport, DEFAULT_STYLESHEET};
-pub use template::{parse_template, Template, KNOWN_TAGS};
+pub use template::{known_tags, parse_template, Template, TEMPLATE_TAGS};
 pub use text::{
     font_system_from, measure_text, new_font_system, set_fonts, text_attrs, text_buffer, text_items, CJK_FAMILY,
     DEFAULT_FAMILY,

@@ -15,8 +15,8 @@ use crate::layout::LayoutState;
 use crate::limits::Limits;
 use crate::style::{Ctx, Decl};
 use crate::template::{parse_template_with_depth, Template};
-use crate::text::text_buffer;
-use crate::tree::{Expander, NodeKind, Tree};
+use crate::components::{Scroll, State};
+use crate::tree::{Expander, Node, NodeKind, Tree};
 
 /// The embedded fallback copy of the built-in components' default styles: the base library's
 /// `styles/components.css`, compiled in. [`Page::new`] uses it (tests, tools without a base
@@ -43,14 +43,9 @@ pub struct Viewport {
     pub height: f32,
 }
 
-/// What a tap triggers: the handler to call in the app's logic and the event object to pass.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TapEvent {
-    /// The handler name from `bind:tap` / `catch:tap`.
-    pub handler: String,
-    /// `{"type":"tap","timeStamp":0,"target":{..},"currentTarget":{..},"detail":{"x":..,"y":..}}`
-    pub event: Value,
-}
+/// What a tap triggers: the handler to call in the app's logic and the event object to pass
+/// (the same as any [`AppEvent`]).
+pub type TapEvent = crate::input::AppEvent;
 
 /// One page: parsed template and styles, the page data, and the result of the last render.
 pub struct Page {
@@ -61,11 +56,24 @@ pub struct Page {
     data: Value,
     diags: Vec<Diagnostic>,
     inline_cache: HashMap<String, Vec<Decl>>,
-    tree: Option<Tree>,
+    pub(crate) tree: Option<Tree>,
     dirty: bool,
     layout: LayoutState,
-    /// Border box of each node of `tree` in page coordinates, `None` when not displayed.
-    rects: Vec<Option<Rect>>,
+    /// Border box of each node of `tree` in page-area coordinates (scrolled), `None` when
+    /// not displayed.
+    pub(crate) rects: Vec<Option<Rect>>,
+    /// Component state by stable identity (scroll offsets, editing models, checked...).
+    pub(crate) states: HashMap<u64, State>,
+    /// The page's own scroll offset and extent.
+    pub(crate) scroll: Scroll,
+    /// The focused field's stable identity.
+    pub(crate) focused: Option<u64>,
+    /// Whether the caret is drawn (the window blinks it; screenshots keep it on).
+    pub(crate) caret_visible: bool,
+    /// The press in progress.
+    pub(crate) pointer: Option<crate::interact::Press>,
+    /// Whether the bottom was within reach at the last page scroll (for `ReachBottom`).
+    pub(crate) near_bottom: bool,
 }
 
 impl std::fmt::Debug for Page {
@@ -144,6 +152,12 @@ impl Page {
             dirty: true,
             layout: LayoutState::new(),
             rects: Vec::new(),
+            states: HashMap::new(),
+            scroll: Scroll::default(),
+            focused: None,
+            caret_visible: true,
+            pointer: None,
+            near_bottom: false,
         })
     }
 
@@ -231,7 +245,10 @@ impl Page {
             .layout(self.layout.ids[0])
             .map(|l| l.size.height)
             .unwrap_or(0.0);
-        let mut out = DisplayList::new(self.viewport.width, root_h.max(self.viewport.height));
+        let vp = Rect::new(0.0, 0.0, self.viewport.width, self.viewport.height);
+        self.scroll.max_y = (root_h - self.viewport.height).max(0.0);
+        self.scroll.y = self.scroll.y.clamp(0.0, self.scroll.max_y);
+        let mut out = DisplayList::new(self.viewport.width, self.viewport.height);
         let mut rects = vec![None; tree.nodes.len()];
         let mut painter = Painter {
             tree,
@@ -240,13 +257,38 @@ impl Page {
             ctx,
             rects: &mut rects,
             out: &mut out,
+            states: &mut self.states,
+            focused: self.focused,
+            caret_visible: self.caret_visible,
+            clips: vec![vp],
         };
-        painter.paint(0, 0.0, 0.0, 1.0)?;
+        painter.paint(0, 0.0, -self.scroll.y, 1.0)?;
         self.rects = rects;
         Ok(out)
     }
 
-    /// What a tap at `(x, y)` (page coordinates) triggers, after [`Page::render`]: the
+    /// The height of the page's content in px (after render; at least the viewport's).
+    pub fn content_height(&self) -> f32 {
+        self.scroll.max_y + self.viewport.height
+    }
+
+    /// The page's scroll offset in px.
+    pub fn scroll_top(&self) -> f32 {
+        self.scroll.y
+    }
+
+    /// Sets whether the caret of the focused field is drawn: a window blinks it by toggling
+    /// this; screenshots leave it on (the default).
+    pub fn set_caret_visible(&mut self, visible: bool) {
+        self.caret_visible = visible;
+    }
+
+    /// Whether a field has the focus (the front end shows a keyboard).
+    pub fn focused(&self) -> bool {
+        self.focused.is_some()
+    }
+
+    /// What a tap at `(x, y)` (page-area coordinates) triggers, after [`Page::render`]: the
     /// nearest `bind:tap`/`catch:tap` handler walking up from the deepest node hit.
     pub fn hit_test(&self, x: f32, y: f32) -> Option<TapEvent> {
         self.hit_test_all(x, y).into_iter().next()
@@ -264,7 +306,7 @@ impl Page {
         let Some(target) = self.hit(tree, 0, x, y) else {
             return Vec::new();
         };
-        self.bubble(tree, target, "tap", json!({"x": x, "y": y}))
+        self.bubble_events(tree, target, "tap", json!({"x": x, "y": y}))
     }
 
     /// Fires an event of type `event` (`input`, `confirm`, `change`, `longpress`, `tap`...) at
@@ -281,10 +323,10 @@ impl Page {
         let Some(target) = self.find_index(selector)? else {
             return Ok(Vec::new());
         };
-        Ok(self.bubble(tree, target, event, detail))
+        Ok(self.bubble_events(tree, target, event, detail))
     }
 
-    fn bubble(&self, tree: &Tree, mut target: usize, event: &str, detail: Value) -> Vec<TapEvent> {
+    pub(crate) fn bubble_events(&self, tree: &Tree, mut target: usize, event: &str, detail: Value) -> Vec<TapEvent> {
         if matches!(tree.nodes[target].kind, NodeKind::Text(_)) {
             target = tree.nodes[target].parent.unwrap_or(0);
         }
@@ -333,6 +375,11 @@ impl Page {
             cur = n.parent;
         }
         None
+    }
+
+    /// The deepest displayed node under `(x, y)` (after render).
+    pub(crate) fn hit_index(&self, tree: &Tree, x: f32, y: f32) -> Option<usize> {
+        self.hit(tree, 0, x, y)
     }
 
     /// The deepest displayed node under `(x, y)`, later siblings (painted on top) first.
@@ -384,27 +431,64 @@ impl Page {
         Ok(None)
     }
 
-    /// All rendered text in document order, one text run (or input value) per line.
+    /// All rendered text in document order, one text run (or field value) per line, including
+    /// what is scrolled out of view.
     pub fn text_content(&self) -> String {
+        self.text_in(None)
+    }
+
+    /// The text a person sees: as [`Page::text_content`], but only of nodes inside the
+    /// viewport (and inside their scroll-views' visible area).
+    pub fn visible_text(&self) -> String {
+        self.text_in(Some(Rect::new(0.0, 0.0, self.viewport.width, self.viewport.height)))
+    }
+
+    fn text_in(&self, area: Option<Rect>) -> String {
         let Some(tree) = &self.tree else {
             return String::new();
         };
         let mut parts = Vec::new();
         for (i, n) in tree.nodes.iter().enumerate() {
-            if self.rects.get(i).copied().flatten().is_none() {
+            let Some(r) = self.rects.get(i).copied().flatten() else {
                 continue;
+            };
+            if let Some(a) = area {
+                if !self.visible(tree, i, r, a) {
+                    continue;
+                }
             }
             match &n.kind {
-                NodeKind::Text(t) => parts.push(t.as_str()),
-                NodeKind::Element(tag) if tag == "input" => {
-                    if let Some(v) = n.attr("value").filter(|v| !v.is_empty()) {
-                        parts.push(v);
+                NodeKind::Text(t) => parts.push(t.clone()),
+                NodeKind::Element(tag) => {
+                    if let Some(t) = crate::components::lookup(tag)
+                        .and_then(|c| c.shown_text(n, self.states.get(&n.sid)))
+                    {
+                        parts.push(t);
                     }
                 }
-                NodeKind::Element(_) => {}
             }
         }
         parts.join("\n")
+    }
+
+    /// Whether node `i` (border box `r`) shows inside `area` and every clipping ancestor.
+    pub(crate) fn visible(&self, tree: &Tree, i: usize, r: Rect, area: Rect) -> bool {
+        let overlaps = |a: Rect, b: Rect| a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+        if !overlaps(r, area) && !(r.w == 0.0 && r.h == 0.0 && area.contains(r.x, r.y)) {
+            return false;
+        }
+        let mut cur = tree.nodes[i].parent;
+        while let Some(p) = cur {
+            if tree.nodes[p].style.overflow_hidden {
+                if let Some(pr) = self.rects.get(p).copied().flatten() {
+                    if !overlaps(r, pr) {
+                        return false;
+                    }
+                }
+            }
+            cur = tree.nodes[p].parent;
+        }
+        true
     }
 
     /// Warnings: unsupported CSS properties, selectors and at-rules with file:line, and
@@ -465,24 +549,61 @@ fn own_text(tree: &Tree, i: usize) -> String {
     s
 }
 
-struct Painter<'p> {
+/// Walks the laid-out tree into the display list, recording each node's box.
+pub(crate) struct Painter<'p> {
     tree: &'p Tree,
     layout: &'p mut LayoutState,
-    fonts: &'p mut FontSystem,
-    ctx: Ctx,
+    pub(crate) fonts: &'p mut FontSystem,
+    pub(crate) ctx: Ctx,
     rects: &'p mut Vec<Option<Rect>>,
     out: &'p mut DisplayList,
+    states: &'p mut HashMap<u64, State>,
+    /// The focused field.
+    pub(crate) focused: Option<u64>,
+    /// Draw the caret.
+    pub(crate) caret_visible: bool,
+    /// The visible area at this depth (the viewport, narrowed by clipping ancestors): items
+    /// wholly outside it are not emitted.
+    clips: Vec<Rect>,
 }
 
-fn icon_color(kind: &str) -> Color {
-    match kind {
-        "success" | "success_no_circle" => Color::rgb(0x07, 0xc1, 0x60),
-        "warn" | "cancel" | "clear" => Color::rgb(0xf7, 0x62, 0x60),
-        _ => Color::rgb(0x10, 0xae, 0xff),
-    }
+fn overlaps(a: Rect, b: Rect) -> bool {
+    a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+}
+
+fn intersect(a: Rect, b: Rect) -> Rect {
+    let x = a.x.max(b.x);
+    let y = a.y.max(b.y);
+    let r = (a.x + a.w).min(b.x + b.w);
+    let bt = (a.y + a.h).min(b.y + b.h);
+    Rect::new(x, y, (r - x).max(0.0), (bt - y).max(0.0))
 }
 
 impl Painter<'_> {
+    /// Emits an item unless it lies wholly outside the visible area (culling: nothing is
+    /// drawn for what is scrolled away).
+    pub(crate) fn push(&mut self, item: DisplayItem) {
+        let area = *self.clips.last().expect("the viewport is always there");
+        let r = match &item {
+            DisplayItem::Rect { rect, .. } | DisplayItem::Text { rect, .. } | DisplayItem::Image { rect, .. } => Some(*rect),
+            _ => None,
+        };
+        if r.is_some_and(|r| !overlaps(r, area)) {
+            return;
+        }
+        self.out.push(item);
+    }
+
+    /// A copy of an element's component state.
+    pub(crate) fn state_of(&self, sid: u64) -> Option<State> {
+        self.states.get(&sid).cloned()
+    }
+
+    /// The corner radius of an element's box.
+    pub(crate) fn radius_of(&self, n: &Node, r: Rect) -> f32 {
+        n.style.radius_px(self.ctx, r.w, r.h)
+    }
+
     fn paint(&mut self, i: usize, ox: f32, oy: f32, opacity: f32) -> Result<()> {
         let n = &self.tree.nodes[i];
         if n.style.display == crate::style::Display::None {
@@ -503,6 +624,10 @@ impl Painter<'_> {
         let s = &n.style;
         match &n.kind {
             NodeKind::Text(_) => {
+                let area = *self.clips.last().expect("viewport");
+                if !overlaps(rect, area) {
+                    return Ok(());
+                }
                 let unrounded_w = self.layout.taffy.unrounded_layout(id).size.width;
                 let Some(tc) = self.layout.taffy.get_node_context_mut(id) else {
                     return Ok(());
@@ -510,6 +635,7 @@ impl Painter<'_> {
                 let (font_size, lh, bold) = (tc.font_size, tc.line_height, tc.bold);
                 let (_, lines) = tc.lines(self.fonts, Some(unrounded_w));
                 let color = s.color.with_opacity(op);
+                let mut items = Vec::with_capacity(lines.len());
                 for (k, line) in lines.iter().enumerate() {
                     if line.text.is_empty() {
                         continue;
@@ -519,7 +645,7 @@ impl Painter<'_> {
                         TextAlign::Center => rect.x + (rect.w - line.width) / 2.0,
                         TextAlign::Right => rect.x + rect.w - line.width,
                     };
-                    self.out.push(DisplayItem::Text {
+                    items.push(DisplayItem::Text {
                         rect: Rect::new(x, rect.y + k as f32 * lh, line.width.ceil() + 1.0, lh),
                         text: line.text.clone(),
                         font_size,
@@ -528,6 +654,9 @@ impl Painter<'_> {
                         bold,
                         align: s.text_align,
                     });
+                }
+                for item in items {
+                    self.push(item);
                 }
                 return Ok(());
             }
@@ -546,7 +675,7 @@ impl Painter<'_> {
                 let uniform = b.top == b.right && b.top == b.bottom && b.top == b.left;
                 let border_color = s.border_color.with_opacity(op);
                 if s.background.a > 0 || (uniform && border > 0.0) {
-                    self.out.push(DisplayItem::Rect {
+                    self.push(DisplayItem::Rect {
                         rect,
                         color: s.background.with_opacity(op),
                         radius,
@@ -563,7 +692,7 @@ impl Painter<'_> {
                         Rect::new(rect.x, rect.y, b.left, rect.h),
                     ];
                     for strip in strips.into_iter().filter(|r| r.w > 0.0 && r.h > 0.0) {
-                        self.out.push(DisplayItem::Rect {
+                        self.push(DisplayItem::Rect {
                             rect: strip,
                             color: border_color,
                             radius: 0.0,
@@ -572,50 +701,40 @@ impl Painter<'_> {
                         });
                     }
                 }
-                match tag.as_str() {
-                    "image" => {
-                        if let Some(src) = n.attr("src").filter(|v| !v.is_empty()) {
-                            self.out.push(DisplayItem::Image {
-                                rect: content,
-                                src: src.to_string(),
-                                radius,
-                            });
-                        }
+                let component = crate::components::lookup(tag);
+                if let Some(c) = component {
+                    if let Some(st) = self.states.get_mut(&n.sid) {
+                        c.sync(n, st);
                     }
-                    "icon" => {
-                        let kind = n.attr("type").unwrap_or("info");
-                        let color = n
-                            .attr("color")
-                            .and_then(|c| Color::from_hex(c).or_else(|| Color::named(c)))
-                            .unwrap_or_else(|| icon_color(kind));
-                        self.out.push(DisplayItem::Rect {
-                            rect: content,
-                            color: color.with_opacity(op),
-                            radius: content.w.min(content.h) / 2.0,
-                            border_width: 0.0,
-                            border_color: Color::TRANSPARENT,
-                        });
-                    }
-                    "input" => self.input_text(n, content, op),
-                    _ => {}
+                    c.paint(self, n, content, op);
                 }
-                let clip = s.overflow_hidden;
+                let (sx, sy) = component.map_or((false, false), |c| c.scroll_axes(n));
+                let scrolls = sx || sy;
+                let clip = s.overflow_hidden || scrolls;
                 if clip {
                     self.out.push(DisplayItem::PushClip { rect, radius });
+                    let area = intersect(*self.clips.last().expect("viewport"), rect);
+                    self.clips.push(area);
                 }
-                let scroll_top = if tag == "scroll-view" {
-                    n.attr("scroll-top")
-                        .and_then(|v| v.trim_end_matches("px").parse::<f32>().ok())
-                        .unwrap_or(0.0)
-                        .max(0.0)
-                } else {
-                    0.0
-                };
+                let (dx, dy) = if scrolls { self.scroll_offset(n, sx, sy) } else { (0.0, 0.0) };
                 let tree = self.tree;
+                let (mut right, mut bottom) = (0.0f32, 0.0f32);
                 for &c in &tree.nodes[i].children {
-                    self.paint(c, rect.x, rect.y - scroll_top, op)?;
+                    self.paint(c, rect.x - dx, rect.y - dy, op)?;
+                    if scrolls {
+                        if let Some(cr) = self.rects[c] {
+                            right = right.max(cr.x + cr.w + dx - rect.x);
+                            bottom = bottom.max(cr.y + cr.h + dy - rect.y);
+                        }
+                    }
+                }
+                if scrolls {
+                    let st = self.states.entry(n.sid).or_default();
+                    st.scroll.max_x = if sx { (right + l.padding.right - rect.w).max(0.0) } else { 0.0 };
+                    st.scroll.max_y = if sy { (bottom + l.padding.bottom - rect.h).max(0.0) } else { 0.0 };
                 }
                 if clip {
+                    self.clips.pop();
                     self.out.push(DisplayItem::PopClip);
                 }
             }
@@ -623,45 +742,30 @@ impl Painter<'_> {
         Ok(())
     }
 
-    fn input_text(&mut self, n: &crate::tree::Node, content: Rect, op: f32) {
-        let value = n.attr("value").unwrap_or("");
-        let (text, color) = if value.is_empty() {
-            (
-                n.attr("placeholder").unwrap_or(""),
-                Color::rgb(0x99, 0x99, 0x99),
-            )
-        } else {
-            (value, n.style.color)
-        };
-        if text.is_empty() {
-            return;
+    /// A scroll-view's offset: its state, updated from `scroll-top`/`scroll-left` when the app
+    /// changed them since the last render.
+    fn scroll_offset(&mut self, n: &Node, sx: bool, sy: bool) -> (f32, f32) {
+        let top = crate::components::px_attr(n, "scroll-top");
+        let left = crate::components::px_attr(n, "scroll-left");
+        let st = self.states.entry(n.sid).or_default();
+        if let Some(t) = top {
+            if st.scroll.seen_top != Some(t) {
+                st.scroll.seen_top = Some(t);
+                st.scroll.y = t.max(0.0);
+            }
         }
-        let lh = n.style.line_height_px(self.ctx);
-        let buffer = text_buffer(
-            self.fonts,
-            text,
-            n.style.font_size,
-            lh,
-            n.style.bold,
-            None,
-            TextAlign::Left,
-        );
-        let w = buffer.layout_runs().map(|r| r.line_w).fold(0.0, f32::max);
-        let x = match n.style.text_align {
-            TextAlign::Left => content.x,
-            TextAlign::Center => content.x + (content.w - w) / 2.0,
-            TextAlign::Right => content.x + content.w - w,
-        };
-        let line: String = text.lines().next().unwrap_or("").to_string();
-        self.out.push(DisplayItem::Text {
-            rect: Rect::new(x, content.y + (content.h - lh) / 2.0, w.ceil() + 1.0, lh),
-            text: line,
-            font_size: n.style.font_size,
-            line_height: lh,
-            color: color.with_opacity(op),
-            bold: n.style.bold,
-            align: n.style.text_align,
-        });
+        if let Some(l) = left {
+            if st.scroll.seen_left != Some(l) {
+                st.scroll.seen_left = Some(l);
+                st.scroll.x = l.max(0.0);
+            }
+        }
+        // Clamp to the extent measured at the last render (unknown the first time).
+        if st.scroll.max_y > 0.0 || st.scroll.max_x > 0.0 {
+            st.scroll.y = st.scroll.y.min(st.scroll.max_y);
+            st.scroll.x = st.scroll.x.min(st.scroll.max_x);
+        }
+        (if sx { st.scroll.x } else { 0.0 }, if sy { st.scroll.y } else { 0.0 })
     }
 }
 

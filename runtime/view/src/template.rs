@@ -9,18 +9,25 @@ use crate::error::{Error, Result, TemplateErrorKind};
 use crate::expr::{parse_expr, Expr, Scope};
 use crate::limits::DEFAULT_MAX_DEPTH;
 
-/// The built-in components a template may use (`block` groups children without a node).
-pub const KNOWN_TAGS: &[&str] = &[
-    "view",
-    "text",
-    "button",
-    "image",
-    "input",
-    "scroll-view",
-    "navigator",
-    "icon",
-    "block",
-];
+/// Tags of the template language itself, besides the components (`block` groups children
+/// without a node).
+pub const TEMPLATE_TAGS: &[&str] = &["block"];
+
+/// Whether a template may use `tag`: a built-in component or a template-language tag.
+pub(crate) fn is_known_tag(tag: &str) -> bool {
+    TEMPLATE_TAGS.contains(&tag) || crate::components::lookup(tag).is_some()
+}
+
+/// Every tag a template may use, for error messages.
+pub fn known_tags() -> Vec<&'static str> {
+    let mut tags: Vec<&'static str> = crate::components::specs().map(|s| s.tag).collect();
+    for t in TEMPLATE_TAGS {
+        if !tags.contains(t) {
+            tags.push(t);
+        }
+    }
+    tags
+}
 
 /// A parsed template, ready to be expanded against page data.
 #[derive(Debug, Clone, PartialEq)]
@@ -365,8 +372,13 @@ impl TParser<'_> {
                 expected: "a tag name after `<`",
             }));
         }
-        if !KNOWN_TAGS.contains(&tag.as_str()) {
-            return Err(self.err(line, col, TemplateErrorKind::UnknownTag(tag)));
+        if !is_known_tag(&tag) {
+            let kind = if crate::components::UNSUPPORTED_TAGS.contains(&tag.as_str()) {
+                TemplateErrorKind::UnsupportedTag(tag)
+            } else {
+                TemplateErrorKind::UnknownTag(tag)
+            };
+            return Err(self.err(line, col, kind));
         }
         if depth + 1 > self.max_depth {
             return Err(self.err(

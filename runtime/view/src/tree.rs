@@ -41,6 +41,9 @@ pub(crate) struct Node {
     pub events: Vec<Binding>,
     /// `m:key` value, for matching list items across renders.
     pub key: Option<String>,
+    /// Stable identity across renders (template position, loop key or index, parent's sid):
+    /// what component state (scroll offset, caret, checked) is kept under.
+    pub sid: u64,
     pub style: Computed,
 }
 
@@ -84,6 +87,7 @@ pub(crate) struct Expander<'a> {
     index: RuleIndex,
     nodes: Vec<Node>,
     ancestors: Vec<Anc>,
+    block_salts: Vec<String>,
 }
 
 impl<'a> Expander<'a> {
@@ -109,6 +113,7 @@ impl<'a> Expander<'a> {
             index,
             nodes: Vec::new(),
             ancestors: Vec::new(),
+            block_salts: Vec::new(),
         }
     }
 
@@ -135,6 +140,7 @@ impl<'a> Expander<'a> {
             dataset: Map::new(),
             events: Vec::new(),
             key: None,
+            sid: 0,
             style,
         });
         self.ancestors.push(Anc {
@@ -190,6 +196,7 @@ impl<'a> Expander<'a> {
                         dataset: Map::new(),
                         events: Vec::new(),
                         key: None,
+                        sid: 0,
                         style,
                     })?;
                 }
@@ -213,7 +220,7 @@ impl<'a> Expander<'a> {
 
     fn element_maybe_for(&mut self, el: &TElement, scope: &Scope<'_>, parent: usize) -> Result<()> {
         let Some(f) = &el.for_ else {
-            return self.element(el, scope, parent, None);
+            return self.element(el, scope, parent, None, None);
         };
         let list = f.list.eval(scope);
         let items: Vec<(Value, Value)> = match list {
@@ -268,7 +275,8 @@ impl<'a> Expander<'a> {
                     to_display(item.get(k).unwrap_or(&Value::Null))
                 }
             });
-            self.element(el, &s2, parent, key)?;
+            let salt = key.clone().unwrap_or_else(|| to_display(index));
+            self.element(el, &s2, parent, key, Some(salt))?;
         }
         Ok(())
     }
@@ -279,9 +287,19 @@ impl<'a> Expander<'a> {
         scope: &Scope<'_>,
         parent: usize,
         key: Option<String>,
+        salt: Option<String>,
     ) -> Result<()> {
         if el.tag == "block" {
-            return self.nodes_of(&el.children, scope, parent);
+            // The loop item of a `<block m:for>` keeps its children's identities apart.
+            let pushed = salt.is_some();
+            if let Some(s) = salt {
+                self.block_salts.push(s);
+            }
+            let r = self.nodes_of(&el.children, scope, parent);
+            if pushed {
+                self.block_salts.pop();
+            }
+            return r;
         }
         let mut id = None;
         let mut classes: Vec<String> = Vec::new();
@@ -306,26 +324,9 @@ impl<'a> Expander<'a> {
                 n => attrs.push((n.to_string(), a.value.eval_string(scope))),
             }
         }
-        if el.tag == "button" {
-            for (attr, class) in [
-                ("type", None),
-                ("size", Some("mini")),
-                ("disabled", Some("disabled")),
-            ] {
-                if let Some((_, v)) = attrs.iter().find(|(n, _)| n == attr) {
-                    let c = match class {
-                        None if v == "primary" || v == "warn" => Some(format!("m-{v}")),
-                        Some(c)
-                            if (attr == "size" && v == "mini")
-                                || (attr == "disabled" && v != "false") =>
-                        {
-                            Some(format!("m-{c}"))
-                        }
-                        _ => None,
-                    };
-                    classes.extend(c);
-                }
-            }
+        let component = crate::components::lookup(&el.tag);
+        if let Some(c) = component {
+            c.classes(&attrs, &mut classes);
         }
         let events = el
             .events
@@ -353,15 +354,8 @@ impl<'a> Expander<'a> {
         {
             style.display = crate::style::Display::None;
         }
-        if el.tag == "icon" {
-            if let Some(size) = attrs
-                .iter()
-                .find(|(n, _)| n == "size")
-                .and_then(|(_, v)| v.trim_end_matches("px").parse::<f32>().ok())
-            {
-                style.width = Len::Px(size);
-                style.height = Len::Px(size);
-            }
+        if let Some(c) = component {
+            c.adjust_style(&attrs, &mut style);
         }
         let idx = self.push(Node {
             kind: NodeKind::Element(el.tag.clone()),
@@ -373,6 +367,7 @@ impl<'a> Expander<'a> {
             dataset,
             events,
             key,
+            sid: stable_id(self.nodes[parent].sid, el.line, el.col, salt.as_deref(), &self.block_salts),
             style,
         })?;
         self.ancestors.push(Anc {
@@ -436,6 +431,14 @@ fn strip_place(e: &Error) -> String {
         Error::Style { kind, .. } => kind.to_string(),
         other => other.to_string(),
     }
+}
+
+/// A node's stable identity: its parent's, its place in the template and its loop item.
+fn stable_id(parent: u64, line: u32, col: u32, salt: Option<&str>, blocks: &[String]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (parent, line, col, salt, blocks).hash(&mut h);
+    h.finish() | 1
 }
 
 /// Adds a diagnostic unless the same one is already there.

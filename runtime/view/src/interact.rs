@@ -1,0 +1,677 @@
+//! [`Page::handle`]: input events in, component behaviour and app events out — presses become
+//! touches, taps, long presses and drags; wheels and drags scroll the innermost scroller under
+//! the pointer (or the page); text and keys edit the focused field.
+
+use serde_json::{json, Value};
+
+use crate::components::{self, TapAction};
+use crate::display::Rect;
+use crate::input::{AppEvent, Input, Key, Outcome, DEFAULT_SCROLL_THRESHOLD, LONG_PRESS_MS, TAP_SLOP_PX};
+use crate::page::Page;
+use crate::tree::{NodeKind, Tree};
+
+/// A press in progress.
+#[derive(Debug, Clone)]
+pub(crate) struct Press {
+    start: (f32, f32),
+    last: (f32, f32),
+    down_ms: u64,
+    /// The deepest node under the press.
+    target: Option<usize>,
+    /// It moved past the slop: a drag (no tap).
+    dragging: bool,
+    /// The long press fired (no tap at the end).
+    long_fired: bool,
+    /// How far the page has been pulled down past its top.
+    pulled: f32,
+}
+
+/// Whose scroll offset a delta moves.
+#[derive(Clone, Copy)]
+enum Scroller {
+    Page,
+    Node(usize),
+}
+
+impl Page {
+    /// Delivers one input event to the page (after [`Page::render`]) and answers what the
+    /// front end must do: app events to call, a navigation, a focus change, a redraw.
+    /// Positions are page-area coordinates (not scrolled).
+    pub fn handle(&mut self, input: Input) -> Vec<Outcome> {
+        let mut out = Vec::new();
+        let Some(tree) = self.tree.take() else {
+            return out;
+        };
+        if self.rects.len() == tree.nodes.len() {
+            self.handle_on(&tree, input, &mut out);
+        }
+        self.tree = Some(tree);
+        out
+    }
+
+    fn handle_on(&mut self, tree: &Tree, input: Input, out: &mut Vec<Outcome>) {
+        match input {
+            Input::PointerDown { x, y, time_ms } => {
+                let target = self.hit_node(tree, x, y);
+                self.pointer = Some(Press {
+                    start: (x, y),
+                    last: (x, y),
+                    down_ms: time_ms,
+                    target,
+                    dragging: false,
+                    long_fired: false,
+                    pulled: 0.0,
+                });
+                if let Some(t) = target {
+                    self.touch(tree, t, "touchstart", x, y, time_ms, out);
+                }
+            }
+            Input::PointerMove { x, y, time_ms } => {
+                let Some(mut p) = self.pointer.take() else { return };
+                let moved = ((x - p.start.0).powi(2) + (y - p.start.1).powi(2)).sqrt();
+                if moved > TAP_SLOP_PX {
+                    p.dragging = true;
+                }
+                if p.dragging {
+                    let (dx, dy) = (p.last.0 - x, p.last.1 - y);
+                    let at = p.start;
+                    let left = self.scroll_at(tree, at.0, at.1, dx, dy, out);
+                    // What the page cannot take at its top is a pull-down.
+                    if left.1 < 0.0 && self.scroll.y <= 0.0 {
+                        p.pulled += -left.1;
+                        out.push(Outcome::PullDown { distance: p.pulled, released: false });
+                    }
+                }
+                p.last = (x, y);
+                if let Some(t) = p.target {
+                    self.touch(tree, t, "touchmove", x, y, time_ms, out);
+                }
+                self.pointer = Some(p);
+            }
+            Input::PointerUp { x, y, time_ms } => {
+                let Some(p) = self.pointer.take() else { return };
+                if let Some(t) = p.target {
+                    self.touch(tree, t, "touchend", x, y, time_ms, out);
+                }
+                if p.pulled > 0.0 {
+                    out.push(Outcome::PullDown { distance: p.pulled, released: true });
+                }
+                let long = p.long_fired || time_ms.saturating_sub(p.down_ms) >= LONG_PRESS_MS;
+                if !p.dragging && !long {
+                    self.tap(tree, p.target, x, y, time_ms, out);
+                } else if !p.dragging && !p.long_fired {
+                    // Released after the threshold without a frame in between: still a long press.
+                    if let Some(t) = p.target {
+                        self.fire_longpress(tree, t, x, y, time_ms, out);
+                    }
+                }
+            }
+            Input::PointerCancel => {
+                if let Some(p) = self.pointer.take() {
+                    if let Some(t) = p.target {
+                        let (x, y) = p.last;
+                        self.touch(tree, t, "touchcancel", x, y, p.down_ms, out);
+                    }
+                }
+            }
+            Input::Wheel { x, y, dx, dy } => {
+                self.scroll_at(tree, x, y, dx, dy, out);
+            }
+            Input::Frame { time_ms } => {
+                if let Some(p) = self.pointer.clone() {
+                    if !p.dragging && !p.long_fired && time_ms.saturating_sub(p.down_ms) >= LONG_PRESS_MS {
+                        if let Some(t) = p.target {
+                            self.fire_longpress(tree, t, p.last.0, p.last.1, time_ms, out);
+                        }
+                        if let Some(p) = self.pointer.as_mut() {
+                            p.long_fired = true;
+                        }
+                    }
+                }
+                self.flush_scroll_events(tree, out);
+            }
+            Input::Text(text) => self.edit(tree, out, |b| b.insert(&text)),
+            Input::Key { key, shift, word } => self.key(tree, key, shift, word, out),
+            Input::Blur => self.blur(tree, out),
+        }
+    }
+
+    /// Scrolls the page by `dy` px (positive: down), clamped to its content; returns whether it
+    /// moved. For front ends that scroll without a pointer position (keys, a script).
+    pub fn scroll_by(&mut self, dy: f32) -> Vec<Outcome> {
+        let mut out = Vec::new();
+        let Some(tree) = self.tree.take() else { return out };
+        self.scroll_page(&tree, dy, &mut out);
+        self.tree = Some(tree);
+        out
+    }
+
+    /// Scrolls the innermost scroller under `(x, y)` that can move along the delta; what it
+    /// cannot take goes to its ancestors and finally the page. Returns what nobody took.
+    fn scroll_at(&mut self, tree: &Tree, x: f32, y: f32, mut dx: f32, mut dy: f32, out: &mut Vec<Outcome>) -> (f32, f32) {
+        let mut cur = self.hit_node(tree, x, y);
+        let mut scrollers = Vec::new();
+        while let Some(i) = cur {
+            if let NodeKind::Element(tag) = &tree.nodes[i].kind {
+                if let Some(c) = components::lookup(tag) {
+                    let (sx, sy) = c.scroll_axes(&tree.nodes[i]);
+                    if sx || sy {
+                        scrollers.push((Scroller::Node(i), sx, sy));
+                    }
+                }
+            }
+            cur = tree.nodes[i].parent;
+        }
+        scrollers.push((Scroller::Page, false, true));
+        for (s, sx, sy) in scrollers {
+            match s {
+                Scroller::Page => {
+                    dy = self.scroll_page(tree, dy, out);
+                }
+                Scroller::Node(i) => {
+                    let sid = tree.nodes[i].sid;
+                    let st = self.states.entry(sid).or_default();
+                    let before = (st.scroll.x, st.scroll.y);
+                    if sx {
+                        let nx = (st.scroll.x + dx).clamp(0.0, st.scroll.max_x);
+                        dx -= nx - st.scroll.x;
+                        st.scroll.x = nx;
+                    }
+                    if sy {
+                        let ny = (st.scroll.y + dy).clamp(0.0, st.scroll.max_y);
+                        dy -= ny - st.scroll.y;
+                        st.scroll.y = ny;
+                    }
+                    if (st.scroll.x, st.scroll.y) != before {
+                        st.scroll.pending_event = true;
+                        out.push(Outcome::Redraw);
+                    }
+                }
+            }
+            if dx.abs() < 0.01 && dy.abs() < 0.01 {
+                break;
+            }
+        }
+        (dx, dy)
+    }
+
+    /// Moves the page's own offset; returns the part of `dy` it could not take.
+    fn scroll_page(&mut self, _tree: &Tree, dy: f32, out: &mut Vec<Outcome>) -> f32 {
+        let ny = (self.scroll.y + dy).clamp(0.0, self.scroll.max_y);
+        let taken = ny - self.scroll.y;
+        if taken.abs() > 0.0 {
+            self.scroll.y = ny;
+            out.push(Outcome::PageScroll { scroll_top: ny });
+            out.push(Outcome::Redraw);
+            let near = self.scroll.max_y - ny <= DEFAULT_SCROLL_THRESHOLD;
+            if near && !self.near_bottom {
+                out.push(Outcome::ReachBottom);
+            }
+            self.near_bottom = near;
+        }
+        dy - taken
+    }
+
+    /// The `scroll` (and `scrolltoupper` / `scrolltolower`) events owed since the last frame.
+    fn flush_scroll_events(&mut self, tree: &Tree, out: &mut Vec<Outcome>) {
+        for (i, n) in tree.nodes.iter().enumerate() {
+            let Some(st) = self.states.get_mut(&n.sid) else { continue };
+            if !st.scroll.pending_event {
+                continue;
+            }
+            st.scroll.pending_event = false;
+            let sc = st.scroll;
+            let r = self.rects[i].unwrap_or_default();
+            let upper = components::px_attr(n, "upper-threshold").unwrap_or(DEFAULT_SCROLL_THRESHOLD);
+            let lower = components::px_attr(n, "lower-threshold").unwrap_or(DEFAULT_SCROLL_THRESHOLD);
+            let at_upper = sc.y <= upper && sc.x <= upper;
+            let at_lower = sc.max_y - sc.y <= lower && sc.max_x - sc.x <= lower;
+            let entering_upper = at_upper && !sc.at_upper;
+            let entering_lower = at_lower && !sc.at_lower;
+            if let Some(st) = self.states.get_mut(&n.sid) {
+                st.scroll.at_upper = at_upper;
+                st.scroll.at_lower = at_lower;
+            }
+            let detail = json!({
+                "scrollTop": sc.y, "scrollLeft": sc.x,
+                "scrollHeight": sc.max_y + r.h, "scrollWidth": sc.max_x + r.w,
+                "deltaX": 0, "deltaY": 0,
+            });
+            self.emit(tree, i, "scroll", detail, 0, out);
+            if entering_upper {
+                self.emit(tree, i, "scrolltoupper", json!({"direction": "top"}), 0, out);
+            }
+            if entering_lower {
+                self.emit(tree, i, "scrolltolower", json!({"direction": "bottom"}), 0, out);
+            }
+        }
+    }
+
+    fn tap(&mut self, tree: &Tree, target: Option<usize>, x: f32, y: f32, time_ms: u64, out: &mut Vec<Outcome>) {
+        let Some(target) = target else {
+            self.blur(tree, out);
+            return;
+        };
+        // The component nearest the target that acts on a tap decides.
+        let mut action = TapAction::Bubble;
+        let mut actor = None;
+        let mut cur = Some(target);
+        while let Some(i) = cur {
+            if let NodeKind::Element(tag) = &tree.nodes[i].kind {
+                if let Some(c) = components::lookup(tag) {
+                    match c.on_tap(&tree.nodes[i]) {
+                        TapAction::Bubble => {}
+                        a => {
+                            action = a;
+                            actor = Some(i);
+                            break;
+                        }
+                    }
+                }
+            }
+            cur = tree.nodes[i].parent;
+        }
+        if matches!(action, TapAction::Block) {
+            return;
+        }
+        if !matches!(action, TapAction::Focus) {
+            self.blur(tree, out);
+        }
+        self.emit_from(tree, target, "tap", json!({"x": x, "y": y}), time_ms, out);
+        match action {
+            TapAction::Navigate { url, open_type, delta } => out.push(Outcome::Navigate { url, open_type, delta }),
+            TapAction::Focus => {
+                if let Some(i) = actor {
+                    self.focus(tree, i, out);
+                }
+            }
+            TapAction::Bubble | TapAction::Block => {}
+        }
+    }
+
+    fn fire_longpress(&mut self, tree: &Tree, t: usize, x: f32, y: f32, time_ms: u64, out: &mut Vec<Outcome>) {
+        self.emit_from(tree, t, "longpress", json!({"x": x, "y": y}), time_ms, out);
+        self.emit_from(tree, t, "longtap", json!({"x": x, "y": y}), time_ms, out);
+    }
+
+    /// Gives field `i` the focus (fires `blur` on the previous one and `focus` on it).
+    pub(crate) fn focus(&mut self, tree: &Tree, i: usize, out: &mut Vec<Outcome>) {
+        let sid = tree.nodes[i].sid;
+        if self.focused == Some(sid) {
+            return;
+        }
+        self.blur(tree, out);
+        let st = self.states.entry(sid).or_default();
+        if st.edit.is_none() {
+            st.edit = Some(components::text_input_buffer(&tree.nodes[i]));
+            st.seen_value = tree.nodes[i].attr("value").map(str::to_string);
+        }
+        let value = st.edit.as_ref().map(|b| b.value()).unwrap_or_default();
+        self.focused = Some(sid);
+        let r = self.rects[i].unwrap_or_default();
+        self.emit(tree, i, "focus", json!({"value": value, "height": 0}), 0, out);
+        out.push(Outcome::Focus(Some(r)));
+        out.push(Outcome::Redraw);
+    }
+
+    fn blur(&mut self, tree: &Tree, out: &mut Vec<Outcome>) {
+        let Some(sid) = self.focused.take() else { return };
+        if let Some(i) = tree.nodes.iter().position(|n| n.sid == sid) {
+            let value = self.states.get(&sid).and_then(|s| s.edit.as_ref()).map(|b| b.value()).unwrap_or_default();
+            self.emit(tree, i, "blur", json!({"value": value}), 0, out);
+        }
+        out.push(Outcome::Focus(None));
+        out.push(Outcome::Redraw);
+    }
+
+    fn focused_index(&self, tree: &Tree) -> Option<usize> {
+        let sid = self.focused?;
+        tree.nodes.iter().position(|n| n.sid == sid)
+    }
+
+    /// Applies an edit to the focused field; fires `input` when the value changed.
+    fn edit(&mut self, tree: &Tree, out: &mut Vec<Outcome>, f: impl FnOnce(&mut crate::edit::EditBuffer) -> bool) {
+        let Some(i) = self.focused_index(tree) else { return };
+        let sid = tree.nodes[i].sid;
+        let Some(b) = self.states.get_mut(&sid).and_then(|s| s.edit.as_mut()) else { return };
+        let before = b.value();
+        let changed = f(b) && b.value() != before;
+        let (value, cursor) = (b.value(), b.caret());
+        out.push(Outcome::Redraw);
+        if changed {
+            self.emit(tree, i, "input", json!({"value": value, "cursor": cursor, "keyCode": 0}), 0, out);
+        }
+    }
+
+    fn key(&mut self, tree: &Tree, key: Key, shift: bool, word: bool, out: &mut Vec<Outcome>) {
+        let Some(i) = self.focused_index(tree) else { return };
+        let multiline = tree.nodes[i].tag() == Some("textarea");
+        match key {
+            Key::Backspace => self.edit(tree, out, |b| b.backspace(word)),
+            Key::Delete => self.edit(tree, out, |b| b.delete(word)),
+            Key::Left => self.edit(tree, out, |b| {
+                b.left(word, shift);
+                false
+            }),
+            Key::Right => self.edit(tree, out, |b| {
+                b.right(word, shift);
+                false
+            }),
+            Key::Home | Key::Up => self.edit(tree, out, |b| {
+                if multiline && key == Key::Home {
+                    b.home(shift)
+                } else {
+                    b.set_caret(0, shift)
+                };
+                false
+            }),
+            Key::End | Key::Down => self.edit(tree, out, |b| {
+                if multiline && key == Key::End {
+                    b.end(shift)
+                } else {
+                    let n = b.len();
+                    b.set_caret(n, shift)
+                };
+                false
+            }),
+            Key::SelectAll => self.edit(tree, out, |b| {
+                b.select_all();
+                false
+            }),
+            Key::Enter if multiline => self.edit(tree, out, |b| b.insert("\n")),
+            Key::Enter => {
+                let value = self.states.get(&tree.nodes[i].sid).and_then(|s| s.edit.as_ref()).map(|b| b.value()).unwrap_or_default();
+                self.emit(tree, i, "confirm", json!({"value": value}), 0, out);
+                self.blur(tree, out);
+            }
+        }
+    }
+
+    /// Fires touch event `kind` from `target` up, with `touches`/`changedTouches`.
+    #[allow(clippy::too_many_arguments)]
+    fn touch(&mut self, tree: &Tree, target: usize, kind: &str, x: f32, y: f32, time_ms: u64, out: &mut Vec<Outcome>) {
+        let page_y = y + self.scroll.y;
+        let t = json!({"identifier": 0, "pageX": x, "pageY": page_y, "clientX": x, "clientY": y});
+        let touches = if kind == "touchend" || kind == "touchcancel" { json!([]) } else { json!([t.clone()]) };
+        let before = out.len();
+        self.emit_from(tree, target, kind, json!({"x": x, "y": y}), time_ms, out);
+        for o in &mut out[before..] {
+            if let Outcome::Event(e) = o {
+                e.event["touches"] = touches.clone();
+                e.event["changedTouches"] = json!([t.clone()]);
+            }
+        }
+    }
+
+    /// Bubbles event `kind` from `target` (a text node counts as its element).
+    fn emit_from(&self, tree: &Tree, target: usize, kind: &str, detail: Value, time_ms: u64, out: &mut Vec<Outcome>) {
+        self.emit(tree, target, kind, detail, time_ms, out)
+    }
+
+    fn emit(&self, tree: &Tree, target: usize, kind: &str, detail: Value, time_ms: u64, out: &mut Vec<Outcome>) {
+        for mut e in self.bubble_events(tree, target, kind, detail) {
+            e.event["timeStamp"] = json!(time_ms);
+            out.push(Outcome::Event(AppEvent { handler: e.handler, event: e.event }));
+        }
+    }
+
+    /// The deepest displayed node under `(x, y)` that is inside the viewport.
+    fn hit_node(&self, tree: &Tree, x: f32, y: f32) -> Option<usize> {
+        let vp = Rect::new(0.0, 0.0, self.viewport().width, self.viewport().height);
+        if !vp.contains(x, y) {
+            return None;
+        }
+        self.hit_index(tree, x, y)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::OpenType;
+    use crate::page::Viewport;
+    use crate::text::new_font_system;
+    use cosmic_text::FontSystem;
+
+    const VP: Viewport = Viewport { width: 375.0, height: 600.0 };
+
+    fn page(xml: &str, css: &str) -> (Page, FontSystem) {
+        let mut f = new_font_system();
+        let mut p = Page::new(xml, "pages/t/t.xml", &[("app.css", css)], VP).unwrap_or_else(|e| panic!("{e}"));
+        p.render(&mut f).unwrap();
+        (p, f)
+    }
+
+    fn events(out: &[Outcome]) -> Vec<(String, Value)> {
+        out.iter()
+            .filter_map(|o| match o {
+                Outcome::Event(e) => Some((e.handler.clone(), e.event.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn handlers(out: &[Outcome]) -> Vec<String> {
+        events(out).into_iter().map(|(h, _)| h).collect()
+    }
+
+    fn click(p: &mut Page, x: f32, y: f32, t: u64) -> Vec<Outcome> {
+        let mut out = p.handle(Input::PointerDown { x, y, time_ms: t });
+        out.extend(p.handle(Input::PointerUp { x, y, time_ms: t + 50 }));
+        out
+    }
+
+    fn center(p: &Page, sel: &str) -> (f32, f32) {
+        p.find(sel).unwrap().unwrap_or_else(|| panic!("{sel} rendered")).center()
+    }
+
+    #[test]
+    fn a_short_press_is_touchstart_touchend_then_tap_in_bubbling_order() {
+        let (mut p, _) = page(
+            r#"<view bind:tap="onOuter"><button id="b" bind:tap="onB" bind:touchstart="onStart" bind:touchend="onEnd">B</button></view>"#,
+            "",
+        );
+        let (x, y) = center(&p, "#b");
+        let out = click(&mut p, x, y, 1000);
+        assert_eq!(handlers(&out), vec!["onStart", "onEnd", "onB", "onOuter"]);
+        let ev = events(&out);
+        assert_eq!(ev[0].1["touches"][0]["clientX"], json!(x));
+        assert_eq!(ev[1].1["touches"], json!([]), "no finger is down after touchend");
+        assert_eq!(ev[2].1["timeStamp"], json!(1050));
+    }
+
+    #[test]
+    fn a_disabled_button_swallows_the_tap() {
+        let (mut p, _) = page(
+            r#"<view bind:tap="onOuter"><button id="b" disabled="{{true}}" bind:tap="onB">B</button><button id="c" disabled="{{false}}" bind:tap="onC">C</button></view>"#,
+            "",
+        );
+        let (x, y) = center(&p, "#b");
+        assert!(handlers(&click(&mut p, x, y, 0)).is_empty());
+        let (x, y) = center(&p, "#c");
+        assert_eq!(handlers(&click(&mut p, x, y, 0)), vec!["onC", "onOuter"]);
+    }
+
+    #[test]
+    fn holding_past_the_threshold_is_a_longpress_and_not_a_tap() {
+        let (mut p, _) = page(r#"<view id="v" bind:tap="onTap" bind:longpress="onLong">hold me</view>"#, "");
+        let (x, y) = center(&p, "#v");
+        let mut out = p.handle(Input::PointerDown { x, y, time_ms: 0 });
+        out.extend(p.handle(Input::Frame { time_ms: LONG_PRESS_MS - 1 }));
+        assert!(handlers(&out).is_empty());
+        out.extend(p.handle(Input::Frame { time_ms: LONG_PRESS_MS }));
+        out.extend(p.handle(Input::Frame { time_ms: LONG_PRESS_MS + 16 }));
+        out.extend(p.handle(Input::PointerUp { x, y, time_ms: 500 }));
+        assert_eq!(handlers(&out), vec!["onLong"], "once, and no tap after it");
+    }
+
+    #[test]
+    fn a_navigator_tap_asks_to_navigate_with_its_open_type() {
+        let (mut p, _) = page(
+            r#"<navigator id="n" url="/pages/d/d?id=3">Open</navigator><navigator id="b" open-type="navigateBack" delta="2">Back</navigator>"#,
+            "",
+        );
+        let (x, y) = center(&p, "#n");
+        let out = click(&mut p, x, y, 0);
+        assert!(out.contains(&Outcome::Navigate { url: "/pages/d/d?id=3".into(), open_type: OpenType::Navigate, delta: 1 }));
+        let (x, y) = center(&p, "#b");
+        let out = click(&mut p, x, y, 0);
+        assert!(out.contains(&Outcome::Navigate { url: String::new(), open_type: OpenType::NavigateBack, delta: 2 }));
+    }
+
+    #[test]
+    fn the_wheel_scrolls_a_tall_page_and_reports_reach_bottom_once() {
+        let (mut p, mut f) = page(r#"<view m:for="{{40}}" class="row">row {{item}}</view>"#, ".row { height: 50px; }");
+        p.set_data(&json!({})).unwrap();
+        p.render(&mut f).unwrap();
+        assert_eq!(p.content_height(), 2000.0);
+        let out = p.handle(Input::Wheel { x: 10.0, y: 10.0, dx: 0.0, dy: 120.0 });
+        assert!(out.contains(&Outcome::PageScroll { scroll_top: 120.0 }));
+        p.render(&mut f).unwrap();
+        assert!(p.visible_text().starts_with("row 2\nrow 3"), "{}", p.visible_text());
+        assert_eq!(p.find("text=row 2").unwrap().unwrap().y, -20.0, "rects are where they show");
+        let out = p.handle(Input::Wheel { x: 10.0, y: 10.0, dx: 0.0, dy: 5000.0 });
+        assert!(out.contains(&Outcome::ReachBottom));
+        assert_eq!(p.scroll_top(), 1400.0, "clamped to the content");
+        let out = p.handle(Input::Wheel { x: 10.0, y: 10.0, dx: 0.0, dy: 10.0 });
+        assert!(!out.contains(&Outcome::ReachBottom), "not again while at the bottom");
+        p.render(&mut f).unwrap();
+        assert!(p.visible_text().ends_with("row 39"));
+        let (_, y) = center(&p, "text=row 39");
+        assert!(y > 500.0 && y < 600.0);
+    }
+
+    #[test]
+    fn nothing_outside_the_viewport_is_painted() {
+        let (mut p, mut f) = page(r#"<view m:for="{{1000}}" class="row">row {{item}}</view>"#, ".row { height: 50px; }");
+        p.set_data(&json!({})).unwrap();
+        let list = p.render(&mut f).unwrap();
+        let texts = list.texts();
+        assert_eq!(texts.len(), 12, "rows 0..=11 touch the 600px viewport: {texts:?}");
+        assert!(p.text_content().contains("row 999"), "the whole page is still there");
+    }
+
+    #[test]
+    fn a_scroll_view_takes_the_wheel_and_fires_scroll_once_a_frame() {
+        let (mut p, mut f) = page(
+            r#"<scroll-view id="s" scroll-y bind:scroll="onScroll" bind:scrolltolower="onLower" lower-threshold="20"><view m:for="{{20}}" class="row">item {{item}}</view></scroll-view>"#,
+            "#s { height: 200px; } .row { height: 40px; }",
+        );
+        p.set_data(&json!({})).unwrap();
+        p.render(&mut f).unwrap();
+        let (x, y) = center(&p, "#s");
+        let mut out = p.handle(Input::Wheel { x, y, dx: 0.0, dy: 100.0 });
+        out.extend(p.handle(Input::Wheel { x, y, dx: 0.0, dy: 100.0 }));
+        assert!(handlers(&out).is_empty(), "scroll events wait for the frame");
+        assert_eq!(p.scroll_top(), 0.0, "the page did not move");
+        let out = p.handle(Input::Frame { time_ms: 16 });
+        let ev = events(&out);
+        assert_eq!(ev.len(), 1, "one scroll event for two wheel steps");
+        assert_eq!(ev[0].1["detail"]["scrollTop"], json!(200.0));
+        assert_eq!(ev[0].1["detail"]["scrollHeight"], json!(800.0));
+        p.render(&mut f).unwrap();
+        assert!(p.visible_text().starts_with("item 5"), "{}", p.visible_text());
+        p.handle(Input::Wheel { x, y, dx: 0.0, dy: 1000.0 });
+        let out = p.handle(Input::Frame { time_ms: 32 });
+        assert_eq!(handlers(&out), vec!["onScroll", "onLower"]);
+        // At its end the scroll-view hands the rest of the wheel to the page (nothing to take
+        // here: the page is not taller than the screen).
+        let out = p.handle(Input::Wheel { x, y, dx: 0.0, dy: 50.0 });
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn dragging_scrolls_and_is_not_a_tap() {
+        let (mut p, mut f) = page(r#"<view m:for="{{40}}" class="row" bind:tap="onRow">row {{item}}</view>"#, ".row { height: 50px; }");
+        p.set_data(&json!({})).unwrap();
+        p.render(&mut f).unwrap();
+        let mut out = p.handle(Input::PointerDown { x: 100.0, y: 400.0, time_ms: 0 });
+        out.extend(p.handle(Input::PointerMove { x: 100.0, y: 300.0, time_ms: 50 }));
+        out.extend(p.handle(Input::PointerUp { x: 100.0, y: 300.0, time_ms: 80 }));
+        assert!(!handlers(&out).contains(&"onRow".to_string()));
+        assert_eq!(p.scroll_top(), 100.0);
+        // Pulling down at the top is a pull-down, not a scroll.
+        p.scroll_by(-1000.0);
+        let mut out = p.handle(Input::PointerDown { x: 100.0, y: 100.0, time_ms: 0 });
+        out.extend(p.handle(Input::PointerMove { x: 100.0, y: 180.0, time_ms: 50 }));
+        out.extend(p.handle(Input::PointerUp { x: 100.0, y: 180.0, time_ms: 80 }));
+        assert!(out.contains(&Outcome::PullDown { distance: 80.0, released: true }), "{out:?}");
+    }
+
+    #[test]
+    fn typing_into_a_focused_input_fires_input_with_value_and_cursor() {
+        let (mut p, mut f) = page(
+            r#"<input id="name" value="{{name}}" bind:input="onInput" bind:focus="onFocus" bind:blur="onBlur" bind:confirm="onConfirm" maxlength="5"/><view id="out">x</view>"#,
+            "",
+        );
+        p.set_data(&json!({"name": "Al"})).unwrap();
+        p.render(&mut f).unwrap();
+        let (x, y) = center(&p, "#name");
+        let out = click(&mut p, x, y, 0);
+        assert_eq!(handlers(&out), vec!["onFocus"]);
+        assert!(out.iter().any(|o| matches!(o, Outcome::Focus(Some(_)))));
+        assert!(p.focused());
+        let out = p.handle(Input::Text("ice".into()));
+        let ev = events(&out);
+        assert_eq!(ev[0].0, "onInput");
+        assert_eq!(ev[0].1["detail"], json!({"value": "Alice", "cursor": 5, "keyCode": 0}));
+        assert!(handlers(&p.handle(Input::Text("!".into()))).is_empty(), "maxlength 5 is full");
+        p.handle(Input::Key { key: Key::Left, shift: false, word: false });
+        let out = p.handle(Input::Key { key: Key::Backspace, shift: false, word: false });
+        assert_eq!(events(&out)[0].1["detail"]["value"], json!("Alie"));
+        let list = p.render(&mut f).unwrap();
+        assert!(list.texts().contains(&"Alie"), "the field shows what was typed");
+        assert_eq!(p.text_content(), "Alie\nx");
+        let out = p.handle(Input::Key { key: Key::Enter, shift: false, word: false });
+        assert_eq!(handlers(&out), vec!["onConfirm", "onBlur"]);
+        assert!(!p.focused());
+        // The app setting a new value replaces what was typed.
+        p.set_data(&json!({"name": "Bob"})).unwrap();
+        p.render(&mut f).unwrap();
+        assert_eq!(p.text_content(), "Bob\nx");
+    }
+
+    #[test]
+    fn tapping_elsewhere_blurs_and_a_disabled_input_cannot_be_focused() {
+        let (mut p, _) = page(r#"<input id="a" bind:blur="onBlur"/><input id="d" disabled bind:focus="onFocus"/><view id="v">elsewhere</view>"#, "input { height: 30px; }");
+        let (x, y) = center(&p, "#a");
+        click(&mut p, x, y, 0);
+        assert!(p.focused());
+        let (x, y) = center(&p, "#v");
+        let out = click(&mut p, x, y, 0);
+        assert_eq!(handlers(&out), vec!["onBlur"]);
+        assert!(out.contains(&Outcome::Focus(None)));
+        let (x, y) = center(&p, "#d");
+        assert!(handlers(&click(&mut p, x, y, 0)).is_empty());
+        assert!(!p.focused());
+    }
+
+    #[test]
+    fn a_focused_field_draws_its_caret_unless_blinked_off() {
+        let (mut p, mut f) = page(r#"<input id="a" value="hi"/>"#, "input { height: 30px; }");
+        let (x, y) = center(&p, "#a");
+        click(&mut p, x, y, 0);
+        let caret = |list: &crate::display::DisplayList| {
+            list.items.iter().any(|i| matches!(i, crate::display::DisplayItem::Rect { rect, .. } if rect.w == 1.5))
+        };
+        assert!(caret(&p.render(&mut f).unwrap()));
+        p.set_caret_visible(false);
+        assert!(!caret(&p.render(&mut f).unwrap()));
+    }
+
+    #[test]
+    fn a_textarea_takes_newlines_and_a_password_shows_dots() {
+        let (mut p, mut f) = page(r#"<textarea id="t" bind:input="onInput"/><input id="pw" password value="abc"/>"#, "textarea { height: 80px; } input { height: 30px; }");
+        let (x, y) = center(&p, "#t");
+        click(&mut p, x, y, 0);
+        p.handle(Input::Text("one".into()));
+        p.handle(Input::Key { key: Key::Enter, shift: false, word: false });
+        let out = p.handle(Input::Text("two".into()));
+        assert_eq!(events(&out)[0].1["detail"]["value"], json!("one\ntwo"));
+        let list = p.render(&mut f).unwrap();
+        let texts = list.texts();
+        assert!(texts.contains(&"one") && texts.contains(&"two"), "{texts:?}");
+        assert!(texts.contains(&"•••"), "{texts:?}");
+        assert!(!texts.contains(&"abc"));
+    }
+}
