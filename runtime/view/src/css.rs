@@ -1213,4 +1213,26 @@ mod tests {
         assert!(matches!(&sheet.rules[0].decls[0], Decl::Custom(n, _) if &**n == "Brand"));
         assert!(matches!(&sheet.rules[0].decls[1], Decl::Var(v) if v.prop == "color"));
     }
+
+    #[test]
+    fn every_css_example_in_the_styles_doc_parses_without_warnings() {
+        use crate::style::{Computed, Ctx};
+        let doc = include_str!("../../../docs/styles.md");
+        let mut blocks = 0;
+        for (i, block) in doc.split("```css").skip(1).enumerate() {
+            let css = block.split("```").next().unwrap_or_default();
+            let name = format!("styles.md block {}", i + 1);
+            let (sheet, d) = parse_stylesheet(css, &name).unwrap();
+            assert!(d.is_empty(), "{d:#?}");
+            // Cascade every rule into one style, so `var()`s see the custom properties above.
+            let ctx = Ctx { vw: 375.0, vh: 600.0, font_size: 16.0 };
+            let mut c = Computed::root();
+            for rule in &sheet.rules {
+                let w = c.apply(&rule.decls, 16.0, ctx);
+                assert!(w.is_empty(), "{name}: {w:#?}");
+            }
+            blocks += 1;
+        }
+        assert!(blocks >= 5, "found {blocks} css blocks");
+    }
 }
