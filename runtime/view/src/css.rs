@@ -941,8 +941,11 @@ fn parse_selector(toks: &[STok]) -> std::result::Result<Selector, SelError> {
 mod tests {
     use super::*;
 
-    /// A little element tree: (tag, id, classes, parent).
-    struct Doc(Vec<(&'static str, Option<&'static str>, Vec<String>, Option<usize>)>);
+    /// (tag, id, classes, parent)
+    type Item = (&'static str, Option<&'static str>, Vec<String>, Option<usize>);
+
+    /// A little element tree.
+    struct Doc(Vec<Item>);
 
     #[derive(Clone, Copy)]
     struct E<'d>(&'d Doc, usize);

@@ -309,7 +309,7 @@ fn len(v: &Val) -> Option<Len> {
         Val::Ident(i) if i.eq_ignore_ascii_case("auto") => Len::Auto,
         Val::Func(f, args) if f == "calc" => match calc_sum(args)? {
             Q::Len(c) => c.to_len(),
-            Q::Num(n) if n == 0.0 => Len::Px(0.0),
+            Q::Num(0.0) => Len::Px(0.0),
             Q::Num(_) => return None,
         },
         _ => return None,
