@@ -1238,4 +1238,16 @@ mod tests {
         }
         assert!(blocks >= 5, "found {blocks} css blocks");
     }
+
+    #[test]
+    fn hostile_input_terminates_with_warnings_and_no_panic() {
+        for src in [
+            "}}}{{{", ")))", "@", "@import", "a{b:c(d(e(f", "::: {}", ".a{;;;:;}", "<!-- .a{color:red} -->",
+            "\u{0}\u{feff}{", "#{}", "a, , b {}", ":not( {}", ":nth-child() {}", ".a { --x: {}; color: var( }",
+            ".a { width: calc(((((1px)))) }", "*{*:*}", "a\\",
+        ] {
+            let r = parse_stylesheet(src, "h.css");
+            assert!(r.is_ok(), "{src:?}");
+        }
+    }
 }
