@@ -1,4 +1,5 @@
-//! Colours: `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa`, `rgb()`, `rgba()` and a useful set of names.
+//! Colours: `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa`, `rgb()`/`rgba()`, `hsl()`/`hsla()` (comma
+//! or space syntax with `/ alpha`), the 148 CSS named colours and `transparent`.
 
 use crate::css::Val;
 
@@ -86,108 +87,115 @@ impl Color {
         })
     }
 
-    /// A CSS colour name (`red`, `transparent`, `lightgray`...), case-insensitive.
+    /// One of the 148 CSS named colours or `transparent`, case-insensitive (`currentColor`
+    /// depends on the element, see [`Color::from_val`]'s callers).
     pub fn named(name: &str) -> Option<Color> {
         let n = name.to_ascii_lowercase();
-        let hex = match n.as_str() {
-            "transparent" => return Some(Color::TRANSPARENT),
-            "black" => "000000",
-            "white" => "ffffff",
-            "red" => "ff0000",
-            "green" => "008000",
-            "lime" => "00ff00",
-            "blue" => "0000ff",
-            "yellow" => "ffff00",
-            "cyan" | "aqua" => "00ffff",
-            "magenta" | "fuchsia" => "ff00ff",
-            "gray" | "grey" => "808080",
-            "silver" => "c0c0c0",
-            "lightgray" | "lightgrey" => "d3d3d3",
-            "darkgray" | "darkgrey" => "a9a9a9",
-            "gainsboro" => "dcdcdc",
-            "whitesmoke" => "f5f5f5",
-            "maroon" => "800000",
-            "navy" => "000080",
-            "olive" => "808000",
-            "purple" => "800080",
-            "teal" => "008080",
-            "orange" => "ffa500",
-            "pink" => "ffc0cb",
-            "brown" => "a52a2a",
-            "gold" => "ffd700",
-            "indigo" => "4b0082",
-            "violet" => "ee82ee",
-            "coral" => "ff7f50",
-            "tomato" => "ff6347",
-            "salmon" => "fa8072",
-            "skyblue" => "87ceeb",
-            "steelblue" => "4682b4",
-            "royalblue" => "4169e1",
-            "dodgerblue" => "1e90ff",
-            "darkblue" => "00008b",
-            "lightblue" => "add8e6",
-            "darkgreen" => "006400",
-            "lightgreen" => "90ee90",
-            "seagreen" => "2e8b57",
-            "darkred" => "8b0000",
-            "crimson" => "dc143c",
-            "beige" => "f5f5dc",
-            "ivory" => "fffff0",
-            "khaki" => "f0e68c",
-            "lavender" => "e6e6fa",
-            "slategray" | "slategrey" => "708090",
-            "dimgray" | "dimgrey" => "696969",
-            _ => return None,
-        };
-        Color::from_hex(hex)
-    }
-
-    /// A colour from CSS value tokens (a single colour value).
-    pub(crate) fn from_vals(vals: &[Val]) -> Option<Color> {
-        match vals {
-            [v] => Color::from_val(v),
-            _ => None,
+        if n == "transparent" {
+            return Some(Color::TRANSPARENT);
         }
+        cssparser::color::parse_named_color(&n)
+            .ok()
+            .map(|(r, g, b)| Color::rgb(r, g, b))
     }
 
-    /// A colour from one CSS value token.
+    /// An opaque colour from hue (degrees), saturation and lightness (0–1), as CSS `hsl()`.
+    pub fn from_hsl(hue: f32, sat: f32, light: f32) -> Color {
+        let h = hue.rem_euclid(360.0) / 30.0;
+        let (s, l) = (sat.clamp(0.0, 1.0), light.clamp(0.0, 1.0));
+        let a = s * l.min(1.0 - l);
+        let f = |n: f32| {
+            let k = (n + h) % 12.0;
+            let v = l - a * (k - 3.0).min(9.0 - k).clamp(-1.0, 1.0);
+            (v * 255.0).round().clamp(0.0, 255.0) as u8
+        };
+        Color::rgb(f(0.0), f(8.0), f(4.0))
+    }
+
+    /// A colour from one CSS value token: a hash, a name, `rgb()`/`rgba()` or `hsl()`/`hsla()`
+    /// in the legacy comma syntax or the modern space syntax with `/ alpha`.
     pub(crate) fn from_val(v: &Val) -> Option<Color> {
         match v {
             Val::Hash(h) => Color::from_hex(h),
             Val::Ident(name) => Color::named(name),
-            Val::Func(f, args)
-                if f.eq_ignore_ascii_case("rgb") || f.eq_ignore_ascii_case("rgba") =>
-            {
-                let nums: Vec<&Val> = args
-                    .iter()
-                    .filter(|a| !matches!(a, Val::Comma | Val::Slash))
-                    .collect();
-                if nums.len() != 3 && nums.len() != 4 {
-                    return None;
-                }
-                let chan = |v: &Val| -> Option<u8> {
-                    match v {
-                        Val::Num(n) => Some(n.clamp(0.0, 255.0).round() as u8),
-                        Val::Pct(p) => Some((p.clamp(0.0, 100.0) * 2.55).round() as u8),
-                        _ => None,
-                    }
-                };
-                let alpha = match nums.get(3) {
+            Val::Func(f, args) => {
+                let f = f.to_ascii_lowercase();
+                let (chans, alpha) = split_color_args(args)?;
+                let alpha = match alpha {
                     None => 255,
                     Some(Val::Num(a)) => (a.clamp(0.0, 1.0) * 255.0).round() as u8,
                     Some(Val::Pct(p)) => (p.clamp(0.0, 100.0) * 2.55).round() as u8,
                     Some(_) => return None,
                 };
-                Some(Color {
-                    r: chan(nums[0])?,
-                    g: chan(nums[1])?,
-                    b: chan(nums[2])?,
-                    a: alpha,
-                })
+                let c = match f.as_str() {
+                    "rgb" | "rgba" => {
+                        let chan = |v: &Val| -> Option<u8> {
+                            match v {
+                                Val::Num(n) => Some(n.clamp(0.0, 255.0).round() as u8),
+                                Val::Pct(p) => Some((p.clamp(0.0, 100.0) * 2.55).round() as u8),
+                                _ => None,
+                            }
+                        };
+                        Color::rgb(chan(chans[0])?, chan(chans[1])?, chan(chans[2])?)
+                    }
+                    "hsl" | "hsla" => {
+                        let hue = match chans[0] {
+                            Val::Num(n) => *n,
+                            Val::Dim(n, u) => angle_deg(*n, u)?,
+                            _ => return None,
+                        };
+                        let pct = |v: &Val| match v {
+                            Val::Pct(p) => Some(p / 100.0),
+                            // The modern syntax allows plain numbers (0–100) too.
+                            Val::Num(n) => Some(n / 100.0),
+                            _ => None,
+                        };
+                        Color::from_hsl(hue, pct(chans[1])?, pct(chans[2])?)
+                    }
+                    _ => return None,
+                };
+                Some(Color { a: alpha, ..c })
             }
             _ => None,
         }
     }
+}
+
+/// An angle in degrees from a CSS dimension (`deg`, `rad`, `grad`, `turn`).
+pub(crate) fn angle_deg(n: f32, unit: &str) -> Option<f32> {
+    Some(match unit {
+        "deg" => n,
+        "rad" => n.to_degrees(),
+        "grad" => n * 0.9,
+        "turn" => n * 360.0,
+        _ => return None,
+    })
+}
+
+/// `a, b, c[, d]` or `a b c[ / d]` → the three channels and the optional alpha.
+fn split_color_args(args: &[Val]) -> Option<([&Val; 3], Option<&Val>)> {
+    let commas = args.iter().any(|a| matches!(a, Val::Comma));
+    let (chans, alpha): (Vec<&Val>, Option<&Val>) = if commas {
+        let parts: Vec<&[Val]> = args.split(|a| matches!(a, Val::Comma)).collect();
+        fn one(p: &[Val]) -> Option<&Val> {
+            match p {
+                [v] => Some(v),
+                _ => None,
+            }
+        }
+        match parts.as_slice() {
+            [a, b, c] => (vec![one(a)?, one(b)?, one(c)?], None),
+            [a, b, c, d] => (vec![one(a)?, one(b)?, one(c)?], Some(one(d)?)),
+            _ => return None,
+        }
+    } else {
+        match args {
+            [a, b, c] => (vec![a, b, c], None),
+            [a, b, c, Val::Slash, d] => (vec![a, b, c], Some(d)),
+            _ => return None,
+        }
+    };
+    Some(([chans[0], chans[1], chans[2]], alpha))
 }
 
 #[cfg(test)]
@@ -253,5 +261,46 @@ mod tests {
     #[test]
     fn opacity_scales_alpha() {
         assert_eq!(Color::WHITE.with_opacity(0.5).a, 128);
+    }
+
+    #[test]
+    fn all_148_named_colours_and_transparent_resolve() {
+        let names: Vec<&str> = cssparser::color::all_named_colors().map(|(n, _)| n).collect();
+        assert_eq!(names.len(), 148);
+        for n in names {
+            assert!(Color::named(n).is_some(), "{n}");
+        }
+        assert_eq!(Color::named("RebeccaPurple"), Some(Color::rgb(102, 51, 153)));
+        assert_eq!(Color::named("transparent"), Some(Color::TRANSPARENT));
+        assert_eq!(Color::named("currentcolor"), None);
+    }
+
+    fn func(name: &str, args: Vec<Val>) -> Val {
+        Val::Func(name.into(), args)
+    }
+
+    #[test]
+    fn modern_rgb_syntax_with_slash_alpha_parses() {
+        let v = func(
+            "rgb",
+            vec![Val::Num(255.0), Val::Num(0.0), Val::Pct(100.0), Val::Slash, Val::Pct(50.0)],
+        );
+        assert_eq!(Color::from_val(&v), Some(Color { r: 255, g: 0, b: 255, a: 128 }));
+        let bad = func("rgb", vec![Val::Num(1.0), Val::Comma, Val::Num(2.0)]);
+        assert_eq!(Color::from_val(&bad), None);
+    }
+
+    #[test]
+    fn hsl_and_hsla_parse_in_both_syntaxes() {
+        let red = func("hsl", vec![Val::Num(0.0), Val::Comma, Val::Pct(100.0), Val::Comma, Val::Pct(50.0)]);
+        assert_eq!(Color::from_val(&red), Some(Color::rgb(255, 0, 0)));
+        let green = func("hsl", vec![Val::Dim(120.0, "deg".into()), Val::Pct(100.0), Val::Pct(25.0)]);
+        assert_eq!(Color::from_val(&green), Some(Color::rgb(0, 128, 0)));
+        let blue = func(
+            "hsla",
+            vec![Val::Dim(0.5, "turn".into()), Val::Comma, Val::Pct(100.0), Val::Comma, Val::Pct(50.0), Val::Comma, Val::Num(0.5)],
+        );
+        assert_eq!(Color::from_val(&blue), Some(Color { r: 0, g: 255, b: 255, a: 128 }));
+        assert_eq!(Color::from_hsl(0.0, 0.0, 1.0), Color::WHITE);
     }
 }

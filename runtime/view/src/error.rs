@@ -21,7 +21,9 @@ pub enum Error {
         /// The rule that broke.
         kind: TemplateErrorKind,
     },
-    /// A stylesheet (or an inline `style` attribute) does not parse: `app.css:4: ...`.
+    /// A stylesheet cannot be read at all: `app.css:4: ...`. [`crate::parse_stylesheet`]
+    /// recovers from every problem it knows (they are [`crate::Diagnostic`]s), so it does not
+    /// return this today; the variant stays for callers that match on it.
     #[error("{file}:{line}: {kind}")]
     Style {
         /// Style file name as given to the parser.
@@ -164,7 +166,7 @@ impl fmt::Display for TemplateErrorKind {
     }
 }
 
-/// Why a stylesheet does not parse.
+/// What is wrong in a stylesheet (also the wording of the matching diagnostics).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum StyleErrorKind {

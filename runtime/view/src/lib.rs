@@ -49,20 +49,30 @@
 //!
 //! # Styles
 //!
-//! Selectors: type, `.class`, `#id`, `*`, descendant, `>` and comma lists, by specificity
-//! then source order (the built-in components' defaults — the base library's
-//! `styles/components.css` given to [`Page::with_component_styles`], or the embedded copy
-//! [`DEFAULT_STYLESHEET`] — then the given sheets in order, then inline `style`). `page`
-//! matches the root. Properties: `width height min-* max-*`, `padding*`, `margin*` (`auto` too), `box-sizing`, `display: flex|block|none` (block = flex column),
-//! `flex-direction flex-wrap justify-content align-items align-self align-content`,
-//! `flex flex-grow flex-shrink flex-basis gap row-gap column-gap`,
-//! `position: relative|absolute` + `top right bottom left`, `background(-color)`, `color`,
-//! `border border-* border-width border-color border-style border-radius`,
-//! `font-size font-weight line-height text-align opacity overflow`. Units `px rpx % vw vh em`
-//! (750rpx = viewport width). Colours `#rgb #rgba #rrggbb #rrggbbaa rgb() rgba()` and names.
-//! Inherited: `color font-size font-weight line-height text-align`. Unsupported properties,
-//! pseudo-classes and at-rules are [`Diagnostic`]s with file:line ([`Page::warnings`]);
-//! malformed CSS and bad values are [`Error::Style`].
+//! The CSS subset is listed in full, with examples, in `docs/styles.md`. Selectors: type,
+//! `.class`, `#id`, `*`, descendant, `>`, `+`, `~`, `:first-child`, `:last-child`,
+//! `:only-child`, `:nth-child(odd|even|An+B)`, `:nth-last-child()`, `:not(compound)` and comma
+//! lists, by CSS specificity then source order (the built-in components' defaults — the base
+//! library's `styles/components.css` given to [`Page::with_component_styles`], or the embedded
+//! copy [`DEFAULT_STYLESHEET`] — then the given sheets in order, then inline `style`). `page`
+//! matches the root. Properties: box model and flexbox (`width height min-* max-*`,
+//! `padding* margin* box-sizing display flex-* justify-content align-* gap`), `position`
+//! (`relative absolute fixed sticky static`) with `top right bottom left z-index`, borders per
+//! side (width, `solid dashed dotted double none`, colour) and 1–4 value `border-radius`,
+//! `background` with `background-color/-image/-size/-position/-repeat` (`url()`,
+//! `linear-gradient()`), `box-shadow`, `opacity`, `overflow`, `transform`
+//! (translate/scale/rotate), `visibility`, and text: `color font-size font-weight (100–900)
+//! font-style line-height text-align letter-spacing text-decoration text-overflow white-space
+//! word-break -webkit-line-clamp`. Units `px rpx % vw vh em rem` (750rpx = viewport width,
+//! 1rem = 16px) and `calc()` over them. Colours `#rgb #rgba #rrggbb #rrggbbaa`, `rgb()`/
+//! `rgba()`/`hsl()`/`hsla()` (comma or space syntax with `/ alpha`), the 148 named colours,
+//! `transparent`, `currentColor`. Custom properties `--x` inherit; `var(--x, fallback)` is
+//! resolved during the cascade. `@import` targets are listed by [`StyleSheet::imports`] for
+//! the host to supply ([`StyleSheet::add_import`]).
+//!
+//! Nothing in a stylesheet fails a page: an unsupported or invalid property, value, selector
+//! or at-rule is a [`Diagnostic`] with file:line:column ([`Page::warnings`], or returned by
+//! [`parse_stylesheet`]); the declaration (or rule) is dropped and the rest applies.
 //!
 //! # Text
 //!

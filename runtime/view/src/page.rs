@@ -1025,7 +1025,7 @@ mod tests {
                 .iter()
                 .map(|d| d.to_string())
                 .collect::<Vec<_>>(),
-            vec!["app.css:2: unsupported property `float`"]
+            vec!["app.css:2:3: unsupported property `float`"]
         );
     }
 
@@ -1037,12 +1037,14 @@ mod tests {
                 .starts_with("pages/i/i.xml:2:3: unknown tag <foo>"),
             "{e}"
         );
-        let e =
-            Page::new("<view/>", "p.xml", &[("app.css", ".a { color: nope }")], VP).unwrap_err();
+        // A bad value is only a warning now; the page still builds.
+        let p = Page::new("<view/>", "p.xml", &[("app.css", ".a { color: nope }")], VP).unwrap();
         assert!(
-            e.to_string()
-                .starts_with("app.css:1: invalid value `nope` for `color`"),
-            "{e}"
+            p.warnings()[0]
+                .to_string()
+                .starts_with("app.css:1:6: invalid value `nope` for `color`"),
+            "{}",
+            p.warnings()[0]
         );
     }
 
@@ -1136,7 +1138,7 @@ mod tests {
         assert!(
             p.warnings()[0]
                 .to_string()
-                .starts_with("pages/t/t.xml:1: style attribute: invalid value `bogus` for `color`"),
+                .starts_with("pages/t/t.xml:1:1: style attribute: invalid value `bogus` for `color`"),
             "{}",
             p.warnings()[0]
         );

@@ -5,11 +5,11 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::css::{parse_inline_style, Diagnostic, ElementRef, RuleIndex, StyleSheet};
+use crate::css::{parse_inline_style, Diagnostic, Element, RuleIndex, StyleSheet};
 use crate::error::{Error, Result};
 use crate::expr::{to_display, truthy, Scope};
 use crate::style::{Computed, Ctx, Decl, Len};
-use crate::template::{Part, TElement, TNode, Template};
+use crate::template::{ForSpec, Part, TElement, TNode, Template};
 
 /// What a node is.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,10 +69,85 @@ pub(crate) struct Tree {
     pub nodes: Vec<Node>,
 }
 
+/// One element on the path from the root to the element being expanded (which is the last),
+/// with what sibling selectors need.
+///
+/// `+`, `~`, `:first-child` and `:nth-child()` look only at earlier siblings, which already
+/// exist. `:last-child`, `:nth-last-child()` and `:only-child` need the number of siblings
+/// before they are all expanded: when a sheet uses them ([`RuleIndex::needs_sibling_count`]),
+/// each element's element children are counted first by a dry run of `m:if`/`m:for`/`block`
+/// over the same data ([`Expander::count_elements`]), so styles are still computed in one pass.
 struct Anc {
-    tag: String,
-    id: Option<String>,
-    classes: Vec<String>,
+    /// Its node.
+    node: usize,
+    /// 0-based position among its parent's element children.
+    index: usize,
+    /// Element children expanded so far.
+    children: usize,
+    /// Element children it will have, when counted.
+    total: Option<usize>,
+}
+
+/// An expanded element (or the one being styled) as selector matching sees it.
+#[derive(Clone, Copy)]
+struct El<'t> {
+    nodes: &'t [Node],
+    ancestors: &'t [Anc],
+    /// Depth of its parent's `Anc` + 1 (0 for the root).
+    depth: usize,
+    node: usize,
+    index: usize,
+}
+
+impl Element for El<'_> {
+    fn tag(&self) -> &str {
+        self.nodes[self.node].tag().unwrap_or("")
+    }
+
+    fn id(&self) -> Option<&str> {
+        self.nodes[self.node].id.as_deref()
+    }
+
+    fn classes(&self) -> &[String] {
+        &self.nodes[self.node].classes
+    }
+
+    fn index(&self) -> usize {
+        self.index
+    }
+
+    fn sibling_count(&self) -> Option<usize> {
+        match self.depth {
+            0 => Some(1),
+            d => self.ancestors[d - 1].total,
+        }
+    }
+
+    fn parent(&self) -> Option<Self> {
+        let d = self.depth.checked_sub(1)?;
+        let a = &self.ancestors[d];
+        Some(El {
+            depth: d,
+            node: a.node,
+            index: a.index,
+            ..*self
+        })
+    }
+
+    fn prev(&self) -> Option<Self> {
+        let index = self.index.checked_sub(1)?;
+        let siblings = &self.nodes[self.nodes[self.node].parent?].children;
+        let pos = siblings.binary_search(&self.node).ok()?;
+        let node = *siblings[..pos]
+            .iter()
+            .rev()
+            .find(|&&n| self.nodes[n].tag().is_some())?;
+        Some(El {
+            node,
+            index,
+            ..*self
+        })
+    }
 }
 
 pub(crate) struct Expander<'a> {
@@ -120,16 +195,6 @@ impl<'a> Expander<'a> {
     /// Expands the whole page against `data`.
     pub fn expand(mut self, data: &Value) -> Result<Tree> {
         let mut style = Computed::root();
-        let decls = self.matching_decls("page", None, &[]);
-        style.apply(decls.iter().copied(), style.font_size, self.ctx);
-        // The page is as wide as the viewport and at least as tall.
-        style.width = Len::Px(self.ctx.vw);
-        if style.min_height == Len::Auto {
-            style.min_height = Len::Px(self.ctx.vh);
-        }
-        if style.display == crate::style::Display::None {
-            style.display = crate::style::Display::Block;
-        }
         self.nodes.push(Node {
             kind: NodeKind::Element("page".into()),
             parent: None,
@@ -141,15 +206,32 @@ impl<'a> Expander<'a> {
             events: Vec::new(),
             key: None,
             sid: 0,
-            style,
+            style: Computed::root(),
         });
         self.ancestors.push(Anc {
-            tag: "page".into(),
-            id: None,
-            classes: Vec::new(),
+            node: 0,
+            index: 0,
+            children: 0,
+            total: None,
         });
+        let decls = self.matching_decls();
+        let warnings = style.apply(decls.iter().copied(), style.font_size, self.ctx);
+        self.warn(warnings);
+        // The page is as wide as the viewport and at least as tall.
+        style.width = Len::Px(self.ctx.vw);
+        if style.min_height == Len::Auto {
+            style.min_height = Len::Px(self.ctx.vh);
+        }
+        if style.display == crate::style::Display::None {
+            style.display = crate::style::Display::Block;
+        }
+        self.nodes[0].style = style;
         let template: &'a Template = self.template;
-        self.nodes_of(&template.roots, &Scope::Root(data), 0)?;
+        let root_scope = Scope::Root(data);
+        if self.index.needs_sibling_count() {
+            self.ancestors[0].total = Some(self.count_elements(&template.roots, &root_scope));
+        }
+        self.nodes_of(&template.roots, &root_scope, 0)?;
         Ok(Tree { nodes: self.nodes })
     }
 
@@ -222,28 +304,7 @@ impl<'a> Expander<'a> {
         let Some(f) = &el.for_ else {
             return self.element(el, scope, parent, None, None);
         };
-        let list = f.list.eval(scope);
-        let items: Vec<(Value, Value)> = match list {
-            Value::Array(a) => a
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| (Value::from(i), v))
-                .collect(),
-            Value::Object(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
-            Value::Number(n) => {
-                let n = n.as_f64().unwrap_or(0.0).clamp(
-                    0.0,
-                    (self.max_iterations.saturating_sub(self.iterations) + 1) as f64,
-                ) as usize;
-                (0..n).map(|i| (Value::from(i), Value::from(i))).collect()
-            }
-            Value::String(s) => s
-                .chars()
-                .enumerate()
-                .map(|(i, c)| (Value::from(i), Value::String(c.into())))
-                .collect(),
-            Value::Null | Value::Bool(_) => Vec::new(),
-        };
+        let items = self.for_items(f, scope);
         self.iterations += items.len();
         if self.iterations > self.max_iterations {
             return Err(Error::LimitExceeded {
@@ -279,6 +340,87 @@ impl<'a> Expander<'a> {
             self.element(el, &s2, parent, key, Some(salt))?;
         }
         Ok(())
+    }
+
+    /// The (index, item) pairs an `m:for` list gives.
+    fn for_items(&self, f: &ForSpec, scope: &Scope<'_>) -> Vec<(Value, Value)> {
+        match f.list.eval(scope) {
+            Value::Array(a) => a
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::from(i), v))
+                .collect(),
+            Value::Object(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
+            Value::Number(n) => {
+                let n = n.as_f64().unwrap_or(0.0).clamp(
+                    0.0,
+                    (self.max_iterations.saturating_sub(self.iterations) + 1) as f64,
+                ) as usize;
+                (0..n).map(|i| (Value::from(i), Value::from(i))).collect()
+            }
+            Value::String(s) => s
+                .chars()
+                .enumerate()
+                .map(|(i, c)| (Value::from(i), Value::String(c.into())))
+                .collect(),
+            Value::Null | Value::Bool(_) => Vec::new(),
+        }
+    }
+
+    /// How many elements `tnodes` expand to (a dry run of `m:if`, `m:for` and `block`, for
+    /// `:last-child` and friends; see [`Anc`]).
+    fn count_elements(&self, tnodes: &[TNode], scope: &Scope<'_>) -> usize {
+        let mut n = 0;
+        for t in tnodes {
+            match t {
+                TNode::Text(_) => {}
+                TNode::Element(el) => n += self.count_maybe_for(el, scope),
+                TNode::Chain(branches) => {
+                    if let Some((_, el)) = branches
+                        .iter()
+                        .find(|(cond, _)| cond.as_ref().is_none_or(|c| truthy(&c.eval(scope))))
+                    {
+                        n += self.count_maybe_for(el, scope);
+                    }
+                }
+            }
+        }
+        n
+    }
+
+    fn count_maybe_for(&self, el: &TElement, scope: &Scope<'_>) -> usize {
+        let one = |scope: &Scope<'_>| {
+            if el.tag == "block" {
+                self.count_elements(&el.children, scope)
+            } else {
+                1
+            }
+        };
+        let Some(f) = &el.for_ else {
+            return one(scope);
+        };
+        let items = self.for_items(f, scope);
+        if self.iterations + items.len() > self.max_iterations {
+            // The expansion itself fails on this list.
+            return items.len();
+        }
+        let mut n = 0;
+        for (index, item) in &items {
+            let s1 = Scope::Local {
+                name: &f.item,
+                value: item,
+                parent: scope,
+            };
+            let s2 = Scope::Local {
+                name: &f.index,
+                value: index,
+                parent: &s1,
+            };
+            if el.filter.as_ref().is_none_or(|c| truthy(&c.eval(&s2))) {
+                n += one(&s2);
+            }
+        }
+        n
     }
 
     fn element(
@@ -338,98 +480,101 @@ impl<'a> Expander<'a> {
             })
             .collect();
 
-        // Cascade: matching rules by (specificity, sheet, rule order), then inline style.
-        let decls = self.matching_decls(&el.tag, id.as_deref(), &classes);
+        let hidden = attrs
+            .iter()
+            .any(|(n, v)| n == "hidden" && v != "false" && !v.is_empty());
         let parent_style = &self.nodes[parent].style;
         let parent_font = parent_style.font_size;
         let mut style = parent_style.inherit();
-        style.apply(decls.iter().copied(), parent_font, self.ctx);
-        if let Some(src) = inline {
-            let inline_decls = self.inline(&src, el.line);
-            style.apply(inline_decls.iter(), parent_font, self.ctx);
-        }
-        if attrs
-            .iter()
-            .any(|(n, v)| n == "hidden" && v != "false" && !v.is_empty())
-        {
-            style.display = crate::style::Display::None;
-        }
-        if let Some(c) = component {
-            c.adjust_style(&attrs, &mut style);
-        }
+        // The node goes in first (styled below) so that matching sees it among its siblings.
         let idx = self.push(Node {
             kind: NodeKind::Element(el.tag.clone()),
             parent: Some(parent),
             children: Vec::new(),
-            id: id.clone(),
-            classes: classes.clone(),
+            id,
+            classes,
             attrs,
             dataset,
             events,
             key,
             sid: stable_id(self.nodes[parent].sid, el.line, el.col, salt.as_deref(), &self.block_salts),
-            style,
+            style: Computed::root(),
         })?;
+        let index = match self.ancestors.last_mut() {
+            Some(p) => {
+                p.children += 1;
+                p.children - 1
+            }
+            None => 0,
+        };
         self.ancestors.push(Anc {
-            tag: el.tag.clone(),
-            id,
-            classes,
+            node: idx,
+            index,
+            children: 0,
+            total: None,
         });
+
+        // Cascade: matching rules by (specificity, sheet, rule order), then inline style.
+        let decls = self.matching_decls();
+        let mut warnings = style.apply(decls.iter().copied(), parent_font, self.ctx);
+        if let Some(src) = inline {
+            let inline_decls = self.inline(&src, el.line, el.col);
+            warnings.extend(style.apply(inline_decls.iter(), parent_font, self.ctx));
+        }
+        self.warn(warnings);
+        if hidden {
+            style.display = crate::style::Display::None;
+        }
+        if let Some(c) = component {
+            c.adjust_style(&self.nodes[idx].attrs, &mut style);
+        }
+        self.nodes[idx].style = style;
+        if self.index.needs_sibling_count() {
+            let total = self.count_elements(&el.children, scope);
+            if let Some(a) = self.ancestors.last_mut() {
+                a.total = Some(total);
+            }
+        }
         let r = self.nodes_of(&el.children, scope, idx);
         self.ancestors.pop();
         r
     }
 
-    fn matching_decls(&self, tag: &str, id: Option<&str>, classes: &[String]) -> Vec<&'a Decl> {
-        let ancestors: Vec<ElementRef<'_>> = self
-            .ancestors
-            .iter()
-            .map(|a| ElementRef {
-                tag: &a.tag,
-                id: a.id.as_deref(),
-                classes: &a.classes,
-            })
-            .collect();
+    /// Declarations matching the element on top of `ancestors`, in cascade order.
+    fn matching_decls(&self) -> Vec<&'a Decl> {
+        let Some(top) = self.ancestors.last() else {
+            return Vec::new();
+        };
+        let el = El {
+            nodes: &self.nodes,
+            ancestors: &self.ancestors,
+            depth: self.ancestors.len() - 1,
+            node: top.node,
+            index: top.index,
+        };
         let sheets: &'a [StyleSheet] = self.sheets;
-        self.index
-            .matching(sheets, &ElementRef { tag, id, classes }, &ancestors)
+        self.index.matching(sheets, &el)
     }
 
-    fn inline(&mut self, src: &str, line: u32) -> Vec<Decl> {
+    fn warn(&mut self, warnings: Vec<Diagnostic>) {
+        for w in warnings {
+            push_diag(self.diags, w);
+        }
+    }
+
+    fn inline(&mut self, src: &str, line: u32, col: u32) -> Vec<Decl> {
         if let Some(d) = self.inline_cache.get(src) {
             return d.clone();
         }
-        let mut out = Vec::new();
-        // Each declaration on its own, so one bad (often half-bound) value drops only itself.
-        for part in src.split(';').filter(|p| !p.trim().is_empty()) {
-            match parse_inline_style(part, &self.template.name, line) {
-                Ok((mut d, diags)) => {
-                    out.append(&mut d);
-                    for diag in diags {
-                        push_diag(self.diags, diag);
-                    }
-                }
-                Err(e) => push_diag(
-                    self.diags,
-                    Diagnostic {
-                        file: self.template.name.clone(),
-                        line,
-                        message: format!("style attribute: {}", strip_place(&e)),
-                    },
-                ),
-            }
+        let (out, diags) = parse_inline_style(src, &self.template.name, line, col);
+        for mut diag in diags {
+            diag.message = format!("style attribute: {}", diag.message);
+            push_diag(self.diags, diag);
         }
         if self.inline_cache.len() < 1024 {
             self.inline_cache.insert(src.to_string(), out.clone());
         }
         out
-    }
-}
-
-fn strip_place(e: &Error) -> String {
-    match e {
-        Error::Style { kind, .. } => kind.to_string(),
-        other => other.to_string(),
     }
 }
 

@@ -1,5 +1,7 @@
 //! Golden files: every `ui/invalid/<case>.xml` (template) or `<case>.css` (stylesheet) must
-//! fail with exactly the message in `<case>.err`; every `ui/valid/<case>.xml` (with an
+//! fail with exactly the message in `<case>.err`; every `ui/warn/<case>.css` must parse with
+//! exactly the warnings in `<case>.warn` (a stylesheet never fails on what it does not
+//! support); every `ui/valid/<case>.xml` (with an
 //! optional `<case>.css` and `<case>.json` of page data) must render to the summary in
 //! `<case>.out`. `BLESS=1` rewrites the expectations.
 
@@ -127,6 +129,24 @@ fn main() -> ExitCode {
         match parse_stylesheet(&src, &name) {
             Ok(_) => failures.push(format!("{}: parsed, but should fail", path.display())),
             Err(e) => check(&path, "err", &e.to_string(), bless, &mut failures),
+        }
+    }
+    for path in cases(&root.join("warn"), "css") {
+        count += 1;
+        let name = format!(
+            "{}.css",
+            path.file_stem().unwrap_or_default().to_string_lossy()
+        );
+        let src = fs::read_to_string(&path).expect("read case");
+        match parse_stylesheet(&src, &name) {
+            Ok((_, warnings)) if warnings.is_empty() => {
+                failures.push(format!("{}: no warnings, but should warn", path.display()))
+            }
+            Ok((_, warnings)) => {
+                let text: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+                check(&path, "warn", &text.join("\n"), bless, &mut failures)
+            }
+            Err(e) => failures.push(format!("{}: fails, but should only warn: {e}", path.display())),
         }
     }
     let mut fonts = new_font_system();
