@@ -66,6 +66,8 @@ pub struct Page {
     layout: LayoutState,
     /// Border box of each node of `tree` in page coordinates, `None` when not displayed.
     rects: Vec<Option<Rect>>,
+    /// Each drawn piece of a paragraph: (paragraph node, text node, its box on one line).
+    runs: Vec<(usize, usize, Rect)>,
 }
 
 impl std::fmt::Debug for Page {
@@ -125,6 +127,39 @@ impl Page {
         limits: Limits,
     ) -> Result<Page> {
         let template = parse_template_with_depth(template, template_name, limits.max_depth)?;
+        Page::from_template(template, components, styles, viewport, limits)
+    }
+
+    /// [`Page::new`] for a template with `<import>`/`<include>`: `files` gives the text of
+    /// another file of the bundle by its path from the bundle root (see
+    /// [`Template::parse_with`]).
+    ///
+    /// # Errors
+    /// As [`Page::new`] and [`Template::parse_with`].
+    pub fn with_files(
+        template: &str,
+        template_name: &str,
+        styles: &[(&str, &str)],
+        viewport: Viewport,
+        files: crate::template::FileResolver<'_>,
+    ) -> Result<Page> {
+        let limits = Limits::default();
+        let template = Template::parse_with(template, template_name, limits.max_depth, files)?;
+        Page::from_template(template, default_component_styles(), styles, viewport, limits)
+    }
+
+    /// A page from an already parsed template (a host parses with [`Template::parse_with`]
+    /// to give it the bundle's files), the built-in components' styles and `styles`.
+    ///
+    /// # Errors
+    /// [`Error::Style`] when a stylesheet does not parse.
+    pub fn from_template(
+        template: Template,
+        components: &StyleSheet,
+        styles: &[(&str, &str)],
+        viewport: Viewport,
+        limits: Limits,
+    ) -> Result<Page> {
         let mut diags = Vec::new();
         let mut sheets = vec![components.clone()];
         for (name, css) in styles {
@@ -144,6 +179,7 @@ impl Page {
             dirty: true,
             layout: LayoutState::new(),
             rects: Vec::new(),
+            runs: Vec::new(),
         })
     }
 
@@ -233,16 +269,19 @@ impl Page {
             .unwrap_or(0.0);
         let mut out = DisplayList::new(self.viewport.width, root_h.max(self.viewport.height));
         let mut rects = vec![None; tree.nodes.len()];
+        let mut runs = Vec::new();
         let mut painter = Painter {
             tree,
             layout: &mut self.layout,
             fonts,
             ctx,
             rects: &mut rects,
+            runs: &mut runs,
             out: &mut out,
         };
         painter.paint(0, 0.0, 0.0, 1.0)?;
         self.rects = rects;
+        self.runs = runs;
         Ok(out)
     }
 
@@ -343,6 +382,15 @@ impl Page {
         if n.style.overflow_hidden && !inside {
             return None;
         }
+        if n.para.is_some() {
+            // A paragraph: the text node under the point (its `<text>` is the target).
+            let run = self
+                .runs
+                .iter()
+                .find(|(p, _, rr)| *p == i && rr.contains(x, y))
+                .map(|(_, t, _)| *t);
+            return run.or(inside.then_some(i));
+        }
         for &c in n.children.iter().rev() {
             if let Some(h) = self.hit(tree, c, x, y) {
                 return Some(h);
@@ -394,11 +442,18 @@ impl Page {
             if self.rects.get(i).copied().flatten().is_none() {
                 continue;
             }
+            if let Some(t) = n.para_text() {
+                parts.push(std::borrow::Cow::Owned(t));
+                continue;
+            }
+            if tree.para_of(i).is_some() {
+                continue;
+            }
             match &n.kind {
-                NodeKind::Text(t) => parts.push(t.as_str()),
+                NodeKind::Text(t) => parts.push(t.as_str().into()),
                 NodeKind::Element(tag) if tag == "input" => {
                     if let Some(v) = n.attr("value").filter(|v| !v.is_empty()) {
-                        parts.push(v);
+                        parts.push(v.into());
                     }
                 }
                 NodeKind::Element(_) => {}
@@ -411,6 +466,18 @@ impl Page {
     /// inline `style` values that did not parse.
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.diags
+    }
+
+    /// The last expanded tree (for tests).
+    #[cfg(test)]
+    pub(crate) fn tree_for_tests(&self) -> &Tree {
+        self.tree.as_ref().expect("rendered")
+    }
+
+    /// Layout nodes alive (for tests: nothing leaks across renders).
+    #[cfg(test)]
+    pub(crate) fn layout_node_count(&self) -> usize {
+        self.layout.node_count()
     }
 
     /// Nodes in the last expanded tree (page root included).
@@ -450,6 +517,9 @@ impl Sel {
 /// The text of a node's direct text children, joined.
 fn own_text(tree: &Tree, i: usize) -> String {
     let n = &tree.nodes[i];
+    if let Some(t) = n.para_text() {
+        return t;
+    }
     let mut s = String::new();
     for &c in &n.children {
         if let NodeKind::Text(t) = &tree.nodes[c].kind {
@@ -471,6 +541,7 @@ struct Painter<'p> {
     fonts: &'p mut FontSystem,
     ctx: Ctx,
     rects: &'p mut Vec<Option<Rect>>,
+    runs: &'p mut Vec<(usize, usize, Rect)>,
     out: &'p mut DisplayList,
 }
 
@@ -612,12 +683,93 @@ impl Painter<'_> {
                     0.0
                 };
                 let tree = self.tree;
-                for &c in &tree.nodes[i].children {
-                    self.paint(c, rect.x, rect.y - scroll_top, op)?;
+                if n.para.is_some() {
+                    self.paragraph(i, content, op)?;
+                } else {
+                    for &c in &tree.nodes[i].children {
+                        self.paint(c, rect.x, rect.y - scroll_top, op)?;
+                    }
                 }
                 if clip {
                     self.out.push(DisplayItem::PopClip);
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// Paints the spans of paragraph node `i` in its content box, one text item per piece of
+    /// a span on a line, and records where each piece and each inline node went.
+    fn paragraph(&mut self, i: usize, content: Rect, op: f32) -> Result<()> {
+        let tree = self.tree;
+        let n = &tree.nodes[i];
+        let Some(spans) = &n.para else {
+            return Ok(());
+        };
+        let id = self.layout.ids[i];
+        let ul = self.layout.taffy.unrounded_layout(id);
+        let width = (ul.size.width
+            - ul.padding.left
+            - ul.padding.right
+            - ul.border.left
+            - ul.border.right)
+            .max(0.0);
+        let Some(tc) = self.layout.taffy.get_node_context_mut(id) else {
+            return Ok(());
+        };
+        let (_, _, lines) = tc.rich_lines(self.fonts, Some(width));
+        let first_run = self.runs.len();
+        for line in lines {
+            let x0 = match n.style.text_align {
+                TextAlign::Left => content.x,
+                TextAlign::Center => content.x + (content.w - line.width) / 2.0,
+                TextAlign::Right => content.x + content.w - line.width,
+            };
+            for run in &line.runs {
+                let span = &spans[run.span];
+                let r = Rect::new(
+                    x0 + run.x,
+                    content.y + line.top,
+                    run.width.ceil() + 1.0,
+                    line.height,
+                );
+                let op = op * span.opacity;
+                if span.background.a > 0 {
+                    self.out.push(DisplayItem::Rect {
+                        rect: Rect { w: run.width, ..r },
+                        color: span.background.with_opacity(op),
+                        radius: 0.0,
+                        border_width: 0.0,
+                        border_color: Color::TRANSPARENT,
+                    });
+                }
+                self.out.push(DisplayItem::Text {
+                    rect: r,
+                    text: run.text.clone(),
+                    font_size: span.font_size,
+                    line_height: line.height,
+                    color: span.color.with_opacity(op),
+                    bold: span.bold,
+                    align: n.style.text_align,
+                });
+                self.runs.push((i, span.node, r));
+            }
+        }
+        // Every node inside the paragraph covers the pieces of its text.
+        for k in first_run..self.runs.len() {
+            let (_, t, r) = self.runs[k];
+            let mut cur = Some(t);
+            while let Some(c) = cur.filter(|c| *c != i) {
+                self.rects[c] = Some(match self.rects[c] {
+                    None => r,
+                    Some(u) => {
+                        let (x, y) = (u.x.min(r.x), u.y.min(r.y));
+                        let right = (u.x + u.w).max(r.x + r.w);
+                        let bottom = (u.y + u.h).max(r.y + r.h);
+                        Rect::new(x, y, right - x, bottom - y)
+                    }
+                });
+                cur = tree.nodes[c].parent;
             }
         }
         Ok(())
@@ -845,7 +997,8 @@ mod tests {
         );
         p.set_data(&json!({"n": 0, "items": []})).unwrap();
         p.render(&mut f).unwrap();
-        assert_eq!(p.text_content(), "none\nb2");
+        // Only `<text>`s left: they flow inline, as one paragraph.
+        assert_eq!(p.text_content(), "noneb2");
         p.set_data(&json!({"n": 1, "items": [{"id": 1, "title": "A", "done": false}, {"id": 2, "title": "B", "done": true}]}))
             .unwrap();
         p.render(&mut f).unwrap();

@@ -153,6 +153,96 @@ pub(crate) fn layout_lines(
     lines
 }
 
+/// One styled run of a paragraph to lay out: its text, size, line height and weight.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SpanText {
+    pub text: String,
+    pub font_size: f32,
+    pub line_height: f32,
+    pub bold: bool,
+}
+
+/// The part of one span that falls on one line, with its x offset from the line start.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RichRun {
+    /// Index into the spans given to [`layout_rich`].
+    pub span: usize,
+    pub text: String,
+    pub x: f32,
+    pub width: f32,
+}
+
+/// One line of a paragraph: its top (from the paragraph's top), height, width and runs.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RichLine {
+    pub top: f32,
+    pub height: f32,
+    pub width: f32,
+    pub runs: Vec<RichRun>,
+}
+
+/// Lays out styled spans as one paragraph wrapped at `width` (when given): each line lists
+/// the runs on it (one per span piece), positioned from cosmic-text's glyphs.
+pub(crate) fn layout_rich(
+    fonts: &mut FontSystem,
+    spans: &[SpanText],
+    width: Option<f32>,
+) -> Vec<RichLine> {
+    let base = spans.first().map_or((16.0, 22.4), |s| (s.font_size, s.line_height));
+    let mut buffer = Buffer::new(fonts, Metrics::new(base.0.max(1.0), base.1.max(1.0)));
+    {
+        let mut b = buffer.borrow_with(fonts);
+        b.set_size(width, None);
+        let rich = spans.iter().enumerate().map(|(k, s)| {
+            (
+                s.text.as_str(),
+                text_attrs(s.bold)
+                    .metrics(Metrics::new(s.font_size.max(1.0), s.line_height.max(1.0)))
+                    .metadata(k),
+            )
+        });
+        b.set_rich_text(rich, &text_attrs(false), Shaping::Advanced, None);
+        b.shape_until_scroll(false);
+    }
+    let mut lines = Vec::new();
+    for run in buffer.layout_runs() {
+        let mut runs: Vec<RichRun> = Vec::new();
+        let mut glyphs = run.glyphs.iter().peekable();
+        while let Some(first) = glyphs.next() {
+            let (mut start, mut end, mut right) = (first.start, first.end, first.x + first.w);
+            while let Some(g) = glyphs.next_if(|g| g.metadata == first.metadata) {
+                start = start.min(g.start);
+                end = end.max(g.end);
+                right = right.max(g.x + g.w);
+            }
+            runs.push(RichRun {
+                span: first.metadata,
+                text: run.text.get(start..end).unwrap_or("").to_string(),
+                x: first.x,
+                width: right - first.x,
+            });
+        }
+        // The space a line wraps at is not drawn.
+        while runs.last().is_some_and(|r| r.text.trim_end().is_empty()) {
+            runs.pop();
+        }
+        if let Some(last) = runs.last_mut() {
+            let trimmed = last.text.trim_end().len();
+            if trimmed < last.text.len() {
+                last.text.truncate(trimmed);
+                last.width = (run.line_w - last.x).max(0.0);
+            }
+        }
+        lines.push(RichLine {
+            top: run.line_top,
+            height: run.line_height,
+            width: run.line_w,
+            runs,
+        });
+    }
+    lines
+}
+
 /// Size of `text` at `font_size` (line height 1.4× the size), wrapped at `max_width` when
 /// given: (width, height) in px. For the shell's chrome (navigation bar title, tab labels).
 pub fn measure_text(
