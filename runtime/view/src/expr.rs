@@ -103,8 +103,8 @@ enum Tok {
 }
 
 const PUNCTS: &[&str] = &[
-    "...", "===", "!==", "==", "!=", "<=", ">=", "&&", "||", "<", ">", "+", "-", "*", "/", "%", "!", "?",
-    ":", ".", "[", "]", "(", ")", ",", "{", "}",
+    "...", "===", "!==", "==", "!=", "<=", ">=", "&&", "||", "<", ">", "+", "-", "*", "/", "%",
+    "!", "?", ":", ".", "[", "]", "(", ")", ",", "{", "}",
 ];
 
 fn lex(src: &str) -> Result<Vec<(Tok, usize)>, ExprError> {
@@ -369,10 +369,9 @@ impl Parser {
                         items.push(Item::One(self.ternary()?));
                     }
                     if !self.eat(",") && !matches!(self.peek(), Some(Tok::Punct("]"))) {
-                        return Err(self.error(format!(
-                            "expected `,` or `]`, found {}",
-                            self.describe()
-                        )));
+                        return Err(
+                            self.error(format!("expected `,` or `]`, found {}", self.describe()))
+                        );
                     }
                 }
                 self.depth -= 1;
@@ -718,9 +717,8 @@ impl Expr {
                         }
                         Prop::Spread(e) => match e.eval(scope).into_owned() {
                             Value::Object(m) => out.extend(m),
-                            Value::Array(a) => out.extend(
-                                a.into_iter().enumerate().map(|(i, v)| (i.to_string(), v)),
-                            ),
+                            Value::Array(a) => out
+                                .extend(a.into_iter().enumerate().map(|(i, v)| (i.to_string(), v))),
                             Value::String(s) => out.extend(
                                 s.chars()
                                     .enumerate()
@@ -889,8 +887,14 @@ mod tests {
             json!({"id": 1, "title": "A"}),
             "later entries win"
         );
-        assert_eq!(ev("{...list, ...missing, ...b}", d.clone()), json!({"0": 7, "1": 8}));
-        assert_eq!(ev("[...list, 9, ...s]", d.clone()), json!([7, 8, 9, "h", "i"]));
+        assert_eq!(
+            ev("{...list, ...missing, ...b}", d.clone()),
+            json!({"0": 7, "1": 8})
+        );
+        assert_eq!(
+            ev("[...list, 9, ...s]", d.clone()),
+            json!([7, 8, 9, "h", "i"])
+        );
         assert_eq!(ev("{a: {b: [1]}}.a.b[0]", d.clone()), json!(1));
         assert_eq!(ev("{}", d), json!({}));
     }

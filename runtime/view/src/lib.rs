@@ -126,6 +126,6 @@ pub use limits::{
 pub use page::{default_component_styles, Page, TapEvent, Viewport, DEFAULT_STYLESHEET};
 pub use template::{parse_template, FileResolver, Template, KNOWN_TAGS};
 pub use text::{
-    font_system_from, measure_text, new_font_system, set_fonts, text_attrs, text_buffer, text_items, CJK_FAMILY,
-    DEFAULT_FAMILY,
+    font_system_from, measure_text, new_font_system, set_fonts, text_attrs, text_buffer,
+    text_items, CJK_FAMILY, DEFAULT_FAMILY,
 };

@@ -109,7 +109,14 @@ impl Page {
         viewport: Viewport,
         limits: Limits,
     ) -> Result<Page> {
-        Page::with_component_styles(template, template_name, default_component_styles(), styles, viewport, limits)
+        Page::with_component_styles(
+            template,
+            template_name,
+            default_component_styles(),
+            styles,
+            viewport,
+            limits,
+        )
     }
 
     /// A page whose built-in components are styled by `components` (the base library's
@@ -145,7 +152,13 @@ impl Page {
     ) -> Result<Page> {
         let limits = Limits::default();
         let template = Template::parse_with(template, template_name, limits.max_depth, files)?;
-        Page::from_template(template, default_component_styles(), styles, viewport, limits)
+        Page::from_template(
+            template,
+            default_component_styles(),
+            styles,
+            viewport,
+            limits,
+        )
     }
 
     /// A page from an already parsed template (a host parses with [`Template::parse_with`]
@@ -708,12 +721,9 @@ impl Painter<'_> {
         };
         let id = self.layout.ids[i];
         let ul = self.layout.taffy.unrounded_layout(id);
-        let width = (ul.size.width
-            - ul.padding.left
-            - ul.padding.right
-            - ul.border.left
-            - ul.border.right)
-            .max(0.0);
+        let width =
+            (ul.size.width - ul.padding.left - ul.padding.right - ul.border.left - ul.border.right)
+                .max(0.0);
         let Some(tc) = self.layout.taffy.get_node_context_mut(id) else {
             return Ok(());
         };
@@ -847,8 +857,20 @@ mod tests {
 
     #[test]
     fn given_component_styles_replace_the_embedded_ones() {
-        let (base, _) = parse_stylesheet("button { background-color: #ff00ff; height: 30px; }", "base 9.0.0: styles/components.css").unwrap();
-        let mut p = Page::with_component_styles(COUNTER, "pages/t/t.xml", &base, &[], VP, Limits::default()).unwrap();
+        let (base, _) = parse_stylesheet(
+            "button { background-color: #ff00ff; height: 30px; }",
+            "base 9.0.0: styles/components.css",
+        )
+        .unwrap();
+        let mut p = Page::with_component_styles(
+            COUNTER,
+            "pages/t/t.xml",
+            &base,
+            &[],
+            VP,
+            Limits::default(),
+        )
+        .unwrap();
         let list = p.render(&mut fonts()).unwrap();
         let b = p.find("#inc").unwrap().unwrap();
         assert_eq!(b.h, 30.0);

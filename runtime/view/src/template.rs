@@ -185,7 +185,9 @@ impl Interp {
         self.parts
             .iter()
             // Only template whitespace: `&nbsp;` or `&ensp;` between tags is kept.
-            .all(|p| matches!(p, Part::Lit(s) if s.trim_matches([' ', '\t', '\n', '\r']).is_empty()))
+            .all(
+                |p| matches!(p, Part::Lit(s) if s.trim_matches([' ', '\t', '\n', '\r']).is_empty()),
+            )
     }
 
     /// A single `{{ }}` yields its value as is; anything else is a string.
@@ -301,7 +303,7 @@ struct RawElement {
 
 /// What one element of the source becomes.
 enum Raw {
-    El(RawElement),
+    El(Box<RawElement>),
     Text(Interp),
     /// Nothing (`<import>`, `<template name>`) or an included file's nodes.
     Nodes(Vec<TNode>),
@@ -721,11 +723,11 @@ impl<'a> TParser<'a> {
         if language {
             return self.language_element(el, cond, cond_name, depth);
         }
-        Ok(Raw::El(RawElement {
+        Ok(Raw::El(Box::new(RawElement {
             el,
             cond,
             cond_name,
-        }))
+        })))
     }
 
     /// `<template name>`, `<template is>`, `<import src>` and `<include src>`.
@@ -758,20 +760,26 @@ impl<'a> TParser<'a> {
                     return Err(bad(self, "a use takes only `is` and `data`"));
                 }
                 if !el.children.is_empty() {
-                    return Err(bad(self, "a use has no content (write `<template is=\"x\"/>`)"));
+                    return Err(bad(
+                        self,
+                        "a use has no content (write `<template is=\"x\"/>`)",
+                    ));
                 }
                 if let Some(is) = literal("is") {
                     self.uses.push((is, self.name.to_string(), line, col));
                 }
-                Ok(Raw::El(RawElement {
+                Ok(Raw::El(Box::new(RawElement {
                     el,
                     cond,
                     cond_name,
-                }))
+                })))
             }
             "template" => {
                 let Some(name) = literal("name").filter(|n| !n.trim().is_empty()) else {
-                    return Err(bad(self, "needs `name=\"...\"` (a definition) or `is=\"...\"` (a use)"));
+                    return Err(bad(
+                        self,
+                        "needs `name=\"...\"` (a definition) or `is=\"...\"` (a use)",
+                    ));
                 };
                 if el.attrs.len() != 1 || !plain {
                     return Err(bad(self, "a definition takes only a literal `name`"));
@@ -961,37 +969,44 @@ fn group(p: &TParser<'_>, raw: Vec<Raw>) -> Result<Vec<TNode>> {
                     chain_open = false;
                 }
             }
-            Raw::El(RawElement {
-                el,
-                cond,
-                cond_name,
-            }) => match cond {
-                CondAttr::None => {
-                    out.push(TNode::Element(el));
-                    chain_open = false;
-                }
-                CondAttr::If(c) => {
-                    out.push(TNode::Chain(vec![(Some(c), el)]));
-                    chain_open = true;
-                }
-                CondAttr::Elif(_) | CondAttr::Else => {
-                    let (line, col) = (el.line, el.col);
-                    match out.last_mut() {
-                        Some(TNode::Chain(branches)) if chain_open => {
-                            let is_else = matches!(cond, CondAttr::Else);
-                            let c = match cond {
-                                CondAttr::Elif(c) => Some(c),
-                                _ => None,
-                            };
-                            branches.push((c, el));
-                            chain_open = !is_else;
-                        }
-                        _ => {
-                            return Err(p.err(line, col, TemplateErrorKind::OrphanElse(cond_name)))
+            Raw::El(raw) => {
+                let RawElement {
+                    el,
+                    cond,
+                    cond_name,
+                } = *raw;
+                match cond {
+                    CondAttr::None => {
+                        out.push(TNode::Element(el));
+                        chain_open = false;
+                    }
+                    CondAttr::If(c) => {
+                        out.push(TNode::Chain(vec![(Some(c), el)]));
+                        chain_open = true;
+                    }
+                    CondAttr::Elif(_) | CondAttr::Else => {
+                        let (line, col) = (el.line, el.col);
+                        match out.last_mut() {
+                            Some(TNode::Chain(branches)) if chain_open => {
+                                let is_else = matches!(cond, CondAttr::Else);
+                                let c = match cond {
+                                    CondAttr::Elif(c) => Some(c),
+                                    _ => None,
+                                };
+                                branches.push((c, el));
+                                chain_open = !is_else;
+                            }
+                            _ => {
+                                return Err(p.err(
+                                    line,
+                                    col,
+                                    TemplateErrorKind::OrphanElse(cond_name),
+                                ))
+                            }
                         }
                     }
                 }
-            },
+            }
         }
     }
     Ok(out)
@@ -1181,15 +1196,23 @@ mod tests {
 
     #[test]
     fn object_literals_may_hold_braces_inside_an_interpolation() {
-        let t = parse_template("<view data-x='{{ {a: {b: 1}} }}'>{{ {c: 2}.c }}</view>", "t.xml")
-            .unwrap();
+        let t = parse_template(
+            "<view data-x='{{ {a: {b: 1}} }}'>{{ {c: 2}.c }}</view>",
+            "t.xml",
+        )
+        .unwrap();
         let TNode::Element(v) = &t.roots[0] else {
             panic!()
         };
-        assert!(matches!(&v.attrs[0].value.parts[..], [Part::Expr(Expr::Object(_))]));
+        assert!(matches!(
+            &v.attrs[0].value.parts[..],
+            [Part::Expr(Expr::Object(_))]
+        ));
     }
 
-    fn files(list: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> + Sync {
+    fn files(
+        list: &'static [(&'static str, &'static str)],
+    ) -> impl Fn(&str) -> Option<String> + Sync {
         move |path: &str| {
             list.iter()
                 .find(|(p, _)| *p == path)
@@ -1197,10 +1220,7 @@ mod tests {
         }
     }
 
-    fn parse_in(
-        list: &'static [(&'static str, &'static str)],
-        src: &str,
-    ) -> Result<Template> {
+    fn parse_in(list: &'static [(&'static str, &'static str)], src: &str) -> Result<Template> {
         let f = files(list);
         Template::parse_with(src, "pages/index/index.xml", DEFAULT_MAX_DEPTH, &f)
     }
@@ -1229,7 +1249,8 @@ mod tests {
         );
         assert!(err("<template/>").contains("<template>: needs `name="));
         assert!(err("<template name='a' m:if='{{x}}'/>").contains("only a literal `name`"));
-        assert!(err("<template is='a'>x</template><template name='a'/>").contains("a use has no content"));
+        assert!(err("<template is='a'>x</template><template name='a'/>")
+            .contains("a use has no content"));
         assert!(err("<template is='a' class='c'/>").contains("only `is` and `data`"));
         assert!(err("<import/>").contains("<import>: needs a literal `src"));
         // A dynamic name is only known when rendering.
@@ -1253,13 +1274,23 @@ mod tests {
             ),
             ("common/deep.xml", "<template name='deep'><view/></template>"),
         ];
-        let t = parse_in(FILES, "<import src='../../common/cells.xml'/><template is='cell'/>").unwrap();
+        let t = parse_in(
+            FILES,
+            "<import src='../../common/cells.xml'/><template is='cell'/>",
+        )
+        .unwrap();
         assert!(t.templates.contains_key("cell") && t.templates.contains_key("icon"));
         assert_eq!(t.templates["cell"].file, "common/cells.xml");
-        let e = parse_in(FILES, "<import src='/common/cells.xml'/><template is='deep'/>")
-            .unwrap_err()
-            .to_string();
-        assert!(e.starts_with("pages/index/index.xml:1:34: no template named `deep`"), "{e}");
+        let e = parse_in(
+            FILES,
+            "<import src='/common/cells.xml'/><template is='deep'/>",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("pages/index/index.xml:1:34: no template named `deep`"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -1268,7 +1299,10 @@ mod tests {
             "pages/index/header.xml",
             "<template name='hidden'><view/></template><view class='header'>{{title}}</view><text>x</text>",
         )];
-        let t = parse_in(FILES, "<view m:if='{{a}}'/><include src='header.xml'/><view m:else/>");
+        let t = parse_in(
+            FILES,
+            "<view m:if='{{a}}'/><include src='header.xml'/><view m:else/>",
+        );
         let e = t.unwrap_err().to_string();
         assert!(e.contains("`m:else` must directly follow"), "{e}");
         let t = parse_in(FILES, "<include src='./header.xml'/><view/>").unwrap();
@@ -1281,7 +1315,10 @@ mod tests {
     fn import_and_include_errors_name_the_src_and_its_place() {
         static FILES: &[(&str, &str)] = &[
             ("pages/index/a.xml", "<include src='b.xml'/>"),
-            ("pages/index/b.xml", "<view/>\n<include src='/pages/index/a.xml'/>"),
+            (
+                "pages/index/b.xml",
+                "<view/>\n<include src='/pages/index/a.xml'/>",
+            ),
             ("pages/index/bad.xml", "<view>\n  <div/></view>"),
         ];
         let e = |src: &str| parse_in(FILES, src).unwrap_err().to_string();
@@ -1301,13 +1338,16 @@ mod tests {
             e("<include src='index.xml'/>"),
             "pages/index/index.xml:1:1: include `index.xml` makes a cycle: pages/index/index.xml -> pages/index/index.xml"
         );
-        assert!(e("<include src='bad.xml'/>").starts_with("pages/index/bad.xml:2:3: unknown tag <div>"));
+        assert!(
+            e("<include src='bad.xml'/>").starts_with("pages/index/bad.xml:2:3: unknown tag <div>")
+        );
     }
 
     #[test]
     fn every_xml_example_in_the_templates_guide_parses() {
         let doc = include_str!("../../../docs/templates.md");
-        let stub = |_: &str| Some("<template name='cell'><view>{{title}}</view></template>".to_string());
+        let stub =
+            |_: &str| Some("<template name='cell'><view>{{title}}</view></template>".to_string());
         let mut n = 0;
         for block in doc.split("```xml").skip(1) {
             let xml = block.split("```").next().expect("a closing fence");
@@ -1320,9 +1360,18 @@ mod tests {
 
     #[test]
     fn paths_resolve_relative_to_the_including_file_or_the_root() {
-        assert_eq!(resolve_path("pages/a/a.xml", "b.xml").as_deref(), Some("pages/a/b.xml"));
-        assert_eq!(resolve_path("pages/a/a.xml", "../c/./c.xml").as_deref(), Some("pages/c/c.xml"));
-        assert_eq!(resolve_path("pages/a/a.xml", "/x/y.xml").as_deref(), Some("x/y.xml"));
+        assert_eq!(
+            resolve_path("pages/a/a.xml", "b.xml").as_deref(),
+            Some("pages/a/b.xml")
+        );
+        assert_eq!(
+            resolve_path("pages/a/a.xml", "../c/./c.xml").as_deref(),
+            Some("pages/c/c.xml")
+        );
+        assert_eq!(
+            resolve_path("pages/a/a.xml", "/x/y.xml").as_deref(),
+            Some("x/y.xml")
+        );
         assert_eq!(resolve_path("a.xml", "../b.xml"), None);
     }
 

@@ -188,7 +188,9 @@ pub(crate) fn layout_rich(
     spans: &[SpanText],
     width: Option<f32>,
 ) -> Vec<RichLine> {
-    let base = spans.first().map_or((16.0, 22.4), |s| (s.font_size, s.line_height));
+    let base = spans
+        .first()
+        .map_or((16.0, 22.4), |s| (s.font_size, s.line_height));
     let mut buffer = Buffer::new(fonts, Metrics::new(base.0.max(1.0), base.1.max(1.0)));
     {
         let mut b = buffer.borrow_with(fonts);
@@ -314,7 +316,10 @@ mod tests {
         assert_eq!(n, 1);
         let after: Vec<fontdb::ID> = fonts.db().faces().map(|f| f.id).collect();
         assert_eq!(after.len(), 1);
-        assert!(after.iter().all(|id| !before.contains(id)), "{before:?} {after:?}");
+        assert!(
+            after.iter().all(|id| !before.contains(id)),
+            "{before:?} {after:?}"
+        );
     }
 
     #[test]

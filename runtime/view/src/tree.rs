@@ -555,10 +555,13 @@ impl<'a> Expander<'a> {
 
     /// Whether every child of `i` is text or a `<text>` that can flow inline.
     fn inline_content(&self, i: usize) -> bool {
-        self.nodes[i].children.iter().all(|&c| match self.nodes[c].kind {
-            NodeKind::Text(_) => true,
-            NodeKind::Element(_) => self.inline_ok.contains(&c),
-        })
+        self.nodes[i]
+            .children
+            .iter()
+            .all(|&c| match self.nodes[c].kind {
+                NodeKind::Text(_) => true,
+                NodeKind::Element(_) => self.inline_ok.contains(&c),
+            })
     }
 
     /// Turns `i` into a paragraph when its content is text plus at least one inline `<text>`
@@ -574,10 +577,9 @@ impl<'a> Expander<'a> {
         }
         // A flex container lays its children out as flex items, text included (as in CSS).
         let has_inline_el = n.style.display != crate::style::Display::Flex
-            && n
-            .children
-            .iter()
-            .any(|&c| matches!(self.nodes[c].kind, NodeKind::Element(_)));
+            && n.children
+                .iter()
+                .any(|&c| matches!(self.nodes[c].kind, NodeKind::Element(_)));
         if !has_inline_el {
             return;
         }
@@ -612,9 +614,7 @@ impl<'a> Expander<'a> {
                 NodeKind::Text(t) => {
                     let (before, after) = self.text_ws.get(&c).copied().unwrap_or_default();
                     let mut text = String::new();
-                    let prev_space = spans
-                        .last()
-                        .is_none_or(|s: &Span| s.text.ends_with(' '));
+                    let prev_space = spans.last().is_none_or(|s: &Span| s.text.ends_with(' '));
                     if (before || pending_space) && !prev_space {
                         text.push(' ');
                     }
@@ -826,7 +826,11 @@ mod tests {
             vec!["onLink", "onPara"]
         );
         assert_eq!(all[0].event["target"]["dataset"], json!({"id": 7}));
-        let (px, py) = p.find("text=Read the terms first").unwrap().unwrap().center();
+        let (px, py) = p
+            .find("text=Read the terms first")
+            .unwrap()
+            .unwrap()
+            .center();
         let _ = (px, py);
         let first = p.find("text=Read the terms first").unwrap().unwrap();
         assert_eq!(
@@ -854,7 +858,10 @@ mod tests {
         );
         let c = p.find(".c").unwrap().unwrap();
         let bottom = t.iter().map(|x| x.1).fold(0.0, f32::max);
-        assert!(c.h > bottom - c.y, "the box grows with its lines: {c:?} {t:?}");
+        assert!(
+            c.h > bottom - c.y,
+            "the box grows with its lines: {c:?} {t:?}"
+        );
     }
 
     #[test]
@@ -902,7 +909,8 @@ mod tests {
             (false, false, "x"),
             (true, false, "x on"),
         ] {
-            p.set_data(&json!({"a": "x", "on": on, "block": block})).unwrap();
+            p.set_data(&json!({"a": "x", "on": on, "block": block}))
+                .unwrap();
             p.render(&mut f).unwrap();
             assert_eq!(p.text_content(), want);
             assert_eq!(p.layout_node_count(), p.node_count());
@@ -951,7 +959,10 @@ mod tests {
         )
         .unwrap();
         let e = p.render(&mut new_font_system()).unwrap_err().to_string();
-        assert!(e.starts_with("<template is> uses nested in one another in t.xml: limit is 64"), "{e}");
+        assert!(
+            e.starts_with("<template is> uses nested in one another in t.xml: limit is 64"),
+            "{e}"
+        );
         // A recursive tree with an end renders.
         let mut p = Page::new(
             "<template name='n'><view>{{name}}<block m:for='{{kids}}'><template is='n' data='{{...item}}'/></block></view></template><template is='n' data='{{...root}}'/>",
@@ -960,8 +971,10 @@ mod tests {
             vp,
         )
         .unwrap();
-        p.set_data(&json!({"root": {"name": "a", "kids": [{"name": "b", "kids": [{"name": "c"}]}]}}))
-            .unwrap();
+        p.set_data(
+            &json!({"root": {"name": "a", "kids": [{"name": "b", "kids": [{"name": "c"}]}]}}),
+        )
+        .unwrap();
         p.render(&mut new_font_system()).unwrap();
         assert_eq!(p.text_content(), "a\nb\nc");
     }
@@ -969,7 +982,9 @@ mod tests {
     #[test]
     fn imported_templates_and_included_nodes_render_in_a_page() {
         let files = |path: &str| match path {
-            "common/cells.xml" => Some("<template name='cell'><view class='cell'>{{t}}</view></template>".to_string()),
+            "common/cells.xml" => {
+                Some("<template name='cell'><view class='cell'>{{t}}</view></template>".to_string())
+            }
             "pages/t/header.xml" => Some("<view class='header'>{{title}}</view>".to_string()),
             _ => None,
         };
@@ -990,7 +1005,11 @@ mod tests {
         assert_eq!(p.text_content(), "Hi\nHi!");
         assert_eq!(p.find(".cell").unwrap().unwrap().y, 40.0);
         let e = Page::new("<include src='header.xml'/>", "p.xml", &[], vp).unwrap_err();
-        assert!(e.to_string().contains("include `header.xml` needs a bundle"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("include `header.xml` needs a bundle"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -12,8 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use miniapp_view::{
-    new_font_system, parse_stylesheet, DisplayItem, Page, Template, Viewport,
-    DEFAULT_MAX_DEPTH,
+    new_font_system, parse_stylesheet, DisplayItem, Page, Template, Viewport, DEFAULT_MAX_DEPTH,
 };
 
 fn cases(dir: &Path, ext: &str) -> Vec<PathBuf> {
@@ -154,14 +153,16 @@ fn main() -> ExitCode {
             path.file_stem().unwrap_or_default().to_string_lossy()
         );
         let files = bundle(&root.join("valid"));
-        let result = Page::with_files(&src, &name, &[("case.css", &css)], vp, &files).and_then(|mut page| {
-            if let Some(d) = &data {
-                let v: serde_json::Value = serde_json::from_str(d).expect("case json");
-                page.set_data(&v)?;
-            }
-            let list = page.render(&mut fonts)?;
-            Ok(summary(&page, &list))
-        });
+        let result = Page::with_files(&src, &name, &[("case.css", &css)], vp, &files).and_then(
+            |mut page| {
+                if let Some(d) = &data {
+                    let v: serde_json::Value = serde_json::from_str(d).expect("case json");
+                    page.set_data(&v)?;
+                }
+                let list = page.render(&mut fonts)?;
+                Ok(summary(&page, &list))
+            },
+        );
         match result {
             Ok(s) => check(&path, "out", &s, bless, &mut failures),
             Err(e) => failures.push(format!("{}: {e}", path.display())),
