@@ -737,16 +737,21 @@ impl Painter<'_> {
             };
             for run in &line.runs {
                 let span = &spans[run.span];
+                // The line box of the piece (for taps), and where its text is drawn.
                 let r = Rect::new(
                     x0 + run.x,
                     content.y + line.top,
                     run.width.ceil() + 1.0,
                     line.height,
                 );
+                let drawn = Rect::new(r.x, r.y + run.dy, r.w, span.line_height);
                 let op = op * span.opacity;
                 if span.background.a > 0 {
                     self.out.push(DisplayItem::Rect {
-                        rect: Rect { w: run.width, ..r },
+                        rect: Rect {
+                            w: run.width,
+                            ..drawn
+                        },
                         color: span.background.with_opacity(op),
                         radius: 0.0,
                         border_width: 0.0,
@@ -754,10 +759,10 @@ impl Painter<'_> {
                     });
                 }
                 self.out.push(DisplayItem::Text {
-                    rect: r,
+                    rect: drawn,
                     text: run.text.clone(),
                     font_size: span.font_size,
-                    line_height: line.height,
+                    line_height: span.line_height,
                     color: span.color.with_opacity(op),
                     bold: span.bold,
                     align: n.style.text_align,

@@ -170,6 +170,9 @@ pub(crate) struct RichRun {
     pub text: String,
     pub x: f32,
     pub width: f32,
+    /// Where to draw it from the line's top so that its baseline meets the line's, when it
+    /// is shaped on its own with its span's size and line height (as the renderer does).
+    pub dy: f32,
 }
 
 /// One line of a paragraph: its top (from the paragraph's top), height, width and runs.
@@ -206,22 +209,51 @@ pub(crate) fn layout_rich(
         b.set_rich_text(rich, &text_attrs(false), Shaping::Advanced, None);
         b.shape_until_scroll(false);
     }
+    // The baseline of each span shaped alone (from the top of its own line box).
+    let mut alone: Vec<Option<f32>> = vec![None; spans.len()];
+    let mut baseline_alone = |fonts: &mut FontSystem, k: usize| -> f32 {
+        if let Some(b) = alone[k] {
+            return b;
+        }
+        let s = &spans[k];
+        let same = spans[..k].iter().position(|o| {
+            o.font_size == s.font_size && o.line_height == s.line_height && o.bold == s.bold
+        });
+        let b = match same.and_then(|j| alone[j]) {
+            Some(b) => b,
+            None => text_buffer(
+                fonts,
+                "x",
+                s.font_size,
+                s.line_height,
+                s.bold,
+                None,
+                TextAlign::Left,
+            )
+            .layout_runs()
+            .next()
+            .map_or(0.0, |r| r.line_y - r.line_top),
+        };
+        alone[k] = Some(b);
+        b
+    };
     let mut lines = Vec::new();
-    for run in buffer.layout_runs() {
+    let shaped: Vec<_> = buffer
+        .layout_runs()
+        .map(|run| {
+            let groups = group_glyphs(run.glyphs);
+            (run.line_y - run.line_top, groups, run)
+        })
+        .collect();
+    for (baseline, groups, run) in shaped {
         let mut runs: Vec<RichRun> = Vec::new();
-        let mut glyphs = run.glyphs.iter().peekable();
-        while let Some(first) = glyphs.next() {
-            let (mut start, mut end, mut right) = (first.start, first.end, first.x + first.w);
-            while let Some(g) = glyphs.next_if(|g| g.metadata == first.metadata) {
-                start = start.min(g.start);
-                end = end.max(g.end);
-                right = right.max(g.x + g.w);
-            }
+        for (span, start, end, x, right) in groups {
             runs.push(RichRun {
-                span: first.metadata,
+                span,
                 text: run.text.get(start..end).unwrap_or("").to_string(),
-                x: first.x,
-                width: right - first.x,
+                x,
+                width: right - x,
+                dy: ((baseline - baseline_alone(fonts, span)) * 64.0).round() / 64.0,
             });
         }
         // The space a line wraps at is not drawn.
@@ -243,6 +275,22 @@ pub(crate) fn layout_rich(
         });
     }
     lines
+}
+
+/// Consecutive glyphs of one span: (span, text start, text end, left, right).
+fn group_glyphs(glyphs: &[cosmic_text::LayoutGlyph]) -> Vec<(usize, usize, usize, f32, f32)> {
+    let mut out = Vec::new();
+    let mut it = glyphs.iter().peekable();
+    while let Some(first) = it.next() {
+        let (mut start, mut end, mut right) = (first.start, first.end, first.x + first.w);
+        while let Some(g) = it.next_if(|g| g.metadata == first.metadata) {
+            start = start.min(g.start);
+            end = end.max(g.end);
+            right = right.max(g.x + g.w);
+        }
+        out.push((first.metadata, start, end, first.x, right));
+    }
+    out
 }
 
 /// Size of `text` at `font_size` (line height 1.4× the size), wrapped at `max_width` when

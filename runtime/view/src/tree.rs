@@ -813,6 +813,49 @@ mod tests {
     }
 
     #[test]
+    fn spans_of_different_sizes_share_a_baseline() {
+        let (_, list) = render(
+            r#"<view>ab <text class="big">CD</text> ef</view>"#,
+            ".big { font-size: 32px; }",
+            json!({}),
+        );
+        let mut fonts = new_font_system();
+        let baselines: Vec<f32> = list
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                DisplayItem::Text {
+                    rect,
+                    text,
+                    font_size,
+                    line_height,
+                    bold,
+                    ..
+                } => {
+                    // Shaped as the renderer shapes it, from the item's top.
+                    let b = crate::text::text_buffer(
+                        &mut fonts,
+                        text,
+                        *font_size,
+                        *line_height,
+                        *bold,
+                        None,
+                        crate::TextAlign::Left,
+                    );
+                    let run = b.layout_runs().next()?;
+                    Some(rect.y + run.line_y - run.line_top)
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(baselines.len(), 3);
+        assert!(
+            baselines.iter().all(|b| (b - baselines[0]).abs() < 0.5),
+            "{baselines:?}"
+        );
+    }
+
+    #[test]
     fn a_tap_on_an_inline_text_reaches_its_handler_and_bubbles() {
         let (p, _) = render(
             r#"<view bind:tap="onPara">Read the <text bind:tap="onLink" data-id="{{7}}">terms</text> first</view>"#,
