@@ -258,7 +258,7 @@ impl Page {
     fn render_on_this_stack(&mut self, fonts: &mut FontSystem) -> Result<DisplayList> {
         let ctx = self.ctx();
         if self.dirty || self.tree.is_none() {
-            let tree = Expander::new(
+            let mut expander = Expander::new(
                 &self.sheets,
                 &self.template,
                 ctx,
@@ -266,8 +266,9 @@ impl Page {
                 self.limits.max_loop_iterations,
                 &mut self.diags,
                 &mut self.inline_cache,
-            )
-            .expand(&self.data)?;
+            );
+            expander.max_depth = self.limits.max_depth;
+            let tree = expander.expand(&self.data)?;
             self.layout.sync(&tree, self.tree.as_ref(), ctx)?;
             self.tree = Some(tree);
             self.dirty = false;
@@ -697,6 +698,10 @@ impl Painter<'_> {
                 };
                 let tree = self.tree;
                 if n.para.is_some() {
+                    let content = Rect {
+                        y: content.y - scroll_top,
+                        ..content
+                    };
                     self.paragraph(i, content, op)?;
                 } else {
                     for &c in &tree.nodes[i].children {

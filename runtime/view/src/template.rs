@@ -229,9 +229,6 @@ pub(crate) fn parse_template_with_depth(
     crate::limits::on_big_stack(|| parse_on_this_stack(src, name, max_depth, None))
 }
 
-/// Nested `<template is>` uses allowed while expanding (a template that uses itself).
-pub(crate) const MAX_TEMPLATE_NESTING: usize = 64;
-
 fn parse_on_this_stack(
     src: &str,
     name: &str,

@@ -9,6 +9,7 @@ use crate::color::Color;
 use crate::css::{parse_inline_style, Diagnostic, ElementRef, RuleIndex, StyleSheet};
 use crate::error::{Error, Result};
 use crate::expr::{to_display, truthy, Scope};
+use crate::limits::{DEFAULT_MAX_DEPTH, DEFAULT_MAX_TEMPLATE_NESTING};
 use crate::style::{Computed, Ctx, Decl, Len};
 use crate::template::{Part, TElement, TNode, Template};
 
@@ -120,6 +121,8 @@ pub(crate) struct Expander<'a> {
     pub ctx: Ctx,
     pub max_nodes: usize,
     pub max_iterations: usize,
+    /// Deepest element nesting after expansion (templates used in templates add up).
+    pub max_depth: usize,
     iterations: usize,
     pub diags: &'a mut Vec<Diagnostic>,
     pub inline_cache: &'a mut HashMap<String, Vec<Decl>>,
@@ -155,6 +158,7 @@ impl<'a> Expander<'a> {
             ctx,
             max_nodes,
             max_iterations,
+            max_depth: DEFAULT_MAX_DEPTH,
             iterations: 0,
             diags,
             inline_cache,
@@ -404,6 +408,17 @@ impl<'a> Expander<'a> {
         if el.tag == "template" {
             return self.use_template(el, scope, parent);
         }
+        // The page root counts as an ancestor; a parsed file alone never gets this deep.
+        if self.ancestors.len() > self.max_depth {
+            return Err(Error::LimitExceeded {
+                what: format!(
+                    "element nesting after expanding templates in {}",
+                    self.template.name
+                ),
+                limit: self.max_depth,
+                actual: self.ancestors.len(),
+            });
+        }
         let mut id = None;
         let mut classes: Vec<String> = Vec::new();
         let mut attrs = Vec::new();
@@ -534,10 +549,10 @@ impl<'a> Expander<'a> {
             );
             return Ok(());
         };
-        if self.template_nesting >= crate::template::MAX_TEMPLATE_NESTING {
+        if self.template_nesting >= DEFAULT_MAX_TEMPLATE_NESTING {
             return Err(Error::LimitExceeded {
                 what: format!("<template is> uses nested in one another in {}", self.file),
-                limit: crate::template::MAX_TEMPLATE_NESTING,
+                limit: DEFAULT_MAX_TEMPLATE_NESTING,
                 actual: self.template_nesting + 1,
             });
         }
@@ -1004,6 +1019,18 @@ mod tests {
         let e = p.render(&mut new_font_system()).unwrap_err().to_string();
         assert!(
             e.starts_with("<template is> uses nested in one another in t.xml: limit is 64"),
+            "{e}"
+        );
+        let mut p = Page::new(
+            "<template name='t'><view><view><view><view><view><template is='t'/></view></view></view></view></view></template><template is='t'/>",
+            "t.xml",
+            &[],
+            vp,
+        )
+        .unwrap();
+        let e = p.render(&mut new_font_system()).unwrap_err().to_string();
+        assert!(
+            e.starts_with("element nesting after expanding templates in t.xml: limit is 256"),
             "{e}"
         );
         // A recursive tree with an end renders.
