@@ -233,9 +233,17 @@ impl LayoutState {
             let id = s.old_ids[oi];
             let on = &o.nodes[oi];
             if on.para != n.para {
-                self.taffy
-                    .set_node_context(id, TextCtx::rich(n, s.ctx))
-                    .map_err(lerr)?;
+                // Spans also name their text nodes, which move when a list above grows:
+                // keep the measured lines unless the text or its style changed.
+                let tc = TextCtx::rich(n, s.ctx);
+                let same = match (&tc, self.taffy.get_node_context(id)) {
+                    (Some(new), Some(old)) => old.same_text(new),
+                    (None, None) => true,
+                    _ => false,
+                };
+                if !same {
+                    self.taffy.set_node_context(id, tc).map_err(lerr)?;
+                }
             }
             if on.style != n.style || on.kind != n.kind {
                 match &n.kind {

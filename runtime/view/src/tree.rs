@@ -923,6 +923,41 @@ mod tests {
     }
 
     #[test]
+    fn a_paragraph_is_measured_again_when_its_text_changes() {
+        let vp = Viewport {
+            width: 375.0,
+            height: 600.0,
+        };
+        let mut f = new_font_system();
+        let mut p = Page::new(
+            r#"<view m:for="{{rows}}">{{item}}</view><view class="p">a <text>{{t}}</text></view>"#,
+            "t.xml",
+            &[("app.css", ".p { width: 100px; }")],
+            vp,
+        )
+        .unwrap();
+        p.set_data(&json!({"t": "b", "rows": []})).unwrap();
+        p.render(&mut f).unwrap();
+        let short = p.find(".p").unwrap().unwrap();
+        p.set_data(&json!({"t": "b c d e f g h i j k l m n o p"}))
+            .unwrap();
+        p.render(&mut f).unwrap();
+        let long = p.find(".p").unwrap().unwrap();
+        assert!(long.h > short.h * 2.0, "{short:?} {long:?}");
+        // Rows above move the paragraph down; its lines stay.
+        p.set_data(&json!({"rows": [1, 2]})).unwrap();
+        p.render(&mut f).unwrap();
+        let moved = p.find(".p").unwrap().unwrap();
+        assert_eq!((moved.h, moved.y > long.y), (long.h, true));
+        assert_eq!(
+            p.find("text=b c d e f g h i j k l m n o p")
+                .unwrap()
+                .map(|r| r.y > moved.y - 1.0),
+            Some(true)
+        );
+    }
+
+    #[test]
     fn text_with_a_box_or_beside_a_block_stays_a_block() {
         let (p, list) = render(
             r#"<view>a <text class="tag">b</text></view><view><text>c</text><button>d</button></view>"#,
