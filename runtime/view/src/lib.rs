@@ -95,7 +95,8 @@
 //! [`DEFAULT_MAX_ARRAY_INDEX`]; expressions nest at most [`DEFAULT_MAX_EXPR_DEPTH`] deep and
 //! build strings of at most [`DEFAULT_MAX_STRING_BYTES`]; `<template is>` uses nest at most
 //! [`DEFAULT_MAX_TEMPLATE_NESTING`] deep, and the elements they expand to no deeper than the
-//! template depth limit. Parsing and rendering run on a
+//! template depth limit; a page reads at most [`DEFAULT_MAX_TEMPLATE_FILES`] files through
+//! `<import>`/`<include>`. Parsing and rendering run on a
 //! thread with a [`DEFAULT_STACK_BYTES`] stack, so the deepest allowed template cannot
 //! overflow the caller's stack.
 
@@ -123,7 +124,8 @@ pub use display::{DisplayItem, DisplayList, Rect, TextAlign};
 pub use error::{Error, Result, StyleErrorKind, TemplateErrorKind};
 pub use limits::{
     Limits, DEFAULT_MAX_ARRAY_INDEX, DEFAULT_MAX_DEPTH, DEFAULT_MAX_EXPR_DEPTH,
-    DEFAULT_MAX_LOOP_ITERATIONS, DEFAULT_MAX_NODES, DEFAULT_MAX_STRING_BYTES, DEFAULT_MAX_TEMPLATE_NESTING,
+    DEFAULT_MAX_LOOP_ITERATIONS, DEFAULT_MAX_NODES, DEFAULT_MAX_STRING_BYTES, DEFAULT_MAX_TEMPLATE_FILES,
+    DEFAULT_MAX_TEMPLATE_NESTING,
     DEFAULT_STACK_BYTES,
 };
 pub use page::{default_component_styles, Page, TapEvent, Viewport, DEFAULT_STYLESHEET};

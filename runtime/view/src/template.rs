@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use crate::error::{Error, Result, TemplateErrorKind};
 use crate::expr::{parse_expr, parse_object_body, Expr, Scope};
-use crate::limits::DEFAULT_MAX_DEPTH;
+use crate::limits::{DEFAULT_MAX_DEPTH, DEFAULT_MAX_TEMPLATE_FILES};
 
 /// The built-in components a template may use (`block` groups children without a node).
 pub const KNOWN_TAGS: &[&str] = &[
@@ -324,6 +324,8 @@ struct TParser<'a> {
     imported: HashMap<String, TemplateDef>,
     /// Literal `<template is>` names with file, line and column, checked at the end.
     uses: Vec<(String, String, u32, u32)>,
+    /// Files read so far for the page, through every level of `<import>`/`<include>`.
+    files_read: std::rc::Rc<std::cell::Cell<usize>>,
 }
 
 impl<'a> TParser<'a> {
@@ -349,6 +351,7 @@ impl<'a> TParser<'a> {
             defs: HashMap::new(),
             imported: HashMap::new(),
             uses: Vec::new(),
+            files_read: std::rc::Rc::default(),
         }
     }
 
@@ -384,6 +387,18 @@ impl<'a> TParser<'a> {
                 chain,
             }));
         }
+        let read = self.files_read.get() + 1;
+        if read > DEFAULT_MAX_TEMPLATE_FILES {
+            return Err(Error::LimitExceeded {
+                what: format!(
+                    "files read for <import>/<include> of {} ({}:{line}:{col})",
+                    self.stack[0], self.name
+                ),
+                limit: DEFAULT_MAX_TEMPLATE_FILES,
+                actual: read,
+            });
+        }
+        self.files_read.set(read);
         let Some(text) = files(&path) else {
             return Err(what(TemplateErrorKind::FileNotFound {
                 tag: tag.to_string(),
@@ -395,6 +410,7 @@ impl<'a> TParser<'a> {
         stack.push(path.clone());
         let follow = self.follow_imports && tag == "include";
         let mut sub = TParser::new(&text, &path, self.max_depth, self.files, stack, follow);
+        sub.files_read = self.files_read.clone();
         let nodes = sub.nodes(depth, None)?;
         self.uses.append(&mut sub.uses);
         if tag == "include" {
@@ -1353,6 +1369,37 @@ mod tests {
             n += 1;
         }
         assert!(n >= 10, "{n} examples");
+    }
+
+    #[test]
+    fn files_that_include_each_other_many_times_hit_the_file_limit() {
+        // a0 includes a1 twice, a1 includes a2 twice...: 2^20 reads without a limit.
+        let files = |path: &str| {
+            let n: usize = path.strip_prefix('a')?.strip_suffix(".xml")?.parse().ok()?;
+            Some(if n < 20 {
+                format!(
+                    "<include src='a{}.xml'/><include src='a{}.xml'/>",
+                    n + 1,
+                    n + 1
+                )
+            } else {
+                "<view/>".to_string()
+            })
+        };
+        let e = Template::parse_with(
+            "<include src='a0.xml'/>",
+            "p.xml",
+            DEFAULT_MAX_DEPTH,
+            &files,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with(
+                "files read for <import>/<include> of p.xml (a19.xml:1:1): limit is 256, got 257"
+            ),
+            "{e}"
+        );
     }
 
     #[test]
