@@ -139,6 +139,8 @@ pub(crate) struct Expander<'a> {
     file: &'a str,
     /// `<template is>` uses being expanded, one inside another.
     template_nesting: usize,
+    /// `<template is>` uses expanded in this render (bounded like `m:for` iterations).
+    template_uses: usize,
 }
 
 impl<'a> Expander<'a> {
@@ -170,6 +172,7 @@ impl<'a> Expander<'a> {
             inline_ok: HashSet::new(),
             file: template.name.as_str(),
             template_nesting: 0,
+            template_uses: 0,
         }
     }
 
@@ -554,6 +557,15 @@ impl<'a> Expander<'a> {
                 what: format!("<template is> uses nested in one another in {}", self.file),
                 limit: DEFAULT_MAX_TEMPLATE_NESTING,
                 actual: self.template_nesting + 1,
+            });
+        }
+        // Templates that each use the next twice make no nodes yet double the work per level.
+        self.template_uses += 1;
+        if self.template_uses > self.max_iterations {
+            return Err(Error::LimitExceeded {
+                what: format!("<template is> uses in one render of {}", self.template.name),
+                limit: self.max_iterations,
+                actual: self.template_uses,
             });
         }
         let data = match attr("data").map(|v| v.eval(scope)) {
@@ -1066,6 +1078,22 @@ mod tests {
         let e = p.render(&mut new_font_system()).unwrap_err().to_string();
         assert!(
             e.starts_with("element nesting after expanding templates in t.xml: limit is 256"),
+            "{e}"
+        );
+        // Each template uses the next twice: 2^40 uses, no nodes.
+        let mut xml: String = (0..40)
+            .map(|k| {
+                format!(
+                    "<template name='t{k}'><template is='t{n}'/><template is='t{n}'/></template>",
+                    n = k + 1
+                )
+            })
+            .collect();
+        xml.push_str("<template name='t40'><block/></template><template is='t0'/>");
+        let mut p = Page::new(&xml, "t.xml", &[], vp).unwrap();
+        let e = p.render(&mut new_font_system()).unwrap_err().to_string();
+        assert!(
+            e.starts_with("<template is> uses in one render of t.xml: limit is 1000000"),
             "{e}"
         );
         // A recursive tree with an end renders.
