@@ -91,7 +91,8 @@
 //! # Limits
 //!
 //! [`Limits`]: template depth [`DEFAULT_MAX_DEPTH`], expanded nodes [`DEFAULT_MAX_NODES`],
-//! `m:for` iterations per render [`DEFAULT_MAX_LOOP_ITERATIONS`], set-data array index
+//! `m:for` iterations (and, counted apart, `<template is>` uses) per render
+//! [`DEFAULT_MAX_LOOP_ITERATIONS`], set-data array index
 //! [`DEFAULT_MAX_ARRAY_INDEX`]; expressions nest at most [`DEFAULT_MAX_EXPR_DEPTH`] deep and
 //! build strings of at most [`DEFAULT_MAX_STRING_BYTES`]; `<template is>` uses nest at most
 //! [`DEFAULT_MAX_TEMPLATE_NESTING`] deep, and the elements they expand to no deeper than the

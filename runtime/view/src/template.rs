@@ -216,7 +216,9 @@ impl Interp {
 /// # Errors
 /// [`Error::Template`] with the template name, line:col and the rule: unclosed or mismatched
 /// tags, unknown tags, nesting beyond [`DEFAULT_MAX_DEPTH`], unterminated `{{`, comments or
-/// attribute values, bad expressions, misplaced `m:elif`/`m:else`, misused directives.
+/// attribute values, bad expressions (at the offending token), misplaced `m:elif`/`m:else`,
+/// misused directives and `<template>` tags; any `<import>`/`<include>` (there are no other
+/// files here: use [`Template::parse_with`]).
 pub fn parse_template(src: &str, name: &str) -> Result<Template> {
     parse_template_with_depth(src, name, DEFAULT_MAX_DEPTH)
 }
