@@ -59,7 +59,8 @@ impl Template {
     /// As [`parse_template`], plus, with the file:line:col of the `<import>`/`<include>`: a
     /// path above the bundle root, a file `files` does not have, a file that includes or
     /// imports itself (directly or through others); any error in the other file, with that
-    /// file's name; and a `<template is="name">` whose literal name is defined nowhere.
+    /// file's name; a `<template is="name">` whose literal name is defined nowhere; and
+    /// [`Error::LimitExceeded`] past [`DEFAULT_MAX_TEMPLATE_FILES`] files read.
     pub fn parse_with(
         src: &str,
         name: &str,
