@@ -70,11 +70,12 @@ pub enum DisplayItem {
         /// Border colour.
         border_color: Color,
     },
-    /// One line of text, already broken by the view: shape `text` with
-    /// [`crate::text_buffer`] and no width limit (`width = None`), draw it with its top-left
-    /// at `rect.x, rect.y`. `rect.w` is the line's advance rounded up plus 1px; `rect.h` is
-    /// the line height. `align` is the source element's alignment, already applied to
-    /// `rect.x`.
+    /// One line of text, already broken by the view, or one styled piece of a line of a
+    /// paragraph (`Price: <text class="red">9</text>` is two items on one line): shape `text`
+    /// with [`crate::text_buffer`] and no width limit (`width = None`), draw it with its
+    /// top-left at `rect.x, rect.y`. `rect.w` is the piece's advance rounded up plus 1px;
+    /// `rect.h` is the line height. `align` is the source element's alignment, already
+    /// applied to `rect.x`.
     Text {
         /// Line box.
         rect: Rect,

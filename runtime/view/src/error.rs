@@ -121,6 +121,49 @@ pub enum TemplateErrorKind {
     },
     /// `m:elif` / `m:else` without a preceding `m:if` sibling.
     OrphanElse(String),
+    /// `<template>`, `<import>` or `<include>` with the wrong attributes or content.
+    BadTemplateTag {
+        /// The tag.
+        tag: String,
+        /// What it needs.
+        reason: &'static str,
+    },
+    /// Two `<template name="x">` with one name in one file.
+    DuplicateTemplate(String),
+    /// `<template is="x">` where no `x` is defined in the file or imported.
+    UnknownTemplate(String),
+    /// `<import>`/`<include>` in a template parsed without access to the bundle's files.
+    NeedsBundle {
+        /// `import` or `include`.
+        tag: String,
+        /// The `src` as written.
+        src: String,
+    },
+    /// `<import>`/`<include>` whose `src` climbs above the bundle root.
+    OutsideRoot {
+        /// `import` or `include`.
+        tag: String,
+        /// The `src` as written.
+        src: String,
+    },
+    /// `<import>`/`<include>` of a file the bundle does not have.
+    FileNotFound {
+        /// `import` or `include`.
+        tag: String,
+        /// The `src` as written.
+        src: String,
+        /// The resolved path from the bundle root.
+        path: String,
+    },
+    /// A file that imports or includes itself, directly or through others.
+    Cycle {
+        /// `import` or `include`.
+        tag: String,
+        /// The `src` as written.
+        src: String,
+        /// The files from the page to the repeated one.
+        chain: Vec<String>,
+    },
     /// A directive used wrongly (`m:for` without `{{ }}`, unknown `m:` attribute...).
     BadDirective {
         /// The attribute name.
@@ -162,6 +205,27 @@ impl fmt::Display for TemplateErrorKind {
                 )
             }
             Self::BadDirective { name, reason } => write!(f, "`{name}`: {reason}"),
+            Self::BadTemplateTag { tag, reason } => write!(f, "<{tag}>: {reason}"),
+            Self::DuplicateTemplate(name) => write!(f, "template `{name}` is defined twice"),
+            Self::UnknownTemplate(name) => write!(
+                f,
+                "no template named `{name}` (define it with <template name=\"{name}\"> or <import> its file)"
+            ),
+            Self::NeedsBundle { tag, src } => write!(
+                f,
+                "{tag} `{src}` needs a bundle (this template was parsed without access to other files)"
+            ),
+            Self::OutsideRoot { tag, src } => {
+                write!(f, "{tag} `{src}`: the path goes above the bundle root")
+            }
+            Self::FileNotFound { tag, src, path } => {
+                write!(f, "{tag} `{src}`: no file `{path}` in the bundle")
+            }
+            Self::Cycle { tag, src, chain } => write!(
+                f,
+                "{tag} `{src}` makes a cycle: {}",
+                chain.join(" -> ")
+            ),
         }
     }
 }

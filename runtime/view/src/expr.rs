@@ -23,14 +23,34 @@ pub enum Expr {
     Member(Box<Expr>, String),
     /// `a[b]`
     Index(Box<Expr>, Box<Expr>),
-    /// `[a, b]`
-    Array(Vec<Expr>),
+    /// `[a, b, ...rest]`
+    Array(Vec<Item>),
+    /// `{a: 1, b, ...rest}`
+    Object(Vec<Prop>),
     /// `!a`, `-a`, `+a`
     Unary(UnOp, Box<Expr>),
     /// `a op b`
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `c ? a : b`
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+}
+
+/// One element of an array literal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// `a`
+    One(Expr),
+    /// `...a`: the elements of an array (the characters of a string).
+    Spread(Expr),
+}
+
+/// One entry of an object literal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prop {
+    /// `key: value`, `'key': value` or the shorthand `key` (for `key: key`).
+    Pair(String, Expr),
+    /// `...a`: the properties of an object (the indexes of an array or string).
+    Spread(Expr),
 }
 
 /// Unary operators.
@@ -70,6 +90,8 @@ pub enum BinOp {
 pub struct ExprError {
     /// Human-readable reason, lower-case.
     pub reason: String,
+    /// Where in the expression text (in characters) the offending token starts.
+    pub at: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -81,11 +103,11 @@ enum Tok {
 }
 
 const PUNCTS: &[&str] = &[
-    "===", "!==", "==", "!=", "<=", ">=", "&&", "||", "<", ">", "+", "-", "*", "/", "%", "!", "?",
-    ":", ".", "[", "]", "(", ")", ",",
+    "...", "===", "!==", "==", "!=", "<=", ">=", "&&", "||", "<", ">", "+", "-", "*", "/", "%",
+    "!", "?", ":", ".", "[", "]", "(", ")", ",", "{", "}",
 ];
 
-fn lex(src: &str) -> Result<Vec<Tok>, ExprError> {
+fn lex(src: &str) -> Result<Vec<(Tok, usize)>, ExprError> {
     let mut toks = Vec::new();
     let chars: Vec<char> = src.chars().collect();
     let mut i = 0;
@@ -97,6 +119,7 @@ fn lex(src: &str) -> Result<Vec<Tok>, ExprError> {
             || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
         {
             let start = i;
+            let at = i;
             while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
                 i += 1;
             }
@@ -112,10 +135,12 @@ fn lex(src: &str) -> Result<Vec<Tok>, ExprError> {
             let text: String = chars[start..i].iter().collect();
             let n: f64 = text.parse().map_err(|_| ExprError {
                 reason: format!("bad number `{text}`"),
+                at,
             })?;
-            toks.push(Tok::Num(n));
+            toks.push((Tok::Num(n), at));
         } else if c == '\'' || c == '"' {
             let quote = c;
+            let at = i;
             i += 1;
             let mut s = String::new();
             loop {
@@ -123,6 +148,7 @@ fn lex(src: &str) -> Result<Vec<Tok>, ExprError> {
                     None => {
                         return Err(ExprError {
                             reason: format!("unterminated string: expected {quote}"),
+                            at,
                         })
                     }
                     Some(&q) if q == quote => {
@@ -132,6 +158,7 @@ fn lex(src: &str) -> Result<Vec<Tok>, ExprError> {
                     Some('\\') => {
                         let e = chars.get(i + 1).copied().ok_or(ExprError {
                             reason: "unterminated string: `\\` at the end".into(),
+                            at,
                         })?;
                         s.push(match e {
                             'n' => '\n',
@@ -146,7 +173,7 @@ fn lex(src: &str) -> Result<Vec<Tok>, ExprError> {
                     }
                 }
             }
-            toks.push(Tok::Str(s));
+            toks.push((Tok::Str(s), at));
         } else if c.is_alphabetic() || c == '_' || c == '$' {
             let start = i;
             while i < chars.len()
@@ -154,7 +181,7 @@ fn lex(src: &str) -> Result<Vec<Tok>, ExprError> {
             {
                 i += 1;
             }
-            toks.push(Tok::Ident(chars[start..i].iter().collect()));
+            toks.push((Tok::Ident(chars[start..i].iter().collect()), start));
         } else {
             let rest: String = chars[i..chars.len().min(i + 3)].iter().collect();
             let p = PUNCTS
@@ -162,23 +189,34 @@ fn lex(src: &str) -> Result<Vec<Tok>, ExprError> {
                 .find(|p| rest.starts_with(**p))
                 .ok_or_else(|| ExprError {
                     reason: format!("unexpected character `{c}`"),
+                    at: i,
                 })?;
+            toks.push((Tok::Punct(p), i));
             i += p.chars().count();
-            toks.push(Tok::Punct(p));
         }
     }
     Ok(toks)
 }
 
 struct Parser {
-    toks: Vec<Tok>,
+    toks: Vec<(Tok, usize)>,
     pos: usize,
     depth: usize,
+    /// The length of the source in characters (where "the end" is).
+    end: usize,
 }
 
 impl Parser {
     fn peek(&self) -> Option<&Tok> {
-        self.toks.get(self.pos)
+        self.toks.get(self.pos).map(|(t, _)| t)
+    }
+
+    /// An error at the current token (or the end).
+    fn error(&self, reason: String) -> ExprError {
+        ExprError {
+            reason,
+            at: self.toks.get(self.pos).map_or(self.end, |(_, at)| *at),
+        }
     }
 
     fn eat(&mut self, p: &str) -> bool {
@@ -194,9 +232,7 @@ impl Parser {
         if self.eat(p) {
             Ok(())
         } else {
-            Err(ExprError {
-                reason: format!("expected `{p}`, found {}", self.describe()),
-            })
+            Err(self.error(format!("expected `{p}`, found {}", self.describe())))
         }
     }
 
@@ -213,9 +249,9 @@ impl Parser {
     fn enter(&mut self) -> Result<(), ExprError> {
         self.depth += 1;
         if self.depth > DEFAULT_MAX_EXPR_DEPTH {
-            return Err(ExprError {
-                reason: format!("nested deeper than the limit of {DEFAULT_MAX_EXPR_DEPTH}"),
-            });
+            return Err(self.error(format!(
+                "nested deeper than the limit of {DEFAULT_MAX_EXPR_DEPTH}"
+            )));
         }
         Ok(())
     }
@@ -279,9 +315,10 @@ impl Parser {
                         e = Expr::Member(Box::new(e), name);
                     }
                     _ => {
-                        return Err(ExprError {
-                            reason: format!("expected a name after `.`, found {}", self.describe()),
-                        })
+                        return Err(self.error(format!(
+                            "expected a name after `.`, found {}",
+                            self.describe()
+                        )))
                     }
                 }
             } else if self.eat("[") {
@@ -323,22 +360,77 @@ impl Parser {
             }
             Some(Tok::Punct("[")) => {
                 self.pos += 1;
+                self.enter()?;
                 let mut items = Vec::new();
-                if !self.eat("]") {
-                    loop {
-                        items.push(self.ternary()?);
-                        if self.eat("]") {
-                            break;
-                        }
-                        self.expect(",")?;
+                while !self.eat("]") {
+                    if self.eat("...") {
+                        items.push(Item::Spread(self.ternary()?));
+                    } else {
+                        items.push(Item::One(self.ternary()?));
+                    }
+                    if !self.eat(",") && !matches!(self.peek(), Some(Tok::Punct("]"))) {
+                        return Err(
+                            self.error(format!("expected `,` or `]`, found {}", self.describe()))
+                        );
                     }
                 }
+                self.depth -= 1;
                 Ok(Expr::Array(items))
             }
-            _ => Err(ExprError {
-                reason: format!("expected a value, found {}", self.describe()),
-            }),
+            Some(Tok::Punct("{")) => {
+                self.pos += 1;
+                self.enter()?;
+                let props = self.props(Some("}"))?;
+                self.depth -= 1;
+                Ok(Expr::Object(props))
+            }
+            _ => Err(self.error(format!("expected a value, found {}", self.describe()))),
         }
+    }
+
+    /// Object entries until `close` (`}`), or until the end when `close` is `None` (the
+    /// brace-less `data="{{...item, extra: 1}}"` of a template use).
+    fn props(&mut self, close: Option<&'static str>) -> Result<Vec<Prop>, ExprError> {
+        let mut props = Vec::new();
+        loop {
+            match close {
+                Some(c) if self.eat(c) => break,
+                None if self.peek().is_none() => break,
+                _ => {}
+            }
+            if self.eat("...") {
+                props.push(Prop::Spread(self.ternary()?));
+            } else {
+                let key = match self.peek().cloned() {
+                    Some(Tok::Ident(k)) | Some(Tok::Str(k)) => k,
+                    Some(Tok::Num(n)) => to_display(&num(n)),
+                    _ => {
+                        return Err(self.error(format!(
+                            "expected a property name or `...`, found {}",
+                            self.describe()
+                        )))
+                    }
+                };
+                let shorthand = matches!(self.peek(), Some(Tok::Ident(_)));
+                self.pos += 1;
+                if self.eat(":") {
+                    props.push(Prop::Pair(key, self.ternary()?));
+                } else if shorthand {
+                    props.push(Prop::Pair(key.clone(), Expr::Ident(key)));
+                } else {
+                    return Err(self.error(format!("expected `:`, found {}", self.describe())));
+                }
+            }
+            let at_close = match close {
+                Some(c) => matches!(self.peek(), Some(Tok::Punct(p)) if *p == c),
+                None => self.peek().is_none(),
+            };
+            if !self.eat(",") && !at_close {
+                let want = if close.is_some() { "`,` or `}`" } else { "`,`" };
+                return Err(self.error(format!("expected {want}, found {}", self.describe())));
+            }
+        }
+        Ok(props)
     }
 }
 
@@ -369,24 +461,40 @@ fn bin_op(p: &str) -> Option<(BinOp, u8)> {
 /// [`ExprError`] naming the unexpected token, an unterminated string, or nesting beyond
 /// [`DEFAULT_MAX_EXPR_DEPTH`].
 pub fn parse_expr(src: &str) -> Result<Expr, ExprError> {
+    let mut p = parser(src)?;
+    let e = p.ternary()?;
+    if p.pos < p.toks.len() {
+        return Err(p.error(format!("unexpected {} after the expression", p.describe())));
+    }
+    Ok(e)
+}
+
+/// Parses the inside of an object literal without its braces, as in a template use's
+/// `data="{{...item, extra: 1}}"`; the result is an [`Expr::Object`].
+///
+/// # Errors
+/// As [`parse_expr`].
+pub fn parse_object_body(src: &str) -> Result<Expr, ExprError> {
+    let mut p = parser(src)?;
+    p.enter()?;
+    Ok(Expr::Object(p.props(None)?))
+}
+
+fn parser(src: &str) -> Result<Parser, ExprError> {
     let toks = lex(src)?;
+    let end = src.chars().count();
     if toks.is_empty() {
         return Err(ExprError {
             reason: "empty expression".into(),
+            at: end,
         });
     }
-    let mut p = Parser {
+    Ok(Parser {
         toks,
         pos: 0,
         depth: 0,
-    };
-    let e = p.ternary()?;
-    if p.pos < p.toks.len() {
-        return Err(ExprError {
-            reason: format!("unexpected {} after the expression", p.describe()),
-        });
-    }
-    Ok(e)
+        end,
+    })
 }
 
 /// Variables visible to an expression: page data plus loop variables, innermost first.
@@ -553,7 +661,12 @@ impl Expr {
                 a.collect_idents(out);
                 b.collect_idents(out);
             }
-            Expr::Array(items) => items.iter().for_each(|e| e.collect_idents(out)),
+            Expr::Array(items) => items.iter().for_each(|i| match i {
+                Item::One(e) | Item::Spread(e) => e.collect_idents(out),
+            }),
+            Expr::Object(props) => props.iter().for_each(|p| match p {
+                Prop::Pair(_, e) | Prop::Spread(e) => e.collect_idents(out),
+            }),
             Expr::Cond(c, a, b) => {
                 c.collect_idents(out);
                 a.collect_idents(out);
@@ -577,9 +690,47 @@ impl Expr {
                 };
                 member(base.eval(scope), &key)
             }
-            Expr::Array(items) => Cow::Owned(Value::Array(
-                items.iter().map(|e| e.eval(scope).into_owned()).collect(),
-            )),
+            Expr::Array(items) => {
+                let mut out = Vec::new();
+                for item in items {
+                    match item {
+                        Item::One(e) => out.push(e.eval(scope).into_owned()),
+                        Item::Spread(e) => match e.eval(scope).into_owned() {
+                            Value::Array(a) => out.extend(a),
+                            Value::String(s) => {
+                                out.extend(s.chars().map(|c| Value::String(c.into())))
+                            }
+                            // JavaScript throws on spreading a non-iterable; a template
+                            // shows nothing for it instead.
+                            _ => {}
+                        },
+                    }
+                }
+                Cow::Owned(Value::Array(out))
+            }
+            Expr::Object(props) => {
+                let mut out = serde_json::Map::new();
+                for p in props {
+                    match p {
+                        Prop::Pair(k, e) => {
+                            out.insert(k.clone(), e.eval(scope).into_owned());
+                        }
+                        Prop::Spread(e) => match e.eval(scope).into_owned() {
+                            Value::Object(m) => out.extend(m),
+                            Value::Array(a) => out
+                                .extend(a.into_iter().enumerate().map(|(i, v)| (i.to_string(), v))),
+                            Value::String(s) => out.extend(
+                                s.chars()
+                                    .enumerate()
+                                    .map(|(i, c)| (i.to_string(), Value::String(c.into()))),
+                            ),
+                            // `{...null}`, `{...1}`: nothing, as in JavaScript.
+                            _ => {}
+                        },
+                    }
+                }
+                Cow::Owned(Value::Object(out))
+            }
             Expr::Unary(op, e) => {
                 let v = e.eval(scope);
                 Cow::Owned(match op {
@@ -718,6 +869,60 @@ mod tests {
     #[test]
     fn string_literals_accept_both_quotes_and_escapes() {
         assert_eq!(ev(r#""it's" + 'a \'b\''"#, json!({})), json!("it'sa 'b'"));
+    }
+
+    #[test]
+    fn object_literals_shorthand_and_spread_follow_javascript() {
+        let d = json!({"item": {"id": 1, "title": "A"}, "b": 2, "list": [7, 8], "s": "hi"});
+        assert_eq!(
+            ev("{a: 1, b, 'c d': b + 1, 3: 'x'}", d.clone()),
+            json!({"a": 1, "b": 2, "c d": 3, "3": "x"})
+        );
+        assert_eq!(
+            ev("{...item, title: 'B', extra: 1}", d.clone()),
+            json!({"id": 1, "title": "B", "extra": 1})
+        );
+        assert_eq!(
+            ev("{title: 'B', ...item}", d.clone()),
+            json!({"id": 1, "title": "A"}),
+            "later entries win"
+        );
+        assert_eq!(
+            ev("{...list, ...missing, ...b}", d.clone()),
+            json!({"0": 7, "1": 8})
+        );
+        assert_eq!(
+            ev("[...list, 9, ...s]", d.clone()),
+            json!([7, 8, 9, "h", "i"])
+        );
+        assert_eq!(ev("{a: {b: [1]}}.a.b[0]", d.clone()), json!(1));
+        assert_eq!(ev("{}", d), json!({}));
+    }
+
+    #[test]
+    fn a_braceless_object_body_is_what_template_data_holds() {
+        let d = json!({"item": {"id": 1}});
+        let e = parse_object_body("...item, extra: 1,").unwrap();
+        assert_eq!(
+            e.eval(&Scope::Root(&d)).into_owned(),
+            json!({"id": 1, "extra": 1})
+        );
+        assert_eq!(parse_object_body("a b").unwrap_err().at, 2);
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_token() {
+        for (src, at) in [
+            ("a + * b", 4),
+            ("a +", 3),
+            ("  a b", 4),
+            ("x ? 'abc", 4),
+            ("{a: 1 b: 2}", 6),
+            ("[1 2]", 3),
+            ("a # b", 2),
+        ] {
+            assert_eq!(parse_expr(src).expect_err(src).at, at, "{src}");
+        }
     }
 
     #[test]

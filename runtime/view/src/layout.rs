@@ -8,7 +8,7 @@ use taffy::prelude::{AvailableSpace, NodeId, Size, TaffyTree};
 
 use crate::error::{Error, Result};
 use crate::style::Ctx;
-use crate::text::{layout_lines, Line};
+use crate::text::{layout_lines, layout_rich, Line, RichLine, SpanText};
 use crate::tree::{Node, NodeKind, Tree};
 
 /// Text to measure, stored in the taffy leaf.
@@ -18,8 +18,12 @@ pub(crate) struct TextCtx {
     pub font_size: f32,
     pub line_height: f32,
     pub bold: bool,
+    /// A paragraph of styled spans instead of `text` (an element with inline `<text>`s).
+    pub spans: Vec<SpanText>,
     /// Measured results by width constraint (in 1/64 px; `None` = unconstrained).
     cache: Vec<(Option<i64>, f32, Vec<Line>)>,
+    /// The same for `spans`: (width key, widest line, height, lines).
+    rich_cache: Vec<(Option<i64>, f32, f32, Vec<RichLine>)>,
 }
 
 const TEXT_CACHE_ENTRIES: usize = 8;
@@ -31,8 +35,26 @@ impl TextCtx {
             font_size: node.style.font_size,
             line_height: node.style.line_height_px(ctx),
             bold: node.style.bold,
+            spans: Vec::new(),
             cache: Vec::new(),
+            rich_cache: Vec::new(),
         }
+    }
+
+    /// The measure context of a paragraph node (one with `para`).
+    fn rich(node: &Node, ctx: Ctx) -> Option<TextCtx> {
+        let spans = node.para.as_ref()?;
+        let mut tc = TextCtx::new(node, "", ctx);
+        tc.spans = spans
+            .iter()
+            .map(|s| SpanText {
+                text: s.text.clone(),
+                font_size: s.font_size,
+                line_height: s.line_height,
+                bold: s.bold,
+            })
+            .collect();
+        Some(tc)
     }
 
     fn same_text(&self, other: &TextCtx) -> bool {
@@ -40,6 +62,29 @@ impl TextCtx {
             && self.font_size == other.font_size
             && self.line_height == other.line_height
             && self.bold == other.bold
+            && self.spans == other.spans
+    }
+
+    /// Paragraph lines, widest line and height when wrapped at `width`.
+    pub fn rich_lines(
+        &mut self,
+        fonts: &mut FontSystem,
+        width: Option<f32>,
+    ) -> (f32, f32, &[RichLine]) {
+        let key = width.map(|w| (w * 64.0).round() as i64);
+        if let Some(pos) = self.rich_cache.iter().position(|(k, ..)| *k == key) {
+            let (_, w, h, lines) = &self.rich_cache[pos];
+            return (*w, *h, lines);
+        }
+        let lines = layout_rich(fonts, &self.spans, width);
+        let w = lines.iter().map(|l| l.width).fold(0.0, f32::max);
+        let h = lines.last().map_or(self.line_height, |l| l.top + l.height);
+        if self.rich_cache.len() >= TEXT_CACHE_ENTRIES {
+            self.rich_cache.remove(0);
+        }
+        self.rich_cache.push((key, w, h, lines));
+        let (_, w, h, lines) = self.rich_cache.last().expect("just pushed");
+        (*w, *h, lines)
     }
 
     /// Lines and widest line when wrapped at `width`.
@@ -80,9 +125,14 @@ impl TextCtx {
             AvailableSpace::MinContent => Some(0.5),
             AvailableSpace::MaxContent => None,
         });
-        let lh = self.line_height;
-        let (w, lines) = self.lines(fonts, constraint);
-        let h = lh * lines.len().max(1) as f32;
+        let (w, h) = if self.spans.is_empty() {
+            let lh = self.line_height;
+            let (w, lines) = self.lines(fonts, constraint);
+            (w, lh * lines.len().max(1) as f32)
+        } else {
+            let (w, h, _) = self.rich_lines(fonts, constraint);
+            (w, h)
+        };
         Size {
             width: known.width.unwrap_or(w.ceil()),
             height: known.height.unwrap_or(h),
@@ -188,6 +238,19 @@ impl LayoutState {
             s.reused[oi] = true;
             let id = s.old_ids[oi];
             let on = &o.nodes[oi];
+            if on.para != n.para {
+                // Spans also name their text nodes, which move when a list above grows:
+                // keep the measured lines unless the text or its style changed.
+                let tc = TextCtx::rich(n, s.ctx);
+                let same = match (&tc, self.taffy.get_node_context(id)) {
+                    (Some(new), Some(old)) => old.same_text(new),
+                    (None, None) => true,
+                    _ => false,
+                };
+                if !same {
+                    self.taffy.set_node_context(id, tc).map_err(lerr)?;
+                }
+            }
             if on.style != n.style || on.kind != n.kind {
                 match &n.kind {
                     NodeKind::Element(_) => self
@@ -212,7 +275,10 @@ impl LayoutState {
                 NodeKind::Text(t) => self
                     .taffy
                     .new_leaf_with_context(taffy_style(n, n.parent.map(|p| &s.new.nodes[p]), s.ctx), TextCtx::new(n, t, s.ctx)),
-                NodeKind::Element(_) => self.taffy.new_leaf(taffy_style(n, n.parent.map(|p| &s.new.nodes[p]), s.ctx)),
+                NodeKind::Element(_) => match TextCtx::rich(n, s.ctx) {
+                    Some(tc) => self.taffy.new_leaf_with_context(taffy_style(n, n.parent.map(|p| &s.new.nodes[p]), s.ctx), tc),
+                    None => self.taffy.new_leaf(taffy_style(n, n.parent.map(|p| &s.new.nodes[p]), s.ctx)),
+                },
             }
             .map_err(lerr)?
         };
@@ -237,7 +303,16 @@ impl LayoutState {
             };
             child_ids.push(self.sync_node(s, c, if reuse.is_some() { cand } else { None })?);
         }
-        let unchanged = reuse.is_some()
+        if n.para.is_some() {
+            // A paragraph is one measured leaf: its text nodes and inline `<text>`s keep
+            // detached layout nodes (for reuse across renders) that are never laid out.
+            if !self.taffy.children(id).map_err(lerr)?.is_empty() {
+                self.taffy.set_children(id, &[]).map_err(lerr)?;
+            }
+            s.new_ids[ni] = Some(id);
+            return Ok(id);
+        }
+        let unchanged = reuse.is_some_and(|(o, oi)| o.nodes[oi].para.is_none())
             && old_children.len() == child_ids.len()
             && old_children
                 .iter()

@@ -29,23 +29,37 @@
 //!
 //! # Templates
 //!
-//! XML-like: elements, `"`/`'` attributes, `<x/>`, `<!-- comments -->`, `&lt;`-style
-//! entities, and `{{ expression }}` in text and attribute values
+//! The guide for app developers is `docs/templates.md`; in short: XML-like elements, `"`/`'`
+//! attributes, `<x/>`, `<!-- comments -->`, `&lt;`-style entities (`&nbsp; &ensp; &emsp;`
+//! too), and `{{ expression }}` in text and attribute values
 //! (`class="item {{done ? 'done' : ''}}"`). An attribute that is one `{{ }}` keeps the
-//! value's JSON type (`data-id="{{7}}"` is the number 7). Components: `view`, `text`,
-//! `button` (`type="primary|warn"`, `size="mini"`, `disabled`), `image` (`src`), `input`
+//! value's JSON type (`data-id="{{7}}"` is the number 7). Components: `view`, `text`
+//! (inline, with `space="ensp|emsp|nbsp"`, `decode`, `user-select`), `button`
+//! (`type="primary|warn"`, `size="mini"`, `disabled`), `image` (`src`), `input`
 //! (`value`, `placeholder`), `scroll-view` (`scroll-top`), `navigator` (`url`), `icon`
 //! (`type`, `size`, `color`) and `block` (groups children, makes no node). Any element:
 //! `id`, `class`, `style` (inline CSS, may be bound), `hidden`, `data-*` (dataset,
 //! kebab → camel case), `bind:EVENT`/`bindEVENT` (bubbles), `catch:EVENT`/`catchEVENT`
 //! (stops), `m:if`/`m:elif`/`m:else`, `m:for="{{list}}"` with `m:for-item` (default `item`),
 //! `m:for-index` (default `index`) and `m:key` (a property name or `*this`; keyed items keep
-//! their layout nodes across renders). `m:if` on an element with `m:for` filters items.
-//! `wx:` is accepted for `m:`.
+//! their layout nodes across renders; a missing or repeated key is a [`Diagnostic`]).
+//! `m:if` on an element with `m:for` filters items. `wx:` is accepted for `m:`.
+//!
+//! Inline text: an element whose content is only text and `<text>` elements (without a box
+//! of their own) is one paragraph of styled spans, measured and wrapped together; each span
+//! piece on a line is one [`DisplayItem::Text`], and a tap on a piece targets its `<text>`.
+//!
+//! `<template name="x">…</template>` defines a piece that renders nothing in place;
+//! `<template is="{{expr}}" data="{{...item, extra: 1}}"/>` renders it with only that data (a
+//! bound name that matches nothing is a [`Diagnostic`]). `<import src>` makes another file's
+//! definitions usable (not transitively); `<include src>` inlines another file minus its
+//! definitions. Both need the bundle's files: [`Template::parse_with`] / [`Page::with_files`]
+//! take a [`FileResolver`]; `src` is relative to the naming file, `/` starts at the bundle root.
 //!
 //! Expressions: paths (`a.b[0].c`, `list[i]`, `list.length`), string/number/bool/null
-//! literals, `[a, b]`, `+ - * / %`, `== != === !== < <= > >=`, `&& || !`, `c ? a : b`,
-//! parentheses; JavaScript semantics (missing paths are empty, `+` concatenates strings).
+//! literals, `[a, ...b]`, `{a: 1, b, ...c}`, `+ - * / %`, `== != === !== < <= > >=`,
+//! `&& || !`, `c ? a : b`, parentheses; JavaScript semantics (missing paths are empty, `+`
+//! concatenates strings). A bad expression is an error at the offending token's line:column.
 //!
 //! # Styles
 //!
@@ -80,15 +94,20 @@
 //! a host loads the base library's fonts with [`set_fonts`] / [`font_system_from`];
 //! [`new_font_system`] loads the embedded copies of them (DejaVu Sans regular and bold,
 //! WenQuanYi Micro Hei as the CJK fallback) for tests and tools. The view breaks text
-//! into lines itself; each [`DisplayItem::Text`] is one line that the renderer shapes with
+//! into lines itself; each [`DisplayItem::Text`] is one line (or, in a paragraph of styled
+//! spans, one span's piece of a line, placed at its x) that the renderer shapes with
 //! [`text_buffer`] and no width limit.
 //!
 //! # Limits
 //!
 //! [`Limits`]: template depth [`DEFAULT_MAX_DEPTH`], expanded nodes [`DEFAULT_MAX_NODES`],
-//! `m:for` iterations per render [`DEFAULT_MAX_LOOP_ITERATIONS`], set-data array index
+//! `m:for` iterations (and, counted apart, `<template is>` uses) per render
+//! [`DEFAULT_MAX_LOOP_ITERATIONS`], set-data array index
 //! [`DEFAULT_MAX_ARRAY_INDEX`]; expressions nest at most [`DEFAULT_MAX_EXPR_DEPTH`] deep and
-//! build strings of at most [`DEFAULT_MAX_STRING_BYTES`]. Parsing and rendering run on a
+//! build strings of at most [`DEFAULT_MAX_STRING_BYTES`]; `<template is>` uses nest at most
+//! [`DEFAULT_MAX_TEMPLATE_NESTING`] deep, and the elements they expand to no deeper than the
+//! template depth limit; a page reads at most [`DEFAULT_MAX_TEMPLATE_FILES`] files through
+//! `<import>`/`<include>`. Parsing and rendering run on a
 //! thread with a [`DEFAULT_STACK_BYTES`] stack, so the deepest allowed template cannot
 //! overflow the caller's stack.
 
@@ -125,11 +144,13 @@ pub use display::{DisplayItem, DisplayList, Rect, TextAlign};
 pub use error::{Error, Result, StyleErrorKind, TemplateErrorKind};
 pub use limits::{
     Limits, DEFAULT_MAX_ARRAY_INDEX, DEFAULT_MAX_DEPTH, DEFAULT_MAX_EXPR_DEPTH,
-    DEFAULT_MAX_LOOP_ITERATIONS, DEFAULT_MAX_NODES, DEFAULT_MAX_STRING_BYTES, DEFAULT_STACK_BYTES,
+    DEFAULT_MAX_LOOP_ITERATIONS, DEFAULT_MAX_NODES, DEFAULT_MAX_STRING_BYTES, DEFAULT_MAX_TEMPLATE_FILES,
+    DEFAULT_MAX_TEMPLATE_NESTING,
+    DEFAULT_STACK_BYTES,
 };
 pub use page::{default_component_styles, Page, TapEvent, Viewport, DEFAULT_STYLESHEET};
-pub use template::{known_tags, parse_template, Template, TEMPLATE_TAGS};
+pub use template::{known_tags, parse_template, FileResolver, Template, TEMPLATE_TAGS};
 pub use text::{
-    font_system_from, measure_text, new_font_system, set_fonts, text_attrs, text_buffer, text_items, CJK_FAMILY,
-    DEFAULT_FAMILY,
+    font_system_from, measure_text, new_font_system, set_fonts, text_attrs, text_buffer,
+    text_items, CJK_FAMILY, DEFAULT_FAMILY,
 };

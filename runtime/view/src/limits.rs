@@ -13,6 +13,13 @@ pub const DEFAULT_MAX_ARRAY_INDEX: usize = 100_000;
 /// Most `m:for` iterations one render may run, over all loops together (default 1 000 000),
 /// so that nested loops over large data cannot stall the host even when they produce no nodes.
 pub const DEFAULT_MAX_LOOP_ITERATIONS: usize = 1_000_000;
+/// Most `<template is>` uses nested in one another while a page expands (default 64), so
+/// that a template that uses itself ends in an error rather than recursing forever.
+pub const DEFAULT_MAX_TEMPLATE_NESTING: usize = 64;
+/// Most files one page's template may read through `<import>` and `<include>`, counting each
+/// time a file is read (default 256), so that files including each other several times cannot
+/// blow a page up exponentially.
+pub const DEFAULT_MAX_TEMPLATE_FILES: usize = 256;
 /// Longest string an expression may build with `+` (default 1 MiB); longer results are cut
 /// at this many bytes.
 pub const DEFAULT_MAX_STRING_BYTES: usize = 1 << 20;

@@ -74,6 +74,8 @@ pub struct Page {
     pub(crate) pointer: Option<crate::interact::Press>,
     /// Whether the bottom was within reach at the last page scroll (for `ReachBottom`).
     pub(crate) near_bottom: bool,
+    /// Each drawn piece of a paragraph: (paragraph node, text node, its box on one line).
+    runs: Vec<(usize, usize, Rect)>,
 }
 
 impl std::fmt::Debug for Page {
@@ -115,7 +117,14 @@ impl Page {
         viewport: Viewport,
         limits: Limits,
     ) -> Result<Page> {
-        Page::with_component_styles(template, template_name, default_component_styles(), styles, viewport, limits)
+        Page::with_component_styles(
+            template,
+            template_name,
+            default_component_styles(),
+            styles,
+            viewport,
+            limits,
+        )
     }
 
     /// A page whose built-in components are styled by `components` (the base library's
@@ -133,6 +142,45 @@ impl Page {
         limits: Limits,
     ) -> Result<Page> {
         let template = parse_template_with_depth(template, template_name, limits.max_depth)?;
+        Page::from_template(template, components, styles, viewport, limits)
+    }
+
+    /// [`Page::new`] for a template with `<import>`/`<include>`: `files` gives the text of
+    /// another file of the bundle by its path from the bundle root (see
+    /// [`Template::parse_with`]).
+    ///
+    /// # Errors
+    /// As [`Page::new`] and [`Template::parse_with`].
+    pub fn with_files(
+        template: &str,
+        template_name: &str,
+        styles: &[(&str, &str)],
+        viewport: Viewport,
+        files: crate::template::FileResolver<'_>,
+    ) -> Result<Page> {
+        let limits = Limits::default();
+        let template = Template::parse_with(template, template_name, limits.max_depth, files)?;
+        Page::from_template(
+            template,
+            default_component_styles(),
+            styles,
+            viewport,
+            limits,
+        )
+    }
+
+    /// A page from an already parsed template (a host parses with [`Template::parse_with`]
+    /// to give it the bundle's files), the built-in components' styles and `styles`.
+    ///
+    /// # Errors
+    /// [`Error::Style`] when a stylesheet does not parse.
+    pub fn from_template(
+        template: Template,
+        components: &StyleSheet,
+        styles: &[(&str, &str)],
+        viewport: Viewport,
+        limits: Limits,
+    ) -> Result<Page> {
         let mut diags = Vec::new();
         let mut sheets = vec![components.clone()];
         for (name, css) in styles {
@@ -158,6 +206,7 @@ impl Page {
             caret_visible: true,
             pointer: None,
             near_bottom: false,
+            runs: Vec::new(),
         })
     }
 
@@ -223,7 +272,7 @@ impl Page {
     fn render_on_this_stack(&mut self, fonts: &mut FontSystem) -> Result<DisplayList> {
         let ctx = self.ctx();
         if self.dirty || self.tree.is_none() {
-            let tree = Expander::new(
+            let mut expander = Expander::new(
                 &self.sheets,
                 &self.template,
                 ctx,
@@ -231,8 +280,9 @@ impl Page {
                 self.limits.max_loop_iterations,
                 &mut self.diags,
                 &mut self.inline_cache,
-            )
-            .expand(&self.data)?;
+            );
+            expander.max_depth = self.limits.max_depth;
+            let tree = expander.expand(&self.data)?;
             self.layout.sync(&tree, self.tree.as_ref(), ctx)?;
             self.tree = Some(tree);
             self.dirty = false;
@@ -250,12 +300,14 @@ impl Page {
         self.scroll.y = self.scroll.y.clamp(0.0, self.scroll.max_y);
         let mut out = DisplayList::new(self.viewport.width, self.viewport.height);
         let mut rects = vec![None; tree.nodes.len()];
+        let mut runs = Vec::new();
         let mut painter = Painter {
             tree,
             layout: &mut self.layout,
             fonts,
             ctx,
             rects: &mut rects,
+            runs: &mut runs,
             out: &mut out,
             states: &mut self.states,
             focused: self.focused,
@@ -264,6 +316,7 @@ impl Page {
         };
         painter.paint(0, 0.0, -self.scroll.y, 1.0)?;
         self.rects = rects;
+        self.runs = runs;
         Ok(out)
     }
 
@@ -390,6 +443,15 @@ impl Page {
         if n.style.overflow_hidden && !inside {
             return None;
         }
+        if n.para.is_some() {
+            // A paragraph: the text node under the point (its `<text>` is the target).
+            let run = self
+                .runs
+                .iter()
+                .find(|(p, _, rr)| *p == i && rr.contains(x, y))
+                .map(|(_, t, _)| *t);
+            return run.or(inside.then_some(i));
+        }
         for &c in n.children.iter().rev() {
             if let Some(h) = self.hit(tree, c, x, y) {
                 return Some(h);
@@ -457,13 +519,20 @@ impl Page {
                     continue;
                 }
             }
+            if let Some(t) = n.para_text() {
+                parts.push(std::borrow::Cow::Owned(t));
+                continue;
+            }
+            if tree.para_of(i).is_some() {
+                continue;
+            }
             match &n.kind {
-                NodeKind::Text(t) => parts.push(t.clone()),
+                NodeKind::Text(t) => parts.push(t.as_str().into()),
                 NodeKind::Element(tag) => {
                     if let Some(t) = crate::components::lookup(tag)
                         .and_then(|c| c.shown_text(n, self.states.get(&n.sid)))
                     {
-                        parts.push(t);
+                        parts.push(std::borrow::Cow::Owned(t));
                     }
                 }
             }
@@ -495,6 +564,18 @@ impl Page {
     /// inline `style` values that did not parse.
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.diags
+    }
+
+    /// The last expanded tree (for tests).
+    #[cfg(test)]
+    pub(crate) fn tree_for_tests(&self) -> &Tree {
+        self.tree.as_ref().expect("rendered")
+    }
+
+    /// Layout nodes alive (for tests: nothing leaks across renders).
+    #[cfg(test)]
+    pub(crate) fn layout_node_count(&self) -> usize {
+        self.layout.node_count()
     }
 
     /// Nodes in the last expanded tree (page root included).
@@ -534,6 +615,9 @@ impl Sel {
 /// The text of a node's direct text children, joined.
 fn own_text(tree: &Tree, i: usize) -> String {
     let n = &tree.nodes[i];
+    if let Some(t) = n.para_text() {
+        return t;
+    }
     let mut s = String::new();
     for &c in &n.children {
         if let NodeKind::Text(t) = &tree.nodes[c].kind {
@@ -556,6 +640,7 @@ pub(crate) struct Painter<'p> {
     pub(crate) fonts: &'p mut FontSystem,
     pub(crate) ctx: Ctx,
     rects: &'p mut Vec<Option<Rect>>,
+    runs: &'p mut Vec<(usize, usize, Rect)>,
     out: &'p mut DisplayList,
     states: &'p mut HashMap<u64, State>,
     /// The focused field.
@@ -719,12 +804,17 @@ impl Painter<'_> {
                 let (dx, dy) = if scrolls { self.scroll_offset(n, sx, sy) } else { (0.0, 0.0) };
                 let tree = self.tree;
                 let (mut right, mut bottom) = (0.0f32, 0.0f32);
-                for &c in &tree.nodes[i].children {
-                    self.paint(c, rect.x - dx, rect.y - dy, op)?;
-                    if scrolls {
-                        if let Some(cr) = self.rects[c] {
-                            right = right.max(cr.x + cr.w + dx - rect.x);
-                            bottom = bottom.max(cr.y + cr.h + dy - rect.y);
+                if n.para.is_some() {
+                    let content = content.translated(-dx, -dy);
+                    self.paragraph(i, content, op)?;
+                } else {
+                    for &c in &tree.nodes[i].children {
+                        self.paint(c, rect.x - dx, rect.y - dy, op)?;
+                        if scrolls {
+                            if let Some(cr) = self.rects[c] {
+                                right = right.max(cr.x + cr.w + dx - rect.x);
+                                bottom = bottom.max(cr.y + cr.h + dy - rect.y);
+                            }
                         }
                     }
                 }
@@ -737,6 +827,89 @@ impl Painter<'_> {
                     self.clips.pop();
                     self.out.push(DisplayItem::PopClip);
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// Paints the spans of paragraph node `i` in its content box, one text item per piece of
+    /// a span on a line, and records where each piece and each inline node went.
+    fn paragraph(&mut self, i: usize, content: Rect, op: f32) -> Result<()> {
+        let tree = self.tree;
+        let n = &tree.nodes[i];
+        let Some(spans) = &n.para else {
+            return Ok(());
+        };
+        let id = self.layout.ids[i];
+        let ul = self.layout.taffy.unrounded_layout(id);
+        let width =
+            (ul.size.width - ul.padding.left - ul.padding.right - ul.border.left - ul.border.right)
+                .max(0.0);
+        let Some(tc) = self.layout.taffy.get_node_context_mut(id) else {
+            return Ok(());
+        };
+        let (_, _, lines) = tc.rich_lines(self.fonts, Some(width));
+        let first_run = self.runs.len();
+        let mut items = Vec::new();
+        for line in lines {
+            let x0 = match n.style.text_align {
+                TextAlign::Left => content.x,
+                TextAlign::Center => content.x + (content.w - line.width) / 2.0,
+                TextAlign::Right => content.x + content.w - line.width,
+            };
+            for run in &line.runs {
+                let span = &spans[run.span];
+                // The line box of the piece (for taps), and where its text is drawn.
+                let r = Rect::new(
+                    x0 + run.x,
+                    content.y + line.top,
+                    run.width.ceil() + 1.0,
+                    line.height,
+                );
+                let drawn = Rect::new(r.x, r.y + run.dy, r.w, span.line_height);
+                let op = op * span.opacity;
+                if span.background.a > 0 {
+                    items.push(DisplayItem::Rect {
+                        rect: Rect {
+                            w: run.width,
+                            ..drawn
+                        },
+                        color: span.background.with_opacity(op),
+                        radius: 0.0,
+                        border_width: 0.0,
+                        border_color: Color::TRANSPARENT,
+                    });
+                }
+                items.push(DisplayItem::Text {
+                    rect: drawn,
+                    text: run.text.clone(),
+                    font_size: span.font_size,
+                    line_height: span.line_height,
+                    color: span.color.with_opacity(op),
+                    bold: span.bold,
+                    align: n.style.text_align,
+                });
+                self.runs.push((i, span.node, r));
+            }
+        }
+        for item in items {
+            self.push(item);
+        }
+        // Every node inside the paragraph covers the pieces of its text.
+        for k in first_run..self.runs.len() {
+            let (_, t, r) = self.runs[k];
+            let mut cur = Some(t);
+            while let Some(c) = cur.filter(|c| *c != i) {
+                self.rects[c] = Some(match self.rects[c] {
+                    None => r,
+                    Some(u) => {
+                        let (x, y) = (u.x.min(r.x), u.y.min(r.y));
+                        let right = (u.x + u.w).max(r.x + r.w);
+                        let bottom = (u.y + u.h).max(r.y + r.h);
+                        Rect::new(x, y, right - x, bottom - y)
+                    }
+                });
+                cur = tree.nodes[c].parent;
             }
         }
         Ok(())
@@ -799,8 +972,20 @@ mod tests {
 
     #[test]
     fn given_component_styles_replace_the_embedded_ones() {
-        let (base, _) = parse_stylesheet("button { background-color: #ff00ff; height: 30px; }", "base 9.0.0: styles/components.css").unwrap();
-        let mut p = Page::with_component_styles(COUNTER, "pages/t/t.xml", &base, &[], VP, Limits::default()).unwrap();
+        let (base, _) = parse_stylesheet(
+            "button { background-color: #ff00ff; height: 30px; }",
+            "base 9.0.0: styles/components.css",
+        )
+        .unwrap();
+        let mut p = Page::with_component_styles(
+            COUNTER,
+            "pages/t/t.xml",
+            &base,
+            &[],
+            VP,
+            Limits::default(),
+        )
+        .unwrap();
         let list = p.render(&mut fonts()).unwrap();
         let b = p.find("#inc").unwrap().unwrap();
         assert_eq!(b.h, 30.0);
@@ -949,7 +1134,8 @@ mod tests {
         );
         p.set_data(&json!({"n": 0, "items": []})).unwrap();
         p.render(&mut f).unwrap();
-        assert_eq!(p.text_content(), "none\nb2");
+        // Only `<text>`s left: they flow inline, as one paragraph.
+        assert_eq!(p.text_content(), "noneb2");
         p.set_data(&json!({"n": 1, "items": [{"id": 1, "title": "A", "done": false}, {"id": 2, "title": "B", "done": true}]}))
             .unwrap();
         p.render(&mut f).unwrap();

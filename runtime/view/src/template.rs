@@ -5,13 +5,15 @@
 //! `m:key`), `bind:tap`/`catch:tap` (also `bindtap`/`catchtap`) and `data-*` attributes.
 //! A generic XML parser would choke on `{{a < b}}`; this one scans interpolations as a unit.
 
+use std::collections::HashMap;
+
 use crate::error::{Error, Result, TemplateErrorKind};
-use crate::expr::{parse_expr, Expr, Scope};
-use crate::limits::DEFAULT_MAX_DEPTH;
+use crate::expr::{parse_expr, parse_object_body, Expr, Scope};
+use crate::limits::{DEFAULT_MAX_DEPTH, DEFAULT_MAX_TEMPLATE_FILES};
 
 /// Tags of the template language itself, besides the components (`block` groups children
 /// without a node).
-pub const TEMPLATE_TAGS: &[&str] = &["block"];
+pub const TEMPLATE_TAGS: &[&str] = &["block", "template", "import", "include"];
 
 /// Whether a template may use `tag`: a built-in component or a template-language tag.
 pub(crate) fn is_known_tag(tag: &str) -> bool {
@@ -36,9 +38,45 @@ pub struct Template {
     pub(crate) roots: Vec<TNode>,
     /// Every name an expression reads (page data keys and loop variables alike).
     pub(crate) reads: std::collections::HashSet<String>,
+    /// `<template name>` definitions visible to `<template is>`: this file's own, then the
+    /// ones of the files it imports (its own win).
+    pub(crate) templates: HashMap<String, TemplateDef>,
 }
 
+/// A `<template name="x">` definition.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TemplateDef {
+    pub body: Vec<TNode>,
+    /// The file that defines it.
+    pub file: String,
+}
+
+/// Reads another file of the bundle for `<import>` / `<include>`: given the resolved path
+/// (`pages/common/cells.xml`, from the bundle root, no leading `/`), its text, or `None`
+/// when there is no such file.
+pub type FileResolver<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
+
 impl Template {
+    /// Parses a template whose `<import src>` and `<include src>` read other files of the
+    /// bundle through `files`. `src` resolves relative to the file that names it, or from
+    /// the bundle root when it starts with `/`; elements nest at most `max_depth` deep
+    /// (counting through includes).
+    ///
+    /// # Errors
+    /// As [`parse_template`], plus, with the file:line:col of the `<import>`/`<include>`: a
+    /// path above the bundle root, a file `files` does not have, a file that includes or
+    /// imports itself (directly or through others); any error in the other file, with that
+    /// file's name; a `<template is="name">` whose literal name is defined nowhere; and
+    /// [`Error::LimitExceeded`] past [`DEFAULT_MAX_TEMPLATE_FILES`] files read.
+    pub fn parse_with(
+        src: &str,
+        name: &str,
+        max_depth: usize,
+        files: FileResolver<'_>,
+    ) -> Result<Template> {
+        crate::limits::on_big_stack(|| parse_on_this_stack(src, name, max_depth, Some(files)))
+    }
+
     /// The template's name (its file path in the bundle).
     pub fn name(&self) -> &str {
         &self.name
@@ -72,6 +110,11 @@ impl Template {
         }
         let mut out = Vec::new();
         walk(&self.roots, &mut out);
+        let mut names: Vec<&String> = self.templates.keys().collect();
+        names.sort();
+        for n in names {
+            walk(&self.templates[n].body, &mut out);
+        }
         out
     }
 }
@@ -149,7 +192,10 @@ impl Interp {
     fn is_blank_literal(&self) -> bool {
         self.parts
             .iter()
-            .all(|p| matches!(p, Part::Lit(s) if s.trim().is_empty()))
+            // Only template whitespace: `&nbsp;` or `&ensp;` between tags is kept.
+            .all(
+                |p| matches!(p, Part::Lit(s) if s.trim_matches([' ', '\t', '\n', '\r']).is_empty()),
+            )
     }
 
     /// A single `{{ }}` yields its value as is; anything else is a string.
@@ -178,7 +224,9 @@ impl Interp {
 /// # Errors
 /// [`Error::Template`] with the template name, line:col and the rule: unclosed or mismatched
 /// tags, unknown tags, nesting beyond [`DEFAULT_MAX_DEPTH`], unterminated `{{`, comments or
-/// attribute values, bad expressions, misplaced `m:elif`/`m:else`, misused directives.
+/// attribute values, bad expressions (at the offending token), misplaced `m:elif`/`m:else`,
+/// misused directives and `<template>` tags; any `<import>`/`<include>` (there are no other
+/// files here: use [`Template::parse_with`]).
 pub fn parse_template(src: &str, name: &str) -> Result<Template> {
     parse_template_with_depth(src, name, DEFAULT_MAX_DEPTH)
 }
@@ -188,26 +236,63 @@ pub(crate) fn parse_template_with_depth(
     name: &str,
     max_depth: usize,
 ) -> Result<Template> {
-    crate::limits::on_big_stack(|| parse_on_this_stack(src, name, max_depth))
+    crate::limits::on_big_stack(|| parse_on_this_stack(src, name, max_depth, None))
 }
 
-fn parse_on_this_stack(src: &str, name: &str, max_depth: usize) -> Result<Template> {
-    let mut p = TParser {
-        chars: src.chars().collect(),
-        i: 0,
-        line: 1,
-        col: 1,
-        name,
-        max_depth,
-    };
+fn parse_on_this_stack(
+    src: &str,
+    name: &str,
+    max_depth: usize,
+    files: Option<FileResolver<'_>>,
+) -> Result<Template> {
+    let mut p = TParser::new(src, name, max_depth, files, vec![name.to_string()], true);
     let roots = p.nodes(0, None)?;
+    let mut templates = std::mem::take(&mut p.imported);
+    templates.extend(std::mem::take(&mut p.defs));
+    for (is, file, line, col) in &p.uses {
+        if !templates.contains_key(is) {
+            return Err(Error::Template {
+                file: file.clone(),
+                line: *line,
+                col: *col,
+                kind: TemplateErrorKind::UnknownTemplate(is.clone()),
+            });
+        }
+    }
     let mut reads = std::collections::HashSet::new();
     collect_reads(&roots, &mut reads);
+    for def in templates.values() {
+        collect_reads(&def.body, &mut reads);
+    }
     Ok(Template {
         name: name.to_string(),
         reads,
         roots,
+        templates,
     })
+}
+
+/// `src` of an `<import>`/`<include>` in `from`, as a path from the bundle root.
+fn resolve_path(from: &str, src: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    let rest = match src.strip_prefix('/') {
+        Some(abs) => abs,
+        None => {
+            parts.extend(from.split('/').filter(|p| !p.is_empty()));
+            parts.pop(); // the file name
+            src
+        }
+    };
+    for seg in rest.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 enum CondAttr {
@@ -223,6 +308,14 @@ struct RawElement {
     cond_name: String,
 }
 
+/// What one element of the source becomes.
+enum Raw {
+    El(Box<RawElement>),
+    Text(Interp),
+    /// Nothing (`<import>`, `<template name>`) or an included file's nodes.
+    Nodes(Vec<TNode>),
+}
+
 struct TParser<'a> {
     chars: Vec<char>,
     i: usize,
@@ -230,9 +323,115 @@ struct TParser<'a> {
     col: u32,
     name: &'a str,
     max_depth: usize,
+    files: Option<FileResolver<'a>>,
+    /// The files being parsed, outermost first, this one last (to refuse cycles).
+    stack: Vec<String>,
+    /// Whether `<import>`s are read (not inside an imported file: imports do not chain).
+    follow_imports: bool,
+    /// The attributes being read belong to a `<template>` (`data` is an object body).
+    tag_is_template: bool,
+    defs: HashMap<String, TemplateDef>,
+    imported: HashMap<String, TemplateDef>,
+    /// Literal `<template is>` names with file, line and column, checked at the end.
+    uses: Vec<(String, String, u32, u32)>,
+    /// Files read so far for the page, through every level of `<import>`/`<include>`.
+    files_read: std::rc::Rc<std::cell::Cell<usize>>,
 }
 
-impl TParser<'_> {
+impl<'a> TParser<'a> {
+    fn new(
+        src: &str,
+        name: &'a str,
+        max_depth: usize,
+        files: Option<FileResolver<'a>>,
+        stack: Vec<String>,
+        follow_imports: bool,
+    ) -> TParser<'a> {
+        TParser {
+            chars: src.chars().collect(),
+            i: 0,
+            line: 1,
+            col: 1,
+            name,
+            max_depth,
+            files,
+            stack,
+            follow_imports,
+            tag_is_template: false,
+            defs: HashMap::new(),
+            imported: HashMap::new(),
+            uses: Vec::new(),
+            files_read: std::rc::Rc::default(),
+        }
+    }
+
+    /// Reads the file an `<import>`/`<include>` at `line:col` names and parses it: its
+    /// nodes and its own template definitions.
+    fn other_file(
+        &mut self,
+        tag: &str,
+        src: &str,
+        depth: usize,
+        line: u32,
+        col: u32,
+    ) -> Result<(Vec<TNode>, HashMap<String, TemplateDef>)> {
+        let what = |kind| self.err(line, col, kind);
+        let Some(files) = self.files else {
+            return Err(what(TemplateErrorKind::NeedsBundle {
+                tag: tag.to_string(),
+                src: src.to_string(),
+            }));
+        };
+        let Some(path) = resolve_path(self.name, src) else {
+            return Err(what(TemplateErrorKind::OutsideRoot {
+                tag: tag.to_string(),
+                src: src.to_string(),
+            }));
+        };
+        if self.stack.contains(&path) {
+            let mut chain = self.stack.clone();
+            chain.push(path);
+            return Err(what(TemplateErrorKind::Cycle {
+                tag: tag.to_string(),
+                src: src.to_string(),
+                chain,
+            }));
+        }
+        let read = self.files_read.get() + 1;
+        if read > DEFAULT_MAX_TEMPLATE_FILES {
+            return Err(Error::LimitExceeded {
+                what: format!(
+                    "files read for <import>/<include> of {} ({}:{line}:{col})",
+                    self.stack[0], self.name
+                ),
+                limit: DEFAULT_MAX_TEMPLATE_FILES,
+                actual: read,
+            });
+        }
+        self.files_read.set(read);
+        let Some(text) = files(&path) else {
+            return Err(what(TemplateErrorKind::FileNotFound {
+                tag: tag.to_string(),
+                src: src.to_string(),
+                path,
+            }));
+        };
+        let mut stack = self.stack.clone();
+        stack.push(path.clone());
+        let follow = self.follow_imports && tag == "include";
+        let mut sub = TParser::new(&text, &path, self.max_depth, self.files, stack, follow);
+        sub.files_read = self.files_read.clone();
+        let nodes = sub.nodes(depth, None)?;
+        self.uses.append(&mut sub.uses);
+        if tag == "include" {
+            // The included file's imports serve its own content, here as there.
+            for (k, v) in sub.imported {
+                self.imported.entry(k).or_insert(v);
+            }
+        }
+        Ok((nodes, sub.defs))
+    }
+
     fn err(&self, line: u32, col: u32, kind: TemplateErrorKind) -> Error {
         Error::Template {
             file: self.name.to_string(),
@@ -305,7 +504,7 @@ impl TParser<'_> {
 
     /// Parses sibling nodes until `</closing>` (or the end when `closing` is `None`).
     fn nodes(&mut self, depth: usize, closing: Option<(&str, u32, u32)>) -> Result<Vec<TNode>> {
-        let mut raw: Vec<Result<RawElement, Interp>> = Vec::new();
+        let mut raw: Vec<Raw> = Vec::new();
         loop {
             if self.peek().is_none() {
                 if let Some((tag, line, col)) = closing {
@@ -351,18 +550,18 @@ impl TParser<'_> {
                     None => Err(self.err(line, col, TemplateErrorKind::UnexpectedClose(tag))),
                 };
             } else if self.peek() == Some('<') {
-                raw.push(Ok(self.element(depth)?));
+                raw.push(self.element(depth)?);
             } else {
                 let text = self.interp_until(|c| c == '<', None)?;
                 if !text.is_blank_literal() {
-                    raw.push(Err(text));
+                    raw.push(Raw::Text(text));
                 }
             }
         }
         group(self, raw)
     }
 
-    fn element(&mut self, depth: usize) -> Result<RawElement> {
+    fn element(&mut self, depth: usize) -> Result<Raw> {
         let (line, col) = (self.line, self.col);
         self.bump(); // '<'
         let tag = self.name_token(false);
@@ -372,7 +571,9 @@ impl TParser<'_> {
                 expected: "a tag name after `<`",
             }));
         }
-        if !is_known_tag(&tag) {
+        let language = matches!(tag.as_str(), "template" | "import" | "include");
+        self.tag_is_template = tag == "template";
+        if !language && !is_known_tag(&tag) {
             let kind = if crate::components::UNSUPPORTED_TAGS.contains(&tag.as_str()) {
                 TemplateErrorKind::UnsupportedTag(tag)
             } else {
@@ -543,14 +744,107 @@ impl TParser<'_> {
                 },
             ));
         }
+        self.tag_is_template = false;
         if !self_closing {
             el.children = self.nodes(depth + 1, Some((&tag, line, col)))?;
         }
-        Ok(RawElement {
+        if language {
+            return self.language_element(el, cond, cond_name, depth);
+        }
+        Ok(Raw::El(Box::new(RawElement {
             el,
             cond,
             cond_name,
-        })
+        })))
+    }
+
+    /// `<template name>`, `<template is>`, `<import src>` and `<include src>`.
+    fn language_element(
+        &mut self,
+        el: TElement,
+        cond: CondAttr,
+        cond_name: String,
+        depth: usize,
+    ) -> Result<Raw> {
+        let (line, col) = (el.line, el.col);
+        let bad = |p: &Self, reason: &'static str| {
+            p.err(
+                line,
+                col,
+                TemplateErrorKind::BadTemplateTag {
+                    tag: el.tag.clone(),
+                    reason,
+                },
+            )
+        };
+        let attr = |n: &str| el.attrs.iter().find(|a| a.name == n).map(|a| &a.value);
+        let literal = |n: &str| attr(n).and_then(|v| v.as_literal().map(str::to_string));
+        let plain = el.for_.is_none() && matches!(cond, CondAttr::None) && el.events.is_empty();
+        match el.tag.as_str() {
+            "template" if attr("is").is_some() => {
+                if !el.events.is_empty()
+                    || el.attrs.iter().any(|a| a.name != "is" && a.name != "data")
+                {
+                    return Err(bad(self, "a use takes only `is` and `data`"));
+                }
+                if !el.children.is_empty() {
+                    return Err(bad(
+                        self,
+                        "a use has no content (write `<template is=\"x\"/>`)",
+                    ));
+                }
+                if let Some(is) = literal("is") {
+                    self.uses.push((is, self.name.to_string(), line, col));
+                }
+                Ok(Raw::El(Box::new(RawElement {
+                    el,
+                    cond,
+                    cond_name,
+                })))
+            }
+            "template" => {
+                let Some(name) = literal("name").filter(|n| !n.trim().is_empty()) else {
+                    return Err(bad(
+                        self,
+                        "needs `name=\"...\"` (a definition) or `is=\"...\"` (a use)",
+                    ));
+                };
+                if el.attrs.len() != 1 || !plain {
+                    return Err(bad(self, "a definition takes only a literal `name`"));
+                }
+                if self.defs.contains_key(&name) {
+                    return Err(self.err(line, col, TemplateErrorKind::DuplicateTemplate(name)));
+                }
+                self.defs.insert(
+                    name,
+                    TemplateDef {
+                        body: el.children,
+                        file: self.name.to_string(),
+                    },
+                );
+                Ok(Raw::Nodes(Vec::new()))
+            }
+            tag => {
+                let Some(src) = literal("src").filter(|s| !s.trim().is_empty()) else {
+                    return Err(bad(self, "needs a literal `src=\"path\"`"));
+                };
+                if el.attrs.len() != 1 || !plain || !el.children.is_empty() {
+                    return Err(bad(self, "takes only `src` and no content"));
+                }
+                if tag == "import" {
+                    if !self.follow_imports {
+                        // An imported file's own imports are not visible to its importer.
+                        return Ok(Raw::Nodes(Vec::new()));
+                    }
+                    let (_, defs) = self.other_file(tag, &src, depth, line, col)?;
+                    self.imported.extend(defs);
+                    Ok(Raw::Nodes(Vec::new()))
+                } else {
+                    let (nodes, _defs) = self.other_file(tag, &src, depth, line, col)?;
+                    Ok(Raw::Nodes(nodes))
+                }
+            }
+        }
     }
 
     /// Reads text with `{{ }}` holes until `stop` matches outside a hole (or the end).
@@ -563,6 +857,8 @@ impl TParser<'_> {
                 self.bump_n(2);
                 let mut src = String::new();
                 let mut quote: Option<char> = None;
+                // `{{ {a: {b: 1}} }}`: braces of object literals nest inside the hole.
+                let mut braces = 0usize;
                 loop {
                     let Some(c) = self.peek() else {
                         return Err(self.err(
@@ -593,19 +889,40 @@ impl TParser<'_> {
                             ));
                         }
                         quote = Some(c);
-                    } else if self.starts_with("}}") {
+                    } else if self.starts_with("}}") && braces == 0 {
                         self.bump_n(2);
                         break;
+                    } else if c == '{' {
+                        braces += 1;
+                    } else if c == '}' {
+                        braces = braces.saturating_sub(1);
                     }
                     src.push(c);
                     self.bump();
                 }
-                let expr = parse_expr(&src).map_err(|e| {
+                let object_body = attr == Some("data") && self.tag_is_template;
+                let parsed = if object_body {
+                    parse_object_body(&src)
+                } else {
+                    parse_expr(&src)
+                };
+                let expr = parsed.map_err(|e| {
+                    // Point at the offending token: walk from just after the `{{`.
+                    let (mut l, mut c) = (line, col + 2);
+                    for ch in src.chars().take(e.at) {
+                        if ch == '\n' {
+                            l += 1;
+                            c = 1;
+                        } else {
+                            c += 1;
+                        }
+                    }
                     self.err(
-                        line,
-                        col,
+                        l,
+                        c,
                         TemplateErrorKind::BadExpression {
-                            expr: src.trim().to_string(),
+                            // On one line, so the message stays one line.
+                            expr: src.split_whitespace().collect::<Vec<_>>().join(" "),
                             reason: e.reason,
                         },
                     )
@@ -665,46 +982,59 @@ fn collect_reads(nodes: &[TNode], out: &mut std::collections::HashSet<String>) {
 }
 
 /// Groups `m:if`/`m:elif`/`m:else` siblings into chains.
-fn group(p: &TParser<'_>, raw: Vec<Result<RawElement, Interp>>) -> Result<Vec<TNode>> {
+fn group(p: &TParser<'_>, raw: Vec<Raw>) -> Result<Vec<TNode>> {
     let mut out: Vec<TNode> = Vec::new();
     let mut chain_open = false;
     for r in raw {
         match r {
-            Err(text) => {
+            Raw::Text(text) => {
                 out.push(TNode::Text(text));
                 chain_open = false;
             }
-            Ok(RawElement {
-                el,
-                cond,
-                cond_name,
-            }) => match cond {
-                CondAttr::None => {
-                    out.push(TNode::Element(el));
+            Raw::Nodes(nodes) => {
+                if !nodes.is_empty() {
+                    out.extend(nodes);
                     chain_open = false;
                 }
-                CondAttr::If(c) => {
-                    out.push(TNode::Chain(vec![(Some(c), el)]));
-                    chain_open = true;
-                }
-                CondAttr::Elif(_) | CondAttr::Else => {
-                    let (line, col) = (el.line, el.col);
-                    match out.last_mut() {
-                        Some(TNode::Chain(branches)) if chain_open => {
-                            let is_else = matches!(cond, CondAttr::Else);
-                            let c = match cond {
-                                CondAttr::Elif(c) => Some(c),
-                                _ => None,
-                            };
-                            branches.push((c, el));
-                            chain_open = !is_else;
-                        }
-                        _ => {
-                            return Err(p.err(line, col, TemplateErrorKind::OrphanElse(cond_name)))
+            }
+            Raw::El(raw) => {
+                let RawElement {
+                    el,
+                    cond,
+                    cond_name,
+                } = *raw;
+                match cond {
+                    CondAttr::None => {
+                        out.push(TNode::Element(el));
+                        chain_open = false;
+                    }
+                    CondAttr::If(c) => {
+                        out.push(TNode::Chain(vec![(Some(c), el)]));
+                        chain_open = true;
+                    }
+                    CondAttr::Elif(_) | CondAttr::Else => {
+                        let (line, col) = (el.line, el.col);
+                        match out.last_mut() {
+                            Some(TNode::Chain(branches)) if chain_open => {
+                                let is_else = matches!(cond, CondAttr::Else);
+                                let c = match cond {
+                                    CondAttr::Elif(c) => Some(c),
+                                    _ => None,
+                                };
+                                branches.push((c, el));
+                                chain_open = !is_else;
+                            }
+                            _ => {
+                                return Err(p.err(
+                                    line,
+                                    col,
+                                    TemplateErrorKind::OrphanElse(cond_name),
+                                ))
+                            }
                         }
                     }
                 }
-            },
+            }
         }
     }
     Ok(out)
@@ -738,7 +1068,8 @@ fn event_attr(name: &str) -> Option<(bool, String)> {
     None
 }
 
-fn decode_entities(s: &str) -> String {
+/// Decodes `&lt; &gt; &amp; &quot; &apos; &nbsp; &ensp; &emsp;` and `&#N;`/`&#xH;`.
+pub(crate) fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }
@@ -757,6 +1088,8 @@ fn decode_entities(s: &str) -> String {
                 "quot" => Some('"'),
                 "apos" => Some('\''),
                 "nbsp" => Some('\u{a0}'),
+                "ensp" => Some('\u{2002}'),
+                "emsp" => Some('\u{2003}'),
                 _ => ent
                     .strip_prefix("#x")
                     .and_then(|h| u32::from_str_radix(h, 16).ok())
@@ -872,8 +1205,233 @@ mod tests {
     fn bad_expressions_are_refused_with_the_expression_text() {
         assert_eq!(
             err("<view>\n{{ a + }}</view>"),
-            "t.xml:2:1: bad expression `a +`: expected a value, found the end"
+            "t.xml:2:8: bad expression `a +`: expected a value, found the end"
         );
+    }
+
+    #[test]
+    fn expression_errors_point_at_the_offending_token() {
+        assert_eq!(
+            err("<view>{{ a + * b }}</view>"),
+            "t.xml:1:14: bad expression `a + * b`: expected a value, found `*`"
+        );
+        assert_eq!(
+            err("<view class=\"x {{ ok ?\n  'a' 'b' }}\"/>"),
+            "t.xml:2:7: bad expression `ok ? 'a' 'b'`: expected `:`, found 'b'"
+        );
+        assert!(err("<template is='x' data='{{a: 1 b}}'/>").starts_with("t.xml:1:31:"));
+    }
+
+    #[test]
+    fn object_literals_may_hold_braces_inside_an_interpolation() {
+        let t = parse_template(
+            "<view data-x='{{ {a: {b: 1}} }}'>{{ {c: 2}.c }}</view>",
+            "t.xml",
+        )
+        .unwrap();
+        let TNode::Element(v) = &t.roots[0] else {
+            panic!()
+        };
+        assert!(matches!(
+            &v.attrs[0].value.parts[..],
+            [Part::Expr(Expr::Object(_))]
+        ));
+    }
+
+    fn files(
+        list: &'static [(&'static str, &'static str)],
+    ) -> impl Fn(&str) -> Option<String> + Sync {
+        move |path: &str| {
+            list.iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, t)| t.to_string())
+        }
+    }
+
+    fn parse_in(list: &'static [(&'static str, &'static str)], src: &str) -> Result<Template> {
+        let f = files(list);
+        Template::parse_with(src, "pages/index/index.xml", DEFAULT_MAX_DEPTH, &f)
+    }
+
+    #[test]
+    fn template_definitions_render_nothing_in_place_and_uses_are_kept() {
+        let t = parse_template(
+            "<template name='cell'><view>{{title}}</view></template><template is='cell' data='{{...item}}'/>",
+            "t.xml",
+        )
+        .unwrap();
+        assert_eq!(t.roots.len(), 1);
+        assert!(matches!(&t.roots[0], TNode::Element(e) if e.tag == "template"));
+        assert!(t.templates.contains_key("cell"));
+    }
+
+    #[test]
+    fn template_tags_are_checked() {
+        assert_eq!(
+            err("<view/>\n  <template is='nope'/>"),
+            "t.xml:2:3: no template named `nope` (define it with <template name=\"nope\"> or <import> its file)"
+        );
+        assert_eq!(
+            err("<template name='a'/><template name='a'/>"),
+            "t.xml:1:21: template `a` is defined twice"
+        );
+        assert!(err("<template/>").contains("<template>: needs `name="));
+        assert!(err("<template name='a' m:if='{{x}}'/>").contains("only a literal `name`"));
+        assert!(err("<template is='a'>x</template><template name='a'/>")
+            .contains("a use has no content"));
+        assert!(err("<template is='a' class='c'/>").contains("only `is` and `data`"));
+        assert!(err("<import/>").contains("<import>: needs a literal `src"));
+        // A dynamic name is only known when rendering.
+        assert!(parse_template("<template is='{{kind}}'/>", "t.xml").is_ok());
+    }
+
+    #[test]
+    fn import_and_include_need_a_bundle() {
+        assert_eq!(
+            err("<view/>\n<include src='header.xml'/>"),
+            "t.xml:2:1: include `header.xml` needs a bundle (this template was parsed without access to other files)"
+        );
+    }
+
+    #[test]
+    fn import_brings_another_files_templates_but_not_its_imports() {
+        static FILES: &[(&str, &str)] = &[
+            (
+                "common/cells.xml",
+                "<import src='deep.xml'/><template name='cell'><view>{{t}}</view><template is='icon'/></template><template name='icon'><icon/></template>",
+            ),
+            ("common/deep.xml", "<template name='deep'><view/></template>"),
+        ];
+        let t = parse_in(
+            FILES,
+            "<import src='../../common/cells.xml'/><template is='cell'/>",
+        )
+        .unwrap();
+        assert!(t.templates.contains_key("cell") && t.templates.contains_key("icon"));
+        assert_eq!(t.templates["cell"].file, "common/cells.xml");
+        let e = parse_in(
+            FILES,
+            "<import src='/common/cells.xml'/><template is='deep'/>",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("pages/index/index.xml:1:34: no template named `deep`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn include_inlines_everything_but_template_definitions() {
+        static FILES: &[(&str, &str)] = &[(
+            "pages/index/header.xml",
+            "<template name='hidden'><view/></template><view class='header'>{{title}}</view><text>x</text>",
+        )];
+        let t = parse_in(
+            FILES,
+            "<view m:if='{{a}}'/><include src='header.xml'/><view m:else/>",
+        );
+        let e = t.unwrap_err().to_string();
+        assert!(e.contains("`m:else` must directly follow"), "{e}");
+        let t = parse_in(FILES, "<include src='./header.xml'/><view/>").unwrap();
+        assert_eq!(t.roots.len(), 3);
+        assert!(t.templates.is_empty());
+        assert!(t.reads.contains("title"));
+    }
+
+    #[test]
+    fn import_and_include_errors_name_the_src_and_its_place() {
+        static FILES: &[(&str, &str)] = &[
+            ("pages/index/a.xml", "<include src='b.xml'/>"),
+            (
+                "pages/index/b.xml",
+                "<view/>\n<include src='/pages/index/a.xml'/>",
+            ),
+            ("pages/index/bad.xml", "<view>\n  <div/></view>"),
+        ];
+        let e = |src: &str| parse_in(FILES, src).unwrap_err().to_string();
+        assert_eq!(
+            e("<view/><include src='missing.xml'/>"),
+            "pages/index/index.xml:1:8: include `missing.xml`: no file `pages/index/missing.xml` in the bundle"
+        );
+        assert_eq!(
+            e("<import src='../../../x.xml'/>"),
+            "pages/index/index.xml:1:1: import `../../../x.xml`: the path goes above the bundle root"
+        );
+        assert_eq!(
+            e("<include src='a.xml'/>"),
+            "pages/index/b.xml:2:1: include `/pages/index/a.xml` makes a cycle: pages/index/index.xml -> pages/index/a.xml -> pages/index/b.xml -> pages/index/a.xml"
+        );
+        assert_eq!(
+            e("<include src='index.xml'/>"),
+            "pages/index/index.xml:1:1: include `index.xml` makes a cycle: pages/index/index.xml -> pages/index/index.xml"
+        );
+        assert!(
+            e("<include src='bad.xml'/>").starts_with("pages/index/bad.xml:2:3: unknown tag <div>")
+        );
+    }
+
+    #[test]
+    fn every_xml_example_in_the_templates_guide_parses() {
+        let doc = include_str!("../../../docs/templates.md");
+        let stub =
+            |_: &str| Some("<template name='cell'><view>{{title}}</view></template>".to_string());
+        let mut n = 0;
+        for block in doc.split("```xml").skip(1) {
+            let xml = block.split("```").next().expect("a closing fence");
+            Template::parse_with(xml, "pages/index/index.xml", DEFAULT_MAX_DEPTH, &stub)
+                .unwrap_or_else(|e| panic!("{e}\n{xml}"));
+            n += 1;
+        }
+        assert!(n >= 10, "{n} examples");
+    }
+
+    #[test]
+    fn files_that_include_each_other_many_times_hit_the_file_limit() {
+        // a0 includes a1 twice, a1 includes a2 twice...: 2^20 reads without a limit.
+        let files = |path: &str| {
+            let n: usize = path.strip_prefix('a')?.strip_suffix(".xml")?.parse().ok()?;
+            Some(if n < 20 {
+                format!(
+                    "<include src='a{}.xml'/><include src='a{}.xml'/>",
+                    n + 1,
+                    n + 1
+                )
+            } else {
+                "<view/>".to_string()
+            })
+        };
+        let e = Template::parse_with(
+            "<include src='a0.xml'/>",
+            "p.xml",
+            DEFAULT_MAX_DEPTH,
+            &files,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with(
+                "files read for <import>/<include> of p.xml (a19.xml:1:1): limit is 256, got 257"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn paths_resolve_relative_to_the_including_file_or_the_root() {
+        assert_eq!(
+            resolve_path("pages/a/a.xml", "b.xml").as_deref(),
+            Some("pages/a/b.xml")
+        );
+        assert_eq!(
+            resolve_path("pages/a/a.xml", "../c/./c.xml").as_deref(),
+            Some("pages/c/c.xml")
+        );
+        assert_eq!(
+            resolve_path("pages/a/a.xml", "/x/y.xml").as_deref(),
+            Some("x/y.xml")
+        );
+        assert_eq!(resolve_path("a.xml", "../b.xml"), None);
     }
 
     #[test]

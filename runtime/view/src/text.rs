@@ -153,6 +153,146 @@ pub(crate) fn layout_lines(
     lines
 }
 
+/// One styled run of a paragraph to lay out: its text, size, line height and weight.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SpanText {
+    pub text: String,
+    pub font_size: f32,
+    pub line_height: f32,
+    pub bold: bool,
+}
+
+/// The part of one span that falls on one line, with its x offset from the line start.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RichRun {
+    /// Index into the spans given to [`layout_rich`].
+    pub span: usize,
+    pub text: String,
+    pub x: f32,
+    pub width: f32,
+    /// Where to draw it from the line's top so that its baseline meets the line's, when it
+    /// is shaped on its own with its span's size and line height (as the renderer does).
+    pub dy: f32,
+}
+
+/// One line of a paragraph: its top (from the paragraph's top), height, width and runs.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RichLine {
+    pub top: f32,
+    pub height: f32,
+    pub width: f32,
+    pub runs: Vec<RichRun>,
+}
+
+/// Lays out styled spans as one paragraph wrapped at `width` (when given): each line lists
+/// the runs on it (one per span piece), positioned from cosmic-text's glyphs.
+pub(crate) fn layout_rich(
+    fonts: &mut FontSystem,
+    spans: &[SpanText],
+    width: Option<f32>,
+) -> Vec<RichLine> {
+    let base = spans
+        .first()
+        .map_or((16.0, 22.4), |s| (s.font_size, s.line_height));
+    let mut buffer = Buffer::new(fonts, Metrics::new(base.0.max(1.0), base.1.max(1.0)));
+    {
+        let mut b = buffer.borrow_with(fonts);
+        b.set_size(width, None);
+        let rich = spans.iter().enumerate().map(|(k, s)| {
+            (
+                s.text.as_str(),
+                text_attrs(s.bold)
+                    .metrics(Metrics::new(s.font_size.max(1.0), s.line_height.max(1.0)))
+                    .metadata(k),
+            )
+        });
+        b.set_rich_text(rich, &text_attrs(false), Shaping::Advanced, None);
+        b.shape_until_scroll(false);
+    }
+    // The baseline of each span shaped alone (from the top of its own line box).
+    let mut alone: Vec<Option<f32>> = vec![None; spans.len()];
+    let mut baseline_alone = |fonts: &mut FontSystem, k: usize| -> f32 {
+        if let Some(b) = alone[k] {
+            return b;
+        }
+        let s = &spans[k];
+        let same = spans[..k].iter().position(|o| {
+            o.font_size == s.font_size && o.line_height == s.line_height && o.bold == s.bold
+        });
+        let b = match same.and_then(|j| alone[j]) {
+            Some(b) => b,
+            None => text_buffer(
+                fonts,
+                "x",
+                s.font_size,
+                s.line_height,
+                s.bold,
+                None,
+                TextAlign::Left,
+            )
+            .layout_runs()
+            .next()
+            .map_or(0.0, |r| r.line_y - r.line_top),
+        };
+        alone[k] = Some(b);
+        b
+    };
+    let mut lines = Vec::new();
+    let shaped: Vec<_> = buffer
+        .layout_runs()
+        .map(|run| {
+            let groups = group_glyphs(run.glyphs);
+            (run.line_y - run.line_top, groups, run)
+        })
+        .collect();
+    for (baseline, groups, run) in shaped {
+        let mut runs: Vec<RichRun> = Vec::new();
+        for (span, start, end, x, right) in groups {
+            runs.push(RichRun {
+                span,
+                text: run.text.get(start..end).unwrap_or("").to_string(),
+                x,
+                width: right - x,
+                dy: ((baseline - baseline_alone(fonts, span)) * 64.0).round() / 64.0,
+            });
+        }
+        // The space a line wraps at is not drawn.
+        while runs.last().is_some_and(|r| r.text.trim_end().is_empty()) {
+            runs.pop();
+        }
+        if let Some(last) = runs.last_mut() {
+            let trimmed = last.text.trim_end().len();
+            if trimmed < last.text.len() {
+                last.text.truncate(trimmed);
+                last.width = (run.line_w - last.x).max(0.0);
+            }
+        }
+        lines.push(RichLine {
+            top: run.line_top,
+            height: run.line_height,
+            width: run.line_w,
+            runs,
+        });
+    }
+    lines
+}
+
+/// Consecutive glyphs of one span: (span, text start, text end, left, right).
+fn group_glyphs(glyphs: &[cosmic_text::LayoutGlyph]) -> Vec<(usize, usize, usize, f32, f32)> {
+    let mut out = Vec::new();
+    let mut it = glyphs.iter().peekable();
+    while let Some(first) = it.next() {
+        let (mut start, mut end, mut right) = (first.start, first.end, first.x + first.w);
+        while let Some(g) = it.next_if(|g| g.metadata == first.metadata) {
+            start = start.min(g.start);
+            end = end.max(g.end);
+            right = right.max(g.x + g.w);
+        }
+        out.push((first.metadata, start, end, first.x, right));
+    }
+    out
+}
+
 /// Size of `text` at `font_size` (line height 1.4× the size), wrapped at `max_width` when
 /// given: (width, height) in px. For the shell's chrome (navigation bar title, tab labels).
 pub fn measure_text(
@@ -224,7 +364,10 @@ mod tests {
         assert_eq!(n, 1);
         let after: Vec<fontdb::ID> = fonts.db().faces().map(|f| f.id).collect();
         assert_eq!(after.len(), 1);
-        assert!(after.iter().all(|id| !before.contains(id)), "{before:?} {after:?}");
+        assert!(
+            after.iter().all(|id| !before.contains(id)),
+            "{before:?} {after:?}"
+        );
     }
 
     #[test]

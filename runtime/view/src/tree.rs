@@ -1,13 +1,15 @@
 //! Expansion: template + page data + stylesheets → the node tree of one render (bindings
 //! evaluated, `m:if`/`m:for` applied, styles cascaded).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
+use crate::color::Color;
 use crate::css::{parse_inline_style, Diagnostic, Element, RuleIndex, StyleSheet};
 use crate::error::{Error, Result};
 use crate::expr::{to_display, truthy, Scope};
+use crate::limits::{DEFAULT_MAX_DEPTH, DEFAULT_MAX_TEMPLATE_NESTING};
 use crate::style::{Computed, Ctx, Decl, Len};
 use crate::template::{ForSpec, Part, TElement, TNode, Template};
 
@@ -28,6 +30,23 @@ pub(crate) struct Binding {
     pub handler: String,
 }
 
+/// One styled piece of an inline paragraph: the text of one text node, styled by the
+/// `<text>` elements around it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Span {
+    /// The text node this piece comes from.
+    pub node: usize,
+    pub text: String,
+    pub font_size: f32,
+    pub line_height: f32,
+    pub bold: bool,
+    pub color: Color,
+    /// The background of the innermost `<text>` around it that has one.
+    pub background: Color,
+    /// The opacity of the `<text>` elements between the paragraph and the piece.
+    pub opacity: f32,
+}
+
 /// One node of an expanded page.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Node {
@@ -45,6 +64,9 @@ pub(crate) struct Node {
     /// what component state (scroll offset, caret, checked) is kept under.
     pub sid: u64,
     pub style: Computed,
+    /// Set on an element whose children are only text and inline `<text>` elements: its
+    /// whole content flows as one paragraph of these spans (the descendants get no boxes).
+    pub para: Option<Vec<Span>>,
 }
 
 impl Node {
@@ -53,6 +75,13 @@ impl Node {
             NodeKind::Element(t) => Some(t),
             NodeKind::Text(_) => None,
         }
+    }
+
+    /// The text of the paragraph this node holds, if it holds one.
+    pub fn para_text(&self) -> Option<String> {
+        self.para
+            .as_ref()
+            .map(|spans| spans.iter().map(|s| s.text.as_str()).collect())
     }
 
     pub fn attr(&self, name: &str) -> Option<&str> {
@@ -67,6 +96,20 @@ impl Node {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct Tree {
     pub nodes: Vec<Node>,
+}
+
+impl Tree {
+    /// The paragraph node that `i` flows in (`i` itself excluded), if any.
+    pub fn para_of(&self, i: usize) -> Option<usize> {
+        let mut cur = self.nodes[i].parent;
+        while let Some(p) = cur {
+            if self.nodes[p].para.is_some() {
+                return Some(p);
+            }
+            cur = self.nodes[p].parent;
+        }
+        None
+    }
 }
 
 /// One element on the path from the root to the element being expanded (which is the last),
@@ -156,6 +199,8 @@ pub(crate) struct Expander<'a> {
     pub ctx: Ctx,
     pub max_nodes: usize,
     pub max_iterations: usize,
+    /// Deepest element nesting after expansion (templates used in templates add up).
+    pub max_depth: usize,
     iterations: usize,
     pub diags: &'a mut Vec<Diagnostic>,
     pub inline_cache: &'a mut HashMap<String, Vec<Decl>>,
@@ -163,6 +208,18 @@ pub(crate) struct Expander<'a> {
     nodes: Vec<Node>,
     ancestors: Vec<Anc>,
     block_salts: Vec<String>,
+    /// Whitespace trimmed off each text node: (before, after).
+    text_ws: HashMap<usize, (bool, bool)>,
+    /// Nodes preceded by a whitespace-only text (a space between inline elements).
+    space_before: HashSet<usize>,
+    /// `<text>` elements that can flow inline (no box of their own, only inline content).
+    inline_ok: HashSet<usize>,
+    /// The file whose nodes are being expanded (a template may come from an imported file).
+    file: &'a str,
+    /// `<template is>` uses being expanded, one inside another.
+    template_nesting: usize,
+    /// `<template is>` uses expanded in this render (bounded like `m:for` iterations).
+    template_uses: usize,
 }
 
 impl<'a> Expander<'a> {
@@ -182,6 +239,7 @@ impl<'a> Expander<'a> {
             ctx,
             max_nodes,
             max_iterations,
+            max_depth: DEFAULT_MAX_DEPTH,
             iterations: 0,
             diags,
             inline_cache,
@@ -189,6 +247,12 @@ impl<'a> Expander<'a> {
             nodes: Vec::new(),
             ancestors: Vec::new(),
             block_salts: Vec::new(),
+            text_ws: HashMap::new(),
+            space_before: HashSet::new(),
+            inline_ok: HashSet::new(),
+            file: template.name.as_str(),
+            template_nesting: 0,
+            template_uses: 0,
         }
     }
 
@@ -207,6 +271,7 @@ impl<'a> Expander<'a> {
             key: None,
             sid: 0,
             style: Computed::root(),
+            para: None,
         });
         self.ancestors.push(Anc {
             node: 0,
@@ -216,7 +281,7 @@ impl<'a> Expander<'a> {
         });
         let decls = self.matching_decls();
         let warnings = style.apply(decls.iter().copied(), style.font_size, self.ctx);
-        self.warn(warnings);
+        self.warn_all(warnings);
         // The page is as wide as the viewport and at least as tall.
         style.width = Len::Px(self.ctx.vw);
         if style.min_height == Len::Auto {
@@ -232,6 +297,7 @@ impl<'a> Expander<'a> {
             self.ancestors[0].total = Some(self.count_elements(&template.roots, &root_scope));
         }
         self.nodes_of(&template.roots, &root_scope, 0)?;
+        self.make_paragraph(0);
         Ok(Tree { nodes: self.nodes })
     }
 
@@ -255,19 +321,54 @@ impl<'a> Expander<'a> {
         for t in tnodes {
             match t {
                 TNode::Text(interp) => {
+                    // `<text space="ensp|emsp|nbsp" decode>`: kept spaces, decoded values.
+                    let p = &self.nodes[parent];
+                    let in_text = p.tag() == Some("text");
+                    let space = in_text
+                        .then(|| match p.attr("space") {
+                            Some("ensp") => Some('\u{2002}'),
+                            Some("emsp") => Some('\u{2003}'),
+                            Some("nbsp") => Some('\u{a0}'),
+                            _ => None,
+                        })
+                        .flatten();
+                    let decode = in_text && p.attr("decode").is_some_and(|v| v != "false");
                     let mut s = String::new();
-                    for p in &interp.parts {
-                        match p {
-                            Part::Lit(l) => s.push_str(&collapse_ws(l)),
-                            Part::Expr(e) => s.push_str(&to_display(&e.eval(scope))),
+                    for part in &interp.parts {
+                        let piece = match part {
+                            Part::Lit(l) => l.clone(),
+                            Part::Expr(e) => {
+                                let v = to_display(&e.eval(scope));
+                                if decode {
+                                    crate::template::decode_entities(&v)
+                                } else {
+                                    v
+                                }
+                            }
+                        };
+                        match space {
+                            Some(sp) => s.extend(piece.chars().map(|c| {
+                                if matches!(c, ' ' | '\t' | '\n' | '\r') {
+                                    sp
+                                } else {
+                                    c
+                                }
+                            })),
+                            None => s.push_str(&collapse_ws(&piece)),
                         }
                     }
-                    let s =
-                        s.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r');
-                    if s.is_empty() {
+                    let is_ws = |c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r';
+                    let trimmed = s.trim_matches(is_ws);
+                    if trimmed.is_empty() {
+                        if !s.is_empty() {
+                            self.space_before.insert(self.nodes.len());
+                        }
                         continue;
                     }
+                    let ws = (s.starts_with(is_ws), s.ends_with(is_ws));
+                    let s = trimmed;
                     let style = self.nodes[parent].style.inherit();
+                    self.text_ws.insert(self.nodes.len(), ws);
                     self.push(Node {
                         kind: NodeKind::Text(s.to_string()),
                         parent: Some(parent),
@@ -280,6 +381,7 @@ impl<'a> Expander<'a> {
                         key: None,
                         sid: 0,
                         style,
+                        para: None,
                     })?;
                 }
                 TNode::Element(el) => self.element_maybe_for(el, scope, parent)?,
@@ -313,6 +415,7 @@ impl<'a> Expander<'a> {
                 actual: self.iterations,
             });
         }
+        let mut seen_keys: HashSet<String> = HashSet::new();
         for (index, item) in &items {
             let s1 = Scope::Local {
                 name: &f.item,
@@ -329,12 +432,34 @@ impl<'a> Expander<'a> {
                     continue;
                 }
             }
-            let key = f.key.as_ref().map(|k| {
-                if k == "*this" {
-                    to_display(item)
-                } else {
-                    to_display(item.get(k).unwrap_or(&Value::Null))
+            let key = match f.key.as_deref() {
+                None => None,
+                Some("*this") => Some(to_display(item)),
+                Some(k) => match item.get(k) {
+                    Some(v) if !v.is_null() => Some(to_display(v)),
+                    _ => {
+                        self.warn(
+                            (el.line, el.col),
+                            format!(
+                                "m:key `{k}`: item {} has no `{k}` (it is matched by position)",
+                                to_display(index)
+                            ),
+                        );
+                        None
+                    }
+                },
+            };
+            let key = key.filter(|k| {
+                let fresh = seen_keys.insert(k.clone());
+                if !fresh {
+                    self.warn(
+                        (el.line, el.col),
+                        format!(
+                            "m:key: the key `{k}` is used by more than one item (the later ones are matched by position)"
+                        ),
+                    );
                 }
+                fresh
             });
             let salt = key.clone().unwrap_or_else(|| to_display(index));
             self.element(el, &s2, parent, key, Some(salt))?;
@@ -443,6 +568,20 @@ impl<'a> Expander<'a> {
             }
             return r;
         }
+        if el.tag == "template" {
+            return self.use_template(el, scope, parent);
+        }
+        // The page root counts as an ancestor; a parsed file alone never gets this deep.
+        if self.ancestors.len() > self.max_depth {
+            return Err(Error::LimitExceeded {
+                what: format!(
+                    "element nesting after expanding templates in {}",
+                    self.template.name
+                ),
+                limit: self.max_depth,
+                actual: self.ancestors.len(),
+            });
+        }
         let mut id = None;
         let mut classes: Vec<String> = Vec::new();
         let mut attrs = Vec::new();
@@ -499,6 +638,7 @@ impl<'a> Expander<'a> {
             key,
             sid: stable_id(self.nodes[parent].sid, el.line, el.col, salt.as_deref(), &self.block_salts),
             style: Computed::root(),
+            para: None,
         })?;
         let index = match self.ancestors.last_mut() {
             Some(p) => {
@@ -521,7 +661,7 @@ impl<'a> Expander<'a> {
             let inline_decls = self.inline(&src, el.line, el.col);
             warnings.extend(style.apply(inline_decls.iter(), parent_font, self.ctx));
         }
-        self.warn(warnings);
+        self.warn_all(warnings);
         if hidden {
             style.display = crate::style::Display::None;
         }
@@ -537,7 +677,157 @@ impl<'a> Expander<'a> {
         }
         let r = self.nodes_of(&el.children, scope, idx);
         self.ancestors.pop();
+        r?;
+        self.make_paragraph(idx);
+        Ok(())
+    }
+
+    /// A warning about the file being expanded.
+    fn warn(&mut self, (line, column): (u32, u32), message: String) {
+        push_diag(
+            self.diags,
+            Diagnostic {
+                file: self.file.to_string(),
+                line,
+                column,
+                message,
+            },
+        );
+    }
+
+    /// `<template is="{{name}}" data="{{...item, extra: 1}}"/>`: the named definition's
+    /// nodes, with the `data` object as their only data.
+    fn use_template(&mut self, el: &TElement, scope: &Scope<'_>, parent: usize) -> Result<()> {
+        let attr = |n: &str| el.attrs.iter().find(|a| a.name == n).map(|a| &a.value);
+        let name = attr("is").map(|v| v.eval_string(scope)).unwrap_or_default();
+        let template: &'a Template = self.template;
+        let Some(def) = template.templates.get(&name) else {
+            self.warn(
+                (el.line, el.col),
+                format!("<template is>: no template named `{name}`, nothing rendered"),
+            );
+            return Ok(());
+        };
+        if self.template_nesting >= DEFAULT_MAX_TEMPLATE_NESTING {
+            return Err(Error::LimitExceeded {
+                what: format!("<template is> uses nested in one another in {}", self.file),
+                limit: DEFAULT_MAX_TEMPLATE_NESTING,
+                actual: self.template_nesting + 1,
+            });
+        }
+        // Templates that each use the next twice make no nodes yet double the work per level.
+        self.template_uses += 1;
+        if self.template_uses > self.max_iterations {
+            return Err(Error::LimitExceeded {
+                what: format!("<template is> uses in one render of {}", self.template.name),
+                limit: self.max_iterations,
+                actual: self.template_uses,
+            });
+        }
+        let data = match attr("data").map(|v| v.eval(scope)) {
+            Some(v @ Value::Object(_)) => v,
+            _ => Value::Object(Map::new()),
+        };
+        let outer = std::mem::replace(&mut self.file, def.file.as_str());
+        self.template_nesting += 1;
+        let r = self.nodes_of(&def.body, &Scope::Root(&data), parent);
+        self.template_nesting -= 1;
+        self.file = outer;
         r
+    }
+
+    /// Whether every child of `i` is text or a `<text>` that can flow inline.
+    fn inline_content(&self, i: usize) -> bool {
+        self.nodes[i]
+            .children
+            .iter()
+            .all(|&c| match self.nodes[c].kind {
+                NodeKind::Text(_) => true,
+                NodeKind::Element(_) => self.inline_ok.contains(&c),
+            })
+    }
+
+    /// Turns `i` into a paragraph when its content is text plus at least one inline `<text>`
+    /// (`Price: <text class="red">9</text>` flows on one line), and marks a `<text>` whose
+    /// content is inline as one that can flow in its parent's paragraph.
+    fn make_paragraph(&mut self, i: usize) {
+        if !self.inline_content(i) {
+            return;
+        }
+        let n = &self.nodes[i];
+        if n.tag() == Some("text") && !has_box(&n.style) {
+            self.inline_ok.insert(i);
+        }
+        // A flex container lays its children out as flex items, text included (as in CSS).
+        let has_inline_el = n.style.display != crate::style::Display::Flex
+            && n.children
+                .iter()
+                .any(|&c| matches!(self.nodes[c].kind, NodeKind::Element(_)));
+        if !has_inline_el {
+            return;
+        }
+        let mut spans = Vec::new();
+        let mut pending_space = false;
+        let mut stack: Vec<(usize, Color, f32)> = Vec::new();
+        let children = self.nodes[i].children.clone();
+        for &c in children.iter().rev() {
+            stack.push((c, Color::TRANSPARENT, 1.0));
+        }
+        while let Some((c, bg, opacity)) = stack.pop() {
+            let node = &mut self.nodes[c];
+            node.para = None;
+            if self.space_before.contains(&c) {
+                pending_space = true;
+            }
+            if node.style.display == crate::style::Display::None {
+                continue;
+            }
+            match &node.kind {
+                NodeKind::Element(_) => {
+                    let bg = if node.style.background.a > 0 {
+                        node.style.background
+                    } else {
+                        bg
+                    };
+                    let opacity = opacity * node.style.opacity;
+                    for &g in node.children.iter().rev() {
+                        stack.push((g, bg, opacity));
+                    }
+                }
+                NodeKind::Text(t) => {
+                    let (before, after) = self.text_ws.get(&c).copied().unwrap_or_default();
+                    let mut text = String::new();
+                    let prev_space = spans.last().is_none_or(|s: &Span| s.text.ends_with(' '));
+                    if (before || pending_space) && !prev_space {
+                        text.push(' ');
+                    }
+                    text.push_str(t);
+                    if after {
+                        text.push(' ');
+                    }
+                    pending_space = false;
+                    spans.push(Span {
+                        node: c,
+                        text,
+                        font_size: node.style.font_size,
+                        line_height: node.style.line_height_px(self.ctx),
+                        bold: node.style.bold,
+                        color: node.style.color,
+                        background: bg,
+                        opacity,
+                    });
+                }
+            }
+        }
+        if let Some(last) = spans.last_mut() {
+            if last.text.ends_with(' ') {
+                last.text.pop();
+            }
+        }
+        spans.retain(|s| !s.text.is_empty());
+        if !spans.is_empty() {
+            self.nodes[i].para = Some(spans);
+        }
     }
 
     /// Declarations matching the element on top of `ancestors`, in cascade order.
@@ -556,7 +846,7 @@ impl<'a> Expander<'a> {
         self.index.matching(sheets, &el)
     }
 
-    fn warn(&mut self, warnings: Vec<Diagnostic>) {
+    fn warn_all(&mut self, warnings: Vec<Diagnostic>) {
         for w in warnings {
             push_diag(self.diags, w);
         }
@@ -566,7 +856,7 @@ impl<'a> Expander<'a> {
         if let Some(d) = self.inline_cache.get(src) {
             return d.clone();
         }
-        let (out, diags) = parse_inline_style(src, &self.template.name, line, col);
+        let (out, diags) = parse_inline_style(src, self.file, line, col);
         for mut diag in diags {
             diag.message = format!("style attribute: {}", diag.message);
             push_diag(self.diags, diag);
@@ -584,6 +874,19 @@ fn stable_id(parent: u64, line: u32, col: u32, salt: Option<&str>, blocks: &[Str
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (parent, line, col, salt, blocks).hash(&mut h);
     h.finish() | 1
+}
+
+/// Whether a style gives an element a box of its own (padding, border, margin, a size, a
+/// position), which keeps a `<text>` from flowing inline.
+fn has_box(s: &Computed) -> bool {
+    let zero = |l: &Len| matches!(l, Len::Px(v) if *v == 0.0);
+    !s.padding.iter().all(zero)
+        || !s.margin.iter().all(zero)
+        || (s.border_style.iter().any(|b| *b != crate::style::BorderStyle::None) && !s.border_width.iter().all(zero))
+        || s.width != Len::Auto
+        || s.height != Len::Auto
+        || matches!(s.position, crate::style::Position::Absolute | crate::style::Position::Fixed)
+        || s.display == crate::style::Display::Flex
 }
 
 /// Adds a diagnostic unless the same one is already there.
@@ -631,6 +934,403 @@ fn collapse_ws(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{new_font_system, DisplayItem, DisplayList, Page, Viewport};
+    use serde_json::json;
+
+    fn render(xml: &str, css: &str, data: Value) -> (Page, DisplayList) {
+        let vp = Viewport {
+            width: 375.0,
+            height: 600.0,
+        };
+        let mut p = Page::new(xml, "pages/t/t.xml", &[("app.css", css)], vp)
+            .unwrap_or_else(|e| panic!("{e}"));
+        p.set_data(&data).unwrap();
+        let list = p.render(&mut new_font_system()).unwrap();
+        (p, list)
+    }
+
+    /// (x, y, text, colour) of every text item.
+    fn texts(list: &DisplayList) -> Vec<(f32, f32, String, Color)> {
+        list.items
+            .iter()
+            .filter_map(|i| match i {
+                DisplayItem::Text {
+                    rect, text, color, ..
+                } => Some((rect.x, rect.y, text.clone(), *color)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_styled_text_inside_a_sentence_stays_on_the_same_line() {
+        let (p, list) = render(
+            r#"<view class="p">Price: <text class="red">{{price}}</text> yuan</view>"#,
+            ".red { color: #ff0000; font-weight: bold; }",
+            json!({"price": 9}),
+        );
+        let t = texts(&list);
+        assert_eq!(
+            t.iter().map(|x| x.2.as_str()).collect::<Vec<_>>(),
+            vec!["Price: ", "9", " yuan"]
+        );
+        assert!(t.iter().all(|x| x.1 == t[0].1), "one line: {t:?}");
+        assert!(t[0].0 < t[1].0 && t[1].0 < t[2].0, "{t:?}");
+        assert_eq!(t[1].3, Color::rgb(255, 0, 0));
+        assert_eq!(t[0].3, Color::BLACK);
+        assert!(list
+            .items
+            .iter()
+            .any(|i| matches!(i, DisplayItem::Text { text, bold: true, .. } if text == "9")));
+        assert_eq!(p.text_content(), "Price: 9 yuan");
+        assert!(p.find("text=Price: 9 yuan").unwrap().is_some());
+        let nine = p.find("text=9").unwrap().expect("the inline text is found");
+        assert!(nine.x > t[0].0 && nine.w < 30.0, "{nine:?}");
+    }
+
+    #[test]
+    fn spans_of_different_sizes_share_a_baseline() {
+        let (_, list) = render(
+            r#"<view>ab <text class="big">CD</text> ef</view>"#,
+            ".big { font-size: 32px; }",
+            json!({}),
+        );
+        let mut fonts = new_font_system();
+        let baselines: Vec<f32> = list
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                DisplayItem::Text {
+                    rect,
+                    text,
+                    font_size,
+                    line_height,
+                    bold,
+                    ..
+                } => {
+                    // Shaped as the renderer shapes it, from the item's top.
+                    let b = crate::text::text_buffer(
+                        &mut fonts,
+                        text,
+                        *font_size,
+                        *line_height,
+                        *bold,
+                        None,
+                        crate::TextAlign::Left,
+                    );
+                    let run = b.layout_runs().next()?;
+                    Some(rect.y + run.line_y - run.line_top)
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(baselines.len(), 3);
+        assert!(
+            baselines.iter().all(|b| (b - baselines[0]).abs() < 0.5),
+            "{baselines:?}"
+        );
+    }
+
+    #[test]
+    fn a_tap_on_an_inline_text_reaches_its_handler_and_bubbles() {
+        let (p, _) = render(
+            r#"<view bind:tap="onPara">Read the <text bind:tap="onLink" data-id="{{7}}">terms</text> first</view>"#,
+            "",
+            json!({}),
+        );
+        let (x, y) = p.find("text=terms").unwrap().unwrap().center();
+        let all = p.hit_test_all(x, y);
+        assert_eq!(
+            all.iter().map(|e| e.handler.as_str()).collect::<Vec<_>>(),
+            vec!["onLink", "onPara"]
+        );
+        assert_eq!(all[0].event["target"]["dataset"], json!({"id": 7}));
+        let (px, py) = p
+            .find("text=Read the terms first")
+            .unwrap()
+            .unwrap()
+            .center();
+        let _ = (px, py);
+        let first = p.find("text=Read the terms first").unwrap().unwrap();
+        assert_eq!(
+            p.hit_test(first.x + 2.0, first.y + 2.0).unwrap().handler,
+            "onPara"
+        );
+    }
+
+    #[test]
+    fn inline_spans_wrap_together_and_keep_their_sizes() {
+        let (p, list) = render(
+            r#"<view class="c">one two three <text class="big">four five</text> six seven eight nine</view>"#,
+            ".c { width: 120px; } .big { font-size: 24px; }",
+            json!({}),
+        );
+        let t = texts(&list);
+        let ys: std::collections::BTreeSet<i64> = t.iter().map(|x| x.1 as i64).collect();
+        assert!(ys.len() >= 3, "wrapped over lines: {t:?}");
+        assert!(list.items.iter().any(
+            |i| matches!(i, DisplayItem::Text { font_size, text, .. } if *font_size == 24.0 && text.contains("four"))
+        ));
+        assert_eq!(
+            p.text_content(),
+            "one two three four five six seven eight nine"
+        );
+        let c = p.find(".c").unwrap().unwrap();
+        let bottom = t.iter().map(|x| x.1).fold(0.0, f32::max);
+        assert!(
+            c.h > bottom - c.y,
+            "the box grows with its lines: {c:?} {t:?}"
+        );
+    }
+
+    #[test]
+    fn a_paragraph_is_measured_again_when_its_text_changes() {
+        let vp = Viewport {
+            width: 375.0,
+            height: 600.0,
+        };
+        let mut f = new_font_system();
+        let mut p = Page::new(
+            r#"<view m:for="{{rows}}">{{item}}</view><view class="p">a <text>{{t}}</text></view>"#,
+            "t.xml",
+            &[("app.css", ".p { width: 100px; }")],
+            vp,
+        )
+        .unwrap();
+        p.set_data(&json!({"t": "b", "rows": []})).unwrap();
+        p.render(&mut f).unwrap();
+        let short = p.find(".p").unwrap().unwrap();
+        p.set_data(&json!({"t": "b c d e f g h i j k l m n o p"}))
+            .unwrap();
+        p.render(&mut f).unwrap();
+        let long = p.find(".p").unwrap().unwrap();
+        assert!(long.h > short.h * 2.0, "{short:?} {long:?}");
+        // Rows above move the paragraph down; its lines stay.
+        p.set_data(&json!({"rows": [1, 2]})).unwrap();
+        p.render(&mut f).unwrap();
+        let moved = p.find(".p").unwrap().unwrap();
+        assert_eq!((moved.h, moved.y > long.y), (long.h, true));
+        assert_eq!(
+            p.find("text=b c d e f g h i j k l m n o p")
+                .unwrap()
+                .map(|r| r.y > moved.y - 1.0),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn text_with_a_box_or_beside_a_block_stays_a_block() {
+        let (p, list) = render(
+            r#"<view>a <text class="tag">b</text></view><view><text>c</text><button>d</button></view>"#,
+            ".tag { padding: 4px; }",
+            json!({}),
+        );
+        let t = texts(&list);
+        assert_eq!(p.text_content(), "a\nb\nc\nd");
+        assert!(t[0].1 < t[1].1, "the padded tag is its own block: {t:?}");
+    }
+
+    #[test]
+    fn space_and_decode_attributes_shape_the_text() {
+        let (p, _) = render(
+            r#"<text space="nbsp">a  b</text><text decode>{{s}}</text><text>x&ensp;y&emsp;z</text><text user-select>sel</text>"#,
+            "",
+            json!({"s": "1&lt;2&nbsp;3"}),
+        );
+        assert_eq!(
+            p.text_content(),
+            "a\u{a0}\u{a0}b1<2\u{a0}3x\u{2002}y\u{2003}zsel"
+        );
+    }
+
+    #[test]
+    fn paragraphs_update_after_set_data_and_free_their_layout_nodes() {
+        let vp = Viewport {
+            width: 375.0,
+            height: 600.0,
+        };
+        let mut f = new_font_system();
+        let mut p = Page::new(
+            r#"<view>{{a}} <text m:if="{{on}}">on</text><view m:if="{{block}}">blk</view></view>"#,
+            "t.xml",
+            &[],
+            vp,
+        )
+        .unwrap();
+        for (on, block, want) in [
+            (true, false, "x on"),
+            (true, true, "x\non\nblk"),
+            (false, false, "x"),
+            (true, false, "x on"),
+        ] {
+            p.set_data(&json!({"a": "x", "on": on, "block": block}))
+                .unwrap();
+            p.render(&mut f).unwrap();
+            assert_eq!(p.text_content(), want);
+            assert_eq!(p.layout_node_count(), p.node_count());
+        }
+    }
+
+    #[test]
+    fn template_uses_render_the_definition_with_the_data_given() {
+        let (p, _) = render(
+            r#"<template name="cell"><view class="cell">{{title}} x{{count}} {{extra}} {{hidden}}</view></template>
+<template name="empty"><view>none</view></template>
+<block m:for="{{items}}"><template is="{{item.kind || 'cell'}}" data="{{...item, extra: index + 1}}"/></block>
+<template is="cell" data="{{title: 'T', count}}"/>"#,
+            "",
+            json!({"items": [{"title": "A", "count": 2}, {"kind": "empty"}], "count": 5, "hidden": "page data"}),
+        );
+        assert_eq!(p.text_content(), "A x2 1\nnone\nT x5");
+        assert!(p.warnings().is_empty(), "{:?}", p.warnings());
+    }
+
+    #[test]
+    fn an_unknown_dynamic_template_name_is_a_warning() {
+        let (p, _) = render(
+            "<template name='a'><view>a</view></template>\n<template is='{{k}}'/>",
+            "",
+            json!({"k": "b"}),
+        );
+        assert_eq!(p.text_content(), "");
+        assert_eq!(
+            p.warnings()[0].to_string(),
+            "pages/t/t.xml:2:1: <template is>: no template named `b`, nothing rendered"
+        );
+    }
+
+    #[test]
+    fn a_template_that_uses_itself_stops_at_the_nesting_limit() {
+        let vp = Viewport {
+            width: 375.0,
+            height: 600.0,
+        };
+        let mut p = Page::new(
+            "<template name='t'><template is='t'/></template><template is='t'/>",
+            "t.xml",
+            &[],
+            vp,
+        )
+        .unwrap();
+        let e = p.render(&mut new_font_system()).unwrap_err().to_string();
+        assert!(
+            e.starts_with("<template is> uses nested in one another in t.xml: limit is 64"),
+            "{e}"
+        );
+        let mut p = Page::new(
+            "<template name='t'><view><view><view><view><view><template is='t'/></view></view></view></view></view></template><template is='t'/>",
+            "t.xml",
+            &[],
+            vp,
+        )
+        .unwrap();
+        let e = p.render(&mut new_font_system()).unwrap_err().to_string();
+        assert!(
+            e.starts_with("element nesting after expanding templates in t.xml: limit is 256"),
+            "{e}"
+        );
+        // Each template uses the next twice: 2^40 uses, no nodes.
+        let mut xml: String = (0..40)
+            .map(|k| {
+                format!(
+                    "<template name='t{k}'><template is='t{n}'/><template is='t{n}'/></template>",
+                    n = k + 1
+                )
+            })
+            .collect();
+        xml.push_str("<template name='t40'><block/></template><template is='t0'/>");
+        let mut p = Page::new(&xml, "t.xml", &[], vp).unwrap();
+        let e = p.render(&mut new_font_system()).unwrap_err().to_string();
+        assert!(
+            e.starts_with("<template is> uses in one render of t.xml: limit is 1000000"),
+            "{e}"
+        );
+        // A recursive tree with an end renders.
+        let mut p = Page::new(
+            "<template name='n'><view>{{name}}<block m:for='{{kids}}'><template is='n' data='{{...item}}'/></block></view></template><template is='n' data='{{...root}}'/>",
+            "t.xml",
+            &[],
+            vp,
+        )
+        .unwrap();
+        p.set_data(
+            &json!({"root": {"name": "a", "kids": [{"name": "b", "kids": [{"name": "c"}]}]}}),
+        )
+        .unwrap();
+        p.render(&mut new_font_system()).unwrap();
+        assert_eq!(p.text_content(), "a\nb\nc");
+    }
+
+    #[test]
+    fn imported_templates_and_included_nodes_render_in_a_page() {
+        let files = |path: &str| match path {
+            "common/cells.xml" => {
+                Some("<template name='cell'><view class='cell'>{{t}}</view></template>".to_string())
+            }
+            "pages/t/header.xml" => Some("<view class='header'>{{title}}</view>".to_string()),
+            _ => None,
+        };
+        let vp = Viewport {
+            width: 375.0,
+            height: 600.0,
+        };
+        let mut p = Page::with_files(
+            "<import src='/common/cells.xml'/><include src='header.xml'/><template is='cell' data='{{t: title + \"!\"}}'/>",
+            "pages/t/t.xml",
+            &[("app.css", ".header { height: 40px; }")],
+            vp,
+            &files,
+        )
+        .unwrap();
+        p.set_data(&json!({"title": "Hi"})).unwrap();
+        p.render(&mut new_font_system()).unwrap();
+        assert_eq!(p.text_content(), "Hi\nHi!");
+        assert_eq!(p.find(".cell").unwrap().unwrap().y, 40.0);
+        let e = Page::new("<include src='header.xml'/>", "p.xml", &[], vp).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("include `header.xml` needs a bundle"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn keys_of_strings_and_numbers_work_with_this() {
+        let (p, _) = render(
+            "<view m:for='{{list}}' m:key='*this'>{{item}}</view>",
+            "",
+            json!({"list": ["a", 2, "c"]}),
+        );
+        let tree = p.tree_for_tests();
+        let keys: Vec<_> = tree.nodes.iter().filter_map(|n| n.key.clone()).collect();
+        assert_eq!(keys, vec!["a", "2", "c"]);
+        assert!(p.warnings().is_empty());
+    }
+
+    #[test]
+    fn missing_and_duplicate_keys_are_warnings_and_fall_back_to_position() {
+        let (p, _) = render(
+            "<view>\n<view m:for='{{list}}' m:key='id'>{{item.t}}</view></view>",
+            "",
+            json!({"list": [{"id": 1, "t": "a"}, {"t": "b"}, {"id": 1, "t": "c"}]}),
+        );
+        assert_eq!(p.text_content(), "a\nb\nc");
+        let w: Vec<String> = p.warnings().iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            w,
+            vec![
+                "pages/t/t.xml:2:1: m:key `id`: item 1 has no `id` (it is matched by position)",
+                "pages/t/t.xml:2:1: m:key: the key `1` is used by more than one item (the later ones are matched by position)",
+            ]
+        );
+        let keys: Vec<_> = p
+            .tree_for_tests()
+            .nodes
+            .iter()
+            .filter_map(|n| n.key.clone())
+            .collect();
+        assert_eq!(keys, vec!["1"]);
+    }
 
     #[test]
     fn dataset_keys_become_camel_case() {

@@ -3,7 +3,9 @@
 //! exactly the warnings in `<case>.warn` (a stylesheet never fails on what it does not
 //! support); every `ui/valid/<case>.xml` (with an
 //! optional `<case>.css` and `<case>.json` of page data) must render to the summary in
-//! `<case>.out`. `BLESS=1` rewrites the expectations.
+//! `<case>.out`. `<import>`/`<include>` read files under `ui/<kind>/` (the bundle root; the
+//! case itself is `<case>.xml` there, so `files/x.xml` is `ui/<kind>/files/x.xml`).
+//! `BLESS=1` rewrites the expectations.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a harness-less test reports on the console
 
@@ -12,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use miniapp_view::{
-    new_font_system, parse_stylesheet, parse_template, DisplayItem, Page, Viewport,
+    new_font_system, parse_stylesheet, DisplayItem, Page, Template, Viewport, DEFAULT_MAX_DEPTH,
 };
 
 fn cases(dir: &Path, ext: &str) -> Vec<PathBuf> {
@@ -102,6 +104,12 @@ fn summary(page: &Page, list: &miniapp_view::DisplayList) -> String {
     out
 }
 
+/// The bundle of a case folder: its files by path from the folder.
+fn bundle(dir: &Path) -> impl Fn(&str) -> Option<String> + Sync {
+    let dir = dir.to_path_buf();
+    move |path: &str| fs::read_to_string(dir.join(path)).ok()
+}
+
 fn main() -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui");
     let bless = std::env::var_os("BLESS").is_some();
@@ -114,7 +122,8 @@ fn main() -> ExitCode {
             path.file_stem().unwrap_or_default().to_string_lossy()
         );
         let src = fs::read_to_string(&path).expect("read case");
-        match parse_template(&src, &name) {
+        let files = bundle(&root.join("invalid"));
+        match Template::parse_with(&src, &name, DEFAULT_MAX_DEPTH, &files) {
             Ok(_) => failures.push(format!("{}: parsed, but should fail", path.display())),
             Err(e) => check(&path, "err", &e.to_string(), bless, &mut failures),
         }
@@ -159,14 +168,21 @@ fn main() -> ExitCode {
             width: 375.0,
             height: 200.0,
         };
-        let result = Page::new(&src, "case.xml", &[("case.css", &css)], vp).and_then(|mut page| {
-            if let Some(d) = &data {
-                let v: serde_json::Value = serde_json::from_str(d).expect("case json");
-                page.set_data(&v)?;
-            }
-            let list = page.render(&mut fonts)?;
-            Ok(summary(&page, &list))
-        });
+        let name = format!(
+            "{}.xml",
+            path.file_stem().unwrap_or_default().to_string_lossy()
+        );
+        let files = bundle(&root.join("valid"));
+        let result = Page::with_files(&src, &name, &[("case.css", &css)], vp, &files).and_then(
+            |mut page| {
+                if let Some(d) = &data {
+                    let v: serde_json::Value = serde_json::from_str(d).expect("case json");
+                    page.set_data(&v)?;
+                }
+                let list = page.render(&mut fonts)?;
+                Ok(summary(&page, &list))
+            },
+        );
         match result {
             Ok(s) => check(&path, "out", &s, bless, &mut failures),
             Err(e) => failures.push(format!("{}: {e}", path.display())),
