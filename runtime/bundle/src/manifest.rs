@@ -72,6 +72,43 @@ pub struct WindowConfig {
     /// `"backgroundColor": "#f5f5f5"`: the page background.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_color: Option<Color>,
+    /// `"navigationStyle": "custom"`: no navigation bar, the page starts under the status bar
+    /// (only the capsule stays). Default `"default"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub navigation_style: Option<NavigationStyle>,
+}
+
+/// Whether the shell draws the navigation bar (`navigationStyle`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NavigationStyle {
+    /// `"default"`: the shell's navigation bar with title and back button.
+    #[default]
+    Default,
+    /// `"custom"`: the page draws its own bar from the top of the screen.
+    Custom,
+}
+
+/// Colour of the tab bar's top border (`borderStyle`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BorderStyle {
+    /// `"black"` (the default): a dark hairline.
+    #[default]
+    Black,
+    /// `"white"`: a light hairline.
+    White,
+}
+
+/// Where the tab bar sits (`position`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TabBarPosition {
+    /// `"bottom"` (the default): icons and labels at the bottom of the screen.
+    #[default]
+    Bottom,
+    /// `"top"`: labels only, under the navigation bar (icons are not shown, as on WeChat).
+    Top,
 }
 
 /// Colour of the navigation bar's title and buttons.
@@ -97,6 +134,12 @@ pub struct TabBar {
     /// `"backgroundColor": "#ffffff"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_color: Option<Color>,
+    /// `"borderStyle": "white"`: colour of the bar's top border, `black` (default) or `white`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub border_style: Option<BorderStyle>,
+    /// `"position": "top"`: `bottom` (default) or `top`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<TabBarPosition>,
     /// `"list": [...]`: 2 to 5 items.
     pub list: Vec<TabBarItem>,
 }
@@ -109,7 +152,8 @@ pub struct TabBarItem {
     pub page_path: PagePath,
     /// `"text": "Home"`.
     pub text: String,
-    /// `"iconPath": "assets/home.png"`: optional icon file in the bundle.
+    /// `"iconPath": "assets/home.png"`: optional icon file in the bundle (PNG or JPEG, a path
+    /// inside the bundle without `..`; 81×81 px is the usual size).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon_path: Option<String>,
     /// `"selectedIconPath": "assets/home-on.png"`.
@@ -157,6 +201,9 @@ pub struct PageConfig {
     /// `"enablePullDownRefresh": true`.
     #[serde(default)]
     pub enable_pull_down_refresh: bool,
+    /// `"navigationStyle": "custom"`: this page draws its own navigation bar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub navigation_style: Option<NavigationStyle>,
 }
 
 impl PageConfig {
@@ -174,6 +221,7 @@ impl PageConfig {
             navigation_bar_text_style: self.navigation_bar_text_style.or(window.navigation_bar_text_style),
             background_color: self.background_color.clone().or_else(|| window.background_color.clone()),
             enable_pull_down_refresh: self.enable_pull_down_refresh,
+            navigation_style: self.navigation_style.or(window.navigation_style),
         }
     }
 }
@@ -194,6 +242,20 @@ pub struct BaseManifest {
     /// `"description": "..."`: optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+/// Why a tab bar icon path is not a plain file path inside the bundle, if it is not.
+fn icon_path_problem(path: &str) -> Option<&'static str> {
+    let lower = path.to_ascii_lowercase();
+    if path.is_empty() || path.starts_with('/') || path.contains('\\') {
+        Some("must be a relative path inside the bundle")
+    } else if path.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
+        Some("must not contain empty, `.` or `..` parts")
+    } else if !(lower.ends_with(".png") || lower.ends_with(".jpg") || lower.ends_with(".jpeg")) {
+        Some("must be a .png, .jpg or .jpeg file")
+    } else {
+        None
+    }
 }
 
 /// Parses a strict JSON document, naming `file` and the field path in errors.
@@ -248,6 +310,13 @@ impl AppManifest {
                         "tabBar.list[{i}].pagePath: {} is not one of pages",
                         item.page_path
                     ));
+                }
+                for (field, path) in [("iconPath", &item.icon_path), ("selectedIconPath", &item.selected_icon_path)] {
+                    if let Some(path) = path {
+                        if let Some(why) = icon_path_problem(path) {
+                            problems.push(format!("tabBar.list[{i}].{field}: {why}, got {path:?}"));
+                        }
+                    }
                 }
             }
         }
@@ -347,5 +416,36 @@ mod tests {
         assert_eq!(merged.background_color.unwrap().as_str(), "#f5f5f5");
         let e = parse_json::<PageConfig>("pages/a/a.json", br#"{"title":"x"}"#).unwrap_err().to_string();
         assert!(e.starts_with("pages/a/a.json: "), "{e}");
+    }
+
+    #[test]
+    fn tab_bar_style_fields_and_navigation_style_parse() {
+        let json = r##"{ "appid": "tabs", "name": "Tabs", "version": "1.0.0",
+            "pages": ["pages/a/a", "pages/b/b"],
+            "window": { "navigationStyle": "custom" },
+            "tabBar": { "color": "#999999", "selectedColor": "#07c160", "backgroundColor": "#ffffff",
+                        "borderStyle": "white", "position": "top",
+                        "list": [ { "pagePath": "pages/a/a", "text": "A", "iconPath": "icons/a.png",
+                                    "selectedIconPath": "icons/a-on.png" },
+                                  { "pagePath": "pages/b/b", "text": "B" } ] } }"##;
+        let m = AppManifest::parse(json.as_bytes()).unwrap();
+        let tab = m.tab_bar.as_ref().unwrap();
+        assert_eq!(tab.border_style, Some(BorderStyle::White));
+        assert_eq!(tab.position, Some(TabBarPosition::Top));
+        assert_eq!(tab.list[0].selected_icon_path.as_deref(), Some("icons/a-on.png"));
+        assert_eq!(m.window.navigation_style, Some(NavigationStyle::Custom));
+        let page = PageConfig::default().merged_with(&m.window);
+        assert_eq!(page.navigation_style, Some(NavigationStyle::Custom));
+        let e = err(&json.replace(r#""position": "top""#, r#""position": "left""#));
+        assert!(e.contains("tabBar.position"), "{e}");
+    }
+
+    #[test]
+    fn tab_bar_icon_paths_must_be_images_inside_the_bundle() {
+        let e = err(r#"{"appid":"tabs","name":"T","version":"1.0.0","pages":["pages/a/a","pages/b/b"],
+            "tabBar":{"list":[{"pagePath":"pages/a/a","text":"A","iconPath":"../up.png"},
+                              {"pagePath":"pages/b/b","text":"B","selectedIconPath":"icons/b.gif"}]}}"#);
+        assert!(e.contains("tabBar.list[0].iconPath: must not contain empty, `.` or `..` parts, got \"../up.png\""), "{e}");
+        assert!(e.contains("tabBar.list[1].selectedIconPath: must be a .png, .jpg or .jpeg file"), "{e}");
     }
 }
