@@ -8,5 +8,6 @@ mod errors;
 mod hostile;
 mod lifecycle;
 mod notes;
+mod scaffold;
 mod spine;
 mod window;

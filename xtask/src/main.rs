@@ -5,7 +5,7 @@
 //! - `cargo xtask test` — installs what is missing and runs every test of the workspace.
 //!
 //! "What is missing" means: the `wasm32-unknown-unknown` target (guest apps compile to it) and,
-//! when no Vulkan driver is present, Mesa's software Vulkan (lavapipe) plus Xvfb; PostgreSQL's
+//! when no Vulkan driver is present, Mesa's software Vulkan (lavapipe) plus Xvfb and xdotool; PostgreSQL's
 //! server (Debian) and moto's S3 server (PyPI) for the cloud's scale-out tests. Debian packages
 //! are installed with apt when we run as root, otherwise a clear message says what to install.
 
@@ -87,7 +87,7 @@ fn setup() -> Result<()> {
         }
     }
 
-    // 2. A Vulkan driver (a real GPU, or Mesa's lavapipe) and Xvfb for window tests.
+    // 2. A Vulkan driver (a real GPU, or Mesa's lavapipe), Xvfb and xdotool for window tests.
     let mut missing = Vec::new();
     if !vulkan_driver_present() {
         missing.push("mesa-vulkan-drivers");
@@ -97,6 +97,10 @@ fn setup() -> Result<()> {
     }
     if which("xauth").is_none() {
         missing.push("xauth");
+    }
+    // The window input test drives the window with synthetic X events.
+    if which("xdotool").is_none() {
+        missing.push("xdotool");
     }
     // The cloud's scale-out tests run against a real PostgreSQL server started on loopback.
     if !postgres_present() {

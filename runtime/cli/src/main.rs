@@ -29,6 +29,8 @@ enum Command {
     Cloud(commands::cloud::CloudCommand),
     /// Build an app folder into a signed bundle (.mapp).
     Build(commands::build::Args),
+    /// Create a new app folder from a template (the SDK comes with this miniapp).
+    New(commands::new::Args),
     /// Publish a bundle to a cloud (runs the cloud's review).
     Publish(commands::publish::Args),
     /// Publish a base library (default component styles, assets) to a cloud.
@@ -80,6 +82,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(a) => commands::demo::run(a),
         Command::Cloud(c) => commands::cloud::run(c),
         Command::Build(a) => commands::build::run(a),
+        Command::New(a) => commands::new::run(a),
         Command::Publish(a) => commands::publish::run(a),
         Command::PublishBase(a) => commands::publish::run_base(a),
         Command::Launch(a) => commands::launch::run(a),

@@ -11,30 +11,56 @@ pub fn hook() -> ReviewHook {
     Arc::new(|bundle: &LockedBundle| review(bundle))
 }
 
-fn review(bundle: &LockedBundle) -> Vec<String> {
-    let mut problems = Vec::new();
-    for path in bundle.paths() {
-        let Some(bytes) = bundle.file(path) else { continue };
-        if path.ends_with(".xml") {
-            match std::str::from_utf8(bytes) {
-                Ok(src) => {
-                    if let Err(e) = miniapp_view::parse_template(src, path) {
-                        problems.push(e.to_string());
-                    }
-                }
-                Err(_) => problems.push(format!("{path}: template is not UTF-8")),
+/// What checking an app's templates and styles found: errors refuse the app, warnings
+/// (unsupported CSS, missing `m:key`s...) are only reported.
+#[derive(Debug, Default)]
+pub struct SourceReport {
+    /// Templates that do not parse, files that are not UTF-8.
+    pub errors: Vec<String>,
+    /// `file:line:column: message` for everything the view engine drops or guesses.
+    pub warnings: Vec<String>,
+}
+
+/// Checks every template (`.xml`, with its `<import>`/`<include>`s resolved among `files`) and
+/// stylesheet (`.css`) of an app with the view engine's own parsers.
+pub fn check_sources<'a>(files: impl Fn(&str) -> Option<&'a [u8]> + Sync, paths: &[&str]) -> SourceReport {
+    let mut report = SourceReport::default();
+    let text = |p: &str| files(p).and_then(|b| std::str::from_utf8(b).ok()).map(str::to_string);
+    for &path in paths {
+        let Some(bytes) = files(path) else { continue };
+        let is_xml = path.ends_with(".xml");
+        let is_css = path.ends_with(".css");
+        if !is_xml && !is_css {
+            continue;
+        }
+        let Ok(src) = std::str::from_utf8(bytes) else {
+            report.errors.push(format!("{path}: {} is not UTF-8", if is_xml { "template" } else { "stylesheet" }));
+            continue;
+        };
+        if is_xml {
+            // Files that are only included or imported by pages are checked through them too;
+            // on their own they still must parse.
+            match miniapp_view::Template::parse_with(src, path, miniapp_view::DEFAULT_MAX_DEPTH, &text) {
+                Ok(_) => {}
+                Err(e) => report.errors.push(e.to_string()),
             }
-        } else if path.ends_with(".css") {
-            match std::str::from_utf8(bytes) {
-                Ok(src) => {
-                    if let Err(e) = miniapp_view::parse_stylesheet(src, path) {
-                        problems.push(e.to_string());
-                    }
-                }
-                Err(_) => problems.push(format!("{path}: stylesheet is not UTF-8")),
+        } else {
+            match miniapp_view::parse_stylesheet(src, path) {
+                Ok((_, warnings)) => report.warnings.extend(warnings.iter().map(|w| w.to_string())),
+                Err(e) => report.errors.push(e.to_string()),
             }
         }
     }
+    report
+}
+
+fn review(bundle: &LockedBundle) -> Vec<String> {
+    let paths: Vec<&str> = bundle.paths().collect();
+    let report = check_sources(|p| bundle.file(p), &paths);
+    for w in &report.warnings {
+        tracing::warn!(app = %bundle.manifest.appid, "review: {w}");
+    }
+    let mut problems = report.errors;
     match bundle.logic_wasm() {
         Ok(wasm) => {
             if let Err(e) = miniapp_sandbox::check_imports(wasm) {

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod cloud;
 pub mod demo;
 pub mod launch;
+pub mod new;
 pub mod publish;
 pub mod qr;
 pub mod run;

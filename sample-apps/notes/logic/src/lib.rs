@@ -1,5 +1,6 @@
 //! The notes sample: a list kept in the app's storage (survives restarts), a detail page opened
-//! with `nav::navigate_to` and a query, and a toast after saving.
+//! with `nav::navigate_to` and a query, and a toast after saving. The form page has a text
+//! field (`bind:input`) and a long list to scroll, tap and long-press.
 
 use miniapp_sdk::{export_app, json, nav, storage, ui, App, Event, Page};
 
@@ -46,6 +47,9 @@ impl App for Notes {
                 .unwrap_or(0);
             let text = self.notes.get(id).cloned().unwrap_or_else(|| "(deleted)".into());
             let _ = page.set_data(json!({ "title": format!("Viewing note #{}", id + 1), "text": text }));
+        } else if page.route() == "pages/form/form" {
+            let rows: Vec<u32> = (1..=40).collect();
+            let _ = page.set_data(json!({ "name": "", "picked": "", "rows": rows }));
         } else {
             self.show_list(page);
         }
@@ -73,6 +77,17 @@ impl App for Notes {
                 if let Err(e) = nav::navigate_to(&format!("pages/detail/detail?id={index}")) {
                     miniapp_sdk::error!("navigate failed: {e:?}");
                 }
+            }
+            "onName" => {
+                let name = event["detail"]["value"].as_str().unwrap_or_default().to_string();
+                miniapp_sdk::info!("name is {name}");
+                let _ = page.set_data(json!({ "name": name }));
+            }
+            "onRow" | "onRowHeld" => {
+                let n = &event["currentTarget"]["dataset"]["n"];
+                let what = if handler == "onRow" { "tapped" } else { "held" };
+                miniapp_sdk::info!("row {n} {what}");
+                let _ = page.set_data(json!({ "picked": format!("row {n} {what}") }));
             }
             other => miniapp_sdk::warn!("no handler named {other}"),
         }
