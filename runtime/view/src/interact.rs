@@ -24,6 +24,9 @@ pub(crate) struct Press {
     long_fired: bool,
     /// How far the page has been pulled down past its top.
     pulled: f32,
+    /// The control that took this drag over (a slider, a swiper): it gets the moves instead
+    /// of the scrollers.
+    pub(crate) grab: Option<usize>,
 }
 
 /// Whose scroll offset a delta moves.
@@ -61,6 +64,7 @@ impl Page {
                     dragging: false,
                     long_fired: false,
                     pulled: 0.0,
+                    grab: None,
                 });
                 if let Some(t) = target {
                     self.touch(tree, t, "touchstart", x, y, time_ms, out);
@@ -69,10 +73,13 @@ impl Page {
             Input::PointerMove { x, y, time_ms } => {
                 let Some(mut p) = self.pointer.take() else { return };
                 let moved = ((x - p.start.0).powi(2) + (y - p.start.1).powi(2)).sqrt();
-                if moved > TAP_SLOP_PX {
+                if moved > TAP_SLOP_PX && !p.dragging {
                     p.dragging = true;
+                    p.grab = self.drag_owner(tree, p.target, x - p.start.0, y - p.start.1);
                 }
-                if p.dragging {
+                if let (true, Some(g)) = (p.dragging, p.grab) {
+                    self.control_drag(tree, g, p.start, (x, y), false, out);
+                } else if p.dragging {
                     let (dx, dy) = (p.last.0 - x, p.last.1 - y);
                     let at = p.start;
                     let left = self.scroll_at(tree, at.0, at.1, dx, dy, out);
@@ -96,6 +103,9 @@ impl Page {
                 if p.pulled > 0.0 {
                     out.push(Outcome::PullDown { distance: p.pulled, released: true });
                 }
+                if let (true, Some(g)) = (p.dragging, p.grab) {
+                    self.control_drag(tree, g, p.start, (x, y), true, out);
+                }
                 let long = p.long_fired || time_ms.saturating_sub(p.down_ms) >= LONG_PRESS_MS;
                 if !p.dragging && !long {
                     self.tap(tree, p.target, x, y, time_ms, out);
@@ -108,6 +118,9 @@ impl Page {
             }
             Input::PointerCancel => {
                 if let Some(p) = self.pointer.take() {
+                    if let (true, Some(g)) = (p.dragging, p.grab) {
+                        self.control_drag(tree, g, p.start, p.last, true, out);
+                    }
                     if let Some(t) = p.target {
                         let (x, y) = p.last;
                         self.touch(tree, t, "touchcancel", x, y, p.down_ms, out);
@@ -129,6 +142,7 @@ impl Page {
                     }
                 }
                 self.flush_scroll_events(tree, out);
+                self.tick_controls(tree, time_ms, out);
             }
             Input::Text(text) => self.edit(tree, out, |b| b.insert(&text)),
             Input::Key { key, shift, word } => self.key(tree, key, shift, word, out),
@@ -285,6 +299,11 @@ impl Page {
                     self.focus(tree, i, out);
                 }
             }
+            TapAction::Control => {
+                if let Some(i) = actor {
+                    self.control_tap(tree, i, x, y, out);
+                }
+            }
             TapAction::Bubble | TapAction::Block => {}
         }
     }
@@ -408,7 +427,7 @@ impl Page {
         self.emit(tree, target, kind, detail, time_ms, out)
     }
 
-    fn emit(&self, tree: &Tree, target: usize, kind: &str, detail: Value, time_ms: u64, out: &mut Vec<Outcome>) {
+    pub(crate) fn emit(&self, tree: &Tree, target: usize, kind: &str, detail: Value, time_ms: u64, out: &mut Vec<Outcome>) {
         for mut e in self.bubble_events(tree, target, kind, detail) {
             e.event["timeStamp"] = json!(time_ms);
             out.push(Outcome::Event(AppEvent { handler: e.handler, event: e.event }));

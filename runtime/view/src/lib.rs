@@ -115,6 +115,7 @@
 
 mod color;
 mod components;
+mod controls;
 mod css;
 mod data;
 mod display;

@@ -801,7 +801,12 @@ impl Painter<'_> {
                     let area = intersect(*self.clips.last().expect("viewport"), rect);
                     self.clips.push(area);
                 }
-                let (dx, dy) = if scrolls { self.scroll_offset(n, sx, sy) } else { (0.0, 0.0) };
+                let (dx, dy) = match component {
+                    _ if scrolls => self.scroll_offset(n, sx, sy),
+                    // A swiper shows its current page.
+                    Some(c) => c.child_offset(n, self.states.get(&n.sid), content),
+                    None => (0.0, 0.0),
+                };
                 let tree = self.tree;
                 let (mut right, mut bottom) = (0.0f32, 0.0f32);
                 if n.para.is_some() {
@@ -822,6 +827,9 @@ impl Painter<'_> {
                     let st = self.states.entry(n.sid).or_default();
                     st.scroll.max_x = if sx { (right + l.padding.right - rect.w).max(0.0) } else { 0.0 };
                     st.scroll.max_y = if sy { (bottom + l.padding.bottom - rect.h).max(0.0) } else { 0.0 };
+                }
+                if let Some(c) = component {
+                    c.paint_over(self, n, content, op);
                 }
                 if clip {
                     self.clips.pop();

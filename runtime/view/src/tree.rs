@@ -587,6 +587,7 @@ impl<'a> Expander<'a> {
         let mut attrs = Vec::new();
         let mut dataset = Map::new();
         let mut inline: Option<String> = None;
+        let component = crate::components::lookup(&el.tag);
         for a in &el.attrs {
             match a.name.as_str() {
                 "id" => id = Some(a.value.eval_string(scope)).filter(|s| !s.is_empty()),
@@ -602,10 +603,17 @@ impl<'a> Expander<'a> {
                 n if n.starts_with("data-") => {
                     dataset.insert(camel(&n[5..]), a.value.eval(scope));
                 }
+                // A picker's `range="{{list}}"` keeps the list (as JSON text).
+                n if component.is_some_and(|c| c.keeps_json(n)) => {
+                    let text = match a.value.eval(scope) {
+                        v @ (Value::Array(_) | Value::Object(_)) => v.to_string(),
+                        v => crate::expr::to_display(&v),
+                    };
+                    attrs.push((n.to_string(), text));
+                }
                 n => attrs.push((n.to_string(), a.value.eval_string(scope))),
             }
         }
-        let component = crate::components::lookup(&el.tag);
         if let Some(c) = component {
             c.classes(&attrs, &mut classes);
         }

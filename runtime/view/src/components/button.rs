@@ -1,7 +1,8 @@
 //! `button`: `type` default/primary/warn, `size` default/mini, `plain`, `disabled` (blocks taps),
-//! `loading`, `form-type` submit/reset, `hover-class`.
+//! `loading`, `form-type` submit/reset (submits or resets the enclosing `form` after `tap`),
+//! `hover-class`.
 
-use super::{attr, flag, AttrKind, Component, Spec, TapAction};
+use super::{ancestor, attr, flag, form, AttrKind, Component, Ctl, Effect, Spec, TapAction};
 use crate::tree::Node;
 
 /// `button`.
@@ -50,8 +51,20 @@ impl Component for Button {
     fn on_tap(&self, node: &Node) -> TapAction {
         if flag(node, "disabled") || flag(node, "loading") {
             TapAction::Block
+        } else if matches!(node.attr("form-type"), Some("submit" | "reset")) {
+            TapAction::Control
         } else {
             TapAction::Bubble
+        }
+    }
+
+    /// `form-type="submit"` submits the enclosing `form`, `"reset"` resets it.
+    fn act(&self, cx: &mut Ctl<'_>, i: usize, _x: f32, _y: f32) -> Vec<Effect> {
+        let Some(f) = ancestor(cx.tree, i, "form") else { return Vec::new() };
+        match cx.tree.nodes[i].attr("form-type") {
+            Some("submit") => form::submit(cx, f),
+            Some("reset") => form::reset(cx, f),
+            _ => Vec::new(),
         }
     }
 }

@@ -5,18 +5,30 @@
 
 mod basic;
 mod button;
+mod checkbox;
+pub(crate) mod form;
 mod icon;
 mod image;
+mod label;
 mod navigator;
+mod picker;
+mod progress;
+mod radio;
 mod scroll_view;
+mod slider;
+mod swiper;
+mod switch;
 mod text_input;
+
+use std::collections::HashMap;
 
 use serde_json::Value;
 
 use crate::display::Rect;
 use crate::edit::EditBuffer;
+use crate::input::PickerRequest;
 use crate::style::Computed;
-use crate::tree::Node;
+use crate::tree::{Node, NodeKind, Tree};
 
 pub(crate) use text_input::new_buffer as text_input_buffer;
 
@@ -72,6 +84,16 @@ pub(crate) struct State {
     pub edit: Option<EditBuffer>,
     /// The `value` attribute last seen: when the app changes it, the field shows the new value.
     pub seen_value: Option<String>,
+    /// A control's value as the user set it (checked, a slider's number, a picker's value, a
+    /// swiper's current page); `None`: what its attribute says.
+    pub control: Option<Value>,
+    /// The control's attribute as it was when `control` was set: when the app changes the
+    /// attribute, the attribute wins again.
+    pub seen_control: Option<Option<String>>,
+    /// How far a swiper is being dragged sideways, in px.
+    pub drag_dx: f32,
+    /// When a swiper last changed page (for `autoplay`).
+    pub tick_ms: Option<u64>,
 }
 
 /// A scroller's offset and extent.
@@ -105,6 +127,119 @@ pub(crate) enum TapAction {
     },
     /// Bubble `tap`, then give this element the focus.
     Focus,
+    /// Bubble `tap`, then the component acts ([`Component::act`]: toggle, choose, slide, open
+    /// a picker, submit or reset its form).
+    Control,
+}
+
+/// What a control's action asks of the page.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Effect {
+    /// Fire `event` at node `node` with this `detail` (bubbling).
+    Fire { node: usize, event: &'static str, detail: Value },
+    /// Give node `node` (a field) the focus.
+    Focus(usize),
+    /// Show a picker sheet.
+    OpenPicker(PickerRequest),
+    /// Something visible changed.
+    Redraw,
+}
+
+/// What a control's action works on: the tree, every element's state and their boxes.
+pub(crate) struct Ctl<'a> {
+    pub tree: &'a Tree,
+    pub states: &'a mut HashMap<u64, State>,
+    pub rects: &'a [Option<Rect>],
+}
+
+impl Ctl<'_> {
+    /// The state of node `i`, made when missing.
+    pub fn state(&mut self, i: usize) -> &mut State {
+        self.states.entry(self.tree.nodes[i].sid).or_default()
+    }
+    /// The state of node `i`, if it has one.
+    pub fn state_ref(&self, i: usize) -> Option<&State> {
+        self.states.get(&self.tree.nodes[i].sid)
+    }
+    /// The border box of node `i` (empty when not displayed).
+    pub fn rect(&self, i: usize) -> Rect {
+        self.rects.get(i).copied().flatten().unwrap_or_default()
+    }
+    /// Sets the user's value of control `i` (`attr` is the attribute it overrides).
+    pub fn set_control(&mut self, i: usize, attr: &str, value: Value) {
+        let seen = self.tree.nodes[i].attr(attr).map(str::to_string);
+        let st = self.state(i);
+        st.control = Some(value);
+        st.seen_control = Some(seen);
+    }
+}
+
+/// A drag that a control took over (a slider's thumb, a swiper's pages).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Drag {
+    /// Where the press went down.
+    pub start: (f32, f32),
+    /// Where the pointer is now.
+    pub at: (f32, f32),
+    /// The pointer was released.
+    pub end: bool,
+}
+
+/// The elements below node `i` in document order (not `i` itself).
+pub(crate) fn descendants(tree: &Tree, i: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut stack: Vec<usize> = tree.nodes[i].children.iter().rev().copied().collect();
+    while let Some(c) = stack.pop() {
+        if matches!(tree.nodes[c].kind, NodeKind::Element(_)) {
+            out.push(c);
+        }
+        stack.extend(tree.nodes[c].children.iter().rev().copied());
+    }
+    out
+}
+
+/// The nearest ancestor of node `i` with tag `tag`.
+pub(crate) fn ancestor(tree: &Tree, i: usize, tag: &str) -> Option<usize> {
+    let mut cur = tree.nodes[i].parent;
+    while let Some(p) = cur {
+        if tree.nodes[p].tag() == Some(tag) {
+            return Some(p);
+        }
+        cur = tree.nodes[p].parent;
+    }
+    None
+}
+
+/// Forgets what the user set on a control when the app changed its attribute `attr` since.
+pub(crate) fn sync_control(node: &Node, state: &mut State, attr: &str) {
+    let now = node.attr(attr).map(str::to_string);
+    match &state.seen_control {
+        Some(seen) if *seen == now => {}
+        Some(_) => {
+            state.control = None;
+            state.seen_control = Some(now);
+        }
+        None => state.seen_control = Some(now),
+    }
+}
+
+/// Whether a switch, checkbox or radio is checked: as the user left it, else `checked`.
+pub(crate) fn checked_of(node: &Node, state: Option<&State>) -> bool {
+    match state.and_then(|s| s.control.as_ref()).and_then(Value::as_bool) {
+        Some(b) => b,
+        None => flag(node, "checked"),
+    }
+}
+
+/// A `color`-like attribute as a colour.
+pub(crate) fn color_attr(node: &Node, name: &str) -> Option<crate::color::Color> {
+    let v = node.attr(name)?.trim();
+    crate::color::Color::from_hex(v).or_else(|| crate::color::Color::named(v))
+}
+
+/// An attribute as a number.
+pub(crate) fn num_attr(node: &Node, name: &str) -> Option<f64> {
+    node.attr(name).and_then(|v| v.trim().parse::<f64>().ok()).filter(|v| v.is_finite())
 }
 
 /// The behaviour of one built-in component. Every method has a default, so a component
@@ -123,6 +258,37 @@ pub(crate) trait Component: Sync {
     /// What a tap on it does.
     fn on_tap(&self, _node: &Node) -> TapAction {
         TapAction::Bubble
+    }
+    /// Its action after a tap at `(x, y)` when [`Component::on_tap`] said
+    /// [`TapAction::Control`] (or a `label` forwards a tap to it).
+    fn act(&self, _cx: &mut Ctl<'_>, _i: usize, _x: f32, _y: f32) -> Vec<Effect> {
+        Vec::new()
+    }
+    /// Whether it takes over a press that became a drag after moving `(dx, dy)` from where it
+    /// went down (a slider always, a swiper when the move is sideways): the drag then goes to
+    /// [`Component::on_drag`] instead of scrolling.
+    fn takes_drag(&self, _node: &Node, _dx: f32, _dy: f32) -> bool {
+        false
+    }
+    /// A drag it took over moved (or ended).
+    fn on_drag(&self, _cx: &mut Ctl<'_>, _i: usize, _drag: Drag) -> Vec<Effect> {
+        Vec::new()
+    }
+    /// A frame is about to be drawn (a swiper's `autoplay`).
+    fn on_frame(&self, _cx: &mut Ctl<'_>, _i: usize, _time_ms: u64) -> Vec<Effect> {
+        Vec::new()
+    }
+    /// How far its children are shifted left/up when painted (a swiper shows its current
+    /// page); `content` is its content box.
+    fn child_offset(&self, _node: &Node, _state: Option<&State>, _content: Rect) -> (f32, f32) {
+        (0.0, 0.0)
+    }
+    /// Draws over its children (a swiper's indicator dots).
+    fn paint_over(&self, _p: &mut crate::page::Painter<'_>, _node: &Node, _content: Rect, _opacity: f32) {}
+    /// Whether attribute `name` keeps an array or object bound to it as JSON text (a picker's
+    /// `range`) instead of its display string.
+    fn keeps_json(&self, _name: &str) -> bool {
+        false
     }
     /// Brings its kept state in line with attributes the app changed since the last render
     /// (a new `value` replaces what was typed).
@@ -150,6 +316,18 @@ static COMPONENTS: &[&dyn Component] = &[
     &text_input::Textarea,
     &scroll_view::ScrollView,
     &navigator::Navigator,
+    &switch::Switch,
+    &checkbox::Checkbox,
+    &checkbox::CheckboxGroup,
+    &radio::Radio,
+    &radio::RadioGroup,
+    &label::Label,
+    &slider::Slider,
+    &progress::Progress,
+    &picker::Picker,
+    &form::Form,
+    &swiper::Swiper,
+    &swiper::SwiperItem,
 ];
 
 /// Tags of components other platforms have and this host does not: refused with a clear error
@@ -200,6 +378,31 @@ mod tests {
         // Each component's tag appears in the default component styles or needs none.
         for s in specs() {
             assert!(!s.summary.is_empty(), "{} has a summary for the docs", s.tag);
+        }
+    }
+
+    /// The section of `docs/components.md` under `## heading`, up to the next heading.
+    fn doc_section<'d>(doc: &'d str, heading: &str) -> Option<&'d str> {
+        let start = doc.find(&format!("\n## {heading}\n"))? + heading.len() + 5;
+        let rest = &doc[start..];
+        Some(&rest[..rest.find("\n## ").unwrap_or(rest.len())])
+    }
+
+    #[test]
+    fn the_components_doc_has_a_section_for_every_component_naming_each_attribute_and_event() {
+        let doc = include_str!("../../../../docs/components.md");
+        for s in specs() {
+            let section = doc_section(doc, s.tag).unwrap_or_else(|| panic!("docs/components.md has a `## {}` section", s.tag));
+            for a in s.attrs {
+                assert!(section.contains(&format!("`{}`", a.name)), "the `{}` section names attribute `{}`", s.tag, a.name);
+            }
+            for e in s.events {
+                assert!(section.contains(&format!("`{e}`")), "the `{}` section names event `{e}`", s.tag);
+            }
+        }
+        let unsupported = doc_section(doc, "Not supported").expect("a `## Not supported` section");
+        for t in UNSUPPORTED_TAGS {
+            assert!(unsupported.contains(&format!("`{t}`")), "the unsupported list names `{t}`");
         }
     }
 }
