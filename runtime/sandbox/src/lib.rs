@@ -39,12 +39,12 @@ mod storage;
 pub use builder::{build_logic_crate, build_wasm_artifacts, wasm_target_installed, GUEST_TARGET};
 pub use engine::{AppComponent, Sandbox};
 pub use error::{Error, Result};
-pub use host::{check_scope, parse_path_key, scope_description, PathSegment, SCOPES};
+pub use host::{check_scope, parse_path_key, scope_description, PathSegment, EVENT_NAME_BYTES, SCOPES};
 pub use imports::{
     allowed_imports, check_imports, component_imports, componentize, HOST_API_INTERFACES, HOST_API_PACKAGE,
-    HOST_API_VERSION,
+    HOST_API_VERSION, HOST_API_VERSIONS,
 };
-pub use instance::{AppInstance, PageRef};
+pub use instance::{AppInstance, LaunchOptions, PageRef};
 pub use limits::*;
 pub use state::{AppContext, Clipboard, Effect, LogLevel, LoginProvider, LoginResult, NavKind, SystemInfo, ToastIcon};
 pub use net::{FORBIDDEN_HEADERS, METHODS};
