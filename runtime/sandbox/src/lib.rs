@@ -6,7 +6,10 @@
 //! included, is refused by name), and [`Sandbox::instantiate`] gives one [`AppInstance`] per
 //! app, in its own store with its own memory limits. Each call into the app (lifecycle or event
 //! handler) runs under a deadline and returns the [`Effect`]s it produced — set-data patches
-//! and log lines — for the shell to apply. In the data flow URL → bundle → sandbox/view →
+//! and log lines — for the shell to apply. Components of every host API version shipped
+//! ([`HOST_API_VERSIONS`]) run: the 0.1.1 entry points (page events, custom components) are
+//! optional exports, skipped for a component without them
+//! ([`AppInstance::supports_page_events`]). In the data flow URL → bundle → sandbox/view →
 //! render, this crate is the sandbox.
 //!
 //! ```no_run
