@@ -33,7 +33,7 @@
 pub mod bindings {
     wit_bindgen::generate!({
         path: "../wit",
-        world: "miniapp",
+        world: "miniapp-events",
         pub_export_macro: true,
         export_macro_name: "__export_miniapp",
         default_bindings_module: "miniapp_sdk::bindings",
@@ -102,6 +102,58 @@ impl From<types::PageRef> for Page {
     }
 }
 
+/// How the app was opened (host API 0.1.1): the first page's route, the launch query and the
+/// scene number (1001 the app list, 1011 a scanned QR code...).
+pub type LaunchOptions = bindings::exports::miniapp::host::page_events::LaunchOptions;
+
+/// One instance of a custom component on a page (host API 0.1.1), as handed to the
+/// `component_*` methods of [`App`]; the same component used twice has two instances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Component {
+    instance: u32,
+}
+
+impl Component {
+    /// The component instance with this id (as the host gave it in
+    /// [`App::component_attached`]).
+    pub fn from_id(instance: u32) -> Self {
+        Component { instance }
+    }
+
+    /// The instance id, valid from [`App::component_attached`] until [`App::component_detached`].
+    pub fn id(&self) -> u32 {
+        self.instance
+    }
+
+    /// Merge `patch` (a JSON object of path keys) into this instance's data, like
+    /// [`Page::set_data`] for a page (`this.setData` in a component).
+    ///
+    /// # Errors
+    /// As [`Page::set_data`] (the same 1 MiB limit and per-call budget), and `InvalidArgument`
+    /// once the instance is detached.
+    pub fn set_data(&self, patch: Value) -> Result<(), HostError> {
+        view::set_component_data(self.instance, &patch.to_string())
+    }
+
+    /// Like [`Component::set_data`] with an already serialized JSON object.
+    ///
+    /// # Errors
+    /// As [`Component::set_data`].
+    pub fn set_data_raw(&self, patch_json: &str) -> Result<(), HostError> {
+        view::set_component_data(self.instance, patch_json)
+    }
+
+    /// Fire event `name` to the parent page, which binds it as `bind:NAME="handler"` on this
+    /// component's tag; `detail` becomes the event's `detail` (`this.triggerEvent`).
+    ///
+    /// # Errors
+    /// `InvalidArgument` for an empty name, one over 256 bytes or with whitespace, and a
+    /// detached instance; `LimitExceeded` for a detail over 1 MiB.
+    pub fn trigger_event(&self, name: &str, detail: Value) -> Result<(), HostError> {
+        view::trigger_event(self.instance, name, &detail.to_string())
+    }
+}
+
 /// A mini program's logic. Every method has a no-op default; implement what you need.
 ///
 /// The host calls these one at a time on the app's single event loop; each call must return
@@ -134,6 +186,50 @@ pub trait App {
     /// The result of an asynchronous host call arrived.
     fn on_callback(&mut self, callback: u32, payload: Value) {
         let _ = (callback, payload);
+    }
+    /// How the app was opened; called once, right before [`App::on_launch`] (host API 0.1.1).
+    fn on_launch_options(&mut self, options: &LaunchOptions) {
+        let _ = options;
+    }
+    /// A page comes on screen: after [`App::page_load`], and whenever it becomes the top page
+    /// again (host API 0.1.1).
+    fn page_show(&mut self, page: &Page) {
+        let _ = page;
+    }
+    /// A page leaves the screen: a page was pushed over it or the app went to the background
+    /// (host API 0.1.1).
+    fn page_hide(&mut self, page: &Page) {
+        let _ = page;
+    }
+    /// The user pulled the page down to refresh (host API 0.1.1).
+    fn on_pull_down_refresh(&mut self, page: &Page) {
+        let _ = page;
+    }
+    /// The page was scrolled to near its bottom: load more (host API 0.1.1).
+    fn on_reach_bottom(&mut self, page: &Page) {
+        let _ = page;
+    }
+    /// The page scrolled to `scroll_top` logical pixels from its top (host API 0.1.1).
+    fn on_page_scroll(&mut self, page: &Page, scroll_top: f32) {
+        let _ = (page, scroll_top);
+    }
+    /// An instance of custom component `name` (`components/card/card`) was attached with
+    /// `properties` (a JSON object) (host API 0.1.1).
+    fn component_attached(&mut self, component: &Component, name: &str, properties: Value) {
+        let _ = (component, name, properties);
+    }
+    /// A custom component instance was removed; its id is invalid afterwards (host API 0.1.1).
+    fn component_detached(&mut self, component: &Component) {
+        let _ = component;
+    }
+    /// A bound event fired inside a custom component instance's template (host API 0.1.1).
+    fn component_event(&mut self, component: &Component, handler: &str, event: Event) {
+        let _ = (component, handler, event);
+    }
+    /// The page changed properties of a custom component instance: `properties` holds the
+    /// changed ones with their new values (host API 0.1.1).
+    fn component_properties_changed(&mut self, component: &Component, properties: Value) {
+        let _ = (component, properties);
     }
 }
 
@@ -477,7 +573,9 @@ macro_rules! error {
 
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::bindings::exports::miniapp::host::component_events::Guest as ComponentEventsGuest;
     pub use crate::bindings::exports::miniapp::host::lifecycle::Guest;
+    pub use crate::bindings::exports::miniapp::host::page_events::{Guest as PageEventsGuest, LaunchOptions};
     pub use crate::bindings::miniapp::host::types::PageRef;
 
     /// Parse an event or payload; malformed JSON (a host bug) becomes `Value::Null`.
@@ -486,7 +584,8 @@ pub mod __private {
     }
 }
 
-/// Export `$app` (a type implementing [`App`] and `Default`) as the component's lifecycle.
+/// Export `$app` (a type implementing [`App`] and `Default`) as the component's lifecycle and
+/// its optional event interfaces (`page-events`, `component-events`; host API 0.1.1).
 ///
 /// The app value is created with `Default` on the first call and lives as long as the instance.
 #[macro_export]
@@ -540,6 +639,54 @@ macro_rules! export_app {
             fn on_callback(callback: u32, payload: ::std::string::String) {
                 let payload = $crate::__private::parse(&payload);
                 __miniapp_with(|a| $crate::App::on_callback(a, callback, payload))
+            }
+        }
+
+        impl $crate::__private::PageEventsGuest for __MiniappExport {
+            fn on_launch_options(options: $crate::__private::LaunchOptions) {
+                __miniapp_with(|a| $crate::App::on_launch_options(a, &options))
+            }
+            fn page_show(page: $crate::__private::PageRef) {
+                let page = $crate::Page::from(page);
+                __miniapp_with(|a| $crate::App::page_show(a, &page))
+            }
+            fn page_hide(page: $crate::__private::PageRef) {
+                let page = $crate::Page::from(page);
+                __miniapp_with(|a| $crate::App::page_hide(a, &page))
+            }
+            fn on_pull_down_refresh(page: $crate::__private::PageRef) {
+                let page = $crate::Page::from(page);
+                __miniapp_with(|a| $crate::App::on_pull_down_refresh(a, &page))
+            }
+            fn on_reach_bottom(page: $crate::__private::PageRef) {
+                let page = $crate::Page::from(page);
+                __miniapp_with(|a| $crate::App::on_reach_bottom(a, &page))
+            }
+            fn on_page_scroll(page: $crate::__private::PageRef, scroll_top: f32) {
+                let page = $crate::Page::from(page);
+                __miniapp_with(|a| $crate::App::on_page_scroll(a, &page, scroll_top))
+            }
+        }
+
+        impl $crate::__private::ComponentEventsGuest for __MiniappExport {
+            fn component_attached(instance: u32, name: ::std::string::String, properties: ::std::string::String) {
+                let component = $crate::Component::from_id(instance);
+                let properties = $crate::__private::parse(&properties);
+                __miniapp_with(|a| $crate::App::component_attached(a, &component, &name, properties))
+            }
+            fn component_detached(instance: u32) {
+                let component = $crate::Component::from_id(instance);
+                __miniapp_with(|a| $crate::App::component_detached(a, &component))
+            }
+            fn component_event(instance: u32, handler: ::std::string::String, event: ::std::string::String) {
+                let component = $crate::Component::from_id(instance);
+                let event = $crate::__private::parse(&event);
+                __miniapp_with(|a| $crate::App::component_event(a, &component, &handler, event))
+            }
+            fn component_properties_changed(instance: u32, properties: ::std::string::String) {
+                let component = $crate::Component::from_id(instance);
+                let properties = $crate::__private::parse(&properties);
+                __miniapp_with(|a| $crate::App::component_properties_changed(a, &component, properties))
             }
         }
 

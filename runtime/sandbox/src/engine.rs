@@ -5,10 +5,10 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::component::{Component, HasSelf, InstancePre, Linker};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
 
-use crate::bindings::{Miniapp, MiniappPre};
+use crate::bindings::{component_events, lifecycle, page_events, MiniappEvents};
 use crate::error::{Error, Result};
 use crate::imports::check_imports;
 use crate::instance::AppInstance;
@@ -39,13 +39,33 @@ impl std::fmt::Debug for Sandbox {
 /// Cheap to clone; keep it to re-instantiate an app after a trap.
 #[derive(Clone)]
 pub struct AppComponent {
-    pre: MiniappPre<HostState>,
+    pre: InstancePre<HostState>,
+    exports: std::sync::Arc<ExportIndices>,
     compile_time: Duration,
+}
+
+/// Where a component's exported interfaces are: `lifecycle` always, the optional ones of 0.1.1
+/// when the component exports them (found by name, semver-compatibly: `@0.1.1` finds `@0.1.0`).
+pub(crate) struct ExportIndices {
+    lifecycle: lifecycle::GuestIndices,
+    page_events: Option<page_events::GuestIndices>,
+    component_events: Option<component_events::GuestIndices>,
+}
+
+/// The loaded exports of one instance.
+pub(crate) struct Exports {
+    pub(crate) lifecycle: lifecycle::Guest,
+    pub(crate) page_events: Option<page_events::Guest>,
+    pub(crate) component_events: Option<component_events::Guest>,
 }
 
 impl std::fmt::Debug for AppComponent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppComponent").field("compile_time", &self.compile_time).finish()
+        f.debug_struct("AppComponent")
+            .field("compile_time", &self.compile_time)
+            .field("page_events", &self.exports.page_events.is_some())
+            .field("component_events", &self.exports.component_events.is_some())
+            .finish()
     }
 }
 
@@ -53,6 +73,18 @@ impl AppComponent {
     /// How long compiling took (near zero when it came from the cache).
     pub fn compile_time(&self) -> Duration {
         self.compile_time
+    }
+
+    /// Whether the component exports `miniapp:host/page-events` (host API 0.1.1): page show and
+    /// hide, pull-down refresh, reach-bottom, page scroll and launch options.
+    pub fn supports_page_events(&self) -> bool {
+        self.exports.page_events.is_some()
+    }
+
+    /// Whether the component exports `miniapp:host/component-events` (host API 0.1.1): custom
+    /// component instances' lifecycle and events.
+    pub fn supports_component_events(&self) -> bool {
+        self.exports.component_events.is_some()
     }
 }
 
@@ -122,7 +154,7 @@ impl Sandbox {
             }
         };
         let mut linker = Linker::new(&engine);
-        Miniapp::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |s| s).map_err(engine_error)?;
+        MiniappEvents::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |s| s).map_err(engine_error)?;
         spawn_ticker(&engine, limits.epoch_tick);
         Ok(Sandbox { engine, linker, limits, pooling })
     }
@@ -163,12 +195,21 @@ impl Sandbox {
             .linker
             .instantiate_pre(&component)
             .map_err(|e| Error::InvalidComponent { reason: format!("{e:#}") })?;
-        let pre = MiniappPre::new(pre).map_err(|e| Error::InvalidComponent {
-            reason: format!("it does not export miniapp:host/lifecycle@0.1.0 as the host API defines it: {e:#}"),
+        let lifecycle = lifecycle::GuestIndices::new(&pre).map_err(|e| Error::InvalidComponent {
+            reason: format!(
+                "it does not export miniapp:host/lifecycle@{} as the host API defines it: {e:#}",
+                crate::imports::HOST_API_VERSION
+            ),
         })?;
+        // Optional since 0.1.1: absent (every 0.1.0 component) means the host does without.
+        let exports = ExportIndices {
+            lifecycle,
+            page_events: page_events::GuestIndices::new(&pre).ok(),
+            component_events: component_events::GuestIndices::new(&pre).ok(),
+        };
         let compile_time = started.elapsed();
         tracing::debug!(ms = compile_time.as_secs_f64() * 1e3, "compiled app component");
-        Ok(AppComponent { pre, compile_time })
+        Ok(AppComponent { pre, exports: std::sync::Arc::new(exports), compile_time })
     }
 
     /// Create a fresh instance of a compiled app in its own store, under the sandbox limits.
@@ -184,11 +225,23 @@ impl Sandbox {
         let mut store = Store::new(&self.engine, HostState::new(ctx, &self.limits));
         store.limiter(|s| &mut s.limiter);
         store.set_epoch_deadline(self.limits.deadline_ticks());
-        let bindings = component
-            .pre
-            .instantiate(&mut store)
-            .map_err(|e| Error::Instantiate { app_id: app_id.clone(), reason: format!("{e:#}") })?;
-        Ok(AppInstance::new(store, bindings, &self.limits))
+        let instantiate_error = |e: wasmtime::Error| Error::Instantiate { app_id: app_id.clone(), reason: format!("{e:#}") };
+        let instance = component.pre.instantiate(&mut store).map_err(instantiate_error)?;
+        let indices = &component.exports;
+        // `load` type-checks each export: an optional interface exported with the wrong
+        // signatures is a broken component, refused rather than silently ignored.
+        let exports = Exports {
+            lifecycle: indices.lifecycle.load(&mut store, &instance).map_err(instantiate_error)?,
+            page_events: match &indices.page_events {
+                Some(i) => Some(i.load(&mut store, &instance).map_err(instantiate_error)?),
+                None => None,
+            },
+            component_events: match &indices.component_events {
+                Some(i) => Some(i.load(&mut store, &instance).map_err(instantiate_error)?),
+                None => None,
+            },
+        };
+        Ok(AppInstance::new(store, exports, &self.limits))
     }
 }
 

@@ -7,17 +7,26 @@ use crate::error::{Error, Result};
 
 /// The WIT package every host API interface belongs to.
 pub const HOST_API_PACKAGE: &str = "miniapp:host";
-/// The host API version (the WIT package version).
-pub const HOST_API_VERSION: &str = "0.1.0";
+/// The host API version (the WIT package version in `host-api/wit/world.wit`).
+pub const HOST_API_VERSION: &str = "0.1.1";
+/// Every host API version this host runs components of, oldest first (the last is
+/// [`HOST_API_VERSION`]). A version only ever adds to the one before it: its imports grow
+/// compatibly, and new guest entry points are optional exports (see `docs/host-api.md`,
+/// "Versions").
+pub const HOST_API_VERSIONS: &[&str] = &["0.1.0", "0.1.1"];
 /// Interfaces of the `miniapp` world that a component may import (kept equal to
 /// `host-api/wit/world.wit` by a unit test).
 pub const HOST_API_INTERFACES: &[&str] = &["types", "view", "nav", "timer", "storage", "ui", "net", "sys", "auth", "device"];
 
-/// The full import names a component may use, e.g. `miniapp:host/view@0.1.0`.
+/// The full import names a component may use, at every version in [`HOST_API_VERSIONS`],
+/// e.g. `miniapp:host/view@0.1.0` and `miniapp:host/view@0.1.1`.
+///
+/// Every interface exists at every version (0.1.1 added functions to `view`, no interface),
+/// and wasmtime's linker satisfies an `@0.1.0` import with the `@0.1.1` definition.
 pub fn allowed_imports() -> Vec<String> {
-    HOST_API_INTERFACES
+    HOST_API_VERSIONS
         .iter()
-        .map(|i| format!("{HOST_API_PACKAGE}/{i}@{HOST_API_VERSION}"))
+        .flat_map(|v| HOST_API_INTERFACES.iter().map(move |i| format!("{HOST_API_PACKAGE}/{i}@{v}")))
         .collect()
 }
 
@@ -144,9 +153,17 @@ mod tests {
             .map(|k| resolve.name_world_key(k))
             .collect();
         wit_imports.sort();
-        let mut ours = allowed_imports();
+        let suffix = format!("@{HOST_API_VERSION}");
+        let mut ours: Vec<String> = allowed_imports().into_iter().filter(|i| i.ends_with(&suffix)).collect();
         ours.sort();
         assert_eq!(ours, wit_imports);
+        // the 0.1.1 world imports what the 0.1.0 one did: only its exports grew
+        let events = resolve.select_world(&[pkg], Some("miniapp-events")).unwrap();
+        let mut event_imports: Vec<String> =
+            resolve.worlds[events].imports.keys().map(|k| resolve.name_world_key(k)).collect();
+        event_imports.sort();
+        assert_eq!(event_imports, wit_imports);
+        assert_eq!(HOST_API_VERSIONS.last(), Some(&HOST_API_VERSION));
         assert_eq!(resolve.packages[pkg].name.version.as_ref().unwrap().to_string(), HOST_API_VERSION);
     }
 
@@ -164,6 +181,14 @@ mod tests {
     fn host_api_import_at_another_version_is_refused() {
         let c = wat(r#"(component (import "miniapp:host/view@0.2.0" (instance)))"#);
         assert!(matches!(check_imports(&c), Err(Error::ForeignImport { import }) if import == "miniapp:host/view@0.2.0"));
+    }
+
+    #[test]
+    fn host_api_imports_of_every_shipped_version_are_allowed() {
+        let c = wat(r#"(component (import "miniapp:host/view@0.1.0" (instance)) (import "miniapp:host/sys@0.1.1" (instance)))"#);
+        check_imports(&c).unwrap();
+        let c = wat(r#"(component (import "miniapp:host/view@0.1.2" (instance)))"#);
+        assert!(matches!(check_imports(&c), Err(Error::ForeignImport { import }) if import == "miniapp:host/view@0.1.2"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use wasmtime::{Store, Trap};
 
 use crate::bindings::types::PageRef as WitPageRef;
-use crate::bindings::Miniapp;
+use crate::engine::Exports;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 use crate::state::{Effect, HostState};
@@ -31,6 +31,17 @@ impl PageRef {
     }
 }
 
+/// How the app was opened (host API 0.1.1's `page-events.on-launch-options`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LaunchOptions {
+    /// The route of the first page (`pages/index/index`).
+    pub path: String,
+    /// The launch query string (`a=1&b=2`), the one [`AppInstance::on_launch`] gets too.
+    pub query: String,
+    /// How the user came: 1001 the app list, 1011 a scanned QR code, ...
+    pub scene: u32,
+}
+
 /// One running app: its store, its instance and whether a trap has poisoned it.
 ///
 /// Every call sets the epoch deadline first, runs one export, and returns the effects the guest
@@ -39,7 +50,7 @@ impl PageRef {
 /// [`crate::Sandbox::instantiate`] again.
 pub struct AppInstance {
     store: Store<HostState>,
-    bindings: Miniapp,
+    exports: Exports,
     deadline_ticks: u64,
     deadline: Duration,
     poisoned: bool,
@@ -55,10 +66,10 @@ impl std::fmt::Debug for AppInstance {
 }
 
 impl AppInstance {
-    pub(crate) fn new(store: Store<HostState>, bindings: Miniapp, limits: &Limits) -> Self {
+    pub(crate) fn new(store: Store<HostState>, exports: Exports, limits: &Limits) -> Self {
         AppInstance {
             store,
-            bindings,
+            exports,
             deadline_ticks: limits.deadline_ticks(),
             deadline: limits.handler_deadline,
             poisoned: false,
@@ -80,7 +91,7 @@ impl AppInstance {
     /// # Errors
     /// As [`AppInstance::handle_event`].
     pub fn on_launch(&mut self, query: &str) -> Result<Vec<Effect>> {
-        self.call(|| "on-launch".into(), |b, s| b.miniapp_host_lifecycle().call_on_launch(s, query))
+        self.call(|| "on-launch".into(), |b, s| b.lifecycle.call_on_launch(s, query))
     }
 
     /// The app comes to the foreground.
@@ -88,7 +99,7 @@ impl AppInstance {
     /// # Errors
     /// As [`AppInstance::handle_event`].
     pub fn on_show(&mut self) -> Result<Vec<Effect>> {
-        self.call(|| "on-show".into(), |b, s| b.miniapp_host_lifecycle().call_on_show(s))
+        self.call(|| "on-show".into(), |b, s| b.lifecycle.call_on_show(s))
     }
 
     /// The app goes to the background.
@@ -96,7 +107,7 @@ impl AppInstance {
     /// # Errors
     /// As [`AppInstance::handle_event`].
     pub fn on_hide(&mut self) -> Result<Vec<Effect>> {
-        self.call(|| "on-hide".into(), |b, s| b.miniapp_host_lifecycle().call_on_hide(s))
+        self.call(|| "on-hide".into(), |b, s| b.lifecycle.call_on_hide(s))
     }
 
     /// A page is created; from now on the guest may set-data on `page.id`.
@@ -108,7 +119,7 @@ impl AppInstance {
         let p = page.wit();
         self.call(
             || format!("page-load({})", page.route),
-            |b, s| b.miniapp_host_lifecycle().call_page_load(s, &p, query),
+            |b, s| b.lifecycle.call_page_load(s, &p, query),
         )
     }
 
@@ -120,7 +131,7 @@ impl AppInstance {
         let p = page.wit();
         self.call(
             || format!("page-ready({})", page.route),
-            |b, s| b.miniapp_host_lifecycle().call_page_ready(s, &p),
+            |b, s| b.lifecycle.call_page_ready(s, &p),
         )
     }
 
@@ -132,7 +143,7 @@ impl AppInstance {
         let p = page.wit();
         let r = self.call(
             || format!("page-unload({})", page.route),
-            |b, s| b.miniapp_host_lifecycle().call_page_unload(s, &p),
+            |b, s| b.lifecycle.call_page_unload(s, &p),
         );
         self.store.data_mut().pages.remove(&page.id);
         r
@@ -151,7 +162,7 @@ impl AppInstance {
         let event = event.to_string();
         self.call(
             || format!("handle-event({handler})"),
-            |b, s| b.miniapp_host_lifecycle().call_handle_event(s, &p, handler, &event),
+            |b, s| b.lifecycle.call_handle_event(s, &p, handler, &event),
         )
     }
 
@@ -164,8 +175,137 @@ impl AppInstance {
         let payload = payload.to_string();
         self.call(
             || format!("on-callback({callback})"),
-            |b, s| b.miniapp_host_lifecycle().call_on_callback(s, callback, &payload),
+            |b, s| b.lifecycle.call_on_callback(s, callback, &payload),
         )
+    }
+
+    /// Whether the app exports `miniapp:host/page-events` (host API 0.1.1). When it does not
+    /// (every 0.1.0 component), [`AppInstance::on_launch_options`], [`AppInstance::page_show`],
+    /// [`AppInstance::page_hide`], [`AppInstance::on_pull_down_refresh`],
+    /// [`AppInstance::on_reach_bottom`] and [`AppInstance::on_page_scroll`] call nothing and
+    /// return no effects.
+    pub fn supports_page_events(&self) -> bool {
+        self.exports.page_events.is_some()
+    }
+
+    /// Whether the app exports `miniapp:host/component-events` (host API 0.1.1). When it does
+    /// not, the `component_*` methods call nothing and return no effects (the component
+    /// instance is still tracked, so its id stays valid until [`AppInstance::component_detached`]).
+    pub fn supports_component_events(&self) -> bool {
+        self.exports.component_events.is_some()
+    }
+
+    /// How the app was opened; call it right before [`AppInstance::on_launch`].
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`].
+    pub fn on_launch_options(&mut self, options: &LaunchOptions) -> Result<Vec<Effect>> {
+        let wit = crate::bindings::page_events::LaunchOptions {
+            path: options.path.clone(),
+            query: options.query.clone(),
+            scene: options.scene,
+        };
+        self.call_page_events("on-launch-options".into(), |g, s| g.call_on_launch_options(s, &wit))
+    }
+
+    /// A page comes on screen: after [`AppInstance::page_load`], and whenever it becomes the
+    /// top page again (a page above it closed, the app came to the foreground).
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`].
+    pub fn page_show(&mut self, page: &PageRef) -> Result<Vec<Effect>> {
+        let p = page.wit();
+        self.call_page_events(format!("page-show({})", page.route), |g, s| g.call_page_show(s, &p))
+    }
+
+    /// A page leaves the screen: a page was pushed over it or the app went to the background.
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`].
+    pub fn page_hide(&mut self, page: &PageRef) -> Result<Vec<Effect>> {
+        let p = page.wit();
+        self.call_page_events(format!("page-hide({})", page.route), |g, s| g.call_page_hide(s, &p))
+    }
+
+    /// The user pulled `page` down to refresh.
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`].
+    pub fn on_pull_down_refresh(&mut self, page: &PageRef) -> Result<Vec<Effect>> {
+        let p = page.wit();
+        self.call_page_events(format!("on-pull-down-refresh({})", page.route), |g, s| {
+            g.call_on_pull_down_refresh(s, &p)
+        })
+    }
+
+    /// `page` was scrolled to near its bottom.
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`].
+    pub fn on_reach_bottom(&mut self, page: &PageRef) -> Result<Vec<Effect>> {
+        let p = page.wit();
+        self.call_page_events(format!("on-reach-bottom({})", page.route), |g, s| g.call_on_reach_bottom(s, &p))
+    }
+
+    /// `page` scrolled to `scroll_top` logical pixels from its top.
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`].
+    pub fn on_page_scroll(&mut self, page: &PageRef, scroll_top: f32) -> Result<Vec<Effect>> {
+        let p = page.wit();
+        self.call_page_events(format!("on-page-scroll({})", page.route), |g, s| {
+            g.call_on_page_scroll(s, &p, scroll_top)
+        })
+    }
+
+    /// An instance of custom component `name` (`components/card/card`) was attached with
+    /// `properties` (a JSON object); from now on the guest may set-component-data and
+    /// trigger-event on `instance`.
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`].
+    pub fn component_attached(&mut self, instance: u32, name: &str, properties: &serde_json::Value) -> Result<Vec<Effect>> {
+        self.store.data_mut().components.insert(instance);
+        let properties = properties.to_string();
+        self.call_component_events(format!("component-attached({name})"), |g, s| {
+            g.call_component_attached(s, instance, name, &properties)
+        })
+    }
+
+    /// A custom component instance was removed; set-component-data and trigger-event on it are
+    /// refused afterwards.
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`].
+    pub fn component_detached(&mut self, instance: u32) -> Result<Vec<Effect>> {
+        let r = self.call_component_events(format!("component-detached({instance})"), |g, s| {
+            g.call_component_detached(s, instance)
+        });
+        self.store.data_mut().components.remove(&instance);
+        r
+    }
+
+    /// A bound event fired inside a custom component instance's template.
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`].
+    pub fn component_event(&mut self, instance: u32, handler: &str, event: &serde_json::Value) -> Result<Vec<Effect>> {
+        let event = event.to_string();
+        self.call_component_events(format!("component-event({instance}, {handler})"), |g, s| {
+            g.call_component_event(s, instance, handler, &event)
+        })
+    }
+
+    /// The page changed `properties` (a JSON object of the changed ones) of a custom component
+    /// instance.
+    ///
+    /// # Errors
+    /// As [`AppInstance::handle_event`].
+    pub fn component_properties_changed(&mut self, instance: u32, properties: &serde_json::Value) -> Result<Vec<Effect>> {
+        let properties = properties.to_string();
+        self.call_component_events(format!("component-properties-changed({instance})"), |g, s| {
+            g.call_component_properties_changed(s, instance, &properties)
+        })
     }
 
     /// Whether network requests or logins are still running (the shell should keep calling
@@ -297,10 +437,41 @@ impl AppInstance {
         Ok(effects)
     }
 
+    /// Call into the optional `page-events` export; no export means no call and no effects
+    /// (a poisoned instance still fails).
+    fn call_page_events(
+        &mut self,
+        handler: String,
+        f: impl FnOnce(&crate::bindings::page_events::Guest, &mut Store<HostState>) -> wasmtime::Result<()>,
+    ) -> Result<Vec<Effect>> {
+        if self.exports.page_events.is_none() && !self.poisoned {
+            return Ok(Vec::new());
+        }
+        self.call(|| handler, |e, s| match &e.page_events {
+            Some(g) => f(g, s),
+            None => Ok(()),
+        })
+    }
+
+    /// Call into the optional `component-events` export, as [`AppInstance::call_page_events`].
+    fn call_component_events(
+        &mut self,
+        handler: String,
+        f: impl FnOnce(&crate::bindings::component_events::Guest, &mut Store<HostState>) -> wasmtime::Result<()>,
+    ) -> Result<Vec<Effect>> {
+        if self.exports.component_events.is_none() && !self.poisoned {
+            return Ok(Vec::new());
+        }
+        self.call(|| handler, |e, s| match &e.component_events {
+            Some(g) => f(g, s),
+            None => Ok(()),
+        })
+    }
+
     fn call(
         &mut self,
         handler: impl FnOnce() -> String,
-        f: impl FnOnce(&Miniapp, &mut Store<HostState>) -> wasmtime::Result<()>,
+        f: impl FnOnce(&Exports, &mut Store<HostState>) -> wasmtime::Result<()>,
     ) -> Result<Vec<Effect>> {
         if self.poisoned {
             return Err(Error::Poisoned { app_id: self.app_id().to_string() });
@@ -308,7 +479,7 @@ impl AppInstance {
         self.store.data_mut().drain();
         self.store.data_mut().limiter.denied = None;
         self.store.set_epoch_deadline(self.deadline_ticks);
-        match f(&self.bindings, &mut self.store) {
+        match f(&self.exports, &mut self.store) {
             Ok(()) => Ok(self.store.data_mut().drain()),
             Err(e) => {
                 self.poisoned = true;

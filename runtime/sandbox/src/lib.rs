@@ -6,7 +6,10 @@
 //! included, is refused by name), and [`Sandbox::instantiate`] gives one [`AppInstance`] per
 //! app, in its own store with its own memory limits. Each call into the app (lifecycle or event
 //! handler) runs under a deadline and returns the [`Effect`]s it produced — set-data patches
-//! and log lines — for the shell to apply. In the data flow URL → bundle → sandbox/view →
+//! and log lines — for the shell to apply. Components of every host API version shipped
+//! ([`HOST_API_VERSIONS`]) run: the 0.1.1 entry points (page events, custom components) are
+//! optional exports, skipped for a component without them
+//! ([`AppInstance::supports_page_events`]). In the data flow URL → bundle → sandbox/view →
 //! render, this crate is the sandbox.
 //!
 //! ```no_run
@@ -39,12 +42,12 @@ mod storage;
 pub use builder::{build_logic_crate, build_wasm_artifacts, wasm_target_installed, GUEST_TARGET};
 pub use engine::{AppComponent, Sandbox};
 pub use error::{Error, Result};
-pub use host::{check_scope, parse_path_key, scope_description, PathSegment, SCOPES};
+pub use host::{check_scope, parse_path_key, scope_description, PathSegment, EVENT_NAME_BYTES, SCOPES};
 pub use imports::{
     allowed_imports, check_imports, component_imports, componentize, HOST_API_INTERFACES, HOST_API_PACKAGE,
-    HOST_API_VERSION,
+    HOST_API_VERSION, HOST_API_VERSIONS,
 };
-pub use instance::{AppInstance, PageRef};
+pub use instance::{AppInstance, LaunchOptions, PageRef};
 pub use limits::*;
 pub use state::{AppContext, Clipboard, Effect, LogLevel, LoginProvider, LoginResult, NavKind, SystemInfo, ToastIcon};
 pub use net::{FORBIDDEN_HEADERS, METHODS};

@@ -212,6 +212,25 @@ pub enum Effect {
         /// The callback id the answer goes to.
         callback: u32,
     },
+    /// Merge `patch` into the data of custom component instance `instance` (host API 0.1.1;
+    /// already checked like [`Effect::SetData`], and the instance is attached).
+    SetComponentData {
+        /// The component instance id given to [`crate::AppInstance::component_attached`].
+        instance: u32,
+        /// A JSON object of path keys (`count`, `list[3].done`) to values.
+        patch: serde_json::Value,
+    },
+    /// Custom component instance `instance` fired event `name` to its parent (host API 0.1.1):
+    /// call the handler the parent bound with `bind:NAME="handler"` on the component's tag,
+    /// with `detail` as the event's `detail`.
+    TriggerEvent {
+        /// The component instance id given to [`crate::AppInstance::component_attached`].
+        instance: u32,
+        /// The event name (1 to [`crate::EVENT_NAME_BYTES`] bytes, no whitespace).
+        name: String,
+        /// The event's detail (any JSON value; `null` for none).
+        detail: serde_json::Value,
+    },
     /// A console line from the app.
     Log {
         /// Severity.
@@ -362,6 +381,8 @@ pub(crate) struct HostState {
     pub(crate) outbox: Vec<Effect>,
     pub(crate) outbox_bytes: usize,
     pub(crate) pages: HashSet<u32>,
+    /// Custom component instances attached and not yet detached (host API 0.1.1).
+    pub(crate) components: HashSet<u32>,
     pub(crate) limiter: AppLimiter,
     pub(crate) started: Instant,
     pub(crate) timers: BTreeMap<u32, Timer>,
@@ -392,6 +413,7 @@ impl HostState {
             outbox: Vec::new(),
             outbox_bytes: 0,
             pages: HashSet::new(),
+            components: HashSet::new(),
             started: Instant::now(),
             timers: BTreeMap::new(),
             next_callback: 1,

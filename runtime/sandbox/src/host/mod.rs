@@ -11,6 +11,6 @@ mod ui;
 mod view;
 
 pub use auth::{check_scope, scope_description, SCOPES};
-pub use view::{parse_path_key, PathSegment};
+pub use view::{parse_path_key, PathSegment, EVENT_NAME_BYTES};
 
 impl crate::bindings::types::Host for crate::state::HostState {}

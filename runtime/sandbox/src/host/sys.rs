@@ -118,7 +118,7 @@ mod tests {
     fn info_reports_the_context_and_api_version() {
         let mut s = state();
         let i = s.info();
-        assert_eq!((i.screen_width, i.api_version.as_str()), (375, "0.1.0"));
+        assert_eq!((i.screen_width, i.api_version.as_str()), (375, "0.1.1"));
     }
 
     #[test]

@@ -21,6 +21,7 @@ fn guest_target_dir() -> PathBuf {
 struct Built {
     hostile: Vec<u8>,
     echo: Vec<u8>,
+    events: Vec<u8>,
     counter: Vec<u8>,
 }
 
@@ -44,7 +45,7 @@ fn built() -> &'static Built {
         let counter =
             miniapp_sandbox::build_logic_crate(&repo_root().join("sample-apps/counter/logic"), Some(&target))
                 .expect("building the counter sample");
-        Built { hostile: find("sandbox_hostile"), echo: find("sandbox_echo"), counter }
+        Built { hostile: find("sandbox_hostile"), echo: find("sandbox_echo"), events: find("sandbox_events"), counter }
     })
 }
 
@@ -56,6 +57,20 @@ pub fn hostile() -> &'static [u8] {
 /// The echo guest's component bytes.
 pub fn echo() -> &'static [u8] {
     &built().echo
+}
+
+/// The events guest's component bytes (host API 0.1.1: exports page-events and
+/// component-events).
+pub fn events() -> &'static [u8] {
+    &built().events
+}
+
+/// A guest frozen at an earlier host API version, from `tests/prebuilt/` (see its README),
+/// componentized.
+pub fn prebuilt(file: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/prebuilt").join(file);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    miniapp_sandbox::componentize(&bytes).unwrap()
 }
 
 /// The counter sample's component bytes.

@@ -45,7 +45,7 @@ fn invalid_wasm_is_refused() {
 fn component_without_the_lifecycle_export_is_refused() {
     let c = wat::parse_str(r#"(component)"#).unwrap();
     let e = sandbox().compile(&c).unwrap_err().to_string();
-    assert!(e.starts_with("invalid component: it does not export miniapp:host/lifecycle@0.1.0"), "{e}");
+    assert!(e.starts_with("invalid component: it does not export miniapp:host/lifecycle@0.1.1"), "{e}");
 }
 
 #[test]

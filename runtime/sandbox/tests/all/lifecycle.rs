@@ -85,7 +85,7 @@ fn sys_calls_answer_the_guest() {
         vec![Effect::SetData {
             page: 1,
             patch: json!({
-                "width": 375, "api": "0.1.0", "random": 8, "randomRefused": true,
+                "width": 375, "api": "0.1.1", "random": 8, "randomRefused": true,
                 "monotonic": true, "nowMs": true
             })
         }]

@@ -2,9 +2,11 @@
 //! counter sample, built once for wasm32 by the harness; hand-written WAT components), run
 //! under real limits. One binary, one module per topic.
 
+mod events;
 mod guests;
 mod hostile;
 mod imports;
 mod lifecycle;
 mod host_api;
 mod net;
+mod versions;
