@@ -163,7 +163,8 @@ impl EditBuffer {
             }
             self.anchor = if word { self.word_left_of(self.caret) } else { self.caret - 1 };
         }
-        self.insert("") || true
+        self.insert("");
+        true
     }
 
     /// Delete: deletes the selection or the character after the caret (`word`: the word).
@@ -174,7 +175,8 @@ impl EditBuffer {
             }
             self.anchor = if word { self.word_right_of(self.caret) } else { self.caret + 1 };
         }
-        self.insert("") || true
+        self.insert("");
+        true
     }
 
     /// Left arrow: one character (`word`: to the start of the word); `extend` selects.
