@@ -18,7 +18,7 @@ fn counter_counts_two_taps_in_text_and_pixels() {
     let shot = home.join("final.png");
     let trace = home.join("trace.json");
     let r = run(miniapp(home)
-        .args(["run", &format!("{}/apps/counter", cloud.url), "--headless", "--script"])
+        .args(["run", &format!("{}/apps/counter", cloud.url), "--headless", "--scale", "1", "--script"])
         .arg(&script)
         .arg("--screenshot")
         .arg(&shot)

@@ -232,13 +232,15 @@ pub fn http_get_json(url: &str) -> serde_json::Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("GET {url}: {e}: {body}"))
 }
 
-/// Runs an app headless with a script and a trace; returns the run and the parsed trace (if any).
+/// Runs an app headless (at scale 1) with a script and a trace; returns the run and the parsed
+/// trace (if any).
 pub fn run_headless(home: &Path, url: &str, script: &str) -> (Run, Option<serde_json::Value>) {
     let script_path = home.join("step.script");
     std::fs::write(&script_path, script).unwrap();
     let trace = home.join("step-trace.json");
     let _ = std::fs::remove_file(&trace);
-    let r = run(miniapp(home).args(["run", url, "--headless", "--script"]).arg(&script_path).arg("--trace").arg(&trace));
+    // One PNG pixel per logical px, so tests read pixels at screen coordinates.
+    let r = run(miniapp(home).args(["run", url, "--headless", "--scale", "1", "--script"]).arg(&script_path).arg("--trace").arg(&trace));
     let t = std::fs::read(&trace).ok().and_then(|b| serde_json::from_slice(&b).ok());
     (r, t)
 }

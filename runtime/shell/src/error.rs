@@ -30,6 +30,15 @@ pub enum Error {
         /// The route asked for.
         page: String,
     },
+    /// A `switch-tab` (or a `navigator open-type="switchTab"`) names a page that is not in
+    /// app.json's `tabBar`.
+    #[error("app {app}: switch-tab to `{page}`, which is not a tab page (see the `tabBar.list` of its app.json)")]
+    NotATabPage {
+        /// The app id.
+        app: String,
+        /// The route asked for.
+        page: String,
+    },
     /// The cloud has no base library at all, and the host runs apps on the cloud's base library.
     #[error("app {app} cannot start: {cloud} has no base library (the platform publishes one with `miniapp publish-base base-library --cloud URL --token T`)")]
     NoBaseLibrary {

@@ -1,21 +1,79 @@
-//! The phone frame: screen size, status bar, navigation bar and the error page, as display items
-//! around the page's own display list.
+//! The phone frame: the screen areas of a device (status bar, navigation bar, page area, tab
+//! bar), the chrome drawn around the page's own display list (clock, title, back button,
+//! capsule, tab bar), system UI over it, and the error page.
+//!
+//! Everything here is a display list or a rectangle in screen coordinates (logical px of the
+//! session's [`Device`]), so it is tested without a window or a GPU.
 
+use crate::device::Device;
+use miniapp_bundle::{BorderStyle, TabBar, TabBarPosition};
 use miniapp_view::cosmic_text::FontSystem;
 use miniapp_view::{text_items, Color, DisplayItem, DisplayList, Rect, TextAlign};
 
-/// Logical screen width of the simulated phone (an iPhone 8-sized screen).
-pub const SCREEN_WIDTH: f32 = 375.0;
-/// Logical screen height of the simulated phone.
-pub const SCREEN_HEIGHT: f32 = 667.0;
-/// Height of the status bar (clock, battery).
+/// Height of the status bar (clock, battery), on every device.
 pub const STATUS_BAR_HEIGHT: f32 = 20.0;
-/// Height of the navigation bar (back button, title).
+/// Height of the navigation bar (back button, title, capsule).
 pub const NAV_BAR_HEIGHT: f32 = 44.0;
-/// Top of the page area.
+/// Top of the page area under the default navigation bar.
 pub const PAGE_TOP: f32 = STATUS_BAR_HEIGHT + NAV_BAR_HEIGHT;
-/// Height of the page area.
-pub const PAGE_HEIGHT: f32 = SCREEN_HEIGHT - PAGE_TOP;
+/// Height of a bottom tab bar (icon over label).
+pub const TAB_BAR_HEIGHT: f32 = 50.0;
+/// Height of a top tab bar (labels only).
+pub const TOP_TAB_BAR_HEIGHT: f32 = 40.0;
+/// Size of the capsule (the "··· | ◎" pill at the navigation bar's right), as on WeChat.
+pub const CAPSULE_SIZE: (f32, f32) = (87.0, 32.0);
+/// Gap between the capsule and the screen's right edge.
+pub const CAPSULE_MARGIN: f32 = 7.0;
+/// The capsule menu's items, in order (see [`crate::Overlay::Menu`]).
+pub const MENU_ITEMS: [&str; 3] = ["About", "Restart", "Close"];
+
+/// The regions of the screen for one page: where the navigation bar, the page and the tab bar
+/// are, in screen coordinates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Areas {
+    /// The whole screen.
+    pub screen: Rect,
+    /// The navigation bar, `None` with `navigationStyle: custom`.
+    pub nav: Option<Rect>,
+    /// The page area: its size is the page's viewport.
+    pub page: Rect,
+    /// The tab bar, on tab pages of an app that has one.
+    pub tab_bar: Option<Rect>,
+}
+
+impl Areas {
+    /// The areas of `device` for a page with the default or a custom navigation bar, and a tab
+    /// bar at `tab_bar` (tab pages only).
+    pub fn new(device: &Device, custom_nav: bool, tab_bar: Option<TabBarPosition>) -> Areas {
+        let (w, h) = (device.width, device.height);
+        let nav = (!custom_nav).then_some(Rect { x: 0.0, y: STATUS_BAR_HEIGHT, w, h: NAV_BAR_HEIGHT });
+        let mut top = if custom_nav { 0.0 } else { PAGE_TOP };
+        let mut bottom = h;
+        let tab = match tab_bar {
+            Some(TabBarPosition::Bottom) => {
+                bottom -= TAB_BAR_HEIGHT;
+                Some(Rect { x: 0.0, y: bottom, w, h: TAB_BAR_HEIGHT })
+            }
+            Some(TabBarPosition::Top) => {
+                let r = Rect { x: 0.0, y: top.max(STATUS_BAR_HEIGHT), w, h: TOP_TAB_BAR_HEIGHT };
+                top = r.y + r.h;
+                Some(r)
+            }
+            None => None,
+        };
+        Areas {
+            screen: Rect { x: 0.0, y: 0.0, w, h },
+            nav,
+            page: Rect { x: 0.0, y: top, w, h: (bottom - top).max(0.0) },
+            tab_bar: tab,
+        }
+    }
+
+    /// The areas of a plain page (default navigation bar, no tab bar) on `device`.
+    pub fn plain(device: &Device) -> Areas {
+        Areas::new(device, false, None)
+    }
+}
 
 /// What the chrome around a page shows.
 #[derive(Debug, Clone)]
@@ -30,11 +88,116 @@ pub struct Chrome {
     pub page_background: Color,
     /// Whether a back arrow is shown (page stack deeper than one).
     pub can_go_back: bool,
+    /// `navigationStyle: custom`: no navigation bar; the status bar is drawn over the page.
+    pub custom_nav: bool,
+    /// The status bar's clock, e.g. `9:41`.
+    pub clock: String,
+    /// The tab bar, on tab pages.
+    pub tab_bar: Option<TabBarChrome>,
+}
+
+impl Chrome {
+    /// A plain chrome: `title` in black on the default light grey bar, a white page, no back
+    /// button, no tab bar, the clock at `9:41`.
+    pub fn plain(title: &str) -> Chrome {
+        Chrome {
+            title: title.to_string(),
+            nav_background: Color::rgb(0xf7, 0xf7, 0xf7),
+            nav_foreground: Color::rgb(0, 0, 0),
+            page_background: Color::rgb(0xff, 0xff, 0xff),
+            can_go_back: false,
+            custom_nav: false,
+            clock: FIXED_CLOCK.to_string(),
+            tab_bar: None,
+        }
+    }
+
+    /// The screen areas this chrome leaves for the page on `device`.
+    pub fn areas(&self, device: &Device) -> Areas {
+        Areas::new(device, self.custom_nav, self.tab_bar.as_ref().map(|t| t.position))
+    }
+}
+
+/// The clock headless screenshots show (the simulated clock, so screenshots are reproducible).
+pub const FIXED_CLOCK: &str = "9:41";
+
+/// The host's local time as the status bar shows it (`14:05`).
+pub fn host_clock() -> String {
+    chrono::Local::now().format("%-H:%M").to_string()
+}
+
+/// The tab bar as drawn: app.json's `tabBar` and which item is selected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TabBarChrome {
+    /// The items, in app.json's order.
+    pub items: Vec<TabItem>,
+    /// The selected item (the tab page shown).
+    pub selected: usize,
+    /// Label colour of the other items.
+    pub color: Color,
+    /// Label colour of the selected item (and a top bar's underline).
+    pub selected_color: Color,
+    /// Bar background.
+    pub background: Color,
+    /// The hairline between the bar and the page.
+    pub border: Color,
+    /// Top or bottom.
+    pub position: TabBarPosition,
+}
+
+/// One item of the tab bar as drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TabItem {
+    /// Its label.
+    pub text: String,
+    /// Bundle path of its icon (bottom bars only).
+    pub icon: Option<String>,
+    /// Bundle path of its icon when selected (falls back to `icon`).
+    pub selected_icon: Option<String>,
+}
+
+impl TabBarChrome {
+    /// The tab bar of app.json's `tabBar` with item `selected` selected; colours default as on
+    /// WeChat (grey labels, green selected label, white bar, dark border).
+    pub fn from_manifest(tab_bar: &TabBar, selected: usize) -> TabBarChrome {
+        let color = |c: &Option<miniapp_bundle::id::Color>, fallback: Color| parse_hex_color(c.as_ref().map(|c| c.as_str()), fallback);
+        TabBarChrome {
+            items: tab_bar
+                .list
+                .iter()
+                .map(|i| TabItem { text: i.text.clone(), icon: i.icon_path.clone(), selected_icon: i.selected_icon_path.clone() })
+                .collect(),
+            selected,
+            color: color(&tab_bar.color, Color::rgb(0x7a, 0x7e, 0x83)),
+            selected_color: color(&tab_bar.selected_color, Color::rgb(0x07, 0xc1, 0x60)),
+            background: color(&tab_bar.background_color, Color::rgb(0xf7, 0xf7, 0xf7)),
+            border: match tab_bar.border_style.unwrap_or_default() {
+                BorderStyle::Black => Color { r: 0, g: 0, b: 0, a: 0x33 },
+                BorderStyle::White => Color { r: 0xff, g: 0xff, b: 0xff, a: 0xff },
+            },
+            position: tab_bar.position.unwrap_or_default(),
+        }
+    }
+}
+
+/// The tappable rectangle of each tab bar item, in screen coordinates (equal widths).
+pub fn tab_item_rects(bar: Rect, n: usize) -> Vec<Rect> {
+    let w = bar.w / n.max(1) as f32;
+    (0..n).map(|i| Rect { x: bar.x + w * i as f32, y: bar.y, w, h: bar.h }).collect()
 }
 
 /// The rectangle of the back button in screen coordinates.
 pub fn back_button_rect() -> Rect {
     Rect { x: 0.0, y: STATUS_BAR_HEIGHT, w: 44.0, h: NAV_BAR_HEIGHT }
+}
+
+/// The capsule's two halves in screen coordinates: (menu "···", close "◎"). The capsule is
+/// there with a custom navigation bar too, as on WeChat.
+pub fn capsule_rects(device: &Device) -> (Rect, Rect) {
+    let (w, h) = CAPSULE_SIZE;
+    let x = device.width - CAPSULE_MARGIN - w;
+    let y = STATUS_BAR_HEIGHT + (NAV_BAR_HEIGHT - h) / 2.0;
+    (Rect { x, y, w: w / 2.0, h }, Rect { x: x + w / 2.0, y, w: w / 2.0, h })
 }
 
 /// Parses an app.json colour (`#rgb`, `#rrggbb`, ...) with the view's parser, falling back to
@@ -43,66 +206,108 @@ pub fn parse_hex_color(s: Option<&str>, fallback: Color) -> Color {
     s.and_then(Color::from_hex).unwrap_or(fallback)
 }
 
-/// Builds the whole screen: chrome, then the page content clipped to the page area.
-pub fn compose(chrome: &Chrome, mut page: DisplayList, scroll_y: f32, fonts: &mut FontSystem) -> DisplayList {
-    let mut out = DisplayList { width: SCREEN_WIDTH, height: SCREEN_HEIGHT, items: Vec::new() };
+/// Builds the whole screen of `device`: the page content clipped to the page area, then the
+/// chrome. The page's display list is already scrolled (viewport coordinates, as
+/// `Page::render` gives it).
+pub fn compose(device: &Device, chrome: &Chrome, mut page: DisplayList, fonts: &mut FontSystem) -> DisplayList {
+    let areas = chrome.areas(device);
+    let sw = device.width;
+    let mut out = DisplayList { width: device.width, height: device.height, items: Vec::new() };
     let mut text = |rect: Rect, s: &str, size: f32, color: Color, bold: bool, align: TextAlign| {
         text_items(fonts, rect, s, size, size * 1.3, color, bold, align)
     };
     // Page background and content.
-    out.items.push(rect(Rect { x: 0.0, y: PAGE_TOP, w: SCREEN_WIDTH, h: PAGE_HEIGHT }, chrome.page_background));
-    out.items.push(DisplayItem::PushClip { rect: Rect { x: 0.0, y: PAGE_TOP, w: SCREEN_WIDTH, h: PAGE_HEIGHT }, radius: 0.0 });
-    page.translate(0.0, PAGE_TOP - scroll_y);
+    out.items.push(rect(areas.page, chrome.page_background));
+    out.items.push(DisplayItem::PushClip { rect: areas.page, radius: 0.0 });
+    page.translate(areas.page.x, areas.page.y);
     out.items.extend(page.items);
     out.items.push(DisplayItem::PopClip);
-    // Status bar.
-    out.items.push(rect(Rect { x: 0.0, y: 0.0, w: SCREEN_WIDTH, h: STATUS_BAR_HEIGHT }, chrome.nav_background));
-    out.items.extend(text(
-        Rect { x: 0.0, y: 2.0, w: SCREEN_WIDTH, h: 16.0 },
-        "9:41",
-        12.0,
-        chrome.nav_foreground,
-        true,
-        TextAlign::Center,
-    ));
-    out.items.extend(text(
-        Rect { x: SCREEN_WIDTH - 60.0, y: 2.0, w: 52.0, h: 16.0 },
-        "100%",
-        11.0,
-        chrome.nav_foreground,
-        false,
-        TextAlign::Right,
-    ));
+    // Status bar: over the page with a custom navigation bar.
+    if !chrome.custom_nav {
+        out.items.push(rect(Rect { x: 0.0, y: 0.0, w: sw, h: STATUS_BAR_HEIGHT }, chrome.nav_background));
+    }
+    out.items.extend(text(Rect { x: 0.0, y: 2.0, w: sw, h: 16.0 }, &chrome.clock, 12.0, chrome.nav_foreground, true, TextAlign::Center));
+    out.items.extend(text(Rect { x: sw - 60.0, y: 2.0, w: 52.0, h: 16.0 }, "100%", 11.0, chrome.nav_foreground, false, TextAlign::Right));
     // Navigation bar.
-    out.items.push(rect(Rect { x: 0.0, y: STATUS_BAR_HEIGHT, w: SCREEN_WIDTH, h: NAV_BAR_HEIGHT }, chrome.nav_background));
-    out.items.extend(text(
-        Rect { x: 50.0, y: STATUS_BAR_HEIGHT + 11.0, w: SCREEN_WIDTH - 100.0, h: 22.0 },
-        &chrome.title,
-        17.0,
-        chrome.nav_foreground,
-        true,
-        TextAlign::Center,
-    ));
-    if chrome.can_go_back {
+    if let Some(nav) = areas.nav {
+        out.items.push(rect(nav, chrome.nav_background));
+        let (menu, _) = capsule_rects(device);
+        let side = sw - menu.x + 6.0; // keep the title clear of the capsule, centred
         out.items.extend(text(
-            Rect { x: 10.0, y: STATUS_BAR_HEIGHT + 6.0, w: 30.0, h: 30.0 },
-            "‹",
-            28.0,
+            Rect { x: side, y: nav.y + 11.0, w: (sw - 2.0 * side).max(0.0), h: 22.0 },
+            &chrome.title,
+            17.0,
             chrome.nav_foreground,
-            false,
-            TextAlign::Left,
+            true,
+            TextAlign::Center,
         ));
+        if chrome.can_go_back {
+            out.items.extend(text(Rect { x: 10.0, y: nav.y + 6.0, w: 30.0, h: 30.0 }, "‹", 28.0, chrome.nav_foreground, false, TextAlign::Left));
+        }
+    }
+    // The capsule.
+    let (menu, close) = capsule_rects(device);
+    let pill = Rect { x: menu.x, y: menu.y, w: menu.w + close.w, h: menu.h };
+    let light = chrome.nav_foreground.r > 0x80; // white title: dark translucent pill
+    let (fill, edge) = if light {
+        (Color { r: 0, g: 0, b: 0, a: 0x26 }, Color { r: 0xff, g: 0xff, b: 0xff, a: 0x40 })
+    } else {
+        (Color { r: 0xff, g: 0xff, b: 0xff, a: 0x99 }, Color { r: 0, g: 0, b: 0, a: 0x1a })
+    };
+    out.items.push(DisplayItem::Rect { rect: pill, color: fill, radius: pill.h / 2.0, border_width: 0.5, border_color: edge });
+    out.items.push(rect(Rect { x: close.x, y: close.y + 8.0, w: 0.5, h: close.h - 16.0 }, edge));
+    out.items.extend(text(Rect { y: menu.y + 6.0, h: 20.0, ..menu }, "···", 15.0, chrome.nav_foreground, true, TextAlign::Center));
+    out.items.extend(text(Rect { y: close.y + 6.0, h: 20.0, ..close }, "◎", 15.0, chrome.nav_foreground, false, TextAlign::Center));
+    // Tab bar.
+    if let (Some(bar), Some(tabs)) = (areas.tab_bar, &chrome.tab_bar) {
+        out.items.push(rect(bar, tabs.background));
+        let border_y = match tabs.position {
+            TabBarPosition::Bottom => bar.y,
+            TabBarPosition::Top => bar.y + bar.h - 0.5,
+        };
+        out.items.push(rect(Rect { x: 0.0, y: border_y, w: sw, h: 0.5 }, tabs.border));
+        for (i, (r, item)) in tab_item_rects(bar, tabs.items.len()).into_iter().zip(&tabs.items).enumerate() {
+            let selected = i == tabs.selected;
+            let color = if selected { tabs.selected_color } else { tabs.color };
+            let icon = if selected { item.selected_icon.as_ref().or(item.icon.as_ref()) } else { item.icon.as_ref() };
+            match (tabs.position, icon) {
+                (TabBarPosition::Bottom, Some(src)) => {
+                    out.items.push(DisplayItem::Image { rect: Rect { x: r.x + (r.w - 24.0) / 2.0, y: r.y + 5.0, w: 24.0, h: 24.0 }, src: src.clone(), radius: 0.0 });
+                    out.items.extend(text(Rect { x: r.x, y: r.y + 32.0, w: r.w, h: 14.0 }, &item.text, 10.0, color, false, TextAlign::Center));
+                }
+                _ => {
+                    out.items.extend(text(Rect { x: r.x, y: r.y + (r.h - 20.0) / 2.0, w: r.w, h: 20.0 }, &item.text, 15.0, color, selected, TextAlign::Center));
+                    if selected && tabs.position == TabBarPosition::Top {
+                        out.items.push(rect(Rect { x: r.x + r.w * 0.25, y: r.y + r.h - 3.0, w: r.w * 0.5, h: 2.0 }, tabs.selected_color));
+                    }
+                }
+            }
+        }
     }
     out
 }
 
+/// Places a whole screen of `device` in a resizable window of `window` physical pixels: the
+/// list is moved so the phone sits centred and scaled to fit (see
+/// [`crate::fit_in_window`]), and grows to the window's size. Returns the scale to render it at
+/// (physical pixels per logical px); clicks map back with [`crate::window_to_screen`] and the
+/// same arguments. For the window (`window.rs`): call it on `session.screen()`'s list before
+/// `render_to_view`, with `max_scale` = the window's scale factor.
+pub fn place_in_window(list: &mut DisplayList, device: &Device, window: (u32, u32), max_scale: f32) -> f32 {
+    let (scale, ox, oy) = crate::device::fit_in_window(device, window, max_scale);
+    list.translate(ox / scale, oy / scale);
+    list.width = window.0.max(1) as f32 / scale;
+    list.height = window.1.max(1) as f32 / scale;
+    scale
+}
+
 /// The page shown instead of an app's page when its logic failed (trap, timeout) or the platform
-/// refused it: a title and the message, in the page area.
-pub fn error_page(title: &str, message: &str, fonts: &mut FontSystem) -> DisplayList {
-    let mut out = DisplayList { width: SCREEN_WIDTH, height: PAGE_HEIGHT, items: Vec::new() };
+/// refused it: a title and the message, in a page area `width` wide.
+pub fn error_page(width: f32, title: &str, message: &str, fonts: &mut FontSystem) -> DisplayList {
+    let mut out = DisplayList { width, height: 480.0, items: Vec::new() };
     out.items.extend(text_items(
         fonts,
-        Rect { x: 24.0, y: 80.0, w: SCREEN_WIDTH - 48.0, h: 30.0 },
+        Rect { x: 24.0, y: 80.0, w: width - 48.0, h: 30.0 },
         title,
         20.0,
         26.0,
@@ -112,7 +317,7 @@ pub fn error_page(title: &str, message: &str, fonts: &mut FontSystem) -> Display
     ));
     out.items.extend(text_items(
         fonts,
-        Rect { x: 24.0, y: 124.0, w: SCREEN_WIDTH - 48.0, h: 300.0 },
+        Rect { x: 24.0, y: 124.0, w: width - 48.0, h: 300.0 },
         message,
         15.0,
         21.0,
@@ -127,9 +332,151 @@ fn rect(r: Rect, color: Color) -> DisplayItem {
     DisplayItem::Rect { rect: r, color, radius: 0.0, border_width: 0.0, border_color: color }
 }
 
+/// The tappable buttons of the system UI over a `device`'s screen: (rect, answer), answer
+/// `None` = cancel.
+pub fn overlay_buttons(overlay: &crate::session::Overlay, device: &Device) -> Vec<(Rect, Option<usize>)> {
+    use crate::session::Overlay;
+    let (sw, sh) = (device.width, device.height);
+    match overlay {
+        Overlay::Modal { show_cancel, .. } => {
+            let y = sh / 2.0 + 40.0;
+            if *show_cancel {
+                vec![
+                    (Rect { x: 40.0, y, w: (sw - 80.0) / 2.0, h: 48.0 }, None),
+                    (Rect { x: sw / 2.0, y, w: (sw - 80.0) / 2.0, h: 48.0 }, Some(0)),
+                ]
+            } else {
+                vec![(Rect { x: 40.0, y, w: sw - 80.0, h: 48.0 }, Some(0))]
+            }
+        }
+        Overlay::About { .. } => vec![(Rect { x: 40.0, y: sh / 2.0 + 40.0, w: sw - 80.0, h: 48.0 }, Some(0))],
+        Overlay::ActionSheet { items, .. } => sheet_buttons(items.len(), device),
+        Overlay::Menu => sheet_buttons(MENU_ITEMS.len(), device),
+        Overlay::Permission { .. } => {
+            let y = sh - 72.0;
+            let w = (sw - 64.0) / 2.0;
+            vec![(Rect { x: 24.0, y, w, h: 44.0 }, None), (Rect { x: 40.0 + w, y, w, h: 44.0 }, Some(0))]
+        }
+        Overlay::Camera { .. } => vec![(Rect { x: sw / 2.0 - 60.0, y: sh - 80.0, w: 120.0, h: 44.0 }, None)],
+        _ => Vec::new(),
+    }
+}
+
+/// An action sheet's rows from the bottom of the screen: `n` items, then Cancel.
+fn sheet_buttons(n: usize, device: &Device) -> Vec<(Rect, Option<usize>)> {
+    let (sw, sh) = (device.width, device.height);
+    let top = sh - 56.0 * (n as f32 + 1.0) - 8.0;
+    let mut out: Vec<_> = (0..n).map(|i| (Rect { x: 0.0, y: top + 56.0 * i as f32, w: sw, h: 56.0 }, Some(i))).collect();
+    out.push((Rect { x: 0.0, y: sh - 56.0, w: sw, h: 56.0 }, None));
+    out
+}
+
+/// Draws one piece of system UI over the screen (`out` is the whole screen of `device`).
+pub fn draw_overlay(out: &mut DisplayList, overlay: &crate::session::Overlay, device: &Device, fonts: &mut FontSystem) {
+    use crate::session::Overlay;
+    let (sw, sh) = (device.width, device.height);
+    let white = Color { r: 255, g: 255, b: 255, a: 255 };
+    let dark = Color { r: 0x33, g: 0x33, b: 0x33, a: 255 };
+    let scrim = Color { r: 0, g: 0, b: 0, a: 110 };
+    let mut label = |out: &mut DisplayList, rect: Rect, s: &str, size: f32, color: Color, bold: bool| {
+        out.items.extend(text_items(fonts, rect, s, size, size * 1.4, color, bold, TextAlign::Center));
+    };
+    match overlay {
+        Overlay::Toast { title, .. } | Overlay::Loading { title } => {
+            let r = Rect { x: sw / 2.0 - 80.0, y: sh / 2.0 - 60.0, w: 160.0, h: 120.0 };
+            out.items.push(DisplayItem::Rect {
+                rect: r,
+                color: Color { r: 0x4c, g: 0x4c, b: 0x4c, a: 230 },
+                radius: 10.0,
+                border_width: 0.0,
+                border_color: white,
+            });
+            let icon = if matches!(overlay, Overlay::Loading { .. }) { "…" } else { "✓" };
+            label(out, Rect { x: r.x, y: r.y + 18.0, w: r.w, h: 40.0 }, icon, 32.0, white, true);
+            label(out, Rect { x: r.x + 8.0, y: r.y + 72.0, w: r.w - 16.0, h: 40.0 }, title, 15.0, white, false);
+        }
+        Overlay::Modal { title, content, .. } | Overlay::About { title, content } => {
+            out.items.push(rect(Rect { x: 0.0, y: 0.0, w: sw, h: sh }, scrim));
+            let r = Rect { x: 40.0, y: sh / 2.0 - 90.0, w: sw - 80.0, h: 178.0 };
+            out.items.push(DisplayItem::Rect { rect: r, color: white, radius: 12.0, border_width: 0.0, border_color: white });
+            label(out, Rect { x: r.x + 16.0, y: r.y + 20.0, w: r.w - 32.0, h: 26.0 }, title, 17.0, dark, true);
+            label(out, Rect { x: r.x + 16.0, y: r.y + 56.0, w: r.w - 32.0, h: 60.0 }, content, 15.0, dark, false);
+            for (b, choice) in overlay_buttons(overlay, device) {
+                let (text, color) = match choice {
+                    Some(_) => ("OK", Color { r: 0x57, g: 0x6b, b: 0x95, a: 255 }),
+                    None => ("Cancel", dark),
+                };
+                label(out, Rect { x: b.x, y: b.y + 13.0, w: b.w, h: 24.0 }, text, 17.0, color, true);
+            }
+        }
+        Overlay::ActionSheet { .. } | Overlay::Menu => {
+            out.items.push(rect(Rect { x: 0.0, y: 0.0, w: sw, h: sh }, scrim));
+            let items: Vec<&str> = match overlay {
+                Overlay::ActionSheet { items, .. } => items.iter().map(String::as_str).collect(),
+                _ => MENU_ITEMS.to_vec(),
+            };
+            for (b, choice) in overlay_buttons(overlay, device) {
+                out.items.push(DisplayItem::Rect { rect: b, color: white, radius: 0.0, border_width: 0.5, border_color: Color { r: 0xe5, g: 0xe5, b: 0xe5, a: 255 } });
+                let text = choice.map(|i| items[i]).unwrap_or("Cancel");
+                label(out, Rect { x: b.x, y: b.y + 16.0, w: b.w, h: 24.0 }, text, 17.0, dark, false);
+            }
+        }
+        Overlay::Permission { app, description, .. } => {
+            out.items.push(rect(Rect { x: 0.0, y: 0.0, w: sw, h: sh }, scrim));
+            let r = Rect { x: 0.0, y: sh - 220.0, w: sw, h: 220.0 };
+            out.items.push(DisplayItem::Rect { rect: r, color: white, radius: 12.0, border_width: 0.0, border_color: white });
+            label(out, Rect { x: 24.0, y: r.y + 28.0, w: sw - 48.0, h: 24.0 }, &format!("{app} asks to"), 15.0, dark, false);
+            label(out, Rect { x: 24.0, y: r.y + 64.0, w: sw - 48.0, h: 52.0 }, description, 19.0, dark, true);
+            let green = Color { r: 0x07, g: 0xc1, b: 0x60, a: 255 };
+            let grey = Color { r: 0xf2, g: 0xf2, b: 0xf2, a: 255 };
+            for (b, choice) in overlay_buttons(overlay, device) {
+                let (text, bg, fg) = match choice {
+                    Some(_) => ("Allow", green, white),
+                    None => ("Deny", grey, green),
+                };
+                out.items.push(DisplayItem::Rect { rect: b, color: bg, radius: 6.0, border_width: 0.0, border_color: bg });
+                label(out, Rect { x: b.x, y: b.y + 11.0, w: b.w, h: 24.0 }, text, 17.0, fg, true);
+            }
+        }
+        Overlay::Camera { .. } => {
+            out.items.push(rect(Rect { x: 0.0, y: 0.0, w: sw, h: sh }, Color { r: 0x11, g: 0x11, b: 0x11, a: 255 }));
+            let side = 220.0;
+            let frame = Rect { x: (sw - side) / 2.0, y: 170.0, w: side, h: side };
+            let green = Color { r: 0x07, g: 0xc1, b: 0x60, a: 255 };
+            out.items.push(DisplayItem::Rect { rect: frame, color: Color { r: 0, g: 0, b: 0, a: 0 }, radius: 4.0, border_width: 2.0, border_color: green });
+            label(out, Rect { x: 24.0, y: frame.y + side + 28.0, w: sw - 48.0, h: 48.0 }, "Drop an image with a QR code on the window", 15.0, white, false);
+            for (b, _) in overlay_buttons(overlay, device) {
+                label(out, Rect { x: b.x, y: b.y + 11.0, w: b.w, h: 24.0 }, "Cancel", 17.0, white, true);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn first_rect_of(list: &DisplayList, r: u8) -> Option<Rect> {
+        list.items.iter().find_map(|i| match i {
+            DisplayItem::Rect { rect, color, .. } if color.r == r && color.g == 2 => Some(*rect),
+            _ => None,
+        })
+    }
+
+    fn marker_page(device: &Device) -> DisplayList {
+        let mut page = DisplayList { width: device.width, height: 100.0, items: Vec::new() };
+        page.items.push(rect(Rect { x: 0.0, y: 0.0, w: 10.0, h: 10.0 }, Color { r: 1, g: 2, b: 3, a: 255 }));
+        page
+    }
+
+    fn tab_bar(position: Option<TabBarPosition>) -> TabBar {
+        let json = serde_json::json!({ "list": [
+            { "pagePath": "pages/a/a", "text": "A", "iconPath": "icons/a.png", "selectedIconPath": "icons/a-on.png" },
+            { "pagePath": "pages/b/b", "text": "B", "iconPath": "icons/b.png" } ] });
+        let mut t: TabBar = serde_json::from_value(json).unwrap();
+        t.position = position;
+        t
+    }
 
     #[test]
     fn parses_app_json_colours_with_fallback() {
@@ -143,134 +490,95 @@ mod tests {
 
     #[test]
     fn page_content_is_shifted_below_the_navigation_bar() {
-        let mut page = DisplayList { width: SCREEN_WIDTH, height: 100.0, items: Vec::new() };
-        page.items.push(rect(Rect { x: 0.0, y: 0.0, w: 10.0, h: 10.0 }, Color { r: 1, g: 2, b: 3, a: 255 }));
-        let chrome = Chrome {
-            title: "T".into(),
-            nav_background: Color { r: 0, g: 0, b: 0, a: 255 },
-            nav_foreground: Color { r: 255, g: 255, b: 255, a: 255 },
-            page_background: Color { r: 255, g: 255, b: 255, a: 255 },
-            can_go_back: false,
-        };
-        let screen = compose(&chrome, page, 0.0, &mut miniapp_view::new_font_system());
-        let moved = screen.items.iter().find_map(|i| match i {
-            DisplayItem::Rect { rect, color, .. } if color.r == 1 => Some(*rect),
-            _ => None,
-        });
-        assert_eq!(moved.unwrap().y, PAGE_TOP);
+        let d = Device::default();
+        let screen = compose(&d, &Chrome::plain("T"), marker_page(&d), &mut miniapp_view::new_font_system());
+        assert_eq!(first_rect_of(&screen, 1).unwrap().y, PAGE_TOP);
+        assert_eq!((screen.width, screen.height), (375.0, 667.0));
     }
-}
 
-/// The tappable buttons of a modal or action sheet: (rect, answer), answer `None` = cancel.
-pub fn overlay_buttons(overlay: &crate::session::Overlay) -> Vec<(Rect, Option<usize>)> {
-    use crate::session::Overlay;
-    match overlay {
-        Overlay::Modal { show_cancel, .. } => {
-            let y = SCREEN_HEIGHT / 2.0 + 40.0;
-            if *show_cancel {
-                vec![
-                    (Rect { x: 40.0, y, w: (SCREEN_WIDTH - 80.0) / 2.0, h: 48.0 }, None),
-                    (Rect { x: SCREEN_WIDTH / 2.0, y, w: (SCREEN_WIDTH - 80.0) / 2.0, h: 48.0 }, Some(0)),
-                ]
-            } else {
-                vec![(Rect { x: 40.0, y, w: SCREEN_WIDTH - 80.0, h: 48.0 }, Some(0))]
-            }
-        }
-        Overlay::ActionSheet { items, .. } => {
-            let n = items.len() as f32;
-            let top = SCREEN_HEIGHT - 56.0 * (n + 1.0) - 8.0;
-            let mut out: Vec<_> = (0..items.len())
-                .map(|i| (Rect { x: 0.0, y: top + 56.0 * i as f32, w: SCREEN_WIDTH, h: 56.0 }, Some(i)))
-                .collect();
-            out.push((Rect { x: 0.0, y: SCREEN_HEIGHT - 56.0, w: SCREEN_WIDTH, h: 56.0 }, None));
-            out
-        }
-        Overlay::Permission { .. } => {
-            let y = SCREEN_HEIGHT - 72.0;
-            let w = (SCREEN_WIDTH - 64.0) / 2.0;
-            vec![
-                (Rect { x: 24.0, y, w, h: 44.0 }, None),
-                (Rect { x: 40.0 + w, y, w, h: 44.0 }, Some(0)),
-            ]
-        }
-        Overlay::Camera { .. } => vec![(Rect { x: SCREEN_WIDTH / 2.0 - 60.0, y: SCREEN_HEIGHT - 80.0, w: 120.0, h: 44.0 }, None)],
-        _ => Vec::new(),
+    #[test]
+    fn the_page_area_shrinks_by_the_bars_and_custom_navigation_starts_at_the_top() {
+        let d = Device::IPHONE_15;
+        assert_eq!(Areas::plain(&d).page, Rect { x: 0.0, y: PAGE_TOP, w: 393.0, h: 852.0 - PAGE_TOP });
+        let bottom = Areas::new(&d, false, Some(TabBarPosition::Bottom));
+        assert_eq!(bottom.page.h, 852.0 - PAGE_TOP - TAB_BAR_HEIGHT);
+        assert_eq!(bottom.tab_bar.unwrap().y, 852.0 - TAB_BAR_HEIGHT);
+        let top = Areas::new(&d, false, Some(TabBarPosition::Top));
+        assert_eq!(top.tab_bar.unwrap().y, PAGE_TOP);
+        assert_eq!(top.page.y, PAGE_TOP + TOP_TAB_BAR_HEIGHT);
+        assert_eq!(top.page.h, 852.0 - PAGE_TOP - TOP_TAB_BAR_HEIGHT);
+        let custom = Areas::new(&d, true, None);
+        assert_eq!((custom.nav, custom.page.y, custom.page.h), (None, 0.0, 852.0));
+        let mut chrome = Chrome::plain("T");
+        chrome.custom_nav = true;
+        let screen = compose(&d, &chrome, marker_page(&d), &mut miniapp_view::new_font_system());
+        assert_eq!(first_rect_of(&screen, 1).unwrap().y, 0.0);
+        assert!(!screen.texts().contains(&"T"), "no title with a custom navigation bar");
+        assert!(screen.texts().contains(&"···"), "the capsule stays");
     }
-}
 
-/// Draws one piece of system UI over the screen.
-pub fn draw_overlay(out: &mut DisplayList, overlay: &crate::session::Overlay, fonts: &mut FontSystem) {
-    use crate::session::Overlay;
-    let white = Color { r: 255, g: 255, b: 255, a: 255 };
-    let dark = Color { r: 0x33, g: 0x33, b: 0x33, a: 255 };
-    let scrim = Color { r: 0, g: 0, b: 0, a: 110 };
-    let mut label = |out: &mut DisplayList, rect: Rect, s: &str, size: f32, color: Color, bold: bool| {
-        out.items.extend(text_items(fonts, rect, s, size, size * 1.4, color, bold, TextAlign::Center));
-    };
-    match overlay {
-        Overlay::Toast { title, .. } | Overlay::Loading { title } => {
-            let r = Rect { x: SCREEN_WIDTH / 2.0 - 80.0, y: SCREEN_HEIGHT / 2.0 - 60.0, w: 160.0, h: 120.0 };
-            out.items.push(DisplayItem::Rect {
-                rect: r,
-                color: Color { r: 0x4c, g: 0x4c, b: 0x4c, a: 230 },
-                radius: 10.0,
-                border_width: 0.0,
-                border_color: white,
-            });
-            let icon = if matches!(overlay, Overlay::Loading { .. }) { "…" } else { "✓" };
-            label(out, Rect { x: r.x, y: r.y + 18.0, w: r.w, h: 40.0 }, icon, 32.0, white, true);
-            label(out, Rect { x: r.x + 8.0, y: r.y + 72.0, w: r.w - 16.0, h: 40.0 }, title, 15.0, white, false);
+    #[test]
+    fn a_bottom_tab_bar_draws_labels_icons_and_the_selected_icon() {
+        let d = Device::default();
+        let mut chrome = Chrome::plain("T");
+        chrome.tab_bar = Some(TabBarChrome::from_manifest(&tab_bar(None), 0));
+        let screen = compose(&d, &chrome, marker_page(&d), &mut miniapp_view::new_font_system());
+        let texts = screen.texts();
+        assert!(texts.contains(&"A") && texts.contains(&"B"), "{texts:?}");
+        let images: Vec<(&str, Rect)> = screen
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                DisplayItem::Image { src, rect, .. } => Some((src.as_str(), *rect)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(images.iter().map(|i| i.0).collect::<Vec<_>>(), ["icons/a-on.png", "icons/b.png"]);
+        assert!(images.iter().all(|(_, r)| r.y >= 667.0 - TAB_BAR_HEIGHT), "{images:?}");
+        let items = tab_item_rects(chrome.areas(&d).tab_bar.unwrap(), 2);
+        assert_eq!(items[1], Rect { x: 187.5, y: 667.0 - TAB_BAR_HEIGHT, w: 187.5, h: TAB_BAR_HEIGHT });
+    }
+
+    #[test]
+    fn a_top_tab_bar_shows_labels_only() {
+        let d = Device::default();
+        let mut chrome = Chrome::plain("T");
+        chrome.tab_bar = Some(TabBarChrome::from_manifest(&tab_bar(Some(TabBarPosition::Top)), 1));
+        let screen = compose(&d, &chrome, marker_page(&d), &mut miniapp_view::new_font_system());
+        assert!(!screen.items.iter().any(|i| matches!(i, DisplayItem::Image { .. })));
+        assert_eq!(first_rect_of(&screen, 1).unwrap().y, PAGE_TOP + TOP_TAB_BAR_HEIGHT);
+    }
+
+    #[test]
+    fn the_capsule_sits_at_the_right_of_the_navigation_bar_on_every_device() {
+        for d in Device::PRESETS {
+            let (menu, close) = capsule_rects(&d);
+            assert_eq!(close.x + close.w, d.width - CAPSULE_MARGIN);
+            assert_eq!(menu.y + menu.h / 2.0, STATUS_BAR_HEIGHT + NAV_BAR_HEIGHT / 2.0);
         }
-        Overlay::Modal { title, content, show_cancel, .. } => {
-            out.items.push(rect(Rect { x: 0.0, y: 0.0, w: SCREEN_WIDTH, h: SCREEN_HEIGHT }, scrim));
-            let r = Rect { x: 40.0, y: SCREEN_HEIGHT / 2.0 - 90.0, w: SCREEN_WIDTH - 80.0, h: 178.0 };
-            out.items.push(DisplayItem::Rect { rect: r, color: white, radius: 12.0, border_width: 0.0, border_color: white });
-            label(out, Rect { x: r.x + 16.0, y: r.y + 20.0, w: r.w - 32.0, h: 26.0 }, title, 17.0, dark, true);
-            label(out, Rect { x: r.x + 16.0, y: r.y + 56.0, w: r.w - 32.0, h: 60.0 }, content, 15.0, dark, false);
-            for (b, choice) in overlay_buttons(overlay) {
-                let (text, color) = match choice {
-                    Some(_) => ("OK", Color { r: 0x57, g: 0x6b, b: 0x95, a: 255 }),
-                    None => ("Cancel", dark),
-                };
-                label(out, Rect { x: b.x, y: b.y + 13.0, w: b.w, h: 24.0 }, text, 17.0, color, true);
-            }
-            let _ = show_cancel;
-        }
-        Overlay::ActionSheet { items, .. } => {
-            out.items.push(rect(Rect { x: 0.0, y: 0.0, w: SCREEN_WIDTH, h: SCREEN_HEIGHT }, scrim));
-            for (b, choice) in overlay_buttons(overlay) {
-                out.items.push(DisplayItem::Rect { rect: b, color: white, radius: 0.0, border_width: 0.5, border_color: Color { r: 0xe5, g: 0xe5, b: 0xe5, a: 255 } });
-                let text = choice.map(|i| items[i].as_str()).unwrap_or("Cancel");
-                label(out, Rect { x: b.x, y: b.y + 16.0, w: b.w, h: 24.0 }, text, 17.0, dark, false);
-            }
-        }
-        Overlay::Permission { app, description, .. } => {
-            out.items.push(rect(Rect { x: 0.0, y: 0.0, w: SCREEN_WIDTH, h: SCREEN_HEIGHT }, scrim));
-            let r = Rect { x: 0.0, y: SCREEN_HEIGHT - 220.0, w: SCREEN_WIDTH, h: 220.0 };
-            out.items.push(DisplayItem::Rect { rect: r, color: white, radius: 12.0, border_width: 0.0, border_color: white });
-            label(out, Rect { x: 24.0, y: r.y + 28.0, w: SCREEN_WIDTH - 48.0, h: 24.0 }, &format!("{app} asks to"), 15.0, dark, false);
-            label(out, Rect { x: 24.0, y: r.y + 64.0, w: SCREEN_WIDTH - 48.0, h: 52.0 }, description, 19.0, dark, true);
-            let green = Color { r: 0x07, g: 0xc1, b: 0x60, a: 255 };
-            let grey = Color { r: 0xf2, g: 0xf2, b: 0xf2, a: 255 };
-            for (b, choice) in overlay_buttons(overlay) {
-                let (text, bg, fg) = match choice {
-                    Some(_) => ("Allow", green, white),
-                    None => ("Deny", grey, green),
-                };
-                out.items.push(DisplayItem::Rect { rect: b, color: bg, radius: 6.0, border_width: 0.0, border_color: bg });
-                label(out, Rect { x: b.x, y: b.y + 11.0, w: b.w, h: 24.0 }, text, 17.0, fg, true);
-            }
-        }
-        Overlay::Camera { .. } => {
-            out.items.push(rect(Rect { x: 0.0, y: 0.0, w: SCREEN_WIDTH, h: SCREEN_HEIGHT }, Color { r: 0x11, g: 0x11, b: 0x11, a: 255 }));
-            let side = 220.0;
-            let frame = Rect { x: (SCREEN_WIDTH - side) / 2.0, y: 170.0, w: side, h: side };
-            let green = Color { r: 0x07, g: 0xc1, b: 0x60, a: 255 };
-            out.items.push(DisplayItem::Rect { rect: frame, color: Color { r: 0, g: 0, b: 0, a: 0 }, radius: 4.0, border_width: 2.0, border_color: green });
-            label(out, Rect { x: 24.0, y: frame.y + side + 28.0, w: SCREEN_WIDTH - 48.0, h: 48.0 }, "Drop an image with a QR code on the window", 15.0, white, false);
-            for (b, _) in overlay_buttons(overlay) {
-                label(out, Rect { x: b.x, y: b.y + 11.0, w: b.w, h: 24.0 }, "Cancel", 17.0, white, true);
-            }
+    }
+
+    #[test]
+    fn a_screen_placed_in_a_wide_window_is_centred_at_the_fitting_scale() {
+        let d = Device::default();
+        let mut list = compose(&d, &Chrome::plain("T"), marker_page(&d), &mut miniapp_view::new_font_system());
+        let scale = place_in_window(&mut list, &d, (1000, 667), 1.0);
+        assert_eq!(scale, 1.0);
+        assert_eq!((list.width, list.height), (1000.0, 667.0));
+        let moved = first_rect_of(&list, 1).unwrap();
+        assert_eq!((moved.x, moved.y), (((1000.0 - 375.0) / 2.0_f32).floor(), PAGE_TOP));
+    }
+
+    #[test]
+    fn system_ui_follows_the_device_size() {
+        let d = Device::IPAD;
+        let buttons = overlay_buttons(&crate::session::Overlay::Menu, &d);
+        assert_eq!(buttons.len(), MENU_ITEMS.len() + 1);
+        assert_eq!(buttons.last().unwrap().0, Rect { x: 0.0, y: 1024.0 - 56.0, w: 768.0, h: 56.0 });
+        let mut out = DisplayList { width: d.width, height: d.height, items: Vec::new() };
+        draw_overlay(&mut out, &crate::session::Overlay::Menu, &d, &mut miniapp_view::new_font_system());
+        for item in MENU_ITEMS {
+            assert!(out.texts().contains(&item), "{:?}", out.texts());
         }
     }
 }

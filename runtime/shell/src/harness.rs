@@ -11,7 +11,9 @@ use miniapp_view::Color;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// Pixel ratio of headless screenshots (1: one PNG pixel per logical px).
+/// Pixel ratio of headless screenshots when neither the caller nor the device says otherwise
+/// (1: one PNG pixel per logical px). Screenshots come at the session's device pixel ratio
+/// (`iPhone 15`: 3, so 1179×2556) unless [`Harness::set_scale`] overrides it.
 pub const DEFAULT_SCALE: f32 = 1.0;
 
 /// The record of one script step, for `trace.json`.
@@ -64,9 +66,13 @@ pub struct Harness {
     host: Host,
     gpu: Gpu,
     renderer: Renderer,
-    scale: f32,
+    /// Screenshot pixel ratio; `None` = the session's device pixel ratio.
+    scale: Option<f32>,
     /// The host's fonts epoch the renderer's shaped text belongs to.
     fonts_epoch: u64,
+    /// The input clock: ms since the harness started, plus the time long presses simulated.
+    started: Instant,
+    skew_ms: u64,
 }
 
 impl Harness {
@@ -99,6 +105,8 @@ impl Harness {
     /// See [`Host::launch`]; rendering errors.
     pub fn launch(&mut self, url: &str, progress: &dyn Fn(u64, u64)) -> Result<(Session, LaunchReport)> {
         let (mut session, mut report) = self.host.launch(url, progress)?;
+        // The simulated clock: screenshots are the same whenever they are taken.
+        session.set_clock(Some(crate::frame::FIXED_CLOCK.to_string()));
         if self.host.fonts_epoch() != self.fonts_epoch {
             // The base library's fonts replaced the ones earlier frames were shaped with.
             self.renderer.clear_text_cache();
@@ -117,9 +125,11 @@ impl Harness {
     /// Layout or GPU errors.
     pub fn frame(&mut self, session: &mut Session) -> Result<image::RgbaImage> {
         let list = session.screen(&mut self.host.fonts)?;
-        debug_assert_eq!((list.width, list.height), (SCREEN_WIDTH, SCREEN_HEIGHT));
+        let device = session.device();
+        debug_assert_eq!((list.width, list.height), (device.width, device.height));
         let white = Color { r: 255, g: 255, b: 255, a: 255 };
-        Ok(self.renderer.render_to_image(&self.gpu, &list, &mut self.host.fonts, self.scale, white)?)
+        let scale = self.scale.unwrap_or(device.pixel_ratio);
+        Ok(self.renderer.render_to_image(&self.gpu, &list, &mut self.host.fonts, scale, white)?)
     }
 
     /// Renders the screen and writes it as a PNG.

@@ -4,6 +4,7 @@
 //! [`Host::start`].
 
 use crate::base::ActiveBase;
+use crate::device::Device;
 use crate::error::Result;
 use crate::fetch::{BaseLibrarySource, Fetched, Fetcher};
 use crate::session::Session;
@@ -23,12 +24,14 @@ pub struct HostConfig {
     /// Where component styles and fonts come from: the cloud's base library (default) or the
     /// embedded copies.
     pub base_library: BaseLibrarySource,
+    /// The simulated device apps are laid out for (and `sys.info` reports). Default iPhone SE.
+    pub device: Device,
 }
 
 impl HostConfig {
     /// A host caching in `cache_dir`, with default limits, on the cloud's base library.
     pub fn new(cache_dir: PathBuf) -> HostConfig {
-        HostConfig { cache_dir, limits: Limits::default(), base_library: BaseLibrarySource::Cloud }
+        HostConfig { cache_dir, limits: Limits::default(), base_library: BaseLibrarySource::Cloud, device: Device::default() }
     }
 
     /// The user's cache dir (`~/.cache/miniapp` on Linux), or `MINIAPP_CACHE_DIR` when set;
@@ -106,6 +109,7 @@ pub struct Host {
     /// The base library loaded now (`None` before the first launch on a cloud's one).
     base: Option<ActiveBase>,
     fonts_epoch: u64,
+    device: Device,
     /// The fonts used for layout and rendering: only the base library's once an app launched
     /// on one, the embedded copies before that (and throughout with
     /// [`BaseLibrarySource::Embedded`]). Never the system's.
@@ -146,8 +150,20 @@ impl Host {
             base_source: config.base_library,
             base: None,
             fonts_epoch: 0,
+            device: config.device,
             fonts: miniapp_view::new_font_system(),
         })
+    }
+
+    /// The simulated device the next launches are laid out for.
+    pub fn device(&self) -> Device {
+        self.device
+    }
+
+    /// Lays the next launches out for `device` (a running session moves with
+    /// `Session::set_device`).
+    pub fn set_device(&mut self, device: Device) {
+        self.device = device;
     }
 
     /// Counts the times [`Host::fonts`] had its fonts replaced; a renderer that saw another
@@ -249,6 +265,9 @@ impl Host {
         let t = Instant::now();
         let manifest = &opened.bundle.manifest;
         let mut ctx = AppContext::new(launch.app_id.to_string());
+        ctx.system.screen_width = self.device.width as u32;
+        ctx.system.screen_height = self.device.height as u32;
+        ctx.system.pixel_ratio = self.device.pixel_ratio;
         ctx.pages = manifest.pages.iter().map(|p| p.to_string()).collect();
         ctx.tab_pages = manifest
             .tab_bar
@@ -293,7 +312,7 @@ impl Host {
             timings: LaunchTimings::default(),
         };
         let route = launch.path.as_ref().map(|p| p.as_str());
-        let mut session = Session::start(opened.bundle, instance, route, &launch.query, active.components)?;
+        let mut session = Session::start(opened.bundle, instance, route, &launch.query, active.components, self.device)?;
         timings.instantiate_ms = ms(t);
         let t = Instant::now();
         session.layout(&mut self.fonts)?;

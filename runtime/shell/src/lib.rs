@@ -18,6 +18,7 @@
 
 mod base;
 pub mod camera;
+mod device;
 mod error;
 mod fetch;
 pub mod frame;

@@ -3,12 +3,19 @@
 //! the error page when the launch fails. Display lists only, so it is tested without a window
 //! or a GPU.
 
-use crate::frame::{self, Chrome, SCREEN_WIDTH};
+use crate::device::Device;
+use crate::frame::{self, Chrome};
 use miniapp_view::cosmic_text::FontSystem;
 use miniapp_view::{text_items, Color, DisplayItem, DisplayList, Rect, TextAlign};
 
-/// The progress bar's track, in page coordinates (below the navigation bar).
-pub const BAR_TRACK: Rect = Rect { x: 48.0, y: 250.0, w: SCREEN_WIDTH - 96.0, h: 6.0 };
+/// The progress bar's track on the default device, in page coordinates (below the navigation
+/// bar); see [`bar_track`] for others.
+pub const BAR_TRACK: Rect = Rect { x: 48.0, y: 250.0, w: Device::IPHONE_SE.width - 96.0, h: 6.0 };
+
+/// The progress bar's track on a screen `width` wide, in page coordinates.
+pub fn bar_track(width: f32) -> Rect {
+    Rect { w: width - 96.0, ..BAR_TRACK }
+}
 /// Colour of the track.
 pub const TRACK_COLOR: Color = Color::rgb(0xe5, 0xe5, 0xe5);
 /// Colour of the filled part of the bar.
@@ -92,30 +99,33 @@ fn human(bytes: u64) -> String {
 }
 
 fn chrome(app: &str) -> Chrome {
-    Chrome {
-        title: app.to_string(),
-        nav_background: Color::rgb(0xf8, 0xf8, 0xf8),
-        nav_foreground: Color::rgb(0, 0, 0),
-        page_background: Color::rgb(0xff, 0xff, 0xff),
-        can_go_back: false,
-    }
+    Chrome { nav_background: Color::rgb(0xf8, 0xf8, 0xf8), clock: frame::host_clock(), ..Chrome::plain(app) }
 }
 
 fn fill(rect: Rect, color: Color, radius: f32) -> DisplayItem {
     DisplayItem::Rect { rect, color, radius, border_width: 0.0, border_color: color }
 }
 
-/// The whole screen of a launch in progress: the phone frame titled with the app's name, a
-/// placeholder icon with its initial, the name, the bar and the status line.
+/// The whole screen of a launch in progress on the default device (see
+/// [`progress_screen_on`]).
 pub fn progress_screen(progress: &LaunchProgress, fonts: &mut FontSystem) -> DisplayList {
-    let mut page = DisplayList { width: SCREEN_WIDTH, height: frame::PAGE_HEIGHT, items: Vec::new() };
-    let icon = Rect { x: (SCREEN_WIDTH - 64.0) / 2.0, y: 110.0, w: 64.0, h: 64.0 };
+    progress_screen_on(&Device::default(), progress, fonts)
+}
+
+/// The whole screen of a launch in progress on `device`: the phone frame titled with the app's
+/// name, a placeholder icon with its initial, the name, the bar and the status line.
+pub fn progress_screen_on(device: &Device, progress: &LaunchProgress, fonts: &mut FontSystem) -> DisplayList {
+    let width = device.width;
+    let track = bar_track(width);
+    let area = frame::Areas::plain(device).page;
+    let mut page = DisplayList { width: area.w, height: area.h, items: Vec::new() };
+    let icon = Rect { x: (width - 64.0) / 2.0, y: 110.0, w: 64.0, h: 64.0 };
     page.items.push(fill(icon, FILL_COLOR, 14.0));
     let initial: String = progress.app.chars().next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
     page.items.extend(text_items(fonts, Rect { y: icon.y + 14.0, h: 36.0, ..icon }, &initial, 30.0, 36.0, Color::rgb(255, 255, 255), true, TextAlign::Center));
     page.items.extend(text_items(
         fonts,
-        Rect { x: 24.0, y: 190.0, w: SCREEN_WIDTH - 48.0, h: 28.0 },
+        Rect { x: 24.0, y: 190.0, w: width - 48.0, h: 28.0 },
         &progress.app,
         20.0,
         26.0,
@@ -123,14 +133,14 @@ pub fn progress_screen(progress: &LaunchProgress, fonts: &mut FontSystem) -> Dis
         true,
         TextAlign::Center,
     ));
-    page.items.push(fill(BAR_TRACK, TRACK_COLOR, BAR_TRACK.h / 2.0));
-    let filled = BAR_TRACK.w * progress.fraction();
+    page.items.push(fill(track, TRACK_COLOR, track.h / 2.0));
+    let filled = track.w * progress.fraction();
     if filled > 0.0 {
-        page.items.push(fill(Rect { w: filled, ..BAR_TRACK }, FILL_COLOR, BAR_TRACK.h / 2.0));
+        page.items.push(fill(Rect { w: filled, ..track }, FILL_COLOR, track.h / 2.0));
     }
     page.items.extend(text_items(
         fonts,
-        Rect { x: 24.0, y: BAR_TRACK.y + 16.0, w: SCREEN_WIDTH - 48.0, h: 20.0 },
+        Rect { x: 24.0, y: track.y + 16.0, w: width - 48.0, h: 20.0 },
         &progress.status(),
         14.0,
         20.0,
@@ -138,14 +148,19 @@ pub fn progress_screen(progress: &LaunchProgress, fonts: &mut FontSystem) -> Dis
         false,
         TextAlign::Center,
     ));
-    frame::compose(&chrome(&progress.app), page, 0.0, fonts)
+    frame::compose(device, &chrome(&progress.app), page, fonts)
 }
 
-/// The whole screen of a launch that failed: the phone frame titled with the app's name and
-/// the error page with the reason.
+/// The whole screen of a launch that failed on the default device (see [`failure_screen_on`]).
 pub fn failure_screen(app: &str, message: &str, fonts: &mut FontSystem) -> DisplayList {
-    let page = frame::error_page("Cannot open this app", message, fonts);
-    frame::compose(&chrome(app), page, 0.0, fonts)
+    failure_screen_on(&Device::default(), app, message, fonts)
+}
+
+/// The whole screen of a launch that failed on `device`: the phone frame titled with the app's
+/// name and the error page with the reason.
+pub fn failure_screen_on(device: &Device, app: &str, message: &str, fonts: &mut FontSystem) -> DisplayList {
+    let page = frame::error_page(device.width, "Cannot open this app", message, fonts);
+    frame::compose(device, &chrome(app), page, fonts)
 }
 
 /// An error and its causes on one line, `outer: inner: ...`, without repeating a cause that the
@@ -210,7 +225,9 @@ mod tests {
         assert!(texts.contains(&"Counter"), "{texts:?}");
         assert!(texts.contains(&"C"), "the icon's initial: {texts:?}");
         assert!(texts.contains(&"768.0 KiB of 3.0 MiB (25%)"), "{texts:?}");
-        assert_eq!((list.width, list.height), (frame::SCREEN_WIDTH, frame::SCREEN_HEIGHT));
+        assert_eq!((list.width, list.height), (375.0, 667.0));
+        let ipad = progress_screen_on(&Device::IPAD, &p, &mut fonts);
+        assert_eq!((ipad.width, ipad.height), (768.0, 1024.0));
     }
 
     #[test]

@@ -89,12 +89,50 @@ pub enum Overlay {
         /// The app's callback id.
         callback: u32,
     },
+    /// The capsule's menu (the "···" button): [`frame::MENU_ITEMS`], About, Restart, Close.
+    Menu,
+    /// The system's About box (from the capsule menu): the app's name, version and id, and OK.
+    About {
+        /// The app's name.
+        title: String,
+        /// Version, id and where it came from.
+        content: String,
+    },
+}
+
+/// What the user asked the system for through the capsule (its menu or its close button); the
+/// front end that owns the session carries it out (see [`Session::take_system_action`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SystemAction {
+    /// Start the app again from its entry page (a fresh instance).
+    Restart,
+    /// Close the app (the window closes, or goes back to the home screen).
+    Close,
+}
+
+/// A part of the chrome a press can land on (the back button is handled on its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ChromeHit {
+    /// Tab bar item `i`.
+    Tab(usize),
+    /// The capsule's menu half ("···").
+    Menu,
+    /// The capsule's close half ("◎").
+    Close,
 }
 
 impl Overlay {
     /// Whether this overlay waits for an answer (and takes every tap).
     pub fn is_question(&self) -> bool {
-        matches!(self, Overlay::Modal { .. } | Overlay::ActionSheet { .. } | Overlay::Permission { .. } | Overlay::Camera { .. })
+        matches!(
+            self,
+            Overlay::Modal { .. }
+                | Overlay::ActionSheet { .. }
+                | Overlay::Permission { .. }
+                | Overlay::Camera { .. }
+                | Overlay::Menu
+                | Overlay::About { .. }
+        )
     }
 }
 
@@ -103,7 +141,17 @@ pub struct Session {
     app_id: String,
     bundle: LockedBundle,
     instance: Option<AppInstance>,
+    /// The page stack; `stack[0]` is a tab page when the app is on one.
     stack: Vec<PageInstance>,
+    /// Tab pages visited and switched away from: alive (data, scroll, component state) but
+    /// hidden, until a `switch-tab` shows one again or a `re-launch` unloads them.
+    hidden_tabs: Vec<PageInstance>,
+    /// The simulated device: screen size for layout and chrome, pixel ratio for screenshots.
+    device: Device,
+    /// The status bar's clock: `None` reads the host's clock at each frame, `Some` is fixed.
+    clock: Option<String>,
+    /// What the capsule asked for, until the front end takes it.
+    system_action: Option<SystemAction>,
     next_page_id: u32,
     failure: Option<Failure>,
     logs: Vec<LogLine>,
@@ -121,7 +169,8 @@ pub struct Session {
 impl Session {
     /// Starts the app: `on-launch`, then the entry page (or `route`) with `load` and `ready`.
     /// The first layout happens on the first [`Session::layout`] or [`Session::screen`]. Every
-    /// page cascades `components` (the base library's component styles) before its own styles.
+    /// page cascades `components` (the base library's component styles) before its own styles;
+    /// pages are laid out for `device`'s screen (less the bars).
     ///
     /// # Errors
     /// A page whose template or style does not parse. A trap in the app's own code is not an
@@ -132,6 +181,7 @@ impl Session {
         route: Option<&str>,
         query: &str,
         components: std::sync::Arc<miniapp_view::StyleSheet>,
+        device: Device,
     ) -> Result<Session> {
         let app_id = bundle.manifest.appid.to_string();
         let mut s = Session {
@@ -139,6 +189,10 @@ impl Session {
             bundle,
             instance: Some(instance),
             stack: Vec::new(),
+            hidden_tabs: Vec::new(),
+            device,
+            clock: None,
+            system_action: None,
             next_page_id: 1,
             failure: None,
             logs: Vec::new(),
@@ -203,16 +257,20 @@ impl Session {
             styles.push((page_path.file("css"), css.to_string()));
         }
         let style_refs: Vec<(&str, &str)> = styles.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let config = self.bundle.page_config(&page_path)?.merged_with(&self.bundle.manifest.window);
+        let area = self.areas_for(route, &config).page;
         let view = Page::with_component_styles(
             &template,
             &template_path,
             &self.components,
             &style_refs,
-            Viewport { width: SCREEN_WIDTH, height: PAGE_HEIGHT },
+            Viewport { width: area.w, height: area.h },
             miniapp_view::Limits::default(),
         )
         .map_err(|source| Error::View { page: route.to_string(), source })?;
-        let config = self.bundle.page_config(&page_path)?.merged_with(&self.bundle.manifest.window);
+        if let Some(covered) = self.stack.last().map(|p| p.id) {
+            self.page_hidden(covered);
+        }
         let id = self.next_page_id;
         self.next_page_id += 1;
         self.stack.push(PageInstance {
@@ -245,6 +303,7 @@ impl Session {
                 self.push_page(route, query)?;
             }
             NavKind::NavigateBack { delta } => {
+                let before = self.stack.len();
                 for _ in 0..delta.max(1) {
                     if self.stack.len() <= 1 {
                         break;
@@ -253,17 +312,195 @@ impl Session {
                 }
                 if let Some(top) = self.stack.last_mut() {
                     top.rendered = None;
+                    let id = top.id;
+                    if self.stack.len() < before {
+                        self.page_shown(id);
+                    }
                 }
             }
-            NavKind::SwitchTab | NavKind::ReLaunch => {
+            NavKind::SwitchTab => self.switch_tab(route)?,
+            NavKind::ReLaunch => {
                 while !self.stack.is_empty() {
                     self.unload_top();
+                }
+                for tab in std::mem::take(&mut self.hidden_tabs) {
+                    let page = PageRef { id: tab.id, route: tab.route };
+                    self.call("page-unload", |i| i.page_unload(&page));
                 }
                 self.push_page(route, query)?;
             }
         }
         self.scroll_y = 0.0;
         Ok(())
+    }
+
+    /// `switch-tab`: unloads the pages above the bottom one, hides the tab page shown (kept
+    /// alive with its data, scroll offset and component state) and shows `route`'s tab page,
+    /// loading it on its first visit. A bottom page that is not a tab page (an app launched on
+    /// another page) is unloaded.
+    ///
+    /// # Errors
+    /// `route` is not a tab page of app.json's `tabBar`; its template or style does not parse.
+    fn switch_tab(&mut self, route: &str) -> Result<()> {
+        if self.tab_index(route).is_none() {
+            return Err(Error::NotATabPage { app: self.app_id.clone(), page: route.to_string() });
+        }
+        while self.stack.len() > 1 {
+            self.unload_top();
+        }
+        if let Some(cur) = self.stack.last_mut().filter(|p| p.route == route) {
+            cur.rendered = None;
+            return Ok(());
+        }
+        if let Some(cur) = self.stack.pop() {
+            if self.tab_index(&cur.route).is_some() {
+                self.page_hidden(cur.id);
+                self.hidden_tabs.push(cur);
+            } else {
+                let page = PageRef { id: cur.id, route: cur.route };
+                self.call("page-unload", |i| i.page_unload(&page));
+            }
+        }
+        match self.hidden_tabs.iter().position(|p| p.route == route) {
+            Some(pos) => {
+                let mut page = self.hidden_tabs.remove(pos);
+                page.rendered = None;
+                let id = page.id;
+                self.stack.push(page);
+                self.page_shown(id);
+            }
+            None => self.push_page(route, "")?,
+        }
+        Ok(())
+    }
+
+    /// HOOK: a page came (back) into view — switched to, or uncovered by `navigate-back`. The
+    /// page's `on-show` lifecycle call goes here once the host API has it (another branch adds
+    /// the WIT call; the lead wires it). Only logs for now.
+    fn page_shown(&mut self, id: u32) {
+        tracing::debug!(app = %self.app_id, page = id, "page shown (on-show not wired yet)");
+    }
+
+    /// HOOK: a page went out of view but stays alive — switched away from, or covered by
+    /// `navigate-to`. The page's `on-hide` lifecycle call goes here once the host API has it.
+    /// Only logs for now.
+    fn page_hidden(&mut self, id: u32) {
+        tracing::debug!(app = %self.app_id, page = id, "page hidden (on-hide not wired yet)");
+    }
+
+    /// The position of `route` in app.json's `tabBar`, if it is a tab page.
+    fn tab_index(&self, route: &str) -> Option<usize> {
+        self.bundle.manifest.tab_bar.as_ref()?.list.iter().position(|i| i.page_path.as_str() == route)
+    }
+
+    /// The screen areas of a page on this session's device: a custom navigation bar starts the
+    /// page at the top; tab pages make room for the tab bar.
+    fn areas_for(&self, route: &str, config: &PageConfig) -> Areas {
+        let custom = config.navigation_style == Some(NavigationStyle::Custom);
+        let tab = self.tab_index(route).and(self.bundle.manifest.tab_bar.as_ref()).map(|t| t.position.unwrap_or_default());
+        Areas::new(&self.device, custom, tab)
+    }
+
+    /// The screen areas of the page shown (the plain ones before any page).
+    fn areas(&self) -> Areas {
+        match self.stack.last() {
+            Some(p) => self.areas_for(&p.route, &p.config),
+            None => Areas::plain(&self.device),
+        }
+    }
+
+    /// The simulated device.
+    pub fn device(&self) -> Device {
+        self.device
+    }
+
+    /// Moves the session to another device (screen size): every live page is laid out again
+    /// at its new page area on the next frame.
+    pub fn set_device(&mut self, device: Device) {
+        self.device = device;
+        let areas: Vec<Rect> = self.stack.iter().chain(&self.hidden_tabs).map(|p| self.areas_for(&p.route, &p.config).page).collect();
+        for (p, a) in self.stack.iter_mut().chain(self.hidden_tabs.iter_mut()).zip(areas) {
+            p.view.set_viewport(Viewport { width: a.w, height: a.h });
+            p.rendered = None;
+        }
+    }
+
+    /// Fixes the status bar's clock to `time` (headless screenshots show `9:41`), or with `None`
+    /// shows the host's local time (the default).
+    pub fn set_clock(&mut self, time: Option<String>) {
+        self.clock = time;
+    }
+
+    /// Takes what the capsule asked for (Restart, Close), if anything: the front end carries
+    /// it out.
+    pub fn take_system_action(&mut self) -> Option<SystemAction> {
+        self.system_action.take()
+    }
+
+    /// The routes of the tab pages alive but hidden (switched away from), in no fixed order.
+    pub fn hidden_tab_routes(&self) -> Vec<&str> {
+        self.hidden_tabs.iter().map(|p| p.route.as_str()).collect()
+    }
+
+    /// The part of the chrome under `(x, y)`: the capsule's halves, a tab bar item.
+    fn chrome_hit(&self, x: f32, y: f32) -> Option<ChromeHit> {
+        let (menu, close) = frame::capsule_rects(&self.device);
+        if contains(&menu, x, y) {
+            return Some(ChromeHit::Menu);
+        }
+        if contains(&close, x, y) {
+            return Some(ChromeHit::Close);
+        }
+        let bar = self.areas().tab_bar?;
+        let n = self.bundle.manifest.tab_bar.as_ref()?.list.len();
+        frame::tab_item_rects(bar, n).iter().position(|r| contains(r, x, y)).map(ChromeHit::Tab)
+    }
+
+    /// A tap on the chrome: the capsule opens the menu or asks to close; a tab bar item
+    /// switches tab as `switch-tab` does.
+    fn chrome_tap(&mut self, hit: ChromeHit, fonts: &mut FontSystem) -> Result<()> {
+        match hit {
+            ChromeHit::Menu => self.overlays.push(Overlay::Menu),
+            ChromeHit::Close => self.system_action = Some(SystemAction::Close),
+            ChromeHit::Tab(i) => {
+                let route = self.bundle.manifest.tab_bar.as_ref().and_then(|t| t.list.get(i)).map(|t| t.page_path.to_string());
+                if let Some(route) = route {
+                    if self.failure.is_none() {
+                        tracing::debug!(app = %self.app_id, %route, "tab bar tap");
+                        self.switch_tab(&route)?;
+                    }
+                }
+            }
+        }
+        self.dirty = true;
+        self.layout(fonts)
+    }
+
+    /// The screen rectangle of the tab bar item labelled `Label` for a `text=Label` selector,
+    /// when the tab bar is shown (scripts tap tabs with `tap text=List`; the page is searched
+    /// first).
+    pub fn find_chrome(&self, selector: &str) -> Option<Rect> {
+        let label = selector.strip_prefix("text=")?.trim();
+        let bar = self.areas().tab_bar?;
+        let items = &self.bundle.manifest.tab_bar.as_ref()?.list;
+        let i = items.iter().position(|t| t.text.trim() == label)?;
+        frame::tab_item_rects(bar, items.len()).get(i).copied()
+    }
+
+    /// The capsule menu's answer: About opens the About box; Restart and Close become the
+    /// [`SystemAction`] the front end takes.
+    fn answer_menu(&mut self, choice: Option<usize>) {
+        match choice {
+            Some(0) => {
+                let m = &self.bundle.manifest;
+                let content = format!("version {}\nid {}", m.version, m.appid);
+                self.overlays.push(Overlay::About { title: m.name.clone(), content });
+            }
+            Some(1) => self.system_action = Some(SystemAction::Restart),
+            Some(2) => self.system_action = Some(SystemAction::Close),
+            _ => {}
+        }
+        self.dirty = true;
     }
 
     /// The system UI currently shown over the page.
@@ -309,6 +546,14 @@ impl Session {
             return false;
         };
         let (callback, payload) = match self.overlays.remove(pos) {
+            Overlay::Menu => {
+                self.answer_menu(choice);
+                return true;
+            }
+            Overlay::About { .. } => {
+                self.dirty = true;
+                return true;
+            }
             Overlay::Permission { callback, scope, .. } => {
                 let granted = choice.is_some();
                 self.call("on-callback", |i| i.answer_permission(callback, &scope, granted));
@@ -368,6 +613,10 @@ impl Session {
         let top = self.stack.pop().expect("stack has two pages");
         let page = PageRef { id: top.id, route: top.route };
         self.call("page-unload", |i| i.page_unload(&page));
+        if let Some(id) = self.stack.last().map(|p| p.id) {
+            self.invalidate();
+            self.page_shown(id);
+        }
         self.layout(fonts)?;
         Ok(true)
     }
@@ -396,7 +645,7 @@ impl Session {
             match effect {
                 Effect::SetData { page, patch } => {
                     self.set_data_error = None;
-                    if let Some(p) = self.stack.iter_mut().find(|p| p.id == page) {
+                    if let Some(p) = self.stack.iter_mut().chain(self.hidden_tabs.iter_mut()).find(|p| p.id == page) {
                         if let Err(e) = p.view.set_data(&patch) {
                             self.set_data_error = Some(e.to_string());
                             self.logs.push(LogLine {
@@ -562,6 +811,8 @@ impl Session {
                     text.push_str(&format!("\n{app} asks to\n{description}\nDeny\nAllow"))
                 }
                 Overlay::Camera { .. } => text.push_str("\nDrop an image with a QR code on the window\nCancel"),
+                Overlay::Menu => text.push_str(&format!("\n{}\nCancel", frame::MENU_ITEMS.join("\n"))),
+                Overlay::About { title, content } => text.push_str(&format!("\n{title}\n{content}\nOK")),
             }
         }
         Ok(text)
@@ -573,13 +824,13 @@ impl Session {
     /// button or item `i`, `Some(None)` for cancel (or a tap outside an action sheet).
     fn overlay_hit(&self, x: f32, y: f32) -> Option<Option<usize>> {
         let top = self.question()?;
-        for (rect, choice) in frame::overlay_buttons(top) {
+        for (rect, choice) in frame::overlay_buttons(top, &self.device) {
             if contains(&rect, x, y) {
                 return Some(choice);
             }
         }
         match top {
-            Overlay::ActionSheet { .. } => Some(None),
+            Overlay::ActionSheet { .. } | Overlay::Menu => Some(None),
             _ => None,
         }
     }

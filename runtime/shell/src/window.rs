@@ -7,7 +7,6 @@
 
 use crate::error::{Error, Result};
 use crate::fetch::Fetched;
-use crate::frame::{SCREEN_HEIGHT, SCREEN_WIDTH};
 use crate::host::{Host, LaunchReport};
 use crate::progress::{self, LaunchProgress, Stage};
 use crate::session::Session;
@@ -184,7 +183,7 @@ impl App<'_> {
     fn init(&mut self, event_loop: &ActiveEventLoop) -> Result<()> {
         let attrs = Window::default_attributes()
             .with_title(self.title.clone())
-            .with_inner_size(LogicalSize::new(SCREEN_WIDTH as f64, SCREEN_HEIGHT as f64))
+            .with_inner_size(LogicalSize::new(self.host.device().width as f64, self.host.device().height as f64))
             .with_resizable(false);
         let window = Arc::new(event_loop.create_window(attrs).map_err(|e| Error::Window(e.to_string()))?);
         let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_with_display_handle_from_env(Box::new(

@@ -953,7 +953,8 @@ fn bench_storage_get(fx: &mut Fixture, plan: &Plan) -> Result<Outcome> {
 
 /// The 1000-row list page as the view engine sees it, with its rows set.
 fn list_page() -> Result<Page> {
-    let viewport = Viewport { width: frame::SCREEN_WIDTH, height: frame::PAGE_HEIGHT };
+    let area = frame::Areas::plain(&miniapp_shell::Device::default()).page;
+    let viewport = Viewport { width: area.w, height: area.h };
     let mut page = Page::new(LIST_XML, &format!("{LIST_PAGE}.xml"), &[(&format!("{LIST_PAGE}.css"), LIST_CSS)], viewport)?;
     let rows: Vec<Value> =
         (0..LIST_ROWS).map(|i| json!({ "id": i, "title": format!("Row number {i}"), "done": false })).collect();

@@ -2,7 +2,7 @@
 //! the download, then the app, or the error page when the launch fails).
 
 use anyhow::{Context, Result};
-use miniapp_shell::{Host, HostConfig};
+use miniapp_shell::{Device, Host, HostConfig};
 use std::process::ExitCode;
 
 /// Arguments of `miniapp launch`.
@@ -13,10 +13,43 @@ pub struct Args {
     /// Close the window by itself after this many milliseconds (for automation).
     #[arg(long, value_name = "MS")]
     pub exit_after: Option<u64>,
+    /// The simulated device: its screen size lays the pages out (750rpx is its width).
+    #[arg(long, value_enum, value_name = "NAME", default_value = "iPhone SE", ignore_case = true)]
+    pub device: DeviceArg,
+}
+
+/// A device preset as `--device` names it (`miniapp launch`, `miniapp run --headless`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DeviceArg {
+    /// 375×667 logical px at 2×.
+    #[value(name = "iPhone SE", alias = "iphone-se")]
+    IphoneSe,
+    /// 393×852 logical px at 3×.
+    #[value(name = "iPhone 15", alias = "iphone-15")]
+    Iphone15,
+    /// 360×800 logical px at 3×.
+    #[value(name = "Android")]
+    Android,
+    /// 768×1024 logical px at 2×.
+    #[value(name = "iPad")]
+    Ipad,
+}
+
+impl DeviceArg {
+    /// The shell's preset of this name.
+    pub fn device(self) -> Device {
+        match self {
+            DeviceArg::IphoneSe => Device::IPHONE_SE,
+            DeviceArg::Iphone15 => Device::IPHONE_15,
+            DeviceArg::Android => Device::ANDROID,
+            DeviceArg::Ipad => Device::IPAD,
+        }
+    }
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let mut host = Host::new(HostConfig::from_env()).context("starting the host")?;
+    let config = HostConfig { device: args.device.device(), ..HostConfig::from_env() };
+    let mut host = Host::new(config).context("starting the host")?;
     window(&mut host, &args.url, args.exit_after.map(std::time::Duration::from_millis))
 }
 
@@ -41,5 +74,25 @@ pub fn window(host: &mut Host, url: &str, exit_after: Option<std::time::Duration
     match report.launch_error {
         Some(e) => Err(anyhow::Error::new(e).context(format!("launching {url}"))),
         None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::ValueEnum;
+
+    #[test]
+    fn every_shell_preset_has_a_device_name() {
+        let names: Vec<String> = DeviceArg::value_variants()
+            .iter()
+            .map(|v| v.to_possible_value().expect("named").get_name().to_string())
+            .collect();
+        let presets: Vec<&str> = Device::PRESETS.iter().map(|d| d.name).collect();
+        assert_eq!(names, presets);
+        for v in DeviceArg::value_variants() {
+            let name = v.to_possible_value().unwrap().get_name().to_string();
+            assert_eq!(v.device().name, name);
+        }
     }
 }

@@ -13,7 +13,9 @@ pub struct Args {
     /// Run without a window (the only mode of `run` so far).
     #[arg(long)]
     pub headless: bool,
-    /// A script of steps, one per line: tap SELECTOR, wait MS, screenshot FILE, assert-text TEXT, back.
+    /// A script of steps, one per line: tap, longpress, input, key, scroll, pull-down, wait,
+    /// wait-for, screenshot, assert-text, assert-no-text, assert-count, assert-data, back, answer,
+    /// allow, deny, scan, clipboard, assert-clipboard (see the README).
     #[arg(long, value_name = "FILE")]
     pub script: Option<PathBuf>,
     /// Write a screenshot of the final screen here.
@@ -22,6 +24,22 @@ pub struct Args {
     /// Write a JSON trace (launch stage timings, steps, console) here.
     #[arg(long, value_name = "OUT.json")]
     pub trace: Option<PathBuf>,
+    /// The simulated device: screen size for layout, pixel ratio for screenshots.
+    #[arg(long, value_enum, value_name = "NAME", default_value = "iPhone SE", ignore_case = true)]
+    pub device: super::launch::DeviceArg,
+    /// Screenshot pixels per logical px (default: the device's pixel ratio, e.g. 3 for iPhone 15).
+    #[arg(long, value_name = "RATIO", value_parser = parse_scale)]
+    pub scale: Option<f32>,
+}
+
+/// `--scale`: a finite ratio from 0.25 to 4.
+fn parse_scale(s: &str) -> std::result::Result<f32, String> {
+    let v: f32 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if v.is_finite() && (0.25..=4.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("must be from 0.25 to 4, got {s}"))
+    }
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -44,7 +62,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .and_then(|p| p.parent().map(|d| d.to_path_buf()))
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or_else(|| PathBuf::from("."));
-    let mut harness = Harness::new(HostConfig::from_env()).context("starting the headless host")?;
+    let config = HostConfig { device: args.device.device(), ..HostConfig::from_env() };
+    let mut harness = Harness::new(config).context("starting the headless host")?;
+    harness.set_scale(args.scale);
     let bar = crate::progress::download_bar("downloading");
     let progress = |done: u64, total: u64| {
         bar.set_length(total);
@@ -66,6 +86,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     let mut trace_steps = Vec::new();
     let result = harness.run_script(&mut session, &script_name, &steps, &out_dir, &mut trace_steps);
+    for step in trace_steps.iter().filter(|s| s.ok) {
+        println!("ok {}: {}", step.line, step.step);
+    }
     for line in session.logs() {
         println!("[{}] {}: {}", line.app, line.level, line.message);
     }

@@ -1,0 +1,87 @@
+//! The tab bar through the real binary: tab pages stay alive while the app switches tabs (a
+//! count on the first tab survives a round trip), through the tab bar, `switch-tab` from the
+//! logic and a `navigator open-type="switchTab"`; a non-tab page above is unloaded; the bar is
+//! drawn at the bottom with the selected item's icon.
+
+use miniapp_tests::*;
+
+#[test]
+fn switching_tabs_keeps_the_first_tabs_data() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let cloud = Cloud::start(home).expect("cloud starts");
+    let bundle = home.join("tabs-demo.mapp");
+    let r = build_app(home, &root().join("sample-apps/tabs-demo"), &bundle);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(cloud.publish(home, &bundle).code, 0);
+    let url = format!("{}/apps/tabs-demo", cloud.url);
+
+    let script = "assert-text Home tab\ntap #inc\nassert-data count 1\n\
+                  tap text=List\nassert-text List tab\nassert-data count 0\ntap #inc\ntap #inc\n\
+                  tap text=Home\nassert-text Home tab\nassert-data count 1\n\
+                  tap #to-list\nassert-text List tab\nassert-data count 2\n\
+                  tap #to-home\nassert-data count 1\n\
+                  tap #open-detail\nassert-text Detail page\n\
+                  tap #to-list\nassert-text List tab\nassert-data count 2\nscreenshot tabs.png\n";
+    let (r, t) = run_headless(home, &url, script);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let t = t.unwrap();
+    assert!(t["steps"].as_array().unwrap().iter().all(|s| s["ok"] == true), "{t}");
+
+    // Each tab page loaded once (kept alive, never reloaded); the detail page was unloaded by
+    // the switch.
+    let count = |line: &str| r.stdout.lines().filter(|l| l.ends_with(line)).count();
+    assert_eq!(count("loaded pages/home/home"), 1, "{}", r.stdout);
+    assert_eq!(count("loaded pages/list/list"), 1, "{}", r.stdout);
+    assert_eq!(count("unloaded pages/detail/detail"), 1, "{}", r.stdout);
+    assert_eq!(count("unloaded pages/home/home"), 0, "{}", r.stdout);
+
+    // The tab bar is at the bottom (the `tap text=List` target), and the selected item shows its
+    // green icon.
+    let steps = t["steps"].as_array().unwrap();
+    let tab = &steps.iter().find(|s| s["step"] == "tap text=List").unwrap()["target"];
+    assert_eq!((tab["y"].as_f64().unwrap(), tab["h"].as_f64().unwrap()), (617.0, 50.0), "{tab}");
+    let img = load_png(&home.join("tabs.png"));
+    assert_eq!(img.dimensions(), (375, 667));
+    let green = (622..646)
+        .flat_map(|y| (263..293).map(move |x| (x, y)))
+        .filter(|&(x, y)| close(img.get_pixel(x, y).0, [0x07, 0xc1, 0x60, 255], 40))
+        .count();
+    assert!(green > 10, "the selected List icon is not drawn in green ({green} pixels)");
+}
+
+#[test]
+fn a_switch_tab_to_a_page_that_is_not_a_tab_is_refused() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let cloud = Cloud::start(home).expect("cloud starts");
+    let app = home.join("app");
+    let bundle = home.join("tabs-demo.mapp");
+    copy_dir(&root().join("sample-apps/tabs-demo"), &app);
+    // A navigator that asks to switch to the detail page, which is not in the tab bar.
+    let xml = std::fs::read_to_string(app.join("pages/home/home.xml")).unwrap();
+    let bad = r#"<navigator id="bad" open-type="switchTab" url="/pages/detail/detail">bad</navigator>"#;
+    std::fs::write(app.join("pages/home/home.xml"), xml.replace("</view>", &format!("{bad}\n</view>"))).unwrap();
+    let r = build_app(home, &app, &bundle);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(cloud.publish(home, &bundle).code, 0);
+    let (r, _) = run_headless(home, &format!("{}/apps/tabs-demo", cloud.url), "tap #bad\nassert-text Home tab\n");
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("switch-tab to `pages/detail/detail`, which is not a tab page"), "{}", r.stdout);
+}
+
+/// Copies a folder tree (without `target/`).
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let name = entry.file_name();
+        if name == "target" {
+            continue;
+        }
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to.join(&name));
+        } else {
+            std::fs::copy(entry.path(), to.join(&name)).unwrap();
+        }
+    }
+}
