@@ -45,12 +45,17 @@ fn run() -> Result<ExitCode> {
             setup()?;
             Ok(ExitCode::SUCCESS)
         }
+        "bench" => {
+            setup()?;
+            bench(&rest)
+        }
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
                  commands:\n  \
                  demo   install what is missing, then run the demo (headless into demo-out/ without a display)\n  \
                  test   install what is missing, then run all tests\n  \
+                 bench  build the release binary users get, then run `miniapp bench` (args pass through)\n  \
                  setup  only install what is missing"
             );
             Ok(if cmd == "help" { ExitCode::SUCCESS } else { ExitCode::from(2) })
@@ -192,6 +197,19 @@ fn test(rest: &[String]) -> Result<ExitCode> {
     t.args(["test", "--workspace"]).args(rest);
     quiet_vulkan_env(&mut t);
     Ok(if status(&mut t)? { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Benchmarks run in the build users get (`[profile.release]`), never the dev build.
+fn bench(rest: &[String]) -> Result<ExitCode> {
+    let mut build = cargo();
+    build.args(["build", "--release", "-p", "miniapp-cli"]);
+    if !status(&mut build)? {
+        bail!("building the release miniapp binary failed");
+    }
+    let mut b = Command::new(root().join("target/release/miniapp"));
+    b.current_dir(root()).arg("bench").args(rest);
+    quiet_vulkan_env(&mut b);
+    Ok(if status(&mut b)? { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 fn demo(rest: &[String]) -> Result<ExitCode> {
