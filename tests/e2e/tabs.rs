@@ -30,7 +30,7 @@ fn switching_tabs_keeps_the_first_tabs_data() {
 
     // Each tab page loaded once (kept alive, never reloaded); the detail page was unloaded by
     // the switch.
-    let count = |line: &str| r.stdout.lines().filter(|l| l.ends_with(line)).count();
+    let count = |line: &str| r.stdout.lines().filter(|l| l.ends_with(&format!("info: {line}"))).count();
     assert_eq!(count("loaded pages/home/home"), 1, "{}", r.stdout);
     assert_eq!(count("loaded pages/list/list"), 1, "{}", r.stdout);
     assert_eq!(count("unloaded pages/detail/detail"), 1, "{}", r.stdout);
