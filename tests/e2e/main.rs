@@ -4,10 +4,14 @@
 mod account;
 mod base_library;
 mod bench;
+mod devices;
 mod errors;
 mod hostile;
+mod input;
 mod lifecycle;
 mod notes;
+mod scroll;
 mod scaffold;
 mod spine;
+mod tabs;
 mod window;

@@ -61,6 +61,8 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Before any thread or GPU instance: Mesa's Vulkan layer wants a runtime dir.
+    miniapp_shell::private_runtime_dir();
     init_tracing();
     match run(cli) {
         Ok(code) => code,
@@ -102,7 +104,12 @@ fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("MINIAPP_LOG")
         .unwrap_or_else(|_| EnvFilter::new("warn,wgpu_core=error,wgpu_hal=error,wgpu_hal::gles=off,naga=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    use std::io::IsTerminal;
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -2,9 +2,8 @@
 //! runner behind `miniapp run --headless` and `miniapp demo --headless`. Tests use it too.
 
 use crate::error::{Error, Result};
-use crate::frame::{SCREEN_HEIGHT, SCREEN_WIDTH};
 use crate::host::{ms, Host, HostConfig, LaunchReport};
-use crate::script::{ScriptLine, Step};
+use crate::script::{self, ScriptLine, Step, LONGPRESS_MS};
 use crate::session::{Overlay, Session};
 use miniapp_render::{Gpu, Renderer};
 use miniapp_view::Color;
@@ -82,11 +81,18 @@ impl Harness {
     /// No GPU adapter, or the host cannot be created.
     pub fn new(config: HostConfig) -> Result<Harness> {
         let host = Host::new(config)?;
+        crate::private_runtime_dir();
         let gpu = Gpu::new_headless()?;
         let renderer = Renderer::new(&gpu, wgpu_format())?;
         tracing::info!(adapter = %gpu.adapter_summary(), "headless renderer ready");
         let fonts_epoch = host.fonts_epoch();
-        Ok(Harness { host, gpu, renderer, scale: DEFAULT_SCALE, fonts_epoch })
+        Ok(Harness { host, gpu, renderer, scale: None, fonts_epoch, started: Instant::now(), skew_ms: 0 })
+    }
+
+    /// Renders screenshots at `scale` physical pixels per logical px (`--scale`), or with
+    /// `None` at the device's pixel ratio (the default).
+    pub fn set_scale(&mut self, scale: Option<f32>) {
+        self.scale = scale;
     }
 
     /// The adapter in use, for traces and logs.
@@ -145,18 +151,72 @@ impl Harness {
         Ok(())
     }
 
-    /// Taps the centre of the first element matching `selector`.
+    /// The input clock in ms (monotonic; long presses move it on).
+    fn now_ms(&self) -> u64 {
+        self.started.elapsed().as_millis() as u64 + self.skew_ms
+    }
+
+    /// Taps (pointer down and up) the centre of the on-screen part of the first element
+    /// matching `selector`.
     ///
     /// # Errors
-    /// A message when nothing matches.
+    /// Layout errors; a message (the inner `Err`) when nothing matches or the element is not on
+    /// screen.
     pub fn tap(&mut self, session: &mut Session, selector: &str) -> Result<std::result::Result<TargetRect, String>> {
-        match session.find(selector, &mut self.host.fonts)? {
-            Some(r) => {
-                session.tap_at(r.x + r.w / 2.0, r.y + r.h / 2.0, &mut self.host.fonts)?;
-                Ok(Ok(TargetRect { x: r.x, y: r.y, w: r.w, h: r.h }))
-            }
-            None => Ok(Err(format!("no element matches `{selector}` on {}", session.current_route().unwrap_or("?")))),
+        let (r, (x, y)) = match on_screen(session, selector, &mut self.host.fonts)? {
+            Ok(hit) => hit,
+            Err(why) => return Ok(Err(why)),
+        };
+        let t = self.now_ms();
+        session.pointer_down(x, y, t, &mut self.host.fonts)?;
+        session.pointer_up(x, y, t, &mut self.host.fonts)?;
+        Ok(Ok(r))
+    }
+
+    /// Presses the first element matching `selector` for [`LONGPRESS_MS`], drawing frames
+    /// meanwhile (the page fires `longpress`).
+    ///
+    /// # Errors
+    /// As [`Harness::tap`].
+    pub fn long_press(&mut self, session: &mut Session, selector: &str) -> Result<std::result::Result<TargetRect, String>> {
+        let (r, (x, y)) = match on_screen(session, selector, &mut self.host.fonts)? {
+            Ok(hit) => hit,
+            Err(why) => return Ok(Err(why)),
+        };
+        let t0 = self.now_ms();
+        let fonts = &mut self.host.fonts;
+        session.pointer_down(x, y, t0, fonts)?;
+        for dt in (50..=LONGPRESS_MS).step_by(50) {
+            session.frame(t0 + dt, fonts)?;
         }
+        session.pointer_up(x, y, t0 + LONGPRESS_MS, fonts)?;
+        self.skew_ms += LONGPRESS_MS;
+        Ok(Ok(r))
+    }
+
+    /// Drags the page down from near its top by 160 px (the pull-down gesture).
+    fn pull_down(&mut self, session: &mut Session) -> Result<std::result::Result<(), String>> {
+        let scrolled = session.scroll_top();
+        if scrolled > 0.0 {
+            return Ok(Err(format!(
+                "the page is scrolled {scrolled:.0} px down; a pull-down starts at its top (`scroll page -{scrolled:.0}` first)"
+            )));
+        }
+        let area = session.touchable_area();
+        let (x, y0) = (area.x + area.w / 2.0, area.y + 20.0);
+        let t0 = self.now_ms();
+        let fonts = &mut self.host.fonts;
+        session.pointer_down(x, y0, t0, fonts)?;
+        for i in 1..=10u64 {
+            session.pointer_move(x, y0 + 16.0 * i as f32, t0 + 16 * i, fonts)?;
+            session.frame(t0 + 16 * i, fonts)?;
+        }
+        session.pointer_up(x, y0 + 160.0, t0 + 176, fonts)?;
+        self.skew_ms += 176;
+        Ok(match session.last_pull_down() {
+            Some((_, true)) => Ok(()),
+            _ => Err("the page did not take the pull-down".to_string()),
+        })
     }
 
     /// Runs a parsed script against a session. Stops at the first failing step.
@@ -181,6 +241,117 @@ impl Harness {
                     session.pump(Instant::now());
                     r
                 }
+                Step::LongPress(sel) => {
+                    let r = self.long_press(session, &sel.0)?.map(|r| target = Some(r));
+                    session.pump(Instant::now());
+                    r
+                }
+                Step::Input(sel, text) => match self.tap(session, &sel.0)? {
+                    Ok(r) => {
+                        target = Some(r);
+                        session.pump(Instant::now());
+                        if session.keyboard_open() {
+                            session.text(text, &mut self.host.fonts)?;
+                            session.pump(Instant::now());
+                            Ok(())
+                        } else {
+                            Err(format!("tapping `{}` gave no field the focus (is it an input or a textarea?)", sel.0))
+                        }
+                    }
+                    Err(e) => Err(e),
+                },
+                Step::Key { key, shift, word } => {
+                    if session.keyboard_open() {
+                        session.key(*key, *shift, *word, &mut self.host.fonts)?;
+                        session.pump(Instant::now());
+                        Ok(())
+                    } else {
+                        Err("no field has the focus: `input SELECTOR TEXT` or `tap` a field first".into())
+                    }
+                }
+                Step::Scroll(None, dy) => {
+                    let before = session.scroll_top();
+                    session.scroll_page(*dy, &mut self.host.fonts)?;
+                    let t = self.now_ms();
+                    session.frame(t, &mut self.host.fonts)?;
+                    session.pump(Instant::now());
+                    if session.scroll_top() == before && *dy != 0.0 {
+                        let area = session.page_area();
+                        Err(format!(
+                            "the page did not move: its scroll top stays at {before:.0} px (the page area is {:.0} px tall)",
+                            area.h
+                        ))
+                    } else {
+                        Ok(())
+                    }
+                }
+                Step::Scroll(Some(sel), dy) => match on_screen(session, &sel.0, &mut self.host.fonts)? {
+                    Ok((r, (x, y))) => {
+                        target = Some(r);
+                        session.wheel(x, y, 0.0, *dy, &mut self.host.fonts)?;
+                        let t = self.now_ms();
+                        session.frame(t, &mut self.host.fonts)?;
+                        session.pump(Instant::now());
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                },
+                Step::PullDown => {
+                    let r = self.pull_down(session)?;
+                    session.pump(Instant::now());
+                    r
+                }
+                Step::WaitFor(sel, ms) => {
+                    let end = Instant::now() + Duration::from_millis(*ms);
+                    loop {
+                        let now = Instant::now();
+                        let next = session.pump(now);
+                        let t = self.now_ms();
+                        session.frame(t, &mut self.host.fonts)?;
+                        if appears(session, &sel.0, &mut self.host.fonts)? {
+                            break Ok(());
+                        }
+                        if now >= end {
+                            let shown = session.visible_text(&mut self.host.fonts)?;
+                            break Err(format!(
+                                "`{}` did not appear within {ms} ms; the screen shows: {}",
+                                sel.0,
+                                one_line(&shown)
+                            ));
+                        }
+                        let until = next.map(|n| n.min(end)).unwrap_or(end).min(now + Duration::from_millis(10));
+                        std::thread::sleep(until.saturating_duration_since(Instant::now()).max(Duration::from_millis(1)));
+                    }
+                }
+                Step::AssertNoText { text, anywhere } => {
+                    let shown =
+                        if *anywhere { session.text_content(&mut self.host.fonts)? } else { session.visible_text(&mut self.host.fonts)? };
+                    if shown.contains(text.as_str()) {
+                        let place = if *anywhere { "the page" } else { "the screen" };
+                        Err(format!("{place} shows `{text}`, which it must not: {}", one_line(&shown)))
+                    } else {
+                        Ok(())
+                    }
+                }
+                Step::AssertCount(sel, n) => {
+                    let found = session.find_all(&sel.0, &mut self.host.fonts)?.len();
+                    if found == *n {
+                        Ok(())
+                    } else {
+                        Err(format!("{found} elements match `{}` on {}, not {n}", sel.0, session.current_route().unwrap_or("?")))
+                    }
+                }
+                Step::AssertData(path, want) => {
+                    let parts = script::data_path(path).ok();
+                    match (session.page_data(), parts) {
+                        (Some(data), Some(parts)) => match script::lookup(data, &parts) {
+                            Some(v) if v == want => Ok(()),
+                            Some(v) => Err(format!("the page data at `{path}` is {v}, not {want}")),
+                            None => Err(format!("the page data has nothing at `{path}`; it is {}", short_json(data))),
+                        },
+                        _ => Err("there is no page".into()),
+                    }
+                }
                 Step::Wait(ms) => {
                     // Run the app's event loop (timers, network results) for this long.
                     let end = Instant::now() + Duration::from_millis(*ms);
@@ -199,12 +370,20 @@ impl Harness {
                     let path = resolve(out_dir, file);
                     self.screenshot(session, &path).map_err(|e| e.to_string())
                 }
-                Step::AssertText(text) => {
-                    let shown = session.text_content(&mut self.host.fonts)?;
+                Step::AssertText { text, anywhere } => {
+                    let shown =
+                        if *anywhere { session.text_content(&mut self.host.fonts)? } else { session.visible_text(&mut self.host.fonts)? };
                     if shown.contains(text.as_str()) {
                         Ok(())
+                    } else if *anywhere {
+                        Err(format!("the page does not show `{text}`; it shows: {}", one_line(&shown)))
                     } else {
-                        Err(format!("the page does not show `{text}`; it shows: {:?}", shown.replace('\n', " | ")))
+                        let hint = if session.text_content(&mut self.host.fonts)?.contains(text.as_str()) {
+                            " (it is on the page, out of view: scroll first, or use `assert-text --anywhere`)"
+                        } else {
+                            ""
+                        };
+                        Err(format!("the screen does not show `{text}`{hint}; it shows: {}", one_line(&shown)))
                     }
                 }
                 Step::Back => {
@@ -261,7 +440,7 @@ impl Harness {
                     }
                 }
             };
-            if matches!(line.step, Step::Answer(_) | Step::Permission(_) | Step::Scan(_)) {
+            if matches!(line.step, Step::Answer(_) | Step::Permission(_) | Step::Scan(_) | Step::Back) {
                 session.pump(Instant::now());
                 session.layout(&mut self.host.fonts)?;
             }
@@ -303,6 +482,72 @@ pub(crate) fn load_images(renderer: &mut Renderer, bundle: &miniapp_bundle::Lock
                 break;
             }
         }
+    }
+}
+
+/// The screen rectangle of the first element matching `selector`, and the centre of its part
+/// that is on screen (inside the page area, above the keyboard); why not, when it is not.
+fn on_screen(
+    session: &mut Session,
+    selector: &str,
+    fonts: &mut miniapp_view::cosmic_text::FontSystem,
+) -> Result<std::result::Result<(TargetRect, (f32, f32)), String>> {
+    let Some(r) = session.find(selector, fonts)? else {
+        // Not on the page: a tab bar item (`text=List`) is tapped where the chrome draws it.
+        if let Some(r) = session.find_chrome(selector) {
+            return Ok(Ok((TargetRect { x: r.x, y: r.y, w: r.w, h: r.h }, (r.x + r.w / 2.0, r.y + r.h / 2.0))));
+        }
+        let shown = session.visible_text(fonts)?;
+        return Ok(Err(format!(
+            "no element matches `{selector}` on {}; the screen shows: {}",
+            session.current_route().unwrap_or("?"),
+            one_line(&shown)
+        )));
+    };
+    let area = session.touchable_area();
+    let (left, right) = (r.x.max(area.x), (r.x + r.w).min(area.x + area.w));
+    let (top, bottom) = (r.y.max(area.y), (r.y + r.h).min(area.y + area.h));
+    if left >= right || top >= bottom {
+        let end = if session.keyboard_open() { "the keyboard starts at" } else { "the screen ends at" };
+        let why = if r.y >= area.y + area.h {
+            format!("its top is at {:.0} px, {end} {:.0}): scroll first", r.y, area.y + area.h)
+        } else if r.y + r.h <= area.y {
+            format!("its bottom is at {:.0} px, the page starts at {:.0}): scroll up first", r.y + r.h, area.y)
+        } else {
+            format!("it spans x {:.0} to {:.0} px, the screen is {:.0} px wide)", r.x, r.x + r.w, area.w)
+        };
+        return Ok(Err(format!("`{selector}` is not on screen ({why}")));
+    }
+    Ok(Ok((TargetRect { x: r.x, y: r.y, w: r.w, h: r.h }, ((left + right) / 2.0, (top + bottom) / 2.0))))
+}
+
+/// Whether `wait-for`'s target is there: an element matches, or (for `text=`) the text shows
+/// in a toast or dialog.
+fn appears(session: &mut Session, selector: &str, fonts: &mut miniapp_view::cosmic_text::FontSystem) -> Result<bool> {
+    if session.find(selector, fonts)?.is_some() {
+        return Ok(true);
+    }
+    Ok(match selector.strip_prefix("text=") {
+        Some(t) => session.visible_text(fonts)?.lines().any(|l| l.trim() == t.trim()),
+        None => false,
+    })
+}
+
+/// Text for an error message: lines joined with ` | `, cut at 400 characters.
+fn one_line(text: &str) -> String {
+    let joined = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" | ");
+    match joined.char_indices().nth(400) {
+        Some((i, _)) => format!("{:?}…", &joined[..i]),
+        None => format!("{joined:?}"),
+    }
+}
+
+/// JSON for an error message, cut at 300 characters.
+fn short_json(v: &serde_json::Value) -> String {
+    let s = v.to_string();
+    match s.char_indices().nth(300) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s,
     }
 }
 

@@ -28,9 +28,12 @@ pub mod progress;
 pub mod script;
 mod session;
 pub mod window;
+mod xdg;
 
+pub use device::{fit_in_window, window_to_screen, Device};
 pub use error::{Error, Result};
 pub use fetch::{BaseLibrarySource, Fetched, Fetcher};
 pub use harness::{Harness, StepTrace, TargetRect, Trace, DEFAULT_SCALE};
 pub use host::{Host, HostConfig, LaunchReport, LaunchTimings};
-pub use session::{Failure, LogLine, Overlay, Session};
+pub use session::{Failure, LogLine, Overlay, Session, SystemAction, KEYBOARD_HEIGHT};
+pub use xdg::private_runtime_dir;

@@ -3,10 +3,19 @@
 //!
 //! ```text
 //! # comments and blank lines are ignored
-//! tap #inc            # or .class, or text=Label
+//! tap #inc            # or .class, or text=Label; only what is on screen can be tapped
+//! longpress .row      # press for 400 ms
+//! input #name Alice   # tap the field (it takes the focus), then type
+//! key backspace       # backspace, delete, left, right, up, down, home, end, enter, select-all
+//! scroll page 600     # scroll the page 600 px down; `scroll #list 300` wheels over #list
+//! pull-down           # drag the page down from its top
 //! wait 100            # milliseconds of app time (timers run, nothing sleeps longer than needed)
+//! wait-for #done 2000 # pump the app until #done (or text=Label) is on the page; default 5000 ms
 //! screenshot out.png  # relative to the script's --out folder / working directory
-//! assert-text 2       # the page shows this text somewhere
+//! assert-text 2       # the screen shows this text (`assert-text --anywhere T`: the whole page)
+//! assert-no-text Oops # the screen does not show this text (`--anywhere` too)
+//! assert-count .row 3 # this many elements match
+//! assert-data list[0].title "Hi"  # the top page's data at this path is this JSON
 //! back                # navigate back
 //! answer ok           # answer the open modal: ok or cancel; an action sheet: its item (0-based) or cancel
 //! allow               # answer the open permission prompt (or `deny`)
@@ -22,16 +31,55 @@ use crate::error::{Error, Result};
 pub struct Selector(pub String);
 
 /// One step of a script.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Step {
-    /// `tap SELECTOR`: tap the centre of the first matching element.
+    /// `tap SELECTOR`: pointer down and up at the centre of the first matching element's part
+    /// on screen (an element outside the page area fails the step).
     Tap(Selector),
+    /// `longpress SELECTOR`: as `tap`, held for [`LONGPRESS_MS`] with frames meanwhile.
+    LongPress(Selector),
+    /// `input SELECTOR TEXT`: tap the field to focus it, then type TEXT.
+    Input(Selector, String),
+    /// `key NAME`: a key for the focused field (`shift+` / `word+` prefixes).
+    Key {
+        /// Which key.
+        key: miniapp_view::Key,
+        /// `shift+`: extend the selection.
+        shift: bool,
+        /// `word+` (or `ctrl+` / `alt+`): by word.
+        word: bool,
+    },
+    /// `scroll SELECTOR|page DY`: wheel `DY` px over the element's centre (`page`: the page
+    /// itself).
+    Scroll(Option<Selector>, f32),
+    /// `pull-down`: drag the page down from its top.
+    PullDown,
+    /// `wait-for SELECTOR [MS]`: pump the app until an element matches (`text=` also matches
+    /// text in toasts and dialogs) or MS (default [`DEFAULT_WAIT_FOR_MS`]) have passed.
+    WaitFor(Selector, u64),
+    /// `assert-no-text [--anywhere] TEXT`: fail if the screen (or the whole page) shows TEXT.
+    AssertNoText {
+        /// The text.
+        text: String,
+        /// Look at the whole page, not only what is on screen.
+        anywhere: bool,
+    },
+    /// `assert-count SELECTOR N`: fail unless exactly N elements match.
+    AssertCount(Selector, usize),
+    /// `assert-data PATH JSON`: fail unless the top page's data at PATH equals JSON.
+    AssertData(String, serde_json::Value),
     /// `wait MS`: let the app's event loop run for this many milliseconds.
     Wait(u64),
     /// `screenshot FILE`: render the phone screen to a PNG.
     Screenshot(String),
-    /// `assert-text TEXT`: fail unless the current page shows TEXT.
-    AssertText(String),
+    /// `assert-text [--anywhere] TEXT`: fail unless the screen (or, with `--anywhere`, the
+    /// whole page including what is scrolled away) shows TEXT.
+    AssertText {
+        /// The text.
+        text: String,
+        /// Look at the whole page, not only what is on screen.
+        anywhere: bool,
+    },
     /// `back`: navigate back one page.
     Back,
     /// `answer ok|cancel|N`: answer the open modal, action sheet or camera (`None` = cancel).
@@ -47,10 +95,19 @@ pub enum Step {
 }
 
 /// Every step name, for the error on an unknown one.
-const STEPS: &str = "tap, wait, screenshot, assert-text, back, answer, allow, deny, scan, clipboard or assert-clipboard";
+const STEPS: &str = "tap, longpress, input, key, scroll, pull-down, wait, wait-for, screenshot, assert-text, \
+                     assert-no-text, assert-count, assert-data, back, answer, allow, deny, scan, clipboard or \
+                     assert-clipboard";
+
+/// How long `longpress` holds, in ms (past the view's long-press threshold of 350 ms).
+pub const LONGPRESS_MS: u64 = 400;
+/// How long `wait-for` waits when the step names no time, in ms.
+pub const DEFAULT_WAIT_FOR_MS: u64 = 5000;
+/// The longest `wait` or `wait-for`, in ms.
+pub const MAX_WAIT_MS: u64 = 600_000;
 
 /// A parsed script line: its 1-based number, the source text and the step.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScriptLine {
     /// 1-based line number in the script file.
     pub line: usize,
@@ -85,28 +142,98 @@ pub fn parse_script(src: &str, name: &str) -> Result<Vec<ScriptLine>> {
             }
         };
         let step = match cmd {
-            "tap" => {
+            "tap" | "longpress" => {
                 need_arg("a selector (#id, .class or text=Label)")?;
-                Step::Tap(parse_selector(arg).map_err(bad)?)
+                let sel = parse_selector(arg).map_err(bad)?;
+                if cmd == "tap" {
+                    Step::Tap(sel)
+                } else {
+                    Step::LongPress(sel)
+                }
+            }
+            "input" => {
+                need_arg("a selector and the text to type (`input #name Alice`)")?;
+                let (sel, rest) = split_selector(arg);
+                let text = rest.trim();
+                if text.is_empty() {
+                    return Err(bad(format!("`input {sel}` needs the text to type after the selector")));
+                }
+                Step::Input(parse_selector(sel).map_err(bad)?, unquote(text).to_string())
+            }
+            "key" => {
+                need_arg(&format!("a key name ({KEYS})"))?;
+                parse_key(arg).map_err(bad)?
+            }
+            "scroll" => {
+                need_arg("`page` or a selector, then the px to scroll (`scroll page 600`)")?;
+                let (target, dy) = arg.rsplit_once(char::is_whitespace).unwrap_or(("", arg));
+                let target = target.trim();
+                if target.is_empty() {
+                    return Err(bad(format!("`scroll` needs `page` or a selector before the px, got `{arg}`")));
+                }
+                let dy: f32 = dy
+                    .trim_end_matches("px")
+                    .parse()
+                    .ok()
+                    .filter(|d: &f32| d.is_finite())
+                    .ok_or_else(|| bad(format!("`scroll` takes px to scroll (negative scrolls up), got `{dy}`")))?;
+                let sel = if target == "page" { None } else { Some(parse_selector(target).map_err(bad)?) };
+                Step::Scroll(sel, dy)
+            }
+            "pull-down" => {
+                if !arg.is_empty() {
+                    return Err(bad(format!("`pull-down` takes no argument, got `{arg}`")));
+                }
+                Step::PullDown
             }
             "wait" => {
                 need_arg("a number of milliseconds")?;
-                let ms: u64 = arg
-                    .trim_end_matches("ms")
-                    .parse()
-                    .map_err(|_| bad(format!("`wait` takes milliseconds, got `{arg}`")))?;
-                if ms > 600_000 {
-                    return Err(bad(format!("`wait {ms}` is over the limit of 600000 ms")));
+                Step::Wait(parse_ms(cmd, arg).map_err(bad)?)
+            }
+            "wait-for" => {
+                need_arg("a selector (#id, .class or text=Label) and optionally a time in ms")?;
+                let (sel, ms) = split_wait_for(arg);
+                let ms = match ms {
+                    Some(m) => parse_ms(cmd, m).map_err(bad)?,
+                    None => DEFAULT_WAIT_FOR_MS,
+                };
+                Step::WaitFor(parse_selector(sel).map_err(bad)?, ms)
+            }
+            "assert-no-text" => {
+                let (anywhere, text) = anywhere_flag(arg);
+                if text.is_empty() {
+                    return Err(bad("`assert-no-text` needs the text that must not show".into()));
                 }
-                Step::Wait(ms)
+                Step::AssertNoText { text: unquote(text).to_string(), anywhere }
+            }
+            "assert-count" => {
+                need_arg("a selector and a number (`assert-count .row 3`)")?;
+                let (sel, n) = arg.rsplit_once(char::is_whitespace).unwrap_or((arg, ""));
+                let n: usize = n
+                    .parse()
+                    .map_err(|_| bad(format!("`assert-count` takes a selector, then a count, got `{arg}`")))?;
+                Step::AssertCount(parse_selector(sel.trim()).map_err(bad)?, n)
+            }
+            "assert-data" => {
+                need_arg("a data path and a JSON value (`assert-data list[0].title \"Hi\"`)")?;
+                let (path, json) = arg.split_once(char::is_whitespace).unwrap_or((arg, ""));
+                crate::script::data_path(path).map_err(bad)?;
+                let json = json.trim();
+                let value = serde_json::from_str(json).map_err(|e| {
+                    bad(format!("`assert-data {path}` takes a JSON value, got `{json}` ({e}); write strings in quotes: \"{json}\""))
+                })?;
+                Step::AssertData(path.to_string(), value)
             }
             "screenshot" => {
                 need_arg("a file name")?;
                 Step::Screenshot(arg.to_string())
             }
             "assert-text" => {
-                need_arg("the text to look for")?;
-                Step::AssertText(unquote(arg).to_string())
+                let (anywhere, text) = anywhere_flag(arg);
+                if text.is_empty() {
+                    return Err(bad("`assert-text` needs the text to look for".into()));
+                }
+                Step::AssertText { text: unquote(text).to_string(), anywhere }
             }
             "back" | "allow" | "deny" => {
                 if !arg.is_empty() {
@@ -138,6 +265,131 @@ pub fn parse_script(src: &str, name: &str) -> Result<Vec<ScriptLine>> {
         out.push(ScriptLine { line, source: text.to_string(), step });
     }
     Ok(out)
+}
+
+/// The key names of `key`.
+const KEYS: &str = "backspace, delete, left, right, up, down, home, end, enter or select-all";
+
+fn parse_key(arg: &str) -> std::result::Result<Step, String> {
+    use miniapp_view::Key;
+    let (mut shift, mut word) = (false, false);
+    let mut name = arg;
+    while let Some((m, rest)) = name.split_once('+') {
+        match m {
+            "shift" => shift = true,
+            "word" | "ctrl" | "alt" => word = true,
+            other => return Err(format!("`key` modifier `{other}` is not one of shift+, word+, ctrl+ or alt+")),
+        }
+        name = rest;
+    }
+    let key = match name {
+        "backspace" => Key::Backspace,
+        "delete" => Key::Delete,
+        "left" => Key::Left,
+        "right" => Key::Right,
+        "up" => Key::Up,
+        "down" => Key::Down,
+        "home" => Key::Home,
+        "end" => Key::End,
+        "enter" => Key::Enter,
+        "select-all" => Key::SelectAll,
+        other => return Err(format!("unknown key `{other}` (expected {KEYS})")),
+    };
+    Ok(Step::Key { key, shift, word })
+}
+
+fn parse_ms(cmd: &str, arg: &str) -> std::result::Result<u64, String> {
+    let ms: u64 = arg.trim_end_matches("ms").parse().map_err(|_| format!("`{cmd}` takes milliseconds, got `{arg}`"))?;
+    if ms > MAX_WAIT_MS {
+        return Err(format!("`{cmd} {ms}` is over the limit of {MAX_WAIT_MS} ms"));
+    }
+    Ok(ms)
+}
+
+/// Splits `--anywhere` off the front of an assert's argument.
+fn anywhere_flag(arg: &str) -> (bool, &str) {
+    match arg.strip_prefix("--anywhere") {
+        Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => (true, rest.trim()),
+        _ => (false, arg),
+    }
+}
+
+/// Splits a selector off the front of `arg`: one word, or `text="a label"` / `text='a label'`.
+fn split_selector(arg: &str) -> (&str, &str) {
+    for q in ['"', '\''] {
+        let open = format!("text={q}");
+        if arg.starts_with(&open) {
+            if let Some(end) = arg[open.len()..].find(q) {
+                let at = open.len() + end + 1;
+                return (&arg[..at], &arg[at..]);
+            }
+        }
+    }
+    arg.split_once(char::is_whitespace).unwrap_or((arg, ""))
+}
+
+/// `wait-for`'s selector and time: `#id 2000`, `text=Done 2000ms`, `text="Row 3" 2000`. An
+/// unquoted `text=` label may hold spaces and digits, so its time needs the `ms` suffix.
+fn split_wait_for(arg: &str) -> (&str, Option<&str>) {
+    let quoted = arg.starts_with("text=\"") || arg.starts_with("text='");
+    if arg.starts_with("text=") && !quoted {
+        return match arg.rsplit_once(char::is_whitespace) {
+            Some((sel, ms)) if ms.ends_with("ms") && ms.trim_end_matches("ms").parse::<u64>().is_ok() => (sel.trim(), Some(ms)),
+            _ => (arg, None),
+        };
+    }
+    let (sel, rest) = split_selector(arg);
+    let rest = rest.trim();
+    (sel, (!rest.is_empty()).then_some(rest))
+}
+
+/// One step of a data path: a key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// `.name`
+    Key(String),
+    /// `[3]`
+    Index(usize),
+}
+
+/// Parses a data path like `list[0].title` (as in `set-data` keys).
+///
+/// # Errors
+/// A message naming the bad part.
+pub fn data_path(path: &str) -> std::result::Result<Vec<PathPart>, String> {
+    let mut out = Vec::new();
+    for seg in path.split('.') {
+        let (key, mut idx) = match seg.find('[') {
+            Some(i) => (&seg[..i], &seg[i..]),
+            None => (seg, ""),
+        };
+        if key.is_empty() && (out.is_empty() || idx.is_empty()) {
+            return Err(format!("bad data path `{path}`: empty key (expected e.g. `list[0].title`)"));
+        }
+        if !key.is_empty() {
+            out.push(PathPart::Key(key.to_string()));
+        }
+        while !idx.is_empty() {
+            let end = idx.find(']').ok_or_else(|| format!("bad data path `{path}`: `[` without `]`"))?;
+            let n = idx[1..end]
+                .parse()
+                .map_err(|_| format!("bad data path `{path}`: `{}` is not an array index", &idx[..=end]))?;
+            out.push(PathPart::Index(n));
+            idx = &idx[end + 1..];
+            if !idx.is_empty() && !idx.starts_with('[') {
+                return Err(format!("bad data path `{path}`: expected `.` or `[` after `]`"));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The value at `path` in `data`, if there is one.
+pub fn lookup<'a>(data: &'a serde_json::Value, path: &[PathPart]) -> Option<&'a serde_json::Value> {
+    path.iter().try_fold(data, |v, p| match p {
+        PathPart::Key(k) => v.get(k.as_str()),
+        PathPart::Index(i) => v.get(*i),
+    })
 }
 
 fn strip_comment(line: &str) -> &str {
@@ -190,7 +442,7 @@ mod tests {
                 Step::Tap(Selector("#inc".into())),
                 Step::Wait(100),
                 Step::Screenshot("a.png".into()),
-                Step::AssertText("2".into()),
+                Step::AssertText { text: "2".into(), anywhere: false },
                 Step::Back,
                 Step::Tap(Selector("text=+1".into())),
             ]
@@ -224,6 +476,69 @@ mod tests {
         assert_eq!(parse_script("answer maybe", "s").unwrap_err().to_string(), "s:1: `answer` takes ok, cancel or an item number (0-based), got `maybe`");
         assert_eq!(parse_script("allow now", "s").unwrap_err().to_string(), "s:1: `allow` takes no argument, got `now`");
         assert_eq!(parse_script("scan", "s").unwrap_err().to_string(), "s:1: `scan` needs an image file");
+    }
+
+    #[test]
+    fn parses_input_steps() {
+        use miniapp_view::Key;
+        let s = "longpress .row\ninput #name Alice Smith\ninput text=\"Your name\" 'Bob'\nkey backspace\n\
+                 key shift+word+left\nscroll page 600\nscroll text=row 3 -40\npull-down\n";
+        let kinds: Vec<_> = parse_script(s, "t").unwrap().into_iter().map(|l| l.step).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                Step::LongPress(Selector(".row".into())),
+                Step::Input(Selector("#name".into()), "Alice Smith".into()),
+                Step::Input(Selector("text=Your name".into()), "Bob".into()),
+                Step::Key { key: Key::Backspace, shift: false, word: false },
+                Step::Key { key: Key::Left, shift: true, word: true },
+                Step::Scroll(None, 600.0),
+                Step::Scroll(Some(Selector("text=row 3".into())), -40.0),
+                Step::PullDown,
+            ]
+        );
+        assert_eq!(parse_script("input #name", "s").unwrap_err().to_string(), "s:1: `input #name` needs the text to type after the selector");
+        assert!(parse_script("key tab", "s").unwrap_err().to_string().contains("unknown key `tab`"));
+        assert!(parse_script("scroll 600", "s").unwrap_err().to_string().contains("needs `page` or a selector"));
+        assert!(parse_script("scroll page far", "s").unwrap_err().to_string().contains("got `far`"));
+    }
+
+    #[test]
+    fn parses_asserts_and_wait_for() {
+        let s = "assert-text --anywhere row 30\nassert-no-text Oops\nassert-count .row 40\n\
+                 assert-data list[0].title \"Hi\"\nwait-for #done\nwait-for .x 200\nwait-for text=row 30\n\
+                 wait-for text=row 30 100ms\nwait-for text=\"row 30\" 100\n";
+        let kinds: Vec<_> = parse_script(s, "t").unwrap().into_iter().map(|l| l.step).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                Step::AssertText { text: "row 30".into(), anywhere: true },
+                Step::AssertNoText { text: "Oops".into(), anywhere: false },
+                Step::AssertCount(Selector(".row".into()), 40),
+                Step::AssertData("list[0].title".into(), serde_json::json!("Hi")),
+                Step::WaitFor(Selector("#done".into()), DEFAULT_WAIT_FOR_MS),
+                Step::WaitFor(Selector(".x".into()), 200),
+                Step::WaitFor(Selector("text=row 30".into()), DEFAULT_WAIT_FOR_MS),
+                Step::WaitFor(Selector("text=row 30".into()), 100),
+                Step::WaitFor(Selector("text=row 30".into()), 100),
+            ]
+        );
+        let err = parse_script("assert-data name Alice", "s").unwrap_err().to_string();
+        assert!(err.starts_with("s:1: `assert-data name` takes a JSON value, got `Alice`"), "{err}");
+        assert!(err.ends_with("write strings in quotes: \"Alice\""), "{err}");
+        assert!(parse_script("assert-data a[x] 1", "s").unwrap_err().to_string().contains("`[x]` is not an array index"));
+        assert!(parse_script("assert-count .row many", "s").unwrap_err().to_string().contains("then a count"));
+    }
+
+    #[test]
+    fn data_paths_find_values() {
+        let data = serde_json::json!({"list": [{"title": "Hi"}], "name": "A"});
+        let p = data_path("list[0].title").unwrap();
+        assert_eq!(p, vec![PathPart::Key("list".into()), PathPart::Index(0), PathPart::Key("title".into())]);
+        assert_eq!(lookup(&data, &p), Some(&serde_json::json!("Hi")));
+        assert_eq!(lookup(&data, &data_path("list[1]").unwrap()), None);
+        assert_eq!(lookup(&data, &data_path("name").unwrap()), Some(&serde_json::json!("A")));
+        assert!(data_path("a..b").is_err());
     }
 
     #[test]

@@ -5,11 +5,12 @@
 //! headless harness and in the window.
 
 use crate::error::{Error, Result};
-use crate::frame::{self, Chrome, PAGE_HEIGHT, PAGE_TOP, SCREEN_WIDTH};
-use miniapp_bundle::{LockedBundle, PageConfig, TextStyle};
+use crate::device::Device;
+use crate::frame::{self, Areas, Chrome, TabBarChrome};
+use miniapp_bundle::{LockedBundle, NavigationStyle, PageConfig, TextStyle};
 use miniapp_sandbox::{AppInstance, Effect, NavKind, PageRef};
 use std::time::{Duration, Instant};
-use miniapp_view::{cosmic_text::FontSystem, Color, DisplayList, Page, Rect, Viewport};
+use miniapp_view::{cosmic_text::FontSystem, Color, DisplayList, Input, Key, OpenType, Outcome, Page, Rect, Viewport};
 
 /// One line of the app's console (`sys.log`), kept for the trace and the console panel.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -155,7 +156,6 @@ pub struct Session {
     next_page_id: u32,
     failure: Option<Failure>,
     logs: Vec<LogLine>,
-    scroll_y: f32,
     overlays: Vec<Overlay>,
     nav_error: Option<Error>,
     /// The built-in components' default styles (the base library's), given to every page.
@@ -164,6 +164,8 @@ pub struct Session {
     set_data_error: Option<String>,
     /// Whether a call into the app ran since the last [`Session::take_dirty`].
     dirty: bool,
+    /// The press in progress, the focused field, the last pull-down (see [`Session::pointer_down`]).
+    input: InputState,
 }
 
 impl Session {
@@ -196,12 +198,12 @@ impl Session {
             next_page_id: 1,
             failure: None,
             logs: Vec::new(),
-            scroll_y: 0.0,
             overlays: Vec::new(),
             nav_error: None,
             components,
             set_data_error: None,
             dirty: true,
+            input: InputState::default(),
         };
         s.call("on-launch", |i| i.on_launch(query));
         let entry = match route {
@@ -330,7 +332,6 @@ impl Session {
                 self.push_page(route, query)?;
             }
         }
-        self.scroll_y = 0.0;
         Ok(())
     }
 
@@ -738,50 +739,39 @@ impl Session {
             nav_foreground: if config.navigation_bar_text_style == Some(TextStyle::White) { white } else { black },
             page_background: frame::parse_hex_color(config.background_color.as_ref().map(|c| c.as_str()), white),
             can_go_back: self.stack.len() > 1,
+            custom_nav: config.navigation_style == Some(NavigationStyle::Custom),
+            clock: self.clock.clone().unwrap_or_else(frame::host_clock),
+            tab_bar: top.and_then(|p| {
+                let selected = self.tab_index(&p.route)?;
+                Some(TabBarChrome::from_manifest(self.bundle.manifest.tab_bar.as_ref()?, selected))
+            }),
         };
+        let area = self.areas().page;
         let content = match (&self.failure, top.and_then(|p| p.rendered.clone())) {
-            (Some(f), _) => frame::error_page(&f.title, &f.message, fonts),
+            (Some(f), _) => frame::error_page(area.w, &f.title, &f.message, fonts),
             (None, Some(list)) => list,
-            (None, None) => DisplayList { width: SCREEN_WIDTH, height: PAGE_HEIGHT, items: Vec::new() },
+            (None, None) => DisplayList { width: area.w, height: area.h, items: Vec::new() },
         };
-        let scroll = if self.failure.is_some() { 0.0 } else { self.scroll_y };
-        let mut screen = frame::compose(&chrome, content, scroll, fonts);
+        let keyboard = self.failure.is_none() && self.keyboard_open();
+        let mut screen = frame::compose(&self.device, &chrome, content, fonts);
+        if keyboard {
+            draw_keyboard(&mut screen, &self.device, fonts);
+        }
         for overlay in &self.overlays {
-            frame::draw_overlay(&mut screen, overlay, fonts);
+            frame::draw_overlay(&mut screen, overlay, &self.device, fonts);
         }
         Ok(screen)
     }
 
-    /// Taps the screen at (x, y) in screen coordinates: the back button, or the page element under
-    /// the point, whose `bind:tap` / `catch:tap` handler is called.
+    /// Taps the screen at (x, y) in screen coordinates: a pointer down and up at the same point
+    /// and time (see [`Session::pointer_down`]).
     ///
     /// # Errors
     /// Layout errors of the page.
     pub fn tap_at(&mut self, x: f32, y: f32, fonts: &mut FontSystem) -> Result<()> {
-        if let Some(choice) = self.overlay_hit(x, y) {
-            self.answer_overlay(choice);
-            self.layout(fonts)?;
-            return Ok(());
-        }
-        if self.question().is_some() || self.overlays.iter().any(|o| matches!(o, Overlay::Loading { .. })) {
-            return Ok(()); // an open question or the loading overlay swallows taps
-        }
-        let back = frame::back_button_rect();
-        if self.stack.len() > 1 && contains(&back, x, y) {
-            self.back(fonts)?;
-            return Ok(());
-        }
-        if y < PAGE_TOP || self.failure.is_some() {
-            return Ok(());
-        }
-        self.layout(fonts)?;
-        let Some(top) = self.stack.last() else { return Ok(()) };
-        let Some(tap) = top.view.hit_test(x, y - PAGE_TOP + self.scroll_y) else { return Ok(()) };
-        let page = PageRef { id: top.id, route: top.route.clone() };
-        tracing::debug!(app = %self.app_id, handler = %tap.handler, "tap");
-        self.call("handle-event", |i| i.handle_event(&page, &tap.handler, &tap.event));
-        self.layout(fonts)?;
-        Ok(())
+        let t = self.input.last_ms;
+        self.pointer_down(x, y, t, fonts)?;
+        self.pointer_up(x, y, t, fonts)
     }
 
     /// The screen rectangle of the first element matching `selector` on the top page.
@@ -792,16 +782,49 @@ impl Session {
         self.layout(fonts)?;
         let Some(top) = self.stack.last() else { return Ok(None) };
         let found = top.view.find(selector).map_err(|source| Error::View { page: top.route.clone(), source })?;
-        Ok(found.map(|r| Rect { x: r.x, y: r.y + PAGE_TOP - self.scroll_y, w: r.w, h: r.h }))
+        Ok(found.map(|r| Rect { x: r.x, y: r.y + self.page_area().y, w: r.w, h: r.h }))
     }
 
-    /// All text on the screen's page area (or the error page's message).
+    /// The screen rectangles of every element matching `selector` on the top page, on screen or
+    /// scrolled out of view.
+    ///
+    /// # Errors
+    /// A malformed selector.
+    pub fn find_all(&mut self, selector: &str, fonts: &mut FontSystem) -> Result<Vec<Rect>> {
+        self.layout(fonts)?;
+        let Some(top) = self.stack.last() else { return Ok(Vec::new()) };
+        let found = top.view.find_all(selector).map_err(|source| Error::View { page: top.route.clone(), source })?;
+        Ok(found.into_iter().map(|r| Rect { x: r.x, y: r.y + self.page_area().y, w: r.w, h: r.h }).collect())
+    }
+
+    /// All text of the top page, including what is scrolled out of view, and of the system UI
+    /// over it (or the error page's message).
+    ///
+    /// # Errors
+    /// Layout errors of the page.
     pub fn text_content(&mut self, fonts: &mut FontSystem) -> Result<String> {
+        self.screen_text(fonts, false)
+    }
+
+    /// The text a person sees: the top page's text inside the page area, and the system UI
+    /// over it (or the error page's message).
+    ///
+    /// # Errors
+    /// Layout errors of the page.
+    pub fn visible_text(&mut self, fonts: &mut FontSystem) -> Result<String> {
+        self.screen_text(fonts, true)
+    }
+
+    fn screen_text(&mut self, fonts: &mut FontSystem, visible: bool) -> Result<String> {
         self.layout(fonts)?;
         if let Some(f) = &self.failure {
             return Ok(format!("{}\n{}", f.title, f.message));
         }
-        let mut text = self.stack.last().map(|p| p.view.text_content()).unwrap_or_default();
+        let mut text = self
+            .stack
+            .last()
+            .map(|p| if visible { p.view.visible_text() } else { p.view.text_content() })
+            .unwrap_or_default();
         for o in &self.overlays {
             match o {
                 Overlay::Toast { title, .. } | Overlay::Loading { title } => text.push_str(&format!("\n{title}")),
@@ -816,6 +839,11 @@ impl Session {
             }
         }
         Ok(text)
+    }
+
+    /// The top page's data (what `set-data` built up), for script assertions and panels.
+    pub fn page_data(&self) -> Option<&serde_json::Value> {
+        self.stack.last().map(|p| p.view.data())
     }
 }
 
@@ -836,6 +864,442 @@ impl Session {
     }
 }
 
+/// Height of the simulated on-screen keyboard in logical px: it covers the bottom of the
+/// screen while a field has the focus.
+pub const KEYBOARD_HEIGHT: f32 = 260.0;
+
+/// Space kept between a focused field and the keyboard's top edge, in px.
+const KEYBOARD_MARGIN: f32 = 12.0;
+
+/// Where a press goes, decided when it goes down and kept until it comes up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PressTarget {
+    /// The page (page-area coordinates).
+    Page,
+    /// The back button in the navigation bar (back on release inside it).
+    Back,
+    /// A modal, action sheet, permission prompt or camera (answered on release).
+    Overlay,
+    /// The capsule or a tab bar item (acted on at release inside the same part).
+    Chrome(ChromeHit),
+    /// Nothing: the chrome, the keyboard, the loading overlay, the error page.
+    Nothing,
+}
+
+/// The session's side of input: the press in progress and the focused field.
+#[derive(Debug, Default)]
+struct InputState {
+    press: Option<PressTarget>,
+    /// The focused field's border box in page-area coordinates (as of focus, kept in view).
+    focus: Option<Rect>,
+    /// Time of the last pointer event or frame in ms, on the front end's clock.
+    last_ms: u64,
+    /// The last pull-down: how far, and whether the pointer was released.
+    pull: Option<(f32, bool)>,
+    /// The window hid the caret (blink); screenshots keep it on.
+    caret_hidden: bool,
+}
+
+/// Input: the front ends (window, headless driver) call these with SCREEN coordinates (logical
+/// px, (0, 0) at the top-left of the phone screen) and a time in ms on any monotonic clock. The
+/// system UI is hit-tested first (question overlays, the back button, the keyboard), the rest
+/// goes to the page in page-area coordinates through [`Page::handle`], and its outcomes are
+/// applied: app events call `handle-event`, navigator taps navigate, focus opens the keyboard.
+impl Session {
+    /// A finger or the mouse button goes down at `(x, y)`.
+    ///
+    /// # Errors
+    /// Layout errors of the page.
+    pub fn pointer_down(&mut self, x: f32, y: f32, t_ms: u64, fonts: &mut FontSystem) -> Result<()> {
+        self.input.last_ms = t_ms;
+        let target = self.press_target(x, y);
+        self.input.press = Some(target);
+        if target == PressTarget::Page {
+            self.deliver(Input::PointerDown { x, y: y - self.page_area().y, time_ms: t_ms }, fonts)?;
+        }
+        Ok(())
+    }
+
+    /// The pressed pointer moves to `(x, y)` (a drag scrolls; nothing happens without a press).
+    ///
+    /// # Errors
+    /// Layout errors of the page.
+    pub fn pointer_move(&mut self, x: f32, y: f32, t_ms: u64, fonts: &mut FontSystem) -> Result<()> {
+        self.input.last_ms = t_ms;
+        if self.input.press == Some(PressTarget::Page) {
+            self.deliver(Input::PointerMove { x, y: y - self.page_area().y, time_ms: t_ms }, fonts)?;
+        }
+        Ok(())
+    }
+
+    /// The pointer comes up at `(x, y)`: a tap, the end of a long press or a drag, or the answer
+    /// to the overlay button under it.
+    ///
+    /// # Errors
+    /// Layout errors of the page.
+    pub fn pointer_up(&mut self, x: f32, y: f32, t_ms: u64, fonts: &mut FontSystem) -> Result<()> {
+        self.input.last_ms = t_ms;
+        match self.input.press.take() {
+            Some(PressTarget::Page) => self.deliver(Input::PointerUp { x, y: y - self.page_area().y, time_ms: t_ms }, fonts)?,
+            Some(PressTarget::Back) if contains(&frame::back_button_rect(), x, y) => {
+                self.back(fonts)?;
+            }
+            Some(PressTarget::Chrome(hit)) if self.chrome_hit(x, y) == Some(hit) => self.chrome_tap(hit, fonts)?,
+            Some(PressTarget::Overlay) => {
+                if let Some(choice) = self.overlay_hit(x, y) {
+                    self.answer_overlay(choice);
+                    self.layout(fonts)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The press is taken away (the pointer left the window, a system sheet opened).
+    ///
+    /// # Errors
+    /// Layout errors of the page.
+    pub fn pointer_cancel(&mut self, fonts: &mut FontSystem) -> Result<()> {
+        if self.input.press.take() == Some(PressTarget::Page) {
+            self.deliver(Input::PointerCancel, fonts)?;
+        }
+        Ok(())
+    }
+
+    /// Whether a press is down (the window keeps drawing frames for long presses meanwhile).
+    pub fn pressing(&self) -> bool {
+        self.input.press.is_some()
+    }
+
+    /// A wheel or touchpad scroll at `(x, y)` by `(dx, dy)` px (positive `dy` scrolls down): the
+    /// innermost scroller under the point takes it, then the page.
+    ///
+    /// # Errors
+    /// Layout errors of the page.
+    pub fn wheel(&mut self, x: f32, y: f32, dx: f32, dy: f32, fonts: &mut FontSystem) -> Result<()> {
+        if self.press_target(x, y) == PressTarget::Page {
+            self.deliver(Input::Wheel { x, y: y - self.page_area().y, dx, dy }, fonts)?;
+        }
+        Ok(())
+    }
+
+    /// Scrolls the top page itself by `dy` px, clamped to its content (scripts; keys).
+    ///
+    /// # Errors
+    /// Layout errors of the page.
+    pub fn scroll_page(&mut self, dy: f32, fonts: &mut FontSystem) -> Result<()> {
+        if self.failure.is_some() {
+            return Ok(());
+        }
+        self.layout(fonts)?;
+        let Some(top) = self.stack.last_mut() else { return Ok(()) };
+        let outcomes = top.view.scroll_by(dy);
+        self.apply_outcomes(outcomes, fonts)
+    }
+
+    /// The top page's scroll offset in px.
+    pub fn scroll_top(&self) -> f32 {
+        self.stack.last().map(|p| p.view.scroll_top()).unwrap_or(0.0)
+    }
+
+    /// Text for the focused field: typed characters, an IME commit, a paste. Ignored when no
+    /// field has the focus.
+    ///
+    /// # Errors
+    /// Layout errors of the page.
+    pub fn text(&mut self, text: &str, fonts: &mut FontSystem) -> Result<()> {
+        if !self.keyboard_open() || text.is_empty() {
+            return Ok(());
+        }
+        self.deliver(Input::Text(text.to_string()), fonts)
+    }
+
+    /// A key that edits or moves the caret in the focused field (`shift` extends the selection,
+    /// `word` moves or deletes by word).
+    ///
+    /// # Errors
+    /// Layout errors of the page.
+    pub fn key(&mut self, key: Key, shift: bool, word: bool, fonts: &mut FontSystem) -> Result<()> {
+        if !self.keyboard_open() {
+            return Ok(());
+        }
+        self.deliver(Input::Key { key, shift, word }, fonts)
+    }
+
+    /// Takes the focus from the focused field (the keyboard closes). Returns whether a field
+    /// had it.
+    ///
+    /// # Errors
+    /// Layout errors of the page.
+    pub fn blur(&mut self, fonts: &mut FontSystem) -> Result<bool> {
+        if !self.keyboard_open() {
+            return Ok(false);
+        }
+        self.deliver(Input::Blur, fonts)?;
+        Ok(true)
+    }
+
+    /// A frame is about to be drawn at `t_ms`: long presses fire, the scroll events of the frame
+    /// are delivered.
+    ///
+    /// # Errors
+    /// Layout errors of the page.
+    pub fn frame(&mut self, t_ms: u64, fonts: &mut FontSystem) -> Result<()> {
+        self.input.last_ms = self.input.last_ms.max(t_ms);
+        self.deliver(Input::Frame { time_ms: t_ms }, fonts)
+    }
+
+    /// Whether a field on the top page has the focus (the simulated keyboard is up).
+    pub fn keyboard_open(&self) -> bool {
+        self.input.focus.is_some() && self.stack.last().is_some_and(|p| p.view.focused())
+    }
+
+    /// The focused field's border box in screen coordinates (where an IME puts its window).
+    pub fn focused_rect(&self) -> Option<Rect> {
+        let r = self.input.focus.filter(|_| self.keyboard_open())?;
+        Some(Rect { x: r.x, y: r.y + self.page_area().y, w: r.w, h: r.h })
+    }
+
+    /// The page area in screen coordinates: below the navigation bar, as tall as the page's
+    /// viewport.
+    pub fn page_area(&self) -> Rect {
+        self.areas().page
+    }
+
+    /// The part of the page area a person can see and touch: the page area less the keyboard.
+    pub fn touchable_area(&self) -> Rect {
+        let mut a = self.page_area();
+        if self.keyboard_open() {
+            a.h = a.h.min(self.device.height - KEYBOARD_HEIGHT - a.y).max(0.0);
+        }
+        a
+    }
+
+    /// The last pull-down of the page: how far past its top, and whether it was released.
+    pub fn last_pull_down(&self) -> Option<(f32, bool)> {
+        self.input.pull
+    }
+
+    /// Shows or hides the focused field's caret (the window blinks it; headless keeps it on).
+    pub fn set_caret_visible(&mut self, visible: bool) {
+        if self.input.caret_hidden == !visible {
+            return;
+        }
+        self.input.caret_hidden = !visible;
+        for p in &mut self.stack {
+            p.view.set_caret_visible(visible);
+        }
+        if self.keyboard_open() {
+            self.invalidate();
+        }
+    }
+
+    /// Where a press at `(x, y)` goes. Chrome hit areas (tab bar, capsule) belong here.
+    fn press_target(&self, x: f32, y: f32) -> PressTarget {
+        if self.question().is_some() {
+            return PressTarget::Overlay;
+        }
+        if self.overlays.iter().any(|o| matches!(o, Overlay::Loading { .. })) {
+            return PressTarget::Nothing; // the loading overlay swallows input
+        }
+        if self.stack.len() > 1 && self.areas().nav.is_some() && contains(&frame::back_button_rect(), x, y) {
+            return PressTarget::Back;
+        }
+        if let Some(hit) = self.chrome_hit(x, y) {
+            return PressTarget::Chrome(hit);
+        }
+        if self.failure.is_some() {
+            return PressTarget::Nothing;
+        }
+        if contains(&self.touchable_area(), x, y) {
+            PressTarget::Page
+        } else {
+            PressTarget::Nothing
+        }
+    }
+
+    /// Gives one input to the top page and applies what comes out.
+    fn deliver(&mut self, input: Input, fonts: &mut FontSystem) -> Result<()> {
+        if self.failure.is_some() {
+            return Ok(());
+        }
+        self.layout(fonts)?;
+        let Some(top) = self.stack.last_mut() else { return Ok(()) };
+        let outcomes = top.view.handle(input);
+        self.apply_outcomes(outcomes, fonts)
+    }
+
+    /// Applies the page's answers to an input: app events, navigation, focus, scrolling.
+    fn apply_outcomes(&mut self, outcomes: Vec<Outcome>, fonts: &mut FontSystem) -> Result<()> {
+        if outcomes.is_empty() {
+            return Ok(());
+        }
+        let Some(top) = self.stack.last() else { return Ok(()) };
+        let page = PageRef { id: top.id, route: top.route.clone() };
+        // The page moved or changed: what it rendered last is stale.
+        self.invalidate();
+        self.dirty = true;
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Event(e) => {
+                    if self.stack.last().map(|p| p.id) != Some(page.id) {
+                        continue; // the page was left by an earlier event of this input
+                    }
+                    tracing::debug!(app = %self.app_id, handler = %e.handler, kind = %e.event["type"], "event");
+                    self.call("handle-event", |i| i.handle_event(&page, &e.handler, &e.event));
+                }
+                Outcome::Navigate { url, open_type, delta } => self.navigate_url(&url, open_type, delta),
+                Outcome::Focus(rect) => {
+                    tracing::debug!(app = %self.app_id, ?rect, "{}", if rect.is_some() { "keyboard up" } else { "keyboard down" });
+                    self.input.focus = rect;
+                    if rect.is_some() {
+                        self.keep_focus_visible(fonts)?;
+                    }
+                }
+                Outcome::PageScroll { scroll_top } => self.on_page_scroll(scroll_top),
+                Outcome::ReachBottom => self.on_reach_bottom(),
+                Outcome::PullDown { distance, released } => self.on_pull_down(distance, released),
+                Outcome::OpenPicker(req) => {
+                    tracing::debug!(app = %self.app_id, mode = %req.mode, "picker sheets are not shown by this shell yet")
+                }
+                Outcome::Redraw => {}
+            }
+        }
+        self.invalidate();
+        self.layout(fonts)
+    }
+
+    /// A navigator's `url` (`/pages/x/x?a=1`) and open type, applied like the app's own
+    /// navigation effect.
+    fn navigate_url(&mut self, url: &str, open_type: OpenType, delta: u32) {
+        let (kind, route, query) = navigator_target(url, open_type, delta);
+        let limit = miniapp_sandbox::DEFAULT_PAGE_STACK;
+        let result = if kind == NavKind::NavigateTo && self.stack.len() >= limit {
+            Err(format!("navigator to {route}: the page stack is {} deep, the limit is {limit}", self.stack.len()))
+        } else {
+            self.navigate(kind, route, query).map_err(|e| e.to_string())
+        };
+        if let Err(message) = result {
+            tracing::warn!(app = %self.app_id, %message, "navigator tap not followed");
+            self.logs.push(LogLine { app: self.app_id.clone(), level: "error".into(), message });
+        }
+    }
+
+    /// Scrolls the page so that the focused field stays above the keyboard (as far as the page
+    /// can scroll).
+    fn keep_focus_visible(&mut self, fonts: &mut FontSystem) -> Result<()> {
+        let Some(mut r) = self.input.focus else { return Ok(()) };
+        let visible_bottom = self.touchable_area().h;
+        let below = r.y + r.h + KEYBOARD_MARGIN - visible_bottom;
+        if below <= 0.0 {
+            return Ok(());
+        }
+        let dy = below.min(r.y.max(0.0));
+        let before = self.scroll_top();
+        self.scroll_page(dy, fonts)?;
+        r.y -= self.scroll_top() - before;
+        self.input.focus = Some(r);
+        Ok(())
+    }
+
+    /// The page scrolled: the hook for the page's `on-page-scroll` (the lifecycle call arrives
+    /// with the host API's page events).
+    fn on_page_scroll(&mut self, scroll_top: f32) {
+        tracing::debug!(app = %self.app_id, scroll_top, "page scrolled");
+    }
+
+    /// The page reached its bottom: the hook for `on-reach-bottom`.
+    fn on_reach_bottom(&mut self) {
+        tracing::debug!(app = %self.app_id, "page reached its bottom");
+    }
+
+    /// The page was pulled down past its top: the hook for `on-pull-down-refresh` (when the
+    /// page config enables it).
+    fn on_pull_down(&mut self, distance: f32, released: bool) {
+        tracing::debug!(app = %self.app_id, distance, released, "page pulled down");
+        self.input.pull = Some((distance, released));
+    }
+}
+
+/// A navigator's `url` and open type as the navigation the app's own effect would make:
+/// `/pages/x/x?a=1` → (`NavigateTo`, `pages/x/x`, `a=1`).
+fn navigator_target(url: &str, open_type: OpenType, delta: u32) -> (NavKind, &str, &str) {
+    let url = url.trim_start_matches('/');
+    let (route, query) = url.split_once('?').unwrap_or((url, ""));
+    let kind = match open_type {
+        OpenType::Navigate => NavKind::NavigateTo,
+        OpenType::Redirect => NavKind::RedirectTo,
+        OpenType::SwitchTab => NavKind::SwitchTab,
+        OpenType::ReLaunch => NavKind::ReLaunch,
+        OpenType::NavigateBack => NavKind::NavigateBack { delta: delta.max(1) },
+    };
+    (kind, route, query)
+}
+
+/// Draws the simulated keyboard over the bottom of the screen.
+fn draw_keyboard(out: &mut DisplayList, device: &Device, fonts: &mut FontSystem) {
+    let (screen_w, top) = (device.width, device.height - KEYBOARD_HEIGHT);
+    let key_colour = Color { r: 255, g: 255, b: 255, a: 255 };
+    let label = Color { r: 0x22, g: 0x22, b: 0x22, a: 255 };
+    let plain = |rect: Rect, color: Color, radius: f32| miniapp_view::DisplayItem::Rect {
+        rect,
+        color,
+        radius,
+        border_width: 0.0,
+        border_color: color,
+    };
+    out.items.push(plain(Rect { x: 0.0, y: top, w: screen_w, h: KEYBOARD_HEIGHT }, Color { r: 0xd1, g: 0xd4, b: 0xd9, a: 255 }, 0.0));
+    let key_w = screen_w / 10.0;
+    let (key_h, row_h) = (42.0, 54.0);
+    for (row, keys) in ["qwertyuiop", "asdfghjkl", "zxcvbnm"].iter().enumerate() {
+        let n = keys.chars().count() as f32;
+        let x0 = (screen_w - n * key_w) / 2.0;
+        let y = top + 10.0 + row as f32 * row_h;
+        for (i, c) in keys.chars().enumerate() {
+            let r = Rect { x: x0 + i as f32 * key_w + 3.0, y, w: key_w - 6.0, h: key_h };
+            out.items.push(plain(r, key_colour, 5.0));
+            let s = c.to_string();
+            let text_rect = Rect { x: r.x, y: r.y + 10.0, w: r.w, h: 24.0 };
+            out.items.extend(miniapp_view::text_items(fonts, text_rect, &s, 18.0, 22.0, label, false, miniapp_view::TextAlign::Center));
+        }
+    }
+    let space = Rect { x: 90.0, y: top + 10.0 + 3.0 * row_h, w: screen_w - 180.0, h: key_h };
+    out.items.push(plain(space, key_colour, 5.0));
+    let text_rect = Rect { x: space.x, y: space.y + 11.0, w: space.w, h: 22.0 };
+    out.items.extend(miniapp_view::text_items(fonts, text_rect, "space", 15.0, 20.0, label, false, miniapp_view::TextAlign::Center));
+}
+
 fn contains(r: &Rect, x: f32, y: f32) -> bool {
     x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h
+}
+
+#[cfg(test)]
+mod input_tests {
+    use super::*;
+
+    #[test]
+    fn navigator_urls_split_into_route_and_query() {
+        assert_eq!(navigator_target("/pages/x/x?a=1&b=2", OpenType::Navigate, 1), (NavKind::NavigateTo, "pages/x/x", "a=1&b=2"));
+        assert_eq!(navigator_target("pages/y/y", OpenType::Redirect, 1), (NavKind::RedirectTo, "pages/y/y", ""));
+        assert_eq!(navigator_target("/pages/t/t", OpenType::SwitchTab, 1).0, NavKind::SwitchTab);
+        assert_eq!(navigator_target("/pages/t/t", OpenType::ReLaunch, 1).0, NavKind::ReLaunch);
+        assert_eq!(navigator_target("", OpenType::NavigateBack, 3).0, NavKind::NavigateBack { delta: 3 });
+        assert_eq!(navigator_target("", OpenType::NavigateBack, 0).0, NavKind::NavigateBack { delta: 1 });
+    }
+
+    #[test]
+    fn the_keyboard_covers_the_bottom_of_the_screen() {
+        let device = Device::default();
+        let mut list = DisplayList { width: device.width, height: device.height, items: Vec::new() };
+        draw_keyboard(&mut list, &device, &mut miniapp_view::new_font_system());
+        let Some(miniapp_view::DisplayItem::Rect { rect, .. }) = list.items.first() else { panic!("no background") };
+        assert_eq!((rect.y, rect.h, rect.w), (device.height - KEYBOARD_HEIGHT, KEYBOARD_HEIGHT, device.width));
+        // Every key is inside the keyboard.
+        for item in &list.items {
+            if let miniapp_view::DisplayItem::Rect { rect, .. } = item {
+                assert!(rect.y >= device.height - KEYBOARD_HEIGHT && rect.y + rect.h <= device.height, "{rect:?}");
+            }
+        }
+    }
 }

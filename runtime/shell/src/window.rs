@@ -1,5 +1,11 @@
 //! The simulator window (winit): the phone screen of one session, redrawn after every input.
-//! A click is a tap; Escape or Backspace is "back"; closing the window ends the session.
+//!
+//! The mouse is a finger: button down, moves and up are pointer events (a click is a tap, a
+//! held press a long press, a drag scrolls); the wheel scrolls (a line is 40 px). Typing goes
+//! to the focused field: printable keys and IME commits as text, Backspace, Delete, the arrows,
+//! Home, End and Enter as keys, Ctrl+A selects all, Ctrl+V pastes the simulator's clipboard.
+//! Escape closes the keyboard when a field has the focus, else goes back. The caret blinks
+//! every [`CARET_BLINK_MS`]. Closing the window ends the session.
 //!
 //! [`launch`] opens the window at once and fetches the app on a background thread meanwhile,
 //! showing the launch screen of [`crate::progress`] (name, bytes done of total, verifying,
@@ -15,11 +21,18 @@ use miniapp_view::Color;
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::sync::{Arc, Mutex};
 use winit::application::ApplicationHandler;
-use winit::dpi::{LogicalSize, PhysicalPosition};
-use winit::event::{ElementState, MouseButton, WindowEvent};
+use winit::dpi::{LogicalPosition, LogicalSize, PhysicalPosition};
+use winit::event::{ElementState, Ime, MouseButton, MouseScrollDelta, WindowEvent};
 use winit::event_loop::{ActiveEventLoop, EventLoop, EventLoopProxy};
-use winit::keyboard::{Key, NamedKey};
+use winit::keyboard::{Key, ModifiersState, NamedKey};
 use winit::window::{Window, WindowId};
+
+/// The caret shows for this long, then hides for as long, in ms.
+pub const CARET_BLINK_MS: u64 = 530;
+/// One wheel "line" (a notch), in logical px.
+pub const WHEEL_LINE_PX: f32 = 40.0;
+/// While a press is down the window draws at least this often (long presses fire on a frame).
+const PRESS_FRAME: std::time::Duration = std::time::Duration::from_millis(16);
 
 struct Gfx {
     window: Arc<Window>,
@@ -65,6 +78,17 @@ struct App<'a> {
     fonts_epoch: u64,
     launched: Option<LaunchReport>,
     launch_error: Option<Error>,
+    /// The keyboard's modifier keys now.
+    modifiers: ModifiersState,
+    /// The input method is composing (a preedit is showing): its commit brings the text, key
+    /// events carry none of it.
+    composing: bool,
+    /// Whether the window asked for an input method (a field has the focus).
+    ime_allowed: bool,
+    /// When the caret last restarted its blink (focus, typing), for its phase.
+    caret_since: std::time::Instant,
+    /// Whether the last frame drew the caret.
+    caret_shown: bool,
 }
 
 /// What a window session did, for logs and tests.
@@ -168,6 +192,11 @@ fn run_loop(
         fonts_epoch,
         launched: None,
         launch_error: None,
+        modifiers: ModifiersState::empty(),
+        composing: false,
+        ime_allowed: false,
+        caret_since: std::time::Instant::now(),
+        caret_shown: true,
     };
     if exit_after.is_some() {
         event_loop.set_control_flow(winit::event_loop::ControlFlow::Poll);
@@ -218,6 +247,13 @@ impl App<'_> {
     fn redraw(&mut self) -> Result<()> {
         let Some(g) = self.gfx.as_mut() else { return Ok(()) };
         let fonts = &mut self.host.fonts;
+        if let Screen::App(session) = &mut self.screen {
+            // Long presses and the frame's scroll events, then the caret's blink phase.
+            session.frame(self.started.elapsed().as_millis() as u64, fonts)?;
+            let phase = self.caret_since.elapsed().as_millis() as u64 / CARET_BLINK_MS;
+            self.caret_shown = phase % 2 == 0;
+            session.set_caret_visible(self.caret_shown);
+        }
         let list = match &mut self.screen {
             Screen::Loading(l) => progress::progress_screen(&lock(&l.progress), fonts),
             Screen::App(session) => session.screen(fonts)?,
@@ -341,6 +377,85 @@ impl App<'_> {
         self.request_redraw();
     }
 
+    /// Milliseconds on the window's input clock.
+    fn now_ms(&self) -> u64 {
+        self.started.elapsed().as_millis() as u64
+    }
+
+    /// The cursor in logical screen px.
+    fn cursor_logical(&self) -> (f32, f32) {
+        let scale = self.gfx.as_ref().map(|g| g.window.scale_factor()).unwrap_or(1.0);
+        ((self.cursor.x / scale) as f32, (self.cursor.y / scale) as f32)
+    }
+
+    /// Asks for an input method while a field has the focus, with its area for the IME window.
+    fn sync_ime(&mut self) {
+        let (Some(g), Screen::App(session)) = (&self.gfx, &self.screen) else { return };
+        let rect = session.focused_rect();
+        if rect.is_some() != self.ime_allowed {
+            self.ime_allowed = rect.is_some();
+            g.window.set_ime_allowed(self.ime_allowed);
+            self.caret_since = std::time::Instant::now();
+            if !self.ime_allowed {
+                self.composing = false;
+            }
+        }
+        if let Some(r) = rect {
+            g.window.set_ime_cursor_area(
+                LogicalPosition::new(r.x as f64, r.y as f64),
+                LogicalSize::new(r.w.max(1.0) as f64, r.h.max(1.0) as f64),
+            );
+        }
+    }
+
+    /// A key press in the app: editing keys, shortcuts, text, Escape.
+    fn key_pressed(&mut self, event: &winit::event::KeyEvent) -> Result<()> {
+        use miniapp_view::Key as K;
+        let Screen::App(session) = &mut self.screen else { return Ok(()) };
+        let fonts = &mut self.host.fonts;
+        let m = self.modifiers;
+        let command = m.control_key() || m.super_key();
+        let (shift, word) = (m.shift_key(), m.control_key() || m.alt_key());
+        let key = match &event.logical_key {
+            Key::Named(NamedKey::Escape) => {
+                if session.question().is_none() && session.blur(fonts)? {
+                    return Ok(());
+                }
+                return session.back(fonts).map(|_| ());
+            }
+            Key::Named(NamedKey::Backspace) => Some(K::Backspace),
+            Key::Named(NamedKey::Delete) => Some(K::Delete),
+            Key::Named(NamedKey::ArrowLeft) => Some(K::Left),
+            Key::Named(NamedKey::ArrowRight) => Some(K::Right),
+            Key::Named(NamedKey::ArrowUp) => Some(K::Up),
+            Key::Named(NamedKey::ArrowDown) => Some(K::Down),
+            Key::Named(NamedKey::Home) => Some(K::Home),
+            Key::Named(NamedKey::End) => Some(K::End),
+            Key::Named(NamedKey::Enter) => Some(K::Enter),
+            Key::Character(c) if command && c.eq_ignore_ascii_case("a") => Some(K::SelectAll),
+            Key::Character(c) if command && c.eq_ignore_ascii_case("v") => {
+                let pasted = self.host.clipboard.get();
+                self.caret_since = std::time::Instant::now();
+                return session.text(&pasted, fonts);
+            }
+            _ => None,
+        };
+        if let Some(k) = key {
+            self.caret_since = std::time::Instant::now();
+            return session.key(k, shift, word, fonts);
+        }
+        if command || self.composing {
+            return Ok(()); // shortcuts we do not know; the input method commits its own text
+        }
+        match event.text.as_deref() {
+            Some(t) if !t.is_empty() && !t.chars().any(char::is_control) => {
+                self.caret_since = std::time::Instant::now();
+                session.text(t, fonts)
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn fail(&mut self, event_loop: &ActiveEventLoop, e: Error) {
         self.error = Some(e);
         event_loop.exit();
@@ -358,8 +473,23 @@ impl ApplicationHandler<Wake> for App<'_> {
         let next = match &mut self.screen {
             Screen::App(session) => {
                 let before = session.overlays().len();
-                let next = session.pump(std::time::Instant::now());
-                if session.take_dirty() || next.is_some() || before != session.overlays().len() {
+                let now = std::time::Instant::now();
+                let mut next = session.pump(now);
+                let mut redraw = session.take_dirty() || next.is_some() || before != session.overlays().len();
+                if session.pressing() {
+                    // Frames while a press is down: the long press fires on one.
+                    redraw = true;
+                    next = Some(next.map_or(now + PRESS_FRAME, |n| n.min(now + PRESS_FRAME)));
+                }
+                if session.keyboard_open() {
+                    // Wake for the caret's next blink.
+                    let since = now.saturating_duration_since(self.caret_since).as_millis() as u64;
+                    let toggle = self.caret_since + std::time::Duration::from_millis((since / CARET_BLINK_MS + 1) * CARET_BLINK_MS);
+                    next = Some(next.map_or(toggle, |n| n.min(toggle)));
+                    let phase_shown = (since / CARET_BLINK_MS) % 2 == 0;
+                    redraw |= phase_shown != self.caret_shown;
+                }
+                if redraw {
                     if let Some(g) = &self.gfx {
                         g.window.request_redraw();
                     }
@@ -410,18 +540,81 @@ impl ApplicationHandler<Wake> for App<'_> {
             WindowEvent::RedrawRequested => self.redraw(),
             WindowEvent::CursorMoved { position, .. } => {
                 self.cursor = position;
-                Ok(())
+                let (x, y) = self.cursor_logical();
+                let t = self.now_ms();
+                match &mut self.screen {
+                    Screen::App(session) if session.pressing() => {
+                        let r = session.pointer_move(x, y, t, &mut self.host.fonts);
+                        self.request_redraw();
+                        r
+                    }
+                    _ => Ok(()),
+                }
             }
-            WindowEvent::MouseInput { state: ElementState::Pressed, button: MouseButton::Left, .. } => {
-                let scale = self.gfx.as_ref().map(|g| g.window.scale_factor()).unwrap_or(1.0);
-                let (x, y) = ((self.cursor.x / scale) as f32, (self.cursor.y / scale) as f32);
+            WindowEvent::MouseInput { state, button: MouseButton::Left, .. } => {
+                let (x, y) = self.cursor_logical();
+                let t = self.now_ms();
                 let r = match &mut self.screen {
-                    Screen::App(session) => session.tap_at(x, y, &mut self.host.fonts),
+                    Screen::App(session) => match state {
+                        ElementState::Pressed => session.pointer_down(x, y, t, &mut self.host.fonts),
+                        ElementState::Released => session.pointer_up(x, y, t, &mut self.host.fonts),
+                    },
                     _ => Ok(()),
                 };
-                if let Some(g) = &self.gfx {
-                    g.window.request_redraw();
-                }
+                self.sync_ime();
+                self.request_redraw();
+                r
+            }
+            WindowEvent::CursorLeft { .. } | WindowEvent::Focused(false) => {
+                let r = match &mut self.screen {
+                    Screen::App(session) if session.pressing() => session.pointer_cancel(&mut self.host.fonts),
+                    _ => Ok(()),
+                };
+                self.request_redraw();
+                r
+            }
+            WindowEvent::MouseWheel { delta, .. } => {
+                let (x, y) = self.cursor_logical();
+                let scale = self.gfx.as_ref().map(|g| g.window.scale_factor()).unwrap_or(1.0);
+                // winit's positive y is "content moves down" (scroll up); ours scrolls down.
+                let (dx, dy) = match delta {
+                    MouseScrollDelta::LineDelta(lx, ly) => (-lx * WHEEL_LINE_PX, -ly * WHEEL_LINE_PX),
+                    MouseScrollDelta::PixelDelta(p) => ((-p.x / scale) as f32, (-p.y / scale) as f32),
+                };
+                let r = match &mut self.screen {
+                    Screen::App(session) => session.wheel(x, y, dx, dy, &mut self.host.fonts),
+                    _ => Ok(()),
+                };
+                self.sync_ime();
+                self.request_redraw();
+                r
+            }
+            WindowEvent::ModifiersChanged(m) => {
+                self.modifiers = m.state();
+                Ok(())
+            }
+            WindowEvent::Ime(ime) => {
+                let r = match ime {
+                    Ime::Enabled => Ok(()),
+                    Ime::Disabled => {
+                        self.composing = false;
+                        Ok(())
+                    }
+                    Ime::Commit(text) => {
+                        self.composing = false;
+                        self.caret_since = std::time::Instant::now();
+                        match &mut self.screen {
+                            Screen::App(session) => session.text(&text, &mut self.host.fonts),
+                            _ => Ok(()),
+                        }
+                    }
+                    Ime::Preedit(text, _) => {
+                        self.composing = !text.is_empty();
+                        Ok(())
+                    }
+                };
+                self.sync_ime();
+                self.request_redraw();
                 r
             }
             WindowEvent::DroppedFile(path) => {
@@ -439,16 +632,9 @@ impl ApplicationHandler<Wake> for App<'_> {
                 Ok(())
             }
             WindowEvent::KeyboardInput { event, .. } if event.state == ElementState::Pressed => {
-                let r = match event.logical_key {
-                    Key::Named(NamedKey::Escape) | Key::Named(NamedKey::Backspace) => match &mut self.screen {
-                        Screen::App(session) => session.back(&mut self.host.fonts).map(|_| ()),
-                        _ => Ok(()),
-                    },
-                    _ => Ok(()),
-                };
-                if let Some(g) = &self.gfx {
-                    g.window.request_redraw();
-                }
+                let r = self.key_pressed(&event);
+                self.sync_ime();
+                self.request_redraw();
                 r
             }
             _ => Ok(()),

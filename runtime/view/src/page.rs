@@ -469,28 +469,38 @@ impl Page {
         Ok(self.find_index(selector)?.and_then(|i| self.rects[i]))
     }
 
+    /// The border boxes (page coordinates, after render) of every displayed node matching
+    /// `selector`, in document order.
+    ///
+    /// # Errors
+    /// [`Error::Selector`] as for [`Page::find`].
+    pub fn find_all(&self, selector: &str) -> Result<Vec<Rect>> {
+        let sel = Sel::parse(selector)?;
+        let Some(tree) = &self.tree else {
+            return Ok(Vec::new());
+        };
+        Ok((0..tree.nodes.len()).filter(|&i| self.matches(tree, i, &sel)).filter_map(|i| self.rects[i]).collect())
+    }
+
     fn find_index(&self, selector: &str) -> Result<Option<usize>> {
         let sel = Sel::parse(selector)?;
         let Some(tree) = &self.tree else {
             return Ok(None);
         };
-        for (i, n) in tree.nodes.iter().enumerate() {
-            if self.rects.get(i).copied().flatten().is_none() {
-                continue;
-            }
-            let hit = match &sel {
-                Sel::Id(id) => n.id.as_deref() == Some(id),
-                Sel::Class(c) => n.classes.iter().any(|k| k == c),
-                Sel::Text(label) => {
-                    matches!(n.kind, NodeKind::Element(_))
-                        && own_text(tree, i).trim() == label.trim()
-                }
-            };
-            if hit {
-                return Ok(Some(i));
-            }
+        Ok((0..tree.nodes.len()).find(|&i| self.matches(tree, i, &sel)))
+    }
+
+    /// Whether displayed node `i` matches `sel`.
+    fn matches(&self, tree: &Tree, i: usize, sel: &Sel) -> bool {
+        if self.rects.get(i).copied().flatten().is_none() {
+            return false;
         }
-        Ok(None)
+        let n = &tree.nodes[i];
+        match sel {
+            Sel::Id(id) => n.id.as_deref() == Some(id.as_str()),
+            Sel::Class(c) => n.classes.iter().any(|k| k == c),
+            Sel::Text(label) => matches!(n.kind, NodeKind::Element(_)) && own_text(tree, i).trim() == label.trim(),
+        }
     }
 
     /// All rendered text in document order, one text run (or field value) per line, including
