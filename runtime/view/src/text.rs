@@ -2,11 +2,11 @@
 //! embedded fallback copies), measurement and line breaking with cosmic-text, so the view and
 //! the renderer shape text identically.
 
-use cosmic_text::{fontdb, Attrs, Buffer, Family, FontSystem, Metrics, Shaping, Weight};
+use cosmic_text::{fontdb, Attrs, Buffer, Family, FontSystem, Metrics, Shaping, Style, Weight, Wrap};
 use unicode_script::Script;
 
 use crate::color::Color;
-use crate::display::{DisplayItem, Rect, TextAlign};
+use crate::display::{DisplayItem, FontStyle, Rect, TextAlign};
 
 /// The default font family (DejaVu Sans, shipped by the base library).
 pub const DEFAULT_FAMILY: &str = "DejaVu Sans";
@@ -85,6 +85,51 @@ pub fn text_attrs(bold: bool) -> Attrs<'static> {
         .weight(if bold { Weight::BOLD } else { Weight::NORMAL })
 }
 
+/// The text attributes of `style` at `font_size` (see [`text_attrs`]).
+pub fn text_attrs_styled(style: FontStyle, font_size: f32) -> Attrs<'static> {
+    let mut a = text_attrs(style.bold);
+    if style.italic {
+        a = a.style(Style::Italic);
+    }
+    if style.letter_spacing != 0.0 && style.letter_spacing.is_finite() && font_size > 0.0 {
+        // cosmic-text's letter spacing is in em
+        a = a.letter_spacing(style.letter_spacing / font_size);
+    }
+    a
+}
+
+/// As [`text_buffer`], with the full [`FontStyle`] and a wrap mode (`Wrap::WordOrGlyph` is
+/// what [`text_buffer`] uses).
+#[allow(clippy::too_many_arguments)]
+pub fn text_buffer_styled(
+    fonts: &mut FontSystem,
+    text: &str,
+    font_size: f32,
+    line_height: f32,
+    style: FontStyle,
+    width: Option<f32>,
+    align: TextAlign,
+    wrap: Wrap,
+) -> Buffer {
+    let mut buffer = Buffer::new(
+        fonts,
+        Metrics::new(font_size.max(1.0), line_height.max(1.0)),
+    );
+    {
+        let mut b = buffer.borrow_with(fonts);
+        b.set_wrap(wrap);
+        b.set_size(width, None);
+        let al = match align {
+            TextAlign::Left => None,
+            TextAlign::Center => Some(cosmic_text::Align::Center),
+            TextAlign::Right => Some(cosmic_text::Align::Right),
+        };
+        b.set_text(text, &text_attrs_styled(style, font_size), Shaping::Advanced, al);
+        b.shape_until_scroll(false);
+    }
+    buffer
+}
+
 /// A shaped cosmic-text buffer for `text`, wrapped at `width` (`None`: no wrapping). This is
 /// exactly how the view measures; a renderer that shapes a [`crate::DisplayItem::Text`] with
 /// it gets the same glyphs.
@@ -122,6 +167,92 @@ pub(crate) struct Line {
     pub width: f32,
 }
 
+/// How a block of text is broken into lines (from `white-space`, `word-break`,
+/// `text-overflow` and `-webkit-line-clamp`).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(crate) struct LineRules {
+    pub style: FontStyle,
+    /// `white-space: nowrap | pre`: never wrap.
+    pub nowrap: bool,
+    /// `word-break: break-all`: break between any two characters.
+    pub break_all: bool,
+    /// `-webkit-line-clamp: N`: at most N lines, the last one ending in `…` when cut.
+    pub clamp: Option<usize>,
+    /// `text-overflow: ellipsis`: a line wider than the box ends in `…`.
+    pub ellipsis: bool,
+}
+
+/// The ellipsis appended to a cut line.
+pub(crate) const ELLIPSIS: &str = "\u{2026}";
+
+/// Breaks `text` into lines under `rules`: wrapped at `width` (when given and wrapping),
+/// clamped, and cut with `…` where the rules say so.
+pub(crate) fn layout_lines_with(
+    fonts: &mut FontSystem,
+    text: &str,
+    font_size: f32,
+    line_height: f32,
+    rules: LineRules,
+    width: Option<f32>,
+) -> Vec<Line> {
+    let wrap = if rules.nowrap {
+        Wrap::None
+    } else if rules.break_all {
+        Wrap::Glyph
+    } else {
+        Wrap::WordOrGlyph
+    };
+    let shape_width = if rules.nowrap { None } else { width };
+    let mut lines = shaped_lines(fonts, text, font_size, line_height, rules.style, shape_width, wrap);
+    let mut cut_last = false;
+    if let Some(n) = rules.clamp.filter(|n| *n > 0) {
+        if lines.len() > n {
+            lines.truncate(n);
+            cut_last = true;
+        }
+    }
+    let Some(w) = width else { return lines };
+    let cut_wide = rules.ellipsis || rules.clamp.is_some();
+    for (k, line) in lines.iter_mut().enumerate() {
+        let last = k + 1 == rules.clamp.unwrap_or(usize::MAX);
+        if (last && cut_last) || (cut_wide && line.width > w + 0.01) {
+            *line = with_ellipsis(fonts, &line.text, font_size, line_height, rules.style, w);
+        }
+    }
+    lines
+}
+
+/// The longest prefix of `text` that fits in `width` with `…` appended, and that line.
+fn with_ellipsis(
+    fonts: &mut FontSystem,
+    text: &str,
+    font_size: f32,
+    line_height: f32,
+    style: FontStyle,
+    width: f32,
+) -> Line {
+    let measure = |fonts: &mut FontSystem, s: &str| {
+        shaped_lines(fonts, s, font_size, line_height, style, None, Wrap::None)
+            .first()
+            .map_or(0.0, |l| l.width)
+    };
+    let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+    // binary search the number of characters kept
+    let (mut lo, mut hi) = (0usize, ends.len() - 1);
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let candidate = format!("{}{ELLIPSIS}", text[..ends[mid]].trim_end());
+        if measure(fonts, &candidate) <= width + 0.01 {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let text = format!("{}{ELLIPSIS}", text[..ends[lo]].trim_end());
+    let w = measure(fonts, &text);
+    Line { text, width: w }
+}
+
 /// Breaks `text` into lines no wider than `width` (when given).
 pub(crate) fn layout_lines(
     fonts: &mut FontSystem,
@@ -131,14 +262,28 @@ pub(crate) fn layout_lines(
     bold: bool,
     width: Option<f32>,
 ) -> Vec<Line> {
-    let buffer = text_buffer(
+    let style = FontStyle { bold, ..FontStyle::default() };
+    shaped_lines(fonts, text, font_size, line_height, style, width, Wrap::WordOrGlyph)
+}
+
+fn shaped_lines(
+    fonts: &mut FontSystem,
+    text: &str,
+    font_size: f32,
+    line_height: f32,
+    style: FontStyle,
+    width: Option<f32>,
+    wrap: Wrap,
+) -> Vec<Line> {
+    let buffer = text_buffer_styled(
         fonts,
         text,
         font_size,
         line_height,
-        bold,
+        style,
         width,
         TextAlign::Left,
+        wrap,
     );
     let mut lines = Vec::new();
     for run in buffer.layout_runs() {
