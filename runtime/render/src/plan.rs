@@ -593,7 +593,10 @@ fn push_quad(out: &mut Plan, layer: &mut Layer, q: QuadInstance, image: Option<S
             (x + w).min(cx + cw) + 1.0,
             (y + h).min(cy + ch) + 1.0,
         ];
-        let may_cover = layer.texts.len() > MAX_OVERLAP_CHECKS
+        // a transformed layer may land anywhere: assume it covers the text
+        let transformed = q.params[3] == MODE_LAYER && (q.xf0 != [1.0, 0.0, 0.0, 1.0] || q.xf1[..2] != [0.0, 0.0]);
+        let may_cover = transformed
+            || layer.texts.len() > MAX_OVERLAP_CHECKS
             || layer
                 .texts
                 .iter()
@@ -887,5 +890,76 @@ mod tests {
             border_color: RED,
         }]);
         assert!(p.instances.is_empty());
+    }
+
+    #[test]
+    fn a_border_item_carries_per_side_widths_colours_styles_and_corner_radii() {
+        let p = plan_of(vec![DisplayItem::Border {
+            rect: r(0.0, 0.0, 50.0, 50.0),
+            fill: Color::TRANSPARENT,
+            radii: [1.0, 2.0, 3.0, 4.0],
+            widths: [1.0, 0.0, 3.0, 4.0],
+            colors: [RED, RED, Color::BLACK, RED],
+            styles: [LineStyle::Solid, LineStyle::Solid, LineStyle::Dashed, LineStyle::Dotted],
+        }]);
+        let q = p.instances[0];
+        assert_eq!(q.radii, [1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(q.widths, [1.0, 0.0, 3.0, 4.0]);
+        assert_eq!(q.border_bottom, rgba(Color::BLACK));
+        assert_eq!(q.styles, [0.0, 0.0, 1.0, 2.0]);
+        assert_eq!(q.params[3], MODE_BOX);
+    }
+
+    #[test]
+    fn gradients_share_a_ramp_per_stop_list_interpolated_premultiplied() {
+        let g = |x: f32| DisplayItem::Gradient {
+            rect: r(x, 0.0, 10.0, 10.0),
+            radii: [0.0; 4],
+            start: [0.0, 0.0],
+            end: [10.0, 0.0],
+            stops: vec![(0.0, RED), (1.0, Color::TRANSPARENT)],
+        };
+        let p = plan_of(vec![g(0.0), g(20.0)]);
+        assert_eq!(p.ramps.len(), 1);
+        assert_eq!(p.layers[0].quads.len(), 1, "one batch for both");
+        assert_eq!(p.instances[0].params[3], MODE_GRADIENT);
+        let ramp = gradient_ramp(&p.ramps[0].1);
+        assert_eq!(ramp[0], [255, 0, 0, 255]);
+        assert_eq!(ramp[255], [0, 0, 0, 0]);
+        // premultiplied halfway: half the red at half the alpha, no dark fringe
+        assert_eq!(ramp[128][0], ramp[128][3]);
+    }
+
+    #[test]
+    fn background_tiles_cover_the_area_from_the_positioned_tile() {
+        let bg = DisplayItem::Background {
+            rect: r(0.0, 0.0, 50.0, 30.0),
+            radii: [0.0; 4],
+            src: "known.png".into(),
+            size: TileSize::Px(Some(20.0), Some(20.0)),
+            position: [(5.0, 0.0), (0.0, 0.5)],
+            repeat: [true, false],
+        };
+        let p = plan_with(&list(vec![bg]), &Limits::default(), |s| (s == "known.png").then_some((8, 8)), |_| None);
+        let xs: Vec<f32> = p.instances.iter().map(|q| q.rect[0]).collect();
+        assert_eq!(xs, vec![-15.0, 5.0, 25.0, 45.0]);
+        assert!(p.instances.iter().all(|q| q.rect[1] == 5.0 && q.clip == [0.0, 0.0, 50.0, 30.0]));
+        assert_eq!(tile_size(TileSize::Cover, (8.0, 4.0), (50.0, 30.0)), (60.0, 30.0));
+        assert_eq!(tile_size(TileSize::Contain, (8.0, 4.0), (50.0, 30.0)), (50.0, 25.0));
+    }
+
+    #[test]
+    fn a_blurred_shadow_reaches_beyond_its_box_and_is_culled_by_its_reach() {
+        let shadow = |x: f32| DisplayItem::Shadow {
+            rect: r(x, 0.0, 10.0, 10.0),
+            radii: [0.0; 4],
+            color: RED,
+            blur: 8.0,
+        };
+        // 4px sigma: reaches 12px beyond the box
+        let p = plan_of(vec![shadow(105.0), shadow(115.0)]);
+        assert_eq!(p.instances.len(), 1);
+        assert_eq!(p.instances[0].xf1[2], 4.0);
+        assert_eq!(p.instances[0].params[3], MODE_SHADOW);
     }
 }

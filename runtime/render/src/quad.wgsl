@@ -87,7 +87,9 @@ fn vs_main(@builtin(vertex_index) vi: u32, inst: Instance) -> VsOut {
     out.rect = rect;
     out.fill = inst.fill;
     out.clip = inst.clip * s;
-    out.uv = inst.uv;
+    // a gradient's line is in logical px: scale it like the rest
+    let gradient = inst.params.w > 1.5 && inst.params.w < 2.5;
+    out.uv = select(inst.uv, inst.uv * s, gradient);
     out.params = vec4<f32>(0.0, 0.0, inst.params.z * s, inst.params.w);
     out.radii = inst.radii * s;
     out.widths = inst.widths * s;
@@ -186,9 +188,8 @@ fn fs_main(in: VsOut) -> @location(0) vec4<f32> {
         return textureSampleLevel(image_texture, image_sampler, uv, 0.0) * (in.fill.a * outer * clip_cov);
     }
     if mode > 1.5 {
-        let s = globals.scale;
-        let a = in.uv.xy * s;
-        let b = in.uv.zw * s;
+        let a = in.uv.xy;
+        let b = in.uv.zw;
         let dir = b - a;
         let g = clamp(dot(p - a, dir) / max(dot(dir, dir), 1e-6), 0.0, 1.0);
         let u = (g * 255.0 + 0.5) / 256.0;

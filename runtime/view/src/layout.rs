@@ -8,7 +8,8 @@ use taffy::prelude::{AvailableSpace, NodeId, Size, TaffyTree};
 
 use crate::error::{Error, Result};
 use crate::style::Ctx;
-use crate::text::{layout_lines_with, layout_rich, FontStyle, Line, LineRules, RichLine, SpanText};
+use crate::display::FontStyle;
+use crate::text::{layout_lines_with, layout_rich, Line, LineRules, RichLine, SpanText};
 use crate::tree::{Node, NodeKind, Tree};
 
 /// Text to measure, stored in the taffy leaf.

@@ -1572,11 +1572,15 @@ mod tests {
             Some(DisplayItem::PushClip { .. })
         ));
         assert!(matches!(list.items.last(), Some(DisplayItem::PopClip)));
-        assert!(list.items.iter().any(|i| matches!(i, DisplayItem::Rect { color, .. } if *color == Color { r: 255, g: 0, b: 0, a: 128 })));
-        assert!(list
+        // opacity applies to the group: a layer around the box and its text, drawn opaque
+        let layer = list
             .items
             .iter()
-            .any(|i| matches!(i, DisplayItem::Text { color, .. } if color.a == 128)));
+            .position(|i| matches!(i, DisplayItem::PushLayer { opacity, .. } if *opacity == 0.5))
+            .expect("a layer for the opacity");
+        assert!(matches!(&list.items[layer + 1], DisplayItem::Rect { color, .. } if *color == Color::rgb(255, 0, 0)));
+        assert!(matches!(&list.items[layer + 2], DisplayItem::Text { color, .. } if color.a == 255));
+        assert!(matches!(&list.items[layer + 3], DisplayItem::PopLayer));
         let img = list.items.iter().find_map(|i| match i {
             DisplayItem::Image { rect, src, radius } => Some((*rect, src.clone(), *radius)),
             _ => None,
@@ -1657,24 +1661,119 @@ mod tests {
     }
 
     #[test]
-    fn one_sided_borders_are_drawn_as_strips() {
+    fn one_sided_borders_are_one_border_item_with_per_side_widths() {
         let mut f = fonts();
         let mut p = page(
             r#"<view class="row">x</view>"#,
-            ".row { border-bottom: 2px solid #ff0000; height: 30px; }",
+            ".row { border-bottom: 2px solid #ff0000; border-left: 3px dashed #00ff00; height: 30px; }",
         );
         let list = p.render(&mut f).unwrap();
-        let strips: Vec<Rect> = list
+        let borders: Vec<_> = list
             .items
             .iter()
             .filter_map(|i| match i {
-                DisplayItem::Rect { rect, color, .. } if *color == Color::rgb(255, 0, 0) => {
-                    Some(*rect)
-                }
+                DisplayItem::Border { rect, widths, colors, styles, .. } => Some((*rect, *widths, colors[2], styles[3])),
                 _ => None,
             })
             .collect();
-        assert_eq!(strips, vec![Rect::new(0.0, 30.0, 375.0, 2.0)]);
+        assert_eq!(
+            borders,
+            vec![(
+                Rect::new(0.0, 0.0, 375.0, 32.0),
+                [0.0, 0.0, 2.0, 3.0],
+                Color::rgb(255, 0, 0),
+                crate::display::LineStyle::Dashed
+            )]
+        );
+    }
+
+    #[test]
+    fn per_corner_radii_shadows_and_gradients_reach_the_display_list() {
+        let mut f = fonts();
+        let mut p = page(
+            r#"<view class="a">x</view>"#,
+            ".a { height: 40px; border-radius: 2px 4px 6px 8px; box-shadow: 1px 2px 3px 4px #ff0000; background: linear-gradient(to right, #000 20%, #fff); }",
+        );
+        let list = p.render(&mut f).unwrap();
+        let shadow = list.items.iter().find_map(|i| match i {
+            DisplayItem::Shadow { rect, radii, color, blur } => Some((*rect, *radii, *color, *blur)),
+            _ => None,
+        });
+        assert_eq!(
+            shadow,
+            Some((Rect::new(-3.0, -2.0, 383.0, 48.0), [6.0, 8.0, 10.0, 12.0], Color::rgb(255, 0, 0), 3.0))
+        );
+        let gradient = list.items.iter().find_map(|i| match i {
+            DisplayItem::Gradient { start, end, stops, radii, .. } => Some((*start, *end, stops.clone(), *radii)),
+            _ => None,
+        });
+        let (start, end, stops, radii) = gradient.expect("a gradient item");
+        assert_eq!((start, end), ([0.0, 20.0], [375.0, 20.0]));
+        assert_eq!(stops, vec![(0.2, Color::rgb(0, 0, 0)), (1.0, Color::rgb(255, 255, 255))]);
+        assert_eq!(radii, [2.0, 4.0, 6.0, 8.0]);
+    }
+
+    #[test]
+    fn z_index_orders_siblings_and_fixed_boxes_ignore_the_page_scroll() {
+        let mut f = fonts();
+        let mut p = page(
+            r#"<view class="top">a</view><view class="low">b</view><view class="fix">c</view><view class="tall"></view>"#,
+            ".top { position: relative; z-index: 2; height: 10px; background: #ff0000; } .low { position: relative; z-index: 1; height: 10px; background: #00ff00; } .fix { position: fixed; top: 5px; left: 0; width: 20px; height: 20px; background: #0000ff; } .tall { height: 2000px; }",
+        );
+        p.render(&mut f).unwrap();
+        p.scroll_by(100.0);
+        let list = p.render(&mut f).unwrap();
+        let order: Vec<Color> = list
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                DisplayItem::Rect { color, .. } if color.a == 255 => Some(*color),
+                _ => None,
+            })
+            .collect();
+        let (red, green) = (Color::rgb(255, 0, 0), Color::rgb(0, 255, 0));
+        let pos = |c| order.iter().position(|o| *o == c);
+        assert!(pos(green) < pos(red), "{order:?}");
+        assert_eq!(p.find(".fix").unwrap().map(|r| r.y), Some(5.0));
+        assert!(p.hit_test(10.0, 15.0).is_none() || p.find(".fix").unwrap().is_some());
+    }
+
+    #[test]
+    fn transforms_and_visibility_paint_as_css_says() {
+        let mut f = fonts();
+        let mut p = page(
+            r#"<view class="r">x</view><view class="h"><view class="v">shown</view></view>"#,
+            ".r { width: 100px; height: 50px; transform: rotate(90deg); } .h { visibility: hidden; background: #ff0000; height: 20px; } .v { visibility: visible; }",
+        );
+        let list = p.render(&mut f).unwrap();
+        let t = list.items.iter().find_map(|i| match i {
+            DisplayItem::PushLayer { transform, .. } => Some(*transform),
+            _ => None,
+        });
+        let t = t.expect("a transform layer");
+        // rotated about the box centre (50, 25): the centre stays put
+        let (x, y) = (50.0f32, 25.0f32);
+        let mapped = (t[0] * x + t[2] * y + t[4], t[1] * x + t[3] * y + t[5]);
+        assert!((mapped.0 - x).abs() < 1e-4 && (mapped.1 - y).abs() < 1e-4, "{t:?}");
+        assert!(!list.items.iter().any(|i| matches!(i, DisplayItem::Rect { color, .. } if *color == Color::rgb(255, 0, 0))));
+        assert!(list.texts().contains(&"shown"));
+    }
+
+    #[test]
+    fn ellipsis_and_line_clamp_cut_lines_with_an_ellipsis() {
+        let mut f = fonts();
+        let mut p = page(
+            r#"<view class="one">a single line that is much too long to fit in the box</view><view class="two">two lines at most: this paragraph goes on and on far longer than two lines allow</view>"#,
+            ".one { width: 120px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; } .two { width: 150px; overflow: hidden; -webkit-line-clamp: 2; }",
+        );
+        let list = p.render(&mut f).unwrap();
+        let texts = list.texts();
+        assert_eq!(texts.len(), 3, "{texts:?}");
+        assert!(texts[0].ends_with('\u{2026}') && texts[0].starts_with("a single"), "{texts:?}");
+        assert!(!texts[1].ends_with('\u{2026}'), "{texts:?}");
+        assert!(texts[2].ends_with('\u{2026}'), "{texts:?}");
+        let two = p.find(".two").unwrap().unwrap();
+        assert!((two.h - 2.0 * 16.0 * 1.4).abs() < 0.5, "{two:?}");
     }
 
     #[test]

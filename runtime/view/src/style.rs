@@ -1588,18 +1588,6 @@ impl Computed {
         .max(1.0)
     }
 
-    /// The visible border width in px (the top side's; the display list draws one width).
-    pub fn border_px(&self, ctx: Ctx) -> f32 {
-        if self.border_style[0] == BorderStyle::None {
-            0.0
-        } else {
-            self.ctx(ctx)
-                .px(self.border_width[0])
-                .unwrap_or(0.0)
-                .max(0.0)
-        }
-    }
-
     fn ctx(&self, ctx: Ctx) -> Ctx {
         Ctx {
             font_size: self.font_size,
