@@ -21,11 +21,13 @@ mkdir -p "$out"
 profile="$(mktemp -d)"
 trap 'rm -rf "$profile"' EXIT
 for dir in "$pages"/*/; do
+  dir="${dir%/}"
   name="$(basename "$dir")"
   [ -f "$dir/page.html" ] || continue
   "$chromium" --headless --no-sandbox --disable-gpu --disable-background-networking \
     --disable-component-update --disable-sync --no-first-run --hide-scrollbars \
-    --allow-file-access-from-files --force-device-scale-factor=1 \
+    --allow-file-access-from-files --force-device-scale-factor=1 --virtual-time-budget=3000 \
+    --run-all-compositor-stages-before-draw \
     --user-data-dir="$profile" --window-size=375,300 \
     --screenshot="$out/$name.png" "file://$dir/page.html" >/dev/null 2>&1
 done

@@ -226,6 +226,7 @@ fn len_ok(v: f32) -> bool {
 
 /// Builds the plan of `list`. `has_image` says whether an image source was
 /// registered; unregistered ones are drawn as a grey placeholder.
+#[cfg(test)]
 pub(crate) fn plan(list: &DisplayList, limits: &Limits, has_image: impl Fn(&str) -> bool) -> Plan {
     plan_with(list, limits, |s| has_image(s).then_some((1, 1)), |_| None)
 }
