@@ -752,8 +752,8 @@ fn gradient_stops(
             end += 1;
         }
         let (a, b) = (pos[start].unwrap_or(0.0), pos[end].unwrap_or(1.0));
-        for j in k..end {
-            pos[j] = Some(a + (b - a) * (j - start) as f32 / (end - start) as f32);
+        for (j, p) in pos.iter_mut().enumerate().take(end).skip(k) {
+            *p = Some(a + (b - a) * (j - start) as f32 / (end - start) as f32);
         }
         k = end;
     }
@@ -1187,6 +1187,9 @@ impl Painter<'_> {
                     bold: span.bold,
                     align: n.style.text_align,
                 });
+                // the paragraph's own `text-decoration` runs under every piece
+                let c = n.style.text_decoration_color.map_or(span.color, |c| c).with_opacity(op);
+                items.extend(decoration(n.style.text_decoration, drawn, run.width, span.font_size, c));
                 self.runs.push((i, span.node, r));
             }
         }

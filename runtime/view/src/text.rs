@@ -645,4 +645,46 @@ mod tests {
             "alpha beta gamma"
         );
     }
+
+    #[test]
+    fn break_all_breaks_inside_words_and_nowrap_never_wraps() {
+        let mut fonts = new_font_system();
+        let text = "Supercalifragilistic words";
+        let rules = LineRules::default();
+        let normal = layout_lines_with(&mut fonts, text, 16.0, 22.0, rules, Some(100.0));
+        let all = layout_lines_with(&mut fonts, text, 16.0, 22.0, LineRules { break_all: true, ..rules }, Some(100.0));
+        assert!(normal[0].text.starts_with("Supercal") && all.iter().all(|l| l.width <= 100.5), "{all:?}");
+        // break-all fills each line: its first line is a prefix of the long word
+        assert!(all[0].text.len() < "Supercalifragilistic".len(), "{all:?}");
+        let nowrap = layout_lines_with(&mut fonts, text, 16.0, 22.0, LineRules { nowrap: true, ..rules }, Some(100.0));
+        assert_eq!(nowrap.len(), 1);
+        assert!(nowrap[0].width > 100.0);
+    }
+
+    #[test]
+    fn an_ellipsis_cut_fits_the_width() {
+        let mut fonts = new_font_system();
+        let rules = LineRules { nowrap: true, ellipsis: true, ..LineRules::default() };
+        let lines = layout_lines_with(&mut fonts, "a line much too long for the box", 16.0, 22.0, rules, Some(90.0));
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].text.ends_with(ELLIPSIS) && lines[0].width <= 90.01, "{lines:?}");
+        // text that fits is left alone
+        let short = layout_lines_with(&mut fonts, "short", 16.0, 22.0, rules, Some(90.0));
+        assert_eq!(short[0].text, "short");
+    }
+
+    #[test]
+    fn italic_and_letter_spacing_change_the_shaping() {
+        let mut fonts = new_font_system();
+        let plain = FontStyle::default();
+        let spaced = FontStyle { letter_spacing: 4.0, ..plain };
+        let w = |fonts: &mut FontSystem, st: FontStyle| {
+            text_buffer_styled(fonts, "abc", 16.0, 22.0, st, None, TextAlign::Left, Wrap::None)
+                .layout_runs()
+                .next()
+                .map_or(0.0, |r| r.line_w)
+        };
+        let (a, b) = (w(&mut fonts, plain), w(&mut fonts, spaced));
+        assert!((b - a - 12.0).abs() < 0.5, "{a} {b}");
+    }
 }
