@@ -655,6 +655,11 @@ pub(crate) struct Painter<'p> {
     page_scroll: f32,
 }
 
+/// Border width of side `k` (top, right, bottom, left) of a layout.
+fn l_border(l: &taffy::Layout, k: usize) -> f32 {
+    [l.border.top, l.border.right, l.border.bottom, l.border.left][k]
+}
+
 /// Node `i`'s children in paint order: by `z-index` (none is 0), positioned boxes above
 /// boxes in flow at the same `z-index`, otherwise in document order (a stable sort).
 pub(crate) fn paint_order(tree: &Tree, i: usize) -> Vec<usize> {
@@ -944,7 +949,19 @@ impl Painter<'_> {
                 );
                 // `opacity` and `transform` apply to the element and its children as one group
                 let transform = s.transform.as_deref().map(|t| transform_matrix(t, self.ctx, s, rect));
-                let layered = s.opacity < 1.0 || transform.is_some();
+                // a group whose items cannot overlap (a box alone, or text alone) fades item by
+                // item with the same pixels and no layer
+                let tree = self.tree;
+                let only_text = n.children.iter().all(|&c| matches!(tree.nodes[c].kind, NodeKind::Text(_)));
+                let plain_box = s.background.a == 0
+                    && s.box_shadow.is_none()
+                    && s.background_image.is_none()
+                    && (0..4).all(|k| s.border_style[k] == crate::style::BorderStyle::None || l_border(&l, k) == 0.0);
+                let no_overlap = matches!(tag.as_str(), "view" | "text")
+                    && only_text
+                    && (n.children.is_empty() || plain_box)
+                    && s.box_shadow.is_none();
+                let layered = (s.opacity < 1.0 && !no_overlap) || transform.is_some();
                 let op = if layered { opacity } else { op };
                 if layered {
                     self.out.push(DisplayItem::PushLayer {
