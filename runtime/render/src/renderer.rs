@@ -650,6 +650,13 @@ impl Renderer {
         scale: f32,
         depth: usize,
     ) -> Result<Option<DisplayList>> {
+        if depth == 0 {
+            // what a failed frame left behind
+            for key in self.layer_draws.keys() {
+                self.generated.remove(key);
+            }
+            self.layer_draws.clear();
+        }
         if !list
             .items
             .iter()

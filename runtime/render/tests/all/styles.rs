@@ -130,3 +130,34 @@ fn a_rotated_layer_moves_its_quads_and_text_together() {
     assert_px(&img, 50, 35, GREEN, 2);
     assert_px(&img, 35, 50, WHITE, 2);
 }
+
+#[test]
+fn deeply_nested_and_unbalanced_layers_still_render() {
+    let Some((gpu, mut renderer)) = renderer() else {
+        return;
+    };
+    let mut items = Vec::new();
+    for _ in 0..100 {
+        items.push(DisplayItem::PushLayer {
+            opacity: 0.99,
+            transform: IDENTITY,
+        });
+    }
+    items.push(rect(0.0, 0.0, 10.0, 10.0, RED));
+    // never popped, and a stray pop, and a non-finite layer
+    items.push(DisplayItem::PopLayer);
+    items.push(DisplayItem::PushLayer {
+        opacity: f32::NAN,
+        transform: [f32::INFINITY; 6],
+    });
+    items.push(rect(10.0, 0.0, 10.0, 10.0, BLUE));
+    let img = render(&mut renderer, gpu, &list(20.0, 10.0, items), 1.0);
+    // past the depth limit the content still paints (nearly red, faded by 16 layers)
+    let p = img.get_pixel(5, 5).0;
+    assert!(p[0] > 200 && p[1] < 100, "{p:?}");
+    // the broken layer paints as an untransformed, opaque one
+    assert_px(&img, 15, 5, BLUE, 40);
+    // and the next frame is clean
+    let img = render(&mut renderer, gpu, &list(20.0, 10.0, vec![rect(0.0, 0.0, 20.0, 10.0, GREEN)]), 1.0);
+    assert_px(&img, 5, 5, GREEN, 0);
+}
