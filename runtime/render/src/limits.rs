@@ -38,6 +38,20 @@ pub const DEFAULT_MAX_TEXT_CHARS: usize = 100_000;
 /// innermost honoured rectangle.
 pub const DEFAULT_MAX_CLIP_DEPTH: usize = 256;
 
+/// Most colour stops of one gradient that are drawn; later stops are dropped.
+pub const DEFAULT_MAX_GRADIENT_STOPS: usize = 32;
+
+/// Largest shadow blur (Gaussian standard deviation, logical px) drawn; larger blurs are
+/// drawn at this one (a blurred quad grows by three of them on each side).
+pub const DEFAULT_MAX_BLUR_PX: f32 = 64.0;
+
+/// Most tiles one repeated background image is drawn with.
+pub const DEFAULT_MAX_BACKGROUND_TILES: usize = 4096;
+
+/// Deepest nesting of composited layers (`opacity`, `transform` groups); deeper layers paint
+/// their content without compositing (opacity 1, no transform).
+pub const DEFAULT_MAX_LAYER_DEPTH: usize = 16;
+
 /// The renderer's limits; see each `DEFAULT_*` constant.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Limits {
@@ -55,6 +69,14 @@ pub struct Limits {
     pub max_text_chars: usize,
     /// see [`DEFAULT_MAX_CLIP_DEPTH`]
     pub max_clip_depth: usize,
+    /// see [`DEFAULT_MAX_GRADIENT_STOPS`]
+    pub max_gradient_stops: usize,
+    /// see [`DEFAULT_MAX_BLUR_PX`]
+    pub max_blur_px: f32,
+    /// see [`DEFAULT_MAX_BACKGROUND_TILES`]
+    pub max_background_tiles: usize,
+    /// see [`DEFAULT_MAX_LAYER_DEPTH`]
+    pub max_layer_depth: usize,
 }
 
 impl Default for Limits {
@@ -67,6 +89,10 @@ impl Default for Limits {
             max_decode_bytes: DEFAULT_MAX_DECODE_BYTES,
             max_text_chars: DEFAULT_MAX_TEXT_CHARS,
             max_clip_depth: DEFAULT_MAX_CLIP_DEPTH,
+            max_gradient_stops: DEFAULT_MAX_GRADIENT_STOPS,
+            max_blur_px: DEFAULT_MAX_BLUR_PX,
+            max_background_tiles: DEFAULT_MAX_BACKGROUND_TILES,
+            max_layer_depth: DEFAULT_MAX_LAYER_DEPTH,
         }
     }
 }

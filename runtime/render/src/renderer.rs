@@ -10,13 +10,13 @@ use glyphon::{
     TextRenderer, Viewport,
 };
 use image::RgbaImage;
-use miniapp_view::{Color, DisplayItem, DisplayList};
+use miniapp_view::{Color, DisplayItem, DisplayList, FontStyle, Rect};
 use wgpu::util::DeviceExt;
 
 use crate::error::{Error, Result};
 use crate::gpu::Gpu;
 use crate::limits::Limits;
-use crate::plan::{plan, Plan, QuadInstance};
+use crate::plan::{gradient_ramp, plan_with, LayerDraw, Plan, QuadInstance};
 use crate::text::{TextCache, TextKey};
 
 /// Uniforms of the quad shader.
@@ -80,6 +80,11 @@ pub struct Renderer {
     sampler: wgpu::Sampler,
     solid_group: wgpu::BindGroup,
     images: HashMap<String, ImageTexture>,
+    /// Textures made by the renderer for one frame: gradient ramps (kept while used) and
+    /// composited layers (dropped after the frame).
+    generated: HashMap<String, ImageTexture>,
+    /// How each layer texture of the current frame is composited.
+    layer_draws: HashMap<String, LayerDraw>,
     instances: wgpu::Buffer,
     instance_capacity: u64,
     atlas: TextAtlas,
@@ -211,7 +216,9 @@ impl Renderer {
             ..Default::default()
         });
         let attributes = wgpu::vertex_attr_array![
-            0 => Float32x4, 1 => Float32x4, 2 => Float32x4, 3 => Float32x4, 4 => Float32x4, 5 => Float32x4
+            0 => Float32x4, 1 => Float32x4, 2 => Float32x4, 3 => Float32x4, 4 => Float32x4, 5 => Float32x4,
+            6 => Float32x4, 7 => Float32x4, 8 => Float32x4, 9 => Float32x4, 10 => Float32x4,
+            11 => Float32x4, 12 => Float32x4, 13 => Float32x4
         ];
         let pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
             label: Some("miniapp quads"),
@@ -299,6 +306,8 @@ impl Renderer {
             sampler,
             solid_group,
             images: HashMap::new(),
+            generated: HashMap::new(),
+            layer_draws: HashMap::new(),
             instances,
             instance_capacity,
             atlas,
@@ -475,6 +484,8 @@ impl Renderer {
         }
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let oom = self.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+        let flat = self.composite_layers(list, fonts, scale, 0)?;
+        let list = flat.as_ref().unwrap_or(list);
         let mut encoder = self
             .device
             .create_command_encoder(&wgpu::CommandEncoderDescriptor {
@@ -578,6 +589,8 @@ impl Renderer {
         }
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let oom = self.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+        let flat = self.composite_layers(list, fonts, scale, 0)?;
+        let list = flat.as_ref().unwrap_or(list);
         let mut encoder = self
             .device
             .create_command_encoder(&wgpu::CommandEncoderDescriptor {
@@ -626,7 +639,179 @@ impl Renderer {
         Ok((w as u32, h as u32))
     }
 
+    /// Renders every top-level `PushLayer`…`PopLayer` group of `list` into its own texture
+    /// (its content first, recursively) and returns the list with each group replaced by
+    /// one image of that texture, composited with the group's opacity and transform; `None`
+    /// when `list` has no layers. Each layer is submitted before the frame that uses it.
+    fn composite_layers(
+        &mut self,
+        list: &DisplayList,
+        fonts: &mut FontSystem,
+        scale: f32,
+        depth: usize,
+    ) -> Result<Option<DisplayList>> {
+        if depth == 0 {
+            // what a failed frame left behind
+            for key in self.layer_draws.keys() {
+                self.generated.remove(key);
+            }
+            self.layer_draws.clear();
+        }
+        if !list
+            .items
+            .iter()
+            .any(|i| matches!(i, DisplayItem::PushLayer { .. } | DisplayItem::PopLayer))
+        {
+            return Ok(None);
+        }
+        let mut out = DisplayList::new(list.width, list.height);
+        let mut k = 0;
+        while k < list.items.len() {
+            let item = &list.items[k];
+            match item {
+                DisplayItem::PopLayer => {
+                    tracing::warn!(index = k, "PopLayer without a matching PushLayer ignored");
+                    k += 1;
+                }
+                DisplayItem::PushLayer { opacity, transform } => {
+                    // the group runs to the matching PopLayer (or the end of the list)
+                    let mut level = 0usize;
+                    let mut end = list.items.len();
+                    for (j, it) in list.items.iter().enumerate().skip(k + 1) {
+                        match it {
+                            DisplayItem::PushLayer { .. } => level += 1,
+                            DisplayItem::PopLayer if level == 0 => {
+                                end = j;
+                                break;
+                            }
+                            DisplayItem::PopLayer => level -= 1,
+                            _ => {}
+                        }
+                    }
+                    let inner = &list.items[k + 1..end];
+                    k = end + 1;
+                    let opacity = if opacity.is_finite() { opacity.clamp(0.0, 1.0) } else { 1.0 };
+                    let transform = if transform.iter().all(|v| v.is_finite()) {
+                        *transform
+                    } else {
+                        miniapp_view::IDENTITY
+                    };
+                    if depth >= self.limits.max_layer_depth {
+                        tracing::warn!(depth, "layers nested beyond the limit paint without compositing");
+                        out.items.extend(inner.iter().filter(|i| {
+                            !matches!(i, DisplayItem::PushLayer { .. } | DisplayItem::PopLayer)
+                        }).cloned());
+                        continue;
+                    }
+                    if opacity == 0.0 {
+                        continue;
+                    }
+                    let identity = transform == miniapp_view::IDENTITY;
+                    // what the layer covers: its items' boxes, within reach of the target
+                    let reach = if identity {
+                        Rect::new(0.0, 0.0, list.width, list.height)
+                    } else {
+                        Rect::new(-list.width, -list.height, 3.0 * list.width, 3.0 * list.height)
+                    };
+                    let Some(b) = layer_bounds(inner, reach) else {
+                        continue;
+                    };
+                    // snap to physical pixels so that an untransformed layer lands texel on pixel
+                    let x0 = (b.x * scale).floor() / scale;
+                    let y0 = (b.y * scale).floor() / scale;
+                    let pw = ((b.x + b.w) * scale).ceil() - x0 * scale;
+                    let ph = ((b.y + b.h) * scale).ceil() - y0 * scale;
+                    let pw = (pw as u32).clamp(1, self.max_side);
+                    let ph = (ph as u32).clamp(1, self.max_side);
+                    let bounds = Rect::new(x0, y0, pw as f32 / scale, ph as f32 / scale);
+                    let mut sub = DisplayList::new(bounds.w, bounds.h);
+                    sub.items = inner.to_vec();
+                    sub.translate(-bounds.x, -bounds.y);
+                    let sub = match self.composite_layers(&sub, fonts, scale, depth + 1)? {
+                        Some(flat) => flat,
+                        None => sub,
+                    };
+                    let key = format!("\0layer:{}", self.layer_draws.len());
+                    self.render_layer(&key, &sub, fonts, scale, (pw, ph))?;
+                    self.layer_draws.insert(key.clone(), LayerDraw { opacity, transform });
+                    out.items.push(DisplayItem::Image {
+                        rect: bounds,
+                        src: key,
+                        radius: 0.0,
+                    });
+                }
+                other => {
+                    out.items.push(other.clone());
+                    k += 1;
+                }
+            }
+        }
+        Ok(Some(out))
+    }
+
+    /// Draws `list` into a new transparent texture of `size` physical pixels, registered
+    /// as the generated image `key`, and submits it.
+    fn render_layer(
+        &mut self,
+        key: &str,
+        list: &DisplayList,
+        fonts: &mut FontSystem,
+        scale: f32,
+        size: (u32, u32),
+    ) -> Result<()> {
+        let texture = self.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("miniapp layer"),
+            size: wgpu::Extent3d {
+                width: size.0,
+                height: size.1,
+                depth_or_array_layers: 1,
+            },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: self.format,
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::TEXTURE_BINDING,
+            view_formats: &[],
+        });
+        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let mut encoder = self
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("miniapp layer"),
+            });
+        self.encode_frame(&mut encoder, &view, size, list, fonts, scale, Color::TRANSPARENT)?;
+        self.queue.submit(Some(encoder.finish()));
+        let bind_group = self.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("miniapp layer"),
+            layout: &self.image_layout,
+            entries: &[
+                wgpu::BindGroupEntry {
+                    binding: 0,
+                    resource: wgpu::BindingResource::TextureView(&view),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 1,
+                    resource: wgpu::BindingResource::Sampler(&self.sampler),
+                },
+            ],
+        });
+        self.generated.insert(
+            key.to_owned(),
+            ImageTexture {
+                _texture: texture,
+                bind_group,
+                size,
+            },
+        );
+        Ok(())
+    }
+
     fn finish_frame(&mut self) {
+        // layer textures live for one frame; ramps stay while frames use them
+        for key in self.layer_draws.keys() {
+            self.generated.remove(key);
+        }
+        self.layer_draws.clear();
         // a frame with many layers should not pin its text renderers forever
         self.text_renderers.truncate(self.stats.layers.max(4));
         self.atlas.trim();
@@ -647,7 +832,42 @@ impl Renderer {
     ) -> Result<()> {
         let started = Instant::now();
         let images = &self.images;
-        let plan: Plan = plan(list, &self.limits, |src| images.contains_key(src));
+        let layer_draws = &self.layer_draws;
+        let plan: Plan = plan_with(
+            list,
+            &self.limits,
+            |src| images.get(src).map(|i| i.size),
+            |src| layer_draws.get(src).copied(),
+        );
+        for (key, stops) in &plan.ramps {
+            if !self.generated.contains_key(key) {
+                let texels = gradient_ramp(stops);
+                let ramp = RgbaImage::from_raw(256, 1, texels.concat())
+                    .expect("a ramp is 256 texels");
+                let (texture, bind_group) = upload_image(
+                    &self.device,
+                    &self.queue,
+                    &self.image_layout,
+                    &self.sampler,
+                    &ramp,
+                    "miniapp gradient ramp",
+                );
+                self.generated.insert(
+                    key.clone(),
+                    ImageTexture {
+                        _texture: texture,
+                        bind_group,
+                        size: (256, 1),
+                    },
+                );
+            }
+        }
+        if self.generated.len() > self.layer_draws.len() + 256 {
+            // many gradients came and went: keep only this frame's ramps
+            let used: std::collections::HashSet<&String> = plan.ramps.iter().map(|(k, _)| k).collect();
+            let layers = &self.layer_draws;
+            self.generated.retain(|k, _| used.contains(k) || layers.contains_key(k));
+        }
 
         // quads
         let needed = plan.instances.len() as u64;
@@ -679,15 +899,30 @@ impl Renderer {
         for layer in &plan.layers {
             let mut layer_keys = Vec::with_capacity(layer.texts.len());
             for (run_index, run) in layer.texts.iter().enumerate() {
-                let DisplayItem::Text {
-                    text,
-                    font_size,
-                    line_height,
-                    bold,
-                    ..
-                } = &list.items[run.item]
-                else {
-                    continue;
+                let (text, font_size, line_height, style) = match &list.items[run.item] {
+                    DisplayItem::Text {
+                        text,
+                        font_size,
+                        line_height,
+                        bold,
+                        ..
+                    } => (
+                        text,
+                        font_size,
+                        line_height,
+                        FontStyle {
+                            bold: *bold,
+                            ..FontStyle::default()
+                        },
+                    ),
+                    DisplayItem::StyledText {
+                        text,
+                        font_size,
+                        line_height,
+                        style,
+                        ..
+                    } => (text, font_size, line_height, *style),
+                    _ => continue,
                 };
                 let mut font_size = *font_size;
                 let mut line_height = *line_height;
@@ -712,9 +947,9 @@ impl Renderer {
                     }
                     None => text,
                 };
-                let key = TextKey::new(text, font_size, line_height, *bold);
+                let key = TextKey::new(text, font_size, line_height, style);
                 self.text_cache
-                    .ensure(fonts, &key, text, font_size, line_height, *bold);
+                    .ensure(fonts, &key, text, font_size, line_height, style);
                 layer_keys.push((key, run_index));
             }
             keys.push(layer_keys);
@@ -739,7 +974,9 @@ impl Renderer {
             let mut areas = Vec::with_capacity(layer.texts.len());
             for (key, run_index) in &keys[layer_index] {
                 let run = &layer.texts[*run_index];
-                let DisplayItem::Text { rect, color, .. } = &list.items[run.item] else {
+                let (DisplayItem::Text { rect, color, .. }
+                | DisplayItem::StyledText { rect, color, .. }) = &list.items[run.item]
+                else {
                     continue;
                 };
                 let Some(buffer) = self.text_cache.get(key) else {
@@ -808,6 +1045,7 @@ impl Renderer {
                             Some(src) => self
                                 .images
                                 .get(src)
+                                .or_else(|| self.generated.get(src))
                                 .map_or(&self.solid_group, |i| &i.bind_group),
                             None => &self.solid_group,
                         };
@@ -835,6 +1073,43 @@ impl Renderer {
         };
         Ok(())
     }
+}
+
+/// The union of what `items` paint (generously, for text ink and blur), within `reach`;
+/// `None` when nothing shows there.
+fn layer_bounds(items: &[DisplayItem], reach: Rect) -> Option<Rect> {
+    let mut acc: Option<(f32, f32, f32, f32)> = None;
+    for item in items {
+        let r = match item {
+            DisplayItem::Rect { rect, .. }
+            | DisplayItem::Image { rect, .. }
+            | DisplayItem::Border { rect, .. }
+            | DisplayItem::Gradient { rect, .. }
+            | DisplayItem::Background { rect, .. } => *rect,
+            DisplayItem::Text { rect, font_size, .. } => {
+                let m = font_size * 0.5 + 2.0;
+                Rect::new(rect.x - m, rect.y - m, rect.w + 2.0 * m, rect.h + 2.0 * m)
+            }
+            DisplayItem::Shadow { rect, blur, .. } => {
+                let m = blur * 1.5 + 1.0;
+                Rect::new(rect.x - m, rect.y - m, rect.w + 2.0 * m, rect.h + 2.0 * m)
+            }
+            _ => continue,
+        };
+        if !(r.x.is_finite() && r.y.is_finite() && r.w.is_finite() && r.h.is_finite()) {
+            continue;
+        }
+        let (x0, y0) = (r.x.max(reach.x), r.y.max(reach.y));
+        let (x1, y1) = ((r.x + r.w).min(reach.x + reach.w), (r.y + r.h).min(reach.y + reach.h));
+        if x1 <= x0 || y1 <= y0 {
+            continue;
+        }
+        acc = Some(match acc {
+            None => (x0, y0, x1, y1),
+            Some((a, b, c, d)) => (a.min(x0), b.min(y0), c.max(x1), d.max(y1)),
+        });
+    }
+    acc.map(|(x0, y0, x1, y1)| Rect::new(x0, y0, x1 - x0, y1 - y0))
 }
 
 /// Logical edge to physical pixel boundary (pixel centres inside the edge are in).

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use glyphon::{Buffer, FontSystem};
-use miniapp_view::TextAlign;
+use miniapp_view::{FontStyle, TextAlign};
 
 /// What determines a shaped line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -18,15 +18,19 @@ pub(crate) struct TextKey {
     font_size: u32,
     line_height: u32,
     bold: bool,
+    italic: bool,
+    letter_spacing: u32,
 }
 
 impl TextKey {
-    pub fn new(text: &str, font_size: f32, line_height: f32, bold: bool) -> TextKey {
+    pub fn new(text: &str, font_size: f32, line_height: f32, style: FontStyle) -> TextKey {
         TextKey {
             text: text.to_owned(),
             font_size: font_size.to_bits(),
             line_height: line_height.to_bits(),
-            bold,
+            bold: style.bold,
+            italic: style.italic,
+            letter_spacing: style.letter_spacing.to_bits(),
         }
     }
 }
@@ -62,7 +66,7 @@ impl TextCache {
         text: &str,
         font_size: f32,
         line_height: f32,
-        bold: bool,
+        style: FontStyle,
     ) {
         let frame = self.frame;
         if let Some(entry) = self.entries.get_mut(key) {
@@ -74,14 +78,15 @@ impl TextCache {
         } else {
             font_size * 1.4
         };
-        let buffer = miniapp_view::text_buffer(
+        let buffer = miniapp_view::text_buffer_styled(
             fonts,
             text,
             font_size,
             line_height,
-            bold,
+            style,
             None,
             TextAlign::Left,
+            miniapp_view::cosmic_text::Wrap::None,
         );
         self.entries.insert(key.clone(), (buffer, frame));
     }
@@ -108,19 +113,25 @@ impl TextCache {
 mod tests {
     use super::*;
 
+    const REGULAR: FontStyle = FontStyle {
+        bold: false,
+        italic: false,
+        letter_spacing: 0.0,
+    };
+
     #[test]
     fn buffers_unused_in_a_frame_are_dropped_at_its_end() {
         let mut fonts = miniapp_view::new_font_system();
         let mut cache = TextCache::default();
-        let a = TextKey::new("a", 16.0, 20.0, false);
-        let b = TextKey::new("b", 16.0, 20.0, false);
+        let a = TextKey::new("a", 16.0, 20.0, REGULAR);
+        let b = TextKey::new("b", 16.0, 20.0, REGULAR);
         cache.begin_frame();
-        cache.ensure(&mut fonts, &a, "a", 16.0, 20.0, false);
-        cache.ensure(&mut fonts, &b, "b", 16.0, 20.0, false);
+        cache.ensure(&mut fonts, &a, "a", 16.0, 20.0, REGULAR);
+        cache.ensure(&mut fonts, &b, "b", 16.0, 20.0, REGULAR);
         cache.end_frame();
         assert_eq!(cache.len(), 2);
         cache.begin_frame();
-        cache.ensure(&mut fonts, &a, "a", 16.0, 20.0, false);
+        cache.ensure(&mut fonts, &a, "a", 16.0, 20.0, REGULAR);
         cache.end_frame();
         assert_eq!(cache.len(), 1);
         assert!(cache.get(&a).is_some());
@@ -132,17 +143,17 @@ mod tests {
         let mut fonts = miniapp_view::new_font_system();
         let mut cache = TextCache::default();
         let text = "hello world hello world hello world hello world";
-        let key = TextKey::new(text, 16.0, 20.0, false);
+        let key = TextKey::new(text, 16.0, 20.0, REGULAR);
         cache.begin_frame();
-        cache.ensure(&mut fonts, &key, text, 16.0, 20.0, false);
+        cache.ensure(&mut fonts, &key, text, 16.0, 20.0, REGULAR);
         assert_eq!(cache.get(&key).unwrap().layout_runs().count(), 1);
     }
 
     #[test]
     fn the_same_line_in_bold_is_a_different_entry() {
         assert_ne!(
-            TextKey::new("x", 16.0, 20.0, false),
-            TextKey::new("x", 16.0, 20.0, true)
+            TextKey::new("x", 16.0, 20.0, REGULAR),
+            TextKey::new("x", 16.0, 20.0, FontStyle { bold: true, ..REGULAR })
         );
     }
 }

@@ -8,7 +8,8 @@ use taffy::prelude::{AvailableSpace, NodeId, Size, TaffyTree};
 
 use crate::error::{Error, Result};
 use crate::style::Ctx;
-use crate::text::{layout_lines, layout_rich, Line, RichLine, SpanText};
+use crate::display::FontStyle;
+use crate::text::{layout_lines_with, layout_rich, Line, LineRules, RichLine, SpanText};
 use crate::tree::{Node, NodeKind, Tree};
 
 /// Text to measure, stored in the taffy leaf.
@@ -18,6 +19,8 @@ pub(crate) struct TextCtx {
     pub font_size: f32,
     pub line_height: f32,
     pub bold: bool,
+    /// Font style, wrapping, clamping and ellipsis (from the node and its parent element).
+    pub rules: LineRules,
     /// A paragraph of styled spans instead of `text` (an element with inline `<text>`s).
     pub spans: Vec<SpanText>,
     /// Measured results by width constraint (in 1/64 px; `None` = unconstrained).
@@ -29,12 +32,27 @@ pub(crate) struct TextCtx {
 const TEXT_CACHE_ENTRIES: usize = 8;
 
 impl TextCtx {
-    fn new(node: &Node, text: &str, ctx: Ctx) -> TextCtx {
+    fn new(node: &Node, text: &str, ctx: Ctx, parent: Option<&Node>) -> TextCtx {
+        use crate::style::{WhiteSpace, WordBreak};
+        let st = &node.style;
+        let fctx = Ctx { font_size: st.font_size, ..ctx };
+        let rules = LineRules {
+            style: FontStyle {
+                bold: st.bold,
+                italic: st.italic,
+                letter_spacing: fctx.px(st.letter_spacing).unwrap_or(0.0),
+            },
+            nowrap: matches!(st.white_space, WhiteSpace::NoWrap | WhiteSpace::Pre),
+            break_all: st.word_break == WordBreak::BreakAll,
+            clamp: parent.and_then(|p| p.style.line_clamp).map(|n| n as usize),
+            ellipsis: parent.is_some_and(|p| p.style.text_overflow_ellipsis && p.style.overflow_hidden),
+        };
         TextCtx {
             text: text.to_string(),
             font_size: node.style.font_size,
             line_height: node.style.line_height_px(ctx),
             bold: node.style.bold,
+            rules,
             spans: Vec::new(),
             cache: Vec::new(),
             rich_cache: Vec::new(),
@@ -44,7 +62,7 @@ impl TextCtx {
     /// The measure context of a paragraph node (one with `para`).
     fn rich(node: &Node, ctx: Ctx) -> Option<TextCtx> {
         let spans = node.para.as_ref()?;
-        let mut tc = TextCtx::new(node, "", ctx);
+        let mut tc = TextCtx::new(node, "", ctx, None);
         tc.spans = spans
             .iter()
             .map(|s| SpanText {
@@ -62,6 +80,7 @@ impl TextCtx {
             && self.font_size == other.font_size
             && self.line_height == other.line_height
             && self.bold == other.bold
+            && self.rules == other.rules
             && self.spans == other.spans
     }
 
@@ -94,12 +113,12 @@ impl TextCtx {
             let (_, w, lines) = &self.cache[pos];
             return (*w, lines);
         }
-        let lines = layout_lines(
+        let lines = layout_lines_with(
             fonts,
             &self.text,
             self.font_size,
             self.line_height,
-            self.bold,
+            self.rules,
             width,
         );
         let w = lines.iter().map(|l| l.width).fold(0.0, f32::max);
@@ -258,7 +277,7 @@ impl LayoutState {
                         .set_style(id, taffy_style(n, n.parent.map(|p| &s.new.nodes[p]), s.ctx))
                         .map_err(lerr)?,
                     NodeKind::Text(t) => {
-                        let tc = TextCtx::new(n, t, s.ctx);
+                        let tc = TextCtx::new(n, t, s.ctx, n.parent.map(|p| &s.new.nodes[p]));
                         let same = self
                             .taffy
                             .get_node_context(id)
@@ -274,7 +293,7 @@ impl LayoutState {
             match &n.kind {
                 NodeKind::Text(t) => self
                     .taffy
-                    .new_leaf_with_context(taffy_style(n, n.parent.map(|p| &s.new.nodes[p]), s.ctx), TextCtx::new(n, t, s.ctx)),
+                    .new_leaf_with_context(taffy_style(n, n.parent.map(|p| &s.new.nodes[p]), s.ctx), TextCtx::new(n, t, s.ctx, n.parent.map(|p| &s.new.nodes[p]))),
                 NodeKind::Element(_) => match TextCtx::rich(n, s.ctx) {
                     Some(tc) => self.taffy.new_leaf_with_context(taffy_style(n, n.parent.map(|p| &s.new.nodes[p]), s.ctx), tc),
                     None => self.taffy.new_leaf(taffy_style(n, n.parent.map(|p| &s.new.nodes[p]), s.ctx)),

@@ -141,7 +141,7 @@ pub use edit::{EditBuffer, InputKind, DEFAULT_MAX_LENGTH};
 pub use input::{
     AppEvent, Input, Key, OpenType, Outcome, PickerRequest, DEFAULT_SCROLL_THRESHOLD, LONG_PRESS_MS, TAP_SLOP_PX,
 };
-pub use display::{DisplayItem, DisplayList, Rect, TextAlign};
+pub use display::{Affine, DisplayItem, DisplayList, FontStyle, LineStyle, Rect, TextAlign, TileSize, IDENTITY};
 pub use error::{Error, Result, StyleErrorKind, TemplateErrorKind};
 pub use limits::{
     Limits, DEFAULT_MAX_ARRAY_INDEX, DEFAULT_MAX_DEPTH, DEFAULT_MAX_EXPR_DEPTH,
@@ -152,6 +152,6 @@ pub use limits::{
 pub use page::{default_component_styles, Page, TapEvent, Viewport, DEFAULT_STYLESHEET};
 pub use template::{known_tags, parse_template, FileResolver, Template, TEMPLATE_TAGS};
 pub use text::{
-    font_system_from, measure_text, new_font_system, set_fonts, text_attrs, text_buffer,
+    font_system_from, measure_text, new_font_system, set_fonts, text_attrs, text_attrs_styled, text_buffer, text_buffer_styled,
     text_items, CJK_FAMILY, DEFAULT_FAMILY,
 };

@@ -313,6 +313,7 @@ impl Page {
             focused: self.focused,
             caret_visible: self.caret_visible,
             clips: vec![vp],
+            page_scroll: self.scroll.y,
         };
         painter.paint(0, 0.0, -self.scroll.y, 1.0)?;
         self.rects = rects;
@@ -452,7 +453,7 @@ impl Page {
                 .map(|(_, t, _)| *t);
             return run.or(inside.then_some(i));
         }
-        for &c in n.children.iter().rev() {
+        for c in paint_order(tree, i).into_iter().rev() {
             if let Some(h) = self.hit(tree, c, x, y) {
                 return Some(h);
             }
@@ -660,6 +661,150 @@ pub(crate) struct Painter<'p> {
     /// The visible area at this depth (the viewport, narrowed by clipping ancestors): items
     /// wholly outside it are not emitted.
     clips: Vec<Rect>,
+    /// The page's scroll offset: `position: fixed` boxes add it back to stay put.
+    page_scroll: f32,
+}
+
+/// Border width of side `k` (top, right, bottom, left) of a layout.
+fn l_border(l: &taffy::Layout, k: usize) -> f32 {
+    [l.border.top, l.border.right, l.border.bottom, l.border.left][k]
+}
+
+/// Node `i`'s children in paint order: by `z-index` (none is 0), positioned boxes above
+/// boxes in flow at the same `z-index`, otherwise in document order (a stable sort).
+pub(crate) fn paint_order(tree: &Tree, i: usize) -> Vec<usize> {
+    use crate::style::Position;
+    let mut order = tree.nodes[i].children.clone();
+    let key = |c: &usize| {
+        let st = &tree.nodes[*c].style;
+        (st.z_index.unwrap_or(0), u8::from(st.position != Position::Static))
+    };
+    if order.iter().any(|c| key(c) != (0, 0)) {
+        order.sort_by_key(key);
+    }
+    order
+}
+
+/// The CSS transform of an element as one matrix about its box's centre (the default
+/// `transform-origin`); percentages of `translate` are of the box.
+fn transform_matrix(
+    fns: &[crate::style::Transform],
+    ctx: Ctx,
+    s: &crate::style::Computed,
+    rect: Rect,
+) -> crate::display::Affine {
+    use crate::style::Transform;
+    let fctx = Ctx { font_size: s.font_size, ..ctx };
+    let mul = |m: [f32; 6], n: [f32; 6]| {
+        [
+            m[0] * n[0] + m[2] * n[1],
+            m[1] * n[0] + m[3] * n[1],
+            m[0] * n[2] + m[2] * n[3],
+            m[1] * n[2] + m[3] * n[3],
+            m[0] * n[4] + m[2] * n[5] + m[4],
+            m[1] * n[4] + m[3] * n[5] + m[5],
+        ]
+    };
+    let (cx, cy) = rect.center();
+    let mut m = [1.0, 0.0, 0.0, 1.0, cx, cy];
+    for f in fns {
+        let n = match *f {
+            Transform::Translate(x, y) => [
+                1.0,
+                0.0,
+                0.0,
+                1.0,
+                fctx.resolve(x, rect.w).unwrap_or(0.0),
+                fctx.resolve(y, rect.h).unwrap_or(0.0),
+            ],
+            Transform::Scale(sx, sy) => [sx, 0.0, 0.0, sy, 0.0, 0.0],
+            Transform::Rotate(deg) => {
+                let (sin, cos) = deg.to_radians().sin_cos();
+                [cos, sin, -sin, cos, 0.0, 0.0]
+            }
+        };
+        m = mul(m, n);
+    }
+    mul(m, [1.0, 0.0, 0.0, 1.0, -cx, -cy])
+}
+
+/// A gradient's stops as fractions of the gradient line (`len` px): missing positions
+/// spread evenly between their neighbours, each at least the one before (as CSS does).
+fn gradient_stops(
+    stops: &[(Color, Option<crate::style::Len>)],
+    ctx: Ctx,
+    len: f32,
+    op: f32,
+) -> Vec<(f32, Color)> {
+    let n = stops.len();
+    let mut pos: Vec<Option<f32>> = stops
+        .iter()
+        .map(|(_, l)| l.and_then(|l| ctx.resolve(l, len)).map(|p| if len > 0.0 { p / len } else { 0.0 }))
+        .collect();
+    if n == 0 {
+        return Vec::new();
+    }
+    if pos[0].is_none() {
+        pos[0] = Some(0.0);
+    }
+    if pos[n - 1].is_none() {
+        pos[n - 1] = Some(1.0);
+    }
+    let mut last = 0.0f32;
+    for p in pos.iter_mut().flatten() {
+        *p = p.max(last);
+        last = *p;
+    }
+    let mut k = 0;
+    while k < n {
+        if pos[k].is_some() {
+            k += 1;
+            continue;
+        }
+        let start = k - 1;
+        let mut end = k;
+        while pos[end].is_none() {
+            end += 1;
+        }
+        let (a, b) = (pos[start].unwrap_or(0.0), pos[end].unwrap_or(1.0));
+        for (j, p) in pos.iter_mut().enumerate().take(end).skip(k) {
+            *p = Some(a + (b - a) * (j - start) as f32 / (end - start) as f32);
+        }
+        k = end;
+    }
+    stops
+        .iter()
+        .zip(pos)
+        .map(|((c, _), p)| (p.unwrap_or(0.0), c.with_opacity(op)))
+        .collect()
+}
+
+/// A `text-decoration` line for one line of text drawn in `line` (`width` px of ink) at
+/// `font_size`: a thin rect under, over or through the glyphs (the embedded fonts' metrics:
+/// ascent 0.93 em, descent 0.24 em, centred in the line box).
+fn decoration(
+    kind: crate::style::DecorationLine,
+    line: Rect,
+    width: f32,
+    font_size: f32,
+    color: Color,
+) -> Option<DisplayItem> {
+    use crate::style::DecorationLine;
+    let baseline = line.y + (line.h - 1.164 * font_size) / 2.0 + 0.928 * font_size;
+    let thickness = (font_size / 16.0).max(1.0);
+    let y = match kind {
+        DecorationLine::None => return None,
+        DecorationLine::Underline => baseline + 0.1 * font_size,
+        DecorationLine::Overline => baseline - 0.93 * font_size,
+        DecorationLine::LineThrough => baseline - 0.3 * font_size,
+    };
+    Some(DisplayItem::Rect {
+        rect: Rect::new(line.x, y, width, thickness),
+        color,
+        radius: 0.0,
+        border_width: 0.0,
+        border_color: Color::TRANSPARENT,
+    })
 }
 
 fn overlaps(a: Rect, b: Rect) -> bool {
@@ -680,7 +825,17 @@ impl Painter<'_> {
     pub(crate) fn push(&mut self, item: DisplayItem) {
         let area = *self.clips.last().expect("the viewport is always there");
         let r = match &item {
-            DisplayItem::Rect { rect, .. } | DisplayItem::Text { rect, .. } | DisplayItem::Image { rect, .. } => Some(*rect),
+            DisplayItem::Rect { rect, .. }
+            | DisplayItem::Text { rect, .. }
+            | DisplayItem::StyledText { rect, .. }
+            | DisplayItem::Image { rect, .. }
+            | DisplayItem::Border { rect, .. }
+            | DisplayItem::Gradient { rect, .. }
+            | DisplayItem::Background { rect, .. } => Some(*rect),
+            DisplayItem::Shadow { rect, blur, .. } => {
+                let m = blur * 1.5 + 1.0;
+                Some(Rect::new(rect.x - m, rect.y - m, rect.w + 2.0 * m, rect.h + 2.0 * m))
+            }
             _ => None,
         };
         if r.is_some_and(|r| !overlaps(r, area)) {
@@ -708,26 +863,46 @@ impl Painter<'_> {
         let l = *self.layout.taffy.layout(id).map_err(|e| Error::Layout {
             reason: e.to_string(),
         })?;
-        let rect = Rect::new(
+        let mut rect = Rect::new(
             ox + l.location.x,
             oy + l.location.y,
             l.size.width,
             l.size.height,
         );
+        if n.style.position == crate::style::Position::Fixed {
+            // `position: fixed` is placed by its insets in the viewport, whatever the page's
+            // scroll (hit tests follow, from `rects`); without insets it keeps its place
+            let c = Ctx { font_size: n.style.font_size, ..self.ctx };
+            let (vw, vh) = (self.ctx.vw, self.ctx.vh);
+            let [top, right, bottom, left] = n.style.inset;
+            rect.x = match (c.resolve(left, vw), c.resolve(right, vw)) {
+                (Some(x), _) => x,
+                (None, Some(r)) => vw - r - rect.w,
+                (None, None) => rect.x,
+            };
+            rect.y = match (c.resolve(top, vh), c.resolve(bottom, vh)) {
+                (Some(y), _) => y,
+                (None, Some(b)) => vh - b - rect.h,
+                (None, None) => rect.y + self.page_scroll,
+            };
+        }
+        let rect = rect;
         self.rects[i] = Some(rect);
         let op = opacity * n.style.opacity;
         let s = &n.style;
         match &n.kind {
             NodeKind::Text(_) => {
                 let area = *self.clips.last().expect("viewport");
-                if !overlaps(rect, area) {
+                if !overlaps(rect, area) || !s.visible {
                     return Ok(());
                 }
+                let deco = n.parent.map(|p| &self.tree.nodes[p].style).map(|ps| (ps.text_decoration, ps.text_decoration_color));
                 let unrounded_w = self.layout.taffy.unrounded_layout(id).size.width;
                 let Some(tc) = self.layout.taffy.get_node_context_mut(id) else {
                     return Ok(());
                 };
-                let (font_size, lh, bold) = (tc.font_size, tc.line_height, tc.bold);
+                let (font_size, lh, bold, fstyle) = (tc.font_size, tc.line_height, tc.bold, tc.rules.style);
+                let styled = fstyle.italic || fstyle.letter_spacing != 0.0;
                 let (_, lines) = tc.lines(self.fonts, Some(unrounded_w));
                 let color = s.color.with_opacity(op);
                 let mut items = Vec::with_capacity(lines.len());
@@ -740,15 +915,32 @@ impl Painter<'_> {
                         TextAlign::Center => rect.x + (rect.w - line.width) / 2.0,
                         TextAlign::Right => rect.x + rect.w - line.width,
                     };
-                    items.push(DisplayItem::Text {
-                        rect: Rect::new(x, rect.y + k as f32 * lh, line.width.ceil() + 1.0, lh),
-                        text: line.text.clone(),
-                        font_size,
-                        line_height: lh,
-                        color,
-                        bold,
-                        align: s.text_align,
+                    let line_rect = Rect::new(x, rect.y + k as f32 * lh, line.width.ceil() + 1.0, lh);
+                    items.push(if styled {
+                        DisplayItem::StyledText {
+                            rect: line_rect,
+                            text: line.text.clone(),
+                            font_size,
+                            line_height: lh,
+                            color,
+                            style: fstyle,
+                            align: s.text_align,
+                        }
+                    } else {
+                        DisplayItem::Text {
+                            rect: line_rect,
+                            text: line.text.clone(),
+                            font_size,
+                            line_height: lh,
+                            color,
+                            bold,
+                            align: s.text_align,
+                        }
                     });
+                    if let Some((line_kind, c)) = deco {
+                        let c = c.map_or(color, |c| c.with_opacity(op));
+                        items.extend(decoration(line_kind, line_rect, line.width, font_size, c));
+                    }
                 }
                 for item in items {
                     self.push(item);
@@ -757,7 +949,6 @@ impl Painter<'_> {
             }
             NodeKind::Element(tag) => {
                 let radius = s.radius_px(self.ctx, rect.w, rect.h);
-                let border = s.border_px(self.ctx);
                 let content = Rect::new(
                     rect.x + l.border.left + l.padding.left,
                     rect.y + l.border.top + l.padding.top,
@@ -766,42 +957,39 @@ impl Painter<'_> {
                     (rect.h - l.border.top - l.border.bottom - l.padding.top - l.padding.bottom)
                         .max(0.0),
                 );
-                let b = l.border;
-                let uniform = b.top == b.right && b.top == b.bottom && b.top == b.left;
-                let border_color = s.border_color.with_opacity(op);
-                if s.background.a > 0 || (uniform && border > 0.0) {
-                    self.push(DisplayItem::Rect {
-                        rect,
-                        color: s.background.with_opacity(op),
-                        radius,
-                        border_width: if uniform { border } else { 0.0 },
-                        border_color,
+                // `opacity` and `transform` apply to the element and its children as one group
+                let transform = s.transform.as_deref().map(|t| transform_matrix(t, self.ctx, s, rect));
+                // a group whose items cannot overlap (a box alone, or text alone) fades item by
+                // item with the same pixels and no layer
+                let tree = self.tree;
+                let only_text = n.children.iter().all(|&c| matches!(tree.nodes[c].kind, NodeKind::Text(_)));
+                let plain_box = s.background.a == 0
+                    && s.box_shadow.is_none()
+                    && s.background_image.is_none()
+                    && (0..4).all(|k| s.border_style[k] == crate::style::BorderStyle::None || l_border(&l, k) == 0.0);
+                let no_overlap = matches!(tag.as_str(), "view" | "text")
+                    && only_text
+                    && (n.children.is_empty() || plain_box)
+                    && s.box_shadow.is_none();
+                let layered = (s.opacity < 1.0 && !no_overlap) || transform.is_some();
+                let op = if layered { opacity } else { op };
+                if layered {
+                    self.out.push(DisplayItem::PushLayer {
+                        opacity: s.opacity.clamp(0.0, 1.0),
+                        transform: transform.unwrap_or(crate::display::IDENTITY),
                     });
                 }
-                if !uniform && border_color.a > 0 {
-                    // Sides of different widths (`border-bottom: 1px solid #eee`): one strip each.
-                    let strips = [
-                        Rect::new(rect.x, rect.y, rect.w, b.top),
-                        Rect::new(rect.x + rect.w - b.right, rect.y, b.right, rect.h),
-                        Rect::new(rect.x, rect.y + rect.h - b.bottom, rect.w, b.bottom),
-                        Rect::new(rect.x, rect.y, b.left, rect.h),
-                    ];
-                    for strip in strips.into_iter().filter(|r| r.w > 0.0 && r.h > 0.0) {
-                        self.push(DisplayItem::Rect {
-                            rect: strip,
-                            color: border_color,
-                            radius: 0.0,
-                            border_width: 0.0,
-                            border_color: Color::TRANSPARENT,
-                        });
-                    }
+                if s.visible {
+                    self.paint_box(n, rect, l.border, op);
                 }
                 let component = crate::components::lookup(tag);
                 if let Some(c) = component {
                     if let Some(st) = self.states.get_mut(&n.sid) {
                         c.sync(n, st);
                     }
-                    c.paint(self, n, content, op);
+                    if s.visible {
+                        c.paint(self, n, content, op);
+                    }
                 }
                 let (sx, sy) = component.map_or((false, false), |c| c.scroll_axes(n));
                 let scrolls = sx || sy;
@@ -821,9 +1009,11 @@ impl Painter<'_> {
                 let (mut right, mut bottom) = (0.0f32, 0.0f32);
                 if n.para.is_some() {
                     let content = content.translated(-dx, -dy);
-                    self.paragraph(i, content, op)?;
+                    if s.visible {
+                        self.paragraph(i, content, op)?;
+                    }
                 } else {
-                    for &c in &tree.nodes[i].children {
+                    for c in paint_order(tree, i) {
                         self.paint(c, rect.x - dx, rect.y - dy, op)?;
                         if scrolls {
                             if let Some(cr) = self.rects[c] {
@@ -845,9 +1035,134 @@ impl Painter<'_> {
                     self.clips.pop();
                     self.out.push(DisplayItem::PopClip);
                 }
+                if layered {
+                    self.out.push(DisplayItem::PopLayer);
+                }
             }
         }
         Ok(())
+    }
+
+    /// Paints an element's box: shadows, background colour, background image, borders.
+    fn paint_box(&mut self, n: &Node, rect: Rect, b: taffy::Rect<f32>, op: f32) {
+        use crate::display::LineStyle;
+        use crate::style::{BgImage, BorderStyle};
+        let s = &n.style;
+        let radii = s.radii_px(self.ctx, rect.w, rect.h);
+        let fctx = Ctx { font_size: s.font_size, ..self.ctx };
+        if let Some(shadows) = &s.box_shadow {
+            // the first shadow is on top
+            for sh in shadows.iter().rev().filter(|sh| !sh.inset) {
+                let px = |l| fctx.px(l).unwrap_or(0.0);
+                let spread = px(sh.spread);
+                let r = Rect::new(
+                    rect.x + px(sh.x) - spread,
+                    rect.y + px(sh.y) - spread,
+                    (rect.w + 2.0 * spread).max(0.0),
+                    (rect.h + 2.0 * spread).max(0.0),
+                );
+                let color = sh.color.unwrap_or(s.color).with_opacity(op);
+                self.push(DisplayItem::Shadow {
+                    rect: r,
+                    radii: radii.map(|v| if v > 0.0 { (v + spread).max(0.0) } else { 0.0 }),
+                    color,
+                    blur: px(sh.blur).max(0.0),
+                });
+            }
+        }
+        let widths = [b.top, b.right, b.bottom, b.left];
+        let colors = [0, 1, 2, 3].map(|k| s.border_side_color(k).with_opacity(op));
+        let styles = s.border_style.map(|st| match st {
+            BorderStyle::Dashed => LineStyle::Dashed,
+            BorderStyle::Dotted => LineStyle::Dotted,
+            _ => LineStyle::Solid,
+        });
+        let widths = [0, 1, 2, 3].map(|k| if s.border_style[k] == BorderStyle::None { 0.0 } else { widths[k] });
+        let fill = s.background.with_opacity(op);
+        let has_border = widths.iter().zip(colors.iter()).any(|(w, c)| *w > 0.0 && c.a > 0);
+        let simple = radii.iter().all(|r| *r == radii[0])
+            && widths.iter().all(|w| *w == widths[0])
+            && colors.iter().all(|c| *c == colors[0])
+            && styles.iter().all(|st| *st == LineStyle::Solid);
+        let image = s.background_image.as_deref();
+        if simple && image.is_none() {
+            if fill.a > 0 || has_border {
+                self.push(DisplayItem::Rect {
+                    rect,
+                    color: fill,
+                    radius: radii[0],
+                    border_width: widths[0],
+                    border_color: colors[0],
+                });
+            }
+            return;
+        }
+        let with_fill = image.is_none();
+        if !with_fill && fill.a > 0 {
+            self.push(DisplayItem::Border {
+                rect,
+                fill,
+                radii,
+                widths: [0.0; 4],
+                colors,
+                styles,
+            });
+        }
+        match image {
+            Some(BgImage::Linear { angle, stops }) => {
+                let a = angle.to_radians();
+                let (dx, dy) = (a.sin(), -a.cos());
+                let len = (rect.w * dx).abs() + (rect.h * dy).abs();
+                let (cx, cy) = rect.center();
+                let start = [cx - dx * len / 2.0, cy - dy * len / 2.0];
+                let end = [cx + dx * len / 2.0, cy + dy * len / 2.0];
+                let stops = gradient_stops(stops, fctx, len, op);
+                if !stops.is_empty() {
+                    self.push(DisplayItem::Gradient { rect, radii, start, end, stops });
+                }
+            }
+            Some(BgImage::Url(src)) => {
+                use crate::style::{BgRepeat, BgSize};
+                let res = |l, basis| fctx.resolve(l, basis);
+                let size = match s.background_size {
+                    BgSize::Auto => crate::display::TileSize::Auto,
+                    BgSize::Cover => crate::display::TileSize::Cover,
+                    BgSize::Contain => crate::display::TileSize::Contain,
+                    BgSize::Len(w, h) => crate::display::TileSize::Px(res(w, rect.w), res(h, rect.h)),
+                };
+                let pos = |l: crate::style::Len| match l {
+                    crate::style::Len::Pct(p) => (0.0, p / 100.0),
+                    crate::style::Len::Calc(c) => (fctx.resolve(crate::style::Len::Calc(crate::style::Calc { pct: 0.0, ..c }), 0.0).unwrap_or(0.0), c.pct / 100.0),
+                    other => (fctx.px(other).unwrap_or(0.0), 0.0),
+                };
+                let (px_, py_) = s.background_position;
+                let repeat = match s.background_repeat {
+                    BgRepeat::Repeat => [true, true],
+                    BgRepeat::RepeatX => [true, false],
+                    BgRepeat::RepeatY => [false, true],
+                    BgRepeat::NoRepeat => [false, false],
+                };
+                self.push(DisplayItem::Background {
+                    rect,
+                    radii,
+                    src: src.clone(),
+                    size,
+                    position: [pos(px_), pos(py_)],
+                    repeat,
+                });
+            }
+            None => {}
+        }
+        if (with_fill && fill.a > 0) || has_border {
+            self.push(DisplayItem::Border {
+                rect,
+                fill: if with_fill { fill } else { Color::TRANSPARENT },
+                radii,
+                widths,
+                colors,
+                styles,
+            });
+        }
     }
 
     /// Paints the spans of paragraph node `i` in its content box, one text item per piece of
@@ -907,6 +1222,9 @@ impl Painter<'_> {
                     bold: span.bold,
                     align: n.style.text_align,
                 });
+                // the paragraph's own `text-decoration` runs under every piece
+                let c = n.style.text_decoration_color.map_or(span.color, |c| c).with_opacity(op);
+                items.extend(decoration(n.style.text_decoration, drawn, run.width, span.font_size, c));
                 self.runs.push((i, span.node, r));
             }
         }
@@ -1308,11 +1626,15 @@ mod tests {
             Some(DisplayItem::PushClip { .. })
         ));
         assert!(matches!(list.items.last(), Some(DisplayItem::PopClip)));
-        assert!(list.items.iter().any(|i| matches!(i, DisplayItem::Rect { color, .. } if *color == Color { r: 255, g: 0, b: 0, a: 128 })));
-        assert!(list
+        // opacity applies to the group: a layer around the box and its text, drawn opaque
+        let layer = list
             .items
             .iter()
-            .any(|i| matches!(i, DisplayItem::Text { color, .. } if color.a == 128)));
+            .position(|i| matches!(i, DisplayItem::PushLayer { opacity, .. } if *opacity == 0.5))
+            .expect("a layer for the opacity");
+        assert!(matches!(&list.items[layer + 1], DisplayItem::Rect { color, .. } if *color == Color::rgb(255, 0, 0)));
+        assert!(matches!(&list.items[layer + 2], DisplayItem::Text { color, .. } if color.a == 255));
+        assert!(matches!(&list.items[layer + 3], DisplayItem::PopLayer));
         let img = list.items.iter().find_map(|i| match i {
             DisplayItem::Image { rect, src, radius } => Some((*rect, src.clone(), *radius)),
             _ => None,
@@ -1393,24 +1715,120 @@ mod tests {
     }
 
     #[test]
-    fn one_sided_borders_are_drawn_as_strips() {
+    fn one_sided_borders_are_one_border_item_with_per_side_widths() {
         let mut f = fonts();
         let mut p = page(
             r#"<view class="row">x</view>"#,
-            ".row { border-bottom: 2px solid #ff0000; height: 30px; }",
+            ".row { border-bottom: 2px solid #ff0000; border-left: 3px dashed #00ff00; height: 30px; }",
         );
         let list = p.render(&mut f).unwrap();
-        let strips: Vec<Rect> = list
+        let borders: Vec<_> = list
             .items
             .iter()
             .filter_map(|i| match i {
-                DisplayItem::Rect { rect, color, .. } if *color == Color::rgb(255, 0, 0) => {
-                    Some(*rect)
-                }
+                DisplayItem::Border { rect, widths, colors, styles, .. } => Some((*rect, *widths, colors[2], styles[3])),
                 _ => None,
             })
             .collect();
-        assert_eq!(strips, vec![Rect::new(0.0, 30.0, 375.0, 2.0)]);
+        assert_eq!(
+            borders,
+            vec![(
+                Rect::new(0.0, 0.0, 375.0, 32.0),
+                [0.0, 0.0, 2.0, 3.0],
+                Color::rgb(255, 0, 0),
+                crate::display::LineStyle::Dashed
+            )]
+        );
+    }
+
+    #[test]
+    fn per_corner_radii_shadows_and_gradients_reach_the_display_list() {
+        let mut f = fonts();
+        let mut p = page(
+            r#"<view class="a">x</view>"#,
+            ".a { height: 40px; border-radius: 2px 4px 6px 8px; box-shadow: 1px 2px 3px 4px #ff0000; background: linear-gradient(to right, #000 20%, #fff); }",
+        );
+        let list = p.render(&mut f).unwrap();
+        let shadow = list.items.iter().find_map(|i| match i {
+            DisplayItem::Shadow { rect, radii, color, blur } => Some((*rect, *radii, *color, *blur)),
+            _ => None,
+        });
+        assert_eq!(
+            shadow,
+            Some((Rect::new(-3.0, -2.0, 383.0, 48.0), [6.0, 8.0, 10.0, 12.0], Color::rgb(255, 0, 0), 3.0))
+        );
+        let gradient = list.items.iter().find_map(|i| match i {
+            DisplayItem::Gradient { start, end, stops, radii, .. } => Some((*start, *end, stops.clone(), *radii)),
+            _ => None,
+        });
+        let (start, end, stops, radii) = gradient.expect("a gradient item");
+        let round = |v: [f32; 2]| v.map(|c| (c * 100.0).round() / 100.0);
+        assert_eq!((round(start), round(end)), ([0.0, 20.0], [375.0, 20.0]));
+        assert_eq!(stops, vec![(0.2, Color::rgb(0, 0, 0)), (1.0, Color::rgb(255, 255, 255))]);
+        assert_eq!(radii, [2.0, 4.0, 6.0, 8.0]);
+    }
+
+    #[test]
+    fn z_index_orders_siblings_and_fixed_boxes_ignore_the_page_scroll() {
+        let mut f = fonts();
+        let mut p = page(
+            r#"<view class="top">a</view><view class="low">b</view><view class="fix">c</view><view class="tall"></view>"#,
+            ".top { position: relative; z-index: 2; height: 10px; background: #ff0000; } .low { position: relative; z-index: 1; height: 10px; background: #00ff00; } .fix { position: fixed; top: 5px; left: 0; width: 20px; height: 20px; background: #0000ff; } .tall { height: 2000px; }",
+        );
+        let list = p.render(&mut f).unwrap();
+        let order: Vec<Color> = list
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                DisplayItem::Rect { color, .. } if color.a == 255 => Some(*color),
+                _ => None,
+            })
+            .collect();
+        let (red, green) = (Color::rgb(255, 0, 0), Color::rgb(0, 255, 0));
+        let pos = |c| order.iter().position(|o| *o == c);
+        assert!(pos(green).is_some() && pos(green) < pos(red), "{order:?}");
+        p.scroll_by(100.0);
+        p.render(&mut f).unwrap();
+        assert_eq!(p.find(".fix").unwrap().map(|r| r.y), Some(5.0));
+        assert_eq!(p.find(".low").unwrap().map(|r| r.y), Some(-90.0));
+    }
+
+    #[test]
+    fn transforms_and_visibility_paint_as_css_says() {
+        let mut f = fonts();
+        let mut p = page(
+            r#"<view class="r">x</view><view class="h"><view class="v">shown</view></view>"#,
+            ".r { width: 100px; height: 50px; transform: rotate(90deg); } .h { visibility: hidden; background: #ff0000; height: 20px; } .v { visibility: visible; }",
+        );
+        let list = p.render(&mut f).unwrap();
+        let t = list.items.iter().find_map(|i| match i {
+            DisplayItem::PushLayer { transform, .. } => Some(*transform),
+            _ => None,
+        });
+        let t = t.expect("a transform layer");
+        // rotated about the box centre (50, 25): the centre stays put
+        let (x, y) = (50.0f32, 25.0f32);
+        let mapped = (t[0] * x + t[2] * y + t[4], t[1] * x + t[3] * y + t[5]);
+        assert!((mapped.0 - x).abs() < 1e-4 && (mapped.1 - y).abs() < 1e-4, "{t:?}");
+        assert!(!list.items.iter().any(|i| matches!(i, DisplayItem::Rect { color, .. } if *color == Color::rgb(255, 0, 0))));
+        assert!(list.texts().contains(&"shown"));
+    }
+
+    #[test]
+    fn ellipsis_and_line_clamp_cut_lines_with_an_ellipsis() {
+        let mut f = fonts();
+        let mut p = page(
+            r#"<view class="one">a single line that is much too long to fit in the box</view><view class="two">two lines at most: this paragraph goes on and on far longer than two lines allow</view>"#,
+            ".one { width: 120px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; } .two { width: 150px; overflow: hidden; -webkit-line-clamp: 2; }",
+        );
+        let list = p.render(&mut f).unwrap();
+        let texts = list.texts();
+        assert_eq!(texts.len(), 3, "{texts:?}");
+        assert!(texts[0].ends_with('\u{2026}') && texts[0].starts_with("a single"), "{texts:?}");
+        assert!(!texts[1].ends_with('\u{2026}'), "{texts:?}");
+        assert!(texts[2].ends_with('\u{2026}'), "{texts:?}");
+        let two = p.find(".two").unwrap().unwrap();
+        assert!((two.h - 2.0 * 16.0 * 1.4).abs() < 0.5, "{two:?}");
     }
 
     #[test]

@@ -115,9 +115,9 @@ pub(crate) enum Position {
     Static,
     Relative,
     Absolute,
-    /// Laid out as `absolute`; pinned to the viewport when painted (paint: TODO(render)).
+    /// Laid out as `absolute`; painted pinned to the viewport (the page scroll added back).
     Fixed,
-    /// Laid out as `relative`; sticking on scroll is paint: TODO(render).
+    /// Laid out as `relative`; sticking on scroll is not painted yet.
     Sticky,
 }
 
@@ -1276,7 +1276,7 @@ pub(crate) struct Computed {
     pub position: Position,
     pub z_index: Option<i32>,
     pub background: Color,
-    // paint: TODO(render) — background images, shadows, decorations, transforms.
+    // Painted by `page.rs` (`Painter::paint_box`), see docs/rendering.md.
     pub background_image: Option<Arc<BgImage>>,
     pub background_size: BgSize,
     pub background_position: (Len, Len),
@@ -1588,7 +1588,9 @@ impl Computed {
         .max(1.0)
     }
 
-    /// The visible border width in px (the top side's; the display list draws one width).
+    /// The visible border width in px (the top side's). Painting now uses each side's width
+    /// from the layout; kept for the style tests.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub fn border_px(&self, ctx: Ctx) -> f32 {
         if self.border_style[0] == BorderStyle::None {
             0.0

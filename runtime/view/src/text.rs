@@ -2,11 +2,11 @@
 //! embedded fallback copies), measurement and line breaking with cosmic-text, so the view and
 //! the renderer shape text identically.
 
-use cosmic_text::{fontdb, Attrs, Buffer, Family, FontSystem, Metrics, Shaping, Weight};
+use cosmic_text::{fontdb, Attrs, Buffer, Family, FontSystem, Metrics, Shaping, Style, Weight, Wrap};
 use unicode_script::Script;
 
 use crate::color::Color;
-use crate::display::{DisplayItem, Rect, TextAlign};
+use crate::display::{DisplayItem, FontStyle, Rect, TextAlign};
 
 /// The default font family (DejaVu Sans, shipped by the base library).
 pub const DEFAULT_FAMILY: &str = "DejaVu Sans";
@@ -85,6 +85,51 @@ pub fn text_attrs(bold: bool) -> Attrs<'static> {
         .weight(if bold { Weight::BOLD } else { Weight::NORMAL })
 }
 
+/// The text attributes of `style` at `font_size` (see [`text_attrs`]).
+pub fn text_attrs_styled(style: FontStyle, font_size: f32) -> Attrs<'static> {
+    let mut a = text_attrs(style.bold);
+    if style.italic {
+        a = a.style(Style::Italic);
+    }
+    if style.letter_spacing != 0.0 && style.letter_spacing.is_finite() && font_size > 0.0 {
+        // cosmic-text's letter spacing is in em
+        a = a.letter_spacing(style.letter_spacing / font_size);
+    }
+    a
+}
+
+/// As [`text_buffer`], with the full [`FontStyle`] and a wrap mode (`Wrap::WordOrGlyph` is
+/// what [`text_buffer`] uses).
+#[allow(clippy::too_many_arguments)]
+pub fn text_buffer_styled(
+    fonts: &mut FontSystem,
+    text: &str,
+    font_size: f32,
+    line_height: f32,
+    style: FontStyle,
+    width: Option<f32>,
+    align: TextAlign,
+    wrap: Wrap,
+) -> Buffer {
+    let mut buffer = Buffer::new(
+        fonts,
+        Metrics::new(font_size.max(1.0), line_height.max(1.0)),
+    );
+    {
+        let mut b = buffer.borrow_with(fonts);
+        b.set_wrap(wrap);
+        b.set_size(width, None);
+        let al = match align {
+            TextAlign::Left => None,
+            TextAlign::Center => Some(cosmic_text::Align::Center),
+            TextAlign::Right => Some(cosmic_text::Align::Right),
+        };
+        b.set_text(text, &text_attrs_styled(style, font_size), Shaping::Advanced, al);
+        b.shape_until_scroll(false);
+    }
+    buffer
+}
+
 /// A shaped cosmic-text buffer for `text`, wrapped at `width` (`None`: no wrapping). This is
 /// exactly how the view measures; a renderer that shapes a [`crate::DisplayItem::Text`] with
 /// it gets the same glyphs.
@@ -122,6 +167,92 @@ pub(crate) struct Line {
     pub width: f32,
 }
 
+/// How a block of text is broken into lines (from `white-space`, `word-break`,
+/// `text-overflow` and `-webkit-line-clamp`).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(crate) struct LineRules {
+    pub style: FontStyle,
+    /// `white-space: nowrap | pre`: never wrap.
+    pub nowrap: bool,
+    /// `word-break: break-all`: break between any two characters.
+    pub break_all: bool,
+    /// `-webkit-line-clamp: N`: at most N lines, the last one ending in `…` when cut.
+    pub clamp: Option<usize>,
+    /// `text-overflow: ellipsis`: a line wider than the box ends in `…`.
+    pub ellipsis: bool,
+}
+
+/// The ellipsis appended to a cut line.
+pub(crate) const ELLIPSIS: &str = "\u{2026}";
+
+/// Breaks `text` into lines under `rules`: wrapped at `width` (when given and wrapping),
+/// clamped, and cut with `…` where the rules say so.
+pub(crate) fn layout_lines_with(
+    fonts: &mut FontSystem,
+    text: &str,
+    font_size: f32,
+    line_height: f32,
+    rules: LineRules,
+    width: Option<f32>,
+) -> Vec<Line> {
+    let wrap = if rules.nowrap {
+        Wrap::None
+    } else if rules.break_all {
+        Wrap::Glyph
+    } else {
+        Wrap::WordOrGlyph
+    };
+    let shape_width = if rules.nowrap { None } else { width };
+    let mut lines = shaped_lines(fonts, text, font_size, line_height, rules.style, shape_width, wrap);
+    let mut cut_last = false;
+    if let Some(n) = rules.clamp.filter(|n| *n > 0) {
+        if lines.len() > n {
+            lines.truncate(n);
+            cut_last = true;
+        }
+    }
+    let Some(w) = width else { return lines };
+    let cut_wide = rules.ellipsis || rules.clamp.is_some();
+    for (k, line) in lines.iter_mut().enumerate() {
+        let last = k + 1 == rules.clamp.unwrap_or(usize::MAX);
+        if (last && cut_last) || (cut_wide && line.width > w + 0.01) {
+            *line = with_ellipsis(fonts, &line.text, font_size, line_height, rules.style, w);
+        }
+    }
+    lines
+}
+
+/// The longest prefix of `text` that fits in `width` with `…` appended, and that line.
+fn with_ellipsis(
+    fonts: &mut FontSystem,
+    text: &str,
+    font_size: f32,
+    line_height: f32,
+    style: FontStyle,
+    width: f32,
+) -> Line {
+    let measure = |fonts: &mut FontSystem, s: &str| {
+        shaped_lines(fonts, s, font_size, line_height, style, None, Wrap::None)
+            .first()
+            .map_or(0.0, |l| l.width)
+    };
+    let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+    // binary search the number of characters kept
+    let (mut lo, mut hi) = (0usize, ends.len() - 1);
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let candidate = format!("{}{ELLIPSIS}", text[..ends[mid]].trim_end());
+        if measure(fonts, &candidate) <= width + 0.01 {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let text = format!("{}{ELLIPSIS}", text[..ends[lo]].trim_end());
+    let w = measure(fonts, &text);
+    Line { text, width: w }
+}
+
 /// Breaks `text` into lines no wider than `width` (when given).
 pub(crate) fn layout_lines(
     fonts: &mut FontSystem,
@@ -131,14 +262,28 @@ pub(crate) fn layout_lines(
     bold: bool,
     width: Option<f32>,
 ) -> Vec<Line> {
-    let buffer = text_buffer(
+    let style = FontStyle { bold, ..FontStyle::default() };
+    shaped_lines(fonts, text, font_size, line_height, style, width, Wrap::WordOrGlyph)
+}
+
+fn shaped_lines(
+    fonts: &mut FontSystem,
+    text: &str,
+    font_size: f32,
+    line_height: f32,
+    style: FontStyle,
+    width: Option<f32>,
+    wrap: Wrap,
+) -> Vec<Line> {
+    let buffer = text_buffer_styled(
         fonts,
         text,
         font_size,
         line_height,
-        bold,
+        style,
         width,
         TextAlign::Left,
+        wrap,
     );
     let mut lines = Vec::new();
     for run in buffer.layout_runs() {
@@ -499,5 +644,47 @@ mod tests {
                 .join(" "),
             "alpha beta gamma"
         );
+    }
+
+    #[test]
+    fn break_all_breaks_inside_words_and_nowrap_never_wraps() {
+        let mut fonts = new_font_system();
+        let text = "Supercalifragilistic words";
+        let rules = LineRules::default();
+        let normal = layout_lines_with(&mut fonts, text, 16.0, 22.0, rules, Some(100.0));
+        let all = layout_lines_with(&mut fonts, text, 16.0, 22.0, LineRules { break_all: true, ..rules }, Some(100.0));
+        assert!(normal[0].text.starts_with("Supercal") && all.iter().all(|l| l.width <= 100.5), "{all:?}");
+        // break-all fills each line: its first line is a prefix of the long word
+        assert!(all[0].text.len() < "Supercalifragilistic".len(), "{all:?}");
+        let nowrap = layout_lines_with(&mut fonts, text, 16.0, 22.0, LineRules { nowrap: true, ..rules }, Some(100.0));
+        assert_eq!(nowrap.len(), 1);
+        assert!(nowrap[0].width > 100.0);
+    }
+
+    #[test]
+    fn an_ellipsis_cut_fits_the_width() {
+        let mut fonts = new_font_system();
+        let rules = LineRules { nowrap: true, ellipsis: true, ..LineRules::default() };
+        let lines = layout_lines_with(&mut fonts, "a line much too long for the box", 16.0, 22.0, rules, Some(90.0));
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].text.ends_with(ELLIPSIS) && lines[0].width <= 90.01, "{lines:?}");
+        // text that fits is left alone
+        let short = layout_lines_with(&mut fonts, "short", 16.0, 22.0, rules, Some(90.0));
+        assert_eq!(short[0].text, "short");
+    }
+
+    #[test]
+    fn italic_and_letter_spacing_change_the_shaping() {
+        let mut fonts = new_font_system();
+        let plain = FontStyle::default();
+        let spaced = FontStyle { letter_spacing: 4.0, ..plain };
+        let w = |fonts: &mut FontSystem, st: FontStyle| {
+            text_buffer_styled(fonts, "abc", 16.0, 22.0, st, None, TextAlign::Left, Wrap::None)
+                .layout_runs()
+                .next()
+                .map_or(0.0, |r| r.line_w)
+        };
+        let (a, b) = (w(&mut fonts, plain), w(&mut fonts, spaced));
+        assert!((b - a - 12.0).abs() < 0.5, "{a} {b}");
     }
 }

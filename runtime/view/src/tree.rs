@@ -333,6 +333,11 @@ impl<'a> Expander<'a> {
                         })
                         .flatten();
                     let decode = in_text && p.attr("decode").is_some_and(|v| v != "false");
+                    // `white-space: pre | pre-wrap` keeps the template's spaces and newlines
+                    let pre = matches!(
+                        p.style.white_space,
+                        crate::style::WhiteSpace::Pre | crate::style::WhiteSpace::PreWrap
+                    );
                     let mut s = String::new();
                     for part in &interp.parts {
                         let piece = match part {
@@ -354,11 +359,17 @@ impl<'a> Expander<'a> {
                                     c
                                 }
                             })),
+                            None if pre => s.push_str(&piece),
                             None => s.push_str(&collapse_ws(&piece)),
                         }
                     }
                     let is_ws = |c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r';
-                    let trimmed = s.trim_matches(is_ws);
+                    let trimmed = if pre && !s.trim_matches(is_ws).is_empty() {
+                        // only the newlines that open and close the element's content go
+                        s.trim_matches(|c| c == '\n' || c == '\r')
+                    } else {
+                        s.trim_matches(is_ws)
+                    };
                     if trimmed.is_empty() {
                         if !s.is_empty() {
                             self.space_before.insert(self.nodes.len());

@@ -94,6 +94,11 @@ fn summary(page: &Page, list: &miniapp_view::DisplayList) -> String {
                 format!("clip {} {} {} {}", rect.x, rect.y, rect.w, rect.h)
             }
             DisplayItem::PopClip => "pop".to_string(),
+            DisplayItem::PushLayer { opacity, transform } if *transform == miniapp_view::IDENTITY => {
+                format!("layer opacity={opacity}")
+            }
+            DisplayItem::PopLayer => "pop layer".to_string(),
+            other => format!("{other:?}"),
         };
         out.push_str(&line);
         out.push('\n');

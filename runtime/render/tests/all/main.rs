@@ -7,6 +7,8 @@
 
 mod common;
 mod hostile;
+mod pages;
 mod pixels;
 mod snapshots;
+mod styles;
 mod text;
