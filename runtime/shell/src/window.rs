@@ -475,6 +475,16 @@ impl ApplicationHandler<Wake> for App<'_> {
                 let before = session.overlays().len();
                 let now = std::time::Instant::now();
                 let mut next = session.pump(now);
+                match session.take_system_action() {
+                    Some(crate::session::SystemAction::Close) => {
+                        event_loop.exit();
+                        return;
+                    }
+                    Some(crate::session::SystemAction::Restart) => {
+                        tracing::warn!("restarting from the capsule menu is not supported in the window yet")
+                    }
+                    None => {}
+                }
                 let mut redraw = session.take_dirty() || next.is_some() || before != session.overlays().len();
                 if session.pressing() {
                     // Frames while a press is down: the long press fires on one.
