@@ -56,14 +56,19 @@ fn a_switch_tab_to_a_page_that_is_not_a_tab_is_refused() {
     let home = home.path();
     let cloud = Cloud::start(home).expect("cloud starts");
     let app = home.join("app");
+    let original = home.join("original.mapp");
+    let r = build_app(home, &root().join("sample-apps/tabs-demo"), &original);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let bundle = home.join("tabs-demo.mapp");
+    // The copy keeps everything but the logic crate (its SDK path is relative to this
+    // checkout); the built logic comes along as logic.wasm.
     copy_dir(&root().join("sample-apps/tabs-demo"), &app);
+    std::fs::remove_dir_all(app.join("logic")).unwrap();
     // A navigator that asks to switch to the detail page, which is not in the tab bar.
     let xml = std::fs::read_to_string(app.join("pages/home/home.xml")).unwrap();
     let bad = r#"<navigator id="bad" open-type="switchTab" url="/pages/detail/detail">bad</navigator>"#;
     std::fs::write(app.join("pages/home/home.xml"), xml.replace("</view>", &format!("{bad}\n</view>"))).unwrap();
-    let r = build_app(home, &app, &bundle);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    build_with_logic_of(home, &original, &app, &bundle);
     assert_eq!(cloud.publish(home, &bundle).code, 0);
     let (r, _) = run_headless(home, &format!("{}/apps/tabs-demo", cloud.url), "tap #bad\nassert-text Home tab\n");
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
