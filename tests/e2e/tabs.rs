@@ -90,3 +90,38 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn page_show_and_hide_follow_tab_switches_and_launch_options_come_first() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let cloud = Cloud::start(home).expect("cloud starts");
+    let bundle = home.join("tabs-demo.mapp");
+    let r = build_app(home, &root().join("sample-apps/tabs-demo"), &bundle);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(cloud.publish(home, &bundle).code, 0);
+    let url = format!("{}/apps/tabs-demo?scene=shelf-3", cloud.url);
+    let (r, _) = run_headless(home, &url, "tap text=List\nassert-text List tab\ntap text=Home\nassert-text Home tab\n");
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let events: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_once("info: ").map(|(_, m)| m))
+        .filter(|m| ["launched", "loaded", "shown", "hidden", "unloaded"].iter().any(|k| m.starts_with(k)))
+        .collect();
+    assert_eq!(
+        events,
+        vec![
+            "launched at pages/home/home scene 1011 query \"scene=shelf-3\"",
+            "loaded pages/home/home",
+            "shown pages/home/home",
+            "hidden pages/home/home",
+            "loaded pages/list/list",
+            "shown pages/list/list",
+            "hidden pages/list/list",
+            "shown pages/home/home",
+        ],
+        "{}",
+        r.stdout
+    );
+}

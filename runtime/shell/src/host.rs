@@ -312,7 +312,8 @@ impl Host {
             timings: LaunchTimings::default(),
         };
         let route = launch.path.as_ref().map(|p| p.as_str());
-        let mut session = Session::start(opened.bundle, instance, route, &launch.query, active.components, self.device)?;
+        let mut session =
+            Session::start(opened.bundle, instance, route, &launch.query, active.components, self.device, launch.scene.as_deref())?;
         timings.instantiate_ms = ms(t);
         let t = Instant::now();
         session.layout(&mut self.fonts)?;

@@ -32,6 +32,16 @@ pub struct Failure {
     pub message: String,
 }
 
+/// `on-page-scroll` is called at most this often while the page scrolls.
+pub const PAGE_SCROLL_INTERVAL: Duration = Duration::from_millis(50);
+/// A pull-down released past this many px starts `on-pull-down-refresh` (where the page's
+/// config sets `enablePullDownRefresh`).
+pub const PULL_DOWN_REFRESH_PX: f32 = 50.0;
+/// The launch scene of an app opened from a link (`miniapp launch URL`).
+pub const SCENE_LINK: u32 = 1001;
+/// The launch scene of an app opened by scanning a QR code whose `scene` is a string.
+pub const SCENE_QR_CODE: u32 = 1011;
+
 struct PageInstance {
     id: u32,
     route: String,
@@ -184,6 +194,7 @@ impl Session {
         query: &str,
         components: std::sync::Arc<miniapp_view::StyleSheet>,
         device: Device,
+        scene: Option<&str>,
     ) -> Result<Session> {
         let app_id = bundle.manifest.appid.to_string();
         let mut s = Session {
@@ -205,11 +216,26 @@ impl Session {
             dirty: true,
             input: InputState::default(),
         };
-        s.call("on-launch", |i| i.on_launch(query));
         let entry = match route {
             Some(r) => r.trim_start_matches('/').to_string(),
             None => s.bundle.manifest.pages.first().map(|p| p.to_string()).unwrap_or_default(),
         };
+        // Launch options reach the app first (a 0.1.1 app; older ones do without): the entry
+        // path, the query, and the scene — a number as on the established platforms
+        // (`SCENE_QR_CODE` for a code's own string scene, which also goes into the query).
+        let (scene_number, query_with_scene) = match scene {
+            None => (SCENE_LINK, query.to_string()),
+            Some(sc) => match sc.parse::<u32>() {
+                Ok(n) => (n, query.to_string()),
+                Err(_) => {
+                    let sep = if query.is_empty() { "" } else { "&" };
+                    (SCENE_QR_CODE, format!("{query}{sep}scene={sc}"))
+                }
+            },
+        };
+        let options = miniapp_sandbox::LaunchOptions { path: entry.clone(), query: query_with_scene, scene: scene_number };
+        s.call("on-launch-options", |i| i.on_launch_options(&options));
+        s.call("on-launch", |i| i.on_launch(query));
         s.push_page(&entry, query)?;
         s.call("on-show", |i| i.on_show());
         Ok(s)
@@ -261,15 +287,15 @@ impl Session {
         let style_refs: Vec<(&str, &str)> = styles.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         let config = self.bundle.page_config(&page_path)?.merged_with(&self.bundle.manifest.window);
         let area = self.areas_for(route, &config).page;
-        let view = Page::with_component_styles(
-            &template,
-            &template_path,
-            &self.components,
-            &style_refs,
-            Viewport { width: area.w, height: area.h },
-            miniapp_view::Limits::default(),
-        )
-        .map_err(|source| Error::View { page: route.to_string(), source })?;
+        let limits = miniapp_view::Limits::default();
+        // `<import src>` / `<include src>` read other templates of the bundle.
+        let bundle = &self.bundle;
+        let read = |p: &str| bundle.file(p).and_then(|b| std::str::from_utf8(b).ok()).map(str::to_string);
+        let view = miniapp_view::Template::parse_with(&template, &template_path, limits.max_depth, &read)
+            .and_then(|t| {
+                Page::from_template(t, &self.components, &style_refs, Viewport { width: area.w, height: area.h }, limits)
+            })
+            .map_err(|source| Error::View { page: route.to_string(), source })?;
         if let Some(covered) = self.stack.last().map(|p| p.id) {
             self.page_hidden(covered);
         }
@@ -285,6 +311,7 @@ impl Session {
         let page = PageRef { id, route: route.to_string() };
         let q = query.to_string();
         self.call("page-load", |i| i.page_load(&page, &q));
+        self.call("page-show", |i| i.page_show(&page));
         self.call("page-ready", |i| i.page_ready(&page));
         Ok(())
     }
@@ -355,8 +382,9 @@ impl Session {
         }
         if let Some(cur) = self.stack.pop() {
             if self.tab_index(&cur.route).is_some() {
-                self.page_hidden(cur.id);
+                let id = cur.id;
                 self.hidden_tabs.push(cur);
+                self.page_hidden(id);
             } else {
                 let page = PageRef { id: cur.id, route: cur.route };
                 self.call("page-unload", |i| i.page_unload(&page));
@@ -375,18 +403,43 @@ impl Session {
         Ok(())
     }
 
-    /// HOOK: a page came (back) into view — switched to, or uncovered by `navigate-back`. The
-    /// page's `on-show` lifecycle call goes here once the host API has it (another branch adds
-    /// the WIT call; the lead wires it). Only logs for now.
+    /// A page came (back) into view — switched to, or uncovered by `navigate-back`: its
+    /// `page-show` (host API 0.1.1; older apps do without).
     fn page_shown(&mut self, id: u32) {
-        tracing::debug!(app = %self.app_id, page = id, "page shown (on-show not wired yet)");
+        if let Some(page) = self.page_ref(id) {
+            self.call("page-show", |i| i.page_show(&page));
+        }
     }
 
-    /// HOOK: a page went out of view but stays alive — switched away from, or covered by
-    /// `navigate-to`. The page's `on-hide` lifecycle call goes here once the host API has it.
-    /// Only logs for now.
+    /// A page went out of view but stays alive — switched away from, or covered by
+    /// `navigate-to`: its `page-hide`.
     fn page_hidden(&mut self, id: u32) {
-        tracing::debug!(app = %self.app_id, page = id, "page hidden (on-hide not wired yet)");
+        if let Some(page) = self.page_ref(id) {
+            self.call("page-hide", |i| i.page_hide(&page));
+        }
+    }
+
+    /// The page with this id, on the stack or among the hidden tab pages.
+    fn page_ref(&self, id: u32) -> Option<PageRef> {
+        self.stack
+            .iter()
+            .chain(self.hidden_tabs.iter())
+            .find(|p| p.id == id)
+            .map(|p| PageRef { id: p.id, route: p.route.clone() })
+    }
+
+    /// The page on top of the stack.
+    fn top_ref(&self) -> Option<PageRef> {
+        self.stack.last().map(|p| PageRef { id: p.id, route: p.route.clone() })
+    }
+
+    /// The app goes to the background (the window closes or is minimised, another app comes
+    /// up): the top page's `page-hide`, then the app's `on-hide`.
+    pub fn hide_app(&mut self) {
+        if let Some(top) = self.stack.last().map(|p| p.id) {
+            self.page_hidden(top);
+        }
+        self.call("on-hide", |i| i.on_hide());
     }
 
     /// The position of `route` in app.json's `tabBar`, if it is a tab page.
@@ -898,6 +951,8 @@ struct InputState {
     pull: Option<(f32, bool)>,
     /// The window hid the caret (blink); screenshots keep it on.
     caret_hidden: bool,
+    /// When `on-page-scroll` was last called (it is throttled).
+    last_page_scroll: Option<Instant>,
 }
 
 /// Input: the front ends (window, headless driver) call these with SCREEN coordinates (logical
@@ -1206,12 +1261,22 @@ impl Session {
     /// The page scrolled: the hook for the page's `on-page-scroll` (the lifecycle call arrives
     /// with the host API's page events).
     fn on_page_scroll(&mut self, scroll_top: f32) {
-        tracing::debug!(app = %self.app_id, scroll_top, "page scrolled");
+        // Throttled: at most one call per PAGE_SCROLL_INTERVAL; the view reports every step.
+        let now = Instant::now();
+        if self.input.last_page_scroll.is_some_and(|t| now.duration_since(t) < PAGE_SCROLL_INTERVAL) {
+            return;
+        }
+        self.input.last_page_scroll = Some(now);
+        if let Some(page) = self.top_ref() {
+            self.call("on-page-scroll", |i| i.on_page_scroll(&page, scroll_top));
+        }
     }
 
     /// The page reached its bottom: the hook for `on-reach-bottom`.
     fn on_reach_bottom(&mut self) {
-        tracing::debug!(app = %self.app_id, "page reached its bottom");
+        if let Some(page) = self.top_ref() {
+            self.call("on-reach-bottom", |i| i.on_reach_bottom(&page));
+        }
     }
 
     /// The page was pulled down past its top: the hook for `on-pull-down-refresh` (when the
@@ -1219,6 +1284,12 @@ impl Session {
     fn on_pull_down(&mut self, distance: f32, released: bool) {
         tracing::debug!(app = %self.app_id, distance, released, "page pulled down");
         self.input.pull = Some((distance, released));
+        let enabled = self.stack.last().is_some_and(|p| p.config.enable_pull_down_refresh);
+        if released && enabled && distance >= PULL_DOWN_REFRESH_PX {
+            if let Some(page) = self.top_ref() {
+                self.call("on-pull-down-refresh", |i| i.on_pull_down_refresh(&page));
+            }
+        }
     }
 }
 

@@ -535,6 +535,10 @@ impl ApplicationHandler<Wake> for App<'_> {
     fn window_event(&mut self, event_loop: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
         let result = match event {
             WindowEvent::CloseRequested => {
+                // The app goes to the background before the window closes (its `on-hide`).
+                if let Screen::App(session) = &mut self.screen {
+                    session.hide_app();
+                }
                 event_loop.exit();
                 Ok(())
             }

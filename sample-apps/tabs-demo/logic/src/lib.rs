@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use miniapp_sdk::{export_app, json, nav, App, Event, Page};
+use miniapp_sdk::{export_app, json, nav, App, Event, LaunchOptions, Page};
 
 /// One count per open page instance.
 #[derive(Default)]
@@ -21,6 +21,18 @@ impl Tabs {
 }
 
 impl App for Tabs {
+    fn on_launch_options(&mut self, options: &LaunchOptions) {
+        miniapp_sdk::info!("launched at {} scene {} query {:?}", options.path, options.scene, options.query);
+    }
+
+    fn page_show(&mut self, page: &Page) {
+        miniapp_sdk::info!("shown {}", page.route());
+    }
+
+    fn page_hide(&mut self, page: &Page) {
+        miniapp_sdk::info!("hidden {}", page.route());
+    }
+
     fn page_load(&mut self, page: &Page, _query: &str) {
         miniapp_sdk::info!("loaded {}", page.route());
         self.counts.insert(page.id(), 0);
