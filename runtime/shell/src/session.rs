@@ -1261,6 +1261,7 @@ impl Session {
     /// The page scrolled: the hook for the page's `on-page-scroll` (the lifecycle call arrives
     /// with the host API's page events).
     fn on_page_scroll(&mut self, scroll_top: f32) {
+        tracing::debug!(app = %self.app_id, scroll_top, "page scrolled");
         // Throttled: at most one call per PAGE_SCROLL_INTERVAL; the view reports every step.
         let now = Instant::now();
         if self.input.last_page_scroll.is_some_and(|t| now.duration_since(t) < PAGE_SCROLL_INTERVAL) {
