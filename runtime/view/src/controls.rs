@@ -103,30 +103,9 @@ mod tests {
 
     use crate::display::DisplayItem;
     use crate::input::{Input, Outcome, PickerRequest};
-    use crate::page::{Page, Viewport};
-    use crate::text::new_font_system;
+    use crate::page::Page;
 
-    const VP: Viewport = Viewport { width: 375.0, height: 600.0 };
-
-    fn page(xml: &str, css: &str) -> (Page, FontSystem) {
-        let mut f = new_font_system();
-        let mut p = Page::new(xml, "pages/t/t.xml", &[("app.css", css)], VP).unwrap_or_else(|e| panic!("{e}"));
-        p.render(&mut f).unwrap();
-        (p, f)
-    }
-
-    fn events(out: &[Outcome]) -> Vec<(String, Value)> {
-        out.iter()
-            .filter_map(|o| match o {
-                Outcome::Event(e) => Some((e.handler.clone(), e.event.clone())),
-                _ => None,
-            })
-            .collect()
-    }
-
-    fn handlers(out: &[Outcome]) -> Vec<String> {
-        events(out).into_iter().map(|(h, _)| h).collect()
-    }
+    use crate::testutil::{events, handlers, page};
 
     /// The `detail` of the first event to `handler`.
     fn detail(out: &[Outcome], handler: &str) -> Value {

@@ -155,7 +155,7 @@ impl Page {
     pub fn scroll_by(&mut self, dy: f32) -> Vec<Outcome> {
         let mut out = Vec::new();
         let Some(tree) = self.tree.take() else { return out };
-        self.scroll_page(&tree, dy, &mut out);
+        self.scroll_page(dy, &mut out);
         self.tree = Some(tree);
         out
     }
@@ -180,7 +180,7 @@ impl Page {
         for (s, sx, sy) in scrollers {
             match s {
                 Scroller::Page => {
-                    dy = self.scroll_page(tree, dy, out);
+                    dy = self.scroll_page(dy, out);
                 }
                 Scroller::Node(i) => {
                     let sid = tree.nodes[i].sid;
@@ -210,7 +210,7 @@ impl Page {
     }
 
     /// Moves the page's own offset; returns the part of `dy` it could not take.
-    fn scroll_page(&mut self, _tree: &Tree, dy: f32, out: &mut Vec<Outcome>) -> f32 {
+    fn scroll_page(&mut self, dy: f32, out: &mut Vec<Outcome>) -> f32 {
         let ny = (self.scroll.y + dy).clamp(0.0, self.scroll.max_y);
         let taken = ny - self.scroll.y;
         if taken.abs() > 0.0 {
@@ -291,7 +291,7 @@ impl Page {
         if !matches!(action, TapAction::Focus) {
             self.blur(tree, out);
         }
-        self.emit_from(tree, target, "tap", json!({"x": x, "y": y}), time_ms, out);
+        self.emit(tree, target, "tap", json!({"x": x, "y": y}), time_ms, out);
         match action {
             TapAction::Navigate { url, open_type, delta } => out.push(Outcome::Navigate { url, open_type, delta }),
             TapAction::Focus => {
@@ -309,8 +309,8 @@ impl Page {
     }
 
     fn fire_longpress(&mut self, tree: &Tree, t: usize, x: f32, y: f32, time_ms: u64, out: &mut Vec<Outcome>) {
-        self.emit_from(tree, t, "longpress", json!({"x": x, "y": y}), time_ms, out);
-        self.emit_from(tree, t, "longtap", json!({"x": x, "y": y}), time_ms, out);
+        self.emit(tree, t, "longpress", json!({"x": x, "y": y}), time_ms, out);
+        self.emit(tree, t, "longtap", json!({"x": x, "y": y}), time_ms, out);
     }
 
     /// Gives field `i` the focus (fires `blur` on the previous one and `focus` on it).
@@ -413,7 +413,7 @@ impl Page {
         let t = json!({"identifier": 0, "pageX": x, "pageY": page_y, "clientX": x, "clientY": y});
         let touches = if kind == "touchend" || kind == "touchcancel" { json!([]) } else { json!([t.clone()]) };
         let before = out.len();
-        self.emit_from(tree, target, kind, json!({"x": x, "y": y}), time_ms, out);
+        self.emit(tree, target, kind, json!({"x": x, "y": y}), time_ms, out);
         for o in &mut out[before..] {
             if let Outcome::Event(e) = o {
                 e.event["touches"] = touches.clone();
@@ -423,10 +423,6 @@ impl Page {
     }
 
     /// Bubbles event `kind` from `target` (a text node counts as its element).
-    fn emit_from(&self, tree: &Tree, target: usize, kind: &str, detail: Value, time_ms: u64, out: &mut Vec<Outcome>) {
-        self.emit(tree, target, kind, detail, time_ms, out)
-    }
-
     pub(crate) fn emit(&self, tree: &Tree, target: usize, kind: &str, detail: Value, time_ms: u64, out: &mut Vec<Outcome>) {
         for mut e in self.bubble_events(tree, target, kind, detail) {
             e.event["timeStamp"] = json!(time_ms);
@@ -448,31 +444,8 @@ impl Page {
 mod tests {
     use super::*;
     use crate::input::OpenType;
-    use crate::page::Viewport;
-    use crate::text::new_font_system;
-    use cosmic_text::FontSystem;
 
-    const VP: Viewport = Viewport { width: 375.0, height: 600.0 };
-
-    fn page(xml: &str, css: &str) -> (Page, FontSystem) {
-        let mut f = new_font_system();
-        let mut p = Page::new(xml, "pages/t/t.xml", &[("app.css", css)], VP).unwrap_or_else(|e| panic!("{e}"));
-        p.render(&mut f).unwrap();
-        (p, f)
-    }
-
-    fn events(out: &[Outcome]) -> Vec<(String, Value)> {
-        out.iter()
-            .filter_map(|o| match o {
-                Outcome::Event(e) => Some((e.handler.clone(), e.event.clone())),
-                _ => None,
-            })
-            .collect()
-    }
-
-    fn handlers(out: &[Outcome]) -> Vec<String> {
-        events(out).into_iter().map(|(h, _)| h).collect()
-    }
+    use crate::testutil::{events, handlers, page};
 
     fn click(p: &mut Page, x: f32, y: f32, t: u64) -> Vec<Outcome> {
         let mut out = p.handle(Input::PointerDown { x, y, time_ms: t });

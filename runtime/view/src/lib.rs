@@ -130,6 +130,8 @@ mod page;
 mod style;
 mod template;
 mod text;
+#[cfg(test)]
+mod testutil;
 mod tree;
 
 pub use cosmic_text;

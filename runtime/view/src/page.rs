@@ -553,7 +553,6 @@ impl Page {
 
     /// Whether node `i` (border box `r`) shows inside `area` and every clipping ancestor.
     pub(crate) fn visible(&self, tree: &Tree, i: usize, r: Rect, area: Rect) -> bool {
-        let overlaps = |a: Rect, b: Rect| a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
         if !overlaps(r, area) && !(r.w == 0.0 && r.h == 0.0 && area.contains(r.x, r.y)) {
             return false;
         }
