@@ -38,4 +38,4 @@ pub use error::{Error, Result};
 pub use launch::{cloud_display, LaunchUrl, MAX_SCENE_CHARS};
 pub use qr::qr_png;
 pub use review::{review, ReviewHook};
-pub use server::{bind, spawn_background, CloudHandle, RunningCloud, Server, ServerConfig, AUTH_BODY_LIMIT, DEFAULT_BODY_LIMIT};
+pub use server::{bind, spawn_background, CloudHandle, RunningCloud, Server, ServerConfig, AUTH_BODY_LIMIT, AUTH_DRAIN_LIMIT, DEFAULT_BODY_LIMIT};

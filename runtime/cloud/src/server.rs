@@ -58,6 +58,10 @@ pub const BASE_BODY_LIMIT: usize = miniapp_bundle::limits::DEFAULT_BASE_MAX_PACK
 
 /// Largest body of the `/auth/*` routes: 16 KiB (a login request is about 300 bytes).
 pub const AUTH_BODY_LIMIT: usize = 16 * 1024;
+/// How much of an over-limit `/auth/*` body the cloud still reads (and drops) before it answers
+/// 413: 256 KiB. A client still writing its body then reads the answer instead of a connection
+/// reset; past this the connection is closed unread.
+pub const AUTH_DRAIN_LIMIT: usize = 256 * 1024;
 
 /// How the cloud runs.
 #[derive(Clone)]
@@ -270,8 +274,11 @@ fn router(state: Shared, body_limit: usize) -> Router {
         .route("/apps/{appid}/status", post(set_status))
         .route("/apps/{appid}/qr", get(app_qr))
         .route("/apps/{appid}/secret", get(app_secret))
-        .route("/auth/login", post(login).layer(DefaultBodyLimit::max(AUTH_BODY_LIMIT)))
-        .route("/auth/code2session", post(code2session).layer(DefaultBodyLimit::max(AUTH_BODY_LIMIT)))
+        .route("/auth/login", post(login).layer(DefaultBodyLimit::max(AUTH_BODY_LIMIT)).layer(middleware::from_fn(drain_auth_body)))
+        .route(
+            "/auth/code2session",
+            post(code2session).layer(DefaultBodyLimit::max(AUTH_BODY_LIMIT)).layer(middleware::from_fn(drain_auth_body)),
+        )
         .route("/bundles/{digest}", get(bundle))
         // A base library carries fonts: its publish body may be as large as its package limit.
         .route("/base", post(publish_base).layer(DefaultBodyLimit::max(BASE_BODY_LIMIT)).get(list_bases))
@@ -289,6 +296,20 @@ fn router(state: Shared, body_limit: usize) -> Router {
 async fn count_requests(State(state): State<Shared>, req: Request, next: Next) -> Response {
     state.stats.lock().unwrap_or_else(|p| p.into_inner()).requests += 1;
     next.run(req).await
+}
+
+/// Reads an `/auth/*` body whole (up to [`AUTH_BODY_LIMIT`] + [`AUTH_DRAIN_LIMIT`]) before the
+/// handler runs, so that an over-limit body is answered 413 after it was read rather than by
+/// closing a connection the client is still writing to (which it sees as a reset, not an answer).
+async fn drain_auth_body(req: Request, next: Next) -> Response {
+    let what = req.uri().path().rsplit('/').next().unwrap_or("auth").to_owned();
+    let (parts, body) = req.into_parts();
+    let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("{what} body is over the limit of {AUTH_BODY_LIMIT} bytes"));
+    match axum::body::to_bytes(body, AUTH_BODY_LIMIT + AUTH_DRAIN_LIMIT).await {
+        Ok(bytes) if bytes.len() > AUTH_BODY_LIMIT => too_large().into_response(),
+        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Err(_) => too_large().into_response(),
+    }
 }
 
 /// An error reply: `{"error": msg, "reasons": [...]}` with a status.
