@@ -114,6 +114,7 @@
 #![deny(missing_docs)]
 
 mod color;
+mod component;
 mod components;
 mod controls;
 mod css;
@@ -137,6 +138,10 @@ mod tree;
 pub use cosmic_text;
 
 pub use color::Color;
+pub use component::{
+    parse_using_components, ComponentConfig, ComponentDef, ComponentOptions, ComponentSet, PropSpec, PropType,
+    StyleIsolation, MAX_COMPONENT_DEPTH,
+};
 pub use css::{parse_stylesheet, Diagnostic, StyleSheet};
 pub use components::{specs as component_specs, Attr, AttrKind, Spec as ComponentSpec, UNSUPPORTED_TAGS};
 pub use edit::{EditBuffer, InputKind, DEFAULT_MAX_LENGTH};
@@ -151,7 +156,7 @@ pub use limits::{
     DEFAULT_MAX_TEMPLATE_NESTING,
     DEFAULT_STACK_BYTES,
 };
-pub use page::{default_component_styles, Page, TapEvent, Viewport, DEFAULT_STYLESHEET};
+pub use page::{default_component_styles, ComponentChange, Page, TapEvent, Viewport, DEFAULT_STYLESHEET};
 pub use template::{known_tags, parse_template, FileResolver, Template, TEMPLATE_TAGS};
 pub use text::{
     font_system_from, measure_text, new_font_system, set_fonts, text_attrs, text_attrs_styled, text_buffer, text_buffer_styled,
