@@ -32,6 +32,9 @@ pub const MAX_COMPONENT_DEPTH: usize = 16;
 
 /// The type a property declares (`"String"`, `"Number"`, `"Boolean"`, `"Object"`,
 /// `"Array"`, or `null` for any value).
+///
+/// An attribute whose value is `null` (a binding to missing data) leaves the property at
+/// its default, whatever the type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PropType {
     /// `"String"`: text; numbers and booleans are converted to their text.
@@ -636,5 +639,314 @@ mod tests {
             .insert("text", ComponentDef::parse("components/t/t", "<view/>", None, r#"{"component": true}"#, None).unwrap())
             .unwrap_err();
         assert!(e.to_string().contains("`text` is a built-in tag"), "{e}");
+    }
+
+    // --- custom components in a page (expansion in tree.rs, instances in page.rs) ---
+
+    use crate::color::Color;
+    use crate::input::Outcome;
+    use crate::page::{ComponentChange, Page};
+    use crate::testutil::{component, page_with, tap_at};
+    use crate::tree::NodeKind;
+
+    const CARD_JSON: &str = r#"{"component": true, "properties": {"title": "String", "price": {"type": "Number", "value": 1}, "on": "Boolean"}}"#;
+
+    fn set(list: Vec<(&str, ComponentDef)>) -> ComponentSet {
+        let mut s = ComponentSet::new();
+        for (tag, def) in list {
+            s.insert(tag, def).unwrap();
+        }
+        s
+    }
+
+    /// The computed (font size, colour) of the text node `text`.
+    fn text_style(p: &Page, text: &str) -> (f32, Color) {
+        let n = p
+            .tree_for_tests()
+            .nodes
+            .iter()
+            .find(|n| matches!(&n.kind, NodeKind::Text(t) if t == text))
+            .unwrap_or_else(|| panic!("no text `{text}` in {:?}", p.text_content()));
+        (n.style.font_size, n.style.color)
+    }
+
+    fn card() -> ComponentDef {
+        component("components/card/card", "<view class='t'>{{title}}|{{price}}|{{on}}</view>", "", CARD_JSON)
+    }
+
+    #[test]
+    fn properties_are_converted_to_their_type_and_a_wrong_type_warns_and_uses_the_default() {
+        let (mut p, mut f) = page_with(
+            "<my-card title='{{name}}' price='12' on/>\n<my-card price='abc' title='{{[1]}}'/>",
+            "",
+            set(vec![("my-card", card())]),
+        );
+        p.set_data(&json!({"name": "A"})).unwrap();
+        p.render(&mut f).unwrap();
+        assert_eq!(p.text_content(), "A|12|true\n|1|false");
+        let w: Vec<String> = p.warnings().iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            w,
+            vec![
+                "pages/t/t.xml:2:1: <my-card> attribute `price`: property `price` is a Number, got a string \"abc\" (its default 1 is used)",
+                "pages/t/t.xml:2:1: <my-card> attribute `title`: property `title` is a String, got an array [1] (its default \"\" is used)",
+            ]
+        );
+    }
+
+    #[test]
+    fn kebab_case_attributes_fill_camel_case_properties() {
+        let def = component(
+            "components/c/c",
+            "<view>{{maxCount}}</view>",
+            "",
+            r#"{"component": true, "properties": {"maxCount": "Number"}}"#,
+        );
+        let (p, _) = page_with("<c-c max-count='{{3}}'/>", "", set(vec![("c-c", def)]));
+        assert_eq!(p.text_content(), "3");
+    }
+
+    #[test]
+    fn slot_content_goes_to_named_and_default_slots_in_the_pages_scope() {
+        let def = component(
+            "components/box/box",
+            "<view class='head'><slot name='header'/></view><view class='body'>{{title}}: <slot/></view><view class='foot'><slot name='footer'/></view>",
+            "",
+            r#"{"component": true, "properties": {"title": "String"}, "options": {"multipleSlots": true}}"#,
+        );
+        let (mut p, mut f) = page_with(
+            "<my-box m:for='{{list}}' title='T{{index}}'><view slot='header'>H {{item}}</view><view>B {{item}} {{title}}</view></my-box>",
+            "",
+            set(vec![("my-box", def)]),
+        );
+        p.set_data(&json!({"list": ["a", "b"], "title": "page"})).unwrap();
+        p.render(&mut f).unwrap();
+        // Slot content reads the page's data (`title` is the page's), not the component's.
+        assert_eq!(p.text_content(), "H a\nT0:\nB a page\nH b\nT1:\nB b page");
+        let head = p.find("text=H a").unwrap().unwrap();
+        let body = p.find("text=B a page").unwrap().unwrap();
+        assert!(head.y < body.y);
+    }
+
+    #[test]
+    fn component_css_stays_inside_and_page_css_stays_outside() {
+        let def = |iso: &str| {
+            component(
+                "components/c/c",
+                "<view class='t'>in</view><view class='u'>inner u</view><view class='slot'><slot/></view>",
+                ".t { font-size: 30px; } .p { color: #00ff00; } .u { color: #0000ff; }",
+                &format!(r#"{{"component": true, "options": {{"styleIsolation": "{iso}"}}}}"#),
+            )
+        };
+        let xml = "<view class='t'>out</view><my-c class='host'><view class='u'>slotted</view></my-c><view class='p'>page p</view>";
+        let css = ".t { color: #ff0000; } .host { font-size: 20px; } .u { font-size: 25px; } .host .t { color: #ff00ff; }";
+        let (p, _) = page_with(xml, css, set(vec![("my-c", def("isolated"))]));
+        let red = Color::rgb(255, 0, 0);
+        assert_eq!(text_style(&p, "out"), (16.0, red));
+        assert_eq!(text_style(&p, "page p"), (16.0, Color::BLACK), "the component's .p does not reach the page");
+        assert_eq!(text_style(&p, "in"), (30.0, Color::BLACK), "the page's .t and `.host .t` do not reach inside");
+        assert_eq!(text_style(&p, "inner u"), (20.0, Color::rgb(0, 0, 255)), "the font size is inherited from the host");
+        assert_eq!(text_style(&p, "slotted"), (25.0, Color::BLACK), "slot content is the page's: its .u, not the component's");
+
+        let (p, _) = page_with(xml, css, set(vec![("my-c", def("apply-shared"))]));
+        assert_eq!(text_style(&p, "in"), (30.0, red), "page styles apply inside, below the component's own");
+        assert_eq!(text_style(&p, "inner u"), (25.0, Color::rgb(0, 0, 255)));
+        assert_eq!(text_style(&p, "page p"), (16.0, Color::BLACK));
+
+        let (p, _) = page_with(xml, css, set(vec![("my-c", def("shared"))]));
+        assert_eq!(text_style(&p, "page p"), (16.0, Color::rgb(0, 255, 0)), "a shared component's styles leak out");
+    }
+
+    #[test]
+    fn external_classes_take_the_users_classes_and_the_users_styles() {
+        let def = component(
+            "components/c/c",
+            "<view class='title-class own'>T</view><view class='title-class'>U</view>",
+            ".own { color: #0000ff; } .big { color: #00ff00; }",
+            r#"{"component": true, "externalClasses": ["title-class"]}"#,
+        );
+        let (p, _) = page_with("<my-c title-class='big bold'/>", ".big { font-size: 40px; } .bold { color: #ff0000; }", set(vec![("my-c", def)]));
+        assert_eq!(text_style(&p, "T"), (40.0, Color::rgb(255, 0, 0)), "the user's rules win over the component's own");
+        assert_eq!(text_style(&p, "U"), (40.0, Color::rgb(255, 0, 0)));
+        assert!(p.find(".big").unwrap().is_some());
+        assert!(p.find(".title-class").unwrap().is_none(), "the external class name itself is replaced");
+    }
+
+    fn nested_set() -> ComponentSet {
+        let inner = component(
+            "components/inner/inner",
+            "<view bind:tap='onInnerTap'>{{label}}!</view>",
+            "",
+            r#"{"component": true, "properties": {"label": "String"}}"#,
+        );
+        let outer = component(
+            "components/outer/outer",
+            "<view>o {{t}}</view><inner-c label='{{t}}' bind:add='onInnerAdd'/>",
+            "",
+            r#"{"component": true, "properties": {"t": "String"}, "usingComponents": {"inner-c": "../inner/inner"}}"#,
+        );
+        let mut s = ComponentSet::new();
+        s.define(inner);
+        s.insert("outer-c", outer).unwrap();
+        s
+    }
+
+    #[test]
+    fn a_component_may_use_another_component() {
+        let (mut p, _) = page_with("<outer-c t='X'/>", "", nested_set());
+        assert_eq!(p.text_content(), "o X\nX!");
+        let changes = p.take_component_changes();
+        assert_eq!(
+            changes,
+            vec![
+                ComponentChange::Attached { instance: 1, name: "components/outer/outer".into(), properties: json!({"t": "X"}) },
+                ComponentChange::Attached { instance: 2, name: "components/inner/inner".into(), properties: json!({"label": "X"}) },
+            ]
+        );
+        // The inner tag is the outer component's, not the page's.
+        let t = Template::parse_with_components("<inner-c/>", "pages/t/t.xml", 256, None, &nested_set());
+        assert!(t.unwrap_err().to_string().starts_with("pages/t/t.xml:1:1: unknown tag <inner-c>"));
+    }
+
+    #[test]
+    fn a_component_that_uses_itself_stops_at_the_depth_limit() {
+        let def = component(
+            "components/r/r",
+            "<view>{{n}}<r-c m:if='{{n < stop}}' n='{{n + 1}}' stop='{{stop}}'/></view>",
+            "",
+            r#"{"component": true, "properties": {"n": "Number", "stop": "Number"}, "usingComponents": {"r-c": "./r"}}"#,
+        );
+        let (p, _) = page_with("<r-c n='1' stop='3'/>", "", set(vec![("r-c", def.clone())]));
+        assert_eq!(p.text_content(), "1\n2\n3");
+        let t = Template::parse_with_components("<r-c n='1' stop='99'/>", "p.xml", 256, None, &set(vec![("r-c", def.clone())])).unwrap();
+        let mut p = Page::with_custom_components(
+            t,
+            crate::page::default_component_styles(),
+            &[],
+            crate::testutil::VP,
+            crate::limits::Limits::default(),
+            set(vec![("r-c", def)]),
+        )
+        .unwrap();
+        let e = p.render(&mut crate::text::new_font_system()).unwrap_err().to_string();
+        assert!(
+            e.starts_with("custom components nested in one another (MAX_COMPONENT_DEPTH) at <r-c> in components/r/r.xml:1:12: limit is 16, got 17"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn instances_keep_their_ids_across_renders_and_changes_are_reported_once() {
+        let (mut p, mut f) = page_with(
+            "<my-card m:for='{{list}}' m:key='id' title='{{item.t}}'/>",
+            "",
+            set(vec![("my-card", card())]),
+        );
+        assert_eq!(p.take_component_changes(), vec![]);
+        let list = json!([{"id": 1, "t": "a"}, {"id": 2, "t": "b"}, {"id": 3, "t": "c"}]);
+        p.set_data(&json!({"list": list})).unwrap();
+        p.render(&mut f).unwrap();
+        let attached: Vec<(u32, Value)> = p
+            .take_component_changes()
+            .into_iter()
+            .map(|c| match c {
+                ComponentChange::Attached { instance, name, properties } => {
+                    assert_eq!(name, "components/card/card");
+                    (instance, properties["title"].clone())
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(attached, vec![(1, json!("a")), (2, json!("b")), (3, json!("c"))]);
+        // The same data again: nothing to report.
+        p.set_data(&json!({"list": list})).unwrap();
+        p.render(&mut f).unwrap();
+        assert_eq!(p.take_component_changes(), vec![]);
+        // The middle item goes: one Detached, the others keep their ids and properties.
+        p.set_data(&json!({"list": [{"id": 1, "t": "a"}, {"id": 3, "t": "c"}]})).unwrap();
+        p.render(&mut f).unwrap();
+        assert_eq!(p.take_component_changes(), vec![ComponentChange::Detached { instance: 2 }]);
+        p.set_data(&json!({"list[1].t": "C"})).unwrap();
+        p.render(&mut f).unwrap();
+        assert_eq!(
+            p.take_component_changes(),
+            vec![ComponentChange::PropertiesChanged { instance: 3, properties: json!({"title": "C", "price": 1, "on": false}) }]
+        );
+        assert_eq!(p.text_content(), "a|1|false\nC|1|false");
+    }
+
+    #[test]
+    fn set_component_data_changes_only_that_instance() {
+        let def = component(
+            "components/c/c",
+            "<view>{{title}}:{{count}} {{list[1].done}}</view>",
+            "",
+            r#"{"component": true, "properties": {"title": "String"}}"#,
+        );
+        let (mut p, mut f) = page_with("<my-c title='A'/><my-c title='B'/>", "", set(vec![("my-c", def)]));
+        assert_eq!(p.take_component_changes().len(), 2);
+        let before: Vec<u64> = p.tree_for_tests().nodes.iter().map(|n| n.sid).collect();
+        p.set_component_data(1, &json!({"count": 5, "list[1].done": true, "title": "ignored"})).unwrap();
+        p.render(&mut f).unwrap();
+        assert_eq!(p.text_content(), "A:5 true\nB:");
+        assert_eq!(p.component_data(1), Some(&json!({"count": 5, "list": [null, {"done": true}], "title": "ignored"})));
+        assert_eq!(p.component_data(2), Some(&json!({})));
+        assert_eq!(p.data(), &json!({}), "the page's data is untouched");
+        assert_eq!(p.take_component_changes(), vec![], "no instance came, went or got new properties");
+        let after: Vec<u64> = p.tree_for_tests().nodes.iter().map(|n| n.sid).collect();
+        assert_eq!(before, after, "every node keeps its identity");
+        assert_eq!(
+            p.set_component_data(9, &json!({"a": 1})).unwrap_err().to_string(),
+            "no live component instance 9 (it was detached or never attached)"
+        );
+        assert!(p.set_component_data(1, &json!({"a..b": 1})).is_err());
+    }
+
+    #[test]
+    fn a_tap_inside_a_component_names_the_instance_and_bubbles_to_the_page() {
+        let (mut p, _) = page_with("<view bind:tap='onPage'><outer-c t='X'/></view>", "", nested_set());
+        let (x, y) = p.find("text=X!").unwrap().unwrap().center();
+        let out = tap_at(&mut p, x, y);
+        let events: Vec<(String, Option<u32>)> = out
+            .iter()
+            .filter_map(|o| match o {
+                Outcome::Event(e) => Some((e.handler.clone(), e.instance)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(events, vec![("onInnerTap".to_string(), Some(2)), ("onPage".to_string(), None)]);
+    }
+
+    #[test]
+    fn trigger_event_calls_the_handler_the_host_binds_on_its_writer() {
+        let (mut p, _) = page_with(
+            "<outer-c id='o' data-k='v' t='X' bind:add='onAdd' bindremove='onRemove'/>",
+            "",
+            nested_set(),
+        );
+        p.take_component_changes();
+        let e = p.trigger_event(1, "add", json!({"n": 1})).expect("bound");
+        assert_eq!((e.handler.as_str(), e.instance), ("onAdd", None));
+        assert_eq!(e.event["type"], "add");
+        assert_eq!(e.event["detail"], json!({"n": 1}));
+        assert_eq!(e.event["target"]["id"], "o");
+        assert_eq!(e.event["currentTarget"]["dataset"], json!({"k": "v"}));
+        assert_eq!(p.trigger_event(1, "remove", json!(null)).map(|e| e.handler), Some("onRemove".into()));
+        assert_eq!(p.trigger_event(1, "other", json!(null)), None);
+        // The inner component's host is written by the outer component: its handler is the outer's.
+        let e = p.trigger_event(2, "add", json!({})).expect("bound");
+        assert_eq!((e.handler.as_str(), e.instance), ("onInnerAdd", Some(1)));
+        assert_eq!(p.trigger_event(7, "add", json!({})), None);
+    }
+
+    #[test]
+    fn a_component_template_error_names_the_components_file() {
+        let e = ComponentDef::parse("components/c/c", "<view>\n  <div/></view>", None, r#"{"component": true}"#, None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("components/c/c.xml:2:3: unknown tag <div>"), "{e}");
+        // `<slot>` is only a component's.
+        let e = Template::parse_with_components("<slot/>", "p.xml", 256, None, &ComponentSet::new()).unwrap_err();
+        assert!(e.to_string().starts_with("p.xml:1:1: unknown tag <slot>"), "{e}");
     }
 }

@@ -938,6 +938,10 @@ impl<'a> Expander<'a> {
                         continue;
                     };
                     let v = a.value.eval(scope);
+                    if v.is_null() {
+                        // A binding to missing data: the property keeps its default.
+                        continue;
+                    }
                     match spec.ty.convert(v.clone()) {
                         Some(v) => {
                             props.insert(name, v);
