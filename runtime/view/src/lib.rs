@@ -56,6 +56,17 @@
 //! definitions. Both need the bundle's files: [`Template::parse_with`] / [`Page::with_files`]
 //! take a [`FileResolver`]; `src` is relative to the naming file, `/` starts at the bundle root.
 //!
+//! Custom components (`docs/templates.md`, "Custom components"): a [`ComponentDef`] is a
+//! component's template, stylesheet and strictly checked json (typed `properties`, `options`
+//! with `styleIsolation`, `externalClasses`, `usingComponents`); a [`ComponentSet`] maps the
+//! page's tags to them. Parse the page with [`Template::parse_with_components`] and build it
+//! with [`Page::with_custom_components`]. A host expands to the component's template over its
+//! properties and own data ([`Page::set_component_data`]), with `<slot>`s filled by the host's
+//! children in the page's scope; [`Page::take_component_changes`] reports instances attached,
+//! detached and re-propertied; events name their instance ([`AppEvent::instance`]) and
+//! [`Page::trigger_event`] maps a component's event to its host's `bind:NAME`. Components nest
+//! at most [`MAX_COMPONENT_DEPTH`] deep.
+//!
 //! Expressions: paths (`a.b[0].c`, `list[i]`, `list.length`), string/number/bool/null
 //! literals, `[a, ...b]`, `{a: 1, b, ...c}`, `+ - * / %`, `== != === !== < <= > >=`,
 //! `&& || !`, `c ? a : b`, parentheses; JavaScript semantics (missing paths are empty, `+`

@@ -1413,7 +1413,9 @@ mod tests {
         let mut n = 0;
         for block in doc.split("```xml").skip(1) {
             let xml = block.split("```").next().expect("a closing fence");
-            Template::parse_with(xml, "pages/index/index.xml", DEFAULT_MAX_DEPTH, &stub)
+            // The custom component examples use these tags (`slot` in a component's template).
+            let custom = ["product-card".to_string(), "price-tag".to_string(), "slot".to_string()];
+            parse_with_tags(xml, "pages/index/index.xml", DEFAULT_MAX_DEPTH, Some(&stub), &custom)
                 .unwrap_or_else(|e| panic!("{e}\n{xml}"));
             n += 1;
         }
