@@ -294,10 +294,10 @@ pub(crate) struct Expander<'a> {
 }
 
 /// The components of a page without custom components.
-static NO_COMPONENTS: std::sync::OnceLock<(ComponentSet, HashMap<String, CompStyles>, HashMap<u64, (String, Value)>)> =
-    std::sync::OnceLock::new();
+type NoComponents = (ComponentSet, HashMap<String, CompStyles>, HashMap<u64, (String, Value)>);
+static NO_COMPONENTS: std::sync::OnceLock<NoComponents> = std::sync::OnceLock::new();
 
-fn no_components() -> &'static (ComponentSet, HashMap<String, CompStyles>, HashMap<u64, (String, Value)>) {
+fn no_components() -> &'static NoComponents {
     NO_COMPONENTS.get_or_init(Default::default)
 }
 
