@@ -65,6 +65,45 @@ pub enum Error {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A custom component's json is not JSON: `components/card/card.json:2:18: key must be a string`.
+    #[error("{file}:{line}:{col}: {reason}")]
+    ComponentJson {
+        /// The json file (`components/card/card.json`).
+        file: String,
+        /// 1-based line.
+        line: u32,
+        /// 1-based column.
+        col: u32,
+        /// The JSON parser's message.
+        reason: String,
+    },
+    /// A custom component's json (or a `usingComponents` map) breaks a rule:
+    /// `components/card/card.json: properties.price.type: expected "String", ...`.
+    #[error("{file}: {field}: {reason}")]
+    ComponentConfig {
+        /// The json file.
+        file: String,
+        /// The field path (`properties.price.type`, `externalClasses[1]`).
+        field: String,
+        /// What is wrong and what is accepted.
+        reason: String,
+    },
+    /// A `usingComponents` entry names a component the [`crate::ComponentSet`] does not have.
+    #[error("{file}: usingComponents.{tag}: no component `{path}` was given (add its definition to the ComponentSet)")]
+    UnknownComponent {
+        /// The json that names it (`usingComponents` for the page's own tags).
+        file: String,
+        /// The tag.
+        tag: String,
+        /// The resolved path.
+        path: String,
+    },
+    /// [`crate::Page::set_component_data`] for an instance that is not (or no longer) live.
+    #[error("no live component instance {instance} (it was detached or never attached)")]
+    UnknownInstance {
+        /// The id given.
+        instance: u32,
+    },
     /// The layout engine refused the tree (a bug in this crate, reported rather than panicking).
     #[error("layout failed: {reason}")]
     Layout {

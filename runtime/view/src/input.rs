@@ -147,6 +147,9 @@ pub struct AppEvent {
     /// `{"type":..,"timeStamp":..,"target":{..},"currentTarget":{..},"detail":{..}}` (touch
     /// events also carry `touches` and `changedTouches`).
     pub event: Value,
+    /// Whose handler it is: the custom component instance whose template has the binding
+    /// (its id from [`crate::ComponentChange::Attached`]), or `None` for the page.
+    pub instance: Option<u32>,
 }
 
 /// What the view asks of the front end after an [`Input`].

@@ -426,7 +426,7 @@ impl Page {
     pub(crate) fn emit(&self, tree: &Tree, target: usize, kind: &str, detail: Value, time_ms: u64, out: &mut Vec<Outcome>) {
         for mut e in self.bubble_events(tree, target, kind, detail) {
             e.event["timeStamp"] = json!(time_ms);
-            out.push(Outcome::Event(AppEvent { handler: e.handler, event: e.event }));
+            out.push(Outcome::Event(AppEvent { handler: e.handler, event: e.event, instance: e.instance }));
         }
     }
 

@@ -56,6 +56,17 @@
 //! definitions. Both need the bundle's files: [`Template::parse_with`] / [`Page::with_files`]
 //! take a [`FileResolver`]; `src` is relative to the naming file, `/` starts at the bundle root.
 //!
+//! Custom components (`docs/templates.md`, "Custom components"): a [`ComponentDef`] is a
+//! component's template, stylesheet and strictly checked json (typed `properties`, `options`
+//! with `styleIsolation`, `externalClasses`, `usingComponents`); a [`ComponentSet`] maps the
+//! page's tags to them. Parse the page with [`Template::parse_with_components`] and build it
+//! with [`Page::with_custom_components`]. A host expands to the component's template over its
+//! properties and own data ([`Page::set_component_data`]), with `<slot>`s filled by the host's
+//! children in the page's scope; [`Page::take_component_changes`] reports instances attached,
+//! detached and re-propertied; events name their instance ([`AppEvent::instance`]) and
+//! [`Page::trigger_event`] maps a component's event to its host's `bind:NAME`. Components nest
+//! at most [`MAX_COMPONENT_DEPTH`] deep.
+//!
 //! Expressions: paths (`a.b[0].c`, `list[i]`, `list.length`), string/number/bool/null
 //! literals, `[a, ...b]`, `{a: 1, b, ...c}`, `+ - * / %`, `== != === !== < <= > >=`,
 //! `&& || !`, `c ? a : b`, parentheses; JavaScript semantics (missing paths are empty, `+`
@@ -114,6 +125,7 @@
 #![deny(missing_docs)]
 
 mod color;
+mod component;
 mod components;
 mod controls;
 mod css;
@@ -137,6 +149,10 @@ mod tree;
 pub use cosmic_text;
 
 pub use color::Color;
+pub use component::{
+    parse_using_components, ComponentConfig, ComponentDef, ComponentOptions, ComponentSet, PropSpec, PropType,
+    StyleIsolation, MAX_COMPONENT_DEPTH,
+};
 pub use css::{parse_stylesheet, Diagnostic, StyleSheet};
 pub use components::{specs as component_specs, Attr, AttrKind, Spec as ComponentSpec, UNSUPPORTED_TAGS};
 pub use edit::{EditBuffer, InputKind, DEFAULT_MAX_LENGTH};
@@ -151,7 +167,7 @@ pub use limits::{
     DEFAULT_MAX_TEMPLATE_NESTING,
     DEFAULT_STACK_BYTES,
 };
-pub use page::{default_component_styles, Page, TapEvent, Viewport, DEFAULT_STYLESHEET};
+pub use page::{default_component_styles, ComponentChange, Page, TapEvent, Viewport, DEFAULT_STYLESHEET};
 pub use template::{known_tags, parse_template, FileResolver, Template, TEMPLATE_TAGS};
 pub use text::{
     font_system_from, measure_text, new_font_system, set_fonts, text_attrs, text_attrs_styled, text_buffer, text_buffer_styled,

@@ -16,7 +16,9 @@ use crate::limits::Limits;
 use crate::style::{Ctx, Decl};
 use crate::template::{parse_template_with_depth, Template};
 use crate::components::{Scroll, State};
-use crate::tree::{Expander, Node, NodeKind, Tree};
+use crate::component::{ComponentSet, StyleIsolation};
+use crate::css::RuleIndex;
+use crate::tree::{CompStyles, Expander, Node, NodeKind, Tree};
 
 /// The embedded fallback copy of the built-in components' default styles: the base library's
 /// `styles/components.css`, compiled in. [`Page::new`] uses it (tests, tools without a base
@@ -47,6 +49,41 @@ pub struct Viewport {
 /// (the same as any [`AppEvent`]).
 pub type TapEvent = crate::input::AppEvent;
 
+/// What happened to the custom component instances of a page since the last
+/// [`Page::take_component_changes`] (computed by each [`Page::render`] that expands the page).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ComponentChange {
+    /// A host appeared: instance `instance` of the component at `name`
+    /// (`components/card/card`) with its resolved properties.
+    Attached {
+        /// The instance id (stable while its host stays in the page).
+        instance: u32,
+        /// The component's path.
+        name: String,
+        /// `{"title": "A", "price": 3}`: each declared property, defaults filled in.
+        properties: Value,
+    },
+    /// A host went away (its instance's data is dropped).
+    Detached {
+        /// The instance id.
+        instance: u32,
+    },
+    /// A live instance's resolved properties differ from the last render's.
+    PropertiesChanged {
+        /// The instance id.
+        instance: u32,
+        /// All its properties, as now resolved.
+        properties: Value,
+    },
+}
+
+/// A live component instance's id and last resolved properties.
+#[derive(Debug, Clone)]
+struct InstanceMeta {
+    id: u32,
+    properties: Value,
+}
+
 /// One page: parsed template and styles, the page data, and the result of the last render.
 pub struct Page {
     template: Template,
@@ -76,6 +113,18 @@ pub struct Page {
     pub(crate) near_bottom: bool,
     /// Each drawn piece of a paragraph: (paragraph node, text node, its box on one line).
     runs: Vec<(usize, usize, Rect)>,
+    /// The custom components the template may use.
+    components: ComponentSet,
+    /// Each component's sheets, by path.
+    comp_styles: HashMap<String, CompStyles>,
+    /// The page's sheets plus those of `shared` components, when there are any.
+    shared_sheets: Option<Vec<StyleSheet>>,
+    /// Each live instance's path and own data, by host sid.
+    instance_data: HashMap<u64, (String, Value)>,
+    /// Each live instance's id and properties, by host sid.
+    instances: HashMap<u64, InstanceMeta>,
+    next_instance: u32,
+    changes: Vec<ComponentChange>,
 }
 
 impl std::fmt::Debug for Page {
@@ -181,6 +230,63 @@ impl Page {
         viewport: Viewport,
         limits: Limits,
     ) -> Result<Page> {
+        Page::with_custom_components(template, components, styles, viewport, limits, ComponentSet::new())
+    }
+
+    /// [`Page::from_template`] for a page that uses custom components: `template` was parsed
+    /// with [`Template::parse_with_components`] over the same `set`, which maps the tags of
+    /// the page's (and app.json's) `usingComponents` to their definitions and holds every
+    /// component those use. The components' CSS warnings join [`Page::warnings`].
+    ///
+    /// # Errors
+    /// [`Error::UnknownComponent`] when a `usingComponents` entry of the set names a
+    /// definition it lacks ([`ComponentSet::check`]); [`Error::Style`] as
+    /// [`Page::from_template`].
+    pub fn with_custom_components(
+        template: Template,
+        components: &StyleSheet,
+        styles: &[(&str, &str)],
+        viewport: Viewport,
+        limits: Limits,
+        set: ComponentSet,
+    ) -> Result<Page> {
+        set.check()?;
+        let mut page = Page::build(template, components, styles, viewport, limits)?;
+        let mut paths: Vec<&String> = set.defs.keys().collect();
+        paths.sort();
+        let mut shared = Vec::new();
+        for path in paths {
+            let def = &set.defs[path];
+            let mut sheets = vec![page.sheets[0].clone()];
+            if def.config.options.style_isolation != StyleIsolation::Isolated {
+                sheets.extend(page.sheets[1..].iter().cloned());
+            }
+            sheets.push(def.sheet.clone());
+            if def.config.options.style_isolation == StyleIsolation::Shared {
+                shared.push(def.sheet.clone());
+            }
+            let index = RuleIndex::new(&sheets);
+            page.comp_styles.insert(path.clone(), CompStyles { sheets, index });
+            for d in def.warnings() {
+                crate::tree::push_diag(&mut page.diags, d.clone());
+            }
+        }
+        if !shared.is_empty() {
+            let mut sheets = page.sheets.clone();
+            sheets.extend(shared);
+            page.shared_sheets = Some(sheets);
+        }
+        page.components = set;
+        Ok(page)
+    }
+
+    fn build(
+        template: Template,
+        components: &StyleSheet,
+        styles: &[(&str, &str)],
+        viewport: Viewport,
+        limits: Limits,
+    ) -> Result<Page> {
         let mut diags = Vec::new();
         let mut sheets = vec![components.clone()];
         for (name, css) in styles {
@@ -207,6 +313,13 @@ impl Page {
             pointer: None,
             near_bottom: false,
             runs: Vec::new(),
+            components: ComponentSet::new(),
+            comp_styles: HashMap::new(),
+            shared_sheets: None,
+            instance_data: HashMap::new(),
+            instances: HashMap::new(),
+            next_instance: 1,
+            changes: Vec::new(),
         })
     }
 
@@ -273,17 +386,19 @@ impl Page {
         let ctx = self.ctx();
         if self.dirty || self.tree.is_none() {
             let mut expander = Expander::new(
-                &self.sheets,
+                self.shared_sheets.as_deref().unwrap_or(&self.sheets),
                 &self.template,
                 ctx,
                 self.limits.max_nodes,
                 self.limits.max_loop_iterations,
                 &mut self.diags,
                 &mut self.inline_cache,
-            );
+            )
+            .with_components(&self.components, &self.comp_styles, &self.instance_data);
             expander.max_depth = self.limits.max_depth;
             let tree = expander.expand(&self.data)?;
             self.layout.sync(&tree, self.tree.as_ref(), ctx)?;
+            self.track_instances(&tree);
             self.tree = Some(tree);
             self.dirty = false;
         }
@@ -380,20 +495,28 @@ impl Page {
         Ok(self.bubble_events(tree, target, event, detail))
     }
 
+    /// The `target`/`currentTarget` object of node `i`.
+    fn describe(&self, tree: &Tree, i: usize) -> Value {
+        let n = &tree.nodes[i];
+        let r = self.rects.get(i).copied().flatten().unwrap_or_default();
+        json!({
+            "id": n.id.clone().unwrap_or_default(),
+            "offsetLeft": r.x,
+            "offsetTop": r.y,
+            "dataset": Value::Object(n.dataset.clone()),
+        })
+    }
+
+    /// The instance id of a node owner (`None`: the page).
+    fn instance_of(&self, owner: Option<u64>) -> Option<u32> {
+        owner.and_then(|sid| self.instances.get(&sid)).map(|m| m.id)
+    }
+
     pub(crate) fn bubble_events(&self, tree: &Tree, mut target: usize, event: &str, detail: Value) -> Vec<TapEvent> {
         if matches!(tree.nodes[target].kind, NodeKind::Text(_)) {
             target = tree.nodes[target].parent.unwrap_or(0);
         }
-        let describe = |i: usize| {
-            let n = &tree.nodes[i];
-            let r = self.rects.get(i).copied().flatten().unwrap_or_default();
-            json!({
-                "id": n.id.clone().unwrap_or_default(),
-                "offsetLeft": r.x,
-                "offsetTop": r.y,
-                "dataset": Value::Object(n.dataset.clone()),
-            })
-        };
+        let describe = |i: usize| self.describe(tree, i);
         let mut out = Vec::new();
         let mut cur = Some(target);
         'walk: while let Some(i) = cur {
@@ -407,6 +530,7 @@ impl Page {
                         "currentTarget": describe(i),
                         "detail": detail.clone(),
                     }),
+                    instance: self.instance_of(tree.nodes[i].owner),
                 });
                 if b.catch {
                     break 'walk;
@@ -415,6 +539,111 @@ impl Page {
             cur = tree.nodes[i].parent;
         }
         out
+    }
+
+    /// Compares the hosts of a new expansion with the live instances: new hosts get ids
+    /// (`Attached`), gone ones are dropped (`Detached`), changed properties are reported.
+    fn track_instances(&mut self, tree: &Tree) {
+        let live: std::collections::HashSet<u64> = tree.hosts.iter().map(|h| h.sid).collect();
+        let mut gone: Vec<(u32, u64)> = self
+            .instances
+            .iter()
+            .filter(|(sid, _)| !live.contains(sid))
+            .map(|(sid, m)| (m.id, *sid))
+            .collect();
+        gone.sort_unstable();
+        for (id, sid) in gone {
+            self.instances.remove(&sid);
+            self.instance_data.remove(&sid);
+            self.changes.push(ComponentChange::Detached { instance: id });
+        }
+        for h in &tree.hosts {
+            let same_kind = self.instance_data.get(&h.sid).is_some_and(|(p, _)| *p == h.path);
+            match self.instances.get_mut(&h.sid) {
+                Some(m) if same_kind => {
+                    if m.properties != h.properties {
+                        m.properties = h.properties.clone();
+                        self.changes.push(ComponentChange::PropertiesChanged {
+                            instance: m.id,
+                            properties: h.properties.clone(),
+                        });
+                    }
+                }
+                old => {
+                    if let Some(old) = old {
+                        let id = old.id;
+                        self.changes.push(ComponentChange::Detached { instance: id });
+                    }
+                    let id = self.next_instance;
+                    self.next_instance = self.next_instance.wrapping_add(1).max(1);
+                    self.instances.insert(h.sid, InstanceMeta { id, properties: h.properties.clone() });
+                    self.instance_data.insert(h.sid, (h.path.clone(), Value::Object(Map::new())));
+                    self.changes.push(ComponentChange::Attached {
+                        instance: id,
+                        name: h.path.clone(),
+                        properties: h.properties.clone(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// What happened to custom component instances since the last call: instances attached
+    /// and detached, and properties that changed, by the renders in between (in order).
+    pub fn take_component_changes(&mut self) -> Vec<ComponentChange> {
+        std::mem::take(&mut self.changes)
+    }
+
+    fn instance_sid(&self, instance: u32) -> Option<u64> {
+        self.instances.iter().find(|(_, m)| m.id == instance).map(|(sid, _)| *sid)
+    }
+
+    /// Applies a set-data patch (path keys, as [`Page::set_data`]) to the own data of
+    /// component instance `instance`; the next [`Page::render`] expands it again. Its
+    /// properties win over its data of the same name.
+    ///
+    /// # Errors
+    /// [`Error::UnknownInstance`] when no live instance has this id; the errors of
+    /// [`Page::set_data`] for the patch (nothing is applied then).
+    pub fn set_component_data(&mut self, instance: u32, patch: &Value) -> Result<()> {
+        let sid = self.instance_sid(instance).ok_or(Error::UnknownInstance { instance })?;
+        let max = self.limits.max_array_index;
+        let (_, data) = self.instance_data.get_mut(&sid).ok_or(Error::UnknownInstance { instance })?;
+        let changed = apply_patch(data, patch, max)?;
+        if !changed.is_empty() {
+            self.dirty = true;
+        }
+        Ok(())
+    }
+
+    /// The own data of component instance `instance` (what [`Page::set_component_data`] set).
+    pub fn component_data(&self, instance: u32) -> Option<&Value> {
+        self.instance_data.get(&self.instance_sid(instance)?).map(|(_, d)| d)
+    }
+
+    /// The event a component instance triggers (`triggerEvent("add", detail)` in its logic):
+    /// the handler its host binds with `bind:NAME` / `catch:NAME` (or `bindNAME`), called on
+    /// the host's writer (the page, or the enclosing instance: [`TapEvent::instance`]), with
+    /// `type` = `name`, `detail`, and the host as target and currentTarget. `None` when the
+    /// instance is not live or its host does not bind `name`. After render.
+    pub fn trigger_event(&self, instance: u32, name: &str, detail: Value) -> Option<TapEvent> {
+        let tree = self.tree.as_ref()?;
+        let sid = self.instance_sid(instance)?;
+        let host = tree.hosts.iter().find(|h| h.sid == sid)?.node;
+        let n = &tree.nodes[host];
+        let b = n.events.iter().find(|b| b.event == name)?;
+        let me = self.describe(tree, host);
+        Some(TapEvent {
+            handler: b.handler.clone(),
+            event: json!({
+                "type": name,
+                "timeStamp": 0,
+                "target": me.clone(),
+                "currentTarget": me,
+                "detail": detail,
+            }),
+            instance: self.instance_of(n.owner),
+        })
     }
 
     /// The `url` of the `navigator` a tap at `(x, y)` lands in, if any (after render).

@@ -74,7 +74,24 @@ impl Template {
         max_depth: usize,
         files: FileResolver<'_>,
     ) -> Result<Template> {
-        crate::limits::on_big_stack(|| parse_on_this_stack(src, name, max_depth, Some(files)))
+        crate::limits::on_big_stack(|| parse_on_this_stack(src, name, max_depth, Some(files), &[]))
+    }
+
+    /// [`Template::parse_with`] for a page that uses custom components: the tags of
+    /// `components` ([`crate::ComponentSet::tags`]) are accepted besides the built-in ones.
+    /// `files` may be `None` for a template without `<import>`/`<include>`.
+    ///
+    /// # Errors
+    /// As [`Template::parse_with`].
+    pub fn parse_with_components(
+        src: &str,
+        name: &str,
+        max_depth: usize,
+        files: Option<FileResolver<'_>>,
+        components: &crate::component::ComponentSet,
+    ) -> Result<Template> {
+        let tags: Vec<String> = components.tags().into_iter().map(str::to_string).collect();
+        parse_with_tags(src, name, max_depth, files, &tags)
     }
 
     /// The template's name (its file path in the bundle).
@@ -236,7 +253,18 @@ pub(crate) fn parse_template_with_depth(
     name: &str,
     max_depth: usize,
 ) -> Result<Template> {
-    crate::limits::on_big_stack(|| parse_on_this_stack(src, name, max_depth, None))
+    crate::limits::on_big_stack(|| parse_on_this_stack(src, name, max_depth, None, &[]))
+}
+
+/// Parses a template that may also use the tags `custom` (custom components, `slot`).
+pub(crate) fn parse_with_tags(
+    src: &str,
+    name: &str,
+    max_depth: usize,
+    files: Option<FileResolver<'_>>,
+    custom: &[String],
+) -> Result<Template> {
+    crate::limits::on_big_stack(|| parse_on_this_stack(src, name, max_depth, files, custom))
 }
 
 fn parse_on_this_stack(
@@ -244,8 +272,10 @@ fn parse_on_this_stack(
     name: &str,
     max_depth: usize,
     files: Option<FileResolver<'_>>,
+    custom: &[String],
 ) -> Result<Template> {
     let mut p = TParser::new(src, name, max_depth, files, vec![name.to_string()], true);
+    p.custom = custom;
     let roots = p.nodes(0, None)?;
     let mut templates = std::mem::take(&mut p.imported);
     templates.extend(std::mem::take(&mut p.defs));
@@ -336,6 +366,8 @@ struct TParser<'a> {
     uses: Vec<(String, String, u32, u32)>,
     /// Files read so far for the page, through every level of `<import>`/`<include>`.
     files_read: std::rc::Rc<std::cell::Cell<usize>>,
+    /// Tags of custom components (and `slot` in a component) this template may use.
+    custom: &'a [String],
 }
 
 impl<'a> TParser<'a> {
@@ -362,6 +394,7 @@ impl<'a> TParser<'a> {
             imported: HashMap::new(),
             uses: Vec::new(),
             files_read: std::rc::Rc::default(),
+            custom: &[],
         }
     }
 
@@ -421,6 +454,7 @@ impl<'a> TParser<'a> {
         let follow = self.follow_imports && tag == "include";
         let mut sub = TParser::new(&text, &path, self.max_depth, self.files, stack, follow);
         sub.files_read = self.files_read.clone();
+        sub.custom = self.custom;
         let nodes = sub.nodes(depth, None)?;
         self.uses.append(&mut sub.uses);
         if tag == "include" {
@@ -573,7 +607,7 @@ impl<'a> TParser<'a> {
         }
         let language = matches!(tag.as_str(), "template" | "import" | "include");
         self.tag_is_template = tag == "template";
-        if !language && !is_known_tag(&tag) {
+        if !language && !is_known_tag(&tag) && !self.custom.contains(&tag) {
             let kind = if crate::components::UNSUPPORTED_TAGS.contains(&tag.as_str()) {
                 TemplateErrorKind::UnsupportedTag(tag)
             } else {
@@ -1379,7 +1413,9 @@ mod tests {
         let mut n = 0;
         for block in doc.split("```xml").skip(1) {
             let xml = block.split("```").next().expect("a closing fence");
-            Template::parse_with(xml, "pages/index/index.xml", DEFAULT_MAX_DEPTH, &stub)
+            // The custom component examples use these tags (`slot` in a component's template).
+            let custom = ["product-card".to_string(), "price-tag".to_string(), "slot".to_string()];
+            parse_with_tags(xml, "pages/index/index.xml", DEFAULT_MAX_DEPTH, Some(&stub), &custom)
                 .unwrap_or_else(|e| panic!("{e}\n{xml}"));
             n += 1;
         }

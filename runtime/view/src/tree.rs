@@ -1,11 +1,13 @@
 //! Expansion: template + page data + stylesheets → the node tree of one render (bindings
 //! evaluated, `m:if`/`m:for` applied, styles cascaded).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
 use crate::color::Color;
+use crate::component::{ComponentDef, ComponentSet, MAX_COMPONENT_DEPTH};
 use crate::css::{parse_inline_style, Diagnostic, Element, RuleIndex, StyleSheet};
 use crate::error::{Error, Result};
 use crate::expr::{to_display, truthy, Scope};
@@ -67,6 +69,9 @@ pub(crate) struct Node {
     /// Set on an element whose children are only text and inline `<text>` elements: its
     /// whole content flows as one paragraph of these spans (the descendants get no boxes).
     pub para: Option<Vec<Span>>,
+    /// The custom component instance (its host's `sid`) whose template wrote this node;
+    /// `None` for the page's own nodes (slot content and hosts belong to their writer).
+    pub owner: Option<u64>,
 }
 
 impl Node {
@@ -96,6 +101,50 @@ impl Node {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct Tree {
     pub nodes: Vec<Node>,
+    /// The custom component hosts, in document order.
+    pub hosts: Vec<Host>,
+}
+
+/// A custom component's host element after expansion.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Host {
+    /// Its node.
+    pub node: usize,
+    /// Its node's `sid` (what the instance is kept under).
+    pub sid: u64,
+    /// The component's path.
+    pub path: String,
+    /// The resolved properties (declared type, defaults filled in).
+    pub properties: Value,
+}
+
+/// A component's stylesheets in cascade order (the built-in defaults, the app and page
+/// sheets when it shares them, its own), indexed once per page.
+#[derive(Debug)]
+pub(crate) struct CompStyles {
+    pub sheets: Vec<StyleSheet>,
+    pub index: RuleIndex,
+}
+
+/// Where the nodes being expanded come from: the page, or one component instance (with the
+/// slot content its host was given, to expand in the host's writer's context).
+struct Frame<'a> {
+    /// The instance's host sid; `None` for the page.
+    owner: Option<u64>,
+    /// The sheets for this frame's nodes; `None`: the page's.
+    styles: Option<&'a CompStyles>,
+    /// Custom tags usable here → component paths.
+    using: &'a BTreeMap<String, String>,
+    /// `externalClasses` given by the host: class name → the user's classes.
+    ext: HashMap<String, Vec<String>>,
+    /// Components nested around this one (0 for the page).
+    depth: usize,
+    /// The host's children (slot content).
+    slot_children: &'a [TNode],
+    /// The host's writer's scope, flattened (what slot content reads).
+    slot_data: Value,
+    /// The frame the host was written in, with its template and file.
+    outer: Option<(Rc<Frame<'a>>, &'a Template, &'a str)>,
 }
 
 impl Tree {
@@ -129,6 +178,8 @@ struct Anc {
     children: usize,
     /// Element children it will have, when counted.
     total: Option<usize>,
+    /// Its node's owner (see [`Node::owner`]).
+    owner: Option<u64>,
 }
 
 /// An expanded element (or the one being styled) as selector matching sees it.
@@ -140,6 +191,11 @@ struct El<'t> {
     depth: usize,
     node: usize,
     index: usize,
+    /// The owner whose sheets are matching: ancestors owned by others are skipped, so
+    /// selectors see only their own component's (or the page's) nodes.
+    owner: Option<u64>,
+    /// Classes to match instead of the node's (external classes, matched by the user's sheets).
+    classes: Option<&'t [String]>,
 }
 
 impl Element for El<'_> {
@@ -152,7 +208,7 @@ impl Element for El<'_> {
     }
 
     fn classes(&self) -> &[String] {
-        &self.nodes[self.node].classes
+        self.classes.unwrap_or(&self.nodes[self.node].classes)
     }
 
     fn index(&self) -> usize {
@@ -167,12 +223,16 @@ impl Element for El<'_> {
     }
 
     fn parent(&self) -> Option<Self> {
-        let d = self.depth.checked_sub(1)?;
+        let mut d = self.depth.checked_sub(1)?;
+        while self.ancestors[d].owner != self.owner {
+            d = d.checked_sub(1)?;
+        }
         let a = &self.ancestors[d];
         Some(El {
             depth: d,
             node: a.node,
             index: a.index,
+            classes: None,
             ..*self
         })
     }
@@ -188,6 +248,7 @@ impl Element for El<'_> {
         Some(El {
             node,
             index,
+            classes: None,
             ..*self
         })
     }
@@ -220,6 +281,24 @@ pub(crate) struct Expander<'a> {
     template_nesting: usize,
     /// `<template is>` uses expanded in this render (bounded like `m:for` iterations).
     template_uses: usize,
+    /// The custom components the page may use.
+    components: &'a ComponentSet,
+    /// Each component's sheets, by path.
+    comp_styles: &'a HashMap<String, CompStyles>,
+    /// Each live instance's own data (set-component-data), by host sid.
+    instance_data: &'a HashMap<u64, (String, Value)>,
+    /// The page or component whose nodes are being expanded.
+    frame: Rc<Frame<'a>>,
+    /// Hosts expanded so far.
+    hosts: Vec<Host>,
+}
+
+/// The components of a page without custom components.
+type NoComponents = (ComponentSet, HashMap<String, CompStyles>, HashMap<u64, (String, Value)>);
+static NO_COMPONENTS: std::sync::OnceLock<NoComponents> = std::sync::OnceLock::new();
+
+fn no_components() -> &'static NoComponents {
+    NO_COMPONENTS.get_or_init(Default::default)
 }
 
 impl<'a> Expander<'a> {
@@ -233,6 +312,7 @@ impl<'a> Expander<'a> {
         inline_cache: &'a mut HashMap<String, Vec<Decl>>,
     ) -> Self {
         let index = RuleIndex::new(sheets);
+        let none = no_components();
         Expander {
             sheets,
             template,
@@ -253,6 +333,52 @@ impl<'a> Expander<'a> {
             file: template.name.as_str(),
             template_nesting: 0,
             template_uses: 0,
+            components: &none.0,
+            comp_styles: &none.1,
+            instance_data: &none.2,
+            frame: Rc::new(Frame {
+                owner: None,
+                styles: None,
+                using: &none.0.tags,
+                ext: HashMap::new(),
+                depth: 0,
+                slot_children: &[],
+                slot_data: Value::Null,
+                outer: None,
+            }),
+            hosts: Vec::new(),
+        }
+    }
+
+    /// Lets the page use `components` (sheets by path in `styles`); `instances` holds each
+    /// live instance's path and own data by host sid.
+    pub fn with_components(
+        mut self,
+        components: &'a ComponentSet,
+        styles: &'a HashMap<String, CompStyles>,
+        instances: &'a HashMap<u64, (String, Value)>,
+    ) -> Self {
+        self.components = components;
+        self.comp_styles = styles;
+        self.instance_data = instances;
+        self.frame = Rc::new(Frame {
+            owner: None,
+            styles: None,
+            using: &components.tags,
+            ext: HashMap::new(),
+            depth: 0,
+            slot_children: &[],
+            slot_data: Value::Null,
+            outer: None,
+        });
+        self
+    }
+
+    /// Whether the sheets of the current frame look at later siblings.
+    fn needs_count(&self) -> bool {
+        match self.frame.styles {
+            Some(s) => s.index.needs_sibling_count(),
+            None => self.index.needs_sibling_count(),
         }
     }
 
@@ -272,14 +398,16 @@ impl<'a> Expander<'a> {
             sid: 0,
             style: Computed::root(),
             para: None,
+            owner: None,
         });
         self.ancestors.push(Anc {
             node: 0,
             index: 0,
             children: 0,
             total: None,
+            owner: None,
         });
-        let decls = self.matching_decls();
+        let decls = self.matching_decls(&[]);
         let warnings = style.apply(decls.iter().copied(), style.font_size, self.ctx);
         self.warn_all(warnings);
         // The page is as wide as the viewport and at least as tall.
@@ -293,12 +421,15 @@ impl<'a> Expander<'a> {
         self.nodes[0].style = style;
         let template: &'a Template = self.template;
         let root_scope = Scope::Root(data);
-        if self.index.needs_sibling_count() {
+        if self.needs_count() {
             self.ancestors[0].total = Some(self.count_elements(&template.roots, &root_scope));
         }
         self.nodes_of(&template.roots, &root_scope, 0)?;
         self.make_paragraph(0);
-        Ok(Tree { nodes: self.nodes })
+        Ok(Tree {
+            nodes: self.nodes,
+            hosts: self.hosts,
+        })
     }
 
     fn push(&mut self, node: Node) -> Result<usize> {
@@ -317,7 +448,7 @@ impl<'a> Expander<'a> {
         Ok(idx)
     }
 
-    fn nodes_of(&mut self, tnodes: &[TNode], scope: &Scope<'_>, parent: usize) -> Result<()> {
+    fn nodes_of(&mut self, tnodes: &'a [TNode], scope: &Scope<'_>, parent: usize) -> Result<()> {
         for t in tnodes {
             match t {
                 TNode::Text(interp) => {
@@ -393,6 +524,7 @@ impl<'a> Expander<'a> {
                         sid: 0,
                         style,
                         para: None,
+                        owner: self.frame.owner,
                     })?;
                 }
                 TNode::Element(el) => self.element_maybe_for(el, scope, parent)?,
@@ -413,7 +545,7 @@ impl<'a> Expander<'a> {
         Ok(())
     }
 
-    fn element_maybe_for(&mut self, el: &TElement, scope: &Scope<'_>, parent: usize) -> Result<()> {
+    fn element_maybe_for(&mut self, el: &'a TElement, scope: &Scope<'_>, parent: usize) -> Result<()> {
         let Some(f) = &el.for_ else {
             return self.element(el, scope, parent, None, None);
         };
@@ -561,7 +693,7 @@ impl<'a> Expander<'a> {
 
     fn element(
         &mut self,
-        el: &TElement,
+        el: &'a TElement,
         scope: &Scope<'_>,
         parent: usize,
         key: Option<String>,
@@ -582,7 +714,57 @@ impl<'a> Expander<'a> {
         if el.tag == "template" {
             return self.use_template(el, scope, parent);
         }
-        // The page root counts as an ancestor; a parsed file alone never gets this deep.
+        if el.tag == "slot" && self.frame.owner.is_some() {
+            return self.slot(el, scope, parent);
+        }
+        if let Some(path) = self.frame.using.get(&el.tag) {
+            return self.component(el, scope, parent, key, salt, path);
+        }
+        self.check_depth()?;
+        let mut new = NewEl::new(el, key, salt);
+        let component = crate::components::lookup(&el.tag);
+        for a in &el.attrs {
+            match a.name.as_str() {
+                "id" | "class" | "style" => self.common_attr(&mut new, &a.name, a.value.eval_string(scope)),
+                n if n.starts_with("data-") => {
+                    new.dataset.insert(camel(&n[5..]), a.value.eval(scope));
+                }
+                // A picker's `range="{{list}}"` keeps the list (as JSON text).
+                n if component.is_some_and(|c| c.keeps_json(n)) => {
+                    let text = match a.value.eval(scope) {
+                        v @ (Value::Array(_) | Value::Object(_)) => v.to_string(),
+                        v => crate::expr::to_display(&v),
+                    };
+                    new.attrs.push((n.to_string(), text));
+                }
+                n => new.attrs.push((n.to_string(), a.value.eval_string(scope))),
+            }
+        }
+        if let Some(c) = component {
+            c.classes(&new.attrs, &mut new.classes);
+        }
+        new.events = self.events(el, scope);
+        let idx = self.open(new, parent)?;
+        if let Some(c) = component {
+            let mut style = std::mem::replace(&mut self.nodes[idx].style, Computed::root());
+            c.adjust_style(&self.nodes[idx].attrs, &mut style);
+            self.nodes[idx].style = style;
+        }
+        if self.needs_count() {
+            let total = self.count_elements(&el.children, scope);
+            if let Some(a) = self.ancestors.last_mut() {
+                a.total = Some(total);
+            }
+        }
+        let r = self.nodes_of(&el.children, scope, idx);
+        self.ancestors.pop();
+        r?;
+        self.make_paragraph(idx);
+        Ok(())
+    }
+
+    /// The page root counts as an ancestor; a parsed file alone never gets this deep.
+    fn check_depth(&self) -> Result<()> {
         if self.ancestors.len() > self.max_depth {
             return Err(Error::LimitExceeded {
                 what: format!(
@@ -593,60 +775,71 @@ impl<'a> Expander<'a> {
                 actual: self.ancestors.len(),
             });
         }
-        let mut id = None;
-        let mut classes: Vec<String> = Vec::new();
-        let mut attrs = Vec::new();
-        let mut dataset = Map::new();
-        let mut inline: Option<String> = None;
-        let component = crate::components::lookup(&el.tag);
-        for a in &el.attrs {
-            match a.name.as_str() {
-                "id" => id = Some(a.value.eval_string(scope)).filter(|s| !s.is_empty()),
-                "class" => {
-                    classes = a
-                        .value
-                        .eval_string(scope)
-                        .split_whitespace()
-                        .map(str::to_string)
-                        .collect()
+        Ok(())
+    }
+
+    /// `id`, `class` (external classes of the current component replaced by the user's) and
+    /// `style` of an element or a host.
+    fn common_attr(&self, new: &mut NewEl, name: &str, value: String) {
+        match name {
+            "id" => new.id = Some(value).filter(|s| !s.is_empty()),
+            "class" => {
+                new.classes.clear();
+                for c in value.split_whitespace() {
+                    match self.frame.ext.get(c) {
+                        Some(theirs) => new.ext_classes.extend(theirs.iter().cloned()),
+                        None => new.classes.push(c.to_string()),
+                    }
                 }
-                "style" => inline = Some(a.value.eval_string(scope)),
-                n if n.starts_with("data-") => {
-                    dataset.insert(camel(&n[5..]), a.value.eval(scope));
-                }
-                // A picker's `range="{{list}}"` keeps the list (as JSON text).
-                n if component.is_some_and(|c| c.keeps_json(n)) => {
-                    let text = match a.value.eval(scope) {
-                        v @ (Value::Array(_) | Value::Object(_)) => v.to_string(),
-                        v => crate::expr::to_display(&v),
-                    };
-                    attrs.push((n.to_string(), text));
-                }
-                n => attrs.push((n.to_string(), a.value.eval_string(scope))),
+                new.classes.extend(new.ext_classes.iter().cloned());
             }
+            _ => new.inline = Some(value),
         }
-        if let Some(c) = component {
-            c.classes(&attrs, &mut classes);
-        }
-        let events = el
-            .events
+    }
+
+    fn events(&self, el: &TElement, scope: &Scope<'_>) -> Vec<Binding> {
+        el.events
             .iter()
             .map(|e| Binding {
                 catch: e.catch,
                 event: e.event.clone(),
                 handler: e.handler.eval_string(scope),
             })
-            .collect();
+            .collect()
+    }
 
+    /// Pushes an element under `parent`, makes it the top ancestor and cascades its style.
+    fn open(&mut self, new: NewEl, parent: usize) -> Result<usize> {
+        let NewEl {
+            tag,
+            id,
+            classes,
+            ext_classes,
+            attrs,
+            dataset,
+            events,
+            key,
+            salt,
+            inline,
+            line,
+            col,
+        } = new;
         let hidden = attrs
             .iter()
             .any(|(n, v)| n == "hidden" && v != "false" && !v.is_empty());
         let parent_style = &self.nodes[parent].style;
         let parent_font = parent_style.font_size;
         let mut style = parent_style.inherit();
+        let owner = self.frame.owner;
+        // A component's nodes get identities of their own even where its file and the
+        // page's share a line and column.
+        let base = match owner {
+            None => self.nodes[parent].sid,
+            Some(o) => self.nodes[parent].sid.wrapping_mul(31).wrapping_add(o),
+        };
         // The node goes in first (styled below) so that matching sees it among its siblings.
         let idx = self.push(Node {
-            kind: NodeKind::Element(el.tag.clone()),
+            kind: NodeKind::Element(tag),
             parent: Some(parent),
             children: Vec::new(),
             id,
@@ -655,9 +848,10 @@ impl<'a> Expander<'a> {
             dataset,
             events,
             key,
-            sid: stable_id(self.nodes[parent].sid, el.line, el.col, salt.as_deref(), &self.block_salts),
+            sid: stable_id(base, line, col, salt.as_deref(), &self.block_salts),
             style: Computed::root(),
             para: None,
+            owner,
         })?;
         let index = match self.ancestors.last_mut() {
             Some(p) => {
@@ -671,34 +865,200 @@ impl<'a> Expander<'a> {
             index,
             children: 0,
             total: None,
+            owner,
         });
 
         // Cascade: matching rules by (specificity, sheet, rule order), then inline style.
-        let decls = self.matching_decls();
+        let decls = self.matching_decls(&ext_classes);
         let mut warnings = style.apply(decls.iter().copied(), parent_font, self.ctx);
         if let Some(src) = inline {
-            let inline_decls = self.inline(&src, el.line, el.col);
+            let inline_decls = self.inline(&src, line, col);
             warnings.extend(style.apply(inline_decls.iter(), parent_font, self.ctx));
         }
         self.warn_all(warnings);
         if hidden {
             style.display = crate::style::Display::None;
         }
-        if let Some(c) = component {
-            c.adjust_style(&self.nodes[idx].attrs, &mut style);
-        }
         self.nodes[idx].style = style;
-        if self.index.needs_sibling_count() {
-            let total = self.count_elements(&el.children, scope);
+        Ok(idx)
+    }
+
+    /// A custom component's host: an element named by the tag (styled by the sheets of the
+    /// frame that wrote it), whose content is the component's template expanded against its
+    /// properties merged over its own data.
+    fn component(
+        &mut self,
+        el: &'a TElement,
+        scope: &Scope<'_>,
+        parent: usize,
+        key: Option<String>,
+        salt: Option<String>,
+        path: &'a str,
+    ) -> Result<()> {
+        let Some(def) = self.components.defs.get(path) else {
+            self.warn(
+                (el.line, el.col),
+                format!("<{}>: no component `{path}` was given, nothing rendered", el.tag),
+            );
+            return Ok(());
+        };
+        let def: &'a ComponentDef = def;
+        if self.frame.depth >= MAX_COMPONENT_DEPTH {
+            return Err(Error::LimitExceeded {
+                what: format!(
+                    "custom components nested in one another (MAX_COMPONENT_DEPTH) at <{}> in {}:{}:{}",
+                    el.tag, self.file, el.line, el.col
+                ),
+                limit: MAX_COMPONENT_DEPTH,
+                actual: self.frame.depth + 1,
+            });
+        }
+        self.check_depth()?;
+        let cfg = &def.config;
+        let mut new = NewEl::new(el, key, salt);
+        let mut props = Map::new();
+        let mut ext = HashMap::new();
+        for a in &el.attrs {
+            let n = a.name.as_str();
+            match n {
+                "id" | "class" | "style" => self.common_attr(&mut new, n, a.value.eval_string(scope)),
+                "slot" => new.attrs.push((n.to_string(), a.value.eval_string(scope))),
+                _ if n.starts_with("data-") => {
+                    new.dataset.insert(camel(&n[5..]), a.value.eval(scope));
+                }
+                _ if cfg.external_classes.iter().any(|c| c == n) => {
+                    let theirs: Vec<String> =
+                        a.value.eval_string(scope).split_whitespace().map(str::to_string).collect();
+                    ext.insert(n.to_string(), theirs);
+                }
+                _ => {
+                    let name = if cfg.properties.contains_key(n) { n.to_string() } else { camel(n) };
+                    let Some(spec) = cfg.properties.get(&name) else {
+                        new.attrs.push((n.to_string(), a.value.eval_string(scope)));
+                        continue;
+                    };
+                    let v = a.value.eval(scope);
+                    if v.is_null() {
+                        // A binding to missing data: the property keeps its default.
+                        continue;
+                    }
+                    match spec.ty.convert(v.clone()) {
+                        Some(v) => {
+                            props.insert(name, v);
+                        }
+                        None => self.warn(
+                            (el.line, el.col),
+                            format!(
+                                "<{}> attribute `{n}`: property `{name}` is a {}, got {} {v} (its default {} is used)",
+                                el.tag,
+                                spec.ty.name(),
+                                crate::component::json_type(&v),
+                                spec.default
+                            ),
+                        ),
+                    }
+                }
+            }
+        }
+        for (name, spec) in &cfg.properties {
+            props.entry(name.clone()).or_insert_with(|| spec.default.clone());
+        }
+        new.events = self.events(el, scope);
+        let idx = self.open(new, parent)?;
+        let sid = self.nodes[idx].sid;
+        let properties = Value::Object(props);
+        self.hosts.push(Host {
+            node: idx,
+            sid,
+            path: def.path.clone(),
+            properties: properties.clone(),
+        });
+        // Its own data, then its properties over it.
+        let mut data = match self.instance_data.get(&sid) {
+            Some((p, Value::Object(d))) if p == &def.path => d.clone(),
+            _ => Map::new(),
+        };
+        if let Value::Object(props) = properties {
+            data.extend(props);
+        }
+        let data = Value::Object(data);
+        let has_content = el
+            .children
+            .iter()
+            .any(|c| !matches!(c, TNode::Text(t) if t.as_literal().is_some_and(|s| s.trim().is_empty())));
+        let frame = Rc::new(Frame {
+            owner: Some(sid),
+            styles: self.comp_styles.get(&def.path),
+            using: &cfg.using,
+            ext,
+            depth: self.frame.depth + 1,
+            slot_children: &el.children,
+            slot_data: if has_content { flatten(scope) } else { Value::Null },
+            outer: Some((self.frame.clone(), self.template, self.file)),
+        });
+        let outer_frame = std::mem::replace(&mut self.frame, frame);
+        let outer_template = std::mem::replace(&mut self.template, &def.template);
+        let outer_file = std::mem::replace(&mut self.file, def.template.name.as_str());
+        let root_scope = Scope::Root(&data);
+        if self.needs_count() {
+            let total = self.count_elements(&def.template.roots, &root_scope);
             if let Some(a) = self.ancestors.last_mut() {
                 a.total = Some(total);
             }
         }
-        let r = self.nodes_of(&el.children, scope, idx);
+        let r = self.nodes_of(&def.template.roots, &root_scope, idx);
+        self.frame = outer_frame;
+        self.template = outer_template;
+        self.file = outer_file;
         self.ancestors.pop();
         r?;
         self.make_paragraph(idx);
         Ok(())
+    }
+
+    /// `<slot/>` / `<slot name="x"/>` in a component: the host's children for that slot
+    /// (`slot="x"` on them; the rest go to the default slot), expanded where the host was
+    /// written. The slot itself makes no node.
+    fn slot(&mut self, el: &TElement, scope: &Scope<'_>, parent: usize) -> Result<()> {
+        let name = el
+            .attrs
+            .iter()
+            .find(|a| a.name == "name")
+            .map(|a| a.value.eval_string(scope))
+            .unwrap_or_default();
+        let frame = self.frame.clone();
+        let Some((outer, template, file)) = frame.outer.clone() else {
+            return Ok(());
+        };
+        let data = Scope::Root(&frame.slot_data);
+        let saved = (
+            std::mem::replace(&mut self.frame, outer),
+            std::mem::replace(&mut self.template, template),
+            std::mem::replace(&mut self.file, file),
+        );
+        let mut r = Ok(());
+        for t in frame.slot_children {
+            let target = |e: &TElement| {
+                e.attrs
+                    .iter()
+                    .find(|a| a.name == "slot")
+                    .map(|a| a.value.eval_string(&data))
+                    .unwrap_or_default()
+            };
+            let goes_here = match t {
+                TNode::Text(_) => name.is_empty(),
+                TNode::Element(e) => target(e) == name,
+                TNode::Chain(branches) => branches.first().is_some_and(|(_, e)| target(e) == name),
+            };
+            if goes_here {
+                r = self.nodes_of(std::slice::from_ref(t), &data, parent);
+                if r.is_err() {
+                    break;
+                }
+            }
+        }
+        (self.frame, self.template, self.file) = saved;
+        r
     }
 
     /// A warning about the file being expanded.
@@ -716,7 +1076,7 @@ impl<'a> Expander<'a> {
 
     /// `<template is="{{name}}" data="{{...item, extra: 1}}"/>`: the named definition's
     /// nodes, with the `data` object as their only data.
-    fn use_template(&mut self, el: &TElement, scope: &Scope<'_>, parent: usize) -> Result<()> {
+    fn use_template(&mut self, el: &'a TElement, scope: &Scope<'_>, parent: usize) -> Result<()> {
         let attr = |n: &str| el.attrs.iter().find(|a| a.name == n).map(|a| &a.value);
         let name = attr("is").map(|v| v.eval_string(scope)).unwrap_or_default();
         let template: &'a Template = self.template;
@@ -850,7 +1210,10 @@ impl<'a> Expander<'a> {
     }
 
     /// Declarations matching the element on top of `ancestors`, in cascade order.
-    fn matching_decls(&self) -> Vec<&'a Decl> {
+    /// Declarations matching the element on top of `ancestors`, in cascade order: the
+    /// current frame's sheets, then (for `ext_classes`, the classes a component's user gave
+    /// through `externalClasses`) the user's sheets matching those classes.
+    fn matching_decls(&self, ext_classes: &[String]) -> Vec<&'a Decl> {
         let Some(top) = self.ancestors.last() else {
             return Vec::new();
         };
@@ -860,9 +1223,32 @@ impl<'a> Expander<'a> {
             depth: self.ancestors.len() - 1,
             node: top.node,
             index: top.index,
+            owner: self.frame.owner,
+            classes: None,
         };
-        let sheets: &'a [StyleSheet] = self.sheets;
-        self.index.matching(sheets, &el)
+        let mut out = self.match_in(self.frame.styles, &el);
+        if !ext_classes.is_empty() {
+            if let Some((outer, ..)) = &self.frame.outer {
+                let el = El {
+                    owner: outer.owner,
+                    classes: Some(ext_classes),
+                    ..el
+                };
+                out.extend(self.match_in(outer.styles, &el));
+            }
+        }
+        out
+    }
+
+    /// Declarations of `styles` (`None`: the page's sheets) matching `el`.
+    fn match_in(&self, styles: Option<&'a CompStyles>, el: &El<'_>) -> Vec<&'a Decl> {
+        match styles {
+            Some(s) => s.index.matching(&s.sheets, el),
+            None => {
+                let sheets: &'a [StyleSheet] = self.sheets;
+                self.index.matching(sheets, el)
+            }
+        }
     }
 
     fn warn_all(&mut self, warnings: Vec<Diagnostic>) {
@@ -884,6 +1270,63 @@ impl<'a> Expander<'a> {
             self.inline_cache.insert(src.to_string(), out.clone());
         }
         out
+    }
+}
+
+/// A scope as one object (loop variables over the data), for slot content expanded later.
+fn flatten(scope: &Scope<'_>) -> Value {
+    match scope {
+        Scope::Root(v) => (*v).clone(),
+        Scope::Local {
+            name,
+            value,
+            parent,
+        } => {
+            let mut base = flatten(parent);
+            if !base.is_object() {
+                base = Value::Object(Map::new());
+            }
+            if let Value::Object(m) = &mut base {
+                m.insert((*name).to_string(), (*value).clone());
+            }
+            base
+        }
+    }
+}
+
+/// What an element will be, before it is pushed and styled.
+struct NewEl {
+    tag: String,
+    id: Option<String>,
+    classes: Vec<String>,
+    /// The classes that came through `externalClasses` (also in `classes`).
+    ext_classes: Vec<String>,
+    attrs: Vec<(String, String)>,
+    dataset: Map<String, Value>,
+    events: Vec<Binding>,
+    key: Option<String>,
+    salt: Option<String>,
+    inline: Option<String>,
+    line: u32,
+    col: u32,
+}
+
+impl NewEl {
+    fn new(el: &TElement, key: Option<String>, salt: Option<String>) -> NewEl {
+        NewEl {
+            tag: el.tag.clone(),
+            id: None,
+            classes: Vec::new(),
+            ext_classes: Vec::new(),
+            attrs: Vec::new(),
+            dataset: Map::new(),
+            events: Vec::new(),
+            key,
+            salt,
+            inline: None,
+            line: el.line,
+            col: el.col,
+        }
     }
 }
 
