@@ -578,6 +578,28 @@ pub mod __private {
     pub use crate::bindings::exports::miniapp::host::page_events::{Guest as PageEventsGuest, LaunchOptions};
     pub use crate::bindings::miniapp::host::types::PageRef;
 
+    /// Install (once) the panic hook that logs `panicked at FILE:LINE:COLUMN: MESSAGE` at error
+    /// level before the panic aborts the guest; the host puts that line in the error page
+    /// instead of a bare "wasm trap: unreachable".
+    pub fn install_panic_hook() {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            std::panic::set_hook(Box::new(|info| {
+                let payload = info.payload();
+                let message = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic without a message".to_owned());
+                let at = info
+                    .location()
+                    .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
+                    .unwrap_or_else(|| "an unknown location".to_owned());
+                crate::log::error(&format!("panicked at {at}: {message}"));
+            }))
+        });
+    }
+
     /// Parse an event or payload; malformed JSON (a host bug) becomes `Value::Null`.
     pub fn parse(json: &str) -> serde_json::Value {
         serde_json::from_str(json).unwrap_or(serde_json::Value::Null)
@@ -597,6 +619,7 @@ macro_rules! export_app {
         }
 
         fn __miniapp_with<R>(f: impl FnOnce(&mut $app) -> R) -> R {
+            $crate::__private::install_panic_hook();
             __MINIAPP_APP.with(|cell| {
                 let mut slot = cell.borrow_mut();
                 f(slot.get_or_insert_with(<$app as ::core::default::Default>::default))

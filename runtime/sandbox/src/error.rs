@@ -35,6 +35,14 @@ pub enum Error {
         /// The trap message.
         trap: String,
     },
+    /// The guest panicked: the SDK's panic hook logged where and why just before the trap.
+    #[error("app script in {handler} {message}")]
+    Panicked {
+        /// The export that was running, e.g. `handle-event(onIncrement)`.
+        handler: String,
+        /// `panicked at src/lib.rs:42:9: index out of bounds: the len is 3 but the index is 7`.
+        message: String,
+    },
     /// The guest ran past its handler deadline and was stopped.
     #[error("app script timed out in {handler} (deadline {} ms)", deadline.as_millis())]
     Timeout {

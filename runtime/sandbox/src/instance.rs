@@ -9,7 +9,10 @@ use crate::bindings::types::PageRef as WitPageRef;
 use crate::engine::Exports;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
-use crate::state::{Effect, HostState};
+use crate::state::{Effect, HostState, LogLevel};
+
+/// How the SDK's panic hook starts its error line (`panicked at src/lib.rs:42:9: …`).
+pub const PANIC_PREFIX: &str = "panicked at ";
 
 /// A page instance as the guest sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -486,19 +489,26 @@ impl AppInstance {
                 let handler = handler();
                 let effects = self.store.data_mut().drain();
                 tracing::warn!(app = %self.app_id(), %handler, dropped_effects = effects.len(), "app script failed: {e:?}");
-                Err(self.classify(e, handler))
+                let panic = effects.iter().rev().find_map(|e| match e {
+                    Effect::Log { level: LogLevel::Error, message } if message.starts_with(PANIC_PREFIX) => Some(message.clone()),
+                    _ => None,
+                });
+                Err(self.classify(e, handler, panic))
             }
         }
     }
 
-    fn classify(&mut self, e: wasmtime::Error, handler: String) -> Error {
+    /// What went wrong, most specific first: a denied limit, the deadline, a panic the SDK's hook
+    /// reported (`panic`, the last "panicked at …" error line of the call), any other trap.
+    fn classify(&mut self, e: wasmtime::Error, handler: String, panic: Option<String>) -> Error {
         if let Some((kind, limit, actual)) = self.store.data_mut().limiter.denied.take() {
             return Error::LimitExceeded { kind, limit, actual, handler };
         }
-        match e.downcast_ref::<Trap>() {
-            Some(Trap::Interrupt) => Error::Timeout { handler, deadline: self.deadline },
-            Some(trap) => Error::Trapped { handler, trap: trap.to_string() },
-            None => Error::Trapped { handler, trap: format!("{e}") },
+        match (e.downcast_ref::<Trap>(), panic) {
+            (Some(Trap::Interrupt), _) => Error::Timeout { handler, deadline: self.deadline },
+            (Some(Trap::UnreachableCodeReached), Some(message)) => Error::Panicked { handler, message },
+            (Some(trap), _) => Error::Trapped { handler, trap: trap.to_string() },
+            (None, _) => Error::Trapped { handler, trap: format!("{e}") },
         }
     }
 }

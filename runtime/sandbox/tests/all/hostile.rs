@@ -62,10 +62,19 @@ fn deep_recursion_traps() {
 }
 
 #[test]
-fn guest_panic_is_a_trap_not_a_host_panic() {
+fn guest_panic_is_an_error_with_its_message_and_location_not_a_host_panic() {
     let (sandbox, component, mut app, page) = launched(hostile(), test_limits());
     let e = app.handle_event(&page, "panic", &json!({})).unwrap_err();
-    assert!(matches!(&e, Error::Trapped { trap, .. } if trap.contains("unreachable")), "{e:?}");
+    match &e {
+        Error::Panicked { handler, message } => {
+            assert_eq!(handler, "handle-event(panic)");
+            // the SDK's hook: file:line:column of the panic in the guest's source, then its message
+            assert!(message.starts_with("panicked at examples/sandbox_hostile.rs:"), "{message}");
+            assert!(message.ends_with(": the guest gave up"), "{message}");
+        }
+        other => panic!("expected a panic with its message, got {other:?}"),
+    }
+    assert!(e.to_string().starts_with("app script in handle-event(panic) panicked at examples/sandbox_hostile.rs:"), "{e}");
     assert_recovers(&sandbox, &component, &mut app);
 }
 
