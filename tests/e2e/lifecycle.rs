@@ -1,20 +1,21 @@
 //! The bundle lifecycle through the real binary: publish v1 → cold launch (download) → hot launch
-//! (no download) → publish v2 → launch (still v1, update fetched) → launch (v2) → ban → refused
+//! (no download) → publish v2 → launch (still v1, update fetched) → launch (v2) → publish v3 →
+//! launch --latest (v3 at once) → ban → refused
 //! with the reason, also offline → unban → works; cloud killed → the cached app still starts.
 
 use miniapp_tests::*;
 use std::path::Path;
 
-/// Makes a v2 of the counter: same logic component (taken from the v1 bundle), new version and
-/// a changed label, so the launched version is visible on screen.
-fn counter_v2(home: &Path, v1_bundle: &Path) -> std::path::PathBuf {
-    let app = home.join("counter-v2");
+/// Makes a new version of the counter: same logic component (taken from the v1 bundle), version
+/// `version` and the label `label`, so the launched version is visible on screen.
+fn counter_v(home: &Path, v1_bundle: &Path, version: &str, label: &str) -> std::path::PathBuf {
+    let app = home.join(format!("counter-{version}"));
     copy_app_files(&root().join("sample-apps/counter"), &app);
-    let manifest = std::fs::read_to_string(app.join("app.json")).unwrap().replace("\"1.0.0\"", "\"1.0.1\"");
+    let manifest = std::fs::read_to_string(app.join("app.json")).unwrap().replace("\"1.0.0\"", &format!("\"{version}\""));
     std::fs::write(app.join("app.json"), manifest).unwrap();
-    let xml = std::fs::read_to_string(app.join("pages/index/index.xml")).unwrap().replace("You tapped", "Version two");
+    let xml = std::fs::read_to_string(app.join("pages/index/index.xml")).unwrap().replace("You tapped", label);
     std::fs::write(app.join("pages/index/index.xml"), xml).unwrap();
-    let out = home.join("counter-v2.mapp");
+    let out = home.join(format!("counter-{version}.mapp"));
     build_with_logic_of(home, v1_bundle, &app, &out);
     out
 }
@@ -56,7 +57,7 @@ fn publish_update_ban_unban_and_offline_start() {
     assert_eq!(base_downloads(&cloud), 1, "nor the base library");
 
     // v2 published: the next launch still runs v1 and fetches v2 in the background.
-    let v2 = counter_v2(home, &v1);
+    let v2 = counter_v(home, &v1, "1.0.1", "Version two");
     let p = cloud.publish(home, &v2);
     assert_eq!(p.code, 0, "{}", p.stderr);
     let (r, t) = run_headless(home, &url, "assert-text You tapped\n");
@@ -64,12 +65,23 @@ fn publish_update_ban_unban_and_offline_start() {
     let t = t.unwrap();
     assert_eq!(t["launch"]["version"], "1.0.0");
     assert_eq!(t["launch"]["update_pending"], "1.0.1");
-    assert!(r.stderr.contains("applies on the next launch"), "{}", r.stderr);
+    assert!(r.stderr.contains("a newer version 1.0.1 is downloading in the background; it applies on the next launch"), "{}", r.stderr);
     assert_eq!(downloads(&cloud), 2);
     // ...and the launch after that runs v2.
     let (r, t) = run_headless(home, &url, "assert-text Version two\n");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(t.unwrap()["launch"]["version"], "1.0.1");
+
+    // v3 published: `--latest` downloads it now and runs it at once.
+    let v3 = counter_v(home, &v1, "1.0.2", "Version three");
+    assert_eq!(cloud.publish(home, &v3).code, 0);
+    let script = home.join("latest.script");
+    std::fs::write(&script, "assert-text Version three\n").unwrap();
+    let r = run(miniapp(home).args(["run", &url, "--headless", "--latest", "--script"]).arg(&script));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("counter 1.0.2 started"), "{}", r.stderr);
+    assert!(!r.stderr.contains("applies on the next launch"), "{}", r.stderr);
+    assert_eq!(downloads(&cloud), 3);
 
     // Ban: refused with the platform's reason, also when the cloud is down.
     let b = cloud.admin(home, "ban", "counter", "violates rule 7");
@@ -92,7 +104,7 @@ fn publish_update_ban_unban_and_offline_start() {
 
     // Cloud killed: the cached app still starts, offline.
     cloud.kill();
-    let (r, t) = run_headless(home, &url, "tap #inc\nassert-text Version two\n");
+    let (r, t) = run_headless(home, &url, "tap #inc\nassert-text Version three\n");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(t.unwrap()["launch"]["offline"], true);
     assert!(r.stderr.contains("offline"), "{}", r.stderr);

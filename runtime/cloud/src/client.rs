@@ -396,6 +396,12 @@ impl CloudClient {
     /// Opens an app: metadata → status check → cache lookup → download if needed → verify with
     /// the pinned platform key. See the module docs for the update and offline rules.
     pub fn open_app(&self, url: &LaunchUrl, progress: &dyn Fn(u64, u64)) -> Result<OpenedApp> {
+        self.open_app_with(url, false, progress)
+    }
+
+    /// [`CloudClient::open_app`], and with `latest` a newer version than the cached one is
+    /// downloaded now and launched (`--latest`) instead of in the background for next time.
+    pub fn open_app_with(&self, url: &LaunchUrl, latest: bool, progress: &dyn Fn(u64, u64)) -> Result<OpenedApp> {
         let t0 = Instant::now();
         let cloud = normalise_cloud(&url.cloud);
         let app_id = url.app_id.as_str();
@@ -415,7 +421,7 @@ impl CloudClient {
         let current = record.current.clone().filter(|c| self.cache.has_bundle(c));
         let (digest, from_cache, update) = if self.cache.has_bundle(&meta.digest) {
             (meta.digest.clone(), true, None)
-        } else if let Some(current) = current {
+        } else if let Some(current) = current.filter(|_| !latest) {
             let update = self.spawn_update(&cloud, &meta);
             (current, true, Some(update))
         } else {

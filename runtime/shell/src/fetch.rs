@@ -58,6 +58,8 @@ impl Fetched {
 pub struct Fetcher {
     pub(crate) client: CloudClient,
     pub(crate) source: BaseLibrarySource,
+    /// Download a newer version now instead of for the next launch ([`crate::HostConfig::latest`]).
+    pub(crate) latest: bool,
 }
 
 impl Fetcher {
@@ -82,7 +84,7 @@ impl Fetcher {
     /// none at all.
     pub fn fetch(&self, url: &str, progress: &dyn Fn(u64, u64)) -> Result<Fetched> {
         let launch = LaunchUrl::parse(url)?;
-        let mut opened = self.client.open_app(&launch, progress)?;
+        let mut opened = self.client.open_app_with(&launch, self.latest, progress)?;
         let t = Instant::now();
         let base = match self.source {
             BaseLibrarySource::Embedded => None,

@@ -26,12 +26,16 @@ pub struct HostConfig {
     pub base_library: BaseLibrarySource,
     /// The simulated device apps are laid out for (and `sys.info` reports). Default iPhone SE.
     pub device: Device,
+    /// When the cloud has a newer version than the cached one, download it and launch it now
+    /// (`--latest`); by default the cached version starts at once and the newer one is fetched
+    /// in the background for the next launch.
+    pub latest: bool,
 }
 
 impl HostConfig {
     /// A host caching in `cache_dir`, with default limits, on the cloud's base library.
     pub fn new(cache_dir: PathBuf) -> HostConfig {
-        HostConfig { cache_dir, limits: Limits::default(), base_library: BaseLibrarySource::Cloud, device: Device::default() }
+        HostConfig { cache_dir, limits: Limits::default(), base_library: BaseLibrarySource::Cloud, device: Device::default(), latest: false }
     }
 
     /// The user's cache dir (`~/.cache/miniapp` on Linux), or `MINIAPP_CACHE_DIR` when set;
@@ -106,6 +110,7 @@ pub struct Host {
     updates: Vec<miniapp_cloud::PendingUpdate>,
     sandbox: Sandbox,
     base_source: BaseLibrarySource,
+    latest: bool,
     /// The base library loaded now (`None` before the first launch on a cloud's one).
     base: Option<ActiveBase>,
     fonts_epoch: u64,
@@ -148,6 +153,7 @@ impl Host {
             updates: Vec::new(),
             sandbox,
             base_source: config.base_library,
+            latest: config.latest,
             base: None,
             fonts_epoch: 0,
             device: config.device,
@@ -180,7 +186,7 @@ impl Host {
 
     /// A fetcher of apps for this host, to run [`Fetcher::fetch`] on another thread.
     pub fn fetcher(&self) -> Fetcher {
-        Fetcher { client: self.client.clone(), source: self.base_source }
+        Fetcher { client: self.client.clone(), source: self.base_source, latest: self.latest }
     }
 
     /// Waits for background update downloads to finish (call before the process exits, so that

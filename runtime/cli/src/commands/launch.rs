@@ -16,6 +16,10 @@ pub struct Args {
     /// The simulated device: its screen size lays the pages out (750rpx is its width).
     #[arg(long, value_enum, value_name = "NAME", default_value = "iPhone SE", ignore_case = true)]
     pub device: DeviceArg,
+    /// When the cloud has a newer version than the cached one, download and launch it now
+    /// (by default the cached one starts at once and the newer one applies on the next launch).
+    #[arg(long)]
+    pub latest: bool,
 }
 
 /// A device preset as `--device` names it (`miniapp launch`, `miniapp run --headless`).
@@ -48,7 +52,7 @@ impl DeviceArg {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let config = HostConfig { device: args.device.device(), ..HostConfig::from_env() };
+    let config = HostConfig { device: args.device.device(), latest: args.latest, ..HostConfig::from_env() };
     let mut host = Host::new(config).context("starting the host")?;
     window(&mut host, &args.url, args.exit_after.map(std::time::Duration::from_millis))
 }
@@ -69,6 +73,9 @@ pub fn window(host: &mut Host, url: &str, exit_after: Option<std::time::Duration
             l.base,
             l.timings.fetch_ms + l.timings.verify_ms + l.timings.base_ms + l.timings.compile_ms + l.timings.instantiate_ms
         );
+        if let Some(v) = &l.update_pending {
+            eprintln!("a newer version {v} was downloaded; it applies on the next launch (--latest applies it now)");
+        }
     }
     eprintln!("window closed after {} frames", report.frames);
     match report.launch_error {

@@ -30,6 +30,10 @@ pub struct Args {
     /// Screenshot pixels per logical px (default: the device's pixel ratio, e.g. 3 for iPhone 15).
     #[arg(long, value_name = "RATIO", value_parser = parse_scale)]
     pub scale: Option<f32>,
+    /// When the cloud has a newer version than the cached one, download and launch it now
+    /// (by default the cached one starts at once and the newer one applies on the next launch).
+    #[arg(long)]
+    pub latest: bool,
 }
 
 /// `--scale`: a finite ratio from 0.25 to 4.
@@ -62,7 +66,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .and_then(|p| p.parent().map(|d| d.to_path_buf()))
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or_else(|| PathBuf::from("."));
-    let config = HostConfig { device: args.device.device(), ..HostConfig::from_env() };
+    let config = HostConfig { device: args.device.device(), latest: args.latest, ..HostConfig::from_env() };
     let mut harness = Harness::new(config).context("starting the headless host")?;
     harness.set_scale(args.scale);
     let bar = crate::progress::download_bar("downloading");
@@ -82,7 +86,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         report.base,
     );
     if let Some(v) = &report.update_pending {
-        eprintln!("version {v} is downloading in the background; it applies on the next launch");
+        eprintln!("a newer version {v} is downloading in the background; it applies on the next launch (--latest applies it now)");
     }
     let mut trace_steps = Vec::new();
     let result = harness.run_script(&mut session, &script_name, &steps, &out_dir, &mut trace_steps);
