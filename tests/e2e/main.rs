@@ -4,12 +4,14 @@
 mod account;
 mod base_library;
 mod bench;
+mod dev;
 mod devices;
 mod errors;
 mod hostile;
 mod input;
 mod lifecycle;
 mod notes;
+mod samples;
 mod scroll;
 mod scaffold;
 mod spine;

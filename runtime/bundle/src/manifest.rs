@@ -54,6 +54,10 @@ pub struct AppManifest {
     /// `"minBaseLibrary": "1.0.0"`: lowest base library version the app needs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_base_library: Option<Version>,
+    /// `"usingComponents": { "product-card": "/components/card/card" }`: custom components
+    /// every page may use (tag → component folder path; see `docs/templates.md`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub using_components: BTreeMap<String, String>,
 }
 
 /// `"window"` of `app.json`: the defaults every page inherits.
@@ -204,6 +208,10 @@ pub struct PageConfig {
     /// `"navigationStyle": "custom"`: this page draws its own navigation bar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub navigation_style: Option<NavigationStyle>,
+    /// `"usingComponents": { "card": "../../components/card/card" }`: custom components this
+    /// page uses, besides app.json's (a page's entry wins over app.json's of the same tag).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub using_components: BTreeMap<String, String>,
 }
 
 impl PageConfig {
@@ -222,6 +230,7 @@ impl PageConfig {
             background_color: self.background_color.clone().or_else(|| window.background_color.clone()),
             enable_pull_down_refresh: self.enable_pull_down_refresh,
             navigation_style: self.navigation_style.or(window.navigation_style),
+            using_components: self.using_components.clone(),
         }
     }
 }

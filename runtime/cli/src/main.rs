@@ -24,6 +24,9 @@ struct Cli {
 enum Command {
     /// Start an embedded cloud with the sample apps and open the first one.
     Demo(commands::demo::Args),
+    /// Develop an app folder: build, publish to an embedded dev cloud, open it, and reload on
+    /// every change (templates, styles and json in place; logic rebuilt and relaunched).
+    Dev(commands::dev::Args),
     /// Run the platform cloud.
     #[command(subcommand)]
     Cloud(commands::cloud::CloudCommand),
@@ -82,6 +85,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Demo(a) => commands::demo::run(a),
+        Command::Dev(a) => commands::dev::run(a),
         Command::Cloud(c) => commands::cloud::run(c),
         Command::Build(a) => commands::build::run(a),
         Command::New(a) => commands::new::run(a),

@@ -26,6 +26,7 @@ pub struct SourceReport {
 pub fn check_sources<'a>(files: impl Fn(&str) -> Option<&'a [u8]> + Sync, paths: &[&str]) -> SourceReport {
     let mut report = SourceReport::default();
     let text = |p: &str| files(p).and_then(|b| std::str::from_utf8(b).ok()).map(str::to_string);
+    let app_json: Option<serde_json::Value> = text("app.json").and_then(|t| serde_json::from_str(&t).ok());
     for &path in paths {
         let Some(bytes) = files(path) else { continue };
         let is_xml = path.ends_with(".xml");
@@ -38,11 +39,25 @@ pub fn check_sources<'a>(files: impl Fn(&str) -> Option<&'a [u8]> + Sync, paths:
             continue;
         };
         if is_xml {
-            // Files that are only included or imported by pages are checked through them too;
-            // on their own they still must parse.
-            match miniapp_view::Template::parse_with(src, path, miniapp_view::DEFAULT_MAX_DEPTH, &text) {
-                Ok(_) => {}
-                Err(e) => report.errors.push(e.to_string()),
+            // A component's template (its json says `"component": true`) is checked as the
+            // component; any other template (a page, or a file pages include or import) with
+            // app.json's and its own json's `usingComponents`.
+            let stem = path.strip_suffix(".xml").unwrap_or(path);
+            let json_path = format!("{stem}.json");
+            let own: Option<serde_json::Value> = text(&json_path).and_then(|t| serde_json::from_str(&t).ok());
+            let checked = if own.as_ref().is_some_and(|j| j["component"] == true) {
+                let json = text(&json_path).unwrap_or_default();
+                miniapp_view::ComponentDef::parse(stem, src, text(&format!("{stem}.css")).as_deref(), &json, Some(&text)).map(|_| ())
+            } else {
+                let empty = serde_json::json!({});
+                let page_using = own.as_ref().and_then(|j| j.get("usingComponents")).unwrap_or(&empty);
+                let app_using = app_json.as_ref().and_then(|j| j.get("usingComponents")).unwrap_or(&empty);
+                miniapp_view::ComponentSet::load(app_using, page_using, stem, &text).and_then(|set| {
+                    miniapp_view::Template::parse_with_components(src, path, miniapp_view::DEFAULT_MAX_DEPTH, Some(&text), &set).map(|_| ())
+                })
+            };
+            if let Err(e) = checked {
+                report.errors.push(e.to_string());
             }
         } else {
             match miniapp_view::parse_stylesheet(src, path) {

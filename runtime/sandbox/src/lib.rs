@@ -39,7 +39,7 @@ mod net;
 mod state;
 mod storage;
 
-pub use builder::{build_logic_crate, build_wasm_artifacts, wasm_target_installed, GUEST_TARGET};
+pub use builder::{build_logic_crate, build_logic_crate_dev, build_wasm_artifacts, wasm_target_installed, DEV_GUEST_PROFILE, GUEST_TARGET};
 pub use engine::{AppComponent, Sandbox};
 pub use error::{Error, Result};
 pub use host::{check_scope, parse_path_key, scope_description, PathSegment, EVENT_NAME_BYTES, SCOPES};

@@ -382,6 +382,19 @@ pub fn draw_overlay(out: &mut DisplayList, overlay: &crate::session::Overlay, de
         out.items.extend(text_items(fonts, rect, s, size, size * 1.4, color, bold, TextAlign::Center));
     };
     match overlay {
+        Overlay::DevError { message } => {
+            // A red banner across the top of the screen, the error in white, left-aligned.
+            let r = Rect { x: 8.0, y: 28.0, w: sw - 16.0, h: 120.0 };
+            out.items.push(DisplayItem::Rect {
+                rect: r,
+                color: Color { r: 0xc5, g: 0x30, b: 0x30, a: 240 },
+                radius: 8.0,
+                border_width: 0.0,
+                border_color: white,
+            });
+            let inner = Rect { x: r.x + 10.0, y: r.y + 8.0, w: r.w - 20.0, h: r.h - 16.0 };
+            out.items.extend(text_items(fonts, inner, message, 13.0, 17.0, white, false, TextAlign::Left));
+        }
         Overlay::Toast { title, .. } | Overlay::Loading { title } => {
             let r = Rect { x: sw / 2.0 - 80.0, y: sh / 2.0 - 60.0, w: 160.0, h: 120.0 };
             out.items.push(DisplayItem::Rect {

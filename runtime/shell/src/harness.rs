@@ -72,6 +72,8 @@ pub struct Harness {
     /// The input clock: ms since the harness started, plus the time long presses simulated.
     started: Instant,
     skew_ms: u64,
+    /// `miniapp dev`'s file changes, polled between steps and while a step waits.
+    reloader: Option<Box<dyn crate::Reloader>>,
 }
 
 impl Harness {
@@ -86,13 +88,26 @@ impl Harness {
         let renderer = Renderer::new(&gpu, wgpu_format())?;
         tracing::info!(adapter = %gpu.adapter_summary(), "headless renderer ready");
         let fonts_epoch = host.fonts_epoch();
-        Ok(Harness { host, gpu, renderer, scale: None, fonts_epoch, started: Instant::now(), skew_ms: 0 })
+        Ok(Harness { host, gpu, renderer, scale: None, fonts_epoch, started: Instant::now(), skew_ms: 0, reloader: None })
     }
 
     /// Renders screenshots at `scale` physical pixels per logical px (`--scale`), or with
     /// `None` at the device's pixel ratio (the default).
     pub fn set_scale(&mut self, scale: Option<f32>) {
         self.scale = scale;
+    }
+
+    /// Polls `reloader` between script steps and while `wait` / `wait-for` wait (`miniapp dev`).
+    pub fn set_reloader(&mut self, reloader: Box<dyn crate::Reloader>) {
+        self.reloader = Some(reloader);
+    }
+
+    /// Applies pending file changes through the reloader, if there is one.
+    pub fn poll_reloader(&mut self, session: &mut Session) -> bool {
+        match self.reloader.as_mut() {
+            Some(r) => r.poll(&mut self.host, session),
+            None => false,
+        }
     }
 
     /// The adapter in use, for traces and logs.
@@ -233,6 +248,7 @@ impl Harness {
         steps: &mut Vec<StepTrace>,
     ) -> Result<()> {
         for line in script {
+            self.poll_reloader(session);
             let t = Instant::now();
             let mut target = None;
             let outcome: std::result::Result<(), String> = match &line.step {
@@ -304,6 +320,7 @@ impl Harness {
                 Step::WaitFor(sel, ms) => {
                     let end = Instant::now() + Duration::from_millis(*ms);
                     loop {
+                        self.poll_reloader(session);
                         let now = Instant::now();
                         let next = session.pump(now);
                         let t = self.now_ms();
@@ -356,12 +373,16 @@ impl Harness {
                     // Run the app's event loop (timers, network results) for this long.
                     let end = Instant::now() + Duration::from_millis(*ms);
                     loop {
+                        self.poll_reloader(session);
                         let now = Instant::now();
                         let next = session.pump(now);
                         if now >= end {
                             break;
                         }
-                        let until = next.map(|n| n.min(end)).unwrap_or(end);
+                        let mut until = next.map(|n| n.min(end)).unwrap_or(end);
+                        if self.reloader.is_some() {
+                            until = until.min(now + crate::RELOAD_POLL);
+                        }
                         std::thread::sleep(until.saturating_duration_since(Instant::now()).max(Duration::from_millis(1)));
                     }
                     Ok(())

@@ -45,6 +45,8 @@ pub const SCENE_QR_CODE: u32 = 1011;
 struct PageInstance {
     id: u32,
     route: String,
+    /// The query it was opened with (to open it again after a relaunch: `miniapp dev`).
+    query: String,
     view: Page,
     /// The page's `.json` config merged over app.json's `window`.
     config: PageConfig,
@@ -54,6 +56,12 @@ struct PageInstance {
 /// System UI over the page: toast, loading, modal, action sheet (what `ui` asks for).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
+    /// `miniapp dev`: what stops the app's sources from loading (`file:line:column: …`), shown
+    /// over the page until the next good reload clears it.
+    DevError {
+        /// The error.
+        message: String,
+    },
     /// A toast, shown until `until`.
     Toast {
         /// Its text.
@@ -176,6 +184,10 @@ pub struct Session {
     dirty: bool,
     /// The press in progress, the focused field, the last pull-down (see [`Session::pointer_down`]).
     input: InputState,
+    /// Custom component instances alive on any page: the app-wide id the logic knows →
+    /// (page id, the page's own instance id).
+    instances: std::collections::BTreeMap<u32, (u32, u32)>,
+    next_instance: u32,
 }
 
 impl Session {
@@ -215,6 +227,8 @@ impl Session {
             set_data_error: None,
             dirty: true,
             input: InputState::default(),
+            instances: std::collections::BTreeMap::new(),
+            next_instance: 1,
         };
         let entry = match route {
             Some(r) => r.trim_start_matches('/').to_string(),
@@ -271,7 +285,9 @@ impl Session {
         self.stack.len()
     }
 
-    fn push_page(&mut self, route: &str, query: &str) -> Result<()> {
+    /// The view of page `route` from the bundle: template (with its imports, includes and
+    /// custom components) and styles, laid out for the page area; and its merged config.
+    fn build_view(&self, route: &str) -> Result<(Page, PageConfig)> {
         let Some(page_path) = self.bundle.manifest.pages.iter().find(|p| p.as_str() == route).cloned() else {
             return Err(Error::NoSuchPage { app: self.app_id.clone(), page: route.to_string() });
         };
@@ -291,11 +307,76 @@ impl Session {
         // `<import src>` / `<include src>` read other templates of the bundle.
         let bundle = &self.bundle;
         let read = |p: &str| bundle.file(p).and_then(|b| std::str::from_utf8(b).ok()).map(str::to_string);
-        let view = miniapp_view::Template::parse_with(&template, &template_path, limits.max_depth, &read)
-            .and_then(|t| {
-                Page::from_template(t, &self.components, &style_refs, Viewport { width: area.w, height: area.h }, limits)
+        // Custom components: app.json's and the page's `usingComponents`, read from the bundle.
+        let app_using = serde_json::to_value(&bundle.manifest.using_components).unwrap_or_default();
+        let page_using = serde_json::to_value(&config.using_components).unwrap_or_default();
+        let view = miniapp_view::ComponentSet::load(&app_using, &page_using, page_path.as_str(), &read)
+            .and_then(|set| {
+                let t = miniapp_view::Template::parse_with_components(&template, &template_path, limits.max_depth, Some(&read), &set)?;
+                Page::with_custom_components(t, &self.components, &style_refs, Viewport { width: area.w, height: area.h }, limits, set)
             })
             .map_err(|source| Error::View { page: route.to_string(), source })?;
+        Ok((view, config))
+    }
+
+    /// Replaces the bundle's templates, styles and json (not the logic) and rebuilds every
+    /// alive page's view from it, keeping each page's data (what `miniapp dev` does when a
+    /// template, style or json file changes). Custom component instances start afresh. On an
+    /// error nothing changes: the old bundle and views stay.
+    ///
+    /// # Errors
+    /// A page of the new bundle whose template, style, json or components do not parse.
+    pub fn reload_views(&mut self, bundle: LockedBundle) -> Result<()> {
+        let old = std::mem::replace(&mut self.bundle, bundle);
+        let mut views = Vec::new();
+        for p in self.stack.iter().chain(self.hidden_tabs.iter()) {
+            match self.build_view(&p.route) {
+                Ok((mut view, config)) => {
+                    if let Err(source) = view.set_data(p.view.data()) {
+                        self.bundle = old;
+                        return Err(Error::View { page: p.route.clone(), source });
+                    }
+                    views.push((view, config));
+                }
+                Err(e) => {
+                    self.bundle = old;
+                    return Err(e);
+                }
+            }
+        }
+        let gone: Vec<u32> = self.instances.keys().copied().collect();
+        for g in gone {
+            self.instances.remove(&g);
+            self.call("component-detached", |i| i.component_detached(g));
+        }
+        for (p, (view, config)) in self.stack.iter_mut().chain(self.hidden_tabs.iter_mut()).zip(views) {
+            p.view = view;
+            p.config = config;
+            p.rendered = None;
+        }
+        self.dirty = true;
+        Ok(())
+    }
+
+    /// The page stack as (route, query), bottom first (to restore it after a relaunch).
+    pub fn page_stack(&self) -> Vec<(String, String)> {
+        self.stack.iter().map(|p| (p.route.clone(), p.query.clone())).collect()
+    }
+
+    /// Opens `pages` (route, query) above the entry page, as `navigate-to` would: restores a
+    /// stack after `miniapp dev` relaunched the app. A page that is not in the app any more
+    /// ends the restore there.
+    pub fn restore_stack(&mut self, pages: &[(String, String)]) {
+        for (route, query) in pages {
+            if let Err(e) = self.push_page(route, query) {
+                self.logs.push(LogLine { app: self.app_id.clone(), level: "warn".into(), message: format!("not restored: {e}") });
+                break;
+            }
+        }
+    }
+
+    fn push_page(&mut self, route: &str, query: &str) -> Result<()> {
+        let (view, config) = self.build_view(route)?;
         if let Some(covered) = self.stack.last().map(|p| p.id) {
             self.page_hidden(covered);
         }
@@ -304,6 +385,7 @@ impl Session {
         self.stack.push(PageInstance {
             id,
             route: route.to_string(),
+            query: query.to_string(),
             view,
             config,
             rendered: None,
@@ -318,8 +400,60 @@ impl Session {
 
     fn unload_top(&mut self) {
         if let Some(top) = self.stack.pop() {
-            let page = PageRef { id: top.id, route: top.route };
-            self.call("page-unload", |i| i.page_unload(&page));
+            self.unload(top);
+        }
+    }
+
+    /// A page leaves for good: its `page-unload`, then `component-detached` for each custom
+    /// component instance still on it.
+    fn unload(&mut self, page: PageInstance) {
+        let r = PageRef { id: page.id, route: page.route };
+        self.call("page-unload", |i| i.page_unload(&r));
+        let gone: Vec<u32> = self.instances.iter().filter(|(_, (pid, _))| *pid == page.id).map(|(g, _)| *g).collect();
+        for g in gone {
+            self.instances.remove(&g);
+            self.call("component-detached", |i| i.component_detached(g));
+        }
+    }
+
+    /// Tells the logic what happened to the custom components of page `page_id` in its last
+    /// render: attached (a new app-wide instance id), detached, properties changed.
+    fn sync_components(&mut self, page_id: u32, changes: Vec<miniapp_view::ComponentChange>) {
+        use miniapp_view::ComponentChange;
+        for change in changes {
+            match change {
+                ComponentChange::Attached { instance, name, properties } => {
+                    let g = self.next_instance;
+                    self.next_instance += 1;
+                    self.instances.insert(g, (page_id, instance));
+                    self.call("component-attached", |i| i.component_attached(g, &name, &properties));
+                }
+                ComponentChange::Detached { instance } => {
+                    if let Some(g) = self.global_instance(page_id, instance) {
+                        self.instances.remove(&g);
+                        self.call("component-detached", |i| i.component_detached(g));
+                    }
+                }
+                ComponentChange::PropertiesChanged { instance, properties } => {
+                    if let Some(g) = self.global_instance(page_id, instance) {
+                        self.call("component-properties-changed", |i| i.component_properties_changed(g, &properties));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The app-wide id of page `page_id`'s instance `local`.
+    fn global_instance(&self, page_id: u32, local: u32) -> Option<u32> {
+        self.instances.iter().find(|(_, v)| **v == (page_id, local)).map(|(g, _)| *g)
+    }
+
+    /// Calls the handler of an event on page `page`: the page's logic, or the component
+    /// instance's when the binding is in a component's template.
+    fn dispatch(&mut self, page: &PageRef, e: &miniapp_view::AppEvent) {
+        match e.instance.and_then(|local| self.global_instance(page.id, local)) {
+            Some(g) => self.call("component-event", |i| i.component_event(g, &e.handler, &e.event)),
+            None => self.call("handle-event", |i| i.handle_event(page, &e.handler, &e.event)),
         }
     }
 
@@ -353,8 +487,7 @@ impl Session {
                     self.unload_top();
                 }
                 for tab in std::mem::take(&mut self.hidden_tabs) {
-                    let page = PageRef { id: tab.id, route: tab.route };
-                    self.call("page-unload", |i| i.page_unload(&page));
+                    self.unload(tab);
                 }
                 self.push_page(route, query)?;
             }
@@ -386,8 +519,7 @@ impl Session {
                 self.hidden_tabs.push(cur);
                 self.page_hidden(id);
             } else {
-                let page = PageRef { id: cur.id, route: cur.route };
-                self.call("page-unload", |i| i.page_unload(&page));
+                self.unload(cur);
             }
         }
         match self.hidden_tabs.iter().position(|p| p.route == route) {
@@ -560,6 +692,15 @@ impl Session {
     /// The system UI currently shown over the page.
     pub fn overlays(&self) -> &[Overlay] {
         &self.overlays
+    }
+
+    /// Shows (`Some`) or clears (`None`) the `miniapp dev` error banner over the page.
+    pub fn set_dev_error(&mut self, message: Option<String>) {
+        self.overlays.retain(|o| !matches!(o, Overlay::DevError { .. }));
+        if let Some(message) = message {
+            self.overlays.push(Overlay::DevError { message });
+        }
+        self.dirty = true;
     }
 
     /// The app's event loop: delivers finished requests and due timers. Returns when the app
@@ -752,6 +893,33 @@ impl Session {
                         i.queue_callback(callback, payload);
                     }
                 }
+                Effect::SetComponentData { instance, patch } => match self.instances.get(&instance).copied() {
+                    Some((pid, local)) => {
+                        if let Some(p) = self.stack.iter_mut().chain(self.hidden_tabs.iter_mut()).find(|p| p.id == pid) {
+                            if let Err(e) = p.view.set_component_data(local, &patch) {
+                                let message = format!("set-component-data on {instance}: {e}");
+                                self.logs.push(LogLine { app: self.app_id.clone(), level: "error".into(), message });
+                            }
+                            p.rendered = None;
+                        }
+                    }
+                    None => {
+                        let message = format!("set-component-data: component instance {instance} is not attached");
+                        self.logs.push(LogLine { app: self.app_id.clone(), level: "error".into(), message });
+                    }
+                },
+                Effect::TriggerEvent { instance, name, detail } => {
+                    let Some((pid, local)) = self.instances.get(&instance).copied() else {
+                        let message = format!("trigger-event {name}: component instance {instance} is not attached");
+                        self.logs.push(LogLine { app: self.app_id.clone(), level: "error".into(), message });
+                        continue;
+                    };
+                    let found = self.stack.iter().chain(self.hidden_tabs.iter()).find(|p| p.id == pid);
+                    let event = found.and_then(|p| p.view.trigger_event(local, &name, detail).map(|e| (PageRef { id: p.id, route: p.route.clone() }, e)));
+                    if let Some((page, e)) = event {
+                        self.dispatch(&page, &e);
+                    }
+                }
                 #[allow(unreachable_patterns)]
                 other => tracing::debug!(app = %self.app_id, ?other, "effect not handled by this shell yet"),
             }
@@ -767,6 +935,10 @@ impl Session {
             if p.rendered.is_none() {
                 let list = p.view.render(fonts).map_err(|source| Error::View { page: p.route.clone(), source })?;
                 p.rendered = Some(list);
+                let (id, changes) = (p.id, p.view.take_component_changes());
+                if !changes.is_empty() {
+                    self.sync_components(id, changes);
+                }
             }
         }
         Ok(())
@@ -881,6 +1053,7 @@ impl Session {
         for o in &self.overlays {
             match o {
                 Overlay::Toast { title, .. } | Overlay::Loading { title } => text.push_str(&format!("\n{title}")),
+                Overlay::DevError { message } => text.push_str(&format!("\n{message}")),
                 Overlay::Modal { title, content, .. } => text.push_str(&format!("\n{title}\n{content}")),
                 Overlay::ActionSheet { items, .. } => text.push_str(&format!("\n{}", items.join("\n"))),
                 Overlay::Permission { app, description, .. } => {
@@ -1202,7 +1375,7 @@ impl Session {
                         continue; // the page was left by an earlier event of this input
                     }
                     tracing::debug!(app = %self.app_id, handler = %e.handler, kind = %e.event["type"], "event");
-                    self.call("handle-event", |i| i.handle_event(&page, &e.handler, &e.event));
+                    self.dispatch(&page, &e);
                 }
                 Outcome::Navigate { url, open_type, delta } => self.navigate_url(&url, open_type, delta),
                 Outcome::Focus(rect) => {

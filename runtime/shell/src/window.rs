@@ -89,6 +89,10 @@ struct App<'a> {
     caret_since: std::time::Instant,
     /// Whether the last frame drew the caret.
     caret_shown: bool,
+    /// `miniapp dev`'s file changes, polled on the event loop.
+    reloader: Option<Box<dyn crate::Reloader>>,
+    /// The launch URL and a way to wake the loop: what the capsule's Restart launches again.
+    relaunch: Option<(String, EventLoopProxy<Wake>)>,
 }
 
 /// What a window session did, for logs and tests.
@@ -118,13 +122,28 @@ fn lock(p: &Mutex<LaunchProgress>) -> std::sync::MutexGuard<'_, LaunchProgress> 
 /// rendering error. `exit_after` closes the window by itself after that long (for automation
 /// and tests).
 pub fn launch(host: &mut Host, url: &str, exit_after: Option<std::time::Duration>) -> Result<WindowReport> {
+    launch_with(host, url, exit_after, None)
+}
+
+/// [`launch`], polling `reloader` on the event loop once the app runs (`miniapp dev`: template,
+/// style and json changes reload the pages, logic changes relaunch the app).
+///
+/// # Errors
+/// As [`launch`].
+pub fn launch_with(
+    host: &mut Host,
+    url: &str,
+    exit_after: Option<std::time::Duration>,
+    reloader: Option<Box<dyn crate::Reloader>>,
+) -> Result<WindowReport> {
     let parsed = miniapp_cloud::LaunchUrl::parse(url)?;
     let event_loop = EventLoop::<Wake>::with_user_event().build().map_err(|e| Error::Window(e.to_string()))?;
     let progress = Arc::new(Mutex::new(LaunchProgress::new(parsed.app_id.as_str())));
     let result = spawn_fetch(host, url, progress.clone(), event_loop.create_proxy())?;
     let title = format!("miniapp — {}", parsed.app_id.as_str());
     let loading = Loading { progress, result, fetched: None, start_now: false };
-    run_loop(event_loop, host, Screen::Loading(loading), title, exit_after)
+    let relaunch = Some((url.to_string(), event_loop.create_proxy()));
+    run_loop(event_loop, host, Screen::Loading(loading), title, exit_after, reloader, relaunch)
 }
 
 /// Runs the fetch of `url` on its own thread; its result comes back on the returned channel.
@@ -168,7 +187,7 @@ fn spawn_fetch(
 pub fn run(host: &mut Host, session: Session, exit_after: Option<std::time::Duration>) -> Result<WindowReport> {
     let event_loop = EventLoop::<Wake>::with_user_event().build().map_err(|e| Error::Window(e.to_string()))?;
     let title = format!("miniapp — {}", session.app_id());
-    run_loop(event_loop, host, Screen::App(session), title, exit_after)
+    run_loop(event_loop, host, Screen::App(session), title, exit_after, None, None)
 }
 
 fn run_loop(
@@ -177,6 +196,8 @@ fn run_loop(
     screen: Screen,
     title: String,
     exit_after: Option<std::time::Duration>,
+    reloader: Option<Box<dyn crate::Reloader>>,
+    relaunch: Option<(String, EventLoopProxy<Wake>)>,
 ) -> Result<WindowReport> {
     let fonts_epoch = host.fonts_epoch();
     let mut app = App {
@@ -197,6 +218,8 @@ fn run_loop(
         ime_allowed: false,
         caret_since: std::time::Instant::now(),
         caret_shown: true,
+        reloader,
+        relaunch,
     };
     if exit_after.is_some() {
         event_loop.set_control_flow(winit::event_loop::ControlFlow::Poll);
@@ -365,6 +388,26 @@ impl App<'_> {
         self.request_redraw();
     }
 
+    /// The capsule's Restart: the app is dropped and launched again from its URL (a fresh
+    /// instance: the cached bundle, `on-launch`, the entry page), the loading screen meanwhile.
+    fn restart(&mut self) {
+        let Some((url, proxy)) = self.relaunch.clone() else {
+            tracing::warn!("this window was not opened from a launch URL: nothing to restart");
+            return;
+        };
+        let app = match &self.screen {
+            Screen::App(s) => s.app_id().to_string(),
+            _ => String::new(),
+        };
+        tracing::info!(%app, %url, "restarting from the capsule menu");
+        let progress = Arc::new(Mutex::new(LaunchProgress::new(&app)));
+        match spawn_fetch(self.host, &url, progress.clone(), proxy) {
+            Ok(result) => self.screen = Screen::Loading(Loading { progress, result, fetched: None, start_now: false }),
+            Err(e) => self.launch_failed(e),
+        }
+        self.request_redraw();
+    }
+
     fn launch_failed(&mut self, e: Error) {
         let app = match &self.screen {
             Screen::Loading(l) => lock(&l.progress).app.clone(),
@@ -469,6 +512,7 @@ impl ApplicationHandler<Wake> for App<'_> {
 
     fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
         self.poll_launch();
+        let mut restart = false;
         // The app's event loop: timers and network results, then a redraw.
         let next = match &mut self.screen {
             Screen::App(session) => {
@@ -481,11 +525,17 @@ impl ApplicationHandler<Wake> for App<'_> {
                         return;
                     }
                     Some(crate::session::SystemAction::Restart) => {
-                        tracing::warn!("restarting from the capsule menu is not supported in the window yet")
+                        session.hide_app();
+                        restart = true;
                     }
                     None => {}
                 }
-                let mut redraw = session.take_dirty() || next.is_some() || before != session.overlays().len();
+                let reloaded = self.reloader.as_mut().is_some_and(|r| r.poll(self.host, session));
+                let mut redraw = reloaded || session.take_dirty() || next.is_some() || before != session.overlays().len();
+                if self.reloader.is_some() {
+                    // Wake to look for file changes even when the app sleeps.
+                    next = Some(next.map_or(now + crate::RELOAD_POLL, |n| n.min(now + crate::RELOAD_POLL)));
+                }
                 if session.pressing() {
                     // Frames while a press is down: the long press fires on one.
                     redraw = true;
@@ -508,6 +558,10 @@ impl ApplicationHandler<Wake> for App<'_> {
             }
             _ => None,
         };
+        if restart {
+            self.restart();
+            return;
+        }
         if self.exit_after.is_none() {
             event_loop.set_control_flow(match next {
                 Some(t) => winit::event_loop::ControlFlow::WaitUntil(t),

@@ -503,6 +503,53 @@ impl ComponentSet {
         self.tags.get(tag).and_then(|p| self.defs.get(p)).map(|d| &**d)
     }
 
+    /// The set of one page: the tags of app.json's `usingComponents` (`app_using`) and the
+    /// page's own (`page_using`, winning on the same tag), each component read through `files`
+    /// (`PATH.xml`, `PATH.json`, optional `PATH.css`), and the components those use in turn.
+    /// `page` is the page's path (`pages/index/index`), against which its relative paths
+    /// resolve. This is the one loader the shell and `miniapp build` share.
+    ///
+    /// # Errors
+    /// A bad `usingComponents` ([`Error::ComponentConfig`]), a component whose `.xml` or
+    /// `.json` is missing ([`Error::UnknownComponent`]), and every error of
+    /// [`ComponentDef::parse`] and [`ComponentSet::check`].
+    pub fn load(app_using: &Value, page_using: &Value, page: &str, files: FileResolver<'_>) -> Result<ComponentSet> {
+        let mut tags = parse_using_components(app_using, "app")?;
+        tags.extend(parse_using_components(page_using, page)?);
+        let mut set = ComponentSet::new();
+        if tags.is_empty() {
+            return Ok(set);
+        }
+        // Each path once, whatever the order or cycles (expansion depth is limited elsewhere).
+        let mut todo: Vec<(String, String, String)> =
+            tags.iter().map(|(tag, path)| (format!("{page}.json"), tag.clone(), path.clone())).collect();
+        while let Some((named_in, tag, path)) = todo.pop() {
+            if set.defs.contains_key(&path) {
+                continue;
+            }
+            let missing = || Error::UnknownComponent { file: named_in.clone(), tag: tag.clone(), path: path.clone() };
+            let template = files(&format!("{path}.xml")).ok_or_else(missing)?;
+            let json = files(&format!("{path}.json")).ok_or_else(missing)?;
+            let style = files(&format!("{path}.css"));
+            let def = ComponentDef::parse(&path, &template, style.as_deref(), &json, Some(files))?;
+            for (t, p) in &def.config.using {
+                todo.push((format!("{path}.json"), t.clone(), p.clone()));
+            }
+            set.define(def);
+        }
+        for (tag, path) in &tags {
+            let def = set.defs[path].clone();
+            check_tag(tag).map_err(|reason| Error::ComponentConfig {
+                file: "usingComponents".into(),
+                field: format!("usingComponents.{tag}"),
+                reason,
+            })?;
+            set.tags.insert(tag.clone(), def.path.clone());
+        }
+        set.check()?;
+        Ok(set)
+    }
+
     /// Checks that every definition a page tag or a component's `usingComponents` names is
     /// in the set.
     ///
@@ -948,5 +995,36 @@ mod tests {
         // `<slot>` is only a component's.
         let e = Template::parse_with_components("<slot/>", "p.xml", 256, None, &ComponentSet::new()).unwrap_err();
         assert!(e.to_string().starts_with("p.xml:1:1: unknown tag <slot>"), "{e}");
+    }
+
+    #[test]
+    fn load_reads_the_pages_and_apps_components_and_what_they_use() {
+        let files: std::collections::HashMap<&str, &str> = [
+            ("components/outer/outer.xml", "<view>o {{t}}</view><inner-c label='{{t}}'/>"),
+            (
+                "components/outer/outer.json",
+                r#"{"component": true, "properties": {"t": "String"}, "usingComponents": {"inner-c": "../inner/inner"}}"#,
+            ),
+            ("components/inner/inner.xml", "<text class='i'>{{label}}!</text>"),
+            ("components/inner/inner.json", r#"{"component": true, "properties": {"label": "String"}}"#),
+            ("components/inner/inner.css", ".i { color: #ff0000; }"),
+        ]
+        .into_iter()
+        .collect();
+        let read = |p: &str| files.get(p).map(|s| s.to_string());
+        let set = ComponentSet::load(&json!({"outer-c": "/components/outer/outer"}), &json!({}), "pages/index/index", &read).unwrap();
+        assert_eq!(set.tags(), ["outer-c"]);
+        assert!(set.get("outer-c").is_some() && set.get("inner-c").is_none(), "inner-c is the outer component's tag, not the page's");
+        let (p, _) = page_with("<outer-c t='X'/>", "", set);
+        assert_eq!(p.text_content(), "o X\nX!");
+
+        // The page's own entry, relative to its folder; a missing component names where it was asked for.
+        let set = ComponentSet::load(&json!({}), &json!({"c": "../../components/inner/inner"}), "pages/index/index", &read).unwrap();
+        assert_eq!(set.tags(), ["c"]);
+        let e = ComponentSet::load(&json!({}), &json!({"c": "/components/nope/nope"}), "pages/index/index", &read).unwrap_err();
+        assert!(e.to_string().contains("pages/index/index.json") && e.to_string().contains("components/nope/nope"), "{e}");
+        let e = ComponentSet::load(&json!({"view": "/components/inner/inner"}), &json!({}), "pages/index/index", &read).unwrap_err();
+        assert!(e.to_string().contains("usingComponents.view"), "{e}");
+        assert!(ComponentSet::load(&json!({}), &json!({}), "pages/index/index", &read).unwrap().is_empty());
     }
 }

@@ -81,12 +81,25 @@ pub fn build_app(app_dir: &Path, key_path: &Path) -> Result<Vec<u8>> {
 /// Builds an app folder: checks its templates and styles (errors stop the build, warnings are
 /// returned), packs what belongs in a bundle, compiles the logic.
 pub fn build_app_reporting(app_dir: &Path, key_path: &Path) -> Result<Built> {
+    // Cargo is run from inside the logic crate: give it absolute paths.
+    let app_dir = &absolute_app_dir(app_dir)?;
+    let (files, warnings) = checked_sources(app_dir)?;
+    let component = compile_logic(app_dir, false)?;
+    pack_app(app_dir, files, component, key_path, warnings)
+}
+
+/// `app_dir` made absolute, after checking it is an app folder (has an app.json).
+pub fn absolute_app_dir(app_dir: &Path) -> Result<PathBuf> {
     if !app_dir.join("app.json").is_file() {
         bail!("{} is not an app folder: it has no app.json", app_dir.display());
     }
-    // Cargo is run from inside the logic crate: give it absolute paths.
-    let app_dir = &app_dir.canonicalize().with_context(|| format!("resolving {}", app_dir.display()))?;
-    let mut files = collect_app(app_dir)?;
+    app_dir.canonicalize().with_context(|| format!("resolving {}", app_dir.display()))
+}
+
+/// The files of the app folder that go into its bundle ([`collect_app`]), their templates,
+/// styles and custom components checked: an error stops here, warnings are returned.
+pub fn checked_sources(app_dir: &Path) -> Result<(Vec<(String, Vec<u8>)>, Vec<String>)> {
+    let files = collect_app(app_dir)?;
     let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     let report = crate::review::check_sources(
         |p| files.iter().find(|(q, _)| q == p).map(|(_, b)| b.as_slice()),
@@ -95,27 +108,47 @@ pub fn build_app_reporting(app_dir: &Path, key_path: &Path) -> Result<Built> {
     if !report.errors.is_empty() {
         bail!("{} has {} error(s):\n  {}", app_dir.display(), report.errors.len(), report.errors.join("\n  "));
     }
+    Ok((files, report.warnings))
+}
+
+/// The app's logic component: `logic/` compiled for wasm32 (in the guest target dir; `dev`:
+/// the fast profile of `miniapp dev`, in a folder of its own), or a prebuilt `logic.wasm`.
+pub fn compile_logic(app_dir: &Path, dev: bool) -> Result<Vec<u8>> {
     let logic_crate = app_dir.join("logic");
     let prebuilt = app_dir.join("logic.wasm");
-    let component = if logic_crate.join("Cargo.toml").is_file() {
+    if logic_crate.join("Cargo.toml").is_file() {
         let target_dir = guest_target_dir(app_dir);
         let bar = crate::progress::spinner(&format!("compiling {} for wasm32", logic_crate.display()));
-        let r = miniapp_sandbox::build_logic_crate(&logic_crate, Some(&target_dir));
+        let r = if dev {
+            miniapp_sandbox::build_logic_crate_dev(&logic_crate, Some(&target_dir.join("dev")))
+        } else {
+            miniapp_sandbox::build_logic_crate(&logic_crate, Some(&target_dir))
+        };
         bar.finish_and_clear();
-        r.with_context(|| format!("building the logic of {}", app_dir.display()))?
+        r.with_context(|| format!("building the logic of {}", app_dir.display()))
     } else if prebuilt.is_file() {
         let wasm = std::fs::read(&prebuilt).with_context(|| format!("reading {}", prebuilt.display()))?;
-        miniapp_sandbox::componentize(&wasm).with_context(|| format!("checking {}", prebuilt.display()))?
+        miniapp_sandbox::componentize(&wasm).with_context(|| format!("checking {}", prebuilt.display()))
     } else {
         bail!("{} has neither logic/Cargo.toml nor logic.wasm", app_dir.display());
-    };
+    }
+}
+
+/// Signs `files` plus `component` as `logic.wasm` into a bundle.
+pub fn pack_app(
+    app_dir: &Path,
+    mut files: Vec<(String, Vec<u8>)>,
+    component: Vec<u8>,
+    key_path: &Path,
+    warnings: Vec<String>,
+) -> Result<Built> {
     files.retain(|(p, _)| p != "logic.wasm");
     files.push(("logic.wasm".to_string(), component));
     let key = miniapp_bundle::load_or_create_key(key_path)
         .with_context(|| format!("loading the publisher key {}", key_path.display()))?;
     let bytes = miniapp_bundle::pack(&files, &key).with_context(|| format!("packing {}", app_dir.display()))?;
     let files = files.iter().map(|(p, b)| (p.clone(), b.len())).collect();
-    Ok(Built { bytes, files, warnings: report.warnings })
+    Ok(Built { bytes, files, warnings })
 }
 
 /// The folders of an app whose files go into its bundle; `app.json`, `app.css` and the files

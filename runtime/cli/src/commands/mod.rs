@@ -7,6 +7,7 @@ pub mod build;
 pub mod cache;
 pub mod cloud;
 pub mod demo;
+pub mod dev;
 pub mod launch;
 pub mod new;
 pub mod publish;

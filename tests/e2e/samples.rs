@@ -1,0 +1,56 @@
+//! The sample apps' main flows through the real binary (each built from `sample-apps/`, published
+//! to a real cloud on loopback, run headless with a script, screenshots checked).
+
+use miniapp_tests::*;
+use std::path::Path;
+
+/// Pixels of `img` within `tol` of `rgb`, below row `from_y`.
+fn count_colour(img: &image::RgbaImage, rgb: [u8; 3], tol: u8, from_y: u32) -> usize {
+    img.enumerate_pixels().filter(|(_, y, p)| *y >= from_y && close(p.0, [rgb[0], rgb[1], rgb[2], 255], tol)).count()
+}
+
+fn publish_sample(home: &Path, cloud: &Cloud, name: &str) -> String {
+    let bundle = home.join(format!("{name}.mapp"));
+    let r = build_app(home, &root().join("sample-apps").join(name), &bundle);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let p = cloud.publish(home, &bundle);
+    assert_eq!(p.code, 0, "{}", p.stderr);
+    format!("{}/apps/{name}", cloud.url)
+}
+
+#[test]
+fn todo_add_complete_filter_delete_and_keep_across_relaunch() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let cloud = Cloud::start(home).expect("cloud starts");
+    let url = publish_sample(home, &cloud, "todo");
+
+    let (r, t) = run_headless(
+        home,
+        &url,
+        "assert-text Nothing to do yet\n\
+         input #new Buy milk\ntap #add\nassert-count .item 1\n\
+         input #new Walk the dog\nkey enter\nassert-count .item 2\n\
+         assert-data shown[1].text \"Walk the dog\"\nassert-text 2 left · 0 done\n\
+         screenshot todo-open.png\n\
+         tap .box\nassert-text 1 left · 1 done\nscreenshot todo-ticked.png\n\
+         tap #filter-done\nassert-count .item 1\nassert-data shown[0].text \"Buy milk\"\n\
+         tap #filter-active\nassert-count .item 1\nassert-data shown[0].text \"Walk the dog\"\n\
+         tap #filter-all\nassert-count .item 2\n\
+         tap .delete\nassert-count .item 1\nassert-text 1 left · 0 done\nassert-no-text Buy milk\n",
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let t = t.unwrap();
+    assert!(t["steps"].as_array().unwrap().iter().all(|s| s["ok"] == true), "{t}");
+
+    // The tick is drawn: the ticked screenshot has a filled green box the open one lacks (the
+    // navigation bar is green too, so count only below it and the filter row).
+    let green = [0x2f, 0x85, 0x5a];
+    let open = count_colour(&load_png(&home.join("todo-open.png")), green, 12, 150);
+    let ticked = count_colour(&load_png(&home.join("todo-ticked.png")), green, 12, 150);
+    assert!(ticked > open + 50, "the ticked box should add green pixels: {open} → {ticked}");
+
+    // A new launch (a new process) finds the list in storage.
+    let (r, _) = run_headless(home, &url, "assert-count .item 1\nassert-text Walk the dog\nassert-text 1 left · 0 done\n");
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+}
