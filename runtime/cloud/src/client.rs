@@ -387,10 +387,14 @@ impl CloudClient {
             app_id: app_id.into(),
             reason: "bundle missing from the cache".into(),
         })?;
-        verify(&bytes, &Trust::platform(*key)).map_err(|error| {
+        let bundle = verify(&bytes, &Trust::platform(*key)).map_err(|error| {
             self.cache.remove_bundle(digest);
             Error::Bundle { app_id: app_id.into(), digest: digest.into(), error }
-        })
+        })?;
+        if bundle.manifest.appid.as_str() != app_id {
+            return Err(Error::WrongApp { app_id: app_id.into(), found: bundle.manifest.appid.to_string(), digest: digest.into() });
+        }
+        Ok(bundle)
     }
 
     /// Opens an app: metadata → status check → cache lookup → download if needed → verify with

@@ -74,6 +74,18 @@ pub enum Error {
         /// The rule it broke.
         error: miniapp_bundle::Error,
     },
+    /// The verified bundle is another app's: its `appid` is not the one launched (metadata
+    /// that is not signed pointed at another app's signed bundle). Refused, so that no app
+    /// runs with another's storage and permissions.
+    #[error("bundle {digest} is app {found}, not {app_id}: refused (the cloud's metadata points at another app's bundle)")]
+    WrongApp {
+        /// The app launched.
+        app_id: String,
+        /// The app the bundle is.
+        found: String,
+        /// The bundle's digest.
+        digest: String,
+    },
     /// The downloaded bytes do not hash to the digest the cloud announced.
     #[error("download of {app_id} from {cloud} is corrupt: expected {expected}, got {actual}")]
     DigestMismatch {

@@ -173,3 +173,26 @@ fn cache_evicts_least_recently_used_bundles_over_the_cap() {
     assert!(cache.has_bundle(&d('a')) && cache.has_bundle(&d('c')));
     assert!(!cache.has_bundle(&d('b')), "the least recently used bundle is evicted");
 }
+
+#[test]
+fn a_bundle_of_another_app_is_refused_even_when_signed() {
+    // Metadata is not signed: pointing app `notes` at the (validly signed) bundle of `counter`
+    // must not run counter with notes' storage and permissions.
+    let env = env();
+    env.publish(&bundle("counter", "1.0.0"));
+    env.publish(&bundle("notes", "1.0.0"));
+    let counter = env.launch("counter");
+    let notes = env.launch("notes");
+    let counter_digest = env.client.open_app(&counter, &|_, _| {}).unwrap().bundle.digest;
+    env.client.open_app(&notes, &|_, _| {}).unwrap();
+    let cloud = counter.cloud.clone();
+    let mut record = env.client.cache().app_record(&cloud, "notes").unwrap();
+    record.current = Some(counter_digest.clone());
+    env.client.cache().save_app_record(&cloud, &record).unwrap();
+    let Env { cloud: server, client, .. } = env;
+    server.stop();
+    let e = client.open_app(&notes, &|_, _| {}).unwrap_err();
+    assert!(matches!(&e, Error::WrongApp { app_id, found, .. } if app_id == "notes" && found == "counter"), "{e}");
+    assert!(e.to_string().contains("is app counter, not notes"), "{e}");
+    assert!(client.open_app(&counter, &|_, _| {}).is_ok(), "counter itself still starts");
+}
