@@ -173,3 +173,30 @@ fn a_window_takes_clicks_typing_and_the_wheel_from_xdotool() {
     reader.join().unwrap();
     assert!(status.success(), "the window run failed:\n{}", all(&lines));
 }
+
+#[test]
+fn pickers_open_a_sheet_and_their_answer_reaches_the_app() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let (_cloud, url) = form_app(home);
+    let (r, _) = run_headless(
+        home,
+        &url,
+        "scroll page 5000\nassert-text Size: M\ntap #size\nassert-text ✓ M\nassert-text XL\nscreenshot picker.png\n\
+         answer 9\n",
+    );
+    assert_eq!(r.code, 1, "an answer past the choices fails the step:\n{}", r.stderr);
+    assert!(r.stderr.contains("the picker has 4 choices (0 to 3), not 9"), "{}", r.stderr);
+    let (r, _) = run_headless(
+        home,
+        &url,
+        "scroll page 5000\ntap #size\nanswer 3\nassert-text Size: XL\nassert-data size 3\n\
+         tap #size\nanswer cancel\nassert-data size 3\nassert-no-text ✓ XL\n\
+         tap #day\nanswer 2026-12-24\nassert-text Day: 2026-12-24\n",
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    // The sheet was drawn: its screenshot has the scrim over the page (darker than the page's white).
+    let png = load_png(&home.join("picker.png"));
+    let p = png.get_pixel(png.width() / 2, 20).0;
+    assert!(p[0] < 200 && p[1] < 200 && p[2] < 200, "the sheet's scrim darkens the top of the screen: {p:?}");
+}

@@ -3,16 +3,22 @@
 
 use miniapp_tests::*;
 
-#[test]
-fn notes_persist_navigate_and_toast() {
-    let home = tempfile::tempdir().unwrap();
-    let home = home.path();
+/// A cloud with the notes sample built and published; its launch URL.
+fn notes_app(home: &std::path::Path) -> (Cloud, String) {
     let cloud = Cloud::start(home).expect("cloud starts");
     let bundle = home.join("notes.mapp");
     let r = build_app(home, &root().join("sample-apps/notes"), &bundle);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(cloud.publish(home, &bundle).code, 0);
     let url = format!("{}/apps/notes", cloud.url);
+    (cloud, url)
+}
+
+#[test]
+fn notes_persist_navigate_and_toast() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let (_cloud, url) = notes_app(home);
 
     let (r, t) = run_headless(
         home,
@@ -27,4 +33,35 @@ fn notes_persist_navigate_and_toast() {
     // A new launch (a new process) sees what the app stored.
     let (r, _) = run_headless(home, &url, "assert-text 2 notes\ntap #clear\nassert-text No notes yet\n");
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn panels_dump_console_data_elements_storage_and_performance() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let (_cloud, url) = notes_app(home);
+    let script = home.join("p.script");
+    std::fs::write(&script, "tap #add\ntap #add\nassert-text 2 notes\n").unwrap();
+    let panels = home.join("panels.json");
+    let r = run(miniapp(home).args(["run", &url, "--headless", "--script"]).arg(&script).arg("--panels").arg(&panels));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let p: serde_json::Value = serde_json::from_slice(&std::fs::read(&panels).unwrap()).unwrap();
+    assert_eq!(p["app"], "notes");
+    // Console: the app's own log lines.
+    let console = p["console"].as_array().unwrap();
+    assert!(console.iter().any(|l| l["level"] == "info" && l["message"].as_str().unwrap().starts_with("notes launched with")), "{console:?}");
+    // AppData: the top page's data as the app set it.
+    let data = &p["appData"].as_array().unwrap().last().unwrap()["data"];
+    assert_eq!(data["notes"].as_array().unwrap().len(), 2, "{data}");
+    // Elements: the tree with boxes; the Add button is in it.
+    let tree = p["elements"]["root"].to_string();
+    assert!(tree.contains("\"id\":\"add\"") && tree.contains("\"tag\":\"button\""), "{tree}");
+    // Storage: the saved list, its size within the quota.
+    let keys = p["storage"]["keys"].as_array().unwrap();
+    assert_eq!(keys[0]["key"], "notes", "{keys:?}");
+    assert!(keys[0]["bytes"].as_u64().unwrap() > 10 && p["storage"]["used"].as_u64().unwrap() <= p["storage"]["quota"].as_u64().unwrap());
+    // Performance: set-data counted (one on load, one per tap), the launch stages.
+    assert!(p["performance"]["setDataCalls"].as_u64().unwrap() >= 3, "{}", p["performance"]);
+    assert!(p["performance"]["launch"]["compile_ms"].as_f64().is_some(), "{}", p["performance"]);
+    assert_eq!(p["network"], serde_json::json!([]));
 }

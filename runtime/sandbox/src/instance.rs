@@ -375,6 +375,23 @@ impl AppInstance {
         !self.store.data().net.done.lock().unwrap_or_else(|p| p.into_inner()).is_empty()
     }
 
+    /// The app's requests so far (the last [`crate::NET_LOG_ENTRIES`]), refused ones with the
+    /// rule that refused them: the Network panel.
+    pub fn network_log(&self) -> Vec<crate::NetRecord> {
+        self.store.data().net.records()
+    }
+
+    /// The app's storage: each key with its value's bytes, bytes used and the quota (the
+    /// Storage panel). `None` without a storage database.
+    pub fn storage_panel(&self) -> Option<(Vec<(String, usize)>, u64, u64)> {
+        let d = self.store.data();
+        let storage = d.ctx.storage.as_ref()?;
+        let owner = &d.ctx.data_owner;
+        let entries = storage.entries(owner).ok()?;
+        let used = storage.usage(owner).ok()?;
+        Some((entries, used, d.limits.storage_bytes))
+    }
+
     /// Whether anything may still call back into the app: timers, requests, or results not yet
     /// delivered.
     pub fn has_pending_work(&self) -> bool {

@@ -31,6 +31,27 @@ pub const FORBIDDEN_HEADERS: &[&str] = &[
 /// Methods an app may use.
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
 
+/// Most requests the network log keeps (the oldest go first): what a developer panel shows.
+pub const NET_LOG_ENTRIES: usize = 200;
+
+/// One request an app made, for the Network panel: what it asked, what came back or the rule
+/// that refused it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NetRecord {
+    /// `GET`, `POST`...
+    pub method: String,
+    /// The URL as the app gave it.
+    pub url: String,
+    /// The response's status; `None` when refused or failed.
+    pub status: Option<u16>,
+    /// Milliseconds from the call to the result.
+    pub ms: f64,
+    /// Response body bytes.
+    pub bytes: usize,
+    /// Why it was refused or failed (`origin http://x is not declared in app.json…`).
+    pub error: Option<String>,
+}
+
 /// Requests in flight and results waiting for delivery, shared with the worker threads.
 #[derive(Default, Clone)]
 pub(crate) struct NetQueue {
@@ -38,11 +59,27 @@ pub(crate) struct NetQueue {
     /// `auth.login` calls waiting for the cloud.
     pub(crate) logins: Arc<AtomicUsize>,
     pub(crate) done: Arc<Mutex<Vec<(u32, Value)>>>,
+    /// The last [`NET_LOG_ENTRIES`] requests.
+    pub(crate) log: Arc<Mutex<std::collections::VecDeque<NetRecord>>>,
 }
 
 impl NetQueue {
     pub(crate) fn take(&self) -> Vec<(u32, Value)> {
         std::mem::take(&mut *self.done.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Adds a request to the log, dropping the oldest past [`NET_LOG_ENTRIES`].
+    pub(crate) fn record(&self, r: NetRecord) {
+        let mut log = self.log.lock().unwrap_or_else(|p| p.into_inner());
+        if log.len() >= NET_LOG_ENTRIES {
+            log.pop_front();
+        }
+        log.push_back(r);
+    }
+
+    /// The log, oldest first.
+    pub(crate) fn records(&self) -> Vec<NetRecord> {
+        self.log.lock().unwrap_or_else(|p| p.into_inner()).iter().cloned().collect()
     }
 }
 
@@ -125,7 +162,17 @@ pub(crate) fn spawn(job: Job, queue: NetQueue) {
     let q = queue.clone();
     let id = job.id;
     let started = std::thread::Builder::new().name(format!("miniapp-net-{id}")).spawn(move || {
+        let t = std::time::Instant::now();
+        let (method, url) = (job.method.to_string(), job.url.to_string());
         let result = run(job);
+        q.record(NetRecord {
+            method,
+            url,
+            status: result["statusCode"].as_u64().map(|s| s as u16),
+            ms: t.elapsed().as_secs_f64() * 1000.0,
+            bytes: result["data"].as_str().map_or(0, str::len),
+            error: result["error"]["message"].as_str().map(str::to_string),
+        });
         q.done.lock().unwrap_or_else(|p| p.into_inner()).push((id, result));
         q.in_flight.fetch_sub(1, Ordering::SeqCst);
     });

@@ -103,6 +103,21 @@ impl Storage {
         self.used(app).map_err(|e| Error::Storage { path: self.describe(), reason: format!("{e:?}") })
     }
 
+    /// Every key `app` stored with the bytes of its value, sorted by key (the Storage panel).
+    ///
+    /// # Errors
+    /// [`Error::Storage`] if the query fails.
+    pub fn entries(&self, app: &str) -> Result<Vec<(String, usize)>> {
+        let keys = self.keys(app).map_err(|e| Error::Storage { path: self.describe(), reason: format!("{e:?}") })?;
+        let mut out = Vec::new();
+        for k in keys {
+            let v = self.get(app, &k).map_err(|e| Error::Storage { path: self.describe(), reason: format!("{e:?}") })?;
+            out.push((k, v.map_or(0, |v| v.len())));
+        }
+        out.sort();
+        Ok(out)
+    }
+
     /// Remove everything `app` stored (the settings page's "clear data").
     ///
     /// # Errors

@@ -351,6 +351,7 @@ pub fn overlay_buttons(overlay: &crate::session::Overlay, device: &Device) -> Ve
         }
         Overlay::About { .. } => vec![(Rect { x: 40.0, y: sh / 2.0 + 40.0, w: sw - 80.0, h: 48.0 }, Some(0))],
         Overlay::ActionSheet { items, .. } => sheet_buttons(items.len(), device),
+        Overlay::Picker { request, .. } => sheet_buttons(picker_rows(request).len(), device),
         Overlay::Menu => sheet_buttons(MENU_ITEMS.len(), device),
         Overlay::Permission { .. } => {
             let y = sh - 72.0;
@@ -359,6 +360,23 @@ pub fn overlay_buttons(overlay: &crate::session::Overlay, device: &Device) -> Ve
         }
         Overlay::Camera { .. } => vec![(Rect { x: sw / 2.0 - 60.0, y: sh - 80.0, w: 120.0, h: 44.0 }, None)],
         _ => Vec::new(),
+    }
+}
+
+/// The rows of a picker's sheet: the first column's choices (the current one marked ✓), or for
+/// a `date` / `time` picker one row that keeps its value.
+pub fn picker_rows(request: &miniapp_view::PickerRequest) -> Vec<String> {
+    let current = match &request.value {
+        serde_json::Value::Array(v) => v.first().and_then(|x| x.as_u64()),
+        v => v.as_u64(),
+    };
+    match request.columns.first() {
+        Some(col) if request.mode == "selector" || request.mode == "multiSelector" => col
+            .iter()
+            .enumerate()
+            .map(|(i, c)| if current == Some(i as u64) { format!("✓ {c}") } else { c.clone() })
+            .collect(),
+        _ => vec![format!("OK: {}", request.value.as_str().unwrap_or_default())],
     }
 }
 
@@ -422,12 +440,14 @@ pub fn draw_overlay(out: &mut DisplayList, overlay: &crate::session::Overlay, de
                 label(out, Rect { x: b.x, y: b.y + 13.0, w: b.w, h: 24.0 }, text, 17.0, color, true);
             }
         }
-        Overlay::ActionSheet { .. } | Overlay::Menu => {
+        Overlay::ActionSheet { .. } | Overlay::Menu | Overlay::Picker { .. } => {
             out.items.push(rect(Rect { x: 0.0, y: 0.0, w: sw, h: sh }, scrim));
-            let items: Vec<&str> = match overlay {
-                Overlay::ActionSheet { items, .. } => items.iter().map(String::as_str).collect(),
-                _ => MENU_ITEMS.to_vec(),
+            let rows: Vec<String> = match overlay {
+                Overlay::ActionSheet { items, .. } => items.clone(),
+                Overlay::Picker { request, .. } => picker_rows(request),
+                _ => MENU_ITEMS.iter().map(|s| s.to_string()).collect(),
             };
+            let items: Vec<&str> = rows.iter().map(String::as_str).collect();
             for (b, choice) in overlay_buttons(overlay, device) {
                 out.items.push(DisplayItem::Rect { rect: b, color: white, radius: 0.0, border_width: 0.5, border_color: Color { r: 0xe5, g: 0xe5, b: 0xe5, a: 255 } });
                 let text = choice.map(|i| items[i]).unwrap_or("Cancel");

@@ -431,8 +431,33 @@ impl Harness {
                             Ok(())
                         }
                     },
+                    Some(Overlay::Picker { request, .. }) => {
+                        let rows = request.columns.first().map_or(0, Vec::len);
+                        match choice {
+                            Some(i) if request.mode == "selector" || request.mode == "multiSelector" => {
+                                if *i >= rows {
+                                    Err(format!("the picker has {rows} choices (0 to {}), not {i}", rows.saturating_sub(1)))
+                                } else {
+                                    session.answer_overlay(*choice);
+                                    Ok(())
+                                }
+                            }
+                            Some(_) => Err(format!("a {} picker is open: answer it with a {}", request.mode, if request.mode == "time" { "time like 09:30" } else { "date like 2026-12-24" })),
+                            None => {
+                                session.answer_overlay(None);
+                                Ok(())
+                            }
+                        }
+                    }
                     Some(Overlay::Permission { .. }) => Err("a permission prompt is open: answer it with `allow` or `deny`".into()),
-                    _ => Err("no modal, action sheet or camera is open".into()),
+                    _ => Err("no modal, action sheet, picker or camera is open".into()),
+                },
+                Step::AnswerPicker(value) => match session.question() {
+                    Some(Overlay::Picker { .. }) => {
+                        session.answer_picker(value.clone());
+                        Ok(())
+                    }
+                    _ => Err("no picker is open: tap one first".into()),
                 },
                 Step::Permission(granted) => match session.question() {
                     Some(Overlay::Permission { .. }) => {
@@ -461,7 +486,7 @@ impl Harness {
                     }
                 }
             };
-            if matches!(line.step, Step::Answer(_) | Step::Permission(_) | Step::Scan(_) | Step::Back) {
+            if matches!(line.step, Step::Answer(_) | Step::AnswerPicker(_) | Step::Permission(_) | Step::Scan(_) | Step::Back) {
                 session.pump(Instant::now());
                 session.layout(&mut self.host.fonts)?;
             }

@@ -37,5 +37,5 @@ pub use fetch::{BaseLibrarySource, Fetched, Fetcher};
 pub use harness::{Harness, StepTrace, TargetRect, Trace, DEFAULT_SCALE};
 pub use host::{Host, HostConfig, LaunchReport, LaunchTimings};
 pub use reload::{Reloader, RELOAD_POLL};
-pub use session::{Failure, LogLine, Overlay, Session, SystemAction, KEYBOARD_HEIGHT};
+pub use session::{Failure, LogLine, Overlay, Session, SystemAction, KEYBOARD_HEIGHT, SET_DATA_BYTES_WARN, SET_DATA_RATE_WARN};
 pub use xdg::private_runtime_dir;

@@ -17,7 +17,8 @@
 //! assert-count .row 3 # this many elements match
 //! assert-data list[0].title "Hi"  # the top page's data at this path is this JSON
 //! back                # navigate back
-//! answer ok           # answer the open modal: ok or cancel; an action sheet: its item (0-based) or cancel
+//! answer ok           # answer the open modal: ok or cancel; an action sheet or picker: its item (0-based) or cancel
+//! answer 2026-12-24   # a picker: a date, a time (09:30) or a multiSelector's indexes (1,2)
 //! allow               # answer the open permission prompt (or `deny`)
 //! scan code.png       # show the open camera this image (relative to the working directory)
 //! clipboard some text # put text on the simulator's clipboard
@@ -84,6 +85,8 @@ pub enum Step {
     Back,
     /// `answer ok|cancel|N`: answer the open modal, action sheet or camera (`None` = cancel).
     Answer(Option<usize>),
+    /// `answer 1,2` / `answer 2026-12-24` / `answer 09:30`: the open picker's value.
+    AnswerPicker(serde_json::Value),
     /// `allow` / `deny`: answer the open permission prompt.
     Permission(bool),
     /// `scan FILE`: show the open camera an image.
@@ -245,13 +248,12 @@ pub fn parse_script(src: &str, name: &str) -> Result<Vec<ScriptLine>> {
                 }
             }
             "answer" => {
-                need_arg("ok, cancel or an action sheet item number")?;
+                need_arg("ok, cancel, an item number, or a picker value")?;
                 match arg {
                     "ok" | "confirm" => Step::Answer(Some(0)),
                     "cancel" => Step::Answer(None),
-                    n => Step::Answer(Some(n.parse().map_err(|_| {
-                        bad(format!("`answer` takes ok, cancel or an item number (0-based), got `{n}`"))
-                    })?)),
+                    n if n.parse::<usize>().is_ok() => Step::Answer(n.parse().ok()),
+                    v => Step::AnswerPicker(picker_value(v).map_err(bad)?),
                 }
             }
             "scan" => {
@@ -341,6 +343,23 @@ fn split_wait_for(arg: &str) -> (&str, Option<&str>) {
     let (sel, rest) = split_selector(arg);
     let rest = rest.trim();
     (sel, (!rest.is_empty()).then_some(rest))
+}
+
+/// A picker answer other than one index: `1,2` (a multiSelector's indexes), `2026-12-24` (a
+/// date) or `09:30` (a time).
+fn picker_value(v: &str) -> std::result::Result<serde_json::Value, String> {
+    let is_date = v.len() == 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-' && v.chars().filter(char::is_ascii_digit).count() == 8;
+    let is_time = v.len() == 5 && v.as_bytes()[2] == b':' && v.chars().filter(char::is_ascii_digit).count() == 4;
+    if is_date || is_time {
+        return Ok(serde_json::Value::String(v.to_string()));
+    }
+    let list: std::result::Result<Vec<u64>, _> = v.split(',').map(|p| p.trim().parse::<u64>()).collect();
+    match list {
+        Ok(l) if !l.is_empty() => Ok(serde_json::json!(l)),
+        _ => Err(format!(
+            "`answer` takes ok, cancel, an item number (0-based), indexes like `1,2`, a date `2026-12-24` or a time `09:30`, got `{v}`"
+        )),
+    }
 }
 
 /// One step of a data path: a key or an array index.
@@ -473,7 +492,20 @@ mod tests {
                 Step::AssertClipboard("hi there".into()),
             ]
         );
-        assert_eq!(parse_script("answer maybe", "s").unwrap_err().to_string(), "s:1: `answer` takes ok, cancel or an item number (0-based), got `maybe`");
+        assert_eq!(
+            parse_script("answer maybe", "s").unwrap_err().to_string(),
+            "s:1: `answer` takes ok, cancel, an item number (0-based), indexes like `1,2`, a date `2026-12-24` or a time `09:30`, got `maybe`"
+        );
+        let picks: Vec<_> = parse_script("answer 1,2\nanswer 2026-12-24\nanswer 09:30\n", "t").unwrap().into_iter().map(|l| l.step).collect();
+        assert_eq!(
+            picks,
+            vec![
+                Step::AnswerPicker(serde_json::json!([1, 2])),
+                Step::AnswerPicker(serde_json::json!("2026-12-24")),
+                Step::AnswerPicker(serde_json::json!("09:30")),
+            ]
+        );
+        assert!(parse_script("answer 2026-1-24", "s").is_err() && parse_script("answer 9:3", "s").is_err() && parse_script("answer 1,x", "s").is_err());
         assert_eq!(parse_script("allow now", "s").unwrap_err().to_string(), "s:1: `allow` takes no argument, got `now`");
         assert_eq!(parse_script("scan", "s").unwrap_err().to_string(), "s:1: `scan` needs an image file");
     }

@@ -56,6 +56,15 @@ struct PageInstance {
 /// System UI over the page: toast, loading, modal, action sheet (what `ui` asks for).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
+    /// A `picker`'s bottom sheet (the view asked for it): its rows are the first column's
+    /// choices (a `date` / `time` picker shows one row keeping its value); the answer becomes
+    /// the picker's `change`, Cancel its `cancel`.
+    Picker {
+        /// The page the picker is on.
+        page: u32,
+        /// What the view asked.
+        request: miniapp_view::PickerRequest,
+    },
     /// `miniapp dev`: what stops the app's sources from loading (`file:line:column: …`), shown
     /// over the page until the next good reload clears it.
     DevError {
@@ -147,6 +156,7 @@ impl Overlay {
             self,
             Overlay::Modal { .. }
                 | Overlay::ActionSheet { .. }
+                | Overlay::Picker { .. }
                 | Overlay::Permission { .. }
                 | Overlay::Camera { .. }
                 | Overlay::Menu
@@ -188,6 +198,47 @@ pub struct Session {
     /// (page id, the page's own instance id).
     instances: std::collections::BTreeMap<u32, (u32, u32)>,
     next_instance: u32,
+    /// set-data calls and their sizes, for the Performance panel.
+    perf: SetDataStats,
+}
+
+/// More set-data calls than this in one second is a warning in the Performance panel (the
+/// threshold the established platforms audit).
+pub const SET_DATA_RATE_WARN: usize = 20;
+/// A set-data patch larger than this (256 KiB) is a warning in the Performance panel.
+pub const SET_DATA_BYTES_WARN: usize = 256 * 1024;
+
+/// What the Performance panel counts of set-data.
+#[derive(Debug, Default)]
+struct SetDataStats {
+    calls: u64,
+    bytes: u64,
+    largest: usize,
+    /// Calls in the last second (time, bytes), for the rate.
+    recent: std::collections::VecDeque<(Instant, usize)>,
+    peak_per_second: usize,
+    warnings: Vec<String>,
+}
+
+impl SetDataStats {
+    fn record(&mut self, route: &str, bytes: usize) {
+        let now = Instant::now();
+        self.calls += 1;
+        self.bytes += bytes as u64;
+        self.largest = self.largest.max(bytes);
+        self.recent.push_back((now, bytes));
+        while self.recent.front().is_some_and(|(t, _)| now.duration_since(*t) > Duration::from_secs(1)) {
+            self.recent.pop_front();
+        }
+        let rate = self.recent.len();
+        if rate > SET_DATA_RATE_WARN && self.peak_per_second <= SET_DATA_RATE_WARN {
+            self.warnings.push(format!("{route}: {rate} set-data calls within one second (more than {SET_DATA_RATE_WARN})"));
+        }
+        self.peak_per_second = self.peak_per_second.max(rate);
+        if bytes > SET_DATA_BYTES_WARN {
+            self.warnings.push(format!("{route}: a set-data of {bytes} bytes (more than {SET_DATA_BYTES_WARN})"));
+        }
+    }
 }
 
 impl Session {
@@ -229,6 +280,7 @@ impl Session {
             input: InputState::default(),
             instances: std::collections::BTreeMap::new(),
             next_instance: 1,
+            perf: SetDataStats::default(),
         };
         let entry = match route {
             Some(r) => r.trim_start_matches('/').to_string(),
@@ -768,11 +820,53 @@ impl Session {
                 Some(i) => (callback, serde_json::json!({ "tapIndex": i })),
                 None => (callback, serde_json::json!({ "cancel": true })),
             },
+            Overlay::Picker { page, request } => {
+                let value = match (choice, request.mode.as_str()) {
+                    (None, _) => serde_json::Value::Null,
+                    (Some(i), "selector") => serde_json::json!(i),
+                    (Some(i), "multiSelector") => {
+                        // The sheet picks in the first column; the others keep their value.
+                        let mut v: Vec<serde_json::Value> = request.value.as_array().cloned().unwrap_or_default();
+                        v.resize(request.columns.len().max(1), serde_json::json!(0));
+                        v[0] = serde_json::json!(i);
+                        serde_json::Value::Array(v)
+                    }
+                    (Some(_), _) => request.value.clone(),
+                };
+                self.picked(page, request.picker, value);
+                return true;
+            }
             _ => return false,
         };
         self.call("on-callback", |i| i.on_callback(callback, &payload));
         self.invalidate();
         true
+    }
+
+    /// Answers the open picker sheet with `value` (an index, a list of indexes, a
+    /// `"2026-12-24"` date or `"09:30"` time; `Null` cancels). Returns false when no picker
+    /// sheet is open.
+    pub fn answer_picker(&mut self, value: serde_json::Value) -> bool {
+        let Some(pos) = self.overlays.iter().rposition(|o| matches!(o, Overlay::Picker { .. })) else {
+            return false;
+        };
+        let Overlay::Picker { page, request } = self.overlays.remove(pos) else { return false };
+        self.picked(page, request.picker, value);
+        true
+    }
+
+    /// The picker's answer reaches its page: `change` (or `cancel`) to the app's handler.
+    fn picked(&mut self, page_id: u32, picker: u64, value: serde_json::Value) {
+        let Some(p) = self.stack.iter_mut().find(|p| p.id == page_id) else { return };
+        let outcomes = p.view.answer_picker(picker, value);
+        p.rendered = None;
+        let page = PageRef { id: p.id, route: p.route.clone() };
+        for o in outcomes {
+            if let Outcome::Event(e) = o {
+                self.dispatch(&page, &e);
+            }
+        }
+        self.invalidate();
     }
 
     /// Shows the open camera an image file: its QR code's text goes to the app, or
@@ -840,6 +934,8 @@ impl Session {
             match effect {
                 Effect::SetData { page, patch } => {
                     self.set_data_error = None;
+                    let route = self.page_ref(page).map(|p| p.route).unwrap_or_default();
+                    self.perf.record(&route, serde_json::to_vec(&patch).map_or(0, |b| b.len()));
                     if let Some(p) = self.stack.iter_mut().chain(self.hidden_tabs.iter_mut()).find(|p| p.id == page) {
                         if let Err(e) = p.view.set_data(&patch) {
                             self.set_data_error = Some(e.to_string());
@@ -1056,6 +1152,9 @@ impl Session {
                 Overlay::DevError { message } => text.push_str(&format!("\n{message}")),
                 Overlay::Modal { title, content, .. } => text.push_str(&format!("\n{title}\n{content}")),
                 Overlay::ActionSheet { items, .. } => text.push_str(&format!("\n{}", items.join("\n"))),
+                Overlay::Picker { request, .. } => {
+                    text.push_str(&format!("\n{}\nCancel", frame::picker_rows(request).join("\n")))
+                }
                 Overlay::Permission { app, description, .. } => {
                     text.push_str(&format!("\n{app} asks to\n{description}\nDeny\nAllow"))
                 }
@@ -1065,6 +1164,59 @@ impl Session {
             }
         }
         Ok(text)
+    }
+
+    /// The developer panels as JSON (what `miniapp run --panels FILE` writes): `console` (the
+    /// app's logs, then the pages' style and template warnings), `appData` (every alive page's
+    /// data, top page last), `elements` (the top page's tree with boxes), `network` (the app's
+    /// requests, refused ones with their rule), `storage` (keys and sizes, bytes used, quota)
+    /// and `performance` (set-data calls, bytes, the peak per second, warnings past
+    /// [`SET_DATA_RATE_WARN`] per second or [`SET_DATA_BYTES_WARN`] bytes).
+    ///
+    /// # Errors
+    /// A layout error of the top page.
+    pub fn panels(&mut self, fonts: &mut FontSystem) -> Result<serde_json::Value> {
+        use serde_json::json;
+        self.layout(fonts)?;
+        let mut console: Vec<serde_json::Value> =
+            self.logs.iter().map(|l| json!({ "level": l.level, "message": l.message })).collect();
+        for p in self.hidden_tabs.iter().chain(self.stack.iter()) {
+            for w in p.view.warnings() {
+                console.push(json!({ "level": "warn", "message": w.to_string(), "source": "host" }));
+            }
+        }
+        let app_data: Vec<serde_json::Value> = self
+            .hidden_tabs
+            .iter()
+            .chain(self.stack.iter())
+            .map(|p| json!({ "route": p.route, "query": p.query, "data": p.view.data() }))
+            .collect();
+        let elements = self.stack.last().map(|p| p.view.elements()).unwrap_or(serde_json::Value::Null);
+        let network = self.instance.as_ref().map(|i| i.network_log()).unwrap_or_default();
+        let storage = match self.instance.as_ref().and_then(|i| i.storage_panel()) {
+            Some((entries, used, quota)) => json!({
+                "keys": entries.iter().map(|(k, n)| json!({ "key": k, "bytes": n })).collect::<Vec<_>>(),
+                "used": used,
+                "quota": quota,
+            }),
+            None => serde_json::Value::Null,
+        };
+        let perf = &self.perf;
+        Ok(json!({
+            "app": self.app_id,
+            "console": console,
+            "appData": app_data,
+            "elements": elements,
+            "network": network,
+            "storage": storage,
+            "performance": {
+                "setDataCalls": perf.calls,
+                "setDataBytes": perf.bytes,
+                "largestSetData": perf.largest,
+                "peakSetDataPerSecond": perf.peak_per_second,
+                "warnings": perf.warnings,
+            },
+        }))
     }
 
     /// The top page's data (what `set-data` built up), for script assertions and panels.
@@ -1084,7 +1236,7 @@ impl Session {
             }
         }
         match top {
-            Overlay::ActionSheet { .. } | Overlay::Menu => Some(None),
+            Overlay::ActionSheet { .. } | Overlay::Menu | Overlay::Picker { .. } => Some(None),
             _ => None,
         }
     }
@@ -1388,8 +1540,9 @@ impl Session {
                 Outcome::PageScroll { scroll_top } => self.on_page_scroll(scroll_top),
                 Outcome::ReachBottom => self.on_reach_bottom(),
                 Outcome::PullDown { distance, released } => self.on_pull_down(distance, released),
-                Outcome::OpenPicker(req) => {
-                    tracing::debug!(app = %self.app_id, mode = %req.mode, "picker sheets are not shown by this shell yet")
+                Outcome::OpenPicker(request) => {
+                    tracing::debug!(app = %self.app_id, mode = %request.mode, "picker sheet");
+                    self.overlays.push(Overlay::Picker { page: page.id, request });
                 }
                 Outcome::Redraw => {}
             }

@@ -49,6 +49,9 @@ pub struct Viewport {
 /// (the same as any [`AppEvent`]).
 pub type TapEvent = crate::input::AppEvent;
 
+/// Most nodes [`Page::elements`] describes (a developer panel, not a dump of a huge list).
+pub const ELEMENTS_PANEL_NODES: usize = 5000;
+
 /// What happened to the custom component instances of a page since the last
 /// [`Page::take_component_changes`] (computed by each [`Page::render`] that expands the page).
 #[derive(Debug, Clone, PartialEq)]
@@ -710,6 +713,42 @@ impl Page {
             return Ok(Vec::new());
         };
         Ok((0..tree.nodes.len()).filter(|&i| self.matches(tree, i, &sel)).filter_map(|i| self.rects[i]).collect())
+    }
+
+    /// The page's element tree for a developer panel (after render): for each element its
+    /// `tag`, `id`, `class`, box (`x`, `y`, `w`, `h` in page px, `null` when not displayed),
+    /// the custom component instance it belongs to, its text (for text runs) and `children`.
+    /// At most [`ELEMENTS_PANEL_NODES`] nodes; the rest are counted in `"truncated"`.
+    pub fn elements(&self) -> Value {
+        let Some(tree) = &self.tree else { return Value::Null };
+        let mut budget = ELEMENTS_PANEL_NODES;
+        let mut cut = 0usize;
+        fn walk(p: &Page, tree: &Tree, i: usize, budget: &mut usize, cut: &mut usize) -> Value {
+            let n = &tree.nodes[i];
+            let rect = p.rects.get(i).copied().flatten().map(|r| json!({"x": r.x, "y": r.y, "w": r.w, "h": r.h}));
+            let mut children = Vec::new();
+            for &c in &n.children {
+                if *budget == 0 {
+                    *cut += 1;
+                    continue;
+                }
+                *budget -= 1;
+                children.push(walk(p, tree, c, budget, cut));
+            }
+            match &n.kind {
+                NodeKind::Text(t) => json!({ "text": t, "box": rect }),
+                _ => json!({
+                    "tag": n.tag().unwrap_or_default(),
+                    "id": n.id,
+                    "class": n.classes,
+                    "box": rect,
+                    "instance": p.instance_of(n.owner),
+                    "children": children,
+                }),
+            }
+        }
+        let root = walk(self, tree, 0, &mut budget, &mut cut);
+        json!({ "root": root, "nodes": tree.nodes.len(), "truncated": cut })
     }
 
     fn find_index(&self, selector: &str) -> Result<Option<usize>> {
@@ -1527,6 +1566,26 @@ mod tests {
   <text id="count">{{count}}</text>
   <button id="inc" class="inc" bind:tap="onInc" data-step="1">+1</button>
 </view>"#;
+
+    #[test]
+    fn elements_describe_the_tree_with_boxes() {
+        let mut p = page(COUNTER, ".page { padding: 10px; }");
+        p.set_data(&serde_json::json!({"count": 3})).unwrap();
+        p.render(&mut fonts()).unwrap();
+        let e = p.elements();
+        let root = &e["root"];
+        let view = &root["children"][0];
+        assert_eq!(view["tag"], "view");
+        assert_eq!(view["class"], serde_json::json!(["page"]));
+        let text = &view["children"][0];
+        assert_eq!((text["tag"].as_str(), text["id"].as_str()), (Some("text"), Some("count")));
+        assert_eq!(text["children"][0]["text"], "3");
+        let b = &text["box"];
+        assert!(b["x"].as_f64().unwrap() >= 10.0 && b["w"].as_f64().unwrap() > 0.0, "{b}");
+        assert_eq!(view["children"][1]["id"], "inc");
+        assert_eq!(e["truncated"], 0);
+        assert!(e["nodes"].as_u64().unwrap() >= 5);
+    }
 
     #[test]
     fn embedded_component_styles_parse() {

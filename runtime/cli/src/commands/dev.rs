@@ -107,12 +107,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let out_dir = path.parent().filter(|d| !d.as_os_str().is_empty()).map(Path::to_path_buf).unwrap_or_else(|| ".".into());
             let mut traces = Vec::new();
             let result = harness.run_script(&mut session, &name, &steps, &out_dir, &mut traces);
-            for step in traces.iter().filter(|s| s.ok) {
-                println!("ok {}: {}", step.line, step.step);
-            }
-            for line in session.logs() {
-                println!("[{}] {}: {}", line.app, line.level, line.message);
-            }
+            super::run::print_run(&traces, &session);
             result?;
             Ok(ExitCode::SUCCESS)
         }

@@ -34,6 +34,10 @@ pub struct Args {
     /// (by default the cached one starts at once and the newer one applies on the next launch).
     #[arg(long)]
     pub latest: bool,
+    /// After the script, write the developer panels as JSON: console, appData, elements,
+    /// network, storage, performance (with the launch stages).
+    #[arg(long, value_name = "OUT.json")]
+    pub panels: Option<PathBuf>,
 }
 
 /// `--scale`: a finite ratio from 0.25 to 4.
@@ -90,14 +94,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     let mut trace_steps = Vec::new();
     let result = harness.run_script(&mut session, &script_name, &steps, &out_dir, &mut trace_steps);
-    for step in trace_steps.iter().filter(|s| s.ok) {
-        println!("ok {}: {}", step.line, step.step);
-    }
-    for line in session.logs() {
-        println!("[{}] {}: {}", line.app, line.level, line.message);
-    }
+    print_run(&trace_steps, &session);
     if let Some(path) = &args.screenshot {
         harness.screenshot(&mut session, path).with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(path) = &args.panels {
+        let mut panels = session.panels(&mut harness.host().fonts).context("reading the developer panels")?;
+        panels["performance"]["launch"] = serde_json::to_value(&report.timings)?;
+        std::fs::write(path, serde_json::to_vec_pretty(&panels)?).with_context(|| format!("writing {}", path.display()))?;
     }
     if let Some(path) = &args.trace {
         let trace = Trace { launch: report, adapter: harness.adapter(), steps: trace_steps, logs: session.logs().to_vec() };
@@ -110,4 +114,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a headless run prints on stdout: one line per passing step, then the app's log.
+pub fn print_run(steps: &[miniapp_shell::StepTrace], session: &miniapp_shell::Session) {
+    for step in steps.iter().filter(|s| s.ok) {
+        println!("ok {}: {}", step.line, step.step);
+    }
+    for line in session.logs() {
+        println!("[{}] {}: {}", line.app, line.level, line.message);
+    }
 }

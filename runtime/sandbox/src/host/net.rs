@@ -13,6 +13,25 @@ use crate::state::HostState;
 
 impl Host for HostState {
     fn request(&mut self, req: Request) -> Result<u32, HostError> {
+        let (method, url) = (if req.method.is_empty() { "GET".into() } else { req.method.to_ascii_uppercase() }, req.url.clone());
+        let r = self.start_request(req);
+        if let Err(e) = &r {
+            // Refused before it left: the Network panel shows the rule.
+            let error = Some(match e {
+                HostError::Denied(m)
+                | HostError::InvalidArgument(m)
+                | HostError::LimitExceeded(m)
+                | HostError::NotFound(m)
+                | HostError::Unavailable(m) => m.clone(),
+            });
+            self.net.record(crate::net::NetRecord { method, url, status: None, ms: 0.0, bytes: 0, error });
+        }
+        r
+    }
+}
+
+impl HostState {
+    fn start_request(&mut self, req: Request) -> Result<u32, HostError> {
         let url = url::Url::parse(&req.url)
             .map_err(|e| HostError::InvalidArgument(format!("request url {:?} is not a valid URL: {e}", req.url)))?;
         let origin = origin_of(&url)

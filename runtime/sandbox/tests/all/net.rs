@@ -109,6 +109,11 @@ fn a_declared_origin_answers_through_on_callback() {
     let r = fetch(&mut app, &page, json!({ "url": format!("http://127.0.0.1:{port}/redirect?to=/hello") }));
     assert_eq!(r["data"], "hi", "{r}");
     assert!(!app.has_pending_work());
+    // The Network panel's log: both requests, with status, size and time.
+    let log = app.network_log();
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert_eq!((log[0].method.as_str(), log[0].status, log[0].bytes, log[0].error.as_deref()), ("GET", Some(200), 2, None));
+    assert!(log[0].url.ends_with("/hello") && log[0].ms >= 0.0, "{log:?}");
 }
 
 #[test]
@@ -123,6 +128,12 @@ fn an_undeclared_origin_is_refused_before_any_connection() {
     );
     let r = fetch(&mut app, &page, json!({ "url": format!("http://127.0.0.1:{port}/hello"), "headers": {"Host": "evil"} }));
     assert!(r["refused"][0].as_str().unwrap().contains("\\\"Host\\\" may not be set"), "{r}");
+    // Refused requests are in the Network panel's log with the rule that refused them.
+    let log = app.network_log();
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert_eq!((log[0].url.as_str(), log[0].status), ("https://example.com/x", None));
+    assert!(log[0].error.as_deref().unwrap().contains("is not declared in app.json network.request"), "{log:?}");
+    assert!(log[1].error.as_deref().unwrap().contains("may not be set by an app"), "{log:?}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The notes sample: a list kept in the app's storage (survives restarts), a detail page opened
 //! with `nav::navigate_to` and a query, and a toast after saving. The form page has a text
-//! field (`bind:input`) and a long list to scroll, tap and long-press.
+//! field (`bind:input`), a size picker and a date picker (the host's bottom sheet), and a long
+//! list to scroll, tap and long-press.
 
 use miniapp_sdk::{export_app, json, nav, storage, ui, App, Event, Page};
 
@@ -49,7 +50,10 @@ impl App for Notes {
             let _ = page.set_data(json!({ "title": format!("Viewing note #{}", id + 1), "text": text }));
         } else if page.route() == "pages/form/form" {
             let rows: Vec<u32> = (1..=40).collect();
-            let _ = page.set_data(json!({ "name": "", "picked": "", "rows": rows }));
+            let _ = page.set_data(json!({
+                "name": "", "picked": "", "rows": rows,
+                "sizes": ["S", "M", "L", "XL"], "size": 1, "day": "2026-12-01",
+            }));
         } else {
             self.show_list(page);
         }
@@ -82,6 +86,15 @@ impl App for Notes {
                 let name = event["detail"]["value"].as_str().unwrap_or_default().to_string();
                 miniapp_sdk::info!("name is {name}");
                 let _ = page.set_data(json!({ "name": name }));
+            }
+            "onSize" => {
+                // a selector picker's change: the chosen index
+                let size = event["detail"]["value"].as_u64().unwrap_or(0);
+                let _ = page.set_data(json!({ "size": size }));
+            }
+            "onDay" => {
+                let day = event["detail"]["value"].as_str().unwrap_or_default().to_string();
+                let _ = page.set_data(json!({ "day": day }));
             }
             "onRow" | "onRowHeld" => {
                 let n = &event["currentTarget"]["dataset"]["n"];
