@@ -6,7 +6,7 @@
 //! defined in `host-api/wit` (the one source of truth: bindings are generated from it here and
 //! in the host's sandbox, never copied by hand).
 //!
-//! ```ignore
+//! ```no_run
 //! use miniapp_sdk::{export_app, json, App, Event, Page};
 //!
 //! #[derive(Default)]
@@ -26,6 +26,111 @@
 //!
 //! export_app!(Counter);
 //! ```
+//!
+//! # The typed layer
+//!
+//! On top of those JSON-and-ids calls, which keep working unchanged, the SDK has a typed layer:
+//!
+//! - **data**: [`Page::set`] sends any `Serialize` struct as the data object, and [`Patch`]
+//!   builds path-key patches (`Patch::new().set("list[3].done", true)`) for [`Page::apply`] and
+//!   [`Component::apply`];
+//! - **events**: [`TypedEvent<D>`] is the event JSON as a struct with a `Deserialize` `detail`;
+//!   decoding errors ([`EventError`]) carry the JSON path that did not match
+//!   (`detail.value`);
+//! - **handlers by name**: [`Handlers`] maps `bind:tap="onAdd"` names to Rust functions and
+//!   [`Handlers::dispatch`] runs the right one from [`App::on_event`], logging unknown names and
+//!   bad payloads at warn;
+//! - **asynchronous results as closures**: [`ui::modal`], [`ui::action_sheet`], [`net::fetch`],
+//!   [`device::scan`], [`auth::login_then`], [`auth::authorize_then`] and [`timer::after`] take a
+//!   `FnOnce(&mut App, Answer)` with a typed answer ([`ui::ModalAnswer`], [`net::Response`],
+//!   [`device::ScanResult`], [`auth::LoginCode`], …) instead of leaving a bare id for
+//!   [`App::on_callback`]. The closures wait in a registry of this crate, which [`export_app!`]
+//!   feeds; see [`callbacks`] for how, and to attach a closure to any other id.
+//!
+//! Derive `Serialize` / `Deserialize` with `serde` in your own `Cargo.toml`, or through this
+//! crate's re-export with `#[serde(crate = "miniapp_sdk::serde")]`. A whole app:
+//!
+//! ```no_run
+//! use miniapp_sdk::{export_app, net, ui, App, Event, Handlers, Page, Patch, TypedEvent};
+//! use miniapp_sdk::{Deserialize, Serialize};
+//!
+//! #[derive(Clone, Serialize, Deserialize)]
+//! #[serde(crate = "miniapp_sdk::serde")]
+//! struct Todo { text: String, done: bool }
+//!
+//! /// `bind:input="onInput"`: `detail` is `{"value", "cursor", "keyCode"}`.
+//! #[derive(Deserialize)]
+//! #[serde(crate = "miniapp_sdk::serde")]
+//! struct Input { value: String }
+//!
+//! /// `data-index="{{index}}"` on each row.
+//! #[derive(Deserialize)]
+//! #[serde(crate = "miniapp_sdk::serde")]
+//! struct Row { index: usize }
+//!
+//! /// The page data, sent whole with `Page::set`.
+//! #[derive(Serialize)]
+//! #[serde(crate = "miniapp_sdk::serde")]
+//! struct View<'a> { todos: &'a [Todo], draft: &'a str, left: usize }
+//!
+//! #[derive(Default)]
+//! struct Todos { todos: Vec<Todo>, draft: String }
+//!
+//! impl Todos {
+//!     fn render(&self, page: &Page) {
+//!         let left = self.todos.iter().filter(|t| !t.done).count();
+//!         page.set(&View { todos: &self.todos, draft: &self.draft, left }).ok();
+//!     }
+//! }
+//!
+//! impl App for Todos {
+//!     fn page_load(&mut self, page: &Page, _query: &str) {
+//!         self.render(page);
+//!         let page = page.clone();
+//!         net::get_then("https://api.example.com/todos", move |app: &mut Todos, r: Result<net::Response, net::NetError>| {
+//!             match r.map(|resp| resp.json::<Vec<Todo>>()) {
+//!                 Ok(Ok(todos)) => {
+//!                     app.todos = todos;
+//!                     app.render(&page);
+//!                 }
+//!                 Ok(Err(e)) => miniapp_sdk::warn!("bad todo list at {e}"),
+//!                 Err(e) => miniapp_sdk::warn!("loading todos failed: {e}"),
+//!             }
+//!         })
+//!         .ok();
+//!     }
+//!
+//!     fn on_event(&mut self, page: &Page, handler: &str, event: Event) {
+//!         let _ = Handlers::new()
+//!             .on("onInput", |app: &mut Todos, _: &Page, e: TypedEvent<Input>| app.draft = e.detail.value)
+//!             .on("onAdd", |app: &mut Todos, page: &Page, _: TypedEvent| {
+//!                 let text = std::mem::take(&mut app.draft);
+//!                 app.todos.push(Todo { text, done: false });
+//!                 app.render(page);
+//!             })
+//!             .on("onToggle", |app: &mut Todos, page: &Page, e: TypedEvent| {
+//!                 let Ok(Row { index }) = e.dataset::<Row>() else { return };
+//!                 if let Some(t) = app.todos.get_mut(index) {
+//!                     t.done = !t.done;
+//!                     page.apply(Patch::new().set(format!("todos[{index}].done"), t.done)).ok();
+//!                 }
+//!             })
+//!             .on("onClear", |_: &mut Todos, page: &Page, _: TypedEvent<()>| {
+//!                 let page = page.clone();
+//!                 ui::modal("Clear the list?", "Every todo is removed", true, move |app: &mut Todos, a: ui::ModalAnswer| {
+//!                     if a.confirm {
+//!                         app.todos.clear();
+//!                         app.render(&page);
+//!                     }
+//!                 })
+//!                 .ok();
+//!             })
+//!             .dispatch(self, page, handler, event);
+//!     }
+//! }
+//!
+//! export_app!(Todos);
+//! ```
 #![deny(missing_docs)]
 
 /// Raw bindings generated from `host-api/wit` (prefer the wrappers in this crate).
@@ -41,6 +146,25 @@ pub mod bindings {
 }
 
 pub use serde_json::{self, json, Value};
+/// The `serde` this crate uses, for `#[derive(Serialize, Deserialize)]` without a direct
+/// dependency: add `#[serde(crate = "miniapp_sdk::serde")]` to the type.
+pub use serde::{self, Deserialize, Serialize};
+
+mod data;
+mod error;
+mod event;
+mod handlers;
+mod hostlog;
+mod replies;
+#[cfg(test)]
+mod testutil;
+
+pub use data::Patch;
+pub use error::{CallbackError, CallbackErrorKind, DecodeError, EventError, LoginError, NetError, ScanError};
+pub use event::{Target, TypedEvent};
+pub use handlers::{Dispatch, Handlers};
+
+pub mod callbacks;
 
 use bindings::miniapp::host::{auth as wit_auth, device as wit_device, net as wit_net, nav as wit_nav, storage as wit_storage, sys, timer as wit_timer, types, ui as wit_ui, view};
 
@@ -183,7 +307,8 @@ pub trait App {
     fn on_event(&mut self, page: &Page, handler: &str, event: Event) {
         let _ = (page, handler, event);
     }
-    /// The result of an asynchronous host call arrived.
+    /// The result of an asynchronous host call arrived (one whose id has no closure from
+    /// [`callbacks`] or a typed wrapper such as [`ui::modal`]).
     fn on_callback(&mut self, callback: u32, payload: Value) {
         let _ = (callback, payload);
     }
@@ -318,10 +443,14 @@ pub mod timer {
     pub fn set_interval(ms: u32) -> Result<u32, HostError> {
         wit_timer::set_interval(ms)
     }
-    /// Cancel a timer.
+    /// Cancel a timer (and forget a closure given to [`after`] or
+    /// [`callbacks::register`](crate::callbacks::register) for it).
     pub fn clear(id: u32) {
+        crate::callbacks::cancel(id);
         wit_timer::clear(id)
     }
+
+    pub use crate::replies::after;
 }
 
 /// Persistent per-app storage (10 MiB per app, 1 MiB per value).
@@ -386,6 +515,7 @@ pub mod ui {
     use super::{wit_ui, HostError};
 
     pub use super::wit_ui::ToastIcon;
+    pub use crate::replies::{action_sheet, modal, ModalAnswer};
 
     /// Show a toast (`duration_ms` 0 means 1.5 s).
     ///
@@ -434,6 +564,9 @@ pub mod ui {
 pub mod auth {
     use super::{wit_auth, HostError};
 
+    pub use crate::error::LoginError;
+    pub use crate::replies::{authorize_then, login_then, LoginCode, Permission};
+
     /// Ask the cloud for a one-time login code (valid 5 minutes); returns the callback id.
     ///
     /// # Errors
@@ -464,6 +597,9 @@ pub mod auth {
 /// The camera (QR codes) and the clipboard.
 pub mod device {
     use super::{wit_device, HostError};
+
+    pub use crate::error::ScanError;
+    pub use crate::replies::{scan, ScanCode, ScanResult};
 
     /// Open the camera to scan a QR code; `{"result": "<text>", "scanType": "QR_CODE"}` or
     /// `{"error": {"kind": "cancelled"|"unreadable", ..}}` arrives with the returned id.
@@ -500,6 +636,8 @@ pub mod net {
     use super::{wit_net, HostError};
 
     pub use super::wit_net::RequestOptions;
+    pub use crate::error::NetError;
+    pub use crate::replies::{fetch, get_then, Response};
 
     /// Start a request; returns its callback id.
     ///
@@ -527,7 +665,8 @@ pub mod net {
 
 /// Logging to the app's console: `miniapp_sdk::log::info("hi")` or the `info!` macro family.
 pub mod log {
-    use super::sys::{log, LogLevel};
+    use super::hostlog::log;
+    use super::sys::LogLevel;
 
     /// Log at debug level.
     pub fn debug(message: &str) {
@@ -577,6 +716,7 @@ pub mod __private {
     pub use crate::bindings::exports::miniapp::host::lifecycle::Guest;
     pub use crate::bindings::exports::miniapp::host::page_events::{Guest as PageEventsGuest, LaunchOptions};
     pub use crate::bindings::miniapp::host::types::PageRef;
+    pub use crate::callbacks::deliver;
 
     /// Install (once) the panic hook that logs `panicked at FILE:LINE:COLUMN: MESSAGE` at error
     /// level before the panic aborts the guest; the host puts that line in the error page
@@ -610,6 +750,8 @@ pub mod __private {
 /// its optional event interfaces (`page-events`, `component-events`; host API 0.1.1).
 ///
 /// The app value is created with `Default` on the first call and lives as long as the instance.
+/// A callback whose id has a closure (see [`callbacks`]) goes to that closure; any other goes to
+/// [`App::on_callback`].
 #[macro_export]
 macro_rules! export_app {
     ($app:ty) => {
@@ -661,7 +803,12 @@ macro_rules! export_app {
             }
             fn on_callback(callback: u32, payload: ::std::string::String) {
                 let payload = $crate::__private::parse(&payload);
-                __miniapp_with(|a| $crate::App::on_callback(a, callback, payload))
+                __miniapp_with(|a| {
+                    // A closure registered for this id (typed wrappers) takes it first.
+                    if let ::core::option::Option::Some(payload) = $crate::__private::deliver::<$app>(a, callback, payload) {
+                        $crate::App::on_callback(a, callback, payload)
+                    }
+                })
             }
         }
 
