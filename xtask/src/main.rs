@@ -6,7 +6,8 @@
 //!
 //! "What is missing" means: the `wasm32-unknown-unknown` target (guest apps compile to it) and,
 //! when no Vulkan driver is present, Mesa's software Vulkan (lavapipe) plus Xvfb and xdotool; PostgreSQL's
-//! server (Debian) and moto's S3 server (PyPI) for the cloud's scale-out tests. Debian packages
+//! server (Debian) and moto's S3 server (PyPI) for the cloud's scale-out tests; segno (PyPI) for
+//! the QR fixtures of the camera's tests. Debian packages
 //! are installed with apt when we run as root, otherwise a clear message says what to install.
 
 use anyhow::{bail, Context, Result};
@@ -146,6 +147,17 @@ fn setup() -> Result<()> {
             .unwrap_or(false);
         if !ok {
             eprintln!("xtask: warning: `{pip} install 'moto[server]'` failed; the S3 tests will say what is missing");
+        }
+    }
+    // ...and segno (PyPI), the independent QR encoder behind the camera's fixtures
+    // (`scripts/qr-fixtures.py`, used by runtime/shell/tests/qr.rs).
+    let segno_present = Command::new("python3").args(["-c", "import segno"]).output().is_ok_and(|o| o.status.success());
+    if !segno_present {
+        let pip = if which("pip3").is_some() { "pip3" } else { "pip" };
+        eprintln!("xtask: installing segno with {pip} (the QR encoder of the camera's test fixtures)");
+        let ok = status(Command::new(pip).args(["install", "-q", "segno"])).unwrap_or(false);
+        if !ok {
+            eprintln!("xtask: warning: `{pip} install segno` failed; the QR decoding tests will say what is missing");
         }
     }
     Ok(())
