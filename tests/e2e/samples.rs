@@ -54,3 +54,34 @@ fn todo_add_complete_filter_delete_and_keep_across_relaunch() {
     let (r, _) = run_headless(home, &url, "assert-count .item 1\nassert-text Walk the dog\nassert-text 1 left · 0 done\n");
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
 }
+
+#[test]
+fn policy_demo_shows_the_host_refusing_and_stopping_what_breaks_the_rules() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let cloud = Cloud::start(home).expect("cloud starts");
+    let url = publish_sample(home, &cloud, "policy-demo");
+
+    // An undeclared origin: refused before any connection, and the app shows why.
+    let (r, _) = run_headless(
+        home,
+        &url,
+        "tap #undeclared\nassert-text Refused by the host\n\
+         assert-text --anywhere is not declared in app.json network.request\n\
+         tap #rules\nassert-text Ban: the app is refused with the reason\n",
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("origin https://api.undeclared.example:443 is not declared"), "{}", r.stdout);
+
+    // An endless loop: stopped at the handler deadline, the error page says so (the run exits 1:
+    // the app stopped), and the host finished the script.
+    let (r, _) = run_headless(home, &url, "tap #spin\nassert-text This app stopped\nassert-text --anywhere timed out in handle-event(onSpin)\n");
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("ok 3: assert-text --anywhere timed out"), "{}", r.stdout);
+    assert!(r.stderr.contains("the app stopped: app script timed out in handle-event(onSpin)"), "{}", r.stderr);
+
+    // A memory bomb: stopped at the memory limit.
+    let (r, _) = run_headless(home, &url, "tap #bomb\nassert-text This app stopped\nassert-text --anywhere exceeded the memory limit\n");
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("ok 3: assert-text --anywhere exceeded the memory limit"), "{}", r.stdout);
+}
