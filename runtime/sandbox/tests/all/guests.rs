@@ -22,6 +22,7 @@ struct Built {
     hostile: Vec<u8>,
     echo: Vec<u8>,
     events: Vec<u8>,
+    typed: Vec<u8>,
     counter: Vec<u8>,
 }
 
@@ -45,7 +46,13 @@ fn built() -> &'static Built {
         let counter =
             miniapp_sandbox::build_logic_crate(&repo_root().join("sample-apps/counter/logic"), Some(&target))
                 .expect("building the counter sample");
-        Built { hostile: find("sandbox_hostile"), echo: find("sandbox_echo"), events: find("sandbox_events"), counter }
+        Built {
+            hostile: find("sandbox_hostile"),
+            echo: find("sandbox_echo"),
+            events: find("sandbox_events"),
+            typed: find("sdk_typed"),
+            counter,
+        }
     })
 }
 
@@ -63,6 +70,11 @@ pub fn echo() -> &'static [u8] {
 /// component-events).
 pub fn events() -> &'static [u8] {
     &built().events
+}
+
+/// The guest written with the SDK's typed layer (typed data, handlers by name, closures).
+pub fn typed() -> &'static [u8] {
+    &built().typed
 }
 
 /// A guest frozen at an earlier host API version, from `tests/prebuilt/` (see its README),

@@ -9,4 +9,5 @@ mod imports;
 mod lifecycle;
 mod host_api;
 mod net;
+mod typed_sdk;
 mod versions;
