@@ -1,5 +1,6 @@
 //! `miniapp qr URL -o FILE.png` and `miniapp scan IMAGE`: launch URLs to QR codes and back (the
-//! simulated camera: any PNG or JPEG with a QR code in it).
+//! simulated camera: any PNG or JPEG with a QR code in it). `scan` opens what it decodes, as
+//! `miniapp launch` (a window) or `miniapp run --headless` would; `--print` only prints it.
 
 use anyhow::{Context, Result};
 use std::path::PathBuf;
@@ -21,8 +22,26 @@ pub struct QrArgs {
 /// Arguments of `miniapp scan`.
 #[derive(clap::Args)]
 pub struct ScanArgs {
-    /// A PNG or JPEG image holding a QR code.
+    /// A PNG or JPEG image holding a QR code (a photo is fine: rotated, small, blurred or noisy).
     pub image: PathBuf,
+    /// Only print what the code holds; open nothing.
+    #[arg(long, conflicts_with_all = ["headless", "script", "exit_after"])]
+    pub print: bool,
+    /// Run the app without a window, as `miniapp run URL --headless` does.
+    #[arg(long)]
+    pub headless: bool,
+    /// With --headless: a script of steps to run (see `miniapp run --help`).
+    #[arg(long, value_name = "FILE", requires = "headless")]
+    pub script: Option<PathBuf>,
+    /// Without --headless: close the window by itself after this many milliseconds.
+    #[arg(long, value_name = "MS", conflicts_with = "headless")]
+    pub exit_after: Option<u64>,
+    /// The simulated device (as for `miniapp launch` and `miniapp run`).
+    #[arg(long, value_enum, value_name = "NAME", default_value = "iPhone SE", ignore_case = true)]
+    pub device: super::launch::DeviceArg,
+    /// When the cloud has a newer version than the cached one, download and launch it now.
+    #[arg(long)]
+    pub latest: bool,
 }
 
 pub fn qr(a: QrArgs) -> Result<ExitCode> {
@@ -41,9 +60,36 @@ pub fn decode(path: &std::path::Path) -> Result<String> {
 
 pub fn scan(a: ScanArgs) -> Result<ExitCode> {
     let content = decode(&a.image)?;
-    println!("{content}");
-    if miniapp_cloud::LaunchUrl::parse(&content).is_err() {
-        eprintln!("note: this QR code does not hold a miniapp launch URL");
+    let is_launch_url = miniapp_cloud::LaunchUrl::parse(&content).is_ok();
+    if a.print {
+        println!("{content}");
+        if !is_launch_url {
+            eprintln!("note: this QR code does not hold a miniapp launch URL");
+        }
+        return Ok(ExitCode::SUCCESS);
     }
-    Ok(ExitCode::SUCCESS)
+    if !is_launch_url {
+        anyhow::bail!("this QR code holds {content}, not a miniapp launch URL; nothing was opened");
+    }
+    eprintln!("scanned {content}");
+    if a.headless {
+        super::run::run(super::run::Args {
+            url: content,
+            headless: true,
+            script: a.script,
+            screenshot: None,
+            trace: None,
+            device: a.device,
+            scale: None,
+            latest: a.latest,
+            panels: None,
+        })
+    } else {
+        super::launch::run(super::launch::Args {
+            url: content,
+            exit_after: a.exit_after,
+            device: a.device,
+            latest: a.latest,
+        })
+    }
 }
