@@ -7,7 +7,6 @@ mod bench;
 mod dev;
 mod devices;
 mod errors;
-mod home;
 mod hostile;
 mod input;
 mod lifecycle;
