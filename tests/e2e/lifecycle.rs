@@ -132,11 +132,11 @@ fn qr_codes_decode_back_to_the_launch_url() {
     let png = home.join("qr.png");
     let r = run(miniapp(home).args(["qr", &url, "-o"]).arg(&png));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(miniapp(home).arg("scan").arg(&png));
+    let r = run(miniapp(home).args(["scan", "--print"]).arg(&png));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout.trim(), url);
     // Not an image with a QR code: a clear error.
-    let r = run(miniapp(home).arg("scan").arg(root().join("docs/images/counter.png")));
+    let r = run(miniapp(home).args(["scan", "--print"]).arg(root().join("docs/images/counter.png")));
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("no QR code found"), "{}", r.stderr);
 }

@@ -7,6 +7,7 @@ mod bench;
 mod dev;
 mod devices;
 mod errors;
+mod home;
 mod hostile;
 mod input;
 mod lifecycle;

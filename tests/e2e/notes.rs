@@ -29,6 +29,14 @@ fn notes_persist_navigate_and_toast() {
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     let t = t.unwrap();
     assert!(t["steps"].as_array().unwrap().iter().all(|s| s["ok"] == true), "{t}");
+    // The same run as Chrome trace events: launch stages, steps, and inside them the handlers,
+    // set-data (with bytes), layout and paint.
+    let events = t["traceEvents"].as_array().unwrap();
+    let has = |cat: &str, name: &str| events.iter().any(|e| e["cat"] == cat && e["name"].as_str().unwrap_or("").starts_with(name));
+    assert!(has("launch", "compile") && has("step", "tap #add"), "{events:?}");
+    assert!(has("handler", "handle-event") && has("layout", "layout pages/index/index"), "{events:?}");
+    assert!(events.iter().any(|e| e["cat"] == "set-data" && e["args"]["bytes"].as_u64().is_some_and(|b| b > 0)), "{events:?}");
+    assert!(events.iter().filter(|e| e["ph"] == "X").all(|e| e["ts"].as_f64().is_some() && e["dur"].as_f64().is_some_and(|d| d >= 0.0)));
 
     // A new launch (a new process) sees what the app stored.
     let (r, _) = run_headless(home, &url, "assert-text 2 notes\ntap #clear\nassert-text No notes yet\n");

@@ -351,8 +351,8 @@ pub trait App {
     fn component_event(&mut self, component: &Component, handler: &str, event: Event) {
         let _ = (component, handler, event);
     }
-    /// The page changed properties of a custom component instance: `properties` holds the
-    /// changed ones with their new values (host API 0.1.1).
+    /// The page changed properties of a custom component instance: `properties` holds all its
+    /// resolved properties after the change (host API 0.1.1).
     fn component_properties_changed(&mut self, component: &Component, properties: Value) {
         let _ = (component, properties);
     }

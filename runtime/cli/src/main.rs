@@ -54,7 +54,7 @@ enum Command {
     Cache(commands::cache::CacheCommand),
     /// Write a QR code of a launch URL to a PNG.
     Qr(commands::qr::QrArgs),
-    /// Decode the QR code in an image (the simulated camera) and print the URL.
+    /// Decode the QR code in an image and open the app it names (--print only prints it).
     Scan(commands::qr::ScanArgs),
     /// Show an app's permission answers, or reset them so it asks again.
     Settings(commands::settings::Args),

@@ -253,6 +253,14 @@ impl Cache {
         out
     }
 
+    /// Every app this cache knows (launched at least once), most recently opened first: the
+    /// home screen's recent list.
+    pub fn recent_apps(&self) -> Vec<CachedApp> {
+        let mut out = self.records();
+        out.sort_by_key(|r| std::cmp::Reverse(r.checked_at));
+        out
+    }
+
     /// Every cached bundle, most recently used first.
     pub fn ls(&self) -> Result<Vec<CacheEntry>> {
         let records = self.records();

@@ -20,6 +20,8 @@ pub const DEFAULT_SCALE: f32 = 1.0;
 pub struct StepTrace {
     /// 1-based script line.
     pub line: usize,
+    /// When it began, in ms since the harness started.
+    pub start_ms: f64,
     /// The step as written.
     pub step: String,
     /// How long it took.
@@ -58,6 +60,60 @@ pub struct Trace {
     pub steps: Vec<StepTrace>,
     /// The app's console.
     pub logs: Vec<crate::session::LogLine>,
+    /// The same run as Chrome trace events (open the file in Perfetto or chrome://tracing):
+    /// the launch stages, then each step, and within them every handler, set-data (with its
+    /// bytes), layout and paint. See [`trace_events`].
+    #[serde(rename = "traceEvents")]
+    pub trace_events: Vec<serde_json::Value>,
+    /// Chrome's trace viewer shows milliseconds.
+    #[serde(rename = "displayTimeUnit")]
+    pub display_time_unit: &'static str,
+}
+
+impl Trace {
+    /// The trace of a run: the launch report, the steps, the session's console and spans as
+    /// Chrome trace events (timed from `started`, [`Harness::started`]).
+    pub fn new(started: Instant, launch: LaunchReport, adapter: String, steps: Vec<StepTrace>, session: &Session) -> Trace {
+        let trace_events = trace_events(started, &launch, &steps, session.spans());
+        Trace { launch, adapter, steps, logs: session.logs().to_vec(), trace_events, display_time_unit: "ms" }
+    }
+}
+
+/// Chrome trace events ("X" complete events, microseconds from the harness start) of a run:
+/// the launch stages laid end to end from 0 (they ran first), each script step, and the
+/// session's spans (handlers, set-data, layout, paint).
+pub fn trace_events(started: Instant, launch: &LaunchReport, steps: &[StepTrace], spans: &[crate::session::Span]) -> Vec<serde_json::Value> {
+    use serde_json::json;
+    let ev = |name: &str, cat: &str, ts_ms: f64, dur_ms: f64, tid: u32, args: serde_json::Value| {
+        json!({ "name": name, "cat": cat, "ph": "X", "ts": ts_ms * 1000.0, "dur": dur_ms * 1000.0, "pid": 1, "tid": tid, "args": args })
+    };
+    let mut out = vec![json!({ "name": "thread_name", "ph": "M", "pid": 1, "tid": 1, "args": { "name": "steps" } }), json!({ "name": "thread_name", "ph": "M", "pid": 1, "tid": 2, "args": { "name": "app" } })];
+    let t = &launch.timings;
+    let mut at = 0.0;
+    for (name, ms) in [
+        ("fetch", t.fetch_ms),
+        ("verify", t.verify_ms),
+        ("base library", t.base_ms),
+        ("compile", t.compile_ms),
+        ("instantiate", t.instantiate_ms),
+        ("first layout", t.first_layout_ms),
+        ("first frame", t.first_frame_ms),
+    ] {
+        out.push(ev(name, "launch", at, ms, 1, json!({ "app": launch.app, "version": launch.version })));
+        at += ms;
+    }
+    for s in steps {
+        out.push(ev(&s.step, "step", s.start_ms, s.ms, 1, json!({ "line": s.line, "ok": s.ok })));
+    }
+    for s in spans {
+        let ts = s.start.saturating_duration_since(started).as_secs_f64() * 1000.0;
+        let args = match s.bytes {
+            Some(b) => json!({ "bytes": b }),
+            None => json!({}),
+        };
+        out.push(ev(&s.name, s.cat, ts, s.dur.as_secs_f64() * 1000.0, 2, args));
+    }
+    out
 }
 
 /// A host with an offscreen renderer.
@@ -74,6 +130,12 @@ pub struct Harness {
     skew_ms: u64,
     /// `miniapp dev`'s file changes, polled between steps and while a step waits.
     reloader: Option<Box<dyn crate::Reloader>>,
+    /// The launch URL of the app in front (the session a script runs on).
+    front_url: Option<String>,
+    /// Apps running in the background (`home`, `open`, `switch`), with their launch URLs.
+    background: Vec<(String, Session)>,
+    /// The home screen's rows while it shows (`home`), else `None`.
+    home: Option<Vec<crate::home::HomeEntry>>,
 }
 
 impl Harness {
@@ -88,7 +150,19 @@ impl Harness {
         let renderer = Renderer::new(&gpu, wgpu_format())?;
         tracing::info!(adapter = %gpu.adapter_summary(), "headless renderer ready");
         let fonts_epoch = host.fonts_epoch();
-        Ok(Harness { host, gpu, renderer, scale: None, fonts_epoch, started: Instant::now(), skew_ms: 0, reloader: None })
+        Ok(Harness {
+            host,
+            gpu,
+            renderer,
+            scale: None,
+            fonts_epoch,
+            started: Instant::now(),
+            skew_ms: 0,
+            reloader: None,
+            front_url: None,
+            background: Vec::new(),
+            home: None,
+        })
     }
 
     /// Renders screenshots at `scale` physical pixels per logical px (`--scale`), or with
@@ -104,10 +178,16 @@ impl Harness {
 
     /// Applies pending file changes through the reloader, if there is one.
     pub fn poll_reloader(&mut self, session: &mut Session) -> bool {
-        match self.reloader.as_mut() {
+        let changed = match self.reloader.as_mut() {
             Some(r) => r.poll(&mut self.host, session),
             None => false,
+        };
+        if changed {
+            // A reloaded or relaunched session: its images, and the fixed clock of screenshots.
+            session.set_clock(Some(crate::frame::FIXED_CLOCK.to_string()));
+            load_images(&mut self.renderer, session.bundle());
         }
+        changed
     }
 
     /// The adapter in use, for traces and logs.
@@ -137,7 +217,101 @@ impl Harness {
         load_images(&mut self.renderer, session.bundle());
         let _ = self.frame(&mut session)?;
         report.timings.first_frame_ms = ms(t);
+        if self.front_url.is_none() {
+            self.front_url = Some(url.to_string());
+        }
         Ok((session, report))
+    }
+
+    /// The apps running now: the one in front, then those in the background (app id, name,
+    /// launch URL).
+    fn running(&self, front: &Session) -> Vec<(String, String, String)> {
+        let mut out = vec![(front.app_id().to_string(), front.app_name().to_string(), self.front_url.clone().unwrap_or_default())];
+        out.extend(self.background.iter().map(|(u, s)| (s.app_id().to_string(), s.app_name().to_string(), u.clone())));
+        out
+    }
+
+    /// `home`: the app in front goes to the background and the home screen shows.
+    fn go_home(&mut self, session: &mut Session) {
+        if self.home.is_none() {
+            session.hide_app();
+        }
+        let entries = crate::home::entries(&self.running(session), self.host.client().cache());
+        self.home = Some(entries);
+    }
+
+    /// Brings the app `app_id` (running) or the app of `url` to the front: resumed when it runs
+    /// in the background, launched otherwise; the app that was in front goes to the background.
+    fn bring(&mut self, session: &mut Session, app_id: &str, url: Option<&str>) -> Result<std::result::Result<(), String>> {
+        let at_home = self.home.is_some();
+        if session.app_id() == app_id {
+            self.home = None;
+            if at_home {
+                session.show_app();
+            }
+            return Ok(Ok(()));
+        }
+        let (new_url, mut fresh) = match self.background.iter().position(|(_, s)| s.app_id() == app_id) {
+            Some(pos) => {
+                let (u, mut s) = self.background.remove(pos);
+                s.show_app();
+                (u, s)
+            }
+            None => {
+                let Some(url) = url else {
+                    let running: Vec<String> = self.running(session).into_iter().map(|(id, ..)| id).collect();
+                    return Ok(Err(format!("{app_id} is not running (running: {}); `open URL` launches it", running.join(", "))));
+                };
+                match self.launch(url, &|_, _| {}) {
+                    Ok((s, _)) => (url.to_string(), s),
+                    Err(e) => return Ok(Err(format!("launching {url}: {e}"))),
+                }
+            }
+        };
+        if !at_home {
+            session.hide_app();
+        }
+        std::mem::swap(session, &mut fresh);
+        let old_url = self.front_url.replace(new_url).unwrap_or_default();
+        self.background.push((old_url, fresh));
+        self.home = None;
+        Ok(Ok(()))
+    }
+
+    /// A step while the home screen shows: open, switch, home, taps on a row (`tap text=Name`),
+    /// text checks and screenshots; anything else needs an app in front.
+    fn home_step(&mut self, session: &mut Session, step: &Step, out_dir: &Path) -> Result<std::result::Result<(), String>> {
+        let entries = self.home.clone().unwrap_or_default();
+        let text = crate::home::text(&entries);
+        Ok(match step {
+            Step::Tap(sel) => match sel.0.strip_prefix("text=").and_then(|l| entries.iter().find(|e| e.name == l.trim())) {
+                Some(e) => {
+                    let (id, url) = (e.app_id.clone(), e.url.clone());
+                    return self.bring(session, &id, Some(&url));
+                }
+                None => Err(format!("the home screen has no app `{}`; it shows: {}", sel.0, one_line(&text))),
+            },
+            Step::AssertText { text: t, .. } if text.contains(t.as_str()) => Ok(()),
+            Step::AssertText { text: t, .. } => Err(format!("the home screen does not show `{t}`; it shows: {}", one_line(&text))),
+            Step::AssertNoText { text: t, .. } if text.contains(t.as_str()) => Err(format!("the home screen shows `{t}`")),
+            Step::AssertNoText { .. } => Ok(()),
+            Step::Screenshot(file) => {
+                let path = resolve(out_dir, file);
+                let device = session.device();
+                let list = crate::home::screen(&entries, &device, &mut self.host.fonts);
+                let scale = self.scale.unwrap_or(device.pixel_ratio);
+                let white = Color { r: 255, g: 255, b: 255, a: 255 };
+                let img = self.renderer.render_to_image(&self.gpu, &list, &mut self.host.fonts, scale, white)?;
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+                }
+                miniapp_render::save_png(&img, &path)?;
+                Ok(())
+            }
+            Step::Wait(_) | Step::Home => Ok(()),
+            Step::Open(_) | Step::Switch(_) => unreachable!("handled before"),
+            _ => Err("the home screen is showing: `open URL`, `switch APPID` or `tap text=NAME` brings an app to the front first".into()),
+        })
     }
 
     /// Renders the current screen of a session to an RGBA image.
@@ -150,7 +324,15 @@ impl Harness {
         debug_assert_eq!((list.width, list.height), (device.width, device.height));
         let white = Color { r: 255, g: 255, b: 255, a: 255 };
         let scale = self.scale.unwrap_or(device.pixel_ratio);
-        Ok(self.renderer.render_to_image(&self.gpu, &list, &mut self.host.fonts, scale, white)?)
+        let t = Instant::now();
+        let img = self.renderer.render_to_image(&self.gpu, &list, &mut self.host.fonts, scale, white)?;
+        session.span(format!("paint {} items", list.items.len()), "paint", t, None);
+        Ok(img)
+    }
+
+    /// The instant the harness started: `ts` 0 of the trace events.
+    pub fn started(&self) -> Instant {
+        self.started
     }
 
     /// Renders the screen and writes it as a PNG.
@@ -252,6 +434,16 @@ impl Harness {
             let t = Instant::now();
             let mut target = None;
             let outcome: std::result::Result<(), String> = match &line.step {
+                Step::Home => {
+                    self.go_home(session);
+                    Ok(())
+                }
+                Step::Open(url) => match miniapp_cloud::LaunchUrl::parse(url) {
+                    Ok(l) => self.bring(session, l.app_id.as_str(), Some(url))?,
+                    Err(e) => Err(e.to_string()),
+                },
+                Step::Switch(app_id) => self.bring(session, app_id, None)?,
+                step if self.home.is_some() => self.home_step(session, step, out_dir)?,
                 Step::Tap(sel) => {
                     let r = self.tap(session, &sel.0)?.map(|r| target = Some(r));
                     session.pump(Instant::now());
@@ -493,6 +685,7 @@ impl Harness {
             let ok = outcome.is_ok();
             steps.push(StepTrace {
                 line: line.line,
+                start_ms: t.saturating_duration_since(self.started).as_secs_f64() * 1000.0,
                 step: line.source.clone(),
                 ms: ms(t),
                 ok,

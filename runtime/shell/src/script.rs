@@ -16,6 +16,9 @@
 //! assert-no-text Oops # the screen does not show this text (`--anywhere` too)
 //! assert-count .row 3 # this many elements match
 //! assert-data list[0].title "Hi"  # the top page's data at this path is this JSON
+//! home                # the app goes to the background; the home screen shows (recent apps)
+//! open URL            # bring that app to the front (resumed if alive, else launched)
+//! switch counter      # bring an app running in the background to the front
 //! back                # navigate back
 //! answer ok           # answer the open modal: ok or cancel; an action sheet or picker: its item (0-based) or cancel
 //! answer 2026-12-24   # a picker: a date, a time (09:30) or a multiSelector's indexes (1,2)
@@ -83,6 +86,13 @@ pub enum Step {
     },
     /// `back`: navigate back one page.
     Back,
+    /// `home`: the app goes to the background (page-hide, on-hide) and the home screen shows.
+    Home,
+    /// `open URL`: the app of this launch URL comes to the front: resumed if it runs in the
+    /// background, else launched (the current one goes to the background).
+    Open(String),
+    /// `switch APPID`: an app running in the background comes to the front.
+    Switch(String),
     /// `answer ok|cancel|N`: answer the open modal, action sheet or camera (`None` = cancel).
     Answer(Option<usize>),
     /// `answer 1,2` / `answer 2026-12-24` / `answer 09:30`: the open picker's value.
@@ -99,8 +109,8 @@ pub enum Step {
 
 /// Every step name, for the error on an unknown one.
 const STEPS: &str = "tap, longpress, input, key, scroll, pull-down, wait, wait-for, screenshot, assert-text, \
-                     assert-no-text, assert-count, assert-data, back, answer, allow, deny, scan, clipboard or \
-                     assert-clipboard";
+                     assert-no-text, assert-count, assert-data, back, home, open, switch, answer, allow, deny, scan, \
+                     clipboard or assert-clipboard";
 
 /// How long `longpress` holds, in ms (past the view's long-press threshold of 350 ms).
 pub const LONGPRESS_MS: u64 = 400;
@@ -238,14 +248,23 @@ pub fn parse_script(src: &str, name: &str) -> Result<Vec<ScriptLine>> {
                 }
                 Step::AssertText { text: unquote(text).to_string(), anywhere }
             }
-            "back" | "allow" | "deny" => {
+            "back" | "allow" | "deny" | "home" => {
                 if !arg.is_empty() {
                     return Err(bad(format!("`{cmd}` takes no argument, got `{arg}`")));
                 }
                 match cmd {
                     "back" => Step::Back,
+                    "home" => Step::Home,
                     c => Step::Permission(c == "allow"),
                 }
+            }
+            "open" => {
+                need_arg("a launch URL")?;
+                Step::Open(unquote(arg).to_string())
+            }
+            "switch" => {
+                need_arg("the app id of an app running in the background")?;
+                Step::Switch(arg.to_string())
             }
             "answer" => {
                 need_arg("ok, cancel, an item number, or a picker value")?;

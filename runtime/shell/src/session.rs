@@ -200,6 +200,29 @@ pub struct Session {
     next_instance: u32,
     /// set-data calls and their sizes, for the Performance panel.
     perf: SetDataStats,
+    /// What took time, for `--trace` (handlers, set-data, layout), at most [`MAX_TRACE_SPANS`].
+    spans: Vec<Span>,
+}
+
+/// Most layouts of one [`Session::layout`] (component lifecycle calls may change data again).
+const LAYOUT_PASSES: usize = 4;
+
+/// Most spans a session keeps for `--trace` (the rest are dropped, counted in the last one).
+pub const MAX_TRACE_SPANS: usize = 100_000;
+
+/// One timed piece of work, for the Chrome trace-event file `--trace` writes.
+#[derive(Debug, Clone)]
+pub struct Span {
+    /// What ran: `handle-event(onAdd)`, `set-data pages/index/index`, `layout pages/index/index`.
+    pub name: String,
+    /// `handler`, `set-data`, `layout` (the harness adds `paint` and `step`).
+    pub cat: &'static str,
+    /// When it began.
+    pub start: Instant,
+    /// How long it took.
+    pub dur: Duration,
+    /// Bytes, for set-data.
+    pub bytes: Option<usize>,
 }
 
 /// More set-data calls than this in one second is a warning in the Performance panel (the
@@ -281,6 +304,7 @@ impl Session {
             instances: std::collections::BTreeMap::new(),
             next_instance: 1,
             perf: SetDataStats::default(),
+            spans: Vec::new(),
         };
         let entry = match route {
             Some(r) => r.trim_start_matches('/').to_string(),
@@ -396,15 +420,18 @@ impl Session {
                 }
             }
         }
-        let gone: Vec<u32> = self.instances.keys().copied().collect();
-        for g in gone {
-            self.instances.remove(&g);
-            self.call("component-detached", |i| i.component_detached(g));
-        }
         for (p, (view, config)) in self.stack.iter_mut().chain(self.hidden_tabs.iter_mut()).zip(views) {
             p.view = view;
             p.config = config;
             p.rendered = None;
+        }
+        // The old views' pickers and component instances are gone (the new views attach theirs
+        // on their first render).
+        self.overlays.retain(|o| !matches!(o, Overlay::Picker { .. }));
+        let gone: Vec<u32> = self.instances.keys().copied().collect();
+        for g in gone {
+            self.instances.remove(&g);
+            self.call("component-detached", |i| i.component_detached(g));
         }
         self.dirty = true;
         Ok(())
@@ -459,6 +486,7 @@ impl Session {
     /// A page leaves for good: its `page-unload`, then `component-detached` for each custom
     /// component instance still on it.
     fn unload(&mut self, page: PageInstance) {
+        self.overlays.retain(|o| !matches!(o, Overlay::Picker { page: p, .. } if *p == page.id));
         let r = PageRef { id: page.id, route: page.route };
         self.call("page-unload", |i| i.page_unload(&r));
         let gone: Vec<u32> = self.instances.iter().filter(|(_, (pid, _))| *pid == page.id).map(|(g, _)| *g).collect();
@@ -504,8 +532,8 @@ impl Session {
     /// instance's when the binding is in a component's template.
     fn dispatch(&mut self, page: &PageRef, e: &miniapp_view::AppEvent) {
         match e.instance.and_then(|local| self.global_instance(page.id, local)) {
-            Some(g) => self.call("component-event", |i| i.component_event(g, &e.handler, &e.event)),
-            None => self.call("handle-event", |i| i.handle_event(page, &e.handler, &e.event)),
+            Some(g) => self.call(&format!("component-event({})", e.handler), |i| i.component_event(g, &e.handler, &e.event)),
+            None => self.call(&format!("handle-event({})", e.handler), |i| i.handle_event(page, &e.handler, &e.event)),
         }
     }
 
@@ -626,6 +654,22 @@ impl Session {
         self.call("on-hide", |i| i.on_hide());
     }
 
+    /// The app comes back to the front (from the home screen or another app): `on-show`,
+    /// then the top page's `page-show`.
+    pub fn show_app(&mut self) {
+        self.call("on-show", |i| i.on_show());
+        if let Some(top) = self.stack.last_mut() {
+            top.rendered = None;
+            let id = top.id;
+            self.page_shown(id);
+        }
+    }
+
+    /// The app's display name (`name` in app.json).
+    pub fn app_name(&self) -> &str {
+        &self.bundle.manifest.name
+    }
+
     /// The position of `route` in app.json's `tabBar`, if it is a tab page.
     fn tab_index(&self, route: &str) -> Option<usize> {
         self.bundle.manifest.tab_bar.as_ref()?.list.iter().position(|i| i.page_path.as_str() == route)
@@ -744,6 +788,18 @@ impl Session {
     /// The system UI currently shown over the page.
     pub fn overlays(&self) -> &[Overlay] {
         &self.overlays
+    }
+
+    /// Records a span that began at `start` and ends now (up to [`MAX_TRACE_SPANS`]).
+    pub fn span(&mut self, name: String, cat: &'static str, start: Instant, bytes: Option<usize>) {
+        if self.spans.len() < MAX_TRACE_SPANS {
+            self.spans.push(Span { name, cat, start, dur: start.elapsed(), bytes });
+        }
+    }
+
+    /// The spans recorded so far, for `--trace`.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
     }
 
     /// Shows (`Some`) or clears (`None`) the `miniapp dev` error banner over the page.
@@ -900,8 +956,7 @@ impl Session {
             return Ok(false);
         }
         let top = self.stack.pop().expect("stack has two pages");
-        let page = PageRef { id: top.id, route: top.route };
-        self.call("page-unload", |i| i.page_unload(&page));
+        self.unload(top);
         if let Some(id) = self.stack.last().map(|p| p.id) {
             self.invalidate();
             self.page_shown(id);
@@ -919,10 +974,15 @@ impl Session {
     ) {
         let Some(instance) = self.instance.as_mut() else { return };
         self.dirty = true;
-        match f(instance) {
+        let t = Instant::now();
+        let r = f(instance);
+        self.span(what.to_string(), "handler", t, None);
+        match r {
             Ok(effects) => self.apply(effects),
             Err(err) => {
                 tracing::warn!(app = %self.app_id, call = what, error = %err, "app logic failed");
+                // The console shows why (a panic's "panicked at FILE:LINE:COL: …" included).
+                self.logs.push(LogLine { app: self.app_id.clone(), level: "error".into(), message: err.to_string() });
                 self.instance = None;
                 self.failure = Some(Failure { title: "This app stopped".into(), message: err.to_string() });
             }
@@ -935,7 +995,9 @@ impl Session {
                 Effect::SetData { page, patch } => {
                     self.set_data_error = None;
                     let route = self.page_ref(page).map(|p| p.route).unwrap_or_default();
-                    self.perf.record(&route, serde_json::to_vec(&patch).map_or(0, |b| b.len()));
+                    let bytes = serde_json::to_vec(&patch).map_or(0, |b| b.len());
+                    self.perf.record(&route, bytes);
+                    let t = Instant::now();
                     if let Some(p) = self.stack.iter_mut().chain(self.hidden_tabs.iter_mut()).find(|p| p.id == page) {
                         if let Err(e) = p.view.set_data(&patch) {
                             self.set_data_error = Some(e.to_string());
@@ -949,6 +1011,7 @@ impl Session {
                     } else {
                         self.set_data_error = Some(format!("page {page} is no longer on the page stack"));
                     }
+                    self.span(format!("set-data {route}"), "set-data", t, Some(bytes));
                 }
                 Effect::Log { level, message } => {
                     let level = format!("{level:?}").to_lowercase();
@@ -1027,17 +1090,32 @@ impl Session {
     /// # Errors
     /// The view engine's layout error, naming the page.
     pub fn layout(&mut self, fonts: &mut FontSystem) -> Result<()> {
-        if let Some(p) = self.stack.last_mut() {
-            if p.rendered.is_none() {
-                let list = p.view.render(fonts).map_err(|source| Error::View { page: p.route.clone(), source })?;
-                p.rendered = Some(list);
-                let (id, changes) = (p.id, p.view.take_component_changes());
-                if !changes.is_empty() {
-                    self.sync_components(id, changes);
-                }
+        // Component lifecycle calls after a render may change data (or navigate): lay out
+        // again, a few times at most, so the screen never shows a page without its layout.
+        for _ in 0..LAYOUT_PASSES {
+            if !self.layout_once(fonts)? {
+                break;
             }
         }
         Ok(())
+    }
+
+    /// One layout of the top page if it needs one; whether it did.
+    fn layout_once(&mut self, fonts: &mut FontSystem) -> Result<bool> {
+        if let Some(p) = self.stack.last_mut() {
+            if p.rendered.is_none() {
+                let t = Instant::now();
+                let list = p.view.render(fonts).map_err(|source| Error::View { page: p.route.clone(), source })?;
+                p.rendered = Some(list);
+                let (id, changes, name) = (p.id, p.view.take_component_changes(), format!("layout {}", p.route));
+                self.span(name, "layout", t, None);
+                if !changes.is_empty() {
+                    self.sync_components(id, changes);
+                }
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// The whole screen (chrome + page, or the error page) as a display list.
@@ -1541,6 +1619,9 @@ impl Session {
                 Outcome::ReachBottom => self.on_reach_bottom(),
                 Outcome::PullDown { distance, released } => self.on_pull_down(distance, released),
                 Outcome::OpenPicker(request) => {
+                    if self.stack.last().map(|p| p.id) != Some(page.id) {
+                        continue; // the page was left by an earlier event of this input
+                    }
                     tracing::debug!(app = %self.app_id, mode = %request.mode, "picker sheet");
                     self.overlays.push(Overlay::Picker { page: page.id, request });
                 }

@@ -531,6 +531,11 @@ impl ApplicationHandler<Wake> for App<'_> {
                     None => {}
                 }
                 let reloaded = self.reloader.as_mut().is_some_and(|r| r.poll(self.host, session));
+                if reloaded {
+                    if let Some(g) = self.gfx.as_mut() {
+                        crate::harness::load_images(&mut g.renderer, session.bundle());
+                    }
+                }
                 let mut redraw = reloaded || session.take_dirty() || next.is_some() || before != session.overlays().len();
                 if self.reloader.is_some() {
                     // Wake to look for file changes even when the app sleeps.

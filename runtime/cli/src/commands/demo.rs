@@ -111,7 +111,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     // A second launch of the same app is a hot start from the cache.
     let (mut hot, hot_report) = harness.launch(&first, &|_, _| {})?;
     harness.screenshot(&mut hot, &args.out.join("03-counter-hot-start.png"))?;
-    let trace = Trace { launch: report, adapter: harness.adapter(), steps: step_traces, logs: session.logs().to_vec() };
+    let trace = Trace::new(harness.started(), report, harness.adapter(), step_traces, &session);
     let mut json = serde_json::to_value(&trace)?;
     json["hot_launch"] = serde_json::to_value(&hot_report)?;
     // The notes sample: storage, a toast, navigation to a detail page.

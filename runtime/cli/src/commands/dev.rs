@@ -3,8 +3,9 @@
 //! `--dev` allows plain-http loopback back ends, and says so), publishes, opens the window (or
 //! runs `--headless --script`), then watches the folder:
 //!
-//! - a template, style or json change reloads the pages in place, keeping their data (no
-//!   rebuild, no publish);
+//! - a template, style or page/component json change reloads the pages in place, keeping their
+//!   data (no rebuild, no publish);
+//! - an app.json change relaunches (the sandbox's pages, origins and permissions come from it);
 //! - a logic change rebuilds incrementally, publishes the next version and relaunches, opening
 //!   the same pages again;
 //! - an error (template, style, json, compile) is printed and shown over the page, and cleared
@@ -155,11 +156,13 @@ fn classify(rel: &Path) -> Change {
     if s.split('/').any(|c| c == "target" || (c.starts_with('.') && c.len() > 1)) || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".mapp") {
         return Change::None;
     }
-    if s == "logic.wasm" || (s.starts_with("logic/") && (name.ends_with(".rs") || name == "Cargo.toml" || name == "Cargo.lock")) {
+    // app.json is also the sandbox's (pages, tab bar, network origins, permissions are fixed
+    // when an instance starts): a change to it relaunches, like a logic change.
+    if s == "app.json" || s == "logic.wasm" || (s.starts_with("logic/") && (name.ends_with(".rs") || name == "Cargo.toml" || name == "Cargo.lock")) {
         return Change::Logic;
     }
     let top = s.split('/').next().unwrap_or_default();
-    if s == "app.json" || s == "app.css" || super::build::BUNDLE_FOLDERS.contains(&top) {
+    if s == "app.css" || super::build::BUNDLE_FOLDERS.contains(&top) {
         return Change::Views;
     }
     Change::None
@@ -299,7 +302,7 @@ mod tests {
             ("pages/index/index.xml", Change::Views),
             ("pages/index/index.css", Change::Views),
             ("components/card/card.json", Change::Views),
-            ("app.json", Change::Views),
+            ("app.json", Change::Logic),
             ("app.css", Change::Views),
             ("assets/logo.png", Change::Views),
             ("logic/src/lib.rs", Change::Logic),

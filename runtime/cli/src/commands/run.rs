@@ -21,7 +21,9 @@ pub struct Args {
     /// Write a screenshot of the final screen here.
     #[arg(long, value_name = "OUT.png")]
     pub screenshot: Option<PathBuf>,
-    /// Write a JSON trace (launch stage timings, steps, console) here.
+    /// Write a JSON trace here: launch stage timings, steps, console, and the same run as Chrome
+    /// trace events (`traceEvents`: launch stages, steps, handlers, set-data with bytes, layout,
+    /// paint) that Perfetto and chrome://tracing open.
     #[arg(long, value_name = "OUT.json")]
     pub trace: Option<PathBuf>,
     /// The simulated device: screen size for layout, pixel ratio for screenshots.
@@ -104,7 +106,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         std::fs::write(path, serde_json::to_vec_pretty(&panels)?).with_context(|| format!("writing {}", path.display()))?;
     }
     if let Some(path) = &args.trace {
-        let trace = Trace { launch: report, adapter: harness.adapter(), steps: trace_steps, logs: session.logs().to_vec() };
+        let trace = Trace::new(harness.started(), report, harness.adapter(), trace_steps, &session);
         std::fs::write(path, serde_json::to_vec_pretty(&trace)?).with_context(|| format!("writing {}", path.display()))?;
     }
     harness.host().finish_updates();
