@@ -41,7 +41,7 @@ fn home_lists_apps_and_two_apps_stay_alive_while_switching() {
         ),
     );
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("ok 12: assert-text 1 notes"), "{}", r.stdout);
+    assert!(r.stdout.contains("ok 13: assert-text 1 notes"), "{}", r.stdout);
     assert!(r.stderr.contains("nosuchapp is not running (running: notes, counter)"), "{}", r.stderr);
     // `assert-data count 2` after `switch counter`: resumed with its state, not relaunched.
 }

@@ -155,7 +155,9 @@ fn setup() -> Result<()> {
     if !segno_present {
         let pip = if which("pip3").is_some() { "pip3" } else { "pip" };
         eprintln!("xtask: installing segno with {pip} (the QR encoder of the camera's test fixtures)");
-        let ok = status(Command::new(pip).args(["install", "-q", "segno"])).unwrap_or(false);
+        let ok = status(Command::new(pip).args(["install", "-q", "segno"])).unwrap_or(false)
+            // A Debian python refuses system-wide installs ("externally managed"): the user's site then.
+            || status(Command::new(pip).args(["install", "-q", "--user", "--break-system-packages", "segno"])).unwrap_or(false);
         if !ok {
             eprintln!("xtask: warning: `{pip} install segno` failed; the QR decoding tests will say what is missing");
         }

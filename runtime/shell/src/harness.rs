@@ -284,13 +284,15 @@ impl Harness {
         let entries = self.home.clone().unwrap_or_default();
         let text = crate::home::text(&entries);
         Ok(match step {
-            Step::Tap(sel) => match sel.0.strip_prefix("text=").and_then(|l| entries.iter().find(|e| e.name == l.trim())) {
-                Some(e) => {
-                    let (id, url) = (e.app_id.clone(), e.url.clone());
-                    return self.bring(session, &id, Some(&url));
+            Step::Tap(sel) if sel.0.starts_with("text=") => {
+                match sel.0.strip_prefix("text=").and_then(|l| entries.iter().find(|e| e.name == l.trim())) {
+                    Some(e) => {
+                        let (id, url) = (e.app_id.clone(), e.url.clone());
+                        return self.bring(session, &id, Some(&url));
+                    }
+                    None => Err(format!("the home screen has no app `{}`; it shows: {}", sel.0, one_line(&text))),
                 }
-                None => Err(format!("the home screen has no app `{}`; it shows: {}", sel.0, one_line(&text))),
-            },
+            }
             Step::AssertText { text: t, .. } if text.contains(t.as_str()) => Ok(()),
             Step::AssertText { text: t, .. } => Err(format!("the home screen does not show `{t}`; it shows: {}", one_line(&text))),
             Step::AssertNoText { text: t, .. } if text.contains(t.as_str()) => Err(format!("the home screen shows `{t}`")),

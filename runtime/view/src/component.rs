@@ -305,27 +305,10 @@ fn check_tag(tag: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
-/// A component path from `from`'s folder (or the root with a leading `/`), normalised.
+/// A component path from `from`'s folder (or the root with a leading `/`), normalised: the
+/// same rule as `<import src>` (one resolver for both).
 fn resolve(from: &str, p: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    let rest = match p.strip_prefix('/') {
-        Some(abs) => abs,
-        None => {
-            parts.extend(from.split('/').filter(|s| !s.is_empty()));
-            parts.pop();
-            p
-        }
-    };
-    for seg in rest.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
+    crate::template::resolve_path(from, p)
 }
 
 fn prop_spec(v: &Value, field: &str) -> std::result::Result<PropSpec, (String, String)> {

@@ -303,7 +303,7 @@ fn parse_on_this_stack(
 }
 
 /// `src` of an `<import>`/`<include>` in `from`, as a path from the bundle root.
-fn resolve_path(from: &str, src: &str) -> Option<String> {
+pub(crate) fn resolve_path(from: &str, src: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     let rest = match src.strip_prefix('/') {
         Some(abs) => abs,
