@@ -240,8 +240,13 @@ struct SetDataStats {
     /// Calls in the last second (time, bytes), for the rate.
     recent: std::collections::VecDeque<(Instant, usize)>,
     peak_per_second: usize,
+    /// Whether the rate is over [`SET_DATA_RATE_WARN`] now (its burst was warned about).
+    bursting: bool,
     warnings: Vec<String>,
 }
+
+/// Most performance warnings kept.
+const MAX_PERF_WARNINGS: usize = 100;
 
 impl SetDataStats {
     fn record(&mut self, route: &str, bytes: usize) {
@@ -254,12 +259,20 @@ impl SetDataStats {
             self.recent.pop_front();
         }
         let rate = self.recent.len();
-        if rate > SET_DATA_RATE_WARN && self.peak_per_second <= SET_DATA_RATE_WARN {
-            self.warnings.push(format!("{route}: {rate} set-data calls within one second (more than {SET_DATA_RATE_WARN})"));
+        // One warning per burst: when the rate crosses the threshold, again after it fell back.
+        if rate > SET_DATA_RATE_WARN && !self.bursting {
+            self.warn(format!("{route}: {rate} set-data calls within one second (more than {SET_DATA_RATE_WARN})"));
         }
+        self.bursting = rate > SET_DATA_RATE_WARN;
         self.peak_per_second = self.peak_per_second.max(rate);
         if bytes > SET_DATA_BYTES_WARN {
-            self.warnings.push(format!("{route}: a set-data of {bytes} bytes (more than {SET_DATA_BYTES_WARN})"));
+            self.warn(format!("{route}: a set-data of {bytes} bytes (more than {SET_DATA_BYTES_WARN})"));
+        }
+    }
+
+    fn warn(&mut self, w: String) {
+        if self.warnings.len() < MAX_PERF_WARNINGS {
+            self.warnings.push(w);
         }
     }
 }

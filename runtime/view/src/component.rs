@@ -498,14 +498,17 @@ impl ComponentSet {
     /// [`ComponentDef::parse`] and [`ComponentSet::check`].
     pub fn load(app_using: &Value, page_using: &Value, page: &str, files: FileResolver<'_>) -> Result<ComponentSet> {
         let mut tags = parse_using_components(app_using, "app")?;
-        tags.extend(parse_using_components(page_using, page)?);
+        let page_tags = parse_using_components(page_using, page)?;
+        // Where each tag was declared, for the error when its component is missing.
+        let declared_in = |tag: &str| if page_tags.contains_key(tag) { format!("{page}.json") } else { "app.json".to_string() };
+        tags.extend(page_tags.clone());
         let mut set = ComponentSet::new();
         if tags.is_empty() {
             return Ok(set);
         }
         // Each path once, whatever the order or cycles (expansion depth is limited elsewhere).
         let mut todo: Vec<(String, String, String)> =
-            tags.iter().map(|(tag, path)| (format!("{page}.json"), tag.clone(), path.clone())).collect();
+            tags.iter().map(|(tag, path)| (declared_in(tag), tag.clone(), path.clone())).collect();
         while let Some((named_in, tag, path)) = todo.pop() {
             if set.defs.contains_key(&path) {
                 continue;
@@ -1006,6 +1009,8 @@ mod tests {
         assert_eq!(set.tags(), ["c"]);
         let e = ComponentSet::load(&json!({}), &json!({"c": "/components/nope/nope"}), "pages/index/index", &read).unwrap_err();
         assert!(e.to_string().contains("pages/index/index.json") && e.to_string().contains("components/nope/nope"), "{e}");
+        let e = ComponentSet::load(&json!({"c": "/components/nope/nope"}), &json!({}), "pages/index/index", &read).unwrap_err();
+        assert!(e.to_string().contains("app.json"), "a tag of app.json is blamed on app.json: {e}");
         let e = ComponentSet::load(&json!({"view": "/components/inner/inner"}), &json!({}), "pages/index/index", &read).unwrap_err();
         assert!(e.to_string().contains("usingComponents.view"), "{e}");
         assert!(ComponentSet::load(&json!({}), &json!({}), "pages/index/index", &read).unwrap().is_empty());

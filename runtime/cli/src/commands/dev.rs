@@ -261,8 +261,21 @@ impl Dev {
             let (files, _) = super::build::checked_sources(&self.app_dir)?;
             self.component = super::build::compile_logic(&self.app_dir, true)?;
             let url = self.publish(files)?;
-            let (mut fresh, _) = host.launch(&url, &|_, _| {}).context("relaunching")?;
+            // The relaunch opens the page that was at the bottom (a tab switched to, a
+            // redirect) with its query, then the pages above it.
             let stack = session.page_stack();
+            let launch_url = match stack.first() {
+                Some((route, query)) => {
+                    let mut u = url::Url::parse(&url)?;
+                    u.query_pairs_mut().append_pair("path", route);
+                    if !query.is_empty() {
+                        u.query_pairs_mut().append_pair("query", query);
+                    }
+                    u.to_string()
+                }
+                None => url.clone(),
+            };
+            let (mut fresh, _) = host.launch(&launch_url, &|_, _| {}).context("relaunching")?;
             fresh.restore_stack(stack.get(1..).unwrap_or_default());
             Ok(fresh)
         })();
