@@ -11,11 +11,8 @@ fn home_lists_apps_and_two_apps_stay_alive_while_switching() {
     let cloud = Cloud::start(home).expect("cloud starts");
     let counter = counter_bundle(home);
     assert_eq!(cloud.publish(home, &counter).code, 0);
-    let notes = home.join("notes.mapp");
-    assert_eq!(build_app(home, &root().join("sample-apps/notes"), &notes).code, 0);
-    assert_eq!(cloud.publish(home, &notes).code, 0);
     let counter_url = format!("{}/apps/counter", cloud.url);
-    let notes_url = format!("{}/apps/notes", cloud.url);
+    let notes_url = publish_sample(home, &cloud, "notes");
 
     let (r, _) = run_headless(
         home,

@@ -14,11 +14,7 @@ use std::time::{Duration, Instant};
 /// field and 40 rows).
 pub(crate) fn form_app(home: &Path) -> (Cloud, String) {
     let cloud = Cloud::start(home).expect("cloud starts");
-    let bundle = home.join("notes.mapp");
-    let r = build_app(home, &root().join("sample-apps/notes"), &bundle);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(cloud.publish(home, &bundle).code, 0);
-    let url = format!("{}/apps/notes?path=pages/form/form", cloud.url);
+    let url = format!("{}?path=pages/form/form", publish_sample(home, &cloud, "notes"));
     (cloud, url)
 }
 

@@ -6,11 +6,7 @@ use miniapp_tests::*;
 /// A cloud with the notes sample built and published; its launch URL.
 fn notes_app(home: &std::path::Path) -> (Cloud, String) {
     let cloud = Cloud::start(home).expect("cloud starts");
-    let bundle = home.join("notes.mapp");
-    let r = build_app(home, &root().join("sample-apps/notes"), &bundle);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(cloud.publish(home, &bundle).code, 0);
-    let url = format!("{}/apps/notes", cloud.url);
+    let url = publish_sample(home, &cloud, "notes");
     (cloud, url)
 }
 

@@ -2,20 +2,10 @@
 //! to a real cloud on loopback, run headless with a script, screenshots checked).
 
 use miniapp_tests::*;
-use std::path::Path;
 
 /// Pixels of `img` within `tol` of `rgb`, below row `from_y`.
 fn count_colour(img: &image::RgbaImage, rgb: [u8; 3], tol: u8, from_y: u32) -> usize {
     img.enumerate_pixels().filter(|(_, y, p)| *y >= from_y && close(p.0, [rgb[0], rgb[1], rgb[2], 255], tol)).count()
-}
-
-fn publish_sample(home: &Path, cloud: &Cloud, name: &str) -> String {
-    let bundle = home.join(format!("{name}.mapp"));
-    let r = build_app(home, &root().join("sample-apps").join(name), &bundle);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let p = cloud.publish(home, &bundle);
-    assert_eq!(p.code, 0, "{}", p.stderr);
-    format!("{}/apps/{name}", cloud.url)
 }
 
 #[test]

@@ -10,11 +10,7 @@ fn switching_tabs_keeps_the_first_tabs_data() {
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     let cloud = Cloud::start(home).expect("cloud starts");
-    let bundle = home.join("tabs-demo.mapp");
-    let r = build_app(home, &root().join("sample-apps/tabs-demo"), &bundle);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(cloud.publish(home, &bundle).code, 0);
-    let url = format!("{}/apps/tabs-demo", cloud.url);
+    let url = publish_sample(home, &cloud, "tabs-demo");
 
     let script = "assert-text Home tab\ntap #inc\nassert-data count 1\n\
                   tap text=List\nassert-text List tab\nassert-data count 0\ntap #inc\ntap #inc\n\
@@ -96,11 +92,7 @@ fn page_show_and_hide_follow_tab_switches_and_launch_options_come_first() {
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     let cloud = Cloud::start(home).expect("cloud starts");
-    let bundle = home.join("tabs-demo.mapp");
-    let r = build_app(home, &root().join("sample-apps/tabs-demo"), &bundle);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(cloud.publish(home, &bundle).code, 0);
-    let url = format!("{}/apps/tabs-demo?scene=shelf-3", cloud.url);
+    let url = format!("{}?scene=shelf-3", publish_sample(home, &cloud, "tabs-demo"));
     let (r, _) = run_headless(home, &url, "tap text=List\nassert-text List tab\ntap text=Home\nassert-text Home tab\n");
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     let events: Vec<&str> = r

@@ -165,6 +165,17 @@ pub fn build_app(home: &Path, app_dir: &Path, out: &Path) -> Run {
     run(miniapp(home).arg("build").arg(app_dir).arg("-o").arg(out))
 }
 
+/// Builds `sample-apps/NAME` with the home's publisher key and publishes it to `cloud` (both must
+/// succeed); returns its launch URL, `http://127.0.0.1:PORT/apps/NAME`.
+pub fn publish_sample(home: &Path, cloud: &Cloud, name: &str) -> String {
+    let bundle = home.join(format!("{name}.mapp"));
+    let r = build_app(home, &root().join("sample-apps").join(name), &bundle);
+    assert_eq!(r.code, 0, "building {name}: {}", r.stderr);
+    let p = cloud.publish(home, &bundle);
+    assert_eq!(p.code, 0, "publishing {name}: {}", p.stderr);
+    format!("{}/apps/{name}", cloud.url)
+}
+
 /// Builds the counter sample once per test process and returns a copy of its bundle bytes.
 pub fn counter_bundle(home: &Path) -> PathBuf {
     let out = home.join("counter.mapp");

@@ -59,13 +59,7 @@ screenshot 07-account-scanned.png
 ";
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let work = std::env::temp_dir().join(format!("miniapp-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
-    let mut config = miniapp_cloud::ServerConfig::new(work.join("cloud"));
-    config.dev = true;
-    config.review = Some(crate::review::hook());
-    let cloud = miniapp_cloud::spawn_background(config).context("starting the embedded cloud")?;
-    let base = url::Url::parse(&format!("http://{}/", cloud.addr))?;
+    let (work, cloud, base) = super::embedded_dev_cloud("demo")?;
     let client = miniapp_cloud::CloudClient::new(work.join("publisher-cache"))?;
     eprintln!("demo cloud listening on {base}");
     let key = work.join("publisher.key");

@@ -46,14 +46,7 @@ const SETTLE: Duration = Duration::from_millis(40);
 pub fn run(args: Args) -> Result<ExitCode> {
     let app_dir = super::build::absolute_app_dir(&args.app_dir)?;
     let key = args.key.clone().unwrap_or_else(super::build::default_key_path);
-    let work = std::env::temp_dir().join(format!("miniapp-dev-{}", std::process::id()));
-    std::fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
-
-    let mut config = miniapp_cloud::ServerConfig::new(work.join("cloud"));
-    config.dev = true;
-    config.review = Some(crate::review::hook());
-    let cloud = miniapp_cloud::spawn_background(config).context("starting the dev cloud")?;
-    let cloud_url = url::Url::parse(&format!("http://{}/", cloud.addr))?;
+    let (work, cloud, cloud_url) = super::embedded_dev_cloud("dev")?;
     eprintln!(
         "dev cloud on {cloud_url}: the production review and limits; as a --dev cloud it lets apps reach \
          plain-http back ends on loopback (declare them in app.json's network.request)"
