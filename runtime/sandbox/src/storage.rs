@@ -89,6 +89,27 @@ impl Storage {
         Ok(Storage { conn: Arc::new(Mutex::new(conn)), path: None })
     }
 
+    /// SQLite's `PRAGMA integrity_check` of the database: `Ok(())` when it answers `ok`.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] with what SQLite found (or why it could not check).
+    pub fn integrity_check(&self) -> Result<()> {
+        let path = self.path.as_ref().map_or_else(|| ":memory:".to_string(), |p| p.display().to_string());
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare("PRAGMA integrity_check")
+            .map_err(|e| Error::Storage { path: path.clone(), reason: e.to_string() })?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<String>>>())
+            .map_err(|e| Error::Storage { path: path.clone(), reason: e.to_string() })?;
+        if rows == ["ok"] {
+            Ok(())
+        } else {
+            Err(Error::Storage { path, reason: format!("integrity check failed: {}", rows.join("; ")) })
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite inconsistent (transactions roll
         // back on drop), so a poisoned lock is safe to reuse.
@@ -282,6 +303,91 @@ impl Storage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The child of [`acknowledged_writes_survive_sigkill`]: with `MINIAPP_DURABILITY_DB` set, it
+    /// writes keys from `MINIAPP_DURABILITY_FROM` on, printing `ack N` after each write returned,
+    /// until it is killed. Without the variable it does nothing (a normal test run).
+    #[test]
+    fn durability_child() {
+        let Some(db) = std::env::var_os("MINIAPP_DURABILITY_DB") else { return };
+        let from: u64 = std::env::var("MINIAPP_DURABILITY_FROM").unwrap().parse().unwrap();
+        let s = Storage::open(Path::new(&db)).unwrap();
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        for i in from.. {
+            // New keys, and every third write overwrites an older key (updates must survive too).
+            let key = if i % 3 == 0 && i > 0 { format!("k{}", i / 3) } else { format!("k{i}") };
+            s.set("durable", &key, &durability_value(i), u64::MAX).unwrap();
+            writeln!(out, "ack {i} {key}").unwrap();
+            out.flush().unwrap();
+        }
+    }
+
+    fn durability_value(i: u64) -> String {
+        format!("value {i} {}", "x".repeat((i % 7 * 150) as usize))
+    }
+
+    /// Storage durability (issue 12): a child process writing in a loop is SIGKILLed at a random
+    /// moment, again and again; after every kill the database passes `PRAGMA integrity_check` and
+    /// holds every write the child had acknowledged (WAL + `synchronous = FULL`).
+    #[test]
+    fn acknowledged_writes_survive_sigkill() {
+        use std::io::BufRead;
+        use std::process::{Command, Stdio};
+        const ROUNDS: u64 = 20;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("storage.db");
+        let exe = std::env::current_exe().unwrap();
+        let mut acked: std::collections::BTreeMap<String, u64> = Default::default();
+        let mut next = 0u64;
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..ROUNDS {
+            let mut child = Command::new(&exe)
+                .args(["--exact", "storage::tests::durability_child", "--nocapture", "--test-threads=1"])
+                .env("MINIAPP_DURABILITY_DB", &db)
+                .env("MINIAPP_DURABILITY_FROM", next.to_string())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            let stdout = child.stdout.take().unwrap();
+            let reader = std::thread::spawn(move || {
+                std::io::BufReader::new(stdout)
+                    .lines()
+                    .map_while(|l| l.ok())
+                    .filter_map(|l| {
+                        let mut parts = l.strip_prefix("ack ")?.split(' ');
+                        Some((parts.next()?.parse::<u64>().ok()?, parts.next()?.to_string()))
+                    })
+                    .collect::<Vec<_>>()
+            });
+            // Kill after 30..230 ms (xorshift), at whatever point of a write the child is.
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            std::thread::sleep(std::time::Duration::from_millis(30 + seed % 200));
+            child.kill().unwrap(); // SIGKILL on unix
+            child.wait().unwrap();
+            let acks = reader.join().unwrap();
+            for (i, key) in &acks {
+                acked.insert(key.clone(), *i);
+                next = next.max(i + 1);
+            }
+            // A write may have landed without its ack line: the next child starts after it too.
+            next += 1;
+            let s = Storage::open(&db).unwrap();
+            s.integrity_check().unwrap_or_else(|e| panic!("round {round}: {e}"));
+            for (key, i) in &acked {
+                let got = s.get("durable", key).unwrap();
+                // A later unacknowledged write to the same key may have landed: it is newer.
+                let ok = got.as_deref().is_some_and(|v| {
+                    v == durability_value(*i) || v.split(' ').nth(1).and_then(|n| n.parse::<u64>().ok()).is_some_and(|n| n > *i)
+                });
+                assert!(ok, "round {round}: acknowledged write {i} of {key} is lost (found {got:?})");
+            }
+        }
+        assert!(acked.len() > ROUNDS as usize, "the children acknowledged only {} writes", acked.len());
+    }
 
     #[test]
     fn values_persist_across_reopen() {
