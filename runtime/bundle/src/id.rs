@@ -132,7 +132,11 @@ fn check_origin(s: &str) -> std::result::Result<(), String> {
     if !url.username().is_empty() || url.password().is_some() {
         return Err("must not contain a user name or password".into());
     }
-    let rest = &s[url.scheme().len() + 3..];
+    // `https:/host` and `http:host` parse too (the URL parser repairs them): `get`, not an
+    // index, since the bytes after the scheme need not be `://` nor end on a char boundary.
+    let Some(rest) = s.get(url.scheme().len()..).and_then(|r| r.strip_prefix("://")) else {
+        return Err("must be scheme://host[:port] with no path, query or fragment".into());
+    };
     if rest.contains('/') || rest.contains('?') || rest.contains('#') {
         return Err("must be scheme://host[:port] with no path, query or fragment".into());
     }
@@ -252,6 +256,16 @@ mod tests {
         assert!("https://user:pw@x.com".parse::<Origin>().is_err());
         assert!("http://127.0.0.1:8080".parse::<Origin>().unwrap().is_loopback());
         assert!(!"https://api.example.com".parse::<Origin>().unwrap().is_loopback());
+    }
+
+    #[test]
+    fn origin_without_slash_slash_is_refused_not_a_panic() {
+        // Found by the app_manifest fuzz target: the URL parser accepts these, and slicing
+        // past `scheme://` cut a character in two (or ran off the end).
+        for bad in ["https:/\u{45e}pi.example.com", "http:a", "https:/api.example.com"] {
+            let err = bad.parse::<Origin>().unwrap_err().to_string();
+            assert!(err.contains("must be scheme://host[:port]"), "{bad}: {err}");
+        }
     }
 
     #[test]

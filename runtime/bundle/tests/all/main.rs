@@ -1,5 +1,6 @@
 //! Integration tests of `miniapp-bundle`: one test binary, one module per topic.
 
+mod fuzz_regressions;
 mod golden;
 mod helpers;
 mod manifest_errors;
