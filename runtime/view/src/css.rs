@@ -13,6 +13,7 @@ use std::fmt;
 use cssparser::{Delimiter, ParseError, Parser, ParserInput, SourceLocation, Token};
 
 use crate::error::{Result, StyleErrorKind};
+use crate::limits::MAX_CSS_NESTING;
 use crate::style::{is_supported, parse_declaration, value_notes, Decl, VarDecl};
 
 /// A non-fatal problem in a stylesheet or template, with its place: `app.css:4:3: unsupported
@@ -397,7 +398,9 @@ enum STok {
     Other,
 }
 
-fn stok(p: &mut Parser<'_, '_>, t: &Token<'_>) -> STok {
+/// One prelude token; functions nest at most [`MAX_CSS_NESTING`] deep (`depth` is this
+/// token's), a deeper one is [`STok::Other`] and its block is skipped unread.
+fn stok(p: &mut Parser<'_, '_>, t: &Token<'_>, depth: usize) -> STok {
     match t {
         Token::WhiteSpace(_) | Token::Comment(_) => STok::Ws,
         Token::Delim(c) => STok::Delim(*c),
@@ -409,6 +412,7 @@ fn stok(p: &mut Parser<'_, '_>, t: &Token<'_>) -> STok {
         Token::QuotedString(s) => STok::Str(s.to_string()),
         Token::UnquotedUrl(s) => STok::Url(s.to_string()),
         Token::SquareBracketBlock => STok::Square,
+        Token::Function(_) if depth >= MAX_CSS_NESTING => STok::Other,
         Token::Function(name) => {
             let name = name.to_ascii_lowercase();
             if name.starts_with("nth-") {
@@ -426,7 +430,7 @@ fn stok(p: &mut Parser<'_, '_>, t: &Token<'_>) -> STok {
                         let mut v = Vec::new();
                         while let Ok(t) = p.next_including_whitespace() {
                             let t = t.clone();
-                            v.push(stok(p, &t));
+                            v.push(stok(p, &t, depth + 1));
                         }
                         Ok(v)
                     })
@@ -486,7 +490,7 @@ pub fn parse_stylesheet(src: &str, name: &str) -> Result<(StyleSheet, Vec<Diagno
                 // `<!--` and `-->` are allowed around a sheet and mean nothing.
                 Token::CDO | Token::CDC if prelude.is_empty() && at_rule.is_none() => {}
                 t => {
-                    let s = stok(&mut p, &t);
+                    let s = stok(&mut p, &t, 0);
                     prelude.push(s);
                 }
             }
@@ -639,12 +643,20 @@ fn parse_decls(p: &mut Parser<'_, '_>, place: Place, sink: &mut Sink<'_>) -> Vec
             continue;
         }
         let start = p.position();
+        let mut too_deep = false;
         let mut vals = p
             .parse_until_after(
                 Delimiter::Semicolon,
-                |p| -> std::result::Result<Vec<Val>, PErr<'_>> { Ok(collect_vals(p)) },
+                |p| -> std::result::Result<Vec<Val>, PErr<'_>> { Ok(collect_vals(p, 0, &mut too_deep)) },
             )
             .unwrap_or_default();
+        if too_deep {
+            sink.warn(
+                at,
+                format!("`{prop}`: value nests parentheses or functions deeper than {MAX_CSS_NESTING}, ignored"),
+            );
+            continue;
+        }
         let raw = p
             .slice_from(start)
             .trim()
@@ -718,7 +730,9 @@ pub(crate) fn has_var(vals: &[Val]) -> bool {
     })
 }
 
-fn collect_vals(p: &mut Parser<'_, '_>) -> Vec<Val> {
+/// The tokens of a value; parentheses and functions nest at most [`MAX_CSS_NESTING`] deep
+/// (`depth` is this block's): a deeper block is skipped unread and sets `too_deep`.
+fn collect_vals(p: &mut Parser<'_, '_>, depth: usize, too_deep: &mut bool) -> Vec<Val> {
     let mut out = Vec::new();
     while let Ok(t) = p.next() {
         let v = match t.clone() {
@@ -732,10 +746,14 @@ fn collect_vals(p: &mut Parser<'_, '_>) -> Vec<Val> {
             Token::Comma => Val::Comma,
             Token::Delim('/') => Val::Slash,
             Token::Delim(c) => Val::Delim(c),
+            Token::ParenthesisBlock | Token::Function(_) if depth >= MAX_CSS_NESTING => {
+                *too_deep = true;
+                Val::Delim('?')
+            }
             Token::ParenthesisBlock => Val::Func(
                 String::new(),
                 p.parse_nested_block(|p| -> std::result::Result<Vec<Val>, PErr<'_>> {
-                    Ok(collect_vals(p))
+                    Ok(collect_vals(p, depth + 1, too_deep))
                 })
                 .unwrap_or_default(),
             ),
@@ -743,7 +761,7 @@ fn collect_vals(p: &mut Parser<'_, '_>) -> Vec<Val> {
                 let name = name.to_ascii_lowercase();
                 let args = p
                     .parse_nested_block(|p| -> std::result::Result<Vec<Val>, PErr<'_>> {
-                        Ok(collect_vals(p))
+                        Ok(collect_vals(p, depth + 1, too_deep))
                     })
                     .unwrap_or_default();
                 match (name.as_str(), args.as_slice()) {
@@ -1249,5 +1267,19 @@ mod tests {
             let r = parse_stylesheet(src, "h.css");
             assert!(r.is_ok(), "{src:?}");
         }
+    }
+
+    #[test]
+    fn deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
+        // Found by the css_parse fuzz target: each `(` was one level of recursion.
+        let value = format!("a {{ width: {}1px; color: red }}", "calc(".repeat(100_000));
+        let (sheet, diags) = parse_stylesheet(&value, "deep.css").unwrap();
+        assert_eq!(sheet.len(), 1);
+        let msg = diags[0].to_string();
+        assert!(msg.contains("`width`: value nests parentheses or functions deeper than 32, ignored"), "{msg:.200}");
+        let selector = format!("{}a{} {{ color: red }} b {{ color: blue }}", ":not(".repeat(100_000), ")".repeat(100_000));
+        let (sheet, diags) = parse_stylesheet(&selector, "deep.css").unwrap();
+        assert_eq!((sheet.len(), diags.len()), (1, 1));
+        assert!(diags[0].to_string().ends_with("rule ignored"), "{:.200}", diags[0].to_string());
     }
 }

@@ -480,6 +480,39 @@ pub fn parse_object_body(src: &str) -> Result<Expr, ExprError> {
     Ok(Expr::Object(p.props(None)?))
 }
 
+/// Parses `src` as the text between `{{` and `}}` and evaluates it against `data` (the page
+/// data, no loop variables), exactly as a binding in a template would; for tools and the fuzz
+/// targets (`fuzz/fuzz_targets/expr_eval.rs`).
+///
+/// # Errors
+/// [`Error::Template`](crate::Error::Template) in the file `<expression>`, at the offending
+/// token's line and column, with [`TemplateErrorKind::BadExpression`](crate::TemplateErrorKind::BadExpression).
+pub fn eval_expression(src: &str, data: &Value) -> crate::Result<Value> {
+    crate::limits::on_big_stack(|| {
+        let expr = parse_expr(src).map_err(|e| {
+            let (mut line, mut col) = (1u32, 1u32);
+            for ch in src.chars().take(e.at) {
+                if ch == '\n' {
+                    line += 1;
+                    col = 1;
+                } else {
+                    col += 1;
+                }
+            }
+            crate::Error::Template {
+                file: "<expression>".into(),
+                line,
+                col,
+                kind: crate::TemplateErrorKind::BadExpression {
+                    expr: src.split_whitespace().collect::<Vec<_>>().join(" "),
+                    reason: e.reason,
+                },
+            }
+        })?;
+        Ok(expr.eval(&Scope::Root(data)).into_owned())
+    })
+}
+
 fn parser(src: &str) -> Result<Parser, ExprError> {
     let toks = lex(src)?;
     let end = src.chars().count();
@@ -994,5 +1027,12 @@ mod tests {
         assert!(err.reason.contains("limit of 64"), "{}", err.reason);
         let bangs = format!("{}a", "!".repeat(10_000));
         assert!(parse_expr(&bangs).unwrap_err().reason.contains("limit"));
+    }
+
+    #[test]
+    fn eval_expression_evaluates_or_names_the_offending_column() {
+        assert_eq!(eval_expression("n * 2", &json!({"n": 4})).unwrap(), json!(8));
+        let err = eval_expression("a +\n  * b", &json!({})).unwrap_err().to_string();
+        assert!(err.starts_with("<expression>:2:3: bad expression `a + * b`: "), "{err}");
     }
 }

@@ -161,11 +161,12 @@ pub use input::{
 };
 pub use display::{Affine, DisplayItem, DisplayList, FontStyle, LineStyle, Rect, TextAlign, TileSize, IDENTITY};
 pub use error::{Error, Result, StyleErrorKind, TemplateErrorKind};
+pub use expr::eval_expression;
 pub use limits::{
     Limits, DEFAULT_MAX_ARRAY_INDEX, DEFAULT_MAX_DEPTH, DEFAULT_MAX_EXPR_DEPTH,
     DEFAULT_MAX_LOOP_ITERATIONS, DEFAULT_MAX_NODES, DEFAULT_MAX_STRING_BYTES, DEFAULT_MAX_TEMPLATE_FILES,
     DEFAULT_MAX_TEMPLATE_NESTING,
-    DEFAULT_STACK_BYTES,
+    DEFAULT_STACK_BYTES, MAX_CSS_NESTING,
 };
 pub use page::{default_component_styles, ComponentChange, Page, TapEvent, Viewport, DEFAULT_STYLESHEET, ELEMENTS_PANEL_NODES};
 pub use template::{known_tags, parse_template, FileResolver, Template, TEMPLATE_TAGS};

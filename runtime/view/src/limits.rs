@@ -23,6 +23,10 @@ pub const DEFAULT_MAX_TEMPLATE_FILES: usize = 256;
 /// Longest string an expression may build with `+` (default 1 MiB); longer results are cut
 /// at this many bytes.
 pub const DEFAULT_MAX_STRING_BYTES: usize = 1 << 20;
+/// Deepest nesting of parentheses and functions in one CSS value or selector
+/// (`calc(var(--a, calc(1px + (2px))))` is 4): a deeper one is a [`crate::Diagnostic`] and the
+/// declaration or rule is dropped, so a hostile stylesheet cannot overflow the stack.
+pub const MAX_CSS_NESTING: usize = 32;
 
 /// Stack size of the thread that parses and renders a page (default 64 MiB of address space,
 /// committed only as used): deep templates recurse, and a debug build needs about 10 KiB per
