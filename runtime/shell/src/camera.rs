@@ -66,9 +66,25 @@ const PASSES: &[Pass] = &[
 /// [`MAX_CAMERA_PIXELS`], it shows no QR code (`no QR code found in PATH`), or the code does not
 /// decode.
 pub fn decode_qr_file(path: &Path) -> Result<String, String> {
-    let mut reader = image::ImageReader::open(path)
-        .and_then(|r| r.with_guessed_format())
-        .map_err(|e| format!("cannot read image {}: {e}", path.display()))?;
+    let reader = image::ImageReader::open(path).map_err(|e| format!("cannot read image {}: {e}", path.display()))?;
+    decode_qr_reader(reader, &path.display().to_string())
+}
+
+/// [`decode_qr_file`] over image bytes already in memory (a file's content, a fuzz input);
+/// `name` stands for the image in error messages.
+///
+/// # Errors
+/// As [`decode_qr_file`], naming `name`.
+pub fn decode_qr_bytes(bytes: &[u8], name: &str) -> Result<String, String> {
+    decode_qr_reader(image::ImageReader::new(std::io::Cursor::new(bytes)), name)
+}
+
+/// Sniffs the format, decodes under the pixel limit and runs the passes.
+fn decode_qr_reader<R: std::io::BufRead + std::io::Seek>(
+    reader: image::ImageReader<R>,
+    name: &str,
+) -> Result<String, String> {
+    let mut reader = reader.with_guessed_format().map_err(|e| format!("cannot read image {name}: {e}"))?;
     // One reader, its format sniffed from the content (not the file name), with the pixel limit
     // enforced by the decoder itself before it allocates.
     let side = (MAX_CAMERA_PIXELS as f64).sqrt() as u32 * 4;
@@ -78,21 +94,20 @@ pub fn decode_qr_file(path: &Path) -> Result<String, String> {
     limits.max_alloc = Some(MAX_CAMERA_PIXELS * 4);
     reader.limits(limits);
     // One pass over the file: the header gives the size, checked before any pixel is decoded.
-    let decoder = reader.into_decoder().map_err(|e| format!("{} is not an image: {e}", path.display()))?;
+    let decoder = reader.into_decoder().map_err(|e| format!("{name} is not an image: {e}"))?;
     let (w, h) = image::ImageDecoder::dimensions(&decoder);
     if u64::from(w) * u64::from(h) > MAX_CAMERA_PIXELS {
         return Err(format!(
-            "image {} is {w}×{h} pixels, over the camera's limit of {MAX_CAMERA_PIXELS} pixels",
-            path.display()
+            "image {name} is {w}×{h} pixels, over the camera's limit of {MAX_CAMERA_PIXELS} pixels"
         ));
     }
     let img = image::DynamicImage::from_decoder(decoder)
-        .map_err(|e| format!("{} is not an image: {e}", path.display()))?
+        .map_err(|e| format!("{name} is not an image: {e}"))?
         .to_luma8();
     match decode_grey(&img) {
         Decoded::Text(content) => Ok(content),
-        Decoded::Undecodable(e) => Err(format!("the QR code in {} does not decode: {e}", path.display())),
-        Decoded::Nothing => Err(format!("no QR code found in {}", path.display())),
+        Decoded::Undecodable(e) => Err(format!("the QR code in {name} does not decode: {e}")),
+        Decoded::Nothing => Err(format!("no QR code found in {name}")),
     }
 }
 
@@ -119,16 +134,18 @@ fn decode_grey(img: &GrayImage) -> Decoded {
         let Some(prepared) = (pass.prepare)(img) else {
             continue;
         };
-        let mut rq = rqrr::PreparedImage::prepare(prepared);
-        let grids = rq.detect_grids();
+        let Some(grids) = detect_and_decode(prepared) else {
+            tracing::warn!(pass = pass.name, "rqrr panicked on this image; the pass counts as seeing no code");
+            continue;
+        };
         let mut failed = false;
-        for grid in &grids {
-            match grid.decode() {
-                Ok((_, text)) if miniapp_cloud::LaunchUrl::parse(&text).is_ok() => {
+        for decoded in &grids {
+            match decoded.clone() {
+                Ok(text) if miniapp_cloud::LaunchUrl::parse(&text).is_ok() => {
                     tracing::debug!(pass = pass.name, grids = grids.len(), "QR launch URL decoded");
                     return Decoded::Text(text);
                 }
-                Ok((_, text)) => {
+                Ok(text) => {
                     first_text.get_or_insert(text);
                 }
                 Err(e) => {
@@ -150,6 +167,18 @@ fn decode_grey(img: &GrayImage) -> Decoded {
         (None, Some(e)) => Decoded::Undecodable(e),
         (None, None) => Decoded::Nothing,
     }
+}
+
+/// rqrr over one prepared image: the text (or rqrr's error) of every grid it detects, or
+/// `None` when rqrr panicked. rqrr 0.8 asserts `scan >= 1` while measuring the timing pattern
+/// (`identify/grid.rs`), which a code with one-pixel modules trips in a release build too (found
+/// by the `qr_decode` fuzz target); a user's image must not take the host down with it.
+fn detect_and_decode(prepared: GrayImage) -> Option<Vec<Result<String, rqrr::DeQRError>>> {
+    std::panic::catch_unwind(move || {
+        let mut rq = rqrr::PreparedImage::prepare(prepared);
+        rq.detect_grids().iter().map(|grid| grid.decode().map(|(_, text)| text)).collect()
+    })
+    .ok()
 }
 
 /// 3× (longer side ≤ 600 px) or 2× (≤ 1200 px) bilinear upscale; `None` for larger images.

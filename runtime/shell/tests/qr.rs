@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+mod fuzz_regressions;
+
 /// A fixture code from segno: its image and the text it holds.
 struct Code {
     img: GrayImage,
