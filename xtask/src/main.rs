@@ -56,7 +56,7 @@ fn run() -> Result<ExitCode> {
                  commands:\n  \
                  demo   install what is missing, then run the demo (headless into demo-out/ without a display)\n  \
                  test   install what is missing, then run all tests\n  \
-                 bench  build the release binary users get, then run `miniapp bench` (args pass through)\n  \
+                 bench  build the release binary users get, then run `miniapp bench --peers --json target/bench.json`\n         (args pass through; --no-peers: miniapp alone; --quick: a smoke run;\n         --instructions: callgrind instruction counts of the CPU-bound benchmarks)\n  \
                  setup  only install what is missing"
             );
             Ok(if cmd == "help" { ExitCode::SUCCESS } else { ExitCode::from(2) })
@@ -107,6 +107,16 @@ fn setup() -> Result<()> {
     // The window input test drives the window with synthetic X events.
     if which("xdotool").is_none() {
         missing.push("xdotool");
+    }
+    // `miniapp bench --peers` (and its smoke test) measures headless Chromium, Node.js and QuickJS.
+    if which("chromium").is_none() {
+        missing.push("chromium");
+    }
+    if which("node").is_none() {
+        missing.push("nodejs");
+    }
+    if which("npm").is_none() {
+        missing.push("npm");
     }
     // The cloud's scale-out tests run against a real PostgreSQL server started on loopback.
     if !postgres_present() {
@@ -160,6 +170,16 @@ fn setup() -> Result<()> {
             || status(Command::new(pip).args(["install", "-q", "--user", "--break-system-packages", "segno"])).unwrap_or(false);
         if !ok {
             eprintln!("xtask: warning: `{pip} install segno` failed; the QR decoding tests will say what is missing");
+        }
+    }
+    // ...and the peers' npm packages (playwright-core drives Chromium; quickjs-emscripten).
+    let peers = root().join("bench/peers");
+    if !peers.join("node_modules/playwright-core").is_dir() && which("npm").is_some() {
+        eprintln!("xtask: installing the benchmark peers' npm packages (npm ci in bench/peers)");
+        let ok = status(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&peers))
+            .unwrap_or(false);
+        if !ok {
+            eprintln!("xtask: warning: `npm ci` in bench/peers failed; `miniapp bench --peers` will say what is missing");
         }
     }
     Ok(())
@@ -220,10 +240,86 @@ fn bench(rest: &[String]) -> Result<ExitCode> {
     if !status(&mut build)? {
         bail!("building the release miniapp binary failed");
     }
+    if rest.iter().any(|a| a == "--instructions") {
+        return instructions();
+    }
     let mut b = Command::new(root().join("target/release/miniapp"));
-    b.current_dir(root()).arg("bench").args(rest);
+    b.current_dir(root()).arg("bench").args(rest.iter().filter(|a| *a != "--no-peers"));
+    // The side-by-side table and its JSON, unless asked otherwise.
+    if !rest.iter().any(|a| a == "--no-peers") {
+        if !rest.iter().any(|a| a == "--peers") {
+            b.arg("--peers");
+        }
+        if !rest.iter().any(|a| a == "--json") {
+            b.args(["--json", "target/bench.json"]);
+        }
+    }
     quiet_vulkan_env(&mut b);
     Ok(if status(&mut b)? { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// The CPU-bound benchmarks whose instructions `cargo xtask bench --instructions` counts, with the
+/// measured iterations each runs under callgrind (plus its one warm-up).
+const INSTRUCTION_BENCHES: &[(&str, usize)] = &[
+    ("bundle.verify_1mib", 5),
+    ("sandbox.instantiate", 20),
+    ("sandbox.event_noop", 20),
+    ("sandbox.event_counter", 20),
+    ("sandbox.set_data_1k", 20),
+    ("sandbox.set_data_100k", 5),
+    ("logic.filter_sort_10k", 5),
+    ("view.apply_set_data_1k", 20),
+    ("view.apply_set_data_100k", 5),
+    ("view.list_1000_first_layout", 3),
+    ("view.list_1000_after_set_data", 3),
+];
+
+/// `cargo xtask bench --instructions`: each CPU-bound benchmark under
+/// `valgrind --tool=callgrind`, counting only the instructions inside the benchmark's measured
+/// calls (`bench_measured` in runtime/cli/src/commands/bench.rs), divided by the number of calls.
+/// Instruction counts hardly move with the load of the machine, so a regression shows even when
+/// the times are noisy. Writes target/instructions.json.
+fn instructions() -> Result<ExitCode> {
+    if which("valgrind").is_none() {
+        bail!("valgrind is not installed (apt-get install -y valgrind)");
+    }
+    let out_dir = root().join("target/callgrind");
+    std::fs::create_dir_all(&out_dir)?;
+    let mut rows = Vec::new();
+    println!("{:<32} {:>16} {:>6}", "benchmark", "instructions/call", "calls");
+    for (name, iterations) in INSTRUCTION_BENCHES {
+        let out_file = out_dir.join(format!("{name}.out"));
+        let _ = std::fs::remove_file(&out_file);
+        let mut c = Command::new("valgrind");
+        c.current_dir(root())
+            .args(["--tool=callgrind", "--collect-atstart=no", "--toggle-collect=*bench_measured*"])
+            .arg(format!("--callgrind-out-file={}", out_file.display()))
+            .arg(root().join("target/release/miniapp"))
+            .args(["bench", "--filter", name, "--iterations", &iterations.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        quiet_vulkan_env(&mut c);
+        if !status(&mut c)? {
+            bail!("callgrind run of {name} failed (run it by hand to see why: valgrind --tool=callgrind target/release/miniapp bench --filter {name})");
+        }
+        let text = std::fs::read_to_string(&out_file).with_context(|| format!("reading {}", out_file.display()))?;
+        let total: u64 = text
+            .lines()
+            .find_map(|l| l.strip_prefix("totals:").or_else(|| l.strip_prefix("summary:")))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .with_context(|| format!("no instruction total in {}", out_file.display()))?;
+        // `miniapp bench` runs max(1, n/10) warm-up calls before the n measured ones.
+        let calls = iterations + (iterations / 10).clamp(1, 50);
+        let per_call = total / calls as u64;
+        println!("{name:<32} {per_call:>16} {calls:>6}");
+        rows.push(format!("    {{ \"name\": \"{name}\", \"instructions_per_call\": {per_call}, \"calls\": {calls} }}"));
+    }
+    let json = format!("{{\n  \"tool\": \"valgrind --tool=callgrind\",\n  \"benchmarks\": [\n{}\n  ]\n}}\n", rows.join(",\n"));
+    let path = root().join("target/instructions.json");
+    std::fs::write(&path, json)?;
+    eprintln!("instruction counts written to {}", path.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn demo(rest: &[String]) -> Result<ExitCode> {

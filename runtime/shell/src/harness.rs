@@ -278,6 +278,26 @@ impl Harness {
         Ok(Ok(()))
     }
 
+    /// `restart`: the app in front exits and is launched again from its launch URL (from the
+    /// cache: a fresh instance, `on-launch`, the entry page), as the capsule's Restart does.
+    fn restart(&mut self, session: &mut Session) -> Result<std::result::Result<(), String>> {
+        let Some(url) = self.front_url.clone() else {
+            return Ok(Err("this run was not opened from a launch URL: nothing to restart".into()));
+        };
+        if self.home.is_none() {
+            session.hide_app();
+        }
+        match self.launch(&url, &|_, _| {}) {
+            Ok((fresh, _)) => {
+                // The old session (its wasm instance, pages and views) is dropped here.
+                *session = fresh;
+                self.home = None;
+                Ok(Ok(()))
+            }
+            Err(e) => Ok(Err(format!("relaunching {url}: {e}"))),
+        }
+    }
+
     /// A step while the home screen shows: open, switch, home, taps on a row (`tap text=Name`),
     /// text checks and screenshots; anything else needs an app in front.
     fn home_step(&mut self, session: &mut Session, step: &Step, out_dir: &Path) -> Result<std::result::Result<(), String>> {
@@ -445,6 +465,7 @@ impl Harness {
                     Err(e) => Err(e.to_string()),
                 },
                 Step::Switch(app_id) => self.bring(session, app_id, None)?,
+                Step::Restart => self.restart(session)?,
                 step if self.home.is_some() => self.home_step(session, step, out_dir)?,
                 Step::Tap(sel) => {
                     let r = self.tap(session, &sel.0)?.map(|r| target = Some(r));

@@ -19,6 +19,7 @@
 //! home                # the app goes to the background; the home screen shows (recent apps)
 //! open URL            # bring that app to the front (resumed if alive, else launched)
 //! switch counter      # bring an app running in the background to the front
+//! restart             # the app in front exits and launches again (the capsule's Restart)
 //! back                # navigate back
 //! answer ok           # answer the open modal: ok or cancel; an action sheet or picker: its item (0-based) or cancel
 //! answer 2026-12-24   # a picker: a date, a time (09:30) or a multiSelector's indexes (1,2)
@@ -93,6 +94,9 @@ pub enum Step {
     Open(String),
     /// `switch APPID`: an app running in the background comes to the front.
     Switch(String),
+    /// `restart`: the app in front exits (its instance dropped) and is launched again from its
+    /// launch URL, as the capsule's Restart does.
+    Restart,
     /// `answer ok|cancel|N`: answer the open modal, action sheet or camera (`None` = cancel).
     Answer(Option<usize>),
     /// `answer 1,2` / `answer 2026-12-24` / `answer 09:30`: the open picker's value.
@@ -109,7 +113,7 @@ pub enum Step {
 
 /// Every step name, for the error on an unknown one.
 const STEPS: &str = "tap, longpress, input, key, scroll, pull-down, wait, wait-for, screenshot, assert-text, \
-                     assert-no-text, assert-count, assert-data, back, home, open, switch, answer, allow, deny, scan, \
+                     assert-no-text, assert-count, assert-data, back, home, open, switch, restart, answer, allow, deny, scan, \
                      clipboard or assert-clipboard";
 
 /// How long `longpress` holds, in ms (past the view's long-press threshold of 350 ms).
@@ -248,13 +252,14 @@ pub fn parse_script(src: &str, name: &str) -> Result<Vec<ScriptLine>> {
                 }
                 Step::AssertText { text: unquote(text).to_string(), anywhere }
             }
-            "back" | "allow" | "deny" | "home" => {
+            "back" | "allow" | "deny" | "home" | "restart" => {
                 if !arg.is_empty() {
                     return Err(bad(format!("`{cmd}` takes no argument, got `{arg}`")));
                 }
                 match cmd {
                     "back" => Step::Back,
                     "home" => Step::Home,
+                    "restart" => Step::Restart,
                     c => Step::Permission(c == "allow"),
                 }
             }

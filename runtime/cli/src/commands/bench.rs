@@ -22,6 +22,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+mod peers;
+
 /// Iterations of every benchmark under `--quick`.
 pub const QUICK_ITERATIONS: usize = 3;
 /// The size of the bundle verified by `bundle.verify_1mib`, and of the big app's asset.
@@ -49,6 +51,14 @@ pub struct Args {
     /// The folder of sample apps (the counter is taken from there).
     #[arg(long, default_value_os_t = default_apps_dir())]
     pub apps: PathBuf,
+    /// Also measure the peers in the same run (headless Chromium on the H5 pages of `bench/h5`,
+    /// the logic handler on Node.js and QuickJS) and miniapp's memory with 1, 5 and 20 apps, and
+    /// print them side by side with the goals. Needs `node`, `npm` and `chromium`.
+    #[arg(long)]
+    pub peers: bool,
+    /// The folder of the peers' sources (`h5/`, `logic/`, `peers/`).
+    #[arg(long, value_name = "DIR", default_value_os_t = peers::default_dir())]
+    pub peers_dir: PathBuf,
 }
 
 fn default_apps_dir() -> PathBuf {
@@ -78,6 +88,7 @@ const SPECS: &[Spec] = &[
     Spec { name: "sandbox.set_data_100k", what: "as set_data_1k with a 100 KiB patch", iterations: 300, run: bench_set_data_100k },
     Spec { name: "view.apply_set_data_1k", what: "the shell's side of a 1 KiB set-data: Page::set_data of the patch on the 1000-row page (no re-render: key not in the template)", iterations: 1000, run: bench_apply_1k },
     Spec { name: "view.apply_set_data_100k", what: "as apply_set_data_1k with the 100 KiB patch", iterations: 300, run: bench_apply_100k },
+    Spec { name: "logic.filter_sort_10k", what: "handle-event whose handler filters and sorts 10,000 records and sends the top 50 as a set-data patch (the handler of bench/logic/handler.js, in the wasm guest)", iterations: 100, run: bench_filter_sort },
     Spec { name: "storage.set_1k", what: "handle-event whose handler calls storage.set of a 1 KiB value (SQLite on disk, WAL, synchronous=FULL)", iterations: 100, run: bench_storage_set },
     Spec { name: "storage.get_1k", what: "handle-event whose handler calls storage.get of a 1 KiB value", iterations: 1000, run: bench_storage_get },
     Spec { name: "view.list_1000_first_layout", what: "first render of a 1000-row list page: expand template, style, taffy layout, text shaping, display list", iterations: 10, run: bench_list_first },
@@ -242,8 +253,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
     print_table(&results);
     print_ratios(&results);
+    let side_by_side = if args.peers { Some(side_by_side(&mut fx, &args, &results)?) } else { None };
     if let Some(path) = &args.json {
-        let doc = json!({
+        let mut doc = json!({
+            "machine": peers::machine(),
             "profile": profile,
             "quick": args.quick,
             "cpus": cpus(),
@@ -266,10 +279,82 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 })
             }).collect::<Vec<_>>(),
         });
+        if let Some(extra) = side_by_side {
+            doc.as_object_mut().expect("an object").extend(extra.as_object().expect("an object").clone());
+        }
         std::fs::write(path, serde_json::to_vec_pretty(&doc)?).with_context(|| format!("writing {}", path.display()))?;
         eprintln!("results written to {}", path.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--peers`: miniapp's memory, the peers' figures, and the side-by-side table with the goals;
+/// returns the JSON keys it adds (`comparison`, `memory`, `chromium`, `node`, `quickjs`).
+fn side_by_side(fx: &mut Fixture, args: &Args, results: &[Row]) -> Result<Value> {
+    let load_before = peers::load_average();
+    // miniapp's memory: a child host with 1, 5 and 20 apps alive (the cache warmed first).
+    let most = *peers::PSS_APP_COUNTS.iter().max().expect("not empty");
+    let urls = fx.counter_copies(most)?;
+    let exe = std::env::current_exe().context("finding the miniapp binary")?;
+    let cache = fx.work.join("pss-cache");
+    let bar = crate::progress::spinner("measuring miniapp's memory with 1, 5 and 20 apps alive");
+    peers::host_pss(&exe, &urls, &cache, &fx.work).context("warming the memory benchmark's cache")?;
+    let mut memory = BTreeMap::new();
+    for n in peers::PSS_APP_COUNTS {
+        let kib = peers::host_pss(&exe, &urls[..n], &cache, &fx.work).with_context(|| format!("measuring the memory with {n} apps"))?;
+        memory.insert(n, kib);
+    }
+    bar.finish_and_clear();
+    let peer = peers::run_peers(&args.peers_dir, args.iterations, args.quick, &fx.work)?;
+    // The handlers must have computed the same patch, or the comparison means nothing.
+    if let (Some(ours), Some(theirs)) = (&fx.handler_patch, peer["handler_patch"].as_str()) {
+        let theirs: Value = serde_json::from_str(theirs).context("parsing the JavaScript handler's patch")?;
+        if ours != &theirs {
+            bail!("the wasm and the JavaScript filterSort handlers computed different patches: {} vs {}", ours, theirs);
+        }
+    }
+    let ms = |name: &str| {
+        results
+            .iter()
+            .find(|(s, ..)| s.name == name)
+            .filter(|(.., o)| o.skipped.is_none())
+            .and_then(|(.., o)| summarize(&o.samples))
+            .map(|s| s.median.as_secs_f64() * 1e3)
+    };
+    let chromium = |k: &str| peers::median_of(&peer["chromium"][k]);
+    let mib = |n: usize| memory.get(&n).map(|k| *k as f64 / 1024.0);
+    let each_more = |n: usize| Some((mib(n)? - mib(1)?) / (n - 1) as f64);
+    use peers::Pair;
+    let pairs = vec![
+        Pair { key: "cold", what: "cold open → first frame / first paint", ours: ms("launch.to_first_frame_cold"), ours_from: "launch.to_first_frame_cold", theirs: chromium("cold_counter_ms"), peer: "chromium", unit: "ms", goal: Some(1.0 / 5.0) },
+        Pair { key: "hot", what: "hot open, running host / new tab", ours: ms("launch.to_first_frame_hot"), ours_from: "launch.to_first_frame_hot", theirs: chromium("new_tab_counter_ms"), peer: "chromium", unit: "ms", goal: Some(1.0 / 20.0) },
+        Pair { key: "hot_new_process", what: "hot open, new host / new tab", ours: ms("launch.hot"), ours_from: "launch.hot", theirs: chromium("new_tab_counter_ms"), peer: "chromium", unit: "ms", goal: Some(1.0 / 10.0) },
+        Pair { key: "click_counter", what: "click → next frame, counter", ours: ms("render.tap_to_frame_counter"), ours_from: "render.tap_to_frame_counter", theirs: chromium("click_counter_ms"), peer: "chromium", unit: "ms", goal: None },
+        Pair { key: "click_list", what: "click → next frame, 1000-row list", ours: ms("render.tap_to_frame_list"), ours_from: "render.tap_to_frame_list", theirs: chromium("click_list_ms"), peer: "chromium", unit: "ms", goal: None },
+        Pair { key: "pss", what: "memory (PSS), one app / one tab", ours: mib(1), ours_from: "memory.pss_kib.1", theirs: chromium("pss_one_tab_kib").map(|k| k / 1024.0), peer: "chromium", unit: "MiB", goal: Some(1.0 / 4.0) },
+        Pair { key: "pss_each_more_app_5", what: "memory of each further app (5 alive)", ours: each_more(5), ours_from: "memory.pss_kib.5", theirs: Some(10.0), peer: "budget", unit: "MiB", goal: Some(1.0) },
+        Pair { key: "pss_each_more_app_20", what: "memory of each further app (20 alive)", ours: each_more(20), ours_from: "memory.pss_kib.20", theirs: Some(10.0), peer: "budget", unit: "MiB", goal: Some(1.0) },
+        Pair { key: "node", what: "filter + sort 10k records: wasm / Node.js", ours: ms("logic.filter_sort_10k"), ours_from: "logic.filter_sort_10k", theirs: peers::median_of(&peer["node"]["handler_ms"]), peer: "node", unit: "ms", goal: Some(1.0) },
+        Pair { key: "quickjs", what: "filter + sort 10k records: wasm / QuickJS", ours: ms("logic.filter_sort_10k"), ours_from: "logic.filter_sort_10k", theirs: peers::median_of(&peer["quickjs"]["handler_ms"]), peer: "quickjs", unit: "ms", goal: Some(1.0 / 5.0) },
+    ];
+    peers::print_pairs(&pairs);
+    let load_after = peers::load_average();
+    println!(
+        "load average {} → {} on {} CPU(s); {} build",
+        load_before.map(|l| format!("{l:.2}")).unwrap_or_else(|| "?".into()),
+        load_after.map(|l| format!("{l:.2}")).unwrap_or_else(|| "?".into()),
+        cpus(),
+        if cfg!(debug_assertions) { "debug (not what users get: use `cargo xtask bench`)" } else { "release" }
+    );
+    Ok(json!({
+        "comparison": pairs.iter().map(|p| (p.key.to_string(), p.to_json())).collect::<serde_json::Map<_, _>>(),
+        "memory": { "pss_kib": memory.iter().map(|(n, k)| (n.to_string(), json!(k))).collect::<serde_json::Map<_, _>>() },
+        "load_average_before": load_before,
+        "load_average_after": load_after,
+        "chromium": peer["chromium"],
+        "node": peer["node"],
+        "quickjs": peer["quickjs"],
+    }))
 }
 
 fn cpus() -> usize {
@@ -358,7 +443,31 @@ const GUEST_SOURCE: &str = r##"//! miniapp bench guest (written by `miniapp benc
 use miniapp_sdk::{export_app, json, App, Event, Page};
 
 #[derive(Default)]
-struct Bench { small: String, large: String, value: String, flip: bool }
+struct Bench { small: String, large: String, value: String, flip: bool, records: Vec<Rec> }
+
+/// One record of the logic benchmark: the same as bench/logic/handler.js makes.
+struct Rec { id: u32, name: String, score: u32, tag: u32 }
+
+/// xorshift32, the same sequence as `makeRecords` in bench/logic/handler.js.
+fn records() -> Vec<Rec> {
+    let mut x: u32 = 2463534242;
+    (0..10000u32)
+        .map(|id| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            Rec { id, name: format!("item {:05}", (x >> 4) % 100000), score: x % 100000, tag: (x >> 8) % 8 }
+        })
+        .collect()
+}
+
+/// `filterSort` of bench/logic/handler.js: filter, sort, and the patch of the first 50.
+fn filter_sort(records: &[Rec]) -> String {
+    let mut kept: Vec<&Rec> = records.iter().filter(|r| r.tag != 0 && r.score % 3 != 0).collect();
+    kept.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.name.cmp(&b.name)).then(a.id.cmp(&b.id)));
+    let top: Vec<_> = kept.iter().take(50).map(|r| json!({"id": r.id, "name": r.name, "score": r.score})).collect();
+    json!({"total": kept.len(), "top": top}).to_string()
+}
 
 fn patch(bytes: usize) -> String {
     let filler = bytes - r#"{"blob":""}"#.len();
@@ -370,6 +479,7 @@ impl App for Bench {
         self.small = patch(1024);
         self.large = patch(100 * 1024);
         self.value = "v".repeat(1024);
+        self.records = records();
         let rows: Vec<_> = (0..ROWS).map(|i| json!({"id": i, "title": format!("Row number {i}"), "done": false})).collect();
         page.set_data(json!({ "rows": rows })).unwrap();
     }
@@ -378,6 +488,7 @@ impl App for Bench {
             "noop" => {}
             "set1k" => page.set_data_raw(&self.small).unwrap(),
             "set100k" => page.set_data_raw(&self.large).unwrap(),
+            "filterSort" => page.set_data_raw(&filter_sort(&self.records)).unwrap(),
             "onTap" => {
                 let id = event["currentTarget"]["dataset"]["id"].as_str().and_then(|s| s.parse::<u32>().ok())
                     .or_else(|| event["currentTarget"]["dataset"]["id"].as_u64().map(|n| n as u32)).unwrap_or(0);
@@ -406,7 +517,7 @@ struct Fixture {
     counter_files: Option<Vec<(String, Vec<u8>)>>,
     platform: SigningKey,
     guest: Option<std::result::Result<BenchGuest, String>>,
-    cloud: Option<(miniapp_cloud::RunningCloud, BTreeMap<&'static str, String>)>,
+    cloud: Option<(miniapp_cloud::RunningCloud, BTreeMap<String, String>)>,
     sandbox: Option<Sandbox>,
     counter_compiled: Option<AppComponent>,
     guest_compiled: Option<AppComponent>,
@@ -415,6 +526,8 @@ struct Fixture {
     harness: Option<Harness>,
     counter_session: Option<Session>,
     list_session: Option<Session>,
+    /// The patch the guest's filterSort handler sent (compared with the JavaScript one's).
+    handler_patch: Option<Value>,
 }
 
 impl Drop for Fixture {
@@ -469,6 +582,7 @@ impl Fixture {
             harness: None,
             counter_session: None,
             list_session: None,
+            handler_patch: None,
         })
     }
 
@@ -568,7 +682,7 @@ impl Fixture {
                 let receipt = client
                     .publish(&base, &cloud.token, &bytes)
                     .with_context(|| format!("publishing {name} to the embedded cloud"))?;
-                urls.insert(name, base.join(&format!("apps/{}", receipt.appid))?.to_string());
+                urls.insert(name.to_string(), base.join(&format!("apps/{}", receipt.appid))?.to_string());
             }
             self.cloud = Some((cloud, urls));
         }
@@ -580,6 +694,29 @@ impl Fixture {
                 Ok(_) => format!("app {app} was not published"),
             }),
         })
+    }
+
+    /// The launch URLs of `n` apps with the counter's page and logic (the counter itself, then
+    /// copies `counter2`… published on first use), for the memory benchmark.
+    fn counter_copies(&mut self, n: usize) -> Result<Vec<String>> {
+        self.url("counter")?.map_err(anyhow::Error::msg)?;
+        let files = self.counter_files()?.to_vec();
+        let key = self.key()?;
+        let client = miniapp_cloud::CloudClient::new(self.work.join("publisher-cache"))?;
+        let (cloud, urls) = self.cloud.as_mut().expect("started by url()");
+        let base = cloud.url();
+        let mut out = vec![urls["counter"].clone()];
+        for i in 2..=n {
+            let appid = format!("counter{i}");
+            if !urls.contains_key(&appid) {
+                let copy = with_manifest(&files, |m| m["appid"] = json!(appid))?;
+                let bytes = miniapp_bundle::pack(&copy, &key).with_context(|| format!("packing {appid}"))?;
+                let receipt = client.publish(&base, &cloud.token, &bytes).with_context(|| format!("publishing {appid}"))?;
+                urls.insert(appid.clone(), base.join(&format!("apps/{}", receipt.appid))?.to_string());
+            }
+            out.push(urls[&appid].clone());
+        }
+        Ok(out)
     }
 
     fn sandbox(&mut self) -> Result<&Sandbox> {
@@ -724,10 +861,20 @@ fn build_guest() -> std::result::Result<BenchGuest, String> {
 // ---------------------------------------------------------------------------------------------
 // The benchmarks.
 
-fn timed(f: impl FnOnce() -> Result<()>) -> Result<Duration> {
+/// The measured part of an iteration, timed. Never inlined, so that its name marks the work
+/// being measured for `valgrind --tool=callgrind --toggle-collect='*bench_measured*'`
+/// (`cargo xtask bench --instructions` counts the instructions of these calls only).
+#[inline(never)]
+fn bench_measured<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let t = Instant::now();
-    f()?;
-    Ok(t.elapsed())
+    let out = f();
+    (out, t.elapsed())
+}
+
+fn timed(f: impl FnOnce() -> Result<()>) -> Result<Duration> {
+    let (out, d) = bench_measured(f);
+    out?;
+    Ok(d)
 }
 
 fn bench_verify(fx: &mut Fixture, plan: &Plan) -> Result<Outcome> {
@@ -881,10 +1028,8 @@ fn bench_instantiate(fx: &mut Fixture, plan: &Plan) -> Result<Outcome> {
     let component = fx.counter_compiled.as_ref().expect("compiled");
     let samples = plan.sample(|_| {
         let ctx = AppContext::new("counter");
-        let t = Instant::now();
-        let inst = sandbox.instantiate(component, ctx)?;
-        let d = t.elapsed();
-        drop(inst);
+        let (inst, d) = bench_measured(|| sandbox.instantiate(component, ctx));
+        drop(inst?);
         Ok(d)
     })?;
     let mut o = Outcome::of(samples);
@@ -904,9 +1049,8 @@ fn tap_event(id: &str) -> Value {
 fn event_loop(inst: &mut AppInstance, page: &PageRef, plan: &Plan, handler: &str, effects: usize) -> Result<Vec<Duration>> {
     let event = tap_event("bench");
     plan.sample(|_| {
-        let t = Instant::now();
-        let out = inst.handle_event(page, handler, &event)?;
-        let d = t.elapsed();
+        let (out, d) = bench_measured(|| inst.handle_event(page, handler, &event));
+        let out = out?;
         anyhow::ensure!(out.len() == effects, "{handler} produced {} effects, expected {effects}: {out:?}", out.len());
         Ok(d)
     })
@@ -941,6 +1085,19 @@ fn bench_set_data_1k(fx: &mut Fixture, plan: &Plan) -> Result<Outcome> {
 
 fn bench_set_data_100k(fx: &mut Fixture, plan: &Plan) -> Result<Outcome> {
     guest_events(fx, plan, "set100k", 1, false)
+}
+
+fn bench_filter_sort(fx: &mut Fixture, plan: &Plan) -> Result<Outcome> {
+    let (mut inst, page, _) = match fx.guest_instance()? {
+        Ok(x) => x,
+        Err(e) => return Ok(Outcome::skipped(e)),
+    };
+    let effects = inst.handle_event(&page, "filterSort", &tap_event("bench"))?;
+    fx.handler_patch = effects.into_iter().find_map(|e| match e {
+        miniapp_sandbox::Effect::SetData { patch, .. } => Some(patch),
+        _ => None,
+    });
+    Ok(Outcome::of(event_loop(&mut inst, &page, plan, "filterSort", 1)?))
 }
 
 fn bench_storage_set(fx: &mut Fixture, plan: &Plan) -> Result<Outcome> {
@@ -985,9 +1142,8 @@ fn bench_list_first(fx: &mut Fixture, plan: &Plan) -> Result<Outcome> {
     let mut nodes = 0;
     let samples = plan.sample(|_| {
         let mut page = list_page()?;
-        let t = Instant::now();
-        let list = page.render(fonts)?;
-        let d = t.elapsed();
+        let (list, d) = bench_measured(|| page.render(fonts));
+        let list = list?;
         nodes = page.node_count();
         std::hint::black_box(list);
         Ok(d)
