@@ -46,7 +46,9 @@ pub const DEFAULT_STORAGE_KEY_BYTES: usize = 256;
 pub const DEFAULT_REQUESTS_IN_FLIGHT: usize = 10;
 /// Default largest response body: 10 MiB.
 pub const DEFAULT_RESPONSE_BYTES: u64 = 10 << 20;
-/// Default request timeout: 60 s.
+/// Default deadline of one network request: 60 s, counted from the call to the last byte of the
+/// response (connecting, every redirect and the whole body, so a body that trickles is stopped
+/// too); an app's `timeout-ms` can only shorten it.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default callbacks waiting for delivery at once (remembered permission answers,
 /// `set-data-then` confirmations): 1000.
@@ -122,7 +124,8 @@ pub struct Limits {
     pub requests_in_flight: usize,
     /// Largest response body in bytes. Default 10 MiB.
     pub response_bytes: u64,
-    /// Request timeout when the app gives none (also the most it may ask for). Default 60 s.
+    /// Deadline of a network request when the app gives none (also the most it may ask for), from
+    /// the call to the last response byte. Default 60 s.
     pub request_timeout: Duration,
 }
 

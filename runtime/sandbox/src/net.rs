@@ -1,13 +1,23 @@
 //! The network worker behind `miniapp:host/net`: origin checks, address pinning (no private
-//! addresses behind declared host names), redirects only to declared origins, size and time
-//! limits. Each request runs on its own thread; results wait in a [`NetQueue`] until the
-//! app's event loop delivers them through `on-callback`.
+//! addresses behind declared host names, on every hop), redirects only to declared origins, size
+//! limits and one deadline for the whole exchange. Results wait in a [`NetQueue`] until the app's
+//! event loop delivers them through `on-callback`.
+//!
+//! **One client per app.** Each app has one `reqwest` client, made on its first request and
+//! reused after (its connection pool and its one runtime thread with it), rather than a client
+//! per request. Pinning does not need a client per address: the client's DNS resolver is
+//! [`PinningResolver`], which checks every address a host name leads to and hands the connector
+//! exactly those, so the address checked is the address connected to, for the first hop and for
+//! every redirect (a second DNS answer never enters). A request still gets its own short-lived
+//! thread, which only waits on the shared client: there are at most
+//! [`crate::Limits::requests_in_flight`] of them, and a blocking wait keeps this crate free of an
+//! async event loop of its own.
 
 use std::io::Read;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use url::Url;
@@ -52,8 +62,127 @@ pub struct NetRecord {
     pub error: Option<String>,
 }
 
-/// Requests in flight and results waiting for delivery, shared with the worker threads.
-#[derive(Default, Clone)]
+fn is_private(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            v4.is_loopback() || v4.is_private() || v4.is_link_local() || v4.is_unspecified() || v4.is_broadcast()
+                || v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64 // CGNAT 100.64/10
+        }
+        IpAddr::V6(v6) => {
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (v6.segments()[0] & 0xfe00) == 0xfc00 // unique local
+                || (v6.segments()[0] & 0xffc0) == 0xfe80 // link local
+                || v6.to_ipv4_mapped().is_some_and(|v4| is_private(IpAddr::V4(v4)))
+        }
+    }
+}
+
+/// Where host names lead: the system's DNS in a host; tests swap in answers that change between
+/// lookups (DNS rebinding) and a different idea of which addresses are private.
+pub(crate) trait Lookup: Send + Sync + 'static {
+    /// The addresses `host` (a name, not an IP literal) has now: one query.
+    fn lookup(&self, host: &str) -> std::io::Result<Vec<IpAddr>>;
+
+    /// Whether a host name may lead to `ip`: not a loopback, private, link-local, CGNAT or
+    /// unspecified address ([`is_private`]).
+    fn is_private(&self, ip: IpAddr) -> bool {
+        is_private(ip)
+    }
+}
+
+/// The system resolver (`getaddrinfo`).
+struct SystemLookup;
+
+impl Lookup for SystemLookup {
+    fn lookup(&self, host: &str) -> std::io::Result<Vec<IpAddr>> {
+        Ok((host, 0).to_socket_addrs()?.map(|a| a.ip()).collect())
+    }
+}
+
+/// Why a host name was not connected to. The resolver returns it as its error, so it travels as
+/// the source of reqwest's error and [`run`] hands its kind and message to the app unchanged.
+#[derive(Debug)]
+struct Refused {
+    kind: &'static str,
+    message: String,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// Looks `host` up once; every address must be public (`denied` names the first that is not).
+fn resolve_public(lookup: &dyn Lookup, host: &str) -> Result<Vec<IpAddr>, Refused> {
+    let addrs = lookup
+        .lookup(host)
+        .map_err(|e| Refused { kind: "failed", message: format!("cannot resolve {host}: {e}") })?;
+    if let Some(bad) = addrs.iter().find(|ip| lookup.is_private(**ip)) {
+        return Err(Refused {
+            kind: "denied",
+            message: format!("host {host} resolves to {bad}, a private address; declare that address itself to allow it"),
+        });
+    }
+    if addrs.is_empty() {
+        return Err(Refused { kind: "failed", message: format!("cannot resolve {host}: no addresses") });
+    }
+    Ok(addrs)
+}
+
+/// The DNS resolver of an app's client: one lookup per connection, checked by
+/// [`resolve_public`], and the connector gets exactly the checked addresses (the port comes from
+/// the URL). An IP literal never reaches it: a literal address is allowed when declared as such.
+struct PinningResolver(Arc<dyn Lookup>);
+
+impl reqwest::dns::Resolve for PinningResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let lookup = self.0.clone();
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            // `getaddrinfo` blocks: not on the client's runtime thread, which serves every request.
+            let checked = tokio::task::spawn_blocking(move || resolve_public(&*lookup, &host))
+                .await
+                .map_err(|e| Refused { kind: "failed", message: format!("resolving failed: {e}") })?;
+            let addrs: reqwest::dns::Addrs = Box::new(checked?.into_iter().map(|ip| SocketAddr::new(ip, 0)));
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(addrs)
+        })
+    }
+}
+
+/// The redirect policy: at most [`MAX_REDIRECTS`], each to http(s) and a declared origin. The
+/// address of each hop is checked when it connects ([`PinningResolver`]). Method and body follow
+/// the browsers' rules (reqwest's): 301/302 turn a POST into a GET, 303 turns anything but HEAD
+/// into a GET without a body, 307/308 keep both; `Authorization` is dropped when the host changes.
+fn redirect_policy(allowed: Vec<(String, String, u16)>) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() > MAX_REDIRECTS {
+            return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
+        }
+        let Some(o) = origin_of(attempt.url()) else {
+            let shown = attempt.url().to_string();
+            return attempt.error(format!("redirect to {shown} which is not http(s)"));
+        };
+        if !allowed.contains(&o) {
+            let shown = show_origin(&o);
+            return attempt.error(format!("redirect to undeclared origin {shown}"));
+        }
+        attempt.follow()
+    })
+}
+
+/// Most redirects one request follows: 10.
+pub const MAX_REDIRECTS: usize = 10;
+
+/// An app's client and the origins its redirect policy allows.
+type AppClient = (Vec<(String, String, u16)>, reqwest::blocking::Client);
+
+/// Requests in flight and results waiting for delivery, shared with the worker threads; also
+/// the app's one HTTP client.
+#[derive(Clone)]
 pub(crate) struct NetQueue {
     pub(crate) in_flight: Arc<AtomicUsize>,
     /// `auth.login` calls waiting for the cloud.
@@ -61,9 +190,31 @@ pub(crate) struct NetQueue {
     pub(crate) done: Arc<Mutex<Vec<(u32, Value)>>>,
     /// The last [`NET_LOG_ENTRIES`] requests.
     pub(crate) log: Arc<Mutex<std::collections::VecDeque<NetRecord>>>,
+    /// How host names are looked up ([`SystemLookup`] outside tests).
+    lookup: Arc<dyn Lookup>,
+    /// The app's client, made on the first request (see the module docs).
+    client: Arc<Mutex<Option<AppClient>>>,
+}
+
+impl Default for NetQueue {
+    fn default() -> Self {
+        NetQueue::with_lookup(Arc::new(SystemLookup))
+    }
 }
 
 impl NetQueue {
+    /// A queue whose client looks host names up through `lookup`.
+    pub(crate) fn with_lookup(lookup: Arc<dyn Lookup>) -> Self {
+        NetQueue {
+            in_flight: Arc::default(),
+            logins: Arc::default(),
+            done: Arc::default(),
+            log: Arc::default(),
+            lookup,
+            client: Arc::default(),
+        }
+    }
+
     pub(crate) fn take(&self) -> Vec<(u32, Value)> {
         std::mem::take(&mut *self.done.lock().unwrap_or_else(|p| p.into_inner()))
     }
@@ -80,6 +231,28 @@ impl NetQueue {
     /// The log, oldest first.
     pub(crate) fn records(&self) -> Vec<NetRecord> {
         self.log.lock().unwrap_or_else(|p| p.into_inner()).iter().cloned().collect()
+    }
+
+    /// The app's client for redirects within `allowed`, made on first use (and again only if the
+    /// declared origins ever differ). Called on a worker thread: building and dropping a
+    /// blocking client must not happen inside an async runtime.
+    fn client(&self, allowed: &[(String, String, u16)]) -> Result<reqwest::blocking::Client, String> {
+        let mut slot = self.client.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((origins, client)) = slot.as_ref() {
+            if origins == allowed {
+                return Ok(client.clone());
+            }
+        }
+        let client = reqwest::blocking::Client::builder()
+            .redirect(redirect_policy(allowed.to_vec()))
+            .dns_resolver(Arc::new(PinningResolver(self.lookup.clone())))
+            .no_proxy()
+            // Deadlines are per request (`Job::timeout`), never the blocking client's 30 s default.
+            .timeout(None::<Duration>)
+            .build()
+            .map_err(|e| format!("cannot create the http client: {e}"))?;
+        *slot = Some((allowed.to_vec(), client.clone()));
+        Ok(client)
     }
 }
 
@@ -102,44 +275,6 @@ pub(crate) fn declared(origins: &[String]) -> Vec<(String, String, u16)> {
     origins.iter().filter_map(|o| Url::parse(o).ok().and_then(|u| origin_of(&u))).collect()
 }
 
-fn is_private(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            v4.is_loopback() || v4.is_private() || v4.is_link_local() || v4.is_unspecified() || v4.is_broadcast()
-                || v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64 // CGNAT 100.64/10
-        }
-        IpAddr::V6(v6) => {
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || (v6.segments()[0] & 0xfe00) == 0xfc00 // unique local
-                || (v6.segments()[0] & 0xffc0) == 0xfe80 // link local
-                || v6.to_ipv4_mapped().is_some_and(|v4| is_private(IpAddr::V4(v4)))
-        }
-    }
-}
-
-/// Resolve `host:port`; a host name (not an IP literal) must not lead to a private address.
-fn resolve_public(host: &str, port: u16) -> Result<Option<SocketAddr>, (&'static str, String)> {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    if bare.parse::<IpAddr>().is_ok() {
-        return Ok(None); // a literal address was declared as such
-    }
-    let addrs: Vec<SocketAddr> = (bare, port)
-        .to_socket_addrs()
-        .map_err(|e| ("failed", format!("cannot resolve {host}: {e}")))?
-        .collect();
-    if let Some(bad) = addrs.iter().find(|a| is_private(a.ip())) {
-        return Err((
-            "denied",
-            format!(
-                "host {host} resolves to {}, a private address; declare that address itself to allow it",
-                bad.ip()
-            ),
-        ));
-    }
-    Ok(addrs.first().copied())
-}
-
 /// Everything a worker needs to run one request.
 pub(crate) struct Job {
     pub(crate) id: u32,
@@ -147,6 +282,8 @@ pub(crate) struct Job {
     pub(crate) method: reqwest::Method,
     pub(crate) headers: reqwest::header::HeaderMap,
     pub(crate) body: Option<Vec<u8>>,
+    /// The deadline of the whole exchange, from the call to the last response byte (connecting,
+    /// every redirect, a body that trickles); at most [`crate::Limits::request_timeout`].
     pub(crate) timeout: Duration,
     pub(crate) max_bytes: u64,
     pub(crate) allowed: Vec<(String, String, u16)>,
@@ -162,9 +299,9 @@ pub(crate) fn spawn(job: Job, queue: NetQueue) {
     let q = queue.clone();
     let id = job.id;
     let started = std::thread::Builder::new().name(format!("miniapp-net-{id}")).spawn(move || {
-        let t = std::time::Instant::now();
+        let t = Instant::now();
         let (method, url) = (job.method.to_string(), job.url.to_string());
-        let result = run(job);
+        let result = run(job, &q);
         q.record(NetRecord {
             method,
             url,
@@ -182,47 +319,31 @@ pub(crate) fn spawn(job: Job, queue: NetQueue) {
     }
 }
 
-fn run(job: Job) -> Value {
+/// The `timeout` error: names the limit that stopped the request.
+fn timed_out(url: &str, timeout: Duration) -> Value {
+    error(
+        "timeout",
+        format!("request to {url} timed out: no complete response within the request timeout of {} ms", timeout.as_millis()),
+    )
+}
+
+fn run(job: Job, queue: &NetQueue) -> Value {
     let url_text = job.url.to_string();
-    let host = job.url.host_str().unwrap_or_default().to_string();
-    let port = job.url.port_or_known_default().unwrap_or(0);
-    let pinned = match resolve_public(&host, port) {
-        Ok(p) => p,
-        Err((kind, msg)) => return error(kind, msg),
-    };
-    let allowed = job.allowed.clone();
-    let policy = reqwest::redirect::Policy::custom(move |attempt| {
-        if attempt.previous().len() >= 10 {
-            return attempt.error("more than 10 redirects");
-        }
-        let Some(o) = origin_of(attempt.url()) else {
-            let shown = attempt.url().to_string();
-            return attempt.error(format!("redirect to {shown} which is not http(s)"));
-        };
-        if !allowed.contains(&o) {
-            let shown = show_origin(&o);
-            return attempt.error(format!("redirect to undeclared origin {shown}"));
-        }
-        if let Err((_, msg)) = resolve_public(&o.1, o.2) {
-            return attempt.error(msg);
-        }
-        attempt.follow()
-    });
-    let mut builder = reqwest::blocking::Client::builder().timeout(job.timeout).redirect(policy).no_proxy();
-    if let Some(addr) = pinned {
-        builder = builder.resolve(&host, addr);
-    }
-    let client = match builder.build() {
+    // One deadline for everything: reqwest's per-request timeout covers connecting, redirects
+    // and the body (a blocking read alone would restart its timer on every byte), and the read
+    // loop below checks it again between chunks.
+    let deadline = Instant::now() + job.timeout;
+    let client = match queue.client(&job.allowed) {
         Ok(c) => c,
-        Err(e) => return error("failed", format!("cannot create the http client: {e}")),
+        Err(msg) => return error("failed", msg),
     };
-    let mut req = client.request(job.method, job.url).headers(job.headers);
+    let mut req = client.request(job.method, job.url).headers(job.headers).timeout(job.timeout);
     if let Some(body) = job.body {
         req = req.body(body);
     }
-    let resp = match req.send() {
+    let mut resp = match req.send() {
         Ok(r) => r,
-        Err(e) => return error(kind_of(&e), describe(&e, &url_text, job.timeout)),
+        Err(e) => return failure(&e, &url_text, job.timeout),
     };
     if resp.content_length().is_some_and(|n| n > job.max_bytes) {
         return error(
@@ -241,44 +362,55 @@ fn run(job: Job) -> Value {
         .map(|(k, v)| (k.as_str().to_string(), Value::String(String::from_utf8_lossy(v.as_bytes()).into_owned())))
         .collect();
     let mut body = Vec::new();
-    if let Err(e) = resp.take(job.max_bytes + 1).read_to_end(&mut body) {
-        let timed_out = e.get_ref().and_then(|i| i.downcast_ref::<reqwest::Error>()).is_some_and(|r| r.is_timeout())
-            || e.kind() == std::io::ErrorKind::TimedOut;
-        return if timed_out {
-            error("timeout", format!("request to {url_text} timed out after {} ms", job.timeout.as_millis()))
-        } else {
-            error("failed", format!("reading the response from {url_text}: {e}"))
-        };
-    }
-    if body.len() as u64 > job.max_bytes {
-        return error(
-            "limit-exceeded",
-            format!("response from {url_text} is over the limit of {} bytes", job.max_bytes),
-        );
+    let mut chunk = vec![0u8; 16 << 10];
+    loop {
+        if Instant::now() >= deadline {
+            return timed_out(&url_text, job.timeout);
+        }
+        match resp.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => body.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                let timeout = e.get_ref().and_then(|i| i.downcast_ref::<reqwest::Error>()).is_some_and(|r| r.is_timeout())
+                    || e.kind() == std::io::ErrorKind::TimedOut
+                    || Instant::now() >= deadline;
+                return if timeout {
+                    timed_out(&url_text, job.timeout)
+                } else {
+                    error("failed", format!("reading the response from {url_text}: {e}"))
+                };
+            }
+        }
+        if body.len() as u64 > job.max_bytes {
+            return error(
+                "limit-exceeded",
+                format!("response from {url_text} is over the limit of {} bytes", job.max_bytes),
+            );
+        }
     }
     json!({ "statusCode": status, "headers": headers, "data": String::from_utf8_lossy(&body) })
 }
 
-fn kind_of(e: &reqwest::Error) -> &'static str {
-    if e.is_timeout() {
-        "timeout"
-    } else if e.is_redirect() {
-        "denied"
-    } else {
-        "failed"
+/// The app's error for a request that got no response: the resolver's refusal as it was worded,
+/// a timeout naming the limit, a redirect the policy refused, or the innermost cause.
+fn failure(e: &reqwest::Error, url: &str, timeout: Duration) -> Value {
+    let mut cause: &(dyn std::error::Error + 'static) = e;
+    loop {
+        if let Some(r) = cause.downcast_ref::<Refused>() {
+            return error(r.kind, r.message.clone());
+        }
+        match cause.source() {
+            Some(next) => cause = next,
+            None => break,
+        }
     }
-}
-
-fn describe(e: &reqwest::Error, url: &str, timeout: Duration) -> String {
     if e.is_timeout() {
-        return format!("request to {url} timed out after {} ms", timeout.as_millis());
+        return timed_out(url, timeout);
     }
     // The innermost cause says what happened (refused connection, the redirect policy's reason).
-    let mut cause: &dyn std::error::Error = e;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    format!("request to {url} failed: {cause}")
+    let kind = if e.is_redirect() { "denied" } else { "failed" };
+    error(kind, format!("request to {url} failed: {cause}"))
 }
 
 #[cfg(test)]
@@ -308,9 +440,150 @@ mod tests {
 
     #[test]
     fn a_host_name_resolving_to_loopback_is_denied() {
-        let e = resolve_public("localhost", 80).unwrap_err();
-        assert_eq!(e.0, "denied");
-        assert!(e.1.starts_with("host localhost resolves to "), "{}", e.1);
-        assert_eq!(resolve_public("127.0.0.1", 80).unwrap(), None, "a literal address is allowed");
+        let e = resolve_public(&SystemLookup, "localhost").unwrap_err();
+        assert_eq!(e.kind, "denied");
+        assert!(e.message.starts_with("host localhost resolves to "), "{}", e.message);
+    }
+
+    /// Answers for `api.test` in turn (the last one repeats), counting the lookups. Here
+    /// 127.0.0.1 stands for a public address and 127.0.0.2 for a private one, so that both can be
+    /// real loopback servers.
+    struct Rebinding {
+        answers: Vec<IpAddr>,
+        lookups: AtomicUsize,
+    }
+
+    const PUBLIC: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 1));
+    const PRIVATE: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 2));
+
+    impl Lookup for Rebinding {
+        fn lookup(&self, host: &str) -> std::io::Result<Vec<IpAddr>> {
+            assert_eq!(host, "api.test");
+            let n = self.lookups.fetch_add(1, Ordering::SeqCst);
+            Ok(vec![self.answers[n.min(self.answers.len() - 1)]])
+        }
+
+        fn is_private(&self, ip: IpAddr) -> bool {
+            ip == PRIVATE
+        }
+    }
+
+    /// An HTTP/1.1 server on `ip:port` that closes every connection after one answer (so each
+    /// hop connects, and looks up, afresh): `/start` redirects (302) to `/next`, `/see-other` (303)
+    /// and `/temporary` (307) to `/echo`, which answers the method and the body it got; anything
+    /// else answers `name`. Returns the count of connections it accepted.
+    fn server(ip: IpAddr, port: u16, name: &'static str) -> std::io::Result<Arc<AtomicUsize>> {
+        use std::io::Write;
+        let listener = std::net::TcpListener::bind((ip, port))?;
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let count = accepted.clone();
+        std::thread::spawn(move || {
+            for mut s in listener.incoming().flatten() {
+                count.fetch_add(1, Ordering::SeqCst);
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && s.read(&mut byte).is_ok_and(|n| n == 1) {
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                let length = head
+                    .lines()
+                    .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|n| n.trim().parse::<usize>().unwrap_or(0)))
+                    .unwrap_or(0);
+                let mut body = vec![0u8; length];
+                let _ = s.read_exact(&mut body);
+                let (method, path) = head.split_once(' ').map(|(m, rest)| (m, rest.split(' ').next().unwrap_or(""))).unwrap_or(("", ""));
+                let redirect = |status: &str, to: &str| {
+                    format!("HTTP/1.1 {status}\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                };
+                let answer = if path == "/start" {
+                    redirect("302 Found", "/next")
+                } else if path == "/see-other" {
+                    redirect("303 See Other", "/echo")
+                } else if path == "/temporary" {
+                    redirect("307 Temporary Redirect", "/echo")
+                } else if path == "/echo" {
+                    let text = format!("{method} {}", String::from_utf8_lossy(&body));
+                    format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}", text.len())
+                } else {
+                    format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{name}", name.len())
+                };
+                let _ = s.write_all(answer.as_bytes());
+            }
+        });
+        Ok(accepted)
+    }
+
+    /// A "public" and a "private" server on one port (as a rebinding attacker would use it), and
+    /// a queue whose lookups of `api.test` give `answers` in turn.
+    fn rebinding(answers: Vec<IpAddr>) -> (u16, Arc<AtomicUsize>, NetQueue, Arc<Rebinding>) {
+        for _ in 0..20 {
+            let probe = std::net::TcpListener::bind((PUBLIC, 0)).unwrap();
+            let port = probe.local_addr().unwrap().port();
+            drop(probe);
+            let (Ok(_), Ok(private)) = (server(PUBLIC, port, "public"), server(PRIVATE, port, "private")) else { continue };
+            let lookup = Arc::new(Rebinding { answers, lookups: AtomicUsize::new(0) });
+            return (port, private, NetQueue::with_lookup(lookup.clone()), lookup);
+        }
+        panic!("no free port on both 127.0.0.1 and 127.0.0.2");
+    }
+
+    fn job(port: u16) -> Job {
+        Job {
+            id: 1,
+            url: Url::parse(&format!("http://api.test:{port}/start")).unwrap(),
+            method: reqwest::Method::GET,
+            headers: reqwest::header::HeaderMap::new(),
+            body: None,
+            timeout: Duration::from_secs(10),
+            max_bytes: 1 << 20,
+            allowed: vec![("http".into(), "api.test".into(), port)],
+        }
+    }
+
+    #[test]
+    fn issue_12_each_hop_connects_to_the_address_it_checked() {
+        // Hop 1 and hop 2 each look up once and get the public address; a third lookup (the one
+        // a check-then-connect design makes for the connection) would get the private one.
+        let (port, private, queue, lookup) = rebinding(vec![PUBLIC, PUBLIC, PRIVATE]);
+        let r = run(job(port), &queue);
+        assert_eq!(r["data"], "public", "{r}");
+        assert_eq!(lookup.lookups.load(Ordering::SeqCst), 2, "one lookup per hop, the one connected to");
+        assert_eq!(private.load(Ordering::SeqCst), 0, "the private server was never connected to");
+        // The client is the app's: a second request reuses it (and its resolver).
+        let again = run(job(port), &queue);
+        assert_eq!(again["error"]["kind"], "denied", "{again}");
+        assert_eq!(private.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn issue_12_a_redirect_hop_that_now_resolves_privately_is_denied() {
+        let (port, private, queue, lookup) = rebinding(vec![PUBLIC, PRIVATE]);
+        let r = run(job(port), &queue);
+        assert_eq!(r["error"]["kind"], "denied", "{r}");
+        assert_eq!(
+            r["error"]["message"],
+            "host api.test resolves to 127.0.0.2, a private address; declare that address itself to allow it"
+        );
+        assert_eq!(lookup.lookups.load(Ordering::SeqCst), 2);
+        assert_eq!(private.load(Ordering::SeqCst), 0, "the private server was never connected to");
+    }
+
+    #[test]
+    fn redirects_carry_method_and_body_as_browsers_do() {
+        let port = std::net::TcpListener::bind((PUBLIC, 0)).unwrap().local_addr().unwrap().port();
+        server(PUBLIC, port, "public").unwrap();
+        let queue = NetQueue::default();
+        let post = |path: &str| {
+            let mut j = job(port);
+            j.url = Url::parse(&format!("http://127.0.0.1:{port}{path}")).unwrap();
+            j.allowed = vec![("http".into(), "127.0.0.1".into(), port)];
+            j.method = reqwest::Method::POST;
+            j.body = Some(b"hello".to_vec());
+            run(j, &queue)
+        };
+        assert_eq!(post("/see-other")["data"], "GET ", "303: a GET without the body");
+        assert_eq!(post("/temporary")["data"], "POST hello", "307: the same method and body");
+        assert_eq!(post("/echo")["data"], "POST hello");
     }
 }

@@ -11,7 +11,8 @@ use serde_json::{json, Value};
 
 use crate::guests::{echo, test_limits};
 
-/// A tiny HTTP/1.1 back end: `/hello`, `/big`, `/big-unsized`, `/hang`, `/redirect?to=URL`.
+/// A tiny HTTP/1.1 back end: `/hello`, `/big`, `/big-unsized`, `/hang`, `/trickle` (one byte a
+/// second of a 60-byte body), `/redirect?to=URL`.
 fn backend() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -46,6 +47,13 @@ fn serve(mut s: TcpStream) {
             std::thread::sleep(Duration::from_secs(30));
             Ok(())
         }
+        "/trickle" => s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 60\r\nConnection: close\r\n\r\n").and_then(|_| {
+            for _ in 0..60 {
+                s.write_all(b"x")?;
+                std::thread::sleep(Duration::from_secs(1));
+            }
+            Ok(())
+        }),
         "/redirect" => {
             let to = query.strip_prefix("to=").unwrap_or("/hello");
             s.write_all(format!("HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").as_bytes())
@@ -180,9 +188,30 @@ fn a_back_end_that_never_answers_times_out() {
     let started = Instant::now();
     let r = fetch(&mut app, &page, json!({ "url": format!("http://127.0.0.1:{port}/hang"), "timeout": 300 }));
     assert_eq!(r["error"]["kind"], "timeout", "{r}");
-    assert_eq!(r["error"]["message"], format!("request to http://127.0.0.1:{port}/hang timed out after 300 ms"));
+    assert_eq!(
+        r["error"]["message"],
+        format!("request to http://127.0.0.1:{port}/hang timed out: no complete response within the request timeout of 300 ms")
+    );
     assert!(started.elapsed() < Duration::from_secs(5));
     // the app is fine afterwards
     let r = fetch(&mut app, &page, json!({ "url": format!("http://127.0.0.1:{port}/hello") }));
     assert_eq!(r["data"], "hi");
+}
+
+#[test]
+fn issue_12_a_response_that_trickles_is_stopped_by_the_total_deadline() {
+    // One byte a second never trips a per-read timeout of 1.5 s; the request's deadline counts
+    // from the call to the last byte, so it stops the body after 1.5 s all the same.
+    let port = backend();
+    let sandbox = Sandbox::new(test_limits(), None).unwrap();
+    let (mut app, page) = start(&sandbox, vec![format!("http://127.0.0.1:{port}")]);
+    let started = Instant::now();
+    let r = fetch(&mut app, &page, json!({ "url": format!("http://127.0.0.1:{port}/trickle"), "timeout": 1500 }));
+    let took = started.elapsed();
+    assert_eq!(r["error"]["kind"], "timeout", "{r}");
+    assert_eq!(
+        r["error"]["message"],
+        format!("request to http://127.0.0.1:{port}/trickle timed out: no complete response within the request timeout of 1500 ms")
+    );
+    assert!(took >= Duration::from_millis(1400) && took < Duration::from_secs(4), "stopped after {took:?}");
 }
