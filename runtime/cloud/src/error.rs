@@ -192,6 +192,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A [`crate::ServerLimits`] value that would let nothing through.
+    #[error("server limit {name} {reason}")]
+    InvalidLimit {
+        /// The field, `max_connections`, `rate_limit.burst`, …
+        name: &'static str,
+        /// The rule it breaks.
+        reason: &'static str,
+    },
     /// Binding the server's address failed.
     #[error("cannot listen on {addr}: {source}")]
     Bind {

@@ -25,8 +25,10 @@ pub mod cache;
 mod client;
 pub mod error;
 mod launch;
+pub mod limits;
 mod qr;
 pub mod review;
+mod serve;
 mod server;
 pub mod store;
 
@@ -38,4 +40,9 @@ pub use error::{Error, Result};
 pub use launch::{cloud_display, LaunchUrl, MAX_SCENE_CHARS};
 pub use qr::qr_png;
 pub use review::{review, ReviewHook};
-pub use server::{bind, spawn_background, CloudHandle, RunningCloud, Server, ServerConfig, AUTH_BODY_LIMIT, AUTH_DRAIN_LIMIT, DEFAULT_BODY_LIMIT};
+pub use limits::{RateLimit, ServerLimits};
+pub use serve::SHUTDOWN_GRACE;
+pub use server::{
+    bind, spawn_background, CloudHandle, RunningCloud, Server, ServerConfig, AUTH_BODY_LIMIT, AUTH_DRAIN_LIMIT, BASE_BODY_LIMIT, BUNDLE_CHUNK_BYTES,
+    DEFAULT_BODY_LIMIT, STATUS_BODY_LIMIT,
+};

@@ -18,8 +18,10 @@
 //! | `POST /auth/login` | `{"appid", "user", "ts", "sig"}` signed by the user's key → `{"code", "expires_in"}` |
 //! | `POST /auth/code2session` | `{"appid", "secret", "code"}` (the developer's back end) → `{"openid", "session_key"}` |
 //!
-//! Every error is JSON `{"error": "…"}` with 400, 401, 403, 404, 409, 413 or 416. The auth flow,
-//! its rules and messages: `docs/auth.md`.
+//! Every error is JSON `{"error": "…"}` with 400, 401, 403, 404, 408, 409, 413, 416, 429 or 503
+//! (the last two with `Retry-After`). The auth flow, its rules and messages: `docs/auth.md`. The
+//! guards against slow, many and greedy clients (read timeouts, connection and request caps,
+//! rate limits on `POST /auth/login` and `GET /apps/{appid}/qr`): [`ServerLimits`].
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -46,8 +48,10 @@ use crate::auth::{
 };
 use crate::error::{Error, Result};
 use crate::launch::{LaunchUrl, MAX_SCENE_CHARS};
+use crate::limits::ServerLimits;
+use crate::serve::{guard_request, rate_limited, Guard, RateLimiter};
 use crate::review::{review, ReviewHook};
-use crate::store::{open_blobs, open_meta, BlobStore, InsertRefusal, MetaStore, NewLoginCode, NewVersion, Redemption};
+use crate::store::{open_blobs, open_meta, Blob, BlobStore, InsertRefusal, MetaStore, NewLoginCode, NewVersion, Redemption};
 
 /// Largest publish request body: 4 MiB (twice the package limit, so an oversize bundle gets the
 /// bundle's own "package size" message rather than a bare 413).
@@ -55,6 +59,12 @@ pub const DEFAULT_BODY_LIMIT: usize = 4 * 1024 * 1024;
 /// Largest body of `POST /base`: the base library's package limit (16 MiB), whatever
 /// [`ServerConfig::body_limit`] says for apps.
 pub const BASE_BODY_LIMIT: usize = miniapp_bundle::limits::DEFAULT_BASE_MAX_PACKAGE_BYTES as usize;
+
+/// Largest body of `POST /apps/{appid}/status`: 16 KiB (a status change with its reason).
+pub const STATUS_BODY_LIMIT: usize = 16 * 1024;
+
+/// Bytes a streamed bundle body reads from storage at a time: 64 KiB.
+pub const BUNDLE_CHUNK_BYTES: usize = 64 * 1024;
 
 /// Largest body of the `/auth/*` routes: 16 KiB (a login request is about 300 bytes).
 pub const AUTH_BODY_LIMIT: usize = 16 * 1024;
@@ -98,6 +108,8 @@ pub struct ServerConfig {
     /// How long a login code from `POST /auth/login` stays valid ([`LOGIN_CODE_TTL`], 5 minutes;
     /// tests shorten it). Replicas should agree on it.
     pub login_code_ttl: Duration,
+    /// Read timeouts, connection and request caps, rate limits ([`ServerLimits::default`]).
+    pub limits: ServerLimits,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -115,6 +127,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("blob_options", &self.blob_options.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
             .field("platform_key_file", &self.platform_key_file)
             .field("login_code_ttl", &self.login_code_ttl)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -136,6 +149,7 @@ impl ServerConfig {
             blob_options: Vec::new(),
             platform_key_file: None,
             login_code_ttl: LOGIN_CODE_TTL,
+            limits: ServerLimits::default(),
         }
     }
 }
@@ -162,6 +176,7 @@ pub struct Server {
     token: String,
     token_generated: bool,
     platform_key: VerifyingKey,
+    limits: ServerLimits,
 }
 
 impl std::fmt::Debug for Server {
@@ -186,13 +201,15 @@ impl Server {
         self.platform_key
     }
 
-    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    /// Serves until `shutdown` completes, then finishes in-flight requests (for at most
+    /// [`crate::SHUTDOWN_GRACE`]). Slow, many and greedy clients meet [`ServerConfig::limits`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Bind`] when the listener has no local address.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
         let addr = self.listener.local_addr().map_err(|source| Error::Bind { addr: ([0, 0, 0, 0], 0).into(), source })?;
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(|source| Error::Bind { addr, source })
+        crate::serve::serve(self.listener, self.router, self.limits, shutdown).await.map_err(|source| Error::Bind { addr, source })
     }
 }
 
@@ -229,6 +246,7 @@ fn read_or_create_token(data_dir: &std::path::Path) -> Result<(String, bool)> {
 /// connecting to the configured database and bucket) and binds the address. Returns the server
 /// and the address it got.
 pub async fn bind(cfg: ServerConfig) -> Result<(Server, SocketAddr)> {
+    cfg.limits.check()?;
     std::fs::create_dir_all(&cfg.data_dir).map_err(Error::io("creating", &cfg.data_dir))?;
     let (token, token_generated) = match &cfg.token {
         Some(t) if !t.trim().is_empty() => (t.trim().to_string(), false),
@@ -262,19 +280,28 @@ pub async fn bind(cfg: ServerConfig) -> Result<(Server, SocketAddr)> {
         stats: Mutex::new(Stats::default()),
         login_code_ttl: cfg.login_code_ttl,
     });
-    let router = router(state, cfg.body_limit);
+    let router = router(state, cfg.body_limit, &cfg.limits);
     tracing::info!(%local_addr, data_dir = %cfg.data_dir.display(), dev = cfg.dev, "cloud listening");
-    Ok((Server { listener, router, token, token_generated, platform_key }, local_addr))
+    Ok((Server { listener, router, token, token_generated, platform_key, limits: cfg.limits }, local_addr))
 }
 
-fn router(state: Shared, body_limit: usize) -> Router {
+fn router(state: Shared, body_limit: usize, limits: &ServerLimits) -> Router {
+    // The unauthenticated routes that cost the most (a signature check and a database write; a
+    // QR image) get a token bucket per client IP each.
+    let limited = |route: &'static str, r: axum::routing::MethodRouter<Shared>| match limits.rate_limit {
+        Some(limit) => r.layer(middleware::from_fn_with_state(RateLimiter::new(route, limit), rate_limited)),
+        None => r,
+    };
     Router::new()
         .route("/apps", post(publish).get(list_apps))
         .route("/apps/{appid}", get(app_meta))
-        .route("/apps/{appid}/status", post(set_status))
-        .route("/apps/{appid}/qr", get(app_qr))
+        .route("/apps/{appid}/status", post(set_status).layer(DefaultBodyLimit::max(STATUS_BODY_LIMIT)))
+        .route("/apps/{appid}/qr", limited("/apps/{appid}/qr", get(app_qr)))
         .route("/apps/{appid}/secret", get(app_secret))
-        .route("/auth/login", post(login).layer(DefaultBodyLimit::max(AUTH_BODY_LIMIT)).layer(middleware::from_fn(drain_auth_body)))
+        .route(
+            "/auth/login",
+            limited("/auth/login", post(login).layer(DefaultBodyLimit::max(AUTH_BODY_LIMIT)).layer(middleware::from_fn(drain_auth_body))),
+        )
         .route(
             "/auth/code2session",
             post(code2session).layer(DefaultBodyLimit::max(AUTH_BODY_LIMIT)).layer(middleware::from_fn(drain_auth_body)),
@@ -289,6 +316,7 @@ fn router(state: Shared, body_limit: usize) -> Router {
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such route") })
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(state.clone(), count_requests))
+        .layer(middleware::from_fn_with_state(Guard::new(limits), guard_request))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -539,7 +567,13 @@ async fn set_status(
     body: std::result::Result<Json<StatusChange>, JsonRejection>,
 ) -> ApiResult<Json<serde_json::Value>> {
     check_token(&state, &headers)?;
-    let Json(change) = body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("status change body: {}", e.body_text())))?;
+    let Json(change) = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("status change body is over the limit of {STATUS_BODY_LIMIT} bytes"))
+        } else {
+            ApiError::new(StatusCode::BAD_REQUEST, format!("status change body: {}", e.body_text()))
+        }
+    })?;
     if change.status != AppStatus::Published && change.reason.trim().is_empty() {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, format!("a reason is required when the status is {}", change.status)));
     }
@@ -625,10 +659,12 @@ async fn bundle(State(state): State<Shared>, Path(digest): Path<String>, headers
     if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, format!("bundle digest {digest:?} must be sha256:<64 lower-case hex digits>")));
     }
-    let bytes = blocking({
+    // Opened, not read: a bundle in a folder is streamed from its file (memory stays flat however
+    // many downloads run at once); other stores hand over the bytes.
+    let blob = blocking({
         let state = state.clone();
         let hex = hex.clone();
-        move || Ok(state.blobs.get(&hex)?)
+        move || Ok(state.blobs.open(&hex)?)
     })
     .await?
     .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no bundle sha256:{hex}")))?;
@@ -642,7 +678,7 @@ async fn bundle(State(state): State<Shared>, Path(digest): Path<String>, headers
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*")) {
         return Ok(common(Response::builder().status(StatusCode::NOT_MODIFIED)).body(Body::empty()).expect("valid response"));
     }
-    let len = bytes.len() as u64;
+    let len = blob.len();
     let range = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
         Some(r) => match parse_range(r, len) {
             Ok(r) => r,
@@ -657,22 +693,31 @@ async fn bundle(State(state): State<Shared>, Path(digest): Path<String>, headers
         },
         None => None,
     };
-    let mut stats = state.stats.lock().unwrap_or_else(|p| p.into_inner());
-    *stats.bundle_downloads.entry(format!("sha256:{hex}")).or_default() += 1;
-    let resp = match range {
-        Some((start, end)) => {
-            stats.range_requests += 1;
-            stats.bundle_bytes += end - start + 1;
-            common(Response::builder().status(StatusCode::PARTIAL_CONTENT))
-                .header(header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}"))
-                .body(Body::from(bytes[start as usize..=end as usize].to_vec()))
-        }
-        None => {
-            stats.bundle_bytes += len;
-            common(Response::builder().status(StatusCode::OK)).body(Body::from(bytes))
+    let (start, end) = range.unwrap_or((0, len.saturating_sub(1)));
+    let count = if len == 0 { 0 } else { end - start + 1 };
+    {
+        let mut stats = state.stats.lock().unwrap_or_else(|p| p.into_inner());
+        *stats.bundle_downloads.entry(format!("sha256:{hex}")).or_default() += 1;
+        stats.range_requests += u64::from(range.is_some());
+        stats.bundle_bytes += count;
+    }
+    let body = match blob {
+        Blob::Bytes(bytes) if range.is_none() => Body::from(bytes),
+        Blob::Bytes(bytes) => Body::from(bytes[start as usize..=end as usize].to_vec()),
+        Blob::File { file, .. } => {
+            use tokio::io::{AsyncReadExt, AsyncSeekExt};
+            let mut file = tokio::fs::File::from_std(file);
+            if start > 0 {
+                file.seek(std::io::SeekFrom::Start(start)).await.map_err(|e| ApiError::from(Error::io("reading", format!("bundle sha256:{hex}"))(e)))?;
+            }
+            Body::from_stream(tokio_util::io::ReaderStream::with_capacity(file.take(count), BUNDLE_CHUNK_BYTES))
         }
     };
-    Ok(resp.expect("valid response"))
+    let builder = match range {
+        Some((start, end)) => common(Response::builder().status(StatusCode::PARTIAL_CONTENT)).header(header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}")),
+        None => common(Response::builder().status(StatusCode::OK)),
+    };
+    Ok(builder.header(header::CONTENT_LENGTH, count).body(body).expect("valid response"))
 }
 
 fn version_parts(v: &str) -> (u64, u64, u64) {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{is_sha256_hex, BlobStore};
+use super::{is_sha256_hex, Blob, BlobStore};
 use crate::error::{Error, Result};
 
 /// [`BlobStore`] as files `DIR/<hex>`, written atomically (temp file + rename).
@@ -51,6 +51,17 @@ impl BlobStore for FsBlobs {
             Err(e) => Err(Error::io("reading", path)(e)),
         }
     }
+
+    fn open(&self, hex: &str) -> Result<Option<Blob>> {
+        let path = self.path(hex)?;
+        let file = match std::fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io("reading", path)(e)),
+        };
+        let len = file.metadata().map_err(Error::io("reading", &path))?.len();
+        Ok(Some(Blob::File { file, len }))
+    }
 }
 
 #[cfg(test)]
@@ -66,5 +77,7 @@ mod tests {
         blobs.put(&hex, b"abc").unwrap();
         assert_eq!(blobs.get(&hex).unwrap().as_deref(), Some(&b"abc"[..]));
         assert_eq!(blobs.get(&"b".repeat(64)).unwrap(), None);
+        assert!(matches!(blobs.open(&hex).unwrap(), Some(Blob::File { len: 3, .. })), "a folder's bundle is opened as a file");
+        assert!(blobs.open(&"b".repeat(64)).unwrap().is_none());
     }
 }

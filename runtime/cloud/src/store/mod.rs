@@ -145,12 +145,47 @@ pub(crate) fn refusal(row: Option<(String, bool, i64)>, appid: &str, now_ms: i64
     }
 }
 
+/// A stored bundle opened for serving: a file the server streams from, or the bytes.
+#[derive(Debug)]
+pub enum Blob {
+    /// The whole bundle in memory (stores that cannot hand out a reader).
+    Bytes(Vec<u8>),
+    /// An open file holding the bundle, `len` bytes long.
+    File {
+        /// The file, at offset 0.
+        file: std::fs::File,
+        /// Its length in bytes.
+        len: u64,
+    },
+}
+
+impl Blob {
+    /// The bundle's length in bytes.
+    pub fn len(&self) -> u64 {
+        match self {
+            Blob::Bytes(b) => b.len() as u64,
+            Blob::File { len, .. } => *len,
+        }
+    }
+
+    /// Whether the bundle is empty (a stored bundle never is).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// Content-addressed bundle storage, keyed by the sha256 hex of the bytes.
 pub trait BlobStore: Send + Sync + 'static {
     /// Stores the bytes (a no-op when present).
     fn put(&self, hex: &str, bytes: &[u8]) -> Result<()>;
     /// The bytes, if present.
     fn get(&self, hex: &str) -> Result<Option<Vec<u8>>>;
+    /// The bundle opened for serving, if present: a store that can (a folder) hands out a file
+    /// so the server streams it rather than holding it in memory; by default the bytes of
+    /// [`BlobStore::get`].
+    fn open(&self, hex: &str) -> Result<Option<Blob>> {
+        Ok(self.get(hex)?.map(Blob::Bytes))
+    }
 }
 
 /// Numeric `(major, minor, patch)` of a stored version string (`(0, 0, 0)` when unparsable).

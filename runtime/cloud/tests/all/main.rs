@@ -3,6 +3,7 @@
 
 mod auth;
 mod base_library;
+mod guards;
 mod helpers;
 mod lifecycle;
 mod server_rules;
