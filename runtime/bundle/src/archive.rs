@@ -176,9 +176,19 @@ pub(crate) fn read_archive(bytes: &[u8], limits: &Limits) -> Result<BTreeMap<Str
 
 /// Writes entries into a deterministic zip: sorted, Deflate, fixed timestamps, mode 0644.
 pub(crate) fn write_archive(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>> {
+    write_archive_as(files, CompressionMethod::Deflated)
+}
+
+/// The same archive with every entry stored uncompressed (a cache copy that reads without
+/// inflating).
+pub(crate) fn write_archive_stored(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>> {
+    write_archive_as(files, CompressionMethod::Stored)
+}
+
+fn write_archive_as(files: &BTreeMap<String, Vec<u8>>, method: CompressionMethod) -> Result<Vec<u8>> {
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
+        .compression_method(method)
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);
     let err = |e: &dyn std::fmt::Display| Error::Archive(format!("writing archive: {e}"));

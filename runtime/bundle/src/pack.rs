@@ -119,6 +119,16 @@ pub fn verify_base(bytes: &[u8], trust: &Trust) -> Result<BaseLibrary> {
     })
 }
 
+/// The same base library bundle with its entries stored uncompressed: what a host keeps in its
+/// cache after verifying the original once, so that a new process reads it without inflating
+/// 6 MB of fonts. It is still verified in full when used ([`verify_base`]: both signatures cover
+/// `files.json`, which holds every file's sha256), so a changed cache copy is refused as any
+/// bundle would be.
+pub fn repack_uncompressed(bytes: &[u8], limits: &crate::Limits) -> Result<Vec<u8>> {
+    let files = crate::archive::read_archive(bytes, limits)?;
+    crate::archive::write_archive_stored(&files)
+}
+
 /// Adds (or replaces) the platform countersignature of an app or base library bundle that
 /// verifies.
 pub fn countersign(bytes: &[u8], platform: &SigningKey) -> Result<Vec<u8>> {
@@ -202,4 +212,32 @@ fn check_app(files: &BTreeMap<String, Vec<u8>>) -> Result<AppManifest> {
         }
     }
     Ok(manifest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_uncompressed_copy_of_a_base_library_verifies_and_a_changed_one_does_not() {
+        let key = SigningKey::generate();
+        let platform = SigningKey::generate();
+        let files = vec![
+            ("base.json".to_string(), br#"{"name":"miniapp-base","version":"1.0.0"}"#.to_vec()),
+            ("styles/components.css".to_string(), b"button { color: red; }".repeat(200)),
+        ];
+        let packed = pack_base(&files, &key).unwrap();
+        let signed = countersign(&packed, &platform).unwrap();
+        let trust = Trust::platform(platform.verifying_key());
+        let original = verify_base(&signed, &trust).unwrap();
+        let stored = repack_uncompressed(&signed, &trust.base_limits).unwrap();
+        assert!(stored.len() > signed.len(), "the copy is not compressed");
+        let copy = verify_base(&stored, &trust).unwrap();
+        assert_eq!(copy.file("styles/components.css"), original.file("styles/components.css"));
+        // One byte of a stored file changed: its sha256 no longer matches files.json.
+        let at = stored.windows(6).position(|w| w == b"button").unwrap();
+        let mut bad = stored.clone();
+        bad[at] = b'B';
+        assert!(verify_base(&bad, &trust).is_err(), "a changed cache copy verified");
+    }
 }

@@ -144,11 +144,31 @@ impl Cache {
         self.evict(digest)
     }
 
-    /// Removes a cached bundle (one that failed verification).
+    /// Removes a cached bundle (one that failed verification), and its uncompressed copy.
     pub fn remove_bundle(&self, digest: &str) {
         if let Some(p) = self.bundle_path(digest) {
-            let _ = std::fs::remove_file(p);
+            let _ = std::fs::remove_file(&p);
+            let _ = std::fs::remove_file(p.with_extension("stored"));
         }
+    }
+
+    /// The size of a cached bundle in bytes.
+    pub(crate) fn bundle_len(&self, digest: &str) -> Option<u64> {
+        std::fs::metadata(self.bundle_path(digest)?).ok().map(|m| m.len())
+    }
+
+    /// The uncompressed copy of a cached base library
+    /// ([`miniapp_bundle::repack_uncompressed`]), if one was kept.
+    pub(crate) fn stored_copy(&self, digest: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.bundle_path(digest)?.with_extension("stored")).ok()
+    }
+
+    /// Keeps an uncompressed copy of a cached base library next to it.
+    pub(crate) fn store_copy(&self, digest: &str, bytes: &[u8]) -> Result<()> {
+        let Some(path) = self.bundle_path(digest).map(|p| p.with_extension("stored")) else { return Ok(()) };
+        let tmp = path.with_extension("stored-tmp");
+        std::fs::write(&tmp, bytes).map_err(Error::io("writing", &tmp))?;
+        std::fs::rename(&tmp, &path).map_err(Error::io("renaming", &path))
     }
 
     fn bundles(&self) -> Result<Vec<(String, u64, SystemTime)>> {

@@ -518,7 +518,36 @@ impl CloudClient {
         Ok(base)
     }
 
+    /// Verifies the cached base library. A new process reads the uncompressed copy kept after
+    /// the first verification (no inflate of its fonts), verified in full all the same; when
+    /// there is none, or it does not verify, the original is verified and the copy (re)made.
     fn verify_cached_base_now(&self, cloud: &Url, digest: &str, key: &VerifyingKey) -> Result<BaseLibrary> {
+        let trust = Trust::platform(*key);
+        if let (Some(copy), Some(size)) = (self.cache.stored_copy(digest), self.cache.bundle_len(digest)) {
+            match verify_base(&copy, &trust) {
+                Ok(mut base) => {
+                    base.digest = digest.to_string();
+                    base.size = size;
+                    return Ok(base);
+                }
+                Err(e) => tracing::warn!(%digest, error = %e, "the uncompressed copy of the base library does not verify; verifying the original"),
+            }
+        }
+        let base = self.verify_cached_base_original(cloud, digest, key)?;
+        if let Some(bytes) = self.cache.bundle(digest)? {
+            match miniapp_bundle::repack_uncompressed(&bytes, &trust.base_limits) {
+                Ok(copy) => {
+                    if let Err(e) = self.cache.store_copy(digest, &copy) {
+                        tracing::warn!(%digest, error = %e, "could not keep an uncompressed copy of the base library");
+                    }
+                }
+                Err(e) => tracing::warn!(%digest, error = %e, "could not repack the base library"),
+            }
+        }
+        Ok(base)
+    }
+
+    fn verify_cached_base_original(&self, cloud: &Url, digest: &str, key: &VerifyingKey) -> Result<BaseLibrary> {
         let bytes = self.cache.bundle(digest)?.ok_or_else(|| Error::OfflineNotCached {
             cloud: cloud_display(cloud),
             app_id: "the base library".into(),

@@ -98,3 +98,33 @@ fn a_base_library_over_the_app_body_limit_is_published_downloaded_and_verified()
     assert_eq!(opened.base.digest, info.digest);
     assert_eq!(opened.base.fonts().map(|(p, _)| p).collect::<Vec<_>>(), ["fonts/Big.ttf"]);
 }
+
+/// Issue 12: a new process (a new client on the same cache) verifies the base library from the
+/// uncompressed copy kept after the first verification; a changed copy is not used (the original
+/// is verified instead and the copy made again), so nothing unverified is ever used.
+#[test]
+fn a_new_process_uses_the_uncompressed_copy_of_the_base_library_and_refuses_a_changed_one() {
+    let env = env();
+    let info = env.client.publish_base(&env.url(), "test-token", &base("1.2.0")).unwrap();
+    env.publish(&app_needing("1.2.0", "1.0.0"));
+    env.client.open_app(&env.launch("shop"), &|_, _| {}).unwrap();
+    let hex = info.digest.trim_start_matches("sha256:");
+    let copy = env.cache.path().join("bundles").join(format!("{hex}.stored"));
+    let stored = std::fs::read(&copy).expect("an uncompressed copy is kept after the first verification");
+    assert!(stored.windows(14).any(|w| w == b"base 1.2.0 */ "), "the copy holds the styles uncompressed");
+
+    let fresh = miniapp_cloud::CloudClient::new(env.cache.path().to_path_buf()).unwrap();
+    let b = fresh.open_app(&env.launch("shop"), &|_, _| {}).unwrap().base.unwrap();
+    assert_eq!(b.digest, info.digest, "the base library keeps the digest of the original");
+    assert!(b.text("styles/components.css").unwrap().contains("base 1.2.0"));
+
+    // Change one byte of the copy: it no longer verifies, the original is used and the copy remade.
+    let at = stored.windows(10).position(|w| w == b"base 1.2.0").unwrap();
+    let mut bad = stored.clone();
+    bad[at] = b'B';
+    std::fs::write(&copy, &bad).unwrap();
+    let fresh = miniapp_cloud::CloudClient::new(env.cache.path().to_path_buf()).unwrap();
+    let b = fresh.open_app(&env.launch("shop"), &|_, _| {}).unwrap().base.unwrap();
+    assert!(b.text("styles/components.css").unwrap().contains("base 1.2.0"), "the changed copy was used");
+    assert_eq!(std::fs::read(&copy).unwrap(), stored, "the copy was made again from the verified original");
+}
