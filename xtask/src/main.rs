@@ -56,7 +56,7 @@ fn run() -> Result<ExitCode> {
                  commands:\n  \
                  demo   install what is missing, then run the demo (headless into demo-out/ without a display)\n  \
                  test   install what is missing, then run all tests\n  \
-                 bench  build the release binary users get, then run `miniapp bench --peers --json target/bench.json`\n         (args pass through; --no-peers: miniapp alone; --quick: a smoke run;\n         --instructions: callgrind instruction counts of the CPU-bound benchmarks)\n  \
+                 bench  build the release binary users get, then run `miniapp bench --peers --json target/bench.json`\n         (args pass through; --no-peers: miniapp alone; --quick: a smoke run;\n         --instructions: callgrind instruction counts of the CPU-bound benchmarks;\n         --cloud: the release cloud under wrk)\n  \
                  setup  only install what is missing"
             );
             Ok(if cmd == "help" { ExitCode::SUCCESS } else { ExitCode::from(2) })
@@ -243,6 +243,9 @@ fn bench(rest: &[String]) -> Result<ExitCode> {
     if rest.iter().any(|a| a == "--instructions") {
         return instructions();
     }
+    if rest.iter().any(|a| a == "--cloud") {
+        return cloud_bench(rest.iter().any(|a| a == "--quick"));
+    }
     let mut b = Command::new(root().join("target/release/miniapp"));
     b.current_dir(root()).arg("bench").args(rest.iter().filter(|a| *a != "--no-peers"));
     // The side-by-side table and its JSON, unless asked otherwise.
@@ -320,6 +323,148 @@ fn instructions() -> Result<ExitCode> {
     std::fs::write(&path, json)?;
     eprintln!("instruction counts written to {}", path.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// `cargo xtask bench --cloud`: the release cloud (`miniapp cloud serve`) on loopback under `wrk`:
+/// app metadata, the landing page, the QR image, a 1 MiB bundle and the base library, each at 64
+/// connections (16 for the downloads); requests per second and p50/p99 latency. wrk shares the
+/// machine's cores with the server, so read the figures as a floor. Writes target/cloud-bench.json.
+fn cloud_bench(quick: bool) -> Result<ExitCode> {
+    use std::io::BufRead;
+    if which("wrk").is_none() {
+        let _ = status(Command::new("apt-get").args(["install", "-y", "-qq", "wrk"]).env("DEBIAN_FRONTEND", "noninteractive"));
+    }
+    if which("wrk").is_none() {
+        bail!("wrk is not installed (apt-get install -y wrk)");
+    }
+    let bin = root().join("target/release/miniapp");
+    let work = root().join("target/cloud-bench");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work)?;
+    let token = "bench-token";
+    let env = |c: &mut Command| {
+        c.env("HOME", &work).env("XDG_CONFIG_HOME", work.join("config")).env("MINIAPP_CACHE_DIR", work.join("cache"));
+    };
+    let mut serve = Command::new(&bin);
+    serve.args(["cloud", "serve", "--addr", "127.0.0.1:0", "--dev", "--token", token, "--data"]).arg(work.join("data"));
+    env(&mut serve);
+    let mut server = serve.stdout(std::process::Stdio::piped()).spawn().context("starting miniapp cloud serve")?;
+    let mut first = String::new();
+    std::io::BufReader::new(server.stdout.take().expect("piped")).read_line(&mut first)?;
+    let base = first.trim().strip_prefix("listening on ").context("the cloud did not say where it listens")?.to_string();
+    let result = (|| -> Result<Vec<(String, String, String)>> {
+        let run = |args: &[&str], what: &str| -> Result<String> {
+            let mut c = Command::new(&bin);
+            c.args(args);
+            env(&mut c);
+            let out = c.output()?;
+            if !out.status.success() {
+                bail!("{what} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+            }
+            Ok(String::from_utf8_lossy(&out.stdout).to_string())
+        };
+        let root_s = root().display().to_string();
+        run(&["publish-base", &format!("{root_s}/base-library"), "--cloud", &base, "--token", token], "publishing the base library")?;
+        let counter = work.join("counter.mapp").display().to_string();
+        run(&["build", &format!("{root_s}/sample-apps/counter"), "-o", &counter], "building the counter")?;
+        run(&["publish", &counter, "--cloud", &base, "--token", token], "publishing the counter")?;
+        // A 1 MiB app: the counter with an incompressible asset.
+        let big = work.join("big");
+        copy_dir(&root().join("sample-apps/counter"), &big)?;
+        let manifest = std::fs::read_to_string(big.join("app.json"))?.replace("\"appid\": \"counter\"", "\"appid\": \"bigapp\"");
+        std::fs::write(big.join("app.json"), manifest)?;
+        // The copy lives elsewhere: its logic finds the SDK by absolute path.
+        let logic = big.join("logic/Cargo.toml");
+        let sdk = root().join("host-api/sdk").display().to_string();
+        std::fs::write(&logic, std::fs::read_to_string(&logic)?.replace("../../../host-api/sdk", &sdk))?;
+        std::fs::create_dir_all(big.join("assets"))?;
+        let mut noise = vec![0u8; 1 << 20];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for b in noise.iter_mut() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            *b = x as u8;
+        }
+        std::fs::write(big.join("assets/noise.bin"), noise)?;
+        let big_bundle = work.join("big.mapp").display().to_string();
+        run(&["build", &big.display().to_string(), "-o", &big_bundle], "building the 1 MiB app")?;
+        run(&["publish", &big_bundle, "--cloud", &base, "--token", token], "publishing the 1 MiB app")?;
+        let digest_of = |path: &str, key: &str| -> Result<String> {
+            let out = Command::new("curl").args(["-s", &format!("{base}{path}")]).output().context("running curl")?;
+            let text = String::from_utf8_lossy(&out.stdout).to_string();
+            let at = text.find(&format!("\"{key}\"")).with_context(|| format!("no {key} in {path}: {text}"))?;
+            let rest = &text[at + key.len() + 2..];
+            let start = rest.find('"').context("malformed")? + 1;
+            let end = rest[start..].find('"').context("malformed")?;
+            Ok(rest[start..start + end].to_string())
+        };
+        let big_digest = digest_of("/apps/bigapp", "digest")?;
+        let base_digest = digest_of("/base/latest", "digest")?;
+        let seconds = if quick { "3s" } else { "15s" };
+        let targets = [
+            ("metadata", format!("{base}/apps/counter"), "64", None),
+            ("landing page", format!("{base}/apps/counter"), "64", Some("Accept: text/html")),
+            ("qr image", format!("{base}/apps/counter/qr"), "64", None),
+            ("bundle 1 MiB", format!("{base}/bundles/{big_digest}"), "16", None),
+            ("base library", format!("{base}/bundles/{base_digest}"), "16", None),
+        ];
+        let mut rows = Vec::new();
+        for (name, url, conns, header) in targets {
+            let mut c = Command::new("wrk");
+            c.args(["-t2", "-c", conns, "-d", seconds, "--latency"]);
+            if let Some(h) = header {
+                c.args(["-H", h]);
+            }
+            let out = c.arg(&url).output().context("running wrk")?;
+            let text = String::from_utf8_lossy(&out.stdout).to_string();
+            let find = |prefix: &str| {
+                text.lines().find_map(|l| l.trim().strip_prefix(prefix).map(|r| r.trim().split_whitespace().next().unwrap_or("").to_string())).unwrap_or_default()
+            };
+            let (rps, p50, p99) = (find("Requests/sec:"), find("50%"), find("99%"));
+            let non2xx = find("Non-2xx or 3xx responses:");
+            let errors = text.lines().find(|l| l.trim().starts_with("Socket errors")).unwrap_or("").trim().to_string();
+            println!("{name:<14} {conns:>3} conns  {rps:>10} req/s  p50 {p50:>9}  p99 {p99:>9}  {}{}", if non2xx.is_empty() { String::new() } else { format!("non-2xx {non2xx}  ") }, errors);
+            rows.push((name.to_string(), format!("{{ \"name\": \"{name}\", \"connections\": {conns}, \"requests_per_second\": {}, \"p50\": \"{p50}\", \"p99\": \"{p99}\", \"non_2xx\": {} }}", if rps.is_empty() { "null".into() } else { rps.clone() }, if non2xx.is_empty() { "0".into() } else { non2xx.clone() }), rps));
+        }
+        Ok(rows)
+    })();
+    let rss = std::fs::read_to_string(format!("/proc/{}/status", server.id()))
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmHWM:").map(|v| v.trim().to_string())));
+    let _ = server.kill();
+    let _ = server.wait();
+    let rows = result?;
+    if let Some(peak) = &rss {
+        println!("server peak RSS (VmHWM): {peak}");
+    }
+    let json = format!(
+        "{{\n  \"tool\": \"wrk -t2\",\n  \"server_peak_rss\": {},\n  \"routes\": [\n    {}\n  ]\n}}\n",
+        rss.map(|r| format!("\"{r}\"")).unwrap_or_else(|| "null".into()),
+        rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>().join(",\n    ")
+    );
+    std::fs::write(root().join("target/cloud-bench.json"), json)?;
+    eprintln!("written to target/cloud-bench.json");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        // The logic's build output is not part of the app.
+        if name == "target" {
+            continue;
+        }
+        let (src, dst) = (entry.path(), to.join(&name));
+        if entry.file_type()?.is_dir() {
+            copy_dir(&src, &dst)?;
+        } else {
+            std::fs::copy(&src, &dst)?;
+        }
+    }
+    Ok(())
 }
 
 fn demo(rest: &[String]) -> Result<ExitCode> {
