@@ -72,6 +72,9 @@ pub const AUTH_BODY_LIMIT: usize = 16 * 1024;
 /// 413: 256 KiB. A client still writing its body then reads the answer instead of a connection
 /// reset; past this the connection is closed unread.
 pub const AUTH_DRAIN_LIMIT: usize = 256 * 1024;
+/// How far past the publish body limit a bundle upload is still read (and then answered 413)
+/// instead of being cut off mid-write.
+pub const PUBLISH_DRAIN_LIMIT: usize = 4 * 1024 * 1024;
 
 /// How the cloud runs.
 #[derive(Clone)]
@@ -293,7 +296,7 @@ fn router(state: Shared, body_limit: usize, limits: &ServerLimits) -> Router {
         None => r,
     };
     Router::new()
-        .route("/apps", post(publish).get(list_apps))
+        .route("/apps", post(publish).layer(middleware::from_fn_with_state(body_limit, drain_publish_body)).get(list_apps))
         .route("/apps/{appid}", get(app_meta))
         .route("/apps/{appid}/status", post(set_status).layer(DefaultBodyLimit::max(STATUS_BODY_LIMIT)))
         .route("/apps/{appid}/qr", limited("/apps/{appid}/qr", get(app_qr)))
@@ -335,6 +338,20 @@ async fn drain_auth_body(req: Request, next: Next) -> Response {
     let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("{what} body is over the limit of {AUTH_BODY_LIMIT} bytes"));
     match axum::body::to_bytes(body, AUTH_BODY_LIMIT + AUTH_DRAIN_LIMIT).await {
         Ok(bytes) if bytes.len() > AUTH_BODY_LIMIT => too_large().into_response(),
+        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Err(_) => too_large().into_response(),
+    }
+}
+
+/// Reads a publish body whole up to the body limit + [`PUBLISH_DRAIN_LIMIT`] before the handler
+/// runs, so that a bundle somewhat over the limit is answered 413 after it was read rather than by
+/// closing a connection the client is still writing to (a broken pipe, not an answer). A body
+/// past even that is cut off.
+async fn drain_publish_body(State(limit): State<usize>, req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("bundle is over the publish body limit of {limit} bytes"));
+    match axum::body::to_bytes(body, limit.saturating_add(PUBLISH_DRAIN_LIMIT)).await {
+        Ok(bytes) if bytes.len() > limit => too_large().into_response(),
         Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
         Err(_) => too_large().into_response(),
     }
