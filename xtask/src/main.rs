@@ -262,19 +262,23 @@ fn bench(rest: &[String]) -> Result<ExitCode> {
 }
 
 /// The CPU-bound benchmarks whose instructions `cargo xtask bench --instructions` counts, with the
-/// measured iterations each runs under callgrind (plus its one warm-up).
-const INSTRUCTION_BENCHES: &[(&str, usize)] = &[
-    ("bundle.verify_1mib", 5),
-    ("sandbox.instantiate", 20),
-    ("sandbox.event_noop", 20),
-    ("sandbox.event_counter", 20),
-    ("sandbox.set_data_1k", 20),
-    ("sandbox.set_data_100k", 5),
-    ("logic.filter_sort_10k", 5),
-    ("view.apply_set_data_1k", 20),
-    ("view.apply_set_data_100k", 5),
-    ("view.list_1000_first_layout", 3),
-    ("view.list_1000_after_set_data", 3),
+/// measured iterations each runs under callgrind (plus its one warm-up), and a second function to
+/// count where the measured work runs on another thread.
+const INSTRUCTION_BENCHES: &[(&str, usize, &str)] = &[
+    ("bundle.verify_1mib", 5, ""),
+    ("sandbox.instantiate", 20, ""),
+    ("sandbox.event_noop", 20, ""),
+    ("sandbox.event_counter", 20, ""),
+    ("sandbox.set_data_1k", 20, ""),
+    ("sandbox.set_data_100k", 5, ""),
+    ("logic.filter_sort_10k", 5, ""),
+    ("view.apply_set_data_1k", 20, ""),
+    ("view.apply_set_data_100k", 5, ""),
+    // `Page::render` runs on a thread of its own (a big stack), where the toggle on
+    // `bench_measured` does not reach: count the render itself. Every render of this benchmark
+    // is a measured one. (view.list_1000_after_set_data renders once outside its measured calls,
+    // so it is left out rather than counted wrong.)
+    ("view.list_1000_first_layout", 3, "*render_on_this_stack*"),
 ];
 
 /// `cargo xtask bench --instructions`: each CPU-bound benchmark under
@@ -290,12 +294,13 @@ fn instructions() -> Result<ExitCode> {
     std::fs::create_dir_all(&out_dir)?;
     let mut rows = Vec::new();
     println!("{:<32} {:>16} {:>6}", "benchmark", "instructions/call", "calls");
-    for (name, iterations) in INSTRUCTION_BENCHES {
+    for (name, iterations, extra_toggle) in INSTRUCTION_BENCHES {
         let out_file = out_dir.join(format!("{name}.out"));
         let _ = std::fs::remove_file(&out_file);
         let mut c = Command::new("valgrind");
         c.current_dir(root())
             .args(["--tool=callgrind", "--collect-atstart=no", "--toggle-collect=*bench_measured*"])
+            .args((!extra_toggle.is_empty()).then(|| format!("--toggle-collect={extra_toggle}")))
             .arg(format!("--callgrind-out-file={}", out_file.display()))
             .arg(root().join("target/release/miniapp"))
             .args(["bench", "--filter", name, "--iterations", &iterations.to_string()])
