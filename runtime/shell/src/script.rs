@@ -494,6 +494,14 @@ mod tests {
     }
 
     #[test]
+    fn restart_takes_no_argument() {
+        let steps = parse_script("open http://127.0.0.1:1/apps/a\nrestart\n", "t").unwrap();
+        assert_eq!(steps[1].step, Step::Restart);
+        let err = parse_script("restart now\n", "t").unwrap_err().to_string();
+        assert!(err.contains("`restart` takes no argument, got `now`"), "{err}");
+    }
+
+    #[test]
     fn unknown_step_names_the_line() {
         let err = parse_script("tap #a\nclick #b\n", "s.txt").unwrap_err().to_string();
         assert_eq!(err, format!("s.txt:2: unknown step `click` (expected {STEPS})"));
