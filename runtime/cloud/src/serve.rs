@@ -164,7 +164,7 @@ pub(crate) async fn guard_request(State(guard): State<Arc<Guard>>, req: Request,
     // Whatever the handler made of the broken body, the answer is the rule that broke it.
     let mut resp = (
         StatusCode::REQUEST_TIMEOUT,
-        Json(ErrorBody { error: format!("request body was not received within the body read timeout of {} ms", limit.as_millis()), reasons: Vec::new() }),
+        Json(ErrorBody { error: BodyTimedOut(limit).to_string(), reasons: Vec::new() }),
     )
         .into_response();
     resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));

@@ -295,19 +295,24 @@ fn router(state: Shared, body_limit: usize, limits: &ServerLimits) -> Router {
         Some(limit) => r.layer(middleware::from_fn_with_state(RateLimiter::new(route, limit), rate_limited)),
         None => r,
     };
+    let auth_limit = AnsweredLimit { name: None, limit: AUTH_BODY_LIMIT, drain: AUTH_DRAIN_LIMIT };
     Router::new()
-        .route("/apps", post(publish).layer(middleware::from_fn_with_state(body_limit, drain_publish_body)).get(list_apps))
+        .route(
+            "/apps",
+            answered_limit(post(publish), AnsweredLimit { name: Some("bundle"), limit: body_limit, drain: PUBLISH_DRAIN_LIMIT })
+                .get(list_apps),
+        )
         .route("/apps/{appid}", get(app_meta))
         .route("/apps/{appid}/status", post(set_status).layer(DefaultBodyLimit::max(STATUS_BODY_LIMIT)))
         .route("/apps/{appid}/qr", limited("/apps/{appid}/qr", get(app_qr)))
         .route("/apps/{appid}/secret", get(app_secret))
         .route(
             "/auth/login",
-            limited("/auth/login", post(login).layer(DefaultBodyLimit::max(AUTH_BODY_LIMIT)).layer(middleware::from_fn(drain_auth_body))),
+            limited("/auth/login", answered_limit(post(login), auth_limit)),
         )
         .route(
             "/auth/code2session",
-            post(code2session).layer(DefaultBodyLimit::max(AUTH_BODY_LIMIT)).layer(middleware::from_fn(drain_auth_body)),
+            answered_limit(post(code2session), auth_limit),
         )
         .route("/bundles/{digest}", get(bundle))
         // A base library carries fonts: its publish body may be as large as its package limit.
@@ -329,32 +334,33 @@ async fn count_requests(State(state): State<Shared>, req: Request, next: Next) -
     next.run(req).await
 }
 
-/// Reads an `/auth/*` body whole (up to [`AUTH_BODY_LIMIT`] + [`AUTH_DRAIN_LIMIT`]) before the
-/// handler runs, so that an over-limit body is answered 413 after it was read rather than by
-/// closing a connection the client is still writing to (which it sees as a reset, not an answer).
-async fn drain_auth_body(req: Request, next: Next) -> Response {
-    let what = req.uri().path().rsplit('/').next().unwrap_or("auth").to_owned();
+/// A route's body limit that is answered rather than cut: [`read_whole_body`] reads the body up
+/// to `limit + drain` before the handler runs, so a body somewhat over the limit gets its 413
+/// after it was read instead of a connection closed while the client still writes to it (which
+/// the client sees as a reset or a broken pipe, not an answer). A body past even that is cut off.
+#[derive(Clone, Copy)]
+struct AnsweredLimit {
+    /// The body's name in the 413 (`bundle`); `None`: the route's last path segment (`login`).
+    name: Option<&'static str>,
+    limit: usize,
+    drain: usize,
+}
+
+/// Middleware of an [`AnsweredLimit`].
+async fn read_whole_body(State(l): State<AnsweredLimit>, req: Request, next: Next) -> Response {
+    let what = l.name.unwrap_or_else(|| req.uri().path().rsplit('/').next().unwrap_or("request")).to_owned();
     let (parts, body) = req.into_parts();
-    let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("{what} body is over the limit of {AUTH_BODY_LIMIT} bytes"));
-    match axum::body::to_bytes(body, AUTH_BODY_LIMIT + AUTH_DRAIN_LIMIT).await {
-        Ok(bytes) if bytes.len() > AUTH_BODY_LIMIT => too_large().into_response(),
+    let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("{what} body is over the limit of {} bytes", l.limit));
+    match axum::body::to_bytes(body, l.limit.saturating_add(l.drain)).await {
+        Ok(bytes) if bytes.len() > l.limit => too_large().into_response(),
         Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
         Err(_) => too_large().into_response(),
     }
 }
 
-/// Reads a publish body whole up to the body limit + [`PUBLISH_DRAIN_LIMIT`] before the handler
-/// runs, so that a bundle somewhat over the limit is answered 413 after it was read rather than by
-/// closing a connection the client is still writing to (a broken pipe, not an answer). A body
-/// past even that is cut off.
-async fn drain_publish_body(State(limit): State<usize>, req: Request, next: Next) -> Response {
-    let (parts, body) = req.into_parts();
-    let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("bundle is over the publish body limit of {limit} bytes"));
-    match axum::body::to_bytes(body, limit.saturating_add(PUBLISH_DRAIN_LIMIT)).await {
-        Ok(bytes) if bytes.len() > limit => too_large().into_response(),
-        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
-        Err(_) => too_large().into_response(),
-    }
+/// `route` with an [`AnsweredLimit`] on its body.
+fn answered_limit(route: axum::routing::MethodRouter<Shared>, l: AnsweredLimit) -> axum::routing::MethodRouter<Shared> {
+    route.layer(DefaultBodyLimit::max(l.limit)).layer(middleware::from_fn_with_state(l, read_whole_body))
 }
 
 /// An error reply: `{"error": msg, "reasons": [...]}` with a status.
