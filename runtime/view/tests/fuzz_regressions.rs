@@ -4,30 +4,18 @@
 //! `set_data_path`) and must return, Ok or a clear error, without panicking. See
 //! `docs/fuzzing.md`.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use miniapp_view::{eval_expression, parse_stylesheet, parse_template, Page, Viewport};
 use serde_json::{json, Map, Value};
 
+#[path = "../../../fuzz/inputs.rs"]
+mod fuzz_inputs;
+
 /// The seeds and regression inputs of one fuzz target as text (lossy UTF-8, as the targets
-/// read them), sorted; there is at least one seed.
+/// read them).
 fn inputs(target: &str) -> Vec<(PathBuf, String)> {
-    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
-    let mut out = Vec::new();
-    for kind in ["corpus", "regressions"] {
-        let Ok(dir) = fs::read_dir(fuzz.join(kind).join(target)) else { continue };
-        for entry in dir {
-            let path = entry.unwrap().path();
-            if path.is_file() {
-                let text = String::from_utf8_lossy(&fs::read(&path).unwrap()).into_owned();
-                out.push((path, text));
-            }
-        }
-    }
-    out.sort();
-    assert!(!out.is_empty(), "no seeds in fuzz/corpus/{target}/");
-    out
+    fuzz_inputs::inputs(target).into_iter().map(|(p, b)| (p, String::from_utf8_lossy(&b).into_owned())).collect()
 }
 
 #[test]

@@ -5,33 +5,14 @@
 //! they stay valid bundles as the format moves. See `docs/fuzzing.md`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
 use miniapp_bundle::{pack, pack_base, verify, verify_base, AppManifest, Trust};
 
 use crate::helpers::{app_files, key, zip_raw};
 
-fn fuzz_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz")
-}
-
-/// The seeds and regression inputs of one fuzz target, sorted; there is at least one seed.
-fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    for kind in ["corpus", "regressions"] {
-        let Ok(dir) = fs::read_dir(fuzz_dir().join(kind).join(target)) else { continue };
-        for entry in dir {
-            let path = entry.unwrap().path();
-            if path.is_file() {
-                let bytes = fs::read(&path).unwrap();
-                out.push((path, bytes));
-            }
-        }
-    }
-    out.sort();
-    assert!(!out.is_empty(), "no seeds in fuzz/corpus/{target}/");
-    out
-}
+#[path = "../../../../fuzz/inputs.rs"]
+mod fuzz_inputs;
+use fuzz_inputs::{fuzz_dir, inputs};
 
 #[test]
 fn bundle_verify_inputs_never_panic() {

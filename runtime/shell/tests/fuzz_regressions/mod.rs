@@ -5,29 +5,13 @@
 //! shell test binary links wasmtime and wgpu). See `docs/fuzzing.md`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
 use miniapp_shell::camera::decode_qr_bytes;
 use miniapp_shell::script::parse_script;
 
-/// The seeds and regression inputs of one fuzz target, sorted; there is at least one seed.
-fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
-    let mut out = Vec::new();
-    for kind in ["corpus", "regressions"] {
-        let Ok(dir) = fs::read_dir(fuzz.join(kind).join(target)) else { continue };
-        for entry in dir {
-            let path = entry.unwrap().path();
-            if path.is_file() {
-                let bytes = fs::read(&path).unwrap();
-                out.push((path, bytes));
-            }
-        }
-    }
-    out.sort();
-    assert!(!out.is_empty(), "no seeds in fuzz/corpus/{target}/");
-    out
-}
+#[path = "../../../../fuzz/inputs.rs"]
+mod fuzz_inputs;
+use fuzz_inputs::{fuzz_dir, inputs};
 
 #[test]
 fn script_parse_inputs_never_panic() {
@@ -47,6 +31,6 @@ fn qr_decode_inputs_never_panic() {
 
 #[test]
 fn decode_qr_bytes_reads_the_launch_seed() {
-    let bytes = fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/qr_decode/launch.png")).unwrap();
+    let bytes = fs::read(fuzz_dir().join("corpus/qr_decode/launch.png")).unwrap();
     assert_eq!(decode_qr_bytes(&bytes, "launch.png").unwrap(), "http://127.0.0.1:8080/apps/counter");
 }
