@@ -533,30 +533,24 @@ impl CloudClient {
                 Err(e) => tracing::warn!(%digest, error = %e, "the uncompressed copy of the base library does not verify; verifying the original"),
             }
         }
-        let base = self.verify_cached_base_original(cloud, digest, key)?;
-        if let Some(bytes) = self.cache.bundle(digest)? {
-            match miniapp_bundle::repack_uncompressed(&bytes, &trust.base_limits) {
-                Ok(copy) => {
-                    if let Err(e) = self.cache.store_copy(digest, &copy) {
-                        tracing::warn!(%digest, error = %e, "could not keep an uncompressed copy of the base library");
-                    }
-                }
-                Err(e) => tracing::warn!(%digest, error = %e, "could not repack the base library"),
-            }
-        }
-        Ok(base)
-    }
-
-    fn verify_cached_base_original(&self, cloud: &Url, digest: &str, key: &VerifyingKey) -> Result<BaseLibrary> {
         let bytes = self.cache.bundle(digest)?.ok_or_else(|| Error::OfflineNotCached {
             cloud: cloud_display(cloud),
             app_id: "the base library".into(),
             reason: "bundle missing from the cache".into(),
         })?;
-        verify_base(&bytes, &Trust::platform(*key)).map_err(|error| {
+        let base = verify_base(&bytes, &trust).map_err(|error| {
             self.cache.remove_bundle(digest);
             Error::Bundle { app_id: "the base library".into(), digest: digest.into(), error }
-        })
+        })?;
+        match miniapp_bundle::repack_uncompressed(&bytes, &trust.base_limits) {
+            Ok(copy) => {
+                if let Err(e) = self.cache.store_copy(digest, &copy) {
+                    tracing::warn!(%digest, error = %e, "could not keep an uncompressed copy of the base library");
+                }
+            }
+            Err(e) => tracing::warn!(%digest, error = %e, "could not repack the base library"),
+        }
+        Ok(base)
     }
 
     fn spawn_update(&self, cloud: &Url, meta: &AppMeta) -> PendingUpdate {
