@@ -313,14 +313,7 @@ fn side_by_side(fx: &mut Fixture, args: &Args, results: &[Row]) -> Result<Value>
             bail!("the wasm and the JavaScript filterSort handlers computed different patches: {} vs {}", ours, theirs);
         }
     }
-    let ms = |name: &str| {
-        results
-            .iter()
-            .find(|(s, ..)| s.name == name)
-            .filter(|(.., o)| o.skipped.is_none())
-            .and_then(|(.., o)| summarize(&o.samples))
-            .map(|s| s.median.as_secs_f64() * 1e3)
-    };
+    let ms = |name: &str| median_secs(results, name).map(|s| s * 1e3);
     let chromium = |k: &str| peers::median_of(&peer["chromium"][k]);
     let mib = |n: usize| memory.get(&n).map(|k| *k as f64 / 1024.0);
     let each_more = |n: usize| Some((mib(n)? - mib(1)?) / (n - 1) as f64);
@@ -388,15 +381,18 @@ fn print_table(results: &[Row]) {
     }
 }
 
+/// The median of benchmark `name` in seconds, if it ran (and was not skipped).
+fn median_secs(results: &[Row], name: &str) -> Option<f64> {
+    results
+        .iter()
+        .find(|(s, ..)| s.name == name)
+        .filter(|(.., o)| o.skipped.is_none())
+        .and_then(|(.., o)| summarize(&o.samples))
+        .map(|s| s.median.as_secs_f64())
+}
+
 fn print_ratios(results: &[Row]) {
-    let median = |name: &str| {
-        results
-            .iter()
-            .find(|(s, ..)| s.name == name)
-            .filter(|(.., o)| o.skipped.is_none())
-            .and_then(|(.., o)| summarize(&o.samples))
-            .map(|s| s.median.as_secs_f64())
-    };
+    let median = |name: &str| median_secs(results, name);
     let mut lines = Vec::new();
     if let (Some(cold), Some(hot)) = (median("launch.cold"), median("launch.hot")) {
         lines.push(format!("hot launch (new host) is {:.1}x faster than cold", cold / hot));

@@ -154,15 +154,10 @@ pub fn host_pss(exe: &Path, urls: &[String], cache: &Path, work: &Path) -> Resul
     Ok(window[window.len() / 2])
 }
 
-/// The median of a JSON list of numbers.
+/// The median of a JSON list of numbers (`None` when it has none).
 pub fn median_of(v: &Value) -> Option<f64> {
-    let mut xs: Vec<f64> = v.as_array()?.iter().filter_map(Value::as_f64).collect();
-    if xs.is_empty() {
-        return None;
-    }
-    xs.sort_by(f64::total_cmp);
-    let n = xs.len();
-    Some(if n % 2 == 1 { xs[n / 2] } else { (xs[n / 2 - 1] + xs[n / 2]) / 2.0 })
+    let xs: Vec<f64> = v.as_array()?.iter().filter_map(Value::as_f64).collect();
+    (!xs.is_empty()).then(|| super::median_f64(&xs))
 }
 
 /// One row of the side-by-side table.
@@ -257,7 +252,7 @@ pub fn machine() -> Value {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
     json!({
         "cpu": cpu,
-        "cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        "cpus": super::cpus(),
         "memory_mib": mem_kib.map(|k| k / 1024),
         "load_average": load_average(),
         "commit": commit,
