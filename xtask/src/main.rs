@@ -11,6 +11,7 @@
 //! are installed with apt when we run as root, otherwise a clear message says what to install.
 
 use anyhow::{bail, Context, Result};
+use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -321,11 +322,11 @@ fn instructions() -> Result<ExitCode> {
         let calls = iterations + (iterations / 10).clamp(1, 50);
         let per_call = total / calls as u64;
         println!("{name:<32} {per_call:>16} {calls:>6}");
-        rows.push(format!("    {{ \"name\": \"{name}\", \"instructions_per_call\": {per_call}, \"calls\": {calls} }}"));
+        rows.push(json!({ "name": name, "instructions_per_call": per_call, "calls": calls }));
     }
-    let json = format!("{{\n  \"tool\": \"valgrind --tool=callgrind\",\n  \"benchmarks\": [\n{}\n  ]\n}}\n", rows.join(",\n"));
+    let doc = json!({ "tool": "valgrind --tool=callgrind", "benchmarks": rows });
     let path = root().join("target/instructions.json");
-    std::fs::write(&path, json)?;
+    std::fs::write(&path, serde_json::to_vec_pretty(&doc)?)?;
     eprintln!("instruction counts written to {}", path.display());
     Ok(ExitCode::SUCCESS)
 }
@@ -357,7 +358,7 @@ fn cloud_bench(quick: bool) -> Result<ExitCode> {
     let mut first = String::new();
     std::io::BufReader::new(server.stdout.take().expect("piped")).read_line(&mut first)?;
     let base = first.trim().strip_prefix("listening on ").context("the cloud did not say where it listens")?.to_string();
-    let result = (|| -> Result<Vec<(String, String, String)>> {
+    let result = (|| -> Result<Vec<serde_json::Value>> {
         let run = |args: &[&str], what: &str| -> Result<String> {
             let mut c = Command::new(&bin);
             c.args(args);
@@ -395,17 +396,13 @@ fn cloud_bench(quick: bool) -> Result<ExitCode> {
         let big_bundle = work.join("big.mapp").display().to_string();
         run(&["build", &big.display().to_string(), "-o", &big_bundle], "building the 1 MiB app")?;
         run(&["publish", &big_bundle, "--cloud", &base, "--token", token], "publishing the 1 MiB app")?;
-        let digest_of = |path: &str, key: &str| -> Result<String> {
+        let digest_of = |path: &str| -> Result<String> {
             let out = Command::new("curl").args(["-s", &format!("{base}{path}")]).output().context("running curl")?;
-            let text = String::from_utf8_lossy(&out.stdout).to_string();
-            let at = text.find(&format!("\"{key}\"")).with_context(|| format!("no {key} in {path}: {text}"))?;
-            let rest = &text[at + key.len() + 2..];
-            let start = rest.find('"').context("malformed")? + 1;
-            let end = rest[start..].find('"').context("malformed")?;
-            Ok(rest[start..start + end].to_string())
+            let doc: serde_json::Value = serde_json::from_slice(&out.stdout).with_context(|| format!("GET {path} did not answer JSON"))?;
+            doc["digest"].as_str().map(str::to_string).with_context(|| format!("no digest in GET {path}: {doc}"))
         };
-        let big_digest = digest_of("/apps/bigapp", "digest")?;
-        let base_digest = digest_of("/base/latest", "digest")?;
+        let big_digest = digest_of("/apps/bigapp")?;
+        let base_digest = digest_of("/base/latest")?;
         let seconds = if quick { "3s" } else { "15s" };
         let targets = [
             ("metadata", format!("{base}/apps/counter"), "64", None),
@@ -430,7 +427,14 @@ fn cloud_bench(quick: bool) -> Result<ExitCode> {
             let non2xx = find("Non-2xx or 3xx responses:");
             let errors = text.lines().find(|l| l.trim().starts_with("Socket errors")).unwrap_or("").trim().to_string();
             println!("{name:<14} {conns:>3} conns  {rps:>10} req/s  p50 {p50:>9}  p99 {p99:>9}  {}{}", if non2xx.is_empty() { String::new() } else { format!("non-2xx {non2xx}  ") }, errors);
-            rows.push((name.to_string(), format!("{{ \"name\": \"{name}\", \"connections\": {conns}, \"requests_per_second\": {}, \"p50\": \"{p50}\", \"p99\": \"{p99}\", \"non_2xx\": {} }}", if rps.is_empty() { "null".into() } else { rps.clone() }, if non2xx.is_empty() { "0".into() } else { non2xx.clone() }), rps));
+            rows.push(json!({
+                "name": name,
+                "connections": conns.parse::<u32>().ok(),
+                "requests_per_second": rps.parse::<f64>().ok(),
+                "p50": p50,
+                "p99": p99,
+                "non_2xx": non2xx.parse::<u64>().unwrap_or(0),
+            }));
         }
         Ok(rows)
     })();
@@ -443,12 +447,8 @@ fn cloud_bench(quick: bool) -> Result<ExitCode> {
     if let Some(peak) = &rss {
         println!("server peak RSS (VmHWM): {peak}");
     }
-    let json = format!(
-        "{{\n  \"tool\": \"wrk -t2\",\n  \"server_peak_rss\": {},\n  \"routes\": [\n    {}\n  ]\n}}\n",
-        rss.map(|r| format!("\"{r}\"")).unwrap_or_else(|| "null".into()),
-        rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>().join(",\n    ")
-    );
-    std::fs::write(root().join("target/cloud-bench.json"), json)?;
+    let doc = json!({ "tool": "wrk -t2", "server_peak_rss": rss, "routes": rows });
+    std::fs::write(root().join("target/cloud-bench.json"), serde_json::to_vec_pretty(&doc)?)?;
     eprintln!("written to target/cloud-bench.json");
     Ok(ExitCode::SUCCESS)
 }
