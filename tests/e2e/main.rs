@@ -18,5 +18,6 @@ mod scroll;
 mod soak;
 mod scaffold;
 mod spine;
+mod tutorial;
 mod tabs;
 mod window;

@@ -20,6 +20,13 @@ static DEJAVU: &[u8] = include_bytes!("../../../base-library/fonts/DejaVuSans.tt
 static DEJAVU_BOLD: &[u8] = include_bytes!("../../../base-library/fonts/DejaVuSans-Bold.ttf");
 static WQY: &[u8] = include_bytes!("../../../base-library/fonts/wqy-microhei.ttc");
 
+/// The embedded font files with their paths in a base library (`fonts/DejaVuSans.ttf`, …): what
+/// `miniapp publish-base --builtin` packs, so a cloud can be given a base library without this
+/// repository's `base-library/` folder.
+pub fn embedded_font_files() -> [(&'static str, &'static [u8]); 3] {
+    [("fonts/DejaVuSans.ttf", DEJAVU), ("fonts/DejaVuSans-Bold.ttf", DEJAVU_BOLD), ("fonts/wqy-microhei.ttc", WQY)]
+}
+
 /// Fallback lists that name only the embedded fonts.
 struct EmbeddedFallback;
 
