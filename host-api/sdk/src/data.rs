@@ -184,6 +184,51 @@ impl Component {
     pub fn apply(&self, patch: Patch) -> Result<(), HostError> {
         view::set_component_data(self.id(), &patch.to_json()?)
     }
+
+    /// Fire event `name` to the parent page with `detail` serialized to JSON: the typed
+    /// [`Component::trigger_event`]. The page's handler reads it back with
+    /// [`TypedEvent`](crate::TypedEvent)`<D>`.
+    ///
+    /// ```no_run
+    /// # fn f(c: &miniapp_sdk::Component) -> Result<(), miniapp_sdk::HostError> {
+    /// #[derive(serde::Serialize)]
+    /// struct Picked { id: u32, size: &'static str }
+    ///
+    /// c.emit("pick", &Picked { id: 7, size: "M" })?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// `InvalidArgument` "event detail does not serialize to JSON: …"; then those of
+    /// [`Component::trigger_event`].
+    pub fn emit<T: Serialize + ?Sized>(&self, name: &str, detail: &T) -> Result<(), HostError> {
+        let detail = serde_json::to_string(detail)
+            .map_err(|e| HostError::InvalidArgument(format!("event detail does not serialize to JSON: {e}")))?;
+        view::trigger_event(self.id(), name, &detail)
+    }
+}
+
+/// Decode the properties the host hands [`App::component_attached`](crate::App::component_attached)
+/// and [`App::component_properties_changed`](crate::App::component_properties_changed) into a
+/// type, with the path of the first mismatch.
+///
+/// ```
+/// use miniapp_sdk::{json, properties};
+///
+/// #[derive(Debug, serde::Deserialize)]
+/// #[serde(crate = "miniapp_sdk::serde")]
+/// struct Card { title: String, #[serde(default)] price: u32 }
+///
+/// let card: Card = properties(&json!({"title": "Mug", "price": 12})).unwrap();
+/// assert_eq!((card.title.as_str(), card.price), ("Mug", 12));
+/// let err = properties::<Card>(&json!({"title": 3})).unwrap_err();
+/// assert_eq!(err.path, "title");
+/// ```
+///
+/// # Errors
+/// A [`DecodeError`](crate::DecodeError) naming the property path that did not fit.
+pub fn properties<T: serde::de::DeserializeOwned>(properties: &Value) -> Result<T, crate::DecodeError> {
+    serde_path_to_error::deserialize(properties).map_err(|e| crate::DecodeError::from_path_error("", e))
 }
 
 #[cfg(test)]

@@ -159,7 +159,7 @@ mod replies;
 #[cfg(test)]
 mod testutil;
 
-pub use data::Patch;
+pub use data::{properties, Patch};
 pub use error::{CallbackError, CallbackErrorKind, DecodeError, EventError, LoginError, NetError, ScanError};
 pub use event::{Target, TypedEvent};
 pub use handlers::{Dispatch, Handlers};
