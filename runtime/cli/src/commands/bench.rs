@@ -96,6 +96,7 @@ const SPECS: &[Spec] = &[
     Spec { name: "render.frame_counter", what: "one frame of the counter screen: compose chrome, draw with wgpu, read back to an RGBA image", iterations: 30, run: bench_frame_counter },
     Spec { name: "render.frame_list_1000", what: "one frame of the 1000-row list screen (the renderer culls the rows outside the page area), read back", iterations: 20, run: bench_frame_list },
     Spec { name: "render.tap_to_frame_counter", what: "tap #inc → hit test → guest handler → set-data → relayout → frame read back", iterations: 30, run: bench_tap_counter },
+    Spec { name: "dev.reload_views_counter", what: "miniapp dev's reload after a template edit of the counter: read and check the app folder's templates, styles and json, pack with the current logic, verify, swap the views of the running session (page data kept), relayout, frame read back (the file watcher waits its 40 ms settle before this)", iterations: 20, run: bench_dev_reload },
     Spec { name: "render.tap_to_frame_list", what: "tap the first row of the 1000-row list → handler toggles it → relayout → frame read back", iterations: 20, run: bench_tap_list },
 ];
 
@@ -1211,6 +1212,37 @@ fn bench_tap_counter(fx: &mut Fixture, plan: &Plan) -> Result<Outcome> {
 
 fn bench_tap_list(fx: &mut Fixture, plan: &Plan) -> Result<Outcome> {
     taps(fx, plan, "benchlist", ".row")
+}
+
+fn bench_dev_reload(fx: &mut Fixture, plan: &Plan) -> Result<Outcome> {
+    // A copy of the counter's folder (what a bundle packs), edited like a developer would.
+    let app = fx.work.join("dev-counter");
+    let sample = fx.apps_dir.join("counter");
+    for rel in ["app.json", "app.css", "pages/index/index.xml", "pages/index/index.css", "pages/index/index.json"] {
+        let (from, to) = (sample.join(rel), app.join(rel));
+        if from.is_file() {
+            std::fs::create_dir_all(to.parent().expect("a file in a folder"))?;
+            std::fs::copy(&from, &to).with_context(|| format!("copying {}", from.display()))?;
+        }
+    }
+    let xml_path = app.join("pages/index/index.xml");
+    let xml = std::fs::read_to_string(&xml_path)?;
+    let component = fx.counter_component()?;
+    let key = fx.key_path();
+    let (harness, session) = match fx.session("counter")? {
+        Ok(x) => x,
+        Err(e) => return Ok(Outcome::skipped(e)),
+    };
+    let samples = plan.sample(|i| {
+        std::fs::write(&xml_path, format!("{xml}\n<text class=\"edit\">edit {i}</text>\n"))?;
+        timed(|| {
+            let (bundle, _) = super::dev::views_bundle(&app, component.clone(), &key)?;
+            session.reload_views(bundle)?;
+            std::hint::black_box(harness.frame(session)?);
+            Ok(())
+        })
+    })?;
+    Ok(Outcome::of(samples))
 }
 
 #[cfg(test)]

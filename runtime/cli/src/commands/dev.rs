@@ -161,6 +161,15 @@ fn classify(rel: &Path) -> Change {
     Change::None
 }
 
+/// The app folder's templates, styles and json, checked (warnings returned) and packed with the
+/// current `component` into a verified bundle, for [`Session::reload_views`]: the work of a view
+/// reload, which `miniapp bench` measures as `dev.reload_views_counter`.
+pub(crate) fn views_bundle(app_dir: &Path, component: Vec<u8>, key: &Path) -> Result<(miniapp_bundle::LockedBundle, Vec<String>)> {
+    let (files, warnings) = super::build::checked_sources(app_dir)?;
+    let built = super::build::pack_app(app_dir, files, component, key, Vec::new())?;
+    Ok((miniapp_bundle::verify(&built.bytes, &miniapp_bundle::Trust::default())?, warnings))
+}
+
 impl Dev {
     /// Publishes `files` with the current logic as the next version; returns the launch URL.
     fn publish(&mut self, mut files: Vec<(String, Vec<u8>)>) -> Result<String> {
@@ -228,12 +237,10 @@ impl Dev {
     fn reload_views(&mut self, session: &mut Session) {
         let t = Instant::now();
         let r = (|| -> Result<()> {
-            let (files, warnings) = super::build::checked_sources(&self.app_dir)?;
+            let (bundle, warnings) = views_bundle(&self.app_dir, self.component.clone(), &self.key)?;
             for w in &warnings {
                 eprintln!("warning: {w}");
             }
-            let built = super::build::pack_app(&self.app_dir, files, self.component.clone(), &self.key, Vec::new())?;
-            let bundle = miniapp_bundle::verify(&built.bytes, &miniapp_bundle::Trust::default())?;
             session.reload_views(bundle)?;
             Ok(())
         })();
