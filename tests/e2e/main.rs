@@ -15,6 +15,7 @@ mod notes;
 mod samples;
 mod scan;
 mod scroll;
+mod shop;
 mod soak;
 mod scaffold;
 mod spine;
