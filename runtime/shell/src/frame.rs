@@ -235,17 +235,24 @@ fn text_width(fonts: &mut FontSystem, text: &str, size: f32, bold: bool) -> f32 
         .fold(0.0, f32::max)
 }
 
-/// Draws the badge or red dot of one tab bar item whose icon is at `icon` (bottom bars with
-/// icons: over the icon's top-right corner) or, without one, whose label is `label` (`size`
-/// px, centred in `item` at `label_y`: just right of the text, a little above it).
-#[allow(clippy::too_many_arguments)]
-fn draw_mark(out: &mut DisplayList, mark: &TabMark, item: Rect, icon: Option<Rect>, label: &str, size: f32, label_y: f32, fonts: &mut FontSystem) {
+/// What a tab bar item's badge or red dot is placed against.
+#[derive(Debug, Clone, Copy)]
+enum MarkAnchor {
+    /// The item's icon (bottom bars with icons): over the icon's top-right corner.
+    Icon(Rect),
+    /// The item's label, centred in the item, `size` px, its line box at `y`: just right of the
+    /// text, a little above it.
+    Label { y: f32, size: f32 },
+}
+
+/// Draws the badge or red dot of tab bar item `item` (labelled `label`) at `anchor`.
+fn draw_mark(out: &mut DisplayList, mark: &TabMark, item: Rect, label: &str, anchor: MarkAnchor, fonts: &mut FontSystem) {
     if mark.badge.is_none() && !mark.red_dot {
         return;
     }
-    let (x, y) = match icon {
-        Some(i) => (i.x + i.w - 6.0, item.y + 2.0),
-        None => (item.x + item.w / 2.0 + text_width(fonts, label, size, false) / 2.0 + 2.0, label_y - 6.0),
+    let (x, y) = match anchor {
+        MarkAnchor::Icon(i) => (i.x + i.w - 6.0, item.y + 2.0),
+        MarkAnchor::Label { y, size } => (item.x + item.w / 2.0 + text_width(fonts, label, size, false) / 2.0 + 2.0, y - 6.0),
     };
     let white = Color { r: 0xff, g: 0xff, b: 0xff, a: 0xff };
     if let Some(text) = &mark.badge {
@@ -355,7 +362,7 @@ pub fn compose(device: &Device, chrome: &Chrome, mut page: DisplayList, fonts: &
                     let icon_rect = Rect { x: r.x + (r.w - 24.0) / 2.0, y: r.y + 5.0, w: 24.0, h: 24.0 };
                     out.items.push(DisplayItem::Image { rect: icon_rect, src: src.clone(), radius: 0.0 });
                     out.items.extend(text(Rect { x: r.x, y: r.y + 32.0, w: r.w, h: 14.0 }, &item.text, 10.0, color, false, TextAlign::Center));
-                    (Some(icon_rect), 10.0, 0.0)
+                    MarkAnchor::Icon(icon_rect)
                 }
                 _ => {
                     let label_y = r.y + (r.h - 20.0) / 2.0;
@@ -363,14 +370,14 @@ pub fn compose(device: &Device, chrome: &Chrome, mut page: DisplayList, fonts: &
                     if selected && tabs.position == TabBarPosition::Top {
                         out.items.push(rect(Rect { x: r.x + r.w * 0.25, y: r.y + r.h - 3.0, w: r.w * 0.5, h: 2.0 }, tabs.selected_color));
                     }
-                    (None, 15.0, label_y)
+                    MarkAnchor::Label { y: label_y, size: 15.0 }
                 }
             };
             marks.push((item, r, anchor));
         }
         // Badges and dots go over the whole bar (a wide badge may reach into the next item).
-        for (item, r, (icon, size, label_y)) in marks {
-            draw_mark(&mut out, &item.mark, r, icon, &item.text, size, label_y, fonts);
+        for (item, r, anchor) in marks {
+            draw_mark(&mut out, &item.mark, r, &item.text, anchor, fonts);
         }
     }
     out

@@ -299,6 +299,7 @@ impl Session {
         scene: Option<&str>,
     ) -> Result<Session> {
         let app_id = bundle.manifest.appid.to_string();
+        let tab_marks = vec![TabMark::default(); bundle.manifest.tab_bar.as_ref().map_or(0, |t| t.list.len())];
         let mut s = Session {
             app_id,
             bundle,
@@ -321,9 +322,8 @@ impl Session {
             next_instance: 1,
             perf: SetDataStats::default(),
             spans: Vec::new(),
-            tab_marks: Vec::new(),
+            tab_marks,
         };
-        s.tab_marks = vec![TabMark::default(); s.bundle.manifest.tab_bar.as_ref().map_or(0, |t| t.list.len())];
         let entry = match route {
             Some(r) => r.trim_start_matches('/').to_string(),
             None => s.bundle.manifest.pages.first().map(|p| p.to_string()).unwrap_or_default(),
@@ -1332,13 +1332,13 @@ impl Session {
             None => serde_json::Value::Null,
         };
         Ok(json!({
-            "tabBar": tab_bar,
             "app": self.app_id,
             "console": console,
             "appData": app_data,
             "elements": elements,
             "network": network,
             "storage": storage,
+            "tabBar": tab_bar,
             "performance": {
                 "setDataCalls": perf.calls,
                 "setDataBytes": perf.bytes,
