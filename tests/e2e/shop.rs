@@ -95,8 +95,7 @@ fn browse_pick_add_badge_checkout_confirm_and_the_order_is_done() {
     assert_eq!(bar.len(), 3);
     assert_eq!(bar[1]["text"], "Cart");
     assert_eq!(bar[1]["badge"], serde_json::Value::Null, "the cart is empty after the order");
-    // A fresh launch: the Me tab was opened, so its dot is gone (the dot is the host's, not
-    // kept across launches).
+    // Marks live in the session, not in storage: a fresh launch starts without the red dot.
     assert_eq!(bar[2]["redDot"], false);
 }
 
