@@ -16,6 +16,7 @@ mod samples;
 mod scan;
 mod scroll;
 mod sdk;
+mod shop;
 mod soak;
 mod scaffold;
 mod spine;

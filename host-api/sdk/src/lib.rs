@@ -423,6 +423,36 @@ pub mod nav {
     pub fn re_launch(url: &str) -> Result<(), HostError> {
         wit_nav::re_launch(url)
     }
+    /// Show `text` (1 to 4 characters: `3`, `99+`) in a red badge on tab bar item `index`
+    /// (0 is the first of app.json's `tabBar.list`), replacing its red dot (host API 0.1.1).
+    ///
+    /// # Errors
+    /// `LimitExceeded` for text over 4 characters, `InvalidArgument` for empty text or an index
+    /// past the last item, `NotFound` when the app has no tab bar.
+    pub fn set_tab_bar_badge(index: u32, text: &str) -> Result<(), HostError> {
+        wit_nav::set_tab_bar_badge(index, text)
+    }
+    /// Remove the badge of tab bar item `index` (host API 0.1.1).
+    ///
+    /// # Errors
+    /// As for [`set_tab_bar_badge`]: a bad index, no tab bar.
+    pub fn remove_tab_bar_badge(index: u32) -> Result<(), HostError> {
+        wit_nav::remove_tab_bar_badge(index)
+    }
+    /// Show a red dot on tab bar item `index`, replacing its badge (host API 0.1.1).
+    ///
+    /// # Errors
+    /// As for [`set_tab_bar_badge`]: a bad index, no tab bar.
+    pub fn show_tab_bar_red_dot(index: u32) -> Result<(), HostError> {
+        wit_nav::show_tab_bar_red_dot(index)
+    }
+    /// Hide the red dot of tab bar item `index` (host API 0.1.1).
+    ///
+    /// # Errors
+    /// As for [`set_tab_bar_badge`]: a bad index, no tab bar.
+    pub fn hide_tab_bar_red_dot(index: u32) -> Result<(), HostError> {
+        wit_nav::hide_tab_bar_red_dot(index)
+    }
 }
 
 /// Timers; each fires [`App::on_callback`] with its id and `{"timer": id}`.

@@ -21,7 +21,7 @@ pub const HOST_API_INTERFACES: &[&str] = &["types", "view", "nav", "timer", "sto
 /// The full import names a component may use, at every version in [`HOST_API_VERSIONS`],
 /// e.g. `miniapp:host/view@0.1.0` and `miniapp:host/view@0.1.1`.
 ///
-/// Every interface exists at every version (0.1.1 added functions to `view`, no interface),
+/// Every interface exists at every version (0.1.1 added functions to `view` and `nav`, no interface),
 /// and wasmtime's linker satisfies an `@0.1.0` import with the `@0.1.1` definition.
 pub fn allowed_imports() -> Vec<String> {
     HOST_API_VERSIONS

@@ -32,6 +32,9 @@ pub const DEFAULT_RANDOM_BYTES: u32 = 64 << 10;
 pub const DEFAULT_POOLED_INSTANCES: u32 = 100;
 /// Default page stack depth (the real platform's limit): 10.
 pub const DEFAULT_PAGE_STACK: usize = 10;
+/// Longest text of a tab bar badge (`nav.set-tab-bar-badge`), in characters (Unicode scalar
+/// values): 4, enough for `99+` or `new` (the rule named `tab-bar-badge-chars` in its error).
+pub const TAB_BAR_BADGE_CHARS: usize = 4;
 /// Default live timers per app: 100.
 pub const DEFAULT_TIMERS: usize = 100;
 /// Default longest timer delay: 24 h.

@@ -179,6 +179,20 @@ pub enum NavKind {
     ReLaunch,
 }
 
+/// A change to one tab bar item's badge or red dot (host API 0.1.1, `nav.*-tab-bar-*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TabBarMark {
+    /// Show this text in a red badge (1 to [`crate::TAB_BAR_BADGE_CHARS`] characters),
+    /// replacing the item's red dot.
+    Badge(String),
+    /// Remove the item's badge (its red dot stays).
+    RemoveBadge,
+    /// Show a red dot, replacing the item's badge.
+    RedDot,
+    /// Hide the item's red dot (its badge stays).
+    HideRedDot,
+}
+
 /// The icon of a toast.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ToastIcon {
@@ -246,6 +260,14 @@ pub enum Effect {
         route: String,
         /// The query string for the new page's `page-load` (`id=3`), maybe empty.
         query: String,
+    },
+    /// Change the badge or red dot of tab bar item `index` (host API 0.1.1; already checked:
+    /// the app has a tab bar and `index` is one of its items).
+    TabBar {
+        /// The item, 0 for the first of app.json's `tabBar.list`.
+        index: usize,
+        /// What changes.
+        mark: TabBarMark,
     },
     /// Show a toast.
     Toast {

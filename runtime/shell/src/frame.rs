@@ -154,7 +154,38 @@ pub struct TabItem {
     pub icon: Option<String>,
     /// Bundle path of its icon when selected (falls back to `icon`).
     pub selected_icon: Option<String>,
+    /// The badge or red dot the logic put on it (`nav.set-tab-bar-badge`, ...).
+    pub mark: TabMark,
 }
+
+/// What the logic put on one tab bar item: a badge with text, or a red dot, or nothing (a
+/// badge replaces the dot and the dot the badge, as on WeChat).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TabMark {
+    /// The badge's text (`3`, `99+`), drawn white in a red pill.
+    pub badge: Option<String>,
+    /// Whether a red dot is shown.
+    pub red_dot: bool,
+}
+
+impl TabMark {
+    /// How `assert-text` sees this mark on the item labelled `label`: `Cart badge 3`,
+    /// `Me red dot`, or nothing.
+    pub fn describe(&self, label: &str) -> Option<String> {
+        match (&self.badge, self.red_dot) {
+            (Some(b), _) => Some(format!("{label} badge {b}")),
+            (None, true) => Some(format!("{label} red dot")),
+            (None, false) => None,
+        }
+    }
+}
+
+/// The colour of tab bar badges and red dots (WeChat's red).
+pub const BADGE_RED: Color = Color { r: 0xfa, g: 0x51, b: 0x51, a: 0xff };
+/// Height of a tab bar badge (the pill).
+pub const BADGE_HEIGHT: f32 = 16.0;
+/// Diameter of a tab bar red dot.
+pub const RED_DOT_SIZE: f32 = 8.0;
 
 impl TabBarChrome {
     /// The tab bar of app.json's `tabBar` with item `selected` selected; colours default as on
@@ -165,7 +196,12 @@ impl TabBarChrome {
             items: tab_bar
                 .list
                 .iter()
-                .map(|i| TabItem { text: i.text.clone(), icon: i.icon_path.clone(), selected_icon: i.selected_icon_path.clone() })
+                .map(|i| TabItem {
+                    text: i.text.clone(),
+                    icon: i.icon_path.clone(),
+                    selected_icon: i.selected_icon_path.clone(),
+                    mark: TabMark::default(),
+                })
                 .collect(),
             selected,
             color: color(&tab_bar.color, Color::rgb(0x7a, 0x7e, 0x83)),
@@ -177,6 +213,56 @@ impl TabBarChrome {
             },
             position: tab_bar.position.unwrap_or_default(),
         }
+    }
+
+    /// The same bar with `marks[i]` on item `i` (items past the end of `marks` keep none).
+    pub fn with_marks(mut self, marks: &[TabMark]) -> TabBarChrome {
+        for (item, mark) in self.items.iter_mut().zip(marks) {
+            item.mark = mark.clone();
+        }
+        self
+    }
+}
+
+/// The width of `text` on one line at `size` px (regular weight unless `bold`).
+fn text_width(fonts: &mut FontSystem, text: &str, size: f32, bold: bool) -> f32 {
+    text_items(fonts, Rect { x: 0.0, y: 0.0, w: 0.0, h: size * 1.3 }, text, size, size * 1.3, Color::rgb(0, 0, 0), bold, TextAlign::Left)
+        .iter()
+        .map(|i| match i {
+            DisplayItem::Text { rect, .. } => rect.w - 1.0,
+            _ => 0.0,
+        })
+        .fold(0.0, f32::max)
+}
+
+/// What a tab bar item's badge or red dot is placed against.
+#[derive(Debug, Clone, Copy)]
+enum MarkAnchor {
+    /// The item's icon (bottom bars with icons): over the icon's top-right corner.
+    Icon(Rect),
+    /// The item's label, centred in the item, `size` px, its line box at `y`: just right of the
+    /// text, a little above it.
+    Label { y: f32, size: f32 },
+}
+
+/// Draws the badge or red dot of tab bar item `item` (labelled `label`) at `anchor`.
+fn draw_mark(out: &mut DisplayList, mark: &TabMark, item: Rect, label: &str, anchor: MarkAnchor, fonts: &mut FontSystem) {
+    if mark.badge.is_none() && !mark.red_dot {
+        return;
+    }
+    let (x, y) = match anchor {
+        MarkAnchor::Icon(i) => (i.x + i.w - 6.0, item.y + 2.0),
+        MarkAnchor::Label { y, size } => (item.x + item.w / 2.0 + text_width(fonts, label, size, false) / 2.0 + 2.0, y - 6.0),
+    };
+    let white = Color { r: 0xff, g: 0xff, b: 0xff, a: 0xff };
+    if let Some(text) = &mark.badge {
+        let w = (text_width(fonts, text, 10.0, true) + 10.0).max(BADGE_HEIGHT);
+        let pill = Rect { x, y, w, h: BADGE_HEIGHT };
+        out.items.push(DisplayItem::Rect { rect: pill, color: BADGE_RED, radius: BADGE_HEIGHT / 2.0, border_width: 0.0, border_color: BADGE_RED });
+        out.items.extend(text_items(fonts, Rect { x: pill.x, y: pill.y + 1.5, w: pill.w, h: 13.0 }, text, 10.0, 13.0, white, true, TextAlign::Center));
+    } else {
+        let dot = Rect { x: x + 2.0, y: y + 2.0, w: RED_DOT_SIZE, h: RED_DOT_SIZE };
+        out.items.push(DisplayItem::Rect { rect: dot, color: BADGE_RED, radius: RED_DOT_SIZE / 2.0, border_width: 0.0, border_color: BADGE_RED });
     }
 }
 
@@ -266,22 +352,32 @@ pub fn compose(device: &Device, chrome: &Chrome, mut page: DisplayList, fonts: &
             TabBarPosition::Top => bar.y + bar.h - 0.5,
         };
         out.items.push(rect(Rect { x: 0.0, y: border_y, w: sw, h: 0.5 }, tabs.border));
+        let mut marks = Vec::new();
         for (i, (r, item)) in tab_item_rects(bar, tabs.items.len()).into_iter().zip(&tabs.items).enumerate() {
             let selected = i == tabs.selected;
             let color = if selected { tabs.selected_color } else { tabs.color };
             let icon = if selected { item.selected_icon.as_ref().or(item.icon.as_ref()) } else { item.icon.as_ref() };
-            match (tabs.position, icon) {
+            let anchor = match (tabs.position, icon) {
                 (TabBarPosition::Bottom, Some(src)) => {
-                    out.items.push(DisplayItem::Image { rect: Rect { x: r.x + (r.w - 24.0) / 2.0, y: r.y + 5.0, w: 24.0, h: 24.0 }, src: src.clone(), radius: 0.0 });
+                    let icon_rect = Rect { x: r.x + (r.w - 24.0) / 2.0, y: r.y + 5.0, w: 24.0, h: 24.0 };
+                    out.items.push(DisplayItem::Image { rect: icon_rect, src: src.clone(), radius: 0.0 });
                     out.items.extend(text(Rect { x: r.x, y: r.y + 32.0, w: r.w, h: 14.0 }, &item.text, 10.0, color, false, TextAlign::Center));
+                    MarkAnchor::Icon(icon_rect)
                 }
                 _ => {
-                    out.items.extend(text(Rect { x: r.x, y: r.y + (r.h - 20.0) / 2.0, w: r.w, h: 20.0 }, &item.text, 15.0, color, selected, TextAlign::Center));
+                    let label_y = r.y + (r.h - 20.0) / 2.0;
+                    out.items.extend(text(Rect { x: r.x, y: label_y, w: r.w, h: 20.0 }, &item.text, 15.0, color, selected, TextAlign::Center));
                     if selected && tabs.position == TabBarPosition::Top {
                         out.items.push(rect(Rect { x: r.x + r.w * 0.25, y: r.y + r.h - 3.0, w: r.w * 0.5, h: 2.0 }, tabs.selected_color));
                     }
+                    MarkAnchor::Label { y: label_y, size: 15.0 }
                 }
-            }
+            };
+            marks.push((item, r, anchor));
+        }
+        // Badges and dots go over the whole bar (a wide badge may reach into the next item).
+        for (item, r, anchor) in marks {
+            draw_mark(&mut out, &item.mark, r, &item.text, anchor, fonts);
         }
     }
     out
@@ -570,6 +666,57 @@ mod tests {
         assert!(images.iter().all(|(_, r)| r.y >= 667.0 - TAB_BAR_HEIGHT), "{images:?}");
         let items = tab_item_rects(chrome.areas(&d).tab_bar.unwrap(), 2);
         assert_eq!(items[1], Rect { x: 187.5, y: 667.0 - TAB_BAR_HEIGHT, w: 187.5, h: TAB_BAR_HEIGHT });
+    }
+
+    /// The red rounded rectangles of a screen (badges and dots).
+    fn red_marks(list: &DisplayList) -> Vec<Rect> {
+        list.items
+            .iter()
+            .filter_map(|i| match i {
+                DisplayItem::Rect { rect, color, .. } if *color == BADGE_RED => Some(*rect),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_badge_is_a_red_pill_with_white_text_over_the_icon_and_a_dot_is_a_small_circle() {
+        let d = Device::default();
+        let mut chrome = Chrome::plain("T");
+        let marks = [TabMark { badge: None, red_dot: true }, TabMark { badge: Some("12".into()), red_dot: false }];
+        chrome.tab_bar = Some(TabBarChrome::from_manifest(&tab_bar(None), 0).with_marks(&marks));
+        let screen = compose(&d, &chrome, marker_page(&d), &mut miniapp_view::new_font_system());
+        let red = red_marks(&screen);
+        assert_eq!(red.len(), 2, "{red:?}");
+        let (dot, pill) = (red[0], red[1]);
+        assert_eq!((dot.w, dot.h), (RED_DOT_SIZE, RED_DOT_SIZE));
+        assert_eq!(pill.h, BADGE_HEIGHT);
+        assert!(pill.w >= BADGE_HEIGHT, "{pill:?}");
+        // Both sit at the top right of their item's icon, inside the bar.
+        let items = tab_item_rects(chrome.areas(&d).tab_bar.unwrap(), 2);
+        let icon_right = |r: Rect| r.x + (r.w + 24.0) / 2.0;
+        assert!((dot.x - icon_right(items[0])).abs() < 6.0, "{dot:?}");
+        assert!((pill.x - icon_right(items[1])).abs() < 8.0, "{pill:?}");
+        assert!(pill.y >= items[1].y && pill.y + pill.h < items[1].y + 30.0, "{pill:?}");
+        // The badge's text is drawn, in white.
+        let white_12 = screen.items.iter().any(|i| matches!(i, DisplayItem::Text { text, color, .. } if text == "12" && color.r == 0xff && color.g == 0xff));
+        assert!(white_12, "{:?}", screen.texts());
+        assert_eq!(marks[1].describe("B").as_deref(), Some("B badge 12"));
+        assert_eq!(marks[0].describe("A").as_deref(), Some("A red dot"));
+        assert_eq!(TabMark::default().describe("A"), None);
+    }
+
+    #[test]
+    fn a_top_tab_bar_puts_the_badge_right_of_the_label() {
+        let d = Device::default();
+        let mut chrome = Chrome::plain("T");
+        let marks = [TabMark::default(), TabMark { badge: Some("new".into()), red_dot: false }];
+        chrome.tab_bar = Some(TabBarChrome::from_manifest(&tab_bar(Some(TabBarPosition::Top)), 0).with_marks(&marks));
+        let screen = compose(&d, &chrome, marker_page(&d), &mut miniapp_view::new_font_system());
+        let red = red_marks(&screen);
+        assert_eq!(red.len(), 1);
+        let item = tab_item_rects(chrome.areas(&d).tab_bar.unwrap(), 2)[1];
+        assert!(red[0].x > item.x + item.w / 2.0 && red[0].x + red[0].w <= item.x + item.w, "{:?} in {item:?}", red[0]);
     }
 
     #[test]

@@ -6,9 +6,9 @@
 
 use crate::error::{Error, Result};
 use crate::device::Device;
-use crate::frame::{self, Areas, Chrome, TabBarChrome};
+use crate::frame::{self, Areas, Chrome, TabBarChrome, TabMark};
 use miniapp_bundle::{LockedBundle, NavigationStyle, PageConfig, TextStyle};
-use miniapp_sandbox::{AppInstance, Effect, NavKind, PageRef};
+use miniapp_sandbox::{AppInstance, Effect, NavKind, PageRef, TabBarMark};
 use std::time::{Duration, Instant};
 use miniapp_view::{cosmic_text::FontSystem, Color, DisplayList, Input, Key, OpenType, Outcome, Page, Rect, Viewport};
 
@@ -202,6 +202,9 @@ pub struct Session {
     perf: SetDataStats,
     /// What took time, for `--trace` (handlers, set-data, layout), at most [`MAX_TRACE_SPANS`].
     spans: Vec<Span>,
+    /// The badge or red dot of each tab bar item (`nav.set-tab-bar-badge`, ...), in app.json's
+    /// order; empty without a tab bar.
+    tab_marks: Vec<TabMark>,
 }
 
 /// Most layouts of one [`Session::layout`] (component lifecycle calls may change data again).
@@ -296,6 +299,7 @@ impl Session {
         scene: Option<&str>,
     ) -> Result<Session> {
         let app_id = bundle.manifest.appid.to_string();
+        let tab_marks = vec![TabMark::default(); bundle.manifest.tab_bar.as_ref().map_or(0, |t| t.list.len())];
         let mut s = Session {
             app_id,
             bundle,
@@ -318,6 +322,7 @@ impl Session {
             next_instance: 1,
             perf: SetDataStats::default(),
             spans: Vec::new(),
+            tab_marks,
         };
         let entry = match route {
             Some(r) => r.trim_start_matches('/').to_string(),
@@ -1037,6 +1042,21 @@ impl Session {
                         self.nav_error = Some(e);
                     }
                 }
+                Effect::TabBar { index, mark } => match self.tab_marks.get_mut(index) {
+                    Some(m) => {
+                        match mark {
+                            TabBarMark::Badge(text) => *m = TabMark { badge: Some(text), red_dot: false },
+                            TabBarMark::RemoveBadge => m.badge = None,
+                            TabBarMark::RedDot => *m = TabMark { badge: None, red_dot: true },
+                            TabBarMark::HideRedDot => m.red_dot = false,
+                        }
+                        self.dirty = true;
+                    }
+                    None => {
+                        // The sandbox checked the index against the same app.json: a host bug.
+                        tracing::warn!(app = %self.app_id, index, "tab bar mark for an item the tab bar does not have");
+                    }
+                },
                 Effect::Toast { title, duration, .. } => {
                     self.overlays.retain(|o| !matches!(o, Overlay::Toast { .. }));
                     self.overlays.push(Overlay::Toast { title, until: Instant::now() + duration });
@@ -1155,7 +1175,7 @@ impl Session {
             clock: self.clock.clone().unwrap_or_else(frame::host_clock),
             tab_bar: top.and_then(|p| {
                 let selected = self.tab_index(&p.route)?;
-                Some(TabBarChrome::from_manifest(self.bundle.manifest.tab_bar.as_ref()?, selected))
+                Some(TabBarChrome::from_manifest(self.bundle.manifest.tab_bar.as_ref()?, selected).with_marks(&self.tab_marks))
             }),
         };
         let area = self.areas().page;
@@ -1237,6 +1257,13 @@ impl Session {
             .last()
             .map(|p| if visible { p.view.visible_text() } else { p.view.text_content() })
             .unwrap_or_default();
+        // The tab bar's badges and dots, where the bar is shown: `Cart badge 3`, `Me red dot`.
+        if self.areas().tab_bar.is_some() {
+            for line in self.tab_mark_lines() {
+                text.push('\n');
+                text.push_str(&line);
+            }
+        }
         for o in &self.overlays {
             match o {
                 Overlay::Toast { title, .. } | Overlay::Loading { title } => text.push_str(&format!("\n{title}")),
@@ -1260,7 +1287,8 @@ impl Session {
     /// The developer panels as JSON (what `miniapp run --panels FILE` writes): `console` (the
     /// app's logs, then the pages' style and template warnings), `appData` (every alive page's
     /// data, top page last), `elements` (the top page's tree with boxes), `network` (the app's
-    /// requests, refused ones with their rule), `storage` (keys and sizes, bytes used, quota)
+    /// requests, refused ones with their rule), `storage` (keys and sizes, bytes used, quota),
+    /// `tabBar` (each item's `text`, `badge` and `redDot`; `null` without a tab bar)
     /// and `performance` (set-data calls, bytes, the peak per second, warnings past
     /// [`SET_DATA_RATE_WARN`] per second or [`SET_DATA_BYTES_WARN`] bytes).
     ///
@@ -1293,6 +1321,16 @@ impl Session {
             None => serde_json::Value::Null,
         };
         let perf = &self.perf;
+        let tab_bar = match self.bundle.manifest.tab_bar.as_ref() {
+            Some(bar) => serde_json::Value::Array(
+                bar.list
+                    .iter()
+                    .zip(&self.tab_marks)
+                    .map(|(item, m)| json!({ "pagePath": item.page_path.as_str(), "text": item.text, "badge": m.badge, "redDot": m.red_dot }))
+                    .collect(),
+            ),
+            None => serde_json::Value::Null,
+        };
         Ok(json!({
             "app": self.app_id,
             "console": console,
@@ -1300,6 +1338,7 @@ impl Session {
             "elements": elements,
             "network": network,
             "storage": storage,
+            "tabBar": tab_bar,
             "performance": {
                 "setDataCalls": perf.calls,
                 "setDataBytes": perf.bytes,
@@ -1308,6 +1347,18 @@ impl Session {
                 "warnings": perf.warnings,
             },
         }))
+    }
+
+    /// How `assert-text` sees the tab bar's badges and red dots: `Cart badge 3`, `Me red dot`,
+    /// one per item that has one, in app.json's order.
+    fn tab_mark_lines(&self) -> Vec<String> {
+        let Some(bar) = self.bundle.manifest.tab_bar.as_ref() else { return Vec::new() };
+        bar.list.iter().zip(&self.tab_marks).filter_map(|(item, m)| m.describe(item.text.trim())).collect()
+    }
+
+    /// The badge or red dot of each tab bar item, in app.json's order (empty without a tab bar).
+    pub fn tab_marks(&self) -> &[TabMark] {
+        &self.tab_marks
     }
 
     /// The top page's data (what `set-data` built up), for script assertions and panels.

@@ -52,6 +52,21 @@ impl App for Echo {
                 let e = miniapp_sdk::bindings::miniapp::host::view::set_data(999, "{}");
                 miniapp_sdk::warn!("{e:?}");
             }
+            "tab-marks" => {
+                // Each of {"badge": [index, text]}, {"dot": index} reports what the host said.
+                for call in event["calls"].as_array().cloned().unwrap_or_default() {
+                    let r = if let Some(b) = call.get("badge") {
+                        miniapp_sdk::nav::set_tab_bar_badge(b[0].as_u64().unwrap_or(0) as u32, b[1].as_str().unwrap_or_default())
+                    } else if let Some(i) = call.get("unbadge") {
+                        miniapp_sdk::nav::remove_tab_bar_badge(i.as_u64().unwrap_or(0) as u32)
+                    } else if let Some(i) = call.get("dot") {
+                        miniapp_sdk::nav::show_tab_bar_red_dot(i.as_u64().unwrap_or(0) as u32)
+                    } else {
+                        miniapp_sdk::nav::hide_tab_bar_red_dot(call["undot"].as_u64().unwrap_or(0) as u32)
+                    };
+                    miniapp_sdk::info!("{call} -> {r:?}");
+                }
+            }
             "nav-deep" => {
                 for i in 1..=11 {
                     if let Err(e) = miniapp_sdk::nav::navigate_to("/pages/list/list?n=1") {

@@ -3,7 +3,8 @@
 
 use crate::bindings::nav::Host;
 use crate::bindings::types::HostError;
-use crate::state::{Effect, HostState, NavKind};
+use crate::limits::TAB_BAR_BADGE_CHARS;
+use crate::state::{Effect, HostState, NavKind, TabBarMark};
 
 impl HostState {
     /// Split and check `pages/x/x?query`: the route must be one of the app's pages.
@@ -26,6 +27,35 @@ impl HostState {
     fn navigate(&mut self, kind: NavKind, route: String, query: String) -> Result<(), HostError> {
         let bytes = route.len() + query.len();
         if self.push(Effect::Navigate { kind, route, query }, bytes) {
+            Ok(())
+        } else {
+            Err(HostError::LimitExceeded("effects of this handler exceed the per-call budget".into()))
+        }
+    }
+}
+
+impl HostState {
+    /// Check `index` against the app's tab bar and queue `mark` for that item.
+    fn tab_bar_mark(&mut self, call: &str, index: u32, mark: TabBarMark) -> Result<(), HostError> {
+        let items = self.ctx.tab_pages.len();
+        if items == 0 {
+            return Err(HostError::NotFound(format!(
+                "{call}: app {} has no tab bar (no tabBar in app.json)",
+                self.ctx.app_id
+            )));
+        }
+        let i = index as usize;
+        if i >= items {
+            return Err(HostError::InvalidArgument(format!(
+                "{call}: tab bar index {index} is out of range, the tab bar has {items} items (0 to {})",
+                items - 1
+            )));
+        }
+        let bytes = match &mark {
+            TabBarMark::Badge(t) => t.len(),
+            _ => 0,
+        };
+        if self.push(Effect::TabBar { index: i, mark }, bytes) {
             Ok(())
         } else {
             Err(HostError::LimitExceeded("effects of this handler exceed the per-call budget".into()))
@@ -84,6 +114,33 @@ impl Host for HostState {
     fn re_launch(&mut self, url: String) -> Result<(), HostError> {
         let (route, query) = self.target(&url)?;
         self.navigate(NavKind::ReLaunch, route, query)
+    }
+
+    fn set_tab_bar_badge(&mut self, index: u32, text: String) -> Result<(), HostError> {
+        let chars = text.chars().count();
+        if chars == 0 {
+            return Err(HostError::InvalidArgument(
+                "set-tab-bar-badge: the badge text is empty; use remove-tab-bar-badge to remove a badge".into(),
+            ));
+        }
+        if chars > TAB_BAR_BADGE_CHARS {
+            return Err(HostError::LimitExceeded(format!(
+                "set-tab-bar-badge: badge text {text:?} is {chars} characters, over the tab-bar-badge-chars limit of {TAB_BAR_BADGE_CHARS}"
+            )));
+        }
+        self.tab_bar_mark("set-tab-bar-badge", index, TabBarMark::Badge(text))
+    }
+
+    fn remove_tab_bar_badge(&mut self, index: u32) -> Result<(), HostError> {
+        self.tab_bar_mark("remove-tab-bar-badge", index, TabBarMark::RemoveBadge)
+    }
+
+    fn show_tab_bar_red_dot(&mut self, index: u32) -> Result<(), HostError> {
+        self.tab_bar_mark("show-tab-bar-red-dot", index, TabBarMark::RedDot)
+    }
+
+    fn hide_tab_bar_red_dot(&mut self, index: u32) -> Result<(), HostError> {
+        self.tab_bar_mark("hide-tab-bar-red-dot", index, TabBarMark::HideRedDot)
     }
 }
 
@@ -145,6 +202,56 @@ mod tests {
         s.redirect_to("pages/detail/detail".into()).unwrap();
         s.re_launch("pages/index/index?from=x".into()).unwrap();
         assert_eq!(s.drain().len(), 3);
+    }
+
+    #[test]
+    fn tab_bar_badges_and_red_dots_are_queued_for_the_item() {
+        let mut s = state();
+        s.set_tab_bar_badge(1, "99+".into()).unwrap();
+        s.show_tab_bar_red_dot(0).unwrap();
+        s.remove_tab_bar_badge(1).unwrap();
+        s.hide_tab_bar_red_dot(0).unwrap();
+        assert_eq!(
+            s.drain(),
+            vec![
+                Effect::TabBar { index: 1, mark: TabBarMark::Badge("99+".into()) },
+                Effect::TabBar { index: 0, mark: TabBarMark::RedDot },
+                Effect::TabBar { index: 1, mark: TabBarMark::RemoveBadge },
+                Effect::TabBar { index: 0, mark: TabBarMark::HideRedDot },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bad_tab_bar_index_or_badge_text_is_refused_with_its_rule() {
+        let mut s = state();
+        assert_eq!(
+            s.set_tab_bar_badge(2, "1".into()).unwrap_err(),
+            HostError::InvalidArgument(
+                "set-tab-bar-badge: tab bar index 2 is out of range, the tab bar has 2 items (0 to 1)".into()
+            )
+        );
+        assert_eq!(
+            s.set_tab_bar_badge(0, "12345".into()).unwrap_err(),
+            HostError::LimitExceeded(
+                "set-tab-bar-badge: badge text \"12345\" is 5 characters, over the tab-bar-badge-chars limit of 4".into()
+            )
+        );
+        // Four characters of several bytes each are within the limit.
+        s.set_tab_bar_badge(0, "新品上市".into()).unwrap();
+        assert!(matches!(s.set_tab_bar_badge(0, String::new()), Err(HostError::InvalidArgument(m)) if m.contains("use remove-tab-bar-badge")));
+        assert!(matches!(s.show_tab_bar_red_dot(7), Err(HostError::InvalidArgument(m)) if m.starts_with("show-tab-bar-red-dot: tab bar index 7")));
+        assert_eq!(s.drain().len(), 1);
+    }
+
+    #[test]
+    fn tab_bar_calls_in_an_app_without_a_tab_bar_are_not_found() {
+        let mut s = HostState::new(AppContext::new("counter"), &Limits::default());
+        assert_eq!(
+            s.hide_tab_bar_red_dot(0).unwrap_err(),
+            HostError::NotFound("hide-tab-bar-red-dot: app counter has no tab bar (no tabBar in app.json)".into())
+        );
+        assert!(s.drain().is_empty());
     }
 
     #[test]

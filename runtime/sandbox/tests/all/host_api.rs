@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use miniapp_sandbox::{AppContext, AppInstance, Effect, NavKind, PageRef, Sandbox, Storage, ToastIcon};
+use miniapp_sandbox::{AppContext, AppInstance, Effect, NavKind, PageRef, Sandbox, Storage, TabBarMark, ToastIcon};
 use serde_json::{json, Value};
 
 use crate::guests::{echo, test_limits};
@@ -41,6 +41,54 @@ fn patch(effects: &[Effect]) -> Value {
             _ => None,
         })
         .unwrap_or_else(|| panic!("no set-data in {effects:?}"))
+}
+
+#[test]
+fn tab_bar_badges_reach_the_shell_and_bad_input_comes_back_as_host_errors() {
+    let sandbox = Sandbox::new(test_limits(), None).unwrap();
+    let c = sandbox.compile(echo()).unwrap();
+    let mut with_bar = ctx(None);
+    with_bar.tab_pages = vec!["pages/index/index".into(), "pages/list/list".into()];
+    let mut app = sandbox.instantiate(&c, with_bar).unwrap();
+    let page = PageRef::new(1, "pages/index/index");
+    app.page_load(&page, "").unwrap();
+    let calls = json!({ "calls": [
+        { "badge": [1, "3"] }, { "dot": 0 }, { "badge": [2, "1"] }, { "badge": [1, "1000+"] }, { "badge": [1, ""] },
+        { "unbadge": 1 }, { "undot": 0 } ] });
+    let effects = app.handle_event(&page, "tab-marks", &calls).unwrap();
+    let marks: Vec<_> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::TabBar { index, mark } => Some((*index, mark.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            (1, TabBarMark::Badge("3".into())),
+            (0, TabBarMark::RedDot),
+            (1, TabBarMark::RemoveBadge),
+            (0, TabBarMark::HideRedDot)
+        ]
+    );
+    let logs = logs(&effects);
+    assert!(logs[2].ends_with("-> Err(HostError::InvalidArgument(\"set-tab-bar-badge: tab bar index 2 is out of range, the tab bar has 2 items (0 to 1)\"))"), "{logs:?}");
+    assert!(logs[3].contains("LimitExceeded(\"set-tab-bar-badge: badge text \\\"1000+\\\" is 5 characters, over the tab-bar-badge-chars limit of 4\")"), "{logs:?}");
+    assert!(logs[4].contains("InvalidArgument(\"set-tab-bar-badge: the badge text is empty"), "{logs:?}");
+
+    // An app without a tab bar: every call is not-found, nothing reaches the shell.
+    let (mut plain, page) = start(&sandbox, None);
+    let effects = plain.handle_event(&page, "tab-marks", &json!({ "calls": [{ "dot": 0 }] })).unwrap();
+    assert!(!effects.iter().any(|e| matches!(e, Effect::TabBar { .. })), "{effects:?}");
+    assert!(
+        logs_of(&effects).contains("NotFound(\"show-tab-bar-red-dot: app echo has no tab bar (no tabBar in app.json)\")"),
+        "{effects:?}"
+    );
+}
+
+fn logs_of(effects: &[Effect]) -> String {
+    logs(effects).join("\n")
 }
 
 #[test]
