@@ -3,11 +3,6 @@
 
 use miniapp_tests::*;
 
-/// Pixels of `img` within `tol` of `rgb`, below row `from_y`.
-fn count_colour(img: &image::RgbaImage, rgb: [u8; 3], tol: u8, from_y: u32) -> usize {
-    img.enumerate_pixels().filter(|(_, y, p)| *y >= from_y && close(p.0, [rgb[0], rgb[1], rgb[2], 255], tol)).count()
-}
-
 #[test]
 fn todo_add_complete_filter_delete_and_keep_across_relaunch() {
     let home = tempfile::tempdir().unwrap();

@@ -225,6 +225,11 @@ pub fn load_png(path: &Path) -> image::RgbaImage {
     image::open(path).unwrap_or_else(|e| panic!("opening {}: {e}", path.display())).to_rgba8()
 }
 
+/// Pixels of `img` within `tol` of `rgb` (opaque), at or below row `from_y`.
+pub fn count_colour(img: &image::RgbaImage, rgb: [u8; 3], tol: u8, from_y: u32) -> usize {
+    img.enumerate_pixels().filter(|(_, y, p)| *y >= from_y && close(p.0, [rgb[0], rgb[1], rgb[2], 255], tol)).count()
+}
+
 /// Whether two colours are within `tol` on every channel.
 pub fn close(a: [u8; 4], b: [u8; 4], tol: u8) -> bool {
     a.iter().zip(b.iter()).all(|(x, y)| x.abs_diff(*y) <= tol)
