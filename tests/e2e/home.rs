@@ -42,3 +42,85 @@ fn home_lists_apps_and_two_apps_stay_alive_while_switching() {
     assert!(r.stderr.contains("nosuchapp is not running (running: notes, counter)"), "{}", r.stderr);
     // `assert-data count 2` after `switch counter`: resumed with its state, not relaunched.
 }
+
+#[test]
+fn an_app_left_in_the_background_past_its_ttl_is_destroyed_and_reopens_fresh() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let cloud = Cloud::start(home).expect("cloud starts");
+    assert_eq!(cloud.publish(home, &counter_bundle(home)).code, 0);
+    let counter_url = format!("{}/apps/counter", cloud.url);
+    let notes_url = publish_sample(home, &cloud, "notes");
+    // Four minutes in the background: still alive with its state. Past five (the default TTL,
+    // on the simulated clock: `elapse` does not wait): destroyed, and opening it is a new launch.
+    let (r, _) = run_headless(
+        home,
+        &counter_url,
+        &format!(
+            "tap #inc\ntap #inc\nassert-data count 2\n\
+             open {notes_url}\nelapse 240000\nswitch counter\nassert-data count 2\n\
+             open {notes_url}\nelapse 300001\nhome\ntap text=Counter\nassert-data count 0\n"
+        ),
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("ok 7: assert-data count 2"), "alive after four minutes:\n{}", r.stdout);
+    assert!(r.stdout.contains("ok 12: assert-data count 0"), "reopened fresh after the TTL:\n{}", r.stdout);
+    let (r, _) = run_headless(home, &counter_url, &format!("tap #inc\nopen {notes_url}\nelapse 300001\nswitch counter\n"));
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("counter is not running (running: notes)"), "{}", r.stderr);
+}
+
+#[test]
+fn the_home_screen_opens_a_scanned_launch_url_and_shows_other_text_without_opening_it() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let cloud = Cloud::start(home).expect("cloud starts");
+    assert_eq!(cloud.publish(home, &counter_bundle(home)).code, 0);
+    let counter_url = format!("{}/apps/counter", cloud.url);
+    let notes_url = publish_sample(home, &cloud, "notes");
+    let code = home.join("notes.png");
+    let r = run(miniapp(home).args(["qr", &notes_url, "-o"]).arg(&code));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let wifi = home.join("wifi.png");
+    qrcode::QrCode::new("WIFI:S:home;T:WPA;P:secret;;")
+        .unwrap()
+        .render::<image::Luma<u8>>()
+        .min_dimensions(240, 240)
+        .build()
+        .save(&wifi)
+        .unwrap();
+    let (r, _) = run_headless(
+        home,
+        &counter_url,
+        &format!(
+            "home\nassert-text Open URL\nscan {}\nassert-text Not opened: WIFI:S:home\nassert-text Copy\nscreenshot home-text.png\n\
+             scan {}\nassert-text No notes yet\n",
+            wifi.display(),
+            code.display()
+        ),
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(load_png(&home.join("home-text.png")).width() > 0);
+}
+
+#[test]
+fn the_error_page_restarts_the_app_or_goes_home() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let cloud = Cloud::start(home).expect("cloud starts");
+    let url = publish_sample(home, &cloud, "policy-demo");
+    // The endless loop is stopped at the deadline: the error page, with Restart and Home.
+    let (r, _) = run_headless(
+        home,
+        &url,
+        "tap #spin\nassert-text timed out\nassert-text Restart\nscreenshot error.png\n\
+         tap text=Restart\nassert-no-text timed out\nassert-text Run an endless loop\n\
+         tap #spin\nassert-text timed out\ntap text=Home\nassert-text Recent apps\n",
+    );
+    assert!(r.stdout.contains("ok 7: assert-text Run an endless loop"), "Restart relaunched the app:\n{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("ok 10: assert-text Recent apps"), "Home showed the home screen:\n{}\n{}", r.stdout, r.stderr);
+    // The error page draws its buttons: Restart is a blue button in the lower half.
+    let png = load_png(&home.join("error.png"));
+    let blue = count_colour(&png, [0x16, 0x77, 0xff], 12, 0);
+    assert!(blue > 1000, "no Restart button on the error page ({blue} blue pixels)");
+}

@@ -57,3 +57,192 @@ fn a_launch_that_fails_shows_the_error_page_in_the_window() {
     assert!(r.stderr.contains("no app nosuch"), "{}", r.stderr);
     assert!(frames(&r) >= 1, "the error page was never presented:\n{}", r.stderr);
 }
+
+/// Reads an X window dump (`xwd -out`, ZPixmap, 24 or 32 bits per pixel) into an image: the
+/// window's own pixels as the X server holds them.
+fn read_xwd(bytes: &[u8]) -> image::RgbaImage {
+    let field = |i: usize| u32::from_be_bytes(bytes[i * 4..i * 4 + 4].try_into().unwrap());
+    let (header_size, format, width, height) = (field(0) as usize, field(2), field(4), field(5));
+    let (byte_order, bpp, bytes_per_line) = (field(7), field(11), field(12) as usize);
+    let (red, green, blue, ncolors) = (field(14), field(15), field(16), field(19) as usize);
+    assert_eq!(format, 2, "not a ZPixmap dump");
+    assert!(bpp == 32 || bpp == 24, "{bpp} bits per pixel");
+    let data = &bytes[header_size + ncolors * 12..];
+    let channel = |p: u32, mask: u32| ((p & mask) >> mask.trailing_zeros()) as u8;
+    image::RgbaImage::from_fn(width, height, |x, y| {
+        let at = y as usize * bytes_per_line + x as usize * (bpp as usize / 8);
+        let mut b = [0u8; 4];
+        b[..bpp as usize / 8].copy_from_slice(&data[at..at + bpp as usize / 8]);
+        let p = if byte_order == 0 { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) >> (32 - bpp) };
+        image::Rgba([channel(p, red), channel(p, green), channel(p, blue), 255])
+    })
+}
+
+/// A window under its own Xvfb, driven by xdotool, its stderr collected line by line.
+struct DrivenWindow {
+    _xvfb: std::process::Child,
+    display: String,
+    child: std::process::Child,
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    wid: String,
+}
+
+impl Drop for DrivenWindow {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = self._xvfb.kill();
+        let _ = self._xvfb.wait();
+    }
+}
+
+impl DrivenWindow {
+    /// `miniapp launch ARGS` on a fresh Xvfb screen; waits for `ready` on stderr.
+    fn start(home: &Path, args: &[&str], ready: &str) -> DrivenWindow {
+        use std::io::{BufRead, BufReader};
+        use std::process::Stdio;
+        let mut xvfb = std::process::Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1280x900x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb is needed for the window test (cargo xtask test installs it)");
+        let mut line = String::new();
+        BufReader::new(xvfb.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let display = format!(":{}", line.trim());
+        let mut child = miniapp(home)
+            .arg("launch")
+            .args(args)
+            .env("DISPLAY", &display)
+            .env("MINIAPP_LOG", "warn,miniapp_shell=info")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        {
+            let lines = lines.clone();
+            let stderr = child.stderr.take().unwrap();
+            std::thread::spawn(move || {
+                for l in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    lines.lock().unwrap().push(l);
+                }
+            });
+        }
+        let mut w = DrivenWindow { _xvfb: xvfb, display, child, lines, wid: String::new() };
+        assert!(w.wait_for(ready, 90), "the window never said `{ready}`:\n{}", w.log());
+        let wid = w.xdotool(&["search", "--sync", "--name", "miniapp"]);
+        w.wid = wid.lines().next().unwrap().trim().to_string();
+        // No window manager under Xvfb: give the window the keyboard focus ourselves.
+        w.xdotool(&["windowfocus", "--sync", &w.wid.clone()]);
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        w
+    }
+
+    fn log(&self) -> String {
+        self.lines.lock().unwrap().join("\n")
+    }
+
+    fn wait_for(&self, needle: &str, secs: u64) -> bool {
+        self.wait_count(needle, 1, secs)
+    }
+
+    /// Waits until `n` lines contain `needle`.
+    fn wait_count(&self, needle: &str, n: usize, secs: u64) -> bool {
+        let end = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        while std::time::Instant::now() < end {
+            if self.lines.lock().unwrap().iter().filter(|l| l.contains(needle)).count() >= n {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        false
+    }
+
+    fn xdotool(&self, args: &[&str]) -> String {
+        let out = std::process::Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("xdotool is needed for the window test (cargo xtask test installs it)");
+        assert!(out.status.success(), "xdotool {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn click(&self, x: u32, y: u32) {
+        self.xdotool(&["mousemove", "--window", &self.wid, &x.to_string(), &y.to_string(), "click", "1"]);
+    }
+
+    /// The window's pixels, read back from the X server, after the frames settle.
+    fn capture(&self, home: &Path) -> image::RgbaImage {
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        let file = home.join("window.xwd");
+        let ok = std::process::Command::new("xwd")
+            .args(["-silent", "-id", &self.wid, "-out"])
+            .arg(&file)
+            .env("DISPLAY", &self.display)
+            .status()
+            .expect("xwd is needed for the window test (x11-apps; cargo xtask test installs it)");
+        assert!(ok.success(), "xwd failed");
+        read_xwd(&std::fs::read(&file).unwrap())
+    }
+}
+
+/// Saves a window capture as a README screenshot when `MINIAPP_SNAPSHOT_UPDATE=window`.
+fn maybe_update_doc_image(img: &image::RgbaImage, name: &str) {
+    if std::env::var("MINIAPP_SNAPSHOT_UPDATE").is_ok_and(|v| v.split(',').any(|s| s == "window")) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/images").join(name);
+        img.save(&path).unwrap();
+        eprintln!("updated {}", path.display());
+    }
+}
+
+#[test]
+fn the_window_shows_the_home_screen_several_apps_and_the_developer_panels() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let cloud = Cloud::start(home).expect("cloud starts");
+    assert_eq!(cloud.publish(home, &counter_bundle(home)).code, 0);
+    let shop = publish_sample(home, &cloud, "shop");
+    let counter = format!("{}/apps/counter", cloud.url);
+    // Both were opened once: the home screen lists them, newest first (Shop, then Counter).
+    for url in [&counter, &shop] {
+        let (r, _) = run_headless(home, url, "wait 10\n");
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let w = DrivenWindow::start(home, &["--exit-after", "60000"], "window ready");
+    let img = w.capture(home);
+    assert_eq!((img.width(), img.height()), (375, 667), "the window is the phone's size");
+    maybe_update_doc_image(&img, "window-home.png");
+    // The Open button and Scan are blue; the rows' icons are drawn.
+    assert!(count_colour(&img, [0x16, 0x77, 0xff], 6, 0) > 2000, "no Open/Scan buttons on the home screen");
+
+    // Row 1 (Counter): y = page top 64 + list top 132 + 64 + 32.
+    w.click(187, 292);
+    assert!(w.wait_for("app started in the window", 60), "a tap on the Counter row did not launch it:\n{}", w.log());
+    w.click(187, 300); // somewhere on the counter page: harmless
+    // The capsule's close half sends it to the background: the home screen, Counter running.
+    w.click(346, 42);
+    assert!(w.wait_for("app to the background; home screen", 10), "{}", w.log());
+    // Row 0 (Shop) opens the second app; its tab bar shows.
+    w.click(187, 228);
+    assert!(w.wait_count("app started in the window", 2, 60), "a tap on the Shop row did not launch it:\n{}", w.log());
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let img = w.capture(home);
+    maybe_update_doc_image(&img, "window-tabs.png");
+
+    // F12: the panels open beside the phone (the window grows by their width).
+    w.xdotool(&["key", "--window", &w.wid, "F12"]);
+    assert!(w.wait_for("developer panels shown", 10), "{}", w.log());
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let img = w.capture(home);
+    assert_eq!(img.width(), 375 + 440, "the window grew by the panels' width");
+    let panel = img.get_pixel(375 + 200, 600).0;
+    assert!(close(panel, [0x24, 0x27, 0x2e, 255], 6), "the panel column is dark: {panel:?}");
+    // The Elements tab (the third of six), and the window still shows the phone on the left.
+    w.click(375 + 440 / 6 * 2 + 30, 16);
+    assert!(w.wait_for("panel shown", 10), "{}", w.log());
+    let img = w.capture(home);
+    maybe_update_doc_image(&img, "window-panels.png");
+    let phone = count_colour(&img, [0xff, 0xff, 0xff], 2, 0);
+    assert!(phone > 20_000, "the phone is still drawn beside the panels ({phone} white pixels)");
+}

@@ -109,6 +109,10 @@ fn setup() -> Result<()> {
     if which("xdotool").is_none() {
         missing.push("xdotool");
     }
+    // The window tests read the window's pixels back from the X server with xwd.
+    if which("xwd").is_none() {
+        missing.push("x11-apps");
+    }
     // `miniapp bench --peers` (and its smoke test) measures headless Chromium, Node.js and QuickJS.
     if which("chromium").is_none() {
         missing.push("chromium");

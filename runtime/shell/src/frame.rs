@@ -397,10 +397,28 @@ pub fn place_in_window(list: &mut DisplayList, device: &Device, window: (u32, u3
     scale
 }
 
+/// The labels of the error page's buttons, left to right: start the app again, or close it to
+/// the home screen.
+pub const ERROR_PAGE_BUTTONS: [&str; 2] = ["Restart", "Home"];
+
+/// The error page's buttons ([`ERROR_PAGE_BUTTONS`]) in page px of a page area `width` wide.
+pub fn error_page_buttons(width: f32) -> [Rect; 2] {
+    let w = 120.0_f32.min((width - 60.0) / 2.0);
+    let x0 = width / 2.0 - w - 6.0;
+    [Rect { x: x0, y: 436.0, w, h: 40.0 }, Rect { x: width / 2.0 + 6.0, y: 436.0, w, h: 40.0 }]
+}
+
 /// The page shown instead of an app's page when its logic failed (trap, timeout) or the platform
-/// refused it: a title and the message, in a page area `width` wide.
+/// refused it: a title and the message, in a page area `width` wide, with Restart and Home.
 pub fn error_page(width: f32, title: &str, message: &str, fonts: &mut FontSystem) -> DisplayList {
-    let mut out = DisplayList { width, height: 480.0, items: Vec::new() };
+    let mut out = DisplayList { width, height: 500.0, items: Vec::new() };
+    let blue = Color { r: 0x16, g: 0x77, b: 0xff, a: 255 };
+    let white = Color { r: 255, g: 255, b: 255, a: 255 };
+    for (r, label) in error_page_buttons(width).into_iter().zip(ERROR_PAGE_BUTTONS) {
+        let (fill, ink) = if label == "Restart" { (blue, white) } else { (white, blue) };
+        out.items.push(DisplayItem::Rect { rect: r, color: fill, radius: 6.0, border_width: 1.0, border_color: blue });
+        out.items.extend(text_items(fonts, Rect { y: r.y + 10.0, h: 20.0, ..r }, label, 15.0, 20.0, ink, true, TextAlign::Center));
+    }
     out.items.extend(text_items(
         fonts,
         Rect { x: 24.0, y: 80.0, w: width - 48.0, h: 30.0 },

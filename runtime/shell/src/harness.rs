@@ -130,12 +130,11 @@ pub struct Harness {
     skew_ms: u64,
     /// `miniapp dev`'s file changes, polled between steps and while a step waits.
     reloader: Option<Box<dyn crate::Reloader>>,
-    /// The launch URL of the app in front (the session a script runs on).
-    front_url: Option<String>,
-    /// Apps running in the background (`home`, `open`, `switch`), with their launch URLs.
-    background: Vec<(String, Session)>,
-    /// The home screen's rows while it shows (`home`), else `None`.
-    home: Option<Vec<crate::home::HomeEntry>>,
+    /// The app in front's launch URL, the apps in the background (`home`, `open`, `switch`)
+    /// and the home screen (see [`crate::apps`]).
+    apps: crate::apps::Apps,
+    /// The home screen's Open URL field and its last answer.
+    home_form: crate::home::HomeForm,
 }
 
 impl Harness {
@@ -150,6 +149,7 @@ impl Harness {
         let renderer = Renderer::new(&gpu, wgpu_format())?;
         tracing::info!(adapter = %gpu.adapter_summary(), "headless renderer ready");
         let fonts_epoch = host.fonts_epoch();
+        let apps = crate::apps::Apps::new(host.background_ttl());
         Ok(Harness {
             host,
             gpu,
@@ -159,9 +159,8 @@ impl Harness {
             started: Instant::now(),
             skew_ms: 0,
             reloader: None,
-            front_url: None,
-            background: Vec::new(),
-            home: None,
+            apps,
+            home_form: crate::home::HomeForm::default(),
         })
     }
 
@@ -217,81 +216,63 @@ impl Harness {
         load_images(&mut self.renderer, session.bundle());
         let _ = self.frame(&mut session)?;
         report.timings.first_frame_ms = ms(t);
-        if self.front_url.is_none() {
-            self.front_url = Some(url.to_string());
+        if self.apps.front_url().is_none() {
+            self.apps.set_front_url(url);
         }
         Ok((session, report))
     }
 
-    /// The apps running now: the one in front, then those in the background (app id, name,
-    /// launch URL).
-    fn running(&self, front: &Session) -> Vec<(String, String, String)> {
-        let mut out = vec![(front.app_id().to_string(), front.app_name().to_string(), self.front_url.clone().unwrap_or_default())];
-        out.extend(self.background.iter().map(|(u, s)| (s.app_id().to_string(), s.app_name().to_string(), u.clone())));
-        out
-    }
-
     /// `home`: the app in front goes to the background and the home screen shows.
     fn go_home(&mut self, session: &mut Session) {
-        if self.home.is_none() {
-            session.hide_app();
-        }
-        let entries = crate::home::entries(&self.running(session), self.host.client().cache());
-        self.home = Some(entries);
+        let now = self.now_ms();
+        self.apps.go_home(Some(session), now, self.host.client().cache());
     }
 
     /// Brings the app `app_id` (running) or the app of `url` to the front: resumed when it runs
-    /// in the background, launched otherwise; the app that was in front goes to the background.
+    /// in the background, launched otherwise (also when it was destroyed there); the app that
+    /// was in front goes to the background.
     fn bring(&mut self, session: &mut Session, app_id: &str, url: Option<&str>) -> Result<std::result::Result<(), String>> {
-        let at_home = self.home.is_some();
-        if session.app_id() == app_id {
-            self.home = None;
-            if at_home {
-                session.show_app();
-            }
+        if session.app_id() == app_id && !self.apps.front_destroyed() {
+            self.apps.resume_front(session);
             return Ok(Ok(()));
         }
-        let (new_url, mut fresh) = match self.background.iter().position(|(_, s)| s.app_id() == app_id) {
-            Some(pos) => {
-                let (u, mut s) = self.background.remove(pos);
-                s.show_app();
-                (u, s)
-            }
+        let (new_url, fresh) = match self.apps.take(app_id) {
+            Some(found) => found,
             None => {
-                let Some(url) = url else {
-                    let running: Vec<String> = self.running(session).into_iter().map(|(id, ..)| id).collect();
-                    return Ok(Err(format!("{app_id} is not running (running: {}); `open URL` launches it", running.join(", "))));
+                let url = match url {
+                    Some(u) => u.to_string(),
+                    // The app in front, destroyed in the background: launched again from its URL.
+                    None if session.app_id() == app_id => self.apps.front_url().unwrap_or_default().to_string(),
+                    None => {
+                        let running: Vec<String> = self.apps.running(Some(session)).into_iter().map(|(id, ..)| id).collect();
+                        return Ok(Err(format!("{app_id} is not running (running: {}); `open URL` launches it", running.join(", "))));
+                    }
                 };
-                match self.launch(url, &|_, _| {}) {
-                    Ok((s, _)) => (url.to_string(), s),
+                match self.launch(&url, &|_, _| {}) {
+                    Ok((s, _)) => (url, s),
                     Err(e) => return Ok(Err(format!("launching {url}: {e}"))),
                 }
             }
         };
-        if !at_home {
-            session.hide_app();
-        }
-        std::mem::swap(session, &mut fresh);
-        let old_url = self.front_url.replace(new_url).unwrap_or_default();
-        self.background.push((old_url, fresh));
-        self.home = None;
+        let now = self.now_ms();
+        self.apps.bring_front(session, fresh, &new_url, now);
         Ok(Ok(()))
     }
 
     /// `restart`: the app in front exits and is launched again from its launch URL (from the
     /// cache: a fresh instance, `on-launch`, the entry page), as the capsule's Restart does.
     fn restart(&mut self, session: &mut Session) -> Result<std::result::Result<(), String>> {
-        let Some(url) = self.front_url.clone() else {
+        let Some(url) = self.apps.front_url().map(str::to_string) else {
             return Ok(Err("this run was not opened from a launch URL: nothing to restart".into()));
         };
-        if self.home.is_none() {
+        if !self.apps.at_home() {
             session.hide_app();
         }
         match self.launch(&url, &|_, _| {}) {
             Ok((fresh, _)) => {
                 // The old session (its wasm instance, pages and views) is dropped here.
                 *session = fresh;
-                self.home = None;
+                self.apps.relaunched(&url);
                 Ok(Ok(()))
             }
             Err(e) => Ok(Err(format!("relaunching {url}: {e}"))),
@@ -299,11 +280,25 @@ impl Harness {
     }
 
     /// A step while the home screen shows: open, switch, home, taps on a row (`tap text=Name`),
-    /// text checks and screenshots; anything else needs an app in front.
+    /// `scan IMAGE` (the Scan button: a launch URL in the code opens, any other text is shown
+    /// with Copy), text checks and screenshots; anything else needs an app in front.
     fn home_step(&mut self, session: &mut Session, step: &Step, out_dir: &Path) -> Result<std::result::Result<(), String>> {
-        let entries = self.home.clone().unwrap_or_default();
-        let text = crate::home::text(&entries);
+        let entries = self.apps.home_entries().map(<[_]>::to_vec).unwrap_or_default();
+        let text = crate::home::text(&entries, &self.home_form);
         Ok(match step {
+            Step::Scan(file) => match crate::camera::decode_qr_file(Path::new(file)) {
+                Ok(decoded) => match self.home_form.submit(&decoded) {
+                    Some(url) => match miniapp_cloud::LaunchUrl::parse(&url) {
+                        Ok(l) => return self.bring(session, l.app_id.as_str(), Some(&url)),
+                        Err(e) => Err(e.to_string()),
+                    },
+                    None => Ok(()),
+                },
+                Err(why) => {
+                    self.home_form.message = Some(crate::home::HomeMessage::NoCode(why.clone()));
+                    Err(why)
+                }
+            },
             Step::Tap(sel) if sel.0.starts_with("text=") => {
                 match sel.0.strip_prefix("text=").and_then(|l| entries.iter().find(|e| e.name == l.trim())) {
                     Some(e) => {
@@ -320,7 +315,7 @@ impl Harness {
             Step::Screenshot(file) => {
                 let path = resolve(out_dir, file);
                 let device = session.device();
-                let list = crate::home::screen(&entries, &device, &mut self.host.fonts);
+                let list = crate::home::screen(&entries, &self.home_form, &device, &mut self.host.fonts);
                 let scale = self.scale.unwrap_or(device.pixel_ratio);
                 let white = Color { r: 255, g: 255, b: 255, a: 255 };
                 let img = self.renderer.render_to_image(&self.gpu, &list, &mut self.host.fonts, scale, white)?;
@@ -331,7 +326,7 @@ impl Harness {
                 Ok(())
             }
             Step::Wait(_) | Step::Home => Ok(()),
-            Step::Open(_) | Step::Switch(_) => unreachable!("handled before"),
+            Step::Open(_) | Step::Switch(_) | Step::Elapse(_) => unreachable!("handled before"),
             _ => Err("the home screen is showing: `open URL`, `switch APPID` or `tap text=NAME` brings an app to the front first".into()),
         })
     }
@@ -453,6 +448,8 @@ impl Harness {
     ) -> Result<()> {
         for line in script {
             self.poll_reloader(session);
+            let now = self.now_ms();
+            self.apps.expire(now, Some(session), self.host.client().cache());
             let t = Instant::now();
             let mut target = None;
             let outcome: std::result::Result<(), String> = match &line.step {
@@ -466,7 +463,13 @@ impl Harness {
                 },
                 Step::Switch(app_id) => self.bring(session, app_id, None)?,
                 Step::Restart => self.restart(session)?,
-                step if self.home.is_some() => self.home_step(session, step, out_dir)?,
+                Step::Elapse(ms) => {
+                    self.skew_ms += ms;
+                    let now = self.now_ms();
+                    self.apps.expire(now, Some(session), self.host.client().cache());
+                    Ok(())
+                }
+                step if self.apps.at_home() => self.home_step(session, step, out_dir)?,
                 Step::Tap(sel) => {
                     let r = self.tap(session, &sel.0)?.map(|r| target = Some(r));
                     session.pump(Instant::now());
@@ -705,6 +708,15 @@ impl Harness {
                 session.pump(Instant::now());
                 session.layout(&mut self.host.fonts)?;
             }
+            // What the capsule or the error page asked for: Restart relaunches, Close goes home.
+            let outcome = match (outcome, session.take_system_action()) {
+                (Ok(()), Some(crate::session::SystemAction::Restart)) => self.restart(session)?,
+                (Ok(()), Some(crate::session::SystemAction::Close)) => {
+                    self.go_home(session);
+                    Ok(())
+                }
+                (outcome, _) => outcome,
+            };
             let ok = outcome.is_ok();
             steps.push(StepTrace {
                 line: line.line,

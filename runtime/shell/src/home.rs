@@ -1,6 +1,10 @@
-//! The home screen: the apps this host opened (the cache's recent list, newest first) with the
-//! ones running in the background marked, drawn in the phone frame. A row opens its app; its
-//! text is what a script's `assert-text` sees while the home screen shows.
+//! The home screen: an "Open URL" field and a Scan button at the top, then the apps this host
+//! opened (the cache's recent list, newest first) with the ones running in the background
+//! marked, drawn in the phone frame. A row opens its app; its text is what a script's
+//! `assert-text` sees while the home screen shows.
+//!
+//! What the field or a scanned code holds is opened only when it is a launch URL; any other text
+//! is shown with a Copy button, never opened ([`HomeForm::message`]).
 
 use crate::device::Device;
 use crate::frame::{self, Chrome};
@@ -10,6 +14,129 @@ use miniapp_view::{cosmic_text::FontSystem, text_items, Color, DisplayItem, Disp
 pub const HOME_ROW_HEIGHT: f32 = 64.0;
 /// Most rows the home screen lists.
 pub const HOME_MAX_ROWS: usize = 20;
+/// Where the list of apps starts below the top of the page area, in logical px (the field,
+/// its message and the "Recent apps" label come first).
+pub const HOME_LIST_TOP: f32 = 132.0;
+/// Most characters the Open URL field takes.
+pub const HOME_URL_CHARS: usize = 2048;
+
+/// What the top of the home screen shows: the Open URL field's text and the answer to the last
+/// open or scan.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HomeForm {
+    /// The Open URL field's text.
+    pub url: String,
+    /// Whether the field has the keyboard (the window types into it).
+    pub focused: bool,
+    /// The last answer: why a text was not opened, or what a scanned code said.
+    pub message: Option<HomeMessage>,
+}
+
+/// The answer shown under the field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HomeMessage {
+    /// The text is not a launch URL (the reason); it was not opened.
+    NotALaunchUrl {
+        /// The text as typed or decoded.
+        text: String,
+        /// Why it is not a launch URL.
+        why: String,
+    },
+    /// The camera found no code in the file, or could not read it.
+    NoCode(String),
+}
+
+impl HomeForm {
+    /// The field takes typed text (up to [`HOME_URL_CHARS`]; control characters dropped).
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars().filter(|c| !c.is_control()) {
+            if self.url.chars().count() >= HOME_URL_CHARS {
+                break;
+            }
+            self.url.push(c);
+        }
+        self.message = None;
+    }
+
+    /// Backspace in the field.
+    pub fn backspace(&mut self) {
+        self.url.pop();
+        self.message = None;
+    }
+
+    /// What `text` (typed, or decoded from a code) opens: its launch URL, or the message shown
+    /// instead (nothing is opened).
+    pub fn submit(&mut self, text: &str) -> Option<String> {
+        let text = text.trim();
+        match miniapp_cloud::LaunchUrl::parse(text) {
+            Ok(_) => {
+                self.message = None;
+                Some(text.to_string())
+            }
+            Err(e) => {
+                self.message = Some(HomeMessage::NotALaunchUrl { text: text.to_string(), why: e.to_string() });
+                None
+            }
+        }
+    }
+
+    /// The text the Copy button copies, when the message has one.
+    pub fn copyable(&self) -> Option<&str> {
+        match &self.message {
+            Some(HomeMessage::NotALaunchUrl { text, .. }) => Some(text),
+            _ => None,
+        }
+    }
+
+    fn message_lines(&self) -> Option<String> {
+        Some(match self.message.as_ref()? {
+            HomeMessage::NotALaunchUrl { text, why } => format!("Not opened: {}\n{why}", short(text)),
+            HomeMessage::NoCode(why) => format!("No code opened: {why}"),
+        })
+    }
+}
+
+fn short(s: &str) -> String {
+    match s.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// A part of the home screen a tap can land on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HomeHit {
+    /// App row `i`.
+    Row(usize),
+    /// The Open URL field.
+    Field,
+    /// The Open button beside it.
+    Open,
+    /// The Scan button (choose or drop an image with a code).
+    Scan,
+    /// The Copy button of a text that was not opened.
+    Copy,
+}
+
+/// The Open URL field, in screen px.
+pub fn field_rect(device: &Device) -> Rect {
+    Rect { x: 12.0, y: frame::PAGE_TOP + 12.0, w: device.width - 24.0 - 2.0 * 64.0, h: 36.0 }
+}
+
+/// The Open button, in screen px.
+pub fn open_rect(device: &Device) -> Rect {
+    Rect { x: device.width - 12.0 - 2.0 * 60.0 - 4.0, y: frame::PAGE_TOP + 12.0, w: 60.0, h: 36.0 }
+}
+
+/// The Scan button, in screen px.
+pub fn scan_rect(device: &Device) -> Rect {
+    Rect { x: device.width - 12.0 - 60.0, y: frame::PAGE_TOP + 12.0, w: 60.0, h: 36.0 }
+}
+
+/// The Copy button under a message, in screen px.
+pub fn copy_rect(device: &Device) -> Rect {
+    Rect { x: device.width - 12.0 - 60.0, y: frame::PAGE_TOP + 54.0, w: 60.0, h: 28.0 }
+}
 
 /// One app on the home screen.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,12 +171,20 @@ pub fn entries(running: &[(String, String, String)], cache: &miniapp_cloud::Cach
 
 /// The rectangle of row `i` on the screen.
 pub fn row_rect(i: usize, device: &Device) -> Rect {
-    Rect { x: 0.0, y: frame::PAGE_TOP + 40.0 + HOME_ROW_HEIGHT * i as f32, w: device.width, h: HOME_ROW_HEIGHT }
+    Rect { x: 0.0, y: frame::PAGE_TOP + HOME_LIST_TOP + HOME_ROW_HEIGHT * i as f32, w: device.width, h: HOME_ROW_HEIGHT }
 }
 
 /// The text of the home screen, one line per label (for `assert-text` and `wait-for text=`).
-pub fn text(entries: &[HomeEntry]) -> String {
-    let mut out = String::from("Recent apps");
+pub fn text(entries: &[HomeEntry], form: &HomeForm) -> String {
+    let mut out = format!("{}\nOpen\nScan", if form.url.is_empty() { "Open URL" } else { form.url.as_str() });
+    if let Some(m) = form.message_lines() {
+        out.push('\n');
+        out.push_str(&m);
+        if form.copyable().is_some() {
+            out.push_str("\nCopy");
+        }
+    }
+    out.push_str("\nRecent apps");
     for e in entries {
         out.push_str(&format!("\n{}\n{}", e.name, if e.running { "running" } else { e.url.as_str() }));
     }
@@ -59,25 +194,59 @@ pub fn text(entries: &[HomeEntry]) -> String {
     out
 }
 
-/// The row a tap at (x, y) lands on.
-pub fn hit(entries: &[HomeEntry], device: &Device, x: f32, y: f32) -> Option<usize> {
-    (0..entries.len()).find(|&i| {
-        let r = row_rect(i, device);
-        x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h
-    })
+/// What a tap at (x, y) (screen px) lands on.
+pub fn hit(entries: &[HomeEntry], form: &HomeForm, device: &Device, x: f32, y: f32) -> Option<HomeHit> {
+    let inside = |r: Rect| x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
+    if inside(field_rect(device)) {
+        return Some(HomeHit::Field);
+    }
+    if inside(open_rect(device)) {
+        return Some(HomeHit::Open);
+    }
+    if inside(scan_rect(device)) {
+        return Some(HomeHit::Scan);
+    }
+    if form.copyable().is_some() && inside(copy_rect(device)) {
+        return Some(HomeHit::Copy);
+    }
+    (0..entries.len()).find(|&i| inside(row_rect(i, device))).map(HomeHit::Row)
 }
 
 /// The home screen as a display list on `device`.
-pub fn screen(entries: &[HomeEntry], device: &Device, fonts: &mut FontSystem) -> DisplayList {
+pub fn screen(entries: &[HomeEntry], form: &HomeForm, device: &Device, fonts: &mut FontSystem) -> DisplayList {
     let w = device.width;
     let mut page = DisplayList { width: w, height: device.height - frame::PAGE_TOP, items: Vec::new() };
     let dark = Color::rgb(0x22, 0x22, 0x22);
     let grey = Color::rgb(0x88, 0x88, 0x88);
-    page.items.extend(text_items(fonts, Rect { x: 16.0, y: 12.0, w: w - 32.0, h: 22.0 }, "Recent apps", 15.0, 20.0, grey, true, TextAlign::Left));
+    let white = Color::rgb(0xff, 0xff, 0xff);
+    let blue = Color::rgb(0x16, 0x77, 0xff);
+    let up = |r: Rect| Rect { y: r.y - frame::PAGE_TOP, ..r };
+    // The Open URL field and its buttons.
+    let field = up(field_rect(device));
+    let edge = if form.focused { blue } else { Color::rgb(0xcc, 0xcc, 0xcc) };
+    page.items.push(DisplayItem::Rect { rect: field, color: white, radius: 6.0, border_width: 1.0, border_color: edge });
+    let (shown, colour) = if form.url.is_empty() { ("Open URL", grey) } else { (form.url.as_str(), dark) };
+    let shown = if form.focused { format!("{}|", tail(shown, 34)) } else { tail(shown, 34) };
+    page.items.extend(text_items(fonts, Rect { x: field.x + 8.0, y: field.y + 8.0, w: field.w - 16.0, h: 20.0 }, &shown, 14.0, 20.0, colour, false, TextAlign::Left));
+    for (r, label) in [(up(open_rect(device)), "Open"), (up(scan_rect(device)), "Scan")] {
+        page.items.push(DisplayItem::Rect { rect: r, color: blue, radius: 6.0, border_width: 0.0, border_color: blue });
+        page.items.extend(text_items(fonts, Rect { y: r.y + 8.0, h: 20.0, ..r }, label, 14.0, 20.0, white, true, TextAlign::Center));
+    }
+    if let Some(m) = form.message_lines() {
+        let red = Color::rgb(0xfa, 0x51, 0x51);
+        page.items.extend(text_items(fonts, Rect { x: 16.0, y: 56.0, w: w - 32.0 - 64.0, h: 44.0 }, &m, 12.0, 16.0, red, false, TextAlign::Left));
+        if form.copyable().is_some() {
+            let r = up(copy_rect(device));
+            page.items.push(DisplayItem::Rect { rect: r, color: white, radius: 6.0, border_width: 1.0, border_color: blue });
+            page.items.extend(text_items(fonts, Rect { y: r.y + 5.0, h: 20.0, ..r }, "Copy", 13.0, 18.0, blue, true, TextAlign::Center));
+        }
+    }
+    let label_y = HOME_LIST_TOP - 28.0;
+    page.items.extend(text_items(fonts, Rect { x: 16.0, y: label_y, w: w - 32.0, h: 22.0 }, "Recent apps", 15.0, 20.0, grey, true, TextAlign::Left));
     if entries.is_empty() {
         page.items.extend(text_items(
             fonts,
-            Rect { x: 16.0, y: 48.0, w: w - 32.0, h: 40.0 },
+            Rect { x: 16.0, y: HOME_LIST_TOP + 8.0, w: w - 32.0, h: 40.0 },
             "No apps yet: open a launch URL or scan a code",
             15.0,
             20.0,
@@ -90,7 +259,6 @@ pub fn screen(entries: &[HomeEntry], device: &Device, fonts: &mut FontSystem) ->
     for (i, e) in entries.iter().enumerate() {
         let mut r = row_rect(i, device);
         r.y -= frame::PAGE_TOP;
-        let white = Color::rgb(0xff, 0xff, 0xff);
         page.items.push(DisplayItem::Rect { rect: Rect { x: 0.0, y: r.y, w, h: r.h - 1.0 }, color: white, radius: 0.0, border_width: 0.0, border_color: white });
         // The icon: the app's initial on a coloured tile.
         let tile = Rect { x: 16.0, y: r.y + 10.0, w: 44.0, h: 44.0 };
@@ -105,4 +273,68 @@ pub fn screen(entries: &[HomeEntry], device: &Device, fonts: &mut FontSystem) ->
     let mut chrome = Chrome::plain("miniapp");
     chrome.page_background = Color::rgb(0xf2, 0xf2, 0xf2);
     frame::compose(device, &chrome, page, fonts)
+}
+
+/// The last `n` characters of `s` (a long URL shows its end, where the caret is).
+fn tail(s: &str, n: usize) -> String {
+    let count = s.chars().count();
+    if count <= n {
+        s.to_string()
+    } else {
+        format!("…{}", s.chars().skip(count - n).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str) -> HomeEntry {
+        HomeEntry { name: name.into(), app_id: name.to_lowercase(), url: format!("http://127.0.0.1:1/apps/{}", name.to_lowercase()), running: false }
+    }
+
+    #[test]
+    fn a_launch_url_opens_and_any_other_text_is_shown_with_copy() {
+        let mut form = HomeForm::default();
+        assert_eq!(form.submit(" http://127.0.0.1:8080/apps/counter?path=pages/a/a "), Some("http://127.0.0.1:8080/apps/counter?path=pages/a/a".into()));
+        assert_eq!(form.message, None);
+        assert_eq!(form.submit("WIFI:S:home;T:WPA;P:secret;;"), None, "a text that is not a launch URL is never opened");
+        assert_eq!(form.copyable(), Some("WIFI:S:home;T:WPA;P:secret;;"));
+        let t = text(&[], &form);
+        assert!(t.contains("Not opened: WIFI:S:home") && t.contains("\nCopy"), "{t}");
+        assert_eq!(form.submit("javascript:alert(1)"), None);
+        form.type_text("x");
+        assert_eq!(form.message, None, "typing clears the message");
+    }
+
+    #[test]
+    fn the_field_takes_text_up_to_its_limit_without_control_characters() {
+        let mut form = HomeForm::default();
+        form.type_text("http://a\n\u{7}b");
+        assert_eq!(form.url, "http://ab");
+        form.backspace();
+        assert_eq!(form.url, "http://a");
+        form.type_text(&"x".repeat(HOME_URL_CHARS * 2));
+        assert_eq!(form.url.chars().count(), HOME_URL_CHARS);
+    }
+
+    #[test]
+    fn taps_find_the_field_the_buttons_and_the_rows() {
+        let d = Device::IPHONE_SE;
+        let mut form = HomeForm::default();
+        let entries = [entry("Counter"), entry("Shop")];
+        let centre = |r: Rect| (r.x + r.w / 2.0, r.y + r.h / 2.0);
+        let at = |r: Rect, form: &HomeForm| {
+            let (x, y) = centre(r);
+            hit(&entries, form, &d, x, y)
+        };
+        assert_eq!(at(field_rect(&d), &form), Some(HomeHit::Field));
+        assert_eq!(at(open_rect(&d), &form), Some(HomeHit::Open));
+        assert_eq!(at(scan_rect(&d), &form), Some(HomeHit::Scan));
+        assert_eq!(at(row_rect(1, &d), &form), Some(HomeHit::Row(1)));
+        assert_eq!(at(copy_rect(&d), &form), None, "no Copy button without a message");
+        form.submit("hello");
+        assert_eq!(at(copy_rect(&d), &form), Some(HomeHit::Copy));
+        assert!(row_rect(0, &d).y > copy_rect(&d).y + copy_rect(&d).h, "the list starts below the message");
+    }
 }

@@ -30,22 +30,37 @@ pub struct HostConfig {
     /// (`--latest`); by default the cached version starts at once and the newer one is fetched
     /// in the background for the next launch.
     pub latest: bool,
+    /// How long an app may stay in the background before it is destroyed
+    /// ([`crate::apps::BACKGROUND_TTL`], 5 minutes; `MINIAPP_BACKGROUND_TTL_S` sets it in seconds).
+    pub background_ttl: std::time::Duration,
 }
 
 impl HostConfig {
     /// A host caching in `cache_dir`, with default limits, on the cloud's base library.
     pub fn new(cache_dir: PathBuf) -> HostConfig {
-        HostConfig { cache_dir, limits: Limits::default(), base_library: BaseLibrarySource::Cloud, device: Device::default(), latest: false }
+        HostConfig {
+            cache_dir,
+            limits: Limits::default(),
+            base_library: BaseLibrarySource::Cloud,
+            device: Device::default(),
+            latest: false,
+            background_ttl: crate::apps::BACKGROUND_TTL,
+        }
     }
 
     /// The user's cache dir (`~/.cache/miniapp` on Linux), or `MINIAPP_CACHE_DIR` when set;
-    /// the embedded base library when `MINIAPP_BASE_LIBRARY=embedded`.
+    /// the embedded base library when `MINIAPP_BASE_LIBRARY=embedded`; the background TTL from
+    /// `MINIAPP_BACKGROUND_TTL_S` (seconds) when set to a number.
     pub fn from_env() -> HostConfig {
         let cache_dir = std::env::var_os("MINIAPP_CACHE_DIR")
             .map(PathBuf::from)
             .or_else(miniapp_cloud::Cache::default_dir)
             .unwrap_or_else(|| std::env::temp_dir().join("miniapp-cache"));
-        HostConfig { base_library: BaseLibrarySource::from_env(), ..HostConfig::new(cache_dir) }
+        let background_ttl = std::env::var("MINIAPP_BACKGROUND_TTL_S")
+            .ok()
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .map_or(crate::apps::BACKGROUND_TTL, std::time::Duration::from_secs);
+        HostConfig { base_library: BaseLibrarySource::from_env(), background_ttl, ..HostConfig::new(cache_dir) }
     }
 }
 
@@ -111,6 +126,7 @@ pub struct Host {
     sandbox: Sandbox,
     base_source: BaseLibrarySource,
     latest: bool,
+    background_ttl: std::time::Duration,
     /// The base library loaded now (`None` before the first launch on a cloud's one).
     base: Option<ActiveBase>,
     fonts_epoch: u64,
@@ -154,11 +170,17 @@ impl Host {
             sandbox,
             base_source: config.base_library,
             latest: config.latest,
+            background_ttl: config.background_ttl,
             base: None,
             fonts_epoch: 0,
             device: config.device,
             fonts: miniapp_view::new_font_system(),
         })
+    }
+
+    /// How long an app may stay in the background before it is destroyed.
+    pub fn background_ttl(&self) -> std::time::Duration {
+        self.background_ttl
     }
 
     /// The simulated device the next launches are laid out for.

@@ -16,6 +16,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod apps;
 mod base;
 pub mod camera;
 mod device;
@@ -25,6 +26,7 @@ pub mod frame;
 mod harness;
 pub mod home;
 mod host;
+pub mod panels;
 pub mod progress;
 mod reload;
 pub mod script;

@@ -10,6 +10,8 @@
 //! scroll page 600     # scroll the page 600 px down; `scroll #list 300` wheels over #list
 //! pull-down           # drag the page down from its top
 //! wait 100            # milliseconds of app time (timers run, nothing sleeps longer than needed)
+//! elapse 300000      # the simulated clock moves on (no waiting): background apps age and past
+//!                     # their TTL (5 min) are destroyed
 //! wait-for #done 2000 # pump the app until #done (or text=Label) is on the page; default 5000 ms
 //! screenshot out.png  # relative to the script's --out folder / working directory
 //! assert-text 2       # the screen shows this text (`assert-text --anywhere T`: the whole page)
@@ -75,6 +77,9 @@ pub enum Step {
     AssertData(String, serde_json::Value),
     /// `wait MS`: let the app's event loop run for this many milliseconds.
     Wait(u64),
+    /// `elapse MS`: move the simulated clock on by MS without waiting: apps in the background
+    /// age, and those past their TTL are destroyed (the app in front does not run meanwhile).
+    Elapse(u64),
     /// `screenshot FILE`: render the phone screen to a PNG.
     Screenshot(String),
     /// `assert-text [--anywhere] TEXT`: fail unless the screen (or, with `--anywhere`, the
@@ -112,7 +117,7 @@ pub enum Step {
 }
 
 /// Every step name, for the error on an unknown one.
-const STEPS: &str = "tap, longpress, input, key, scroll, pull-down, wait, wait-for, screenshot, assert-text, \
+const STEPS: &str = "tap, longpress, input, key, scroll, pull-down, wait, elapse, wait-for, screenshot, assert-text, \
                      assert-no-text, assert-count, assert-data, back, home, open, switch, restart, answer, allow, deny, scan, \
                      clipboard or assert-clipboard";
 
@@ -122,6 +127,8 @@ pub const LONGPRESS_MS: u64 = 400;
 pub const DEFAULT_WAIT_FOR_MS: u64 = 5000;
 /// The longest `wait` or `wait-for`, in ms.
 pub const MAX_WAIT_MS: u64 = 600_000;
+/// The longest `elapse`, in ms (a day).
+pub const MAX_ELAPSE_MS: u64 = 86_400_000;
 
 /// A parsed script line: its 1-based number, the source text and the step.
 #[derive(Debug, Clone, PartialEq)]
@@ -206,6 +213,14 @@ pub fn parse_script(src: &str, name: &str) -> Result<Vec<ScriptLine>> {
             "wait" => {
                 need_arg("a number of milliseconds")?;
                 Step::Wait(parse_ms(cmd, arg).map_err(bad)?)
+            }
+            "elapse" => {
+                need_arg("a number of milliseconds")?;
+                let ms: u64 = arg.trim_end_matches("ms").parse().map_err(|_| bad(format!("`elapse` takes milliseconds, got `{arg}`")))?;
+                if ms > MAX_ELAPSE_MS {
+                    return Err(bad(format!("`elapse {ms}` is over the limit of {MAX_ELAPSE_MS} ms (a day)")));
+                }
+                Step::Elapse(ms)
             }
             "wait-for" => {
                 need_arg("a selector (#id, .class or text=Label) and optionally a time in ms")?;
@@ -499,6 +514,17 @@ mod tests {
         assert_eq!(steps[1].step, Step::Restart);
         let err = parse_script("restart now\n", "t").unwrap_err().to_string();
         assert!(err.contains("`restart` takes no argument, got `now`"), "{err}");
+    }
+
+    #[test]
+    fn elapse_takes_milliseconds_up_to_a_day() {
+        let steps = parse_script("elapse 300001\nelapse 5ms\n", "t").unwrap();
+        assert_eq!(steps[0].step, Step::Elapse(300_001));
+        assert_eq!(steps[1].step, Step::Elapse(5));
+        let err = parse_script("elapse 5min\n", "t").unwrap_err().to_string();
+        assert_eq!(err, "t:1: `elapse` takes milliseconds, got `5min`");
+        let err = parse_script("elapse 86400001\n", "t").unwrap_err().to_string();
+        assert!(err.contains("over the limit of 86400000 ms (a day)"), "{err}");
     }
 
     #[test]

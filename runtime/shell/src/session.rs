@@ -128,8 +128,8 @@ pub enum Overlay {
     },
 }
 
-/// What the user asked the system for through the capsule (its menu or its close button); the
-/// front end that owns the session carries it out (see [`Session::take_system_action`]).
+/// What the user asked the system for through the capsule (its menu or its close button) or the
+/// error page's Restart and Home buttons; the front end that owns the session carries it out (see [`Session::take_system_action`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SystemAction {
     /// Start the app again from its entry page (a fresh instance).
@@ -147,6 +147,8 @@ enum ChromeHit {
     Menu,
     /// The capsule's close half ("◎").
     Close,
+    /// A button of the error page: 0 Restart, 1 Home ([`frame::ERROR_PAGE_BUTTONS`]).
+    ErrorPage(usize),
 }
 
 impl Overlay {
@@ -751,6 +753,11 @@ impl Session {
         if contains(&close, x, y) {
             return Some(ChromeHit::Close);
         }
+        if self.failure.is_some() {
+            if let Some(i) = self.error_button_rects().iter().position(|r| contains(r, x, y)) {
+                return Some(ChromeHit::ErrorPage(i));
+            }
+        }
         let bar = self.areas().tab_bar?;
         let n = self.bundle.manifest.tab_bar.as_ref()?.list.len();
         frame::tab_item_rects(bar, n).iter().position(|r| contains(r, x, y)).map(ChromeHit::Tab)
@@ -761,7 +768,8 @@ impl Session {
     fn chrome_tap(&mut self, hit: ChromeHit, fonts: &mut FontSystem) -> Result<()> {
         match hit {
             ChromeHit::Menu => self.overlays.push(Overlay::Menu),
-            ChromeHit::Close => self.system_action = Some(SystemAction::Close),
+            ChromeHit::Close | ChromeHit::ErrorPage(1) => self.system_action = Some(SystemAction::Close),
+            ChromeHit::ErrorPage(_) => self.system_action = Some(SystemAction::Restart),
             ChromeHit::Tab(i) => {
                 let route = self.bundle.manifest.tab_bar.as_ref().and_then(|t| t.list.get(i)).map(|t| t.page_path.to_string());
                 if let Some(route) = route {
@@ -781,10 +789,21 @@ impl Session {
     /// first).
     pub fn find_chrome(&self, selector: &str) -> Option<Rect> {
         let label = selector.strip_prefix("text=")?.trim();
+        if self.failure.is_some() {
+            if let Some(i) = frame::ERROR_PAGE_BUTTONS.iter().position(|b| *b == label) {
+                return Some(self.error_button_rects()[i]);
+            }
+        }
         let bar = self.areas().tab_bar?;
         let items = &self.bundle.manifest.tab_bar.as_ref()?.list;
         let i = items.iter().position(|t| t.text.trim() == label)?;
         frame::tab_item_rects(bar, items.len()).get(i).copied()
+    }
+
+    /// The error page's buttons on the screen.
+    fn error_button_rects(&self) -> [Rect; 2] {
+        let area = self.areas().page;
+        frame::error_page_buttons(area.w).map(|r| Rect { x: r.x + area.x, y: r.y + area.y, ..r })
     }
 
     /// The capsule menu's answer: About opens the About box; Restart and Close become the
@@ -1250,7 +1269,7 @@ impl Session {
     fn screen_text(&mut self, fonts: &mut FontSystem, visible: bool) -> Result<String> {
         self.layout(fonts)?;
         if let Some(f) = &self.failure {
-            return Ok(format!("{}\n{}", f.title, f.message));
+            return Ok(format!("{}\n{}\n{}", f.title, f.message, frame::ERROR_PAGE_BUTTONS.join("\n")));
         }
         let mut text = self
             .stack

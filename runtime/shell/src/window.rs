@@ -7,11 +7,20 @@
 //! Escape closes the keyboard when a field has the focus, else goes back. The caret blinks
 //! every [`CARET_BLINK_MS`]. Closing the window ends the session.
 //!
+//! The window is resizable: the phone stays centred and scaled to fit ([`crate::fit_in_window`]).
+//! F12 opens the developer panels ([`crate::panels`]) beside the phone; hovering an Elements
+//! line highlights its node. The capsule's close button (or Ctrl+Shift+H) sends the app to the
+//! background and shows the home screen: recent apps (a running one resumes with its pages and
+//! state), an Open URL field, and Scan (drop an image with a QR code on the window). Several
+//! apps stay alive at once ([`crate::apps`]); one left in the background longer than the host's
+//! background TTL is destroyed. The error page's Restart and Home do what they say.
+//!
 //! [`launch`] opens the window at once and fetches the app on a background thread meanwhile,
 //! showing the launch screen of [`crate::progress`] (name, bytes done of total, verifying,
 //! starting), then the app, or the error page when the launch fails.
 
 use crate::error::{Error, Result};
+use crate::frame;
 use crate::fetch::Fetched;
 use crate::host::{Host, LaunchReport};
 use crate::progress::{self, LaunchProgress, Stage};
@@ -62,6 +71,26 @@ enum Screen {
     Loading(Loading),
     App(Session),
     Failed { app: String, message: String },
+    Home,
+}
+
+/// The developer panels while they show.
+struct PanelView {
+    tab: crate::panels::PanelTab,
+    /// First line shown.
+    scroll: usize,
+    /// The line under the pointer (Elements: its node is highlighted on the phone).
+    hover: Option<usize>,
+    /// The lines drawn last, for hover and scrolling.
+    lines: Vec<crate::panels::PanelLine>,
+}
+
+/// Where the pointer is: on the phone's screen (logical px), on the panels (panel px), or
+/// beside them.
+enum Target {
+    Phone(f32, f32),
+    Panel(f32, f32),
+    Outside,
 }
 
 struct App<'a> {
@@ -91,8 +120,15 @@ struct App<'a> {
     caret_shown: bool,
     /// `miniapp dev`'s file changes, polled on the event loop.
     reloader: Option<Box<dyn crate::Reloader>>,
-    /// The launch URL and a way to wake the loop: what the capsule's Restart launches again.
-    relaunch: Option<(String, EventLoopProxy<Wake>)>,
+    /// Wakes the loop from the fetch thread.
+    proxy: EventLoopProxy<Wake>,
+    /// The app in front's launch URL (what Restart launches again), the apps in the background
+    /// and the home screen.
+    apps: crate::apps::Apps,
+    /// The home screen's Open URL field.
+    home_form: crate::home::HomeForm,
+    /// The developer panels, while they show (F12).
+    panels: Option<PanelView>,
 }
 
 /// What a window session did, for logs and tests.
@@ -142,8 +178,17 @@ pub fn launch_with(
     let result = spawn_fetch(host, url, progress.clone(), event_loop.create_proxy())?;
     let title = format!("miniapp — {}", parsed.app_id.as_str());
     let loading = Loading { progress, result, fetched: None, start_now: false };
-    let relaunch = Some((url.to_string(), event_loop.create_proxy()));
-    run_loop(event_loop, host, Screen::Loading(loading), title, exit_after, reloader, relaunch)
+    run_loop(event_loop, host, Screen::Loading(loading), title, exit_after, reloader, Some(url))
+}
+
+/// Opens the window on the home screen (recent apps, Open URL, Scan) and runs until it is
+/// closed.
+///
+/// # Errors
+/// No display, no GPU adapter for the window's surface, or a rendering error.
+pub fn home(host: &mut Host, exit_after: Option<std::time::Duration>) -> Result<WindowReport> {
+    let event_loop = EventLoop::<Wake>::with_user_event().build().map_err(|e| Error::Window(e.to_string()))?;
+    run_loop(event_loop, host, Screen::Home, "miniapp".to_string(), exit_after, None, None)
 }
 
 /// Runs the fetch of `url` on its own thread; its result comes back on the returned channel.
@@ -190,6 +235,14 @@ pub fn run(host: &mut Host, session: Session, exit_after: Option<std::time::Dura
     run_loop(event_loop, host, Screen::App(session), title, exit_after, None, None)
 }
 
+/// The phone's place in the window: the physical size of the area left of the panels, the
+/// scale the phone is drawn at and its offset, and the panels' left edge (physical px).
+struct Placement {
+    phone_area: (u32, u32),
+    scale: f32,
+    panel_x: u32,
+}
+
 fn run_loop(
     event_loop: EventLoop<Wake>,
     host: &mut Host,
@@ -197,9 +250,17 @@ fn run_loop(
     title: String,
     exit_after: Option<std::time::Duration>,
     reloader: Option<Box<dyn crate::Reloader>>,
-    relaunch: Option<(String, EventLoopProxy<Wake>)>,
+    url: Option<&str>,
 ) -> Result<WindowReport> {
     let fonts_epoch = host.fonts_epoch();
+    let mut apps = crate::apps::Apps::new(host.background_ttl());
+    if let Some(u) = url {
+        apps.set_front_url(u);
+    }
+    if matches!(screen, Screen::Home) {
+        apps.go_home(None, 0, host.client().cache());
+    }
+    let proxy = event_loop.create_proxy();
     let mut app = App {
         host,
         screen,
@@ -219,7 +280,10 @@ fn run_loop(
         caret_since: std::time::Instant::now(),
         caret_shown: true,
         reloader,
-        relaunch,
+        proxy,
+        apps,
+        home_form: crate::home::HomeForm::default(),
+        panels: None,
     };
     if exit_after.is_some() {
         event_loop.set_control_flow(winit::event_loop::ControlFlow::Poll);
@@ -236,7 +300,7 @@ impl App<'_> {
         let attrs = Window::default_attributes()
             .with_title(self.title.clone())
             .with_inner_size(LogicalSize::new(self.host.device().width as f64, self.host.device().height as f64))
-            .with_resizable(false);
+            .with_resizable(true);
         let window = Arc::new(event_loop.create_window(attrs).map_err(|e| Error::Window(e.to_string()))?);
         let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_with_display_handle_from_env(Box::new(
             event_loop.owned_display_handle(),
@@ -268,6 +332,7 @@ impl App<'_> {
     }
 
     fn redraw(&mut self) -> Result<()> {
+        let device = self.device();
         let Some(g) = self.gfx.as_mut() else { return Ok(()) };
         let fonts = &mut self.host.fonts;
         if let Screen::App(session) = &mut self.screen {
@@ -277,11 +342,37 @@ impl App<'_> {
             self.caret_shown = phase % 2 == 0;
             session.set_caret_visible(self.caret_shown);
         }
-        let list = match &mut self.screen {
-            Screen::Loading(l) => progress::progress_screen(&lock(&l.progress), fonts),
+        let mut list = match &mut self.screen {
+            Screen::Loading(l) => progress::progress_screen_on(&device, &lock(&l.progress), fonts),
             Screen::App(session) => session.screen(fonts)?,
-            Screen::Failed { app, message } => progress::failure_screen(app, message, fonts),
+            Screen::Failed { app, message } => progress::failure_screen_on(&device, app, message, fonts),
+            Screen::Home => {
+                let entries = self.apps.home_entries().unwrap_or_default();
+                crate::home::screen(entries, &self.home_form, &device, fonts)
+            }
         };
+        // The hovered Elements node, highlighted on the phone.
+        if let (Some(p), Screen::App(session)) = (&self.panels, &self.screen) {
+            if let Some(b) = p.hover.and_then(|i| p.lines.get(i)).and_then(|l| l.node_box) {
+                list.items.extend(crate::panels::highlight(b, session.page_area(), session.scroll_top()));
+            }
+        }
+        let window_scale = g.window.scale_factor() as f32;
+        let place = placement(&device, (g.config.width, g.config.height), window_scale, self.panels.is_some());
+        let scale = frame::place_in_window(&mut list, &device, place.phone_area, window_scale);
+        if let Some(p) = self.panels.as_mut() {
+            let panels = match &mut self.screen {
+                Screen::App(session) => session.panels(fonts)?,
+                _ => serde_json::Value::Null,
+            };
+            p.lines = crate::panels::lines(p.tab, &panels);
+            let (pw, ph) = ((g.config.width - place.panel_x) as f32 / scale, g.config.height as f32 / scale);
+            p.scroll = p.scroll.min(p.lines.len().saturating_sub(1));
+            let mut panel = crate::panels::draw(p.tab, &p.lines, pw, ph, p.scroll, p.hover, fonts);
+            panel.translate(place.panel_x as f32 / scale, 0.0);
+            list.items.append(&mut panel.items);
+            list.width = g.config.width as f32 / scale;
+        }
         if self.host.fonts_epoch() != self.fonts_epoch {
             // A base library's fonts replaced the ones the cached lines were shaped with.
             g.renderer.clear_text_cache();
@@ -299,8 +390,7 @@ impl App<'_> {
             format: Some(g.renderer.format()),
             ..Default::default()
         });
-        let scale = g.window.scale_factor() as f32;
-        let white = Color { r: 255, g: 255, b: 255, a: 255 };
+        let white = Color { r: 0xe8, g: 0xe8, b: 0xec, a: 255 };
         g.renderer.render_to_view(
             &g.gpu,
             &view,
@@ -391,20 +481,17 @@ impl App<'_> {
     /// The capsule's Restart: the app is dropped and launched again from its URL (a fresh
     /// instance: the cached bundle, `on-launch`, the entry page), the loading screen meanwhile.
     fn restart(&mut self) {
-        let Some((url, proxy)) = self.relaunch.clone() else {
+        let Some(url) = self.apps.front_url().map(str::to_string) else {
             tracing::warn!("this window was not opened from a launch URL: nothing to restart");
             return;
         };
         let app = match &self.screen {
             Screen::App(s) => s.app_id().to_string(),
+            Screen::Failed { app, .. } => app.clone(),
             _ => String::new(),
         };
-        tracing::info!(%app, %url, "restarting from the capsule menu");
-        let progress = Arc::new(Mutex::new(LaunchProgress::new(&app)));
-        match spawn_fetch(self.host, &url, progress.clone(), proxy) {
-            Ok(result) => self.screen = Screen::Loading(Loading { progress, result, fetched: None, start_now: false }),
-            Err(e) => self.launch_failed(e),
-        }
+        tracing::info!(%app, %url, "restarting");
+        self.fetch_front(&app);
         self.request_redraw();
     }
 
@@ -425,16 +512,222 @@ impl App<'_> {
         self.started.elapsed().as_millis() as u64
     }
 
-    /// The cursor in logical screen px.
+    /// The device the phone shows.
+    fn device(&self) -> crate::Device {
+        match &self.screen {
+            Screen::App(session) => session.device(),
+            _ => self.host.device(),
+        }
+    }
+
+    /// Where the cursor is: on the phone (its logical screen px), on the panels (panel px), or
+    /// beside them.
+    fn target(&self) -> Target {
+        let Some(g) = &self.gfx else { return Target::Outside };
+        let device = self.device();
+        let window_scale = g.window.scale_factor() as f32;
+        let size = (g.config.width, g.config.height);
+        let place = placement(&device, size, window_scale, self.panels.is_some());
+        let (cx, cy) = (self.cursor.x, self.cursor.y);
+        if self.panels.is_some() && cx >= f64::from(place.panel_x) {
+            return Target::Panel((cx as f32 - place.panel_x as f32) / place.scale, cy as f32 / place.scale);
+        }
+        match crate::window_to_screen(&device, place.phone_area, window_scale, (cx, cy)) {
+            Some((x, y)) => Target::Phone(x, y),
+            None => Target::Outside,
+        }
+    }
+
+    /// The cursor in logical screen px of the phone (outside it: clamped to its edge, so that a
+    /// drag that leaves the phone still ends).
     fn cursor_logical(&self) -> (f32, f32) {
-        let scale = self.gfx.as_ref().map(|g| g.window.scale_factor()).unwrap_or(1.0);
-        ((self.cursor.x / scale) as f32, (self.cursor.y / scale) as f32)
+        match self.target() {
+            Target::Phone(x, y) => (x, y),
+            _ => {
+                let Some(g) = &self.gfx else { return (-1.0, -1.0) };
+                let device = self.device();
+                let window_scale = g.window.scale_factor() as f32;
+                let place = placement(&device, (g.config.width, g.config.height), window_scale, self.panels.is_some());
+                let (scale, ox, oy) = crate::fit_in_window(&device, place.phone_area, window_scale);
+                let x = ((self.cursor.x as f32 - ox) / scale).clamp(-1.0, device.width + 1.0);
+                let y = ((self.cursor.y as f32 - oy) / scale).clamp(-1.0, device.height + 1.0);
+                (x, y)
+            }
+        }
+    }
+
+    /// F12: shows or hides the panels; the window grows or shrinks by their width.
+    fn toggle_panels(&mut self) {
+        let open = self.panels.is_none();
+        self.panels = open.then(|| PanelView { tab: crate::panels::PanelTab::Console, scroll: 0, hover: None, lines: Vec::new() });
+        if let Some(g) = &self.gfx {
+            let now: LogicalSize<f64> = g.window.inner_size().to_logical(g.window.scale_factor());
+            let dw = f64::from(crate::panels::PANEL_WIDTH);
+            let width = if open { now.width + dw } else { (now.width - dw).max(f64::from(self.device().width)) };
+            let _ = g.window.request_inner_size(LogicalSize::new(width, now.height));
+        }
+        tracing::info!(open, "developer panels {}", if open { "shown" } else { "hidden" });
+        self.request_redraw();
+    }
+
+    /// A click on the panels: a tab switches panel.
+    fn panel_click(&mut self, x: f32, y: f32) {
+        let Some(g) = &self.gfx else { return };
+        let place = placement(&self.device(), (g.config.width, g.config.height), g.window.scale_factor() as f32, true);
+        let width = (g.config.width - place.panel_x) as f32 / place.scale;
+        if let (Some(p), Some(tab)) = (self.panels.as_mut(), crate::panels::tab_at(x, y, width)) {
+            if p.tab != tab {
+                tracing::info!(panel = tab.name(), "panel shown");
+                p.tab = tab;
+                p.scroll = 0;
+                p.hover = None;
+            }
+        }
+        self.request_redraw();
+    }
+
+    /// The app in front goes to the background and the home screen shows.
+    fn go_home(&mut self) {
+        let screen = std::mem::replace(&mut self.screen, Screen::Home);
+        let now = self.now_ms();
+        match screen {
+            Screen::App(session) => {
+                let url = self.apps.front_url().unwrap_or_default().to_string();
+                tracing::info!(app = %session.app_id(), "app to the background; home screen");
+                self.apps.send_to_background(url, session, now, self.host.client().cache());
+            }
+            _ => self.apps.go_home(None, now, self.host.client().cache()),
+        }
+        self.home_form.focused = false;
+        self.set_title("miniapp".to_string());
+        self.sync_ime();
+        self.request_redraw();
+    }
+
+    /// Opens `url` from the home screen: the app resumes when it runs in the background, or is
+    /// launched (the loading screen meanwhile).
+    fn open_url(&mut self, url: &str) {
+        let parsed = match miniapp_cloud::LaunchUrl::parse(url) {
+            Ok(p) => p,
+            Err(e) => {
+                self.home_form.message = Some(crate::home::HomeMessage::NotALaunchUrl { text: url.to_string(), why: e.to_string() });
+                self.request_redraw();
+                return;
+            }
+        };
+        self.home_form.focused = false;
+        if let Some((url, session)) = self.apps.take(parsed.app_id.as_str()) {
+            tracing::info!(app = %session.app_id(), "app resumed from the background");
+            if let Some(g) = self.gfx.as_mut() {
+                crate::harness::load_images(&mut g.renderer, session.bundle());
+            }
+            self.set_title(format!("miniapp — {}", session.app_name()));
+            self.apps.set_front_url(&url);
+            self.apps.leave_home();
+            self.screen = Screen::App(session);
+        } else {
+            self.apps.set_front_url(url);
+            self.apps.leave_home();
+            self.fetch_front(parsed.app_id.as_str());
+        }
+        self.sync_ime();
+        self.request_redraw();
+    }
+
+    /// Starts downloading the app of the front URL, on the loading screen.
+    fn fetch_front(&mut self, app: &str) {
+        let Some(url) = self.apps.front_url().map(str::to_string) else { return };
+        let progress = Arc::new(Mutex::new(LaunchProgress::new(app)));
+        match spawn_fetch(self.host, &url, progress.clone(), self.proxy.clone()) {
+            Ok(result) => self.screen = Screen::Loading(Loading { progress, result, fetched: None, start_now: false }),
+            Err(e) => self.launch_failed(e),
+        }
+    }
+
+    /// A click on the home screen.
+    fn home_click(&mut self, x: f32, y: f32) {
+        use crate::home::HomeHit;
+        let device = self.device();
+        let entries = self.apps.home_entries().map(<[_]>::to_vec).unwrap_or_default();
+        let hit = crate::home::hit(&entries, &self.home_form, &device, x, y);
+        self.home_form.focused = hit == Some(HomeHit::Field);
+        match hit {
+            Some(HomeHit::Row(i)) => {
+                let url = entries[i].url.clone();
+                self.open_url(&url);
+            }
+            Some(HomeHit::Open) => {
+                let text = self.home_form.url.clone();
+                if let Some(url) = self.home_form.submit(&text) {
+                    self.open_url(&url);
+                }
+            }
+            Some(HomeHit::Scan) => {
+                self.home_form.message =
+                    Some(crate::home::HomeMessage::NoCode("drop an image with a QR code on the window to scan it".into()));
+            }
+            Some(HomeHit::Copy) => {
+                if let Some(t) = self.home_form.copyable().map(str::to_string) {
+                    self.host.clipboard.set(t);
+                }
+            }
+            Some(HomeHit::Field) | None => {}
+        }
+        self.sync_ime();
+        self.request_redraw();
+    }
+
+    /// A file dropped on the home screen: the camera decodes it; a launch URL opens.
+    fn home_scan(&mut self, path: &std::path::Path) {
+        match crate::camera::decode_qr_file(path) {
+            Ok(text) => {
+                tracing::info!(%text, "scanned on the home screen");
+                if let Some(url) = self.home_form.submit(&text) {
+                    self.open_url(&url);
+                }
+            }
+            Err(why) => self.home_form.message = Some(crate::home::HomeMessage::NoCode(why)),
+        }
+        self.request_redraw();
+    }
+
+    /// A key on the home screen: typing into the Open URL field, Enter opens it.
+    fn home_key(&mut self, event: &winit::event::KeyEvent) {
+        if !self.home_form.focused {
+            return;
+        }
+        let command = self.modifiers.control_key() || self.modifiers.super_key();
+        match &event.logical_key {
+            Key::Named(NamedKey::Enter) => {
+                let text = self.home_form.url.clone();
+                if let Some(url) = self.home_form.submit(&text) {
+                    self.open_url(&url);
+                }
+            }
+            Key::Named(NamedKey::Backspace) => self.home_form.backspace(),
+            Key::Named(NamedKey::Escape) => self.home_form.focused = false,
+            Key::Character(c) if command && c.eq_ignore_ascii_case("v") => {
+                let pasted = self.host.clipboard.get();
+                self.home_form.type_text(&pasted);
+            }
+            _ if command || self.composing => {}
+            _ => {
+                if let Some(t) = event.text.as_deref().filter(|t| !t.chars().any(char::is_control)) {
+                    self.home_form.type_text(t);
+                }
+            }
+        }
+        self.request_redraw();
     }
 
     /// Asks for an input method while a field has the focus, with its area for the IME window.
     fn sync_ime(&mut self) {
-        let (Some(g), Screen::App(session)) = (&self.gfx, &self.screen) else { return };
-        let rect = session.focused_rect();
+        let Some(g) = &self.gfx else { return };
+        let rect = match &self.screen {
+            Screen::App(session) => session.focused_rect(),
+            Screen::Home if self.home_form.focused => Some(crate::home::field_rect(&self.device())),
+            _ => None,
+        };
         if rect.is_some() != self.ime_allowed {
             self.ime_allowed = rect.is_some();
             g.window.set_ime_allowed(self.ime_allowed);
@@ -513,6 +806,16 @@ impl ApplicationHandler<Wake> for App<'_> {
     fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
         self.poll_launch();
         let mut restart = false;
+        let mut go_home = false;
+        // Apps left in the background too long are destroyed (the home screen's rows follow).
+        let now_ms = self.now_ms();
+        let front = match &self.screen {
+            Screen::App(s) => Some(s),
+            _ => None,
+        };
+        if !self.apps.expire(now_ms, front, self.host.client().cache()).is_empty() {
+            self.request_redraw();
+        }
         // The app's event loop: timers and network results, then a redraw.
         let next = match &mut self.screen {
             Screen::App(session) => {
@@ -521,8 +824,7 @@ impl ApplicationHandler<Wake> for App<'_> {
                 let mut next = session.pump(now);
                 match session.take_system_action() {
                     Some(crate::session::SystemAction::Close) => {
-                        event_loop.exit();
-                        return;
+                        go_home = true;
                     }
                     Some(crate::session::SystemAction::Restart) => {
                         session.hide_app();
@@ -565,6 +867,10 @@ impl ApplicationHandler<Wake> for App<'_> {
         };
         if restart {
             self.restart();
+            return;
+        }
+        if go_home {
+            self.go_home();
             return;
         }
         if self.exit_after.is_none() {
@@ -613,6 +919,16 @@ impl ApplicationHandler<Wake> for App<'_> {
             WindowEvent::RedrawRequested => self.redraw(),
             WindowEvent::CursorMoved { position, .. } => {
                 self.cursor = position;
+                if let (Target::Panel(_, py), Some(p)) = (self.target(), self.panels.as_mut()) {
+                    let hover = crate::panels::line_at(py, p.scroll, p.lines.len());
+                    if hover != p.hover {
+                        p.hover = hover;
+                        self.request_redraw();
+                    }
+                } else if let Some(p) = self.panels.as_mut().filter(|p| p.hover.is_some()) {
+                    p.hover = None;
+                    self.request_redraw();
+                }
                 let (x, y) = self.cursor_logical();
                 let t = self.now_ms();
                 match &mut self.screen {
@@ -625,13 +941,36 @@ impl ApplicationHandler<Wake> for App<'_> {
                 }
             }
             WindowEvent::MouseInput { state, button: MouseButton::Left, .. } => {
+                let target = self.target();
                 let (x, y) = self.cursor_logical();
                 let t = self.now_ms();
-                let r = match &mut self.screen {
-                    Screen::App(session) => match state {
-                        ElementState::Pressed => session.pointer_down(x, y, t, &mut self.host.fonts),
-                        ElementState::Released => session.pointer_up(x, y, t, &mut self.host.fonts),
+                let on_phone = matches!(target, Target::Phone(..));
+                let r = match (&mut self.screen, target) {
+                    (_, Target::Panel(px, py)) if state == ElementState::Pressed => {
+                        self.panel_click(px, py);
+                        Ok(())
+                    }
+                    (Screen::App(session), _) => match state {
+                        ElementState::Pressed if on_phone => session.pointer_down(x, y, t, &mut self.host.fonts),
+                        ElementState::Released if session.pressing() => session.pointer_up(x, y, t, &mut self.host.fonts),
+                        _ => Ok(()),
                     },
+                    (Screen::Home, Target::Phone(x, y)) if state == ElementState::Released => {
+                        self.home_click(x, y);
+                        Ok(())
+                    }
+                    (Screen::Failed { .. }, Target::Phone(x, y)) if state == ElementState::Released => {
+                        let page = crate::frame::PAGE_TOP;
+                        let hit = crate::frame::error_page_buttons(self.device().width)
+                            .iter()
+                            .position(|b| x >= b.x && x < b.x + b.w && y - page >= b.y && y - page < b.y + b.h);
+                        match hit {
+                            Some(0) => self.restart(),
+                            Some(_) => self.go_home(),
+                            None => {}
+                        }
+                        Ok(())
+                    }
                     _ => Ok(()),
                 };
                 self.sync_ime();
@@ -647,6 +986,7 @@ impl ApplicationHandler<Wake> for App<'_> {
                 r
             }
             WindowEvent::MouseWheel { delta, .. } => {
+                let target = self.target();
                 let (x, y) = self.cursor_logical();
                 let scale = self.gfx.as_ref().map(|g| g.window.scale_factor()).unwrap_or(1.0);
                 // winit's positive y is "content moves down" (scroll up); ours scrolls down.
@@ -654,8 +994,15 @@ impl ApplicationHandler<Wake> for App<'_> {
                     MouseScrollDelta::LineDelta(lx, ly) => (-lx * WHEEL_LINE_PX, -ly * WHEEL_LINE_PX),
                     MouseScrollDelta::PixelDelta(p) => ((-p.x / scale) as f32, (-p.y / scale) as f32),
                 };
-                let r = match &mut self.screen {
-                    Screen::App(session) => session.wheel(x, y, dx, dy, &mut self.host.fonts),
+                let r = match (&mut self.screen, target) {
+                    (_, Target::Panel(..)) => {
+                        if let Some(p) = self.panels.as_mut() {
+                            let lines = (dy / crate::panels::PANEL_LINE_HEIGHT).round() as isize;
+                            p.scroll = p.scroll.saturating_add_signed(lines).min(p.lines.len().saturating_sub(1));
+                        }
+                        Ok(())
+                    }
+                    (Screen::App(session), Target::Phone(..)) => session.wheel(x, y, dx, dy, &mut self.host.fonts),
                     _ => Ok(()),
                 };
                 self.sync_ime();
@@ -678,6 +1025,10 @@ impl ApplicationHandler<Wake> for App<'_> {
                         self.caret_since = std::time::Instant::now();
                         match &mut self.screen {
                             Screen::App(session) => session.text(&text, &mut self.host.fonts),
+                            Screen::Home if self.home_form.focused => {
+                                self.home_form.type_text(&text);
+                                Ok(())
+                            }
                             _ => Ok(()),
                         }
                     }
@@ -694,6 +1045,10 @@ impl ApplicationHandler<Wake> for App<'_> {
                 // The simulated camera: an image dropped while `scan-code` is open is scanned.
                 let answered = match &mut self.screen {
                     Screen::App(session) => session.answer_camera(&path),
+                    Screen::Home => {
+                        self.home_scan(&path);
+                        true
+                    }
                     _ => false,
                 };
                 if !answered {
@@ -705,7 +1060,22 @@ impl ApplicationHandler<Wake> for App<'_> {
                 Ok(())
             }
             WindowEvent::KeyboardInput { event, .. } if event.state == ElementState::Pressed => {
-                let r = self.key_pressed(&event);
+                let m = self.modifiers;
+                let r = match &event.logical_key {
+                    Key::Named(NamedKey::F12) => {
+                        self.toggle_panels();
+                        Ok(())
+                    }
+                    Key::Character(c) if m.control_key() && m.shift_key() && c.eq_ignore_ascii_case("h") => {
+                        self.go_home();
+                        Ok(())
+                    }
+                    _ if matches!(self.screen, Screen::Home) => {
+                        self.home_key(&event);
+                        Ok(())
+                    }
+                    _ => self.key_pressed(&event),
+                };
                 self.sync_ime();
                 self.request_redraw();
                 r
@@ -715,5 +1085,33 @@ impl ApplicationHandler<Wake> for App<'_> {
         if let Err(e) = result {
             self.fail(event_loop, e);
         }
+    }
+}
+
+/// Where the phone goes in a window of `size` physical px: left of the panels when they show
+/// (their column is [`crate::panels::PANEL_WIDTH`] logical px, at most two thirds of the window),
+/// centred and scaled to fit.
+fn placement(device: &crate::Device, size: (u32, u32), window_scale: f32, panels: bool) -> Placement {
+    let panel_px = if panels { ((crate::panels::PANEL_WIDTH * window_scale) as u32).min(size.0 * 2 / 3) } else { 0 };
+    let phone_area = (size.0.saturating_sub(panel_px).max(1), size.1.max(1));
+    let (scale, _, _) = crate::fit_in_window(device, phone_area, window_scale);
+    Placement { phone_area, scale, panel_x: phone_area.0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_panels_take_their_column_and_the_phone_fits_the_rest() {
+        let d = crate::Device::IPHONE_SE;
+        let p = placement(&d, (375 + 440, 667), 1.0, true);
+        assert_eq!((p.phone_area, p.panel_x, p.scale), ((375, 667), 375, 1.0));
+        let p = placement(&d, (375, 667), 1.0, false);
+        assert_eq!((p.phone_area, p.panel_x), ((375, 667), 375));
+        // A narrow window: the panels never take more than two thirds.
+        let p = placement(&d, (450, 667), 1.0, true);
+        assert_eq!(p.panel_x, 150);
+        assert!(p.scale < 1.0);
     }
 }

@@ -1,5 +1,6 @@
-//! `miniapp launch URL`: open an app in the simulator window (the window opens at once and shows
-//! the download, then the app, or the error page when the launch fails).
+//! `miniapp launch [URL]`: open an app in the simulator window (the window opens at once and shows
+//! the download, then the app, or the error page when the launch fails); without a URL, the
+//! window opens on the home screen (recent apps, Open URL, Scan).
 
 use anyhow::{Context, Result};
 use miniapp_shell::{Device, Host, HostConfig};
@@ -8,8 +9,9 @@ use std::process::ExitCode;
 /// Arguments of `miniapp launch`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Launch URL: http://HOST:PORT/apps/APPID[?path=PAGE&query=...]
-    pub url: String,
+    /// Launch URL: http://HOST:PORT/apps/APPID[?path=PAGE&query=...]; without it the window
+    /// opens on the home screen.
+    pub url: Option<String>,
     /// Close the window by itself after this many milliseconds (for automation).
     #[arg(long, value_name = "MS")]
     pub exit_after: Option<u64>,
@@ -54,7 +56,16 @@ impl DeviceArg {
 pub fn run(args: Args) -> Result<ExitCode> {
     let config = HostConfig { device: args.device.device(), latest: args.latest, ..HostConfig::from_env() };
     let mut host = Host::new(config).context("starting the host")?;
-    window(&mut host, &args.url, args.exit_after.map(std::time::Duration::from_millis))
+    let exit_after = args.exit_after.map(std::time::Duration::from_millis);
+    match &args.url {
+        Some(url) => window(&mut host, url, exit_after),
+        None => {
+            let report = miniapp_shell::window::home(&mut host, exit_after).context("opening the window on the home screen")?;
+            host.finish_updates();
+            eprintln!("window closed after {} frames", report.frames);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 /// Runs the window on `url` until it is closed, then reports the launch on stderr; a launch

@@ -86,7 +86,7 @@ pub fn scan(a: ScanArgs) -> Result<ExitCode> {
         })
     } else {
         super::launch::run(super::launch::Args {
-            url: content,
+            url: Some(content),
             exit_after: a.exit_after,
             device: a.device,
             latest: a.latest,
