@@ -118,7 +118,7 @@ fn the_error_page_restarts_the_app_or_goes_home() {
          tap #spin\nassert-text timed out\ntap text=Home\nassert-text Recent apps\n",
     );
     assert!(r.stdout.contains("ok 7: assert-text Run an endless loop"), "Restart relaunched the app:\n{}\n{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("ok 10: assert-text Recent apps"), "Home showed the home screen:\n{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("ok 11: assert-text Recent apps"), "Home showed the home screen:\n{}\n{}", r.stdout, r.stderr);
     // The error page draws its buttons: Restart is a blue button in the lower half.
     let png = load_png(&home.join("error.png"));
     let blue = count_colour(&png, [0x16, 0x77, 0xff], 12, 0);

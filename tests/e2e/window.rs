@@ -223,12 +223,23 @@ fn the_window_shows_the_home_screen_several_apps_and_the_developer_panels() {
     // The capsule's close half sends it to the background: the home screen, Counter running.
     w.click(346, 42);
     assert!(w.wait_for("app to the background; home screen", 10), "{}", w.log());
-    // Row 0 (Shop) opens the second app; its tab bar shows.
-    w.click(187, 228);
+    // Running apps come first: row 0 is Counter (running), row 1 Shop, which opens as a
+    // second app; its tab bar shows.
+    w.click(187, 292);
     assert!(w.wait_count("app started in the window", 2, 60), "a tap on the Shop row did not launch it:\n{}", w.log());
     std::thread::sleep(std::time::Duration::from_millis(1500));
     let img = w.capture(home);
     maybe_update_doc_image(&img, "window-tabs.png");
+    // Home again (Ctrl+Shift+H), and Counter, still running, resumes rather than relaunches.
+    w.xdotool(&["key", "--window", &w.wid, "ctrl+shift+h"]);
+    assert!(w.wait_count("app to the background; home screen", 2, 10), "{}", w.log());
+    w.click(187, 228);
+    assert!(w.wait_for("app resumed from the background", 10), "the Counter row did not resume it:\n{}", w.log());
+    w.click(346, 42);
+    assert!(w.wait_count("app to the background; home screen", 3, 10), "{}", w.log());
+    // Shop is the most recent now: row 0; it resumes too.
+    w.click(187, 228);
+    assert!(w.wait_count("app resumed from the background", 2, 10), "{}", w.log());
 
     // F12: the panels open beside the phone (the window grows by their width).
     w.xdotool(&["key", "--window", &w.wid, "F12"]);
@@ -241,8 +252,15 @@ fn the_window_shows_the_home_screen_several_apps_and_the_developer_panels() {
     // The Elements tab (the third of six), and the window still shows the phone on the left.
     w.click(375 + 440 / 6 * 2 + 30, 16);
     assert!(w.wait_for("panel shown", 10), "{}", w.log());
+    // Hovering the first product card's line outlines its node on the phone.
+    w.xdotool(&["mousemove", "--window", &w.wid, "500", "117"]);
     let img = w.capture(home);
     maybe_update_doc_image(&img, "window-panels.png");
+    let outline = (0..img.height())
+        .flat_map(|y| (0..375).map(move |x| (x, y)))
+        .filter(|&(x, y)| close(img.get_pixel(x, y).0, [0x4c, 0x9a, 0xff, 255], 4))
+        .count();
+    assert!(outline > 400, "no outline of the hovered node on the phone ({outline} px)");
     let phone = count_colour(&img, [0xff, 0xff, 0xff], 2, 0);
     assert!(phone > 20_000, "the phone is still drawn beside the panels ({phone} white pixels)");
 }
