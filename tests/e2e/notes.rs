@@ -69,3 +69,23 @@ fn panels_dump_console_data_elements_storage_and_performance() {
     assert!(p["performance"]["launch"]["compile_ms"].as_f64().is_some(), "{}", p["performance"]);
     assert_eq!(p["network"], serde_json::json!([]));
 }
+
+#[test]
+fn set_data_edits_the_top_page_as_the_appdata_panel_does_and_says_so_in_the_console() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let (_cloud, url) = notes_app(home);
+    let script = home.join("e.script");
+    std::fs::write(&script, "tap #add\nassert-text 1 notes\nset-data notes []\nassert-text No notes yet\nassert-data notes []\n").unwrap();
+    let panels = home.join("panels.json");
+    let r = run(miniapp(home).args(["run", &url, "--headless", "--script"]).arg(&script).arg("--panels").arg(&panels));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let p: serde_json::Value = serde_json::from_slice(&std::fs::read(&panels).unwrap()).unwrap();
+    let console = p["console"].to_string();
+    assert!(console.contains("AppData edit on pages/index/index: notes = []"), "{console}");
+    // A malformed path is refused with the view's rule, and the step names its line.
+    std::fs::write(&script, "set-data list[x] 1\n").unwrap();
+    let r = run(miniapp(home).args(["run", &url, "--headless", "--script"]).arg(&script));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains(":1"), "{}", r.stderr);
+}

@@ -263,4 +263,18 @@ fn the_window_shows_the_home_screen_several_apps_and_the_developer_panels() {
     assert!(outline > 400, "no outline of the hovered node on the phone ({outline} px)");
     let phone = count_colour(&img, [0xff, 0xff, 0xff], 2, 0);
     assert!(phone > 20_000, "the phone is still drawn beside the panels ({phone} white pixels)");
+    let swatch = img.get_pixel(50, 150).0;
+
+    // AppData (the second tab): a click on the `products` key edits it; `[]` + Enter applies it
+    // as a set-data on the page, and the cards are gone from the phone.
+    w.click(375 + 440 / 6 + 30, 16);
+    w.click(500, 63);
+    assert!(w.wait_for("AppData edit", 10), "a click on the key did not start an edit:\n{}", w.log());
+    w.xdotool(&["key", "--window", &w.wid, "--delay", "1", "--repeat", "600", "BackSpace"]);
+    w.xdotool(&["type", "--window", &w.wid, "[]"]);
+    w.xdotool(&["key", "--window", &w.wid, "Return"]);
+    assert!(w.wait_for("AppData edit applied", 10), "the edit was not applied:\n{}", w.log());
+    let img = w.capture(home);
+    let after = img.get_pixel(50, 150).0;
+    assert!(!close(after, swatch, 10), "the first card is still drawn after products = []: {after:?}");
 }

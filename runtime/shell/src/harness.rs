@@ -587,6 +587,11 @@ impl Harness {
                         _ => Err("there is no page".into()),
                     }
                 }
+                Step::SetData(path, value) => {
+                    let r = session.edit_data(path, value.clone());
+                    session.layout(&mut self.host.fonts)?;
+                    r
+                }
                 Step::Wait(ms) => {
                     // Run the app's event loop (timers, network results) for this long.
                     let end = Instant::now() + Duration::from_millis(*ms);

@@ -76,11 +76,32 @@ pub struct PanelLine {
     pub tone: Tone,
     /// For Elements: the node's box on the page (page px), highlighted on hover.
     pub node_box: Option<Rect>,
+    /// For AppData: the top page's data key this line shows (a click edits it).
+    pub data_key: Option<String>,
+}
+
+/// The AppData panel's edit of one key of the top page's data: typed as JSON, applied with
+/// Enter through [`crate::Session::edit_data`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PanelEdit {
+    /// The data key.
+    pub key: String,
+    /// The JSON typed so far.
+    pub text: String,
+    /// Why the last Enter did not apply.
+    pub error: Option<String>,
+}
+
+impl PanelEdit {
+    /// The typed text as a value: JSON, or an error naming the rule.
+    pub fn value(&self) -> Result<Value, String> {
+        serde_json::from_str(self.text.trim()).map_err(|e| format!("not JSON ({e}); strings go in quotes: \"{}\"", self.text.trim()))
+    }
 }
 
 impl PanelLine {
     fn new(text: impl Into<String>, tone: Tone) -> PanelLine {
-        PanelLine { text: cut(&text.into()), tone, node_box: None }
+        PanelLine { text: cut(&text.into()), tone, node_box: None, data_key: None }
     }
 }
 
@@ -112,10 +133,21 @@ pub fn lines(tab: PanelTab, panels: &Value) -> Vec<PanelLine> {
             }
         }
         PanelTab::AppData => {
-            for page in panels["appData"].as_array().into_iter().flatten() {
-                out.push(PanelLine::new(format!("{} {}", page["route"].as_str().unwrap_or("?"), page["query"]), Tone::Dim));
-                let pretty = serde_json::to_string_pretty(&page["data"]).unwrap_or_default();
-                out.extend(pretty.lines().map(|l| PanelLine::new(format!("  {l}"), Tone::Normal)));
+            let pages = panels["appData"].as_array().map(Vec::as_slice).unwrap_or_default();
+            for (i, page) in pages.iter().enumerate() {
+                let top = i + 1 == pages.len();
+                let mark = if top { "  (top: click a key to edit)" } else { "" };
+                out.push(PanelLine::new(format!("{} {}{mark}", page["route"].as_str().unwrap_or("?"), page["query"]), Tone::Dim));
+                match page["data"].as_object() {
+                    Some(data) => {
+                        for (k, v) in data {
+                            let mut line = PanelLine::new(format!("  {k}: {v}"), Tone::Normal);
+                            line.data_key = top.then(|| k.clone());
+                            out.push(line);
+                        }
+                    }
+                    None => out.push(PanelLine::new(format!("  {}", page["data"]), Tone::Normal)),
+                }
             }
         }
         PanelTab::Elements => {
@@ -225,7 +257,17 @@ pub fn visible_lines(height: f32) -> usize {
 
 /// Draws panel `tab` (its `lines`, from line `scroll`, `hover` highlighted) as a list
 /// `width` × `height` with its origin at the panel's top-left.
-pub fn draw(tab: PanelTab, lines: &[PanelLine], width: f32, height: f32, scroll: usize, hover: Option<usize>, fonts: &mut FontSystem) -> DisplayList {
+#[allow(clippy::too_many_arguments)] // one call site, each argument a different part of the panel
+pub fn draw(
+    tab: PanelTab,
+    lines: &[PanelLine],
+    width: f32,
+    height: f32,
+    scroll: usize,
+    hover: Option<usize>,
+    edit: Option<&PanelEdit>,
+    fonts: &mut FontSystem,
+) -> DisplayList {
     let mut list = DisplayList::new(width, height);
     let bg = Color::rgb(0x24, 0x27, 0x2e);
     let bar = Color::rgb(0x1b, 0x1d, 0x22);
@@ -268,6 +310,21 @@ pub fn draw(tab: PanelTab, lines: &[PanelLine], width: f32, height: f32, scroll:
         ));
     }
     list.items.push(DisplayItem::PopClip);
+    if let Some(e) = edit {
+        // The edit field over the bottom of the panel.
+        let h = 3.0 * PANEL_LINE_HEIGHT + 8.0;
+        let y = height - h;
+        list.items.push(rect(Rect { x: 0.0, y, w: width, h }, bar));
+        let field = Rect { x: 8.0, y: y + 4.0, w: width - 16.0, h: PANEL_LINE_HEIGHT + 4.0 };
+        list.items.push(DisplayItem::Rect { rect: field, color: bg, radius: 3.0, border_width: 1.0, border_color: accent });
+        let typed = format!("{} = {}|", e.key, e.text);
+        list.items.extend(text_items(fonts, Rect { x: 12.0, y: y + 6.0, w: width * 4.0, h: PANEL_LINE_HEIGHT }, &cut(&typed), 12.0, 16.0, fg, false, TextAlign::Left));
+        let (hint, colour) = match &e.error {
+            Some(why) => (cut(why), Color::rgb(0xff, 0x6b, 0x6b)),
+            None => ("Enter applies it as a set-data on the top page; Esc cancels".to_string(), dim),
+        };
+        list.items.extend(text_items(fonts, Rect { x: 8.0, y: y + 8.0 + PANEL_LINE_HEIGHT + 4.0, w: width * 4.0, h: PANEL_LINE_HEIGHT }, &hint, 11.0, 16.0, colour, false, TextAlign::Left));
+    }
     list
 }
 
@@ -320,7 +377,9 @@ mod tests {
         let text = |tab| lines(tab, &p).into_iter().map(|l| l.text).collect::<Vec<_>>().join("\n");
         assert!(text(PanelTab::Console).contains("info: count is 2"));
         assert!(text(PanelTab::Console).contains("host warn: unknown property `colr`"));
-        assert!(text(PanelTab::AppData).contains("\"count\": 2"));
+        assert!(text(PanelTab::AppData).contains("count: 2"));
+        let data = lines(PanelTab::AppData, &p);
+        assert_eq!(data.iter().filter_map(|l| l.data_key.as_deref()).collect::<Vec<_>>(), ["count"], "the top page's keys are editable");
         assert!(text(PanelTab::Elements).contains("<button #inc .big>  100×40"));
         assert!(text(PanelTab::Elements).contains("\"+1\""));
         assert!(text(PanelTab::Network).contains("GET 200 3 ms 10 B http://127.0.0.1:9/a"));
@@ -357,6 +416,17 @@ mod tests {
         let l = lines(PanelTab::Console, &many);
         assert_eq!(l.len(), PANEL_MAX_LINES + 1);
         assert_eq!(l.last().unwrap().text, "… 1500 more lines");
+    }
+
+    #[test]
+    fn an_edit_takes_json_and_names_the_rule_otherwise() {
+        let mut e = PanelEdit { key: "count".into(), text: " 41 ".into(), error: None };
+        assert_eq!(e.value(), Ok(json!(41)));
+        e.text = "hello".into();
+        let err = e.value().unwrap_err();
+        assert!(err.starts_with("not JSON") && err.contains("\"hello\""), "{err}");
+        e.text = "\"hello\"".into();
+        assert_eq!(e.value(), Ok(json!("hello")));
     }
 
     #[test]

@@ -18,6 +18,7 @@
 //! assert-no-text Oops # the screen does not show this text (`--anywhere` too)
 //! assert-count .row 3 # this many elements match
 //! assert-data list[0].title "Hi"  # the top page's data at this path is this JSON
+//! set-data count 41   # the AppData panel's edit: the top page's data at this path becomes this
 //! home                # the app goes to the background; the home screen shows (recent apps)
 //! open URL            # bring that app to the front (resumed if alive, else launched)
 //! switch counter      # bring an app running in the background to the front
@@ -75,6 +76,9 @@ pub enum Step {
     AssertCount(Selector, usize),
     /// `assert-data PATH JSON`: fail unless the top page's data at PATH equals JSON.
     AssertData(String, serde_json::Value),
+    /// `set-data PATH JSON`: the AppData panel's edit: the top page's data at PATH becomes JSON
+    /// (the page re-renders; the logic's copy is not told, as on the established simulators).
+    SetData(String, serde_json::Value),
     /// `wait MS`: let the app's event loop run for this many milliseconds.
     Wait(u64),
     /// `elapse MS`: move the simulated clock on by MS without waiting: apps in the background
@@ -118,7 +122,7 @@ pub enum Step {
 
 /// Every step name, for the error on an unknown one.
 const STEPS: &str = "tap, longpress, input, key, scroll, pull-down, wait, elapse, wait-for, screenshot, assert-text, \
-                     assert-no-text, assert-count, assert-data, back, home, open, switch, restart, answer, allow, deny, scan, \
+                     assert-no-text, assert-count, assert-data, set-data, back, home, open, switch, restart, answer, allow, deny, scan, \
                      clipboard or assert-clipboard";
 
 /// How long `longpress` holds, in ms (past the view's long-press threshold of 350 ms).
@@ -246,15 +250,19 @@ pub fn parse_script(src: &str, name: &str) -> Result<Vec<ScriptLine>> {
                     .map_err(|_| bad(format!("`assert-count` takes a selector, then a count, got `{arg}`")))?;
                 Step::AssertCount(parse_selector(sel.trim()).map_err(bad)?, n)
             }
-            "assert-data" => {
-                need_arg("a data path and a JSON value (`assert-data list[0].title \"Hi\"`)")?;
+            "assert-data" | "set-data" => {
+                need_arg(&format!("a data path and a JSON value (`{cmd} list[0].title \"Hi\"`)"))?;
                 let (path, json) = arg.split_once(char::is_whitespace).unwrap_or((arg, ""));
                 crate::script::data_path(path).map_err(bad)?;
                 let json = json.trim();
                 let value = serde_json::from_str(json).map_err(|e| {
-                    bad(format!("`assert-data {path}` takes a JSON value, got `{json}` ({e}); write strings in quotes: \"{json}\""))
+                    bad(format!("`{cmd} {path}` takes a JSON value, got `{json}` ({e}); write strings in quotes: \"{json}\""))
                 })?;
-                Step::AssertData(path.to_string(), value)
+                if cmd == "set-data" {
+                    Step::SetData(path.to_string(), value)
+                } else {
+                    Step::AssertData(path.to_string(), value)
+                }
             }
             "screenshot" => {
                 need_arg("a file name")?;

@@ -1380,6 +1380,23 @@ impl Session {
         &self.tab_marks
     }
 
+    /// The AppData panel's edit: the top page's data at `path` (`count`, `list[0].title`)
+    /// becomes `value` and the page re-renders. Only the page's copy changes (the logic is not
+    /// told), as on the established simulators; the console records the edit.
+    ///
+    /// # Errors
+    /// No page, or a malformed path or a value past the data limits (the view's message).
+    pub fn edit_data(&mut self, path: &str, value: serde_json::Value) -> std::result::Result<(), String> {
+        let Some(top) = self.stack.last_mut() else { return Err("there is no page".into()) };
+        let shown = value.to_string();
+        top.view.set_data(&serde_json::json!({ path: value })).map_err(|e| e.to_string())?;
+        top.rendered = None;
+        self.dirty = true;
+        let message = format!("AppData edit on {}: {path} = {shown}", top.route);
+        self.logs.push(LogLine { app: self.app_id.clone(), level: "info".into(), message });
+        Ok(())
+    }
+
     /// The top page's data (what `set-data` built up), for script assertions and panels.
     pub fn page_data(&self) -> Option<&serde_json::Value> {
         self.stack.last().map(|p| p.view.data())

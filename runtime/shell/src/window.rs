@@ -83,6 +83,8 @@ struct PanelView {
     hover: Option<usize>,
     /// The lines drawn last, for hover and scrolling.
     lines: Vec<crate::panels::PanelLine>,
+    /// An AppData key being edited (the keyboard types into it).
+    edit: Option<crate::panels::PanelEdit>,
 }
 
 /// Where the pointer is: on the phone's screen (logical px), on the panels (panel px), or
@@ -368,7 +370,7 @@ impl App<'_> {
             p.lines = crate::panels::lines(p.tab, &panels);
             let (pw, ph) = ((g.config.width - place.panel_x) as f32 / scale, g.config.height as f32 / scale);
             p.scroll = p.scroll.min(p.lines.len().saturating_sub(1));
-            let mut panel = crate::panels::draw(p.tab, &p.lines, pw, ph, p.scroll, p.hover, fonts);
+            let mut panel = crate::panels::draw(p.tab, &p.lines, pw, ph, p.scroll, p.hover, p.edit.as_ref(), fonts);
             panel.translate(place.panel_x as f32 / scale, 0.0);
             list.items.append(&mut panel.items);
             list.width = g.config.width as f32 / scale;
@@ -559,7 +561,7 @@ impl App<'_> {
     /// F12: shows or hides the panels; the window grows or shrinks by their width.
     fn toggle_panels(&mut self) {
         let open = self.panels.is_none();
-        self.panels = open.then(|| PanelView { tab: crate::panels::PanelTab::Console, scroll: 0, hover: None, lines: Vec::new() });
+        self.panels = open.then(|| PanelView { tab: crate::panels::PanelTab::Console, scroll: 0, hover: None, lines: Vec::new(), edit: None });
         if let Some(g) = &self.gfx {
             let now: LogicalSize<f64> = g.window.inner_size().to_logical(g.window.scale_factor());
             let dw = f64::from(crate::panels::PANEL_WIDTH);
@@ -575,15 +577,65 @@ impl App<'_> {
         let Some(g) = &self.gfx else { return };
         let place = placement(&self.device(), (g.config.width, g.config.height), g.window.scale_factor() as f32, true);
         let width = (g.config.width - place.panel_x) as f32 / place.scale;
-        if let (Some(p), Some(tab)) = (self.panels.as_mut(), crate::panels::tab_at(x, y, width)) {
+        let Some(p) = self.panels.as_mut() else { return };
+        if let Some(tab) = crate::panels::tab_at(x, y, width) {
             if p.tab != tab {
                 tracing::info!(panel = tab.name(), "panel shown");
                 p.tab = tab;
                 p.scroll = 0;
                 p.hover = None;
+                p.edit = None;
+            }
+        } else if let Some(line) = crate::panels::line_at(y, p.scroll, p.lines.len()).and_then(|i| p.lines.get(i)) {
+            // AppData: a click on a key of the top page edits it.
+            if let (Some(key), Screen::App(session)) = (&line.data_key, &self.screen) {
+                let current = session.page_data().and_then(|d| d.get(key)).map(|v| v.to_string()).unwrap_or_default();
+                tracing::info!(%key, "AppData edit");
+                p.edit = Some(crate::panels::PanelEdit { key: key.clone(), text: current, error: None });
             }
         }
         self.request_redraw();
+    }
+
+    /// A key while an AppData value is being edited: typing, Backspace, Enter applies (as a
+    /// set-data on the top page), Escape cancels. Returns whether the edit took the key.
+    fn edit_key(&mut self, event: &winit::event::KeyEvent) -> bool {
+        let Some(edit) = self.panels.as_mut().and_then(|p| p.edit.as_mut()) else { return false };
+        match &event.logical_key {
+            Key::Named(NamedKey::Escape) => {
+                if let Some(p) = self.panels.as_mut() {
+                    p.edit = None;
+                }
+            }
+            Key::Named(NamedKey::Backspace) => {
+                edit.text.pop();
+                edit.error = None;
+            }
+            Key::Named(NamedKey::Enter) => match (edit.value(), &mut self.screen) {
+                (Ok(value), Screen::App(session)) => {
+                    let key = edit.key.clone();
+                    match session.edit_data(&key, value) {
+                        Ok(()) => {
+                            tracing::info!(%key, "AppData edit applied");
+                            if let Some(p) = self.panels.as_mut() {
+                                p.edit = None;
+                            }
+                        }
+                        Err(why) => edit.error = Some(why),
+                    }
+                }
+                (Err(why), _) => edit.error = Some(why),
+                (Ok(_), _) => {}
+            },
+            _ => {
+                if let Some(t) = event.text.as_deref().filter(|t| !t.chars().any(char::is_control)) {
+                    edit.text.push_str(t);
+                    edit.error = None;
+                }
+            }
+        }
+        self.request_redraw();
+        true
     }
 
     /// The app in front goes to the background and the home screen shows.
@@ -1068,6 +1120,10 @@ impl ApplicationHandler<Wake> for App<'_> {
                     }
                     Key::Character(c) if m.control_key() && m.shift_key() && c.eq_ignore_ascii_case("h") => {
                         self.go_home();
+                        Ok(())
+                    }
+                    _ if self.panels.as_ref().is_some_and(|p| p.edit.is_some()) => {
+                        self.edit_key(&event);
                         Ok(())
                     }
                     _ if matches!(self.screen, Screen::Home) => {
