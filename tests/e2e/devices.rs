@@ -45,3 +45,37 @@ fn an_unknown_device_fails_naming_the_presets() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("iPhone 15"), "{}", r.stderr);
 }
+
+#[test]
+fn device_swipe_and_element_screenshot_steps() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let cloud = Cloud::start(home).expect("cloud starts");
+    assert_eq!(cloud.publish(home, &counter_bundle(home)).code, 0);
+    let url = format!("{}/apps/counter", cloud.url);
+    let trace = home.join("trace.json");
+    let script = home.join("d.script");
+    // `device` moves the running app to another preset: the button is centred on the new width.
+    std::fs::write(&script, "device Android\ntap #inc\nassert-text 1\nscreenshot inc.png #inc\n").unwrap();
+    let r = run(miniapp(home).args(["run", &url, "--headless", "--script"]).arg(&script).arg("--trace").arg(&trace));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let t: serde_json::Value = serde_json::from_slice(&std::fs::read(&trace).unwrap()).unwrap();
+    let target = &t["steps"][1]["target"];
+    let centre = target["x"].as_f64().unwrap() + target["w"].as_f64().unwrap() / 2.0;
+    assert!((centre - 180.0).abs() < 1.0, "after `device Android` the button is centred at {centre}: {target}");
+    // The element screenshot is the button's box at the device's pixel ratio (Android: 3).
+    let png = load_png(&home.join("inc.png"));
+    let (w, h) = (target["w"].as_f64().unwrap(), target["h"].as_f64().unwrap());
+    assert!((f64::from(png.width()) - w * 3.0).abs() <= 2.0, "{}x{} for a {w}x{h} button", png.width(), png.height());
+    assert!((f64::from(png.height()) - h * 3.0).abs() <= 2.0, "{}x{} for a {w}x{h} button", png.width(), png.height());
+
+    // `swipe page up` drags the notes form up: the page scrolls.
+    let notes = publish_sample(home, &cloud, "notes");
+    let form = format!("{notes}?path=pages/form/form");
+    let (r, _) = run_headless(home, &form, "assert-text Nobody yet\nswipe page up\nwait 300\nassert-no-text Nobody yet\n");
+    assert_eq!(r.code, 0, "the swipe scrolled the page:\n{}\n{}", r.stdout, r.stderr);
+    // A direction the step does not know fails before anything runs, naming the rule.
+    let (r, _) = run_headless(home, &form, "swipe page sideways\n");
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("`swipe` goes left, right, up or down, not `sideways`"), "{}", r.stderr);
+}

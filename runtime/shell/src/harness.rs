@@ -327,6 +327,11 @@ impl Harness {
             }
             Step::Wait(_) | Step::Home => Ok(()),
             Step::Open(_) | Step::Switch(_) | Step::Elapse(_) => unreachable!("handled before"),
+            Step::Device(d) => {
+                session.set_device(*d);
+                self.host.set_device(*d);
+                Ok(())
+            }
             _ => Err("the home screen is showing: `open URL`, `switch APPID` or `tap text=NAME` brings an app to the front first".into()),
         })
     }
@@ -406,6 +411,36 @@ impl Harness {
         session.pointer_up(x, y, t0 + LONGPRESS_MS, fonts)?;
         self.skew_ms += LONGPRESS_MS;
         Ok(Ok(r))
+    }
+
+    /// Writes the part `r` (screen px) of the screen as a PNG (`screenshot FILE SELECTOR`).
+    fn screenshot_of(&mut self, session: &mut Session, path: &Path, r: TargetRect) -> Result<()> {
+        let img = self.frame(session)?;
+        let scale = self.scale.unwrap_or(session.device().pixel_ratio);
+        let (x0, y0) = ((r.x.max(0.0) * scale) as u32, (r.y.max(0.0) * scale) as u32);
+        let x1 = (((r.x + r.w) * scale).ceil() as u32).min(img.width());
+        let y1 = (((r.y + r.h) * scale).ceil() as u32).min(img.height());
+        let cut = image::imageops::crop_imm(&img, x0.min(x1), y0.min(y1), x1.saturating_sub(x0).max(1), y1.saturating_sub(y0).max(1)).to_image();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+        }
+        miniapp_render::save_png(&cut, path)?;
+        Ok(())
+    }
+
+    /// A quick drag from `from` by `delta` (screen px) over 8 frames of 16 ms: a swipe.
+    fn swipe(&mut self, session: &mut Session, from: (f32, f32), delta: (f32, f32)) -> Result<()> {
+        let t0 = self.now_ms();
+        let fonts = &mut self.host.fonts;
+        session.pointer_down(from.0, from.1, t0, fonts)?;
+        for i in 1..=8u64 {
+            let f = i as f32 / 8.0;
+            session.pointer_move(from.0 + delta.0 * f, from.1 + delta.1 * f, t0 + 16 * i, fonts)?;
+            session.frame(t0 + 16 * i, fonts)?;
+        }
+        session.pointer_up(from.0 + delta.0, from.1 + delta.1, t0 + 128, fonts)?;
+        self.skew_ms += 128;
+        Ok(())
     }
 
     /// Drags the page down from near its top by 160 px (the pull-down gesture).
@@ -613,6 +648,40 @@ impl Harness {
                 Step::Screenshot(file) => {
                     let path = resolve(out_dir, file);
                     self.screenshot(session, &path).map_err(|e| e.to_string())
+                }
+                Step::ScreenshotOf(file, sel) => match on_screen(session, &sel.0, &mut self.host.fonts)? {
+                    Ok((r, _)) => {
+                        target = Some(r);
+                        let path = resolve(out_dir, file);
+                        self.screenshot_of(session, &path, r).map_err(|e| e.to_string())
+                    }
+                    Err(e) => Err(e),
+                },
+                Step::Swipe(sel, dir) => {
+                    let from = match sel {
+                        Some(sel) => on_screen(session, &sel.0, &mut self.host.fonts)?.map(|(r, c)| {
+                            target = Some(r);
+                            c
+                        }),
+                        None => {
+                            let a = session.touchable_area();
+                            Ok((a.x + a.w / 2.0, a.y + a.h / 2.0))
+                        }
+                    };
+                    match from {
+                        Ok(from) => {
+                            self.swipe(session, from, dir.delta(script::SWIPE_PX))?;
+                            session.pump(Instant::now());
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Step::Device(device) => {
+                    session.set_device(*device);
+                    self.host.set_device(*device);
+                    session.layout(&mut self.host.fonts)?;
+                    Ok(())
                 }
                 Step::AssertText { text, anywhere } => {
                     let shown =

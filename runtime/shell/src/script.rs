@@ -13,6 +13,9 @@
 //! elapse 300000      # the simulated clock moves on (no waiting): background apps age and past
 //!                     # their TTL (5 min) are destroyed
 //! wait-for #done 2000 # pump the app until #done (or text=Label) is on the page; default 5000 ms
+//! swipe #banner left # a quick 200 px drag from the element's centre (or `page`)
+//! device iPhone 15    # lay the app out on another device preset
+//! screenshot c.png #card  # only that element's part of the screen
 //! screenshot out.png  # relative to the script's --out folder / working directory
 //! assert-text 2       # the screen shows this text (`assert-text --anywhere T`: the whole page)
 //! assert-no-text Oops # the screen does not show this text (`--anywhere` too)
@@ -33,6 +36,34 @@
 //! ```
 
 use crate::error::{Error, Result};
+
+/// Where `swipe` drags to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SwipeDirection {
+    /// Right to left (a swiper's next item).
+    Left,
+    /// Left to right.
+    Right,
+    /// Bottom to top (scrolls down).
+    Up,
+    /// Top to bottom.
+    Down,
+}
+
+impl SwipeDirection {
+    /// The drag's vector in px for a swipe of `distance`.
+    pub fn delta(self, distance: f32) -> (f32, f32) {
+        match self {
+            SwipeDirection::Left => (-distance, 0.0),
+            SwipeDirection::Right => (distance, 0.0),
+            SwipeDirection::Up => (0.0, -distance),
+            SwipeDirection::Down => (0.0, distance),
+        }
+    }
+}
+
+/// How far `swipe` drags, in px.
+pub const SWIPE_PX: f32 = 200.0;
 
 /// How to find an element on the page: `#id`, `.class` or `text=Label`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +117,14 @@ pub enum Step {
     Elapse(u64),
     /// `screenshot FILE`: render the phone screen to a PNG.
     Screenshot(String),
+    /// `screenshot FILE SELECTOR`: the screen cut to the first element matching SELECTOR (its
+    /// on-screen part).
+    ScreenshotOf(String, Selector),
+    /// `swipe SELECTOR|page left|right|up|down`: a quick 200 px drag from the centre of the
+    /// element (or the page) in that direction.
+    Swipe(Option<Selector>, SwipeDirection),
+    /// `device NAME`: the session moves to another device preset (its pages lay out again).
+    Device(crate::Device),
     /// `assert-text [--anywhere] TEXT`: fail unless the screen (or, with `--anywhere`, the
     /// whole page including what is scrolled away) shows TEXT.
     AssertText {
@@ -121,8 +160,8 @@ pub enum Step {
 }
 
 /// Every step name, for the error on an unknown one.
-const STEPS: &str = "tap, longpress, input, key, scroll, pull-down, wait, elapse, wait-for, screenshot, assert-text, \
-                     assert-no-text, assert-count, assert-data, set-data, back, home, open, switch, restart, answer, allow, deny, scan, \
+const STEPS: &str = "tap, longpress, input, key, scroll, pull-down, swipe, wait, elapse, wait-for, screenshot, assert-text, \
+                     assert-no-text, assert-count, assert-data, set-data, back, home, open, switch, restart, device, answer, allow, deny, scan, \
                      clipboard or assert-clipboard";
 
 /// How long `longpress` holds, in ms (past the view's long-press threshold of 350 ms).
@@ -266,7 +305,34 @@ pub fn parse_script(src: &str, name: &str) -> Result<Vec<ScriptLine>> {
             }
             "screenshot" => {
                 need_arg("a file name")?;
-                Step::Screenshot(arg.to_string())
+                match arg.split_once(char::is_whitespace) {
+                    Some((file, sel)) if looks_like_selector(sel.trim()) => Step::ScreenshotOf(file.to_string(), Selector(sel.trim().to_string())),
+                    _ => Step::Screenshot(arg.to_string()),
+                }
+            }
+            "swipe" => {
+                need_arg("`page` or a selector, and left, right, up or down")?;
+                let (target, dir) = arg.rsplit_once(char::is_whitespace).unwrap_or(("", arg));
+                let dir = match dir {
+                    "left" => SwipeDirection::Left,
+                    "right" => SwipeDirection::Right,
+                    "up" => SwipeDirection::Up,
+                    "down" => SwipeDirection::Down,
+                    other => return Err(bad(format!("`swipe` goes left, right, up or down, not `{other}`"))),
+                };
+                let target = target.trim();
+                if target.is_empty() {
+                    return Err(bad("`swipe` needs `page` or a selector before the direction".into()));
+                }
+                Step::Swipe((target != "page").then(|| Selector(target.to_string())), dir)
+            }
+            "device" => {
+                need_arg("a device name")?;
+                let name = unquote(arg);
+                match crate::Device::by_name(name) {
+                    Some(d) => Step::Device(d),
+                    None => return Err(bad(format!("unknown device `{name}` (expected {})", crate::Device::names()))),
+                }
             }
             "assert-text" => {
                 let (anywhere, text) = anywhere_flag(arg);
@@ -353,6 +419,11 @@ fn parse_ms(cmd: &str, arg: &str) -> std::result::Result<u64, String> {
         return Err(format!("`{cmd} {ms}` is over the limit of {MAX_WAIT_MS} ms"));
     }
     Ok(ms)
+}
+
+/// Whether `s` is written as a selector (`#id`, `.class`, `text=…`).
+fn looks_like_selector(s: &str) -> bool {
+    s.starts_with('#') || s.starts_with('.') || s.starts_with("text=")
 }
 
 /// Splits `--anywhere` off the front of an assert's argument.
@@ -522,6 +593,20 @@ mod tests {
         assert_eq!(steps[1].step, Step::Restart);
         let err = parse_script("restart now\n", "t").unwrap_err().to_string();
         assert!(err.contains("`restart` takes no argument, got `now`"), "{err}");
+    }
+
+    #[test]
+    fn swipe_device_and_element_screenshots_parse_with_clear_errors() {
+        let steps = parse_script("swipe #banner left\nswipe page up\ndevice iPhone 15\nscreenshot c.png #card\nscreenshot my shot.png\n", "t").unwrap();
+        assert_eq!(steps[0].step, Step::Swipe(Some(Selector("#banner".into())), SwipeDirection::Left));
+        assert_eq!(steps[1].step, Step::Swipe(None, SwipeDirection::Up));
+        assert_eq!(steps[2].step, Step::Device(crate::Device::IPHONE_15));
+        assert_eq!(steps[3].step, Step::ScreenshotOf("c.png".into(), Selector("#card".into())));
+        assert_eq!(steps[4].step, Step::Screenshot("my shot.png".into()));
+        let err = |s: &str| parse_script(s, "t").unwrap_err().to_string();
+        assert_eq!(err("swipe #a sideways"), "t:1: `swipe` goes left, right, up or down, not `sideways`");
+        assert_eq!(err("swipe left"), "t:1: `swipe` needs `page` or a selector before the direction");
+        assert_eq!(err("device Nokia"), "t:1: unknown device `Nokia` (expected iPhone SE, iPhone 15, Android, iPad)");
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //!
 //! The window is resizable: the phone stays centred and scaled to fit ([`crate::fit_in_window`]).
 //! F12 opens the developer panels ([`crate::panels`]) beside the phone; hovering an Elements
-//! line highlights its node. The capsule's close button (or Ctrl+Shift+H) sends the app to the
+//! line highlights its node; Ctrl+Shift+D moves to the next device preset; minimising the
+//! window hides the app (`on-hide`) until it shows again. The capsule's close button (or Ctrl+Shift+H) sends the app to the
 //! background and shows the home screen: recent apps (a running one resumes with its pages and
 //! state), an Open URL field, and Scan (drop an image with a QR code on the window). Several
 //! apps stay alive at once ([`crate::apps`]); one left in the background longer than the host's
@@ -131,6 +132,8 @@ struct App<'a> {
     home_form: crate::home::HomeForm,
     /// The developer panels, while they show (F12).
     panels: Option<PanelView>,
+    /// The window is minimised or covered (the app in front is hidden meanwhile).
+    occluded: bool,
 }
 
 /// What a window session did, for logs and tests.
@@ -286,6 +289,7 @@ fn run_loop(
         apps,
         home_form: crate::home::HomeForm::default(),
         panels: None,
+        occluded: false,
     };
     if exit_after.is_some() {
         event_loop.set_control_flow(winit::event_loop::ControlFlow::Poll);
@@ -556,6 +560,25 @@ impl App<'_> {
                 (x, y)
             }
         }
+    }
+
+    /// Ctrl+Shift+D: the next device preset; the pages lay out again and the window takes the
+    /// new phone's size (plus the panels).
+    fn next_device(&mut self) {
+        let now = self.device();
+        let presets = crate::Device::PRESETS;
+        let i = presets.iter().position(|d| d.name == now.name).map_or(0, |i| (i + 1) % presets.len());
+        let device = presets[i];
+        self.host.set_device(device);
+        if let Screen::App(session) = &mut self.screen {
+            session.set_device(device);
+        }
+        if let Some(g) = &self.gfx {
+            let extra = if self.panels.is_some() { f64::from(crate::panels::PANEL_WIDTH) } else { 0.0 };
+            let _ = g.window.request_inner_size(LogicalSize::new(f64::from(device.width) + extra, f64::from(device.height)));
+        }
+        tracing::info!(device = %device, "device changed");
+        self.request_redraw();
     }
 
     /// F12: shows or hides the panels; the window grows or shrinks by their width.
@@ -954,7 +977,9 @@ impl ApplicationHandler<Wake> for App<'_> {
             WindowEvent::CloseRequested => {
                 // The app goes to the background before the window closes (its `on-hide`).
                 if let Screen::App(session) = &mut self.screen {
-                    session.hide_app();
+                    if !self.occluded {
+                        session.hide_app();
+                    }
                 }
                 event_loop.exit();
                 Ok(())
@@ -969,6 +994,20 @@ impl ApplicationHandler<Wake> for App<'_> {
                 Ok(())
             }
             WindowEvent::RedrawRequested => self.redraw(),
+            WindowEvent::Occluded(hidden) => {
+                // Minimised or covered: the app goes to the background until it shows again.
+                if let Screen::App(session) = &mut self.screen {
+                    if hidden != self.occluded {
+                        if hidden {
+                            session.hide_app();
+                        } else {
+                            session.show_app();
+                        }
+                    }
+                }
+                self.occluded = hidden;
+                Ok(())
+            }
             WindowEvent::CursorMoved { position, .. } => {
                 self.cursor = position;
                 if let (Target::Panel(_, py), Some(p)) = (self.target(), self.panels.as_mut()) {
@@ -1120,6 +1159,10 @@ impl ApplicationHandler<Wake> for App<'_> {
                     }
                     Key::Character(c) if m.control_key() && m.shift_key() && c.eq_ignore_ascii_case("h") => {
                         self.go_home();
+                        Ok(())
+                    }
+                    Key::Character(c) if m.control_key() && m.shift_key() && c.eq_ignore_ascii_case("d") => {
+                        self.next_device();
                         Ok(())
                     }
                     _ if self.panels.as_ref().is_some_and(|p| p.edit.is_some()) => {
