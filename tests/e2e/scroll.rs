@@ -51,3 +51,26 @@ fn wait_for_pumps_the_app_until_a_toast_shows_and_times_out_otherwise() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("a pull-down starts at its top"), "{}", r.stderr);
 }
+
+#[test]
+fn a_pull_down_refresh_shows_its_indicator_until_the_app_stops_it() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let cloud = Cloud::start(home).expect("cloud starts");
+    let url = format!("{}?path=pages/form/form", publish_sample(home, &cloud, "notes"));
+    // The form page enables pull-down refresh; its logic stops the refresh 300 ms later.
+    let (r, _) = run_headless(
+        home,
+        &url,
+        "pull-down\nassert-text Refreshing…\nscreenshot refreshing.png\nwait 600\nassert-no-text Refreshing…\n",
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("[notes] info: refreshing") && r.stdout.contains("[notes] info: refresh done"), "{}", r.stdout);
+    // The indicator's grey band and dots sit at the top of the page area (below the 64 px bars).
+    let png = load_png(&home.join("refreshing.png"));
+    let ratio = png.width() / 375;
+    let band = png.get_pixel(10 * ratio, 70 * ratio).0;
+    assert!(close(band, [0xf2, 0xf2, 0xf2, 255], 3), "no indicator band under the navigation bar: {band:?}");
+    let dots = count_colour(&png, [0x99, 0x99, 0x99], 4, 64 * ratio) ;
+    assert!(dots > 50, "no dots in the indicator ({dots} px)");
+}

@@ -453,6 +453,12 @@ pub mod nav {
     pub fn hide_tab_bar_red_dot(index: u32) -> Result<(), HostError> {
         wit_nav::hide_tab_bar_red_dot(index)
     }
+    /// End the pull-down refresh the user started (host API 0.1.1): call it from
+    /// [`App::on_pull_down_refresh`](crate::App::on_pull_down_refresh), or when the data it
+    /// asked for arrives; the shell's indicator shows until then.
+    pub fn stop_pull_down_refresh() {
+        wit_nav::stop_pull_down_refresh();
+    }
 }
 
 /// Timers; each fires [`App::on_callback`] with its id and `{"timer": id}`.

@@ -269,6 +269,8 @@ pub enum Effect {
         /// What changes.
         mark: TabBarMark,
     },
+    /// End the pull-down refresh indicator of the page on top (host API 0.1.1).
+    StopPullDownRefresh,
     /// Show a toast.
     Toast {
         /// The text.

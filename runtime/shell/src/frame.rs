@@ -397,6 +397,26 @@ pub fn place_in_window(list: &mut DisplayList, device: &Device, window: (u32, u3
     scale
 }
 
+/// What the pull-down refresh indicator says under its dots (and what `assert-text` sees).
+pub const REFRESHING_LABEL: &str = "Refreshing…";
+/// Height of the pull-down refresh indicator at the top of the page area, in logical px.
+pub const REFRESH_INDICATOR_HEIGHT: f32 = 56.0;
+
+/// Draws the pull-down refresh indicator over the top of the page area `page` (screen px):
+/// three dots and [`REFRESHING_LABEL`] on the page's background, until the app stops it.
+pub fn draw_refresh_indicator(out: &mut DisplayList, page: Rect, fonts: &mut FontSystem) {
+    let band = Rect { x: page.x, y: page.y, w: page.w, h: REFRESH_INDICATOR_HEIGHT };
+    let bg = Color { r: 0xf2, g: 0xf2, b: 0xf2, a: 255 };
+    let dot = Color { r: 0x99, g: 0x99, b: 0x99, a: 255 };
+    out.items.push(rect(band, bg));
+    let cx = page.x + page.w / 2.0;
+    for i in -1..=1 {
+        let d = Rect { x: cx + i as f32 * 14.0 - 4.0, y: band.y + 12.0, w: 8.0, h: 8.0 };
+        out.items.push(DisplayItem::Rect { rect: d, color: dot, radius: 4.0, border_width: 0.0, border_color: dot });
+    }
+    out.items.extend(text_items(fonts, Rect { x: band.x, y: band.y + 26.0, w: band.w, h: 18.0 }, REFRESHING_LABEL, 12.0, 16.0, dot, false, TextAlign::Center));
+}
+
 /// The labels of the error page's buttons, left to right: start the app again, or close it to
 /// the home screen.
 pub const ERROR_PAGE_BUTTONS: [&str; 2] = ["Restart", "Home"];

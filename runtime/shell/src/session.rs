@@ -183,6 +183,9 @@ pub struct Session {
     clock: Option<String>,
     /// What the capsule asked for, until the front end takes it.
     system_action: Option<SystemAction>,
+    /// The top page's pull-down refresh runs: its indicator shows until the app calls
+    /// `nav.stop-pull-down-refresh` (or the page goes away).
+    refreshing: bool,
     next_page_id: u32,
     failure: Option<Failure>,
     logs: Vec<LogLine>,
@@ -313,6 +316,7 @@ impl Session {
             system_action: None,
             next_page_id: 1,
             failure: None,
+            refreshing: false,
             logs: Vec::new(),
             overlays: Vec::new(),
             nav_error: None,
@@ -559,6 +563,7 @@ impl Session {
 
     /// Applies a navigation the app asked for (the sandbox already checked route and depth).
     fn navigate(&mut self, kind: NavKind, route: &str, query: &str) -> Result<()> {
+        self.refreshing = false;
         match kind {
             NavKind::NavigateTo => self.push_page(route, query)?,
             NavKind::RedirectTo => {
@@ -983,6 +988,7 @@ impl Session {
 
     /// Pops the top page (`navigate-back`); does nothing on the entry page.
     pub fn back(&mut self, fonts: &mut FontSystem) -> Result<bool> {
+        self.refreshing = false;
         if self.question().is_some() {
             // Back closes the open question (cancel / deny / close the camera), as on a phone.
             self.answer_overlay(None);
@@ -1131,6 +1137,13 @@ impl Session {
                         self.dispatch(&page, &e);
                     }
                 }
+                Effect::StopPullDownRefresh => {
+                    if self.refreshing {
+                        tracing::debug!(app = %self.app_id, "pull-down refresh stopped");
+                        self.refreshing = false;
+                        self.dirty = true;
+                    }
+                }
                 #[allow(unreachable_patterns)]
                 other => tracing::debug!(app = %self.app_id, ?other, "effect not handled by this shell yet"),
             }
@@ -1205,6 +1218,9 @@ impl Session {
         };
         let keyboard = self.failure.is_none() && self.keyboard_open();
         let mut screen = frame::compose(&self.device, &chrome, content, fonts);
+        if self.refreshing && self.failure.is_none() {
+            frame::draw_refresh_indicator(&mut screen, area, fonts);
+        }
         if keyboard {
             draw_keyboard(&mut screen, &self.device, fonts);
         }
@@ -1271,7 +1287,9 @@ impl Session {
         if let Some(f) = &self.failure {
             return Ok(format!("{}\n{}\n{}", f.title, f.message, frame::ERROR_PAGE_BUTTONS.join("\n")));
         }
-        let mut text = self
+        let refreshing = if self.refreshing { format!("{}\n", frame::REFRESHING_LABEL) } else { String::new() };
+        let mut text = refreshing
+            + &self
             .stack
             .last()
             .map(|p| if visible { p.view.visible_text() } else { p.view.text_content() })
@@ -1634,6 +1652,12 @@ impl Session {
         a
     }
 
+    /// Whether the pull-down refresh indicator shows (the app has not called
+    /// `nav.stop-pull-down-refresh` since `on-pull-down-refresh`).
+    pub fn refreshing(&self) -> bool {
+        self.refreshing
+    }
+
     /// The last pull-down of the page: how far past its top, and whether it was released.
     pub fn last_pull_down(&self) -> Option<(f32, bool)> {
         self.input.pull
@@ -1795,6 +1819,8 @@ impl Session {
         let enabled = self.stack.last().is_some_and(|p| p.config.enable_pull_down_refresh);
         if released && enabled && distance >= PULL_DOWN_REFRESH_PX {
             if let Some(page) = self.top_ref() {
+                self.refreshing = true;
+                self.dirty = true;
                 self.call("on-pull-down-refresh", |i| i.on_pull_down_refresh(&page));
             }
         }

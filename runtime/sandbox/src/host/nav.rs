@@ -142,6 +142,12 @@ impl Host for HostState {
     fn hide_tab_bar_red_dot(&mut self, index: u32) -> Result<(), HostError> {
         self.tab_bar_mark("hide-tab-bar-red-dot", index, TabBarMark::HideRedDot)
     }
+
+    fn stop_pull_down_refresh(&mut self) {
+        // Over the handler's effect budget the call is dropped like any other effect; the
+        // indicator then stays until the next stop.
+        let _ = self.push(Effect::StopPullDownRefresh, 0);
+    }
 }
 
 #[cfg(test)]

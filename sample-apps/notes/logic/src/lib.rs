@@ -1,15 +1,18 @@
 //! The notes sample: a list kept in the app's storage (survives restarts), a detail page opened
 //! with `nav::navigate_to` and a query, and a toast after saving. The form page has a text
 //! field (`bind:input`), a size picker and a date picker (the host's bottom sheet), and a long
-//! list to scroll, tap and long-press.
+//! list to scroll, tap and long-press; pulling it down refreshes it (the indicator shows until a
+//! 300 ms timer stops it with `nav::stop_pull_down_refresh`).
 
-use miniapp_sdk::{export_app, json, nav, storage, ui, App, Event, Page};
+use miniapp_sdk::{export_app, json, nav, storage, timer, ui, App, Event, Page, Value};
 
 const KEY: &str = "notes";
 
 #[derive(Default)]
 struct Notes {
     notes: Vec<String>,
+    /// The timer that ends a pull-down refresh.
+    refresh_timer: Option<u32>,
 }
 
 impl Notes {
@@ -56,6 +59,25 @@ impl App for Notes {
             }));
         } else {
             self.show_list(page);
+        }
+    }
+
+    fn on_pull_down_refresh(&mut self, _page: &Page) {
+        miniapp_sdk::info!("refreshing");
+        match timer::set_timeout(300) {
+            Ok(id) => self.refresh_timer = Some(id),
+            Err(e) => {
+                miniapp_sdk::warn!("no timer ({e:?}): stopping the refresh at once");
+                nav::stop_pull_down_refresh();
+            }
+        }
+    }
+
+    fn on_callback(&mut self, callback: u32, _payload: Value) {
+        if self.refresh_timer == Some(callback) {
+            self.refresh_timer = None;
+            nav::stop_pull_down_refresh();
+            miniapp_sdk::info!("refresh done");
         }
     }
 
