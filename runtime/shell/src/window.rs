@@ -40,6 +40,8 @@ struct Gfx {
     config: wgpu::SurfaceConfiguration,
     gpu: Gpu,
     renderer: Renderer,
+    /// The app's remote `<image src>`, polled on every frame.
+    remote: crate::images::RemoteImages,
 }
 
 /// Sent by the fetch thread to wake the event loop (progress, or the fetch ended).
@@ -259,11 +261,12 @@ impl App<'_> {
         surface.configure(&gpu.device, &config);
         let format = view_format;
         let mut renderer = Renderer::new(&gpu, format)?;
-        if let Screen::App(session) = &self.screen {
-            crate::harness::load_images(&mut renderer, session.bundle());
-        }
+        let remote = match &self.screen {
+            Screen::App(session) => crate::images::load_images(&mut renderer, session.bundle()),
+            _ => crate::images::RemoteImages::new(&[]),
+        };
         tracing::info!(adapter = %gpu.adapter_summary(), ?format, "window ready");
-        self.gfx = Some(Gfx { window, surface, config, gpu, renderer });
+        self.gfx = Some(Gfx { window, surface, config, gpu, renderer, remote });
         Ok(())
     }
 
@@ -282,6 +285,18 @@ impl App<'_> {
             Screen::App(session) => session.screen(fonts)?,
             Screen::Failed { app, message } => progress::failure_screen(app, message, fonts),
         };
+        if let Screen::App(session) = &mut self.screen {
+            // Remote images start loading off this thread; those that arrived are decoded.
+            let mut warnings = g.remote.request(&list);
+            let (arrived, more) = g.remote.poll(&mut g.renderer);
+            warnings.extend(more);
+            for w in warnings {
+                session.console_warn(w);
+            }
+            if arrived {
+                g.window.request_redraw();
+            }
+        }
         if self.host.fonts_epoch() != self.fonts_epoch {
             // A base library's fonts replaced the ones the cached lines were shaped with.
             g.renderer.clear_text_cache();
@@ -377,7 +392,7 @@ impl App<'_> {
             Ok((session, report)) => {
                 tracing::info!(app = %report.app, version = %report.version, base = %report.base, "app started in the window");
                 if let Some(g) = self.gfx.as_mut() {
-                    crate::harness::load_images(&mut g.renderer, session.bundle());
+                    g.remote = crate::images::load_images(&mut g.renderer, session.bundle());
                 }
                 self.set_title(format!("miniapp — {app}"));
                 self.launched = Some(report);
@@ -533,13 +548,18 @@ impl ApplicationHandler<Wake> for App<'_> {
                 let reloaded = self.reloader.as_mut().is_some_and(|r| r.poll(self.host, session));
                 if reloaded {
                     if let Some(g) = self.gfx.as_mut() {
-                        crate::harness::load_images(&mut g.renderer, session.bundle());
+                        g.remote = crate::images::load_images(&mut g.renderer, session.bundle());
                     }
                 }
                 let mut redraw = reloaded || session.take_dirty() || next.is_some() || before != session.overlays().len();
                 if self.reloader.is_some() {
                     // Wake to look for file changes even when the app sleeps.
                     next = Some(next.map_or(now + crate::RELOAD_POLL, |n| n.min(now + crate::RELOAD_POLL)));
+                }
+                if self.gfx.as_ref().is_some_and(|g| g.remote.pending() > 0) {
+                    // Remote images on their way: look for them on the next frames.
+                    redraw = true;
+                    next = Some(next.map_or(now + PRESS_FRAME, |n| n.min(now + PRESS_FRAME)));
                 }
                 if session.pressing() {
                     // Frames while a press is down: the long press fires on one.
