@@ -2,7 +2,7 @@
 //! error every bad request gets.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -22,6 +22,8 @@ pub(crate) struct Shared {
     pub(crate) appid: String,
     pub(crate) secret: Mutex<String>,
     pub(crate) down: AtomicBool,
+    /// Requests answered 503 because the switch was down.
+    pub(crate) refused: AtomicUsize,
     /// Session token → openid.
     sessions: Mutex<HashMap<String, String>>,
     /// openid → the ids of the posts it liked.
@@ -35,6 +37,7 @@ impl Shared {
             appid: appid.to_string(),
             secret: Mutex::new(secret.to_string()),
             down: AtomicBool::new(down),
+            refused: AtomicUsize::new(0),
             sessions: Mutex::new(HashMap::new()),
             likes: Mutex::new(HashMap::new()),
         }
@@ -98,6 +101,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
 /// While the switch is down, everything but `/admin/*` answers 503.
 async fn when_down(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     if s.down.load(Ordering::SeqCst) && !req.uri().path().starts_with("/admin/") {
+        s.refused.fetch_add(1, Ordering::SeqCst);
         return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the feed back end is down for maintenance; try again soon")
             .into_response();
     }
@@ -349,6 +353,7 @@ mod tests {
         assert_eq!(code, 503);
         assert!(error_of(&body).contains("down for maintenance"));
         assert_eq!(get(&b, "/images/1.png").0, 503);
+        assert_eq!(b.refused_while_down(), 2);
         let c = reqwest::blocking::Client::new();
         assert_eq!(c.post(format!("{}/admin/up", b.origin())).send().unwrap().status(), 200);
         assert_eq!(get(&b, "/posts").0, 200);

@@ -62,6 +62,11 @@ impl Handle {
         self.shared.down.load(Ordering::SeqCst)
     }
 
+    /// How many requests were answered 503 because the switch was down.
+    pub fn refused_while_down(&self) -> usize {
+        self.shared.refused.load(Ordering::SeqCst)
+    }
+
     /// Replaces the app secret (an app has one once it was first published).
     pub fn set_secret(&self, secret: &str) {
         *self.shared.secret.lock().unwrap_or_else(|p| p.into_inner()) = secret.to_string();
