@@ -20,6 +20,7 @@ struct Args {
     addr: std::net::SocketAddr,
 }
 
+#[allow(clippy::print_stdout)] // the one line scripts wait for
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
     let a = Args::parse();
@@ -30,10 +31,7 @@ fn main() -> anyhow::Result<()> {
         addr: a.addr,
     })
     .context("starting the account back end")?;
-    #[allow(clippy::print_stdout)]
-    {
-        println!("listening on {}", backend.origin());
-    }
+    println!("listening on {}", backend.origin());
     loop {
         std::thread::park();
     }
