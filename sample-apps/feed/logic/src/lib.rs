@@ -53,6 +53,8 @@ struct Feed {
     /// Open detail pages: page id → (post id, whether the user likes it).
     details: HashMap<u32, (u32, bool)>,
     likes_page: Option<Page>,
+    /// A detail page whose Like was tapped while signing in: liked once signed in.
+    like_after_sign_in: Option<Page>,
 }
 
 fn query_value<'a>(query: &'a str, key: &str) -> Option<&'a str> {
@@ -149,6 +151,9 @@ impl Feed {
                             app.user = "Signed in".into();
                             app.show_user();
                             app.refresh_likes();
+                            if let Some(page) = app.like_after_sign_in.take() {
+                                app.toggle_like(&page);
+                            }
                         }
                         Err(e) => app.not_signed_in(&e),
                     }
@@ -171,6 +176,7 @@ impl Feed {
 
     fn not_signed_in(&mut self, why: &str) {
         miniapp_sdk::warn!("not signed in: {why}");
+        self.like_after_sign_in = None;
         self.user = "Not signed in".into();
         self.show_user();
     }
@@ -270,7 +276,10 @@ impl Feed {
     fn toggle_like(&mut self, page: &Page) {
         let Some(&(id, liked)) = self.details.get(&page.id()) else { return };
         if self.token.is_none() {
-            let _ = ui::show_toast("Sign in first", ui::ToastIcon::Error, 0);
+            if !self.signing_in {
+                let _ = ui::show_toast("Signing in…", ui::ToastIcon::Loading, 0);
+            }
+            self.like_after_sign_in = Some(page.clone());
             self.sign_in();
             return;
         }
