@@ -72,7 +72,7 @@ const OTHER_TOURS: &[(&str, &str)] = &[
         "wait-for text=Post 1: Sunrise\nwait-for text=Signed in\nscreenshot 09-feed-list.png\n\
          scroll page 5000\nwait-for text=Post 20: Lantern\nscreenshot 10-feed-page-2.png\n\
          scroll page -100000\ntap text=Post 2: Harbour\nwait-for #title\ntap #like\nwait-for text=Unlike\n\
-         screenshot 11-feed-detail-liked.png\nback\ntap #my-likes\nwait-for #count\nscreenshot 12-feed-my-likes.png\n",
+         screenshot 11-feed-detail-liked.png\nback\nwait 1600\ntap #my-likes\nwait-for #count\nscreenshot 12-feed-my-likes.png\n",
     ),
     ("shop", "assert-text New this week\nscreenshot 13-shop-home.png\ntap text=Cart\nscreenshot 14-shop-cart.png\n"),
     (

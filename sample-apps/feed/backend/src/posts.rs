@@ -51,7 +51,7 @@ pub(crate) fn post(id: u32) -> Option<Post> {
         id,
         title: format!("Post {id}: {topic}"),
         author: author.to_string(),
-        body: format!("{author} shares note number {id} about the {}. Tap the heart to keep it in your likes.", topic.to_lowercase()),
+        body: format!("{author} shares note number {id} about the {}. Tap Like to keep it in your likes.", topic.to_lowercase()),
         image: format!("/images/{id}.png"),
         likes: 0,
         liked: false,
