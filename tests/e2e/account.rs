@@ -1,5 +1,5 @@
-//! The `auth` and `device` host API through the real binary, with the sample's developer back end (`miniapp-account-backend`):
-//! login code → the app's back end (axum, on loopback) → the cloud's code2session → a stable
+//! The `auth` and `device` host API through the real binary, with the sample's developer back
+//! end (`miniapp-account-backend`): login code → the app's back end (axum, on loopback) → the cloud's code2session → a stable
 //! openid per user; a permission prompt answered once and remembered until reset in settings;
 //! the simulated camera decoding a dropped image; the clipboard.
 
