@@ -1,65 +1,24 @@
-//! The `auth` and `device` host API through the real binary, with a real developer back end:
-//! login code → the app's back end (axum, on loopback) → the cloud's code2session → a stable
+//! The `auth` and `device` host API through the real binary, with the sample's developer back
+//! end (`miniapp-account-backend`): login code → the app's back end (axum, on loopback) → the cloud's code2session → a stable
 //! openid per user; a permission prompt answered once and remembered until reset in settings;
 //! the simulated camera decoding a dropped image; the clipboard.
 
 use miniapp_tests::*;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
-/// The developer's back end: `POST /login {"code"}` exchanges the code at the cloud with the
-/// app secret and answers `{"openid"}`; every openid it handed out is recorded.
-struct Backend {
-    origin: String,
-    openids: Arc<Mutex<Vec<String>>>,
-    _runtime: tokio::runtime::Runtime,
+/// The developer's back end (`sample-apps/account/backend`) on a free loopback port.
+fn start_backend(cloud: &Cloud, secret: &str) -> miniapp_account_backend::Handle {
+    miniapp_account_backend::start(miniapp_account_backend::Config {
+        cloud: cloud.url.clone(),
+        appid: "account".into(),
+        secret: secret.into(),
+        addr: "127.0.0.1:0".parse().unwrap(),
+    })
+    .expect("the account back end starts")
 }
 
-#[derive(Clone)]
-struct BackendState {
-    cloud: String,
-    secret: String,
-    openids: Arc<Mutex<Vec<String>>>,
-}
-
-async fn login(
-    axum::extract::State(s): axum::extract::State<BackendState>,
-    axum::Json(body): axum::Json<serde_json::Value>,
-) -> (axum::http::StatusCode, axum::Json<serde_json::Value>) {
-    let code = body["code"].as_str().unwrap_or_default();
-    let answer = reqwest::Client::new()
-        .post(format!("{}/auth/code2session", s.cloud))
-        .json(&serde_json::json!({ "appid": "account", "secret": s.secret, "code": code }))
-        .send()
-        .await;
-    let bad = axum::http::StatusCode::BAD_GATEWAY;
-    let Ok(answer) = answer else { return (bad, axum::Json(serde_json::json!({ "error": "cloud unreachable" }))) };
-    let ok = answer.status().is_success();
-    let json: serde_json::Value = answer.json().await.unwrap_or_default();
-    match json["openid"].as_str() {
-        Some(openid) if ok => {
-            s.openids.lock().unwrap().push(openid.to_string());
-            (axum::http::StatusCode::OK, axum::Json(serde_json::json!({ "openid": openid })))
-        }
-        _ => (bad, axum::Json(serde_json::json!({ "error": json.to_string() }))),
-    }
-}
-
-impl Backend {
-    fn start(cloud: &str, secret: &str) -> Backend {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-        let openids = Arc::new(Mutex::new(Vec::new()));
-        let state = BackendState { cloud: cloud.to_string(), secret: secret.to_string(), openids: openids.clone() };
-        let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-        let origin = format!("http://{}", listener.local_addr().unwrap());
-        let app = axum::Router::new().route("/login", axum::routing::post(login)).with_state(state);
-        runtime.spawn(async move { axum::serve(listener, app).await });
-        Backend { origin, openids, _runtime: runtime }
-    }
-
-    fn last_openid(&self) -> Option<String> {
-        self.openids.lock().unwrap().last().cloned()
-    }
+fn last_openid(backend: &miniapp_account_backend::Handle) -> Option<String> {
+    backend.openids().last().cloned()
 }
 
 /// Builds the account sample, then rebuilds it with `origin` declared as its back end (same
@@ -111,8 +70,8 @@ fn login_permissions_camera_and_clipboard() {
     let first = home.join("account-sample.mapp");
     assert_eq!(build_app(home, &root().join("sample-apps/account"), &first).code, 0);
     assert_eq!(cloud.publish(home, &first).code, 0);
-    let backend = Backend::start(&cloud.url, &app_secret(&cloud));
-    let bundle = account_bundle(home, &backend.origin);
+    let backend = start_backend(&cloud, &app_secret(&cloud));
+    let bundle = account_bundle(home, backend.origin());
     let r = cloud.publish(home, &bundle);
     assert!(r.code != 0, "same version twice is refused");
     let manifest = home.join("account/app.json");
@@ -121,21 +80,21 @@ fn login_permissions_camera_and_clipboard() {
     let r = build_app(home, &home.join("account"), &bundle);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(cloud.publish(home, &bundle).code, 0);
-    let url = format!("{}/apps/account?query={}", cloud.url, percent(&format!("backend={}", backend.origin)));
+    let url = format!("{}/apps/account?query={}", cloud.url, percent(&format!("backend={}", backend.origin())));
 
     // Login: the openid the back end got from the cloud is on screen, and stable for this user.
     let login = "tap #login\nwait 1500\nassert-text openid:\n";
     run_ok(home, &url, login);
-    let first_id = backend.last_openid().expect("the back end exchanged a code");
+    let first_id = last_openid(&backend).expect("the back end exchanged a code");
     assert!(first_id.len() >= 20, "{first_id}");
     let t = run_ok(home, &url, &format!("{login}assert-text {first_id}\n"));
     assert!(t.to_string().contains(&format!("signed in as openid={first_id}")), "{t}");
-    assert_eq!(backend.openids.lock().unwrap().len(), 2);
-    assert_eq!(backend.last_openid().unwrap(), first_id, "same user, same openid");
+    assert_eq!(backend.openids().len(), 2);
+    assert_eq!(last_openid(&backend).unwrap(), first_id, "same user, same openid");
     // Another user (another host identity) gets another openid.
     let other = tempfile::tempdir().unwrap();
     run_ok(other.path(), &url, login);
-    assert_ne!(backend.last_openid().unwrap(), first_id, "another user, another openid");
+    assert_ne!(last_openid(&backend).unwrap(), first_id, "another user, another openid");
 
     // Permission: asked once; a denial is remembered across launches until reset in settings.
     run_ok(home, &url, "tap #scan\nassert-text use your camera\ndeny\nassert-text camera permission denied (asked)\n");

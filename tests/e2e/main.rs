@@ -7,6 +7,7 @@ mod bench;
 mod dev;
 mod devices;
 mod errors;
+mod feed;
 mod home;
 mod hostile;
 mod input;

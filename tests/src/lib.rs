@@ -261,3 +261,56 @@ pub fn run_headless(home: &Path, url: &str, script: &str) -> (Run, Option<serde_
     let t = std::fs::read(&trace).ok().and_then(|b| serde_json::from_slice(&b).ok());
     (r, t)
 }
+
+/// Copies an app folder (manifest, styles, pages, components, assets; not `logic/`) into `to`,
+/// to be changed and rebuilt with [`build_with_logic_of`].
+pub fn copy_app_tree(from: &Path, to: &Path) {
+    fn walk(from: &Path, to: &Path, top: bool) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap().flatten() {
+            let name = entry.file_name();
+            let kind = entry.file_type().unwrap();
+            if top && (name == "logic" || name == "backend") {
+                continue;
+            }
+            if kind.is_dir() {
+                walk(&entry.path(), &to.join(&name), false);
+            } else if kind.is_file() {
+                std::fs::copy(entry.path(), to.join(&name)).unwrap();
+            }
+        }
+    }
+    walk(from, to, true);
+}
+
+/// Adds `origin` to `app.json`'s `network.request` in the app folder `app_dir` and sets its
+/// `version` (a second publish of an app needs a new one).
+pub fn declare_origin(app_dir: &Path, origin: &str, version: &str) {
+    let path = app_dir.join("app.json");
+    let mut manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    manifest["network"]["request"].as_array_mut().expect("app.json declares network.request").push(origin.into());
+    manifest["version"] = version.into();
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+}
+
+/// `s` with everything but ASCII letters, digits and `.` percent-encoded (for a launch URL's
+/// `query=`).
+pub fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+impl Cloud {
+    /// The app secret of `appid` (`GET /apps/APPID/secret` with the token); panics if refused.
+    pub fn app_secret(&self, appid: &str) -> String {
+        let r = reqwest::blocking::Client::new()
+            .get(format!("{}/apps/{appid}/secret", self.url))
+            .bearer_auth(&self.token)
+            .send()
+            .expect("asking the cloud for the app secret");
+        assert!(r.status().is_success(), "the secret of {appid}: {}", r.status());
+        let body: serde_json::Value = r.json().unwrap();
+        body["secret"].as_str().expect("a secret").to_string()
+    }
+}

@@ -110,6 +110,18 @@ pub enum Error {
         /// What SQLite said.
         reason: String,
     },
+    /// A resource the host fetched for an app ([`crate::RemoteFetcher`], e.g. an
+    /// `<image src="https://…">`) was refused by the network policy or did not arrive.
+    #[error("{kind}: {reason}")]
+    Remote {
+        /// The URL as the app wrote it.
+        url: String,
+        /// As for `net.request`: `denied` (undeclared origin, private address, redirect),
+        /// `limit-exceeded`, `timeout` or `failed` (unreachable, a status that is not 2xx).
+        kind: String,
+        /// The rule that refused it or what failed, naming the URL, origin or limit.
+        reason: String,
+    },
     /// An I/O error on a named path.
     #[error("{action} {path}")]
     Io {

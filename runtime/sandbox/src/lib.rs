@@ -50,5 +50,5 @@ pub use imports::{
 pub use instance::{AppInstance, LaunchOptions, PageRef};
 pub use limits::*;
 pub use state::{AppContext, Clipboard, Effect, LogLevel, LoginProvider, LoginResult, NavKind, SystemInfo, TabBarMark, ToastIcon};
-pub use net::{NetRecord, FORBIDDEN_HEADERS, MAX_REDIRECTS, METHODS, NET_LOG_ENTRIES};
+pub use net::{NetRecord, RemoteFetcher, FORBIDDEN_HEADERS, MAX_REDIRECTS, METHODS, NET_LOG_ENTRIES};
 pub use storage::Storage;

@@ -413,9 +413,133 @@ fn failure(e: &reqwest::Error, url: &str, timeout: Duration) -> Value {
     error(kind, format!("request to {url} failed: {cause}"))
 }
 
+/// Fetches resources the host loads for an app (remote `<image src>`) under the same network
+/// policy as `net.request`: only the origins declared in `app.json` `network.request` (scheme,
+/// host and port), no private addresses behind host names, redirects only to declared origins,
+/// a size cap and one deadline. Cheap to clone; one HTTP client is shared by the clones.
+#[derive(Clone)]
+pub struct RemoteFetcher {
+    allowed: Vec<(String, String, u16)>,
+    queue: NetQueue,
+}
+
+impl std::fmt::Debug for RemoteFetcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RemoteFetcher").field("allowed", &self.allowed).finish_non_exhaustive()
+    }
+}
+
+impl RemoteFetcher {
+    /// A fetcher for an app that declared `network` (its `network.request` origins).
+    pub fn new(network: &[String]) -> RemoteFetcher {
+        RemoteFetcher { allowed: declared(network), queue: NetQueue::default() }
+    }
+
+    /// Whether `url` may be fetched at all: an http(s) URL of a declared origin. This is the
+    /// check [`RemoteFetcher::fetch`] makes first, without any I/O.
+    ///
+    /// # Errors
+    /// [`Error::Remote`] of kind `denied` naming the origin and the rule.
+    pub fn check(&self, url: &str) -> crate::Result<Url> {
+        let deny = |reason: String| crate::Error::Remote { url: url.to_string(), kind: "denied".into(), reason };
+        let parsed = Url::parse(url).map_err(|e| deny(format!("{url:?} is not a valid URL: {e}")))?;
+        let origin = origin_of(&parsed).ok_or_else(|| deny(format!("{url} is not http or https")))?;
+        if !self.allowed.contains(&origin) {
+            return Err(deny(format!(
+                "origin {} of {url} is not declared in app.json network.request",
+                show_origin(&origin)
+            )));
+        }
+        Ok(parsed)
+    }
+
+    /// `GET url`, at most `max_bytes` of body, all within `timeout`; blocks (call it off the UI
+    /// thread).
+    ///
+    /// # Errors
+    /// [`Error::Remote`]: `denied` (see [`RemoteFetcher::check`], a private address, a
+    /// redirect off the declared origins), `limit-exceeded` over `max_bytes`, `timeout`, or
+    /// `failed` (unreachable, a status that is not 2xx).
+    pub fn fetch(&self, url: &str, max_bytes: u64, timeout: Duration) -> crate::Result<Vec<u8>> {
+        let parsed = self.check(url)?;
+        let fail = |kind: &str, reason: String| crate::Error::Remote { url: url.to_string(), kind: kind.to_string(), reason };
+        let from_json = |v: Value| {
+            fail(
+                v["error"]["kind"].as_str().unwrap_or("failed"),
+                v["error"]["message"].as_str().unwrap_or("failed").to_string(),
+            )
+        };
+        let deadline = Instant::now() + timeout;
+        let client = self.queue.client(&self.allowed).map_err(|m| fail("failed", m))?;
+        let mut resp = client.get(parsed).timeout(timeout).send().map_err(|e| from_json(failure(&e, url, timeout)))?;
+        let too_large = |actual: String| fail("limit-exceeded", format!("{url} is {actual} bytes, over the limit of {max_bytes} bytes"));
+        if let Some(n) = resp.content_length().filter(|n| *n > max_bytes) {
+            return Err(too_large(n.to_string()));
+        }
+        if !resp.status().is_success() {
+            return Err(fail("failed", format!("{url} answered {}", resp.status())));
+        }
+        let mut body = Vec::new();
+        let mut chunk = vec![0u8; 16 << 10];
+        loop {
+            if Instant::now() >= deadline {
+                return Err(from_json(timed_out(url, timeout)));
+            }
+            match resp.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => body.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) if Instant::now() >= deadline || e.kind() == std::io::ErrorKind::TimedOut => {
+                    return Err(from_json(timed_out(url, timeout)))
+                }
+                Err(e) => return Err(fail("failed", format!("reading {url}: {e}"))),
+            }
+            if body.len() as u64 > max_bytes {
+                return Err(too_large(format!("more than {max_bytes}")));
+            }
+        }
+        Ok(body)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_remote_fetch_outside_the_declared_origins_is_denied_before_any_io() {
+        let f = RemoteFetcher::new(&["http://127.0.0.1:9".into()]);
+        let e = f.fetch("http://127.0.0.1:10/a.png", 10, Duration::from_secs(1)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "denied: origin http://127.0.0.1:10 of http://127.0.0.1:10/a.png is not declared in app.json network.request"
+        );
+        let e = f.fetch("file:///etc/passwd", 10, Duration::from_secs(1)).unwrap_err();
+        assert!(e.to_string().contains("is not http or https"), "{e}");
+        // Declared but nothing listens: failed, not denied.
+        let e = f.fetch("http://127.0.0.1:9/a.png", 10, Duration::from_secs(2)).unwrap_err();
+        assert!(matches!(&e, crate::Error::Remote { kind, .. } if kind == "failed"), "{e}");
+    }
+
+    #[test]
+    fn a_remote_fetch_over_the_cap_is_refused_with_the_limit() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            for mut s in listener.incoming().flatten().take(2) {
+                let mut buf = [0u8; 1024];
+                let _ = s.read(&mut buf);
+                let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 64\r\nconnection: close\r\n\r\n");
+                let _ = s.write_all(&[7u8; 64]);
+            }
+        });
+        let f = RemoteFetcher::new(&[format!("http://127.0.0.1:{port}")]);
+        let url = format!("http://127.0.0.1:{port}/big.png");
+        let e = f.fetch(&url, 16, Duration::from_secs(5)).unwrap_err();
+        assert_eq!(e.to_string(), format!("limit-exceeded: {url} is 64 bytes, over the limit of 16 bytes"));
+        assert_eq!(f.fetch(&url, 64, Duration::from_secs(5)).unwrap(), vec![7u8; 64]);
+    }
 
     #[test]
     fn origins_compare_scheme_host_and_port() {

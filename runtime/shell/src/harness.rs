@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::host::{ms, Host, HostConfig, LaunchReport};
+use crate::images::{load_images, RemoteImages, IMAGE_SETTLE_TIMEOUT};
 use crate::script::{self, ScriptLine, Step, LONGPRESS_MS};
 use crate::session::{Overlay, Session};
 use miniapp_render::{Gpu, Renderer};
@@ -135,6 +136,8 @@ pub struct Harness {
     apps: crate::apps::Apps,
     /// The home screen's Open URL field and its last answer.
     home_form: crate::home::HomeForm,
+    /// The remote `<image src>` of the session last launched (or reloaded).
+    remote: RemoteImages,
 }
 
 impl Harness {
@@ -161,6 +164,7 @@ impl Harness {
             reloader: None,
             apps,
             home_form: crate::home::HomeForm::default(),
+            remote: RemoteImages::new(&[]),
         })
     }
 
@@ -184,7 +188,7 @@ impl Harness {
         if changed {
             // A reloaded or relaunched session: its images, and the fixed clock of screenshots.
             session.set_clock(Some(crate::frame::FIXED_CLOCK.to_string()));
-            load_images(&mut self.renderer, session.bundle());
+            self.remote = load_images(&mut self.renderer, session.bundle());
         }
         changed
     }
@@ -213,7 +217,7 @@ impl Harness {
             self.fonts_epoch = self.host.fonts_epoch();
         }
         let t = Instant::now();
-        load_images(&mut self.renderer, session.bundle());
+        self.remote = load_images(&mut self.renderer, session.bundle());
         let _ = self.frame(&mut session)?;
         report.timings.first_frame_ms = ms(t);
         if self.apps.front_url().is_none() {
@@ -256,6 +260,8 @@ impl Harness {
         };
         let now = self.now_ms();
         self.apps.bring_front(session, fresh, &new_url, now);
+        // The app now in front: its bundle's images (and remote ones from its origins).
+        self.remote = load_images(&mut self.renderer, session.bundle());
         Ok(Ok(()))
     }
 
@@ -342,6 +348,13 @@ impl Harness {
     /// Layout or GPU errors.
     pub fn frame(&mut self, session: &mut Session) -> Result<image::RgbaImage> {
         let list = session.screen(&mut self.host.fonts)?;
+        // Remote images on this screen start loading; those that arrived are decoded.
+        for w in self.remote.request(&list) {
+            session.console_warn(w);
+        }
+        for w in self.remote.poll(&mut self.renderer).1 {
+            session.console_warn(w);
+        }
         let device = session.device();
         debug_assert_eq!((list.width, list.height), (device.width, device.height));
         let white = Color { r: 255, g: 255, b: 255, a: 255 };
@@ -350,6 +363,38 @@ impl Harness {
         let img = self.renderer.render_to_image(&self.gpu, &list, &mut self.host.fonts, scale, white)?;
         session.span(format!("paint {} items", list.items.len()), "paint", t, None);
         Ok(img)
+    }
+
+    /// Waits until the remote images of the screen have arrived or failed, at most
+    /// [`IMAGE_SETTLE_TIMEOUT`] (then those still pending are named in a console warning and
+    /// drawn as placeholders), so a screenshot does not depend on the network's timing.
+    ///
+    /// # Errors
+    /// Layout errors.
+    pub fn settle_images(&mut self, session: &mut Session) -> Result<()> {
+        let end = Instant::now() + IMAGE_SETTLE_TIMEOUT;
+        loop {
+            let list = session.screen(&mut self.host.fonts)?;
+            for w in self.remote.request(&list) {
+                session.console_warn(w);
+            }
+            for w in self.remote.poll(&mut self.renderer).1 {
+                session.console_warn(w);
+            }
+            if self.remote.pending() == 0 {
+                return Ok(());
+            }
+            let left = end.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                let urls = self.remote.pending_urls().join(", ");
+                session.console_warn(format!(
+                    "images still loading after the settle timeout of {} ms (IMAGE_SETTLE_TIMEOUT), drawn as placeholders: {urls}",
+                    IMAGE_SETTLE_TIMEOUT.as_millis()
+                ));
+                return Ok(());
+            }
+            self.remote.wait(left.min(Duration::from_millis(50)));
+        }
     }
 
     /// The instant the harness started: `ts` 0 of the trace events.
@@ -362,6 +407,7 @@ impl Harness {
     /// # Errors
     /// Rendering or writing fails.
     pub fn screenshot(&mut self, session: &mut Session, path: &Path) -> Result<()> {
+        self.settle_images(session)?;
         let img = self.frame(session)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
@@ -811,25 +857,6 @@ impl Harness {
             }
         }
         Ok(())
-    }
-}
-
-/// Hands the bundle's images to the renderer, keyed as templates write them (`/assets/a.png`
-/// and `assets/a.png`). An image that does not decode is logged and drawn as a placeholder.
-pub(crate) fn load_images(renderer: &mut Renderer, bundle: &miniapp_bundle::LockedBundle) {
-    renderer.clear_images();
-    for path in bundle.paths() {
-        let lower = path.to_ascii_lowercase();
-        if !(lower.ends_with(".png") || lower.ends_with(".jpg") || lower.ends_with(".jpeg")) {
-            continue;
-        }
-        let Some(bytes) = bundle.file(path) else { continue };
-        for key in [path.to_string(), format!("/{path}")] {
-            if let Err(e) = renderer.set_image_encoded(&key, bytes) {
-                tracing::warn!(image = %path, error = %e, "image not loaded");
-                break;
-            }
-        }
     }
 }
 

@@ -375,6 +375,12 @@ impl Session {
         &self.logs
     }
 
+    /// Adds a host warning about the app to its console (a remote image that was refused, say).
+    pub fn console_warn(&mut self, message: String) {
+        tracing::warn!(app = %self.app_id, "{message}");
+        self.logs.push(LogLine { app: self.app_id.clone(), level: "warn".into(), message });
+    }
+
     /// The route of the page on top of the stack.
     pub fn current_route(&self) -> Option<&str> {
         self.stack.last().map(|p| p.route.as_str())

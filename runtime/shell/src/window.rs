@@ -50,6 +50,8 @@ struct Gfx {
     config: wgpu::SurfaceConfiguration,
     gpu: Gpu,
     renderer: Renderer,
+    /// The app's remote `<image src>`, polled on every frame.
+    remote: crate::images::RemoteImages,
 }
 
 /// Sent by the fetch thread to wake the event loop (progress, or the fetch ended).
@@ -329,11 +331,12 @@ impl App<'_> {
         surface.configure(&gpu.device, &config);
         let format = view_format;
         let mut renderer = Renderer::new(&gpu, format)?;
-        if let Screen::App(session) = &self.screen {
-            crate::harness::load_images(&mut renderer, session.bundle());
-        }
+        let remote = match &self.screen {
+            Screen::App(session) => crate::images::load_images(&mut renderer, session.bundle()),
+            _ => crate::images::RemoteImages::new(&[]),
+        };
         tracing::info!(adapter = %gpu.adapter_summary(), ?format, "window ready");
-        self.gfx = Some(Gfx { window, surface, config, gpu, renderer });
+        self.gfx = Some(Gfx { window, surface, config, gpu, renderer, remote });
         Ok(())
     }
 
@@ -357,6 +360,18 @@ impl App<'_> {
                 crate::home::screen(entries, &self.home_form, &device, fonts)
             }
         };
+        if let Screen::App(session) = &mut self.screen {
+            // Remote images start loading off this thread; those that arrived are decoded.
+            let mut warnings = g.remote.request(&list);
+            let (arrived, more) = g.remote.poll(&mut g.renderer);
+            warnings.extend(more);
+            for w in warnings {
+                session.console_warn(w);
+            }
+            if arrived {
+                g.window.request_redraw();
+            }
+        }
         // The hovered Elements node, highlighted on the phone.
         if let (Some(p), Screen::App(session)) = (&self.panels, &self.screen) {
             if let Some(b) = p.hover.and_then(|i| p.lines.get(i)).and_then(|l| l.node_box) {
@@ -473,7 +488,7 @@ impl App<'_> {
             Ok((session, report)) => {
                 tracing::info!(app = %report.app, version = %report.version, base = %report.base, "app started in the window");
                 if let Some(g) = self.gfx.as_mut() {
-                    crate::harness::load_images(&mut g.renderer, session.bundle());
+                    g.remote = crate::images::load_images(&mut g.renderer, session.bundle());
                 }
                 self.set_title(format!("miniapp — {app}"));
                 self.launched = Some(report);
@@ -694,7 +709,7 @@ impl App<'_> {
         if let Some((url, session)) = self.apps.take(parsed.app_id.as_str()) {
             tracing::info!(app = %session.app_id(), "app resumed from the background");
             if let Some(g) = self.gfx.as_mut() {
-                crate::harness::load_images(&mut g.renderer, session.bundle());
+                g.remote = crate::images::load_images(&mut g.renderer, session.bundle());
             }
             self.set_title(format!("miniapp — {}", session.app_name()));
             self.apps.set_front_url(&url);
@@ -910,13 +925,18 @@ impl ApplicationHandler<Wake> for App<'_> {
                 let reloaded = self.reloader.as_mut().is_some_and(|r| r.poll(self.host, session));
                 if reloaded {
                     if let Some(g) = self.gfx.as_mut() {
-                        crate::harness::load_images(&mut g.renderer, session.bundle());
+                        g.remote = crate::images::load_images(&mut g.renderer, session.bundle());
                     }
                 }
                 let mut redraw = reloaded || session.take_dirty() || next.is_some() || before != session.overlays().len();
                 if self.reloader.is_some() {
                     // Wake to look for file changes even when the app sleeps.
                     next = Some(next.map_or(now + crate::RELOAD_POLL, |n| n.min(now + crate::RELOAD_POLL)));
+                }
+                if self.gfx.as_ref().is_some_and(|g| g.remote.pending() > 0) {
+                    // Remote images on their way: look for them on the next frames.
+                    redraw = true;
+                    next = Some(next.map_or(now + PRESS_FRAME, |n| n.min(now + PRESS_FRAME)));
                 }
                 if session.pressing() {
                     // Frames while a press is down: the long press fires on one.
