@@ -97,3 +97,22 @@ fn a_c_compile_error_fails_the_build_with_clangs_file_and_line() {
     assert!(r.stderr.contains("undeclared_thing"), "{}", r.stderr);
     assert!(!home.join("broken.mapp").exists(), "no bundle is written");
 }
+
+#[test]
+fn a_c_app_that_calls_printf_is_refused_naming_the_wasi_import() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let work = tempfile::tempdir().unwrap();
+    let app = work.path().join("chatty-c");
+    let r = run(miniapp(home).arg("new").arg(&app).args(["--lang", "c"]).env("MINIAPP_SDK_DIR", home.join("sdk")));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let src = app.join("logic/src/app.c");
+    let text = std::fs::read_to_string(&src).unwrap().replace(
+        "void exports_miniapp_host_lifecycle_on_show(void) {}",
+        "#include <stdio.h>\nvoid exports_miniapp_host_lifecycle_on_show(void) { printf(\"shown\\n\"); }",
+    );
+    std::fs::write(&src, text).unwrap();
+    let r = build_app(home, &app, &home.join("chatty.mapp"));
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("imports wasi_snapshot_preview1::"), "the WASI import is named:\n{}", r.stderr);
+}
