@@ -11,7 +11,7 @@
 use anyhow::{anyhow, Context, Result};
 use std::path::{Path, PathBuf};
 use wit_bindgen_core::wit_parser::{Resolve, SourceMap};
-use wit_bindgen_core::{Files, WorldGenerator};
+use wit_bindgen_core::Files;
 
 /// The world C apps are built against: imports the host API, exports `lifecycle` (the optional
 /// `page-events`/`component-events` exports of `miniapp-events` are left out: a C app that
