@@ -67,12 +67,12 @@ fn a_c_template_that_does_not_exist_is_named_with_the_ones_that_do() {
     let work = tempfile::tempdir().unwrap();
     let r = run(miniapp(home.path())
         .arg("new")
-        .arg(work.path().join("x"))
+        .arg(work.path().join("tabs-c"))
         .args(["--lang", "c", "--template", "tabs"])
         .env("MINIAPP_SDK_DIR", home.path().join("sdk")));
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("no `tabs` template in C: its templates are counter, list"), "{}", r.stderr);
-    assert!(!work.path().join("x").exists(), "nothing is written");
+    assert!(!work.path().join("tabs-c").exists(), "nothing is written");
 }
 
 #[test]

@@ -53,7 +53,16 @@ pub fn generate() -> Result<Vec<(String, Vec<u8>)>> {
         .build()
         .generate(&mut resolve, world, &mut files)
         .context("generating the C bindings")?;
-    Ok(files.iter().map(|(name, bytes)| (name.to_string(), bytes.to_vec())).collect())
+    let files: Vec<(String, Vec<u8>)> = files.iter().map(|(name, bytes)| (name.to_string(), bytes.to_vec())).collect();
+    // What the build hook promises a Makefile (docs/c.md): a wit-bindgen-c that names its
+    // files otherwise is caught here, not by a confusing make error.
+    for want in [HEADER, GLUE, COMPONENT_TYPE_OBJECT] {
+        if !files.iter().any(|(n, _)| n == want) {
+            let names: Vec<_> = files.iter().map(|(n, _)| n.as_str()).collect();
+            return Err(anyhow!("wit-bindgen-c wrote no {want} (it wrote {})", names.join(", ")));
+        }
+    }
+    Ok(files)
 }
 
 /// Writes the C bindings into `dir` (created if needed) unless the same files are already there
