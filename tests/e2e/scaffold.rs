@@ -57,8 +57,9 @@ fn scaffold_runs_its_script_in_dev(template: &str, appid: &str, screenshot: &str
     assert!(r.stdout.contains(&format!("{template} template in Rust")), "{}", r.stdout);
     let r = run(miniapp(home).current_dir(&app).args(["dev", "--headless", "--script", "s.txt"]));
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    // `miniapp dev` draws at the device's pixel ratio (2 for the default iPhone SE).
     let shot = load_png(&app.join(screenshot));
-    assert_eq!(shot.dimensions(), (375, 667), "the script's screenshot");
+    assert_eq!(shot.dimensions(), (750, 1334), "the script's screenshot");
     assert!(!app.join("logic/target").exists(), "guest build output stays out of the app folder");
     shot
 }
@@ -66,10 +67,10 @@ fn scaffold_runs_its_script_in_dev(template: &str, appid: &str, screenshot: &str
 #[test]
 fn a_new_tabs_app_switches_tabs_badges_a_tab_and_keeps_each_pages_data() {
     let shot = scaffold_runs_its_script_in_dev("tabs", "my-tabs", "tabs.png");
-    // The tab bar (the bottom 56 px) shows the selected tab's icon in green, from the PNGs the
-    // template ships in assets/.
-    let green = count_colour(&shot, [0x07, 0xc1, 0x60], 24, 667 - 56);
-    assert!(green > 40, "the selected icon should be green: {green} green pixels in the tab bar");
+    // The tab bar (the bottom 56 logical px, 112 physical) shows the selected tab in green: its
+    // label, and its icon from the PNGs the template ships in assets/.
+    let green = count_colour(&shot, [0x07, 0xc1, 0x60], 24, 1334 - 112);
+    assert!(green > 100, "the selected icon should be green: {green} green pixels in the tab bar");
 }
 
 #[test]
