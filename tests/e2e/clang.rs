@@ -42,23 +42,33 @@ fn counter_c_counts_taps_in_text_and_pixels() {
     assert!(dark > 100, "the count (64 px, #333333) should be drawn: {dark} dark pixels");
 }
 
-#[test]
-fn a_new_c_app_builds_outside_the_repository_and_passes_its_script() {
+/// `miniapp new NAME --lang c --template T` outside this repository, then its own `s.txt`
+/// through `miniapp dev --headless`.
+fn a_new_c_app_passes_its_script(template: &str, appid: &str) {
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     let work = tempfile::tempdir().unwrap();
-    let app = work.path().join("hello-c");
-    let r = run(miniapp(home).arg("new").arg(&app).args(["--lang", "c"]).env("MINIAPP_SDK_DIR", home.join("sdk")));
+    let app = work.path().join(appid);
+    let r = run(miniapp(home).arg("new").arg(&app).args(["--lang", "c", "--template", template]).env("MINIAPP_SDK_DIR", home.join("sdk")));
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("counter template in C"), "{}", r.stdout);
+    assert!(r.stdout.contains(&format!("{template} template in C")), "{}", r.stdout);
     assert!(app.join("logic/Makefile").is_file() && app.join("logic/src/app.c").is_file());
     assert!(!app.join("logic/Cargo.toml").exists());
 
     let r = run(miniapp(home).current_dir(&app).args(["dev", "--headless", "--script", "s.txt"]));
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert!(app.join("counter.png").is_file(), "the script's screenshot");
     let left: Vec<_> = std::fs::read_dir(app.join("logic")).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(left.len(), 2, "nothing built lands in logic/: {left:?}");
+}
+
+#[test]
+fn a_new_c_counter_builds_outside_the_repository_and_passes_its_script() {
+    a_new_c_app_passes_its_script("counter", "hello-c");
+}
+
+#[test]
+fn a_new_c_list_filters_as_you_type_and_opens_a_detail_page() {
+    a_new_c_app_passes_its_script("list", "fruits-c");
 }
 
 #[test]
