@@ -25,9 +25,10 @@ fn files(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
 }
 
 fn table(name: &str, entries: &[(String, PathBuf)], src: &mut String) {
-    writeln!(src, "pub static {name}: &[(&str, &str)] = &[").unwrap();
+    // Bytes, not text: templates carry binary assets (the tabs template's PNG icons).
+    writeln!(src, "pub static {name}: &[(&str, &[u8])] = &[").unwrap();
     for (rel, path) in entries {
-        writeln!(src, "    ({rel:?}, include_str!({:?})),", path.display().to_string()).unwrap();
+        writeln!(src, "    ({rel:?}, include_bytes!({:?})),", path.display().to_string()).unwrap();
     }
     writeln!(src, "];").unwrap();
 }

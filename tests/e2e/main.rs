@@ -4,6 +4,7 @@
 mod account;
 mod base_library;
 mod bench;
+mod clang;
 mod dev;
 mod devices;
 mod errors;

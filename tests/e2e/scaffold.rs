@@ -45,6 +45,39 @@ fn a_new_list_app_scrolls_filters_as_you_type_and_opens_a_detail_page() {
     scaffold_builds_and_runs("list", "fruits");
 }
 
+/// Scaffolds `template` outside the repository and runs its own `s.txt` with
+/// `miniapp dev --headless --script s.txt` from the app folder, as its README-less user would.
+fn scaffold_runs_its_script_in_dev(template: &str, appid: &str, screenshot: &str) -> image::RgbaImage {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let work = tempfile::tempdir().unwrap();
+    let app = work.path().join(appid);
+    let r = run(miniapp(home).arg("new").arg(&app).args(["--template", template]).env("MINIAPP_SDK_DIR", home.join("sdk")));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains(&format!("{template} template in Rust")), "{}", r.stdout);
+    let r = run(miniapp(home).current_dir(&app).args(["dev", "--headless", "--script", "s.txt"]));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    // `miniapp dev` draws at the device's pixel ratio (2 for the default iPhone SE).
+    let shot = load_png(&app.join(screenshot));
+    assert_eq!(shot.dimensions(), (750, 1334), "the script's screenshot");
+    assert!(!app.join("logic/target").exists(), "guest build output stays out of the app folder");
+    shot
+}
+
+#[test]
+fn a_new_tabs_app_switches_tabs_badges_a_tab_and_keeps_each_pages_data() {
+    let shot = scaffold_runs_its_script_in_dev("tabs", "my-tabs", "tabs.png");
+    // The tab bar (the bottom 56 logical px, 112 physical) shows the selected tab in green: its
+    // label, and its icon from the PNGs the template ships in assets/.
+    let green = count_colour(&shot, [0x07, 0xc1, 0x60], 24, 1334 - 112);
+    assert!(green > 100, "the selected icon should be green: {green} green pixels in the tab bar");
+}
+
+#[test]
+fn a_new_form_app_validates_picks_switches_and_confirms_in_a_modal() {
+    scaffold_runs_its_script_in_dev("form", "sign-up", "form.png");
+}
+
 #[test]
 fn new_refuses_a_folder_that_is_not_empty() {
     let home = tempfile::tempdir().unwrap();

@@ -127,6 +127,20 @@ fn setup() -> Result<()> {
     if !postgres_present() {
         missing.push("postgresql");
     }
+    // Apps written in C (`miniapp new --lang c`, sample-apps/counter-c) build with clang for
+    // wasm32-wasi against wasi-libc, linked by lld, driven by make (see docs/c.md).
+    if which("clang").is_none() {
+        missing.push("clang");
+    }
+    if which("wasm-ld").is_none() {
+        missing.push("lld");
+    }
+    if !std::path::Path::new("/usr/lib/wasm32-wasi").is_dir() {
+        missing.push("wasi-libc");
+    }
+    if which("make").is_none() {
+        missing.push("make");
+    }
     if !missing.is_empty() {
         let is_root = Command::new("id")
             .arg("-u")

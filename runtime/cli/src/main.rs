@@ -2,6 +2,8 @@
 //! `commands/<name>.rs` and calls into the library crates; errors are printed once, here.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod c_bindings;
+mod c_logic;
 mod commands;
 mod progress;
 mod review;

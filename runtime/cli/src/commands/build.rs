@@ -112,11 +112,17 @@ pub fn checked_sources(app_dir: &Path) -> Result<(Vec<(String, Vec<u8>)>, Vec<St
 }
 
 /// The app's logic component: `logic/` compiled for wasm32 (in the guest target dir; `dev`:
-/// the fast profile of `miniapp dev`, in a folder of its own), or a prebuilt `logic.wasm`.
+/// the fast profile of `miniapp dev`, in a folder of its own), a C `logic/` built by its
+/// Makefile ([`crate::c_logic`], docs/c.md), or a prebuilt `logic.wasm`.
 pub fn compile_logic(app_dir: &Path, dev: bool) -> Result<Vec<u8>> {
     let logic_crate = app_dir.join("logic");
     let prebuilt = app_dir.join("logic.wasm");
-    if logic_crate.join("Cargo.toml").is_file() {
+    if crate::c_logic::is_c_logic(&logic_crate) {
+        let bar = crate::progress::spinner(&format!("compiling {} (C) for wasm32", logic_crate.display()));
+        let r = crate::c_logic::build_c_logic(&logic_crate, &guest_target_dir(app_dir));
+        bar.finish_and_clear();
+        r.with_context(|| format!("building the C logic of {}", app_dir.display()))
+    } else if logic_crate.join("Cargo.toml").is_file() {
         let target_dir = guest_target_dir(app_dir);
         let bar = crate::progress::spinner(&format!("compiling {} for wasm32", logic_crate.display()));
         let r = if dev {
@@ -130,7 +136,7 @@ pub fn compile_logic(app_dir: &Path, dev: bool) -> Result<Vec<u8>> {
         let wasm = std::fs::read(&prebuilt).with_context(|| format!("reading {}", prebuilt.display()))?;
         miniapp_sandbox::componentize(&wasm).with_context(|| format!("checking {}", prebuilt.display()))
     } else {
-        bail!("{} has neither logic/Cargo.toml nor logic.wasm", app_dir.display());
+        bail!("{} has neither logic/Cargo.toml, logic/Makefile (C) nor logic.wasm", app_dir.display());
     }
 }
 

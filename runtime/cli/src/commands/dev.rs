@@ -140,8 +140,8 @@ enum Change {
     Logic,
 }
 
-/// What changing `rel` (a path relative to the app folder) needs: the logic crate's sources
-/// or a prebuilt `logic.wasm` → a rebuild; what a bundle packs → a view reload; build output,
+/// What changing `rel` (a path relative to the app folder) needs: the logic's sources (a Rust
+/// crate's `.rs`/`Cargo.*`, a C app's `.c`/`.h`/`Makefile`) or a prebuilt `logic.wasm` → a rebuild; what a bundle packs → a view reload; build output,
 /// hidden and editor files → nothing.
 fn classify(rel: &Path) -> Change {
     let s = rel.to_string_lossy().replace('\\', "/");
@@ -151,7 +151,7 @@ fn classify(rel: &Path) -> Change {
     }
     // app.json is also the sandbox's (pages, tab bar, network origins, permissions are fixed
     // when an instance starts): a change to it relaunches, like a logic change.
-    if s == "app.json" || s == "logic.wasm" || (s.starts_with("logic/") && (name.ends_with(".rs") || name == "Cargo.toml" || name == "Cargo.lock")) {
+    if s == "app.json" || s == "logic.wasm" || (s.starts_with("logic/") && is_logic_source(&name)) {
         return Change::Logic;
     }
     let top = s.split('/').next().unwrap_or_default();
@@ -159,6 +159,17 @@ fn classify(rel: &Path) -> Change {
         return Change::Views;
     }
     Change::None
+}
+
+/// A file name under `logic/` that the logic build reads: Rust (`.rs`, `Cargo.toml`,
+/// `Cargo.lock`) or C (`.c`, `.h`, `Makefile`).
+fn is_logic_source(name: &str) -> bool {
+    name.ends_with(".rs")
+        || name == "Cargo.toml"
+        || name == "Cargo.lock"
+        || name.ends_with(".c")
+        || name.ends_with(".h")
+        || name == "Makefile"
 }
 
 /// The app folder's templates, styles and json, checked (warnings returned) and packed with the
@@ -321,6 +332,10 @@ mod tests {
             ("logic/src/lib.rs", Change::Logic),
             ("logic/Cargo.toml", Change::Logic),
             ("logic.wasm", Change::Logic),
+            ("logic/src/app.c", Change::Logic),
+            ("logic/src/app.h", Change::Logic),
+            ("logic/Makefile", Change::Logic),
+            ("logic/src/app.o", Change::None),
             ("logic/target/release/x.wasm", Change::None),
             ("pages/index/.index.xml.swp", Change::None),
             ("pages/index/index.xml~", Change::None),
