@@ -64,7 +64,7 @@ fn pages_images_refresh_detail_likes_per_user_and_recovery() {
         &list,
         "wait-for text=Post 1: Sunrise\nwait-for text=Signed in\nassert-count .post 10\nscreenshot feed-list.png\n\
          scroll page 5000\nwait-for text=Post 20: Lantern\nassert-count .post 20\nassert-text --anywhere Scroll down for more\n\
-         scroll page -100000\npull-down\nwait 1500\nassert-count .post 10\nassert-text Post 1: Sunrise\n",
+         scroll page -100000\npull-down\nwait 1500\nassert-no-text Refreshing…\nassert-count .post 10\nassert-text Post 1: Sunrise\n",
     );
     let log = logs(&t);
     assert!(log.contains("page 2: 10 posts"), "{log}");

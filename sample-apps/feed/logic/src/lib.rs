@@ -213,6 +213,8 @@ impl Feed {
                 return; // a reload started since
             }
             app.list.busy = None;
+            // The answer ends a pull-down refresh, if one shows (nothing happens otherwise).
+            nav::stop_pull_down_refresh();
             match ok_json(r) {
                 Ok(body) => app.got_page(number, &body),
                 Err(e) => app.list_failed(number, &e),
@@ -220,6 +222,7 @@ impl Feed {
         });
         if let Err(e) = sent {
             self.list.busy = None;
+            nav::stop_pull_down_refresh();
             self.list_failed(number, &format!("{e:?}"));
         }
     }
@@ -322,18 +325,23 @@ impl Feed {
         let Some(page) = self.likes_page.clone() else { return };
         if self.token.is_none() {
             set(&page, json!({ "loading": false, "failed": true, "error": "Sign in to see your likes.", "posts": [] }));
+            nav::stop_pull_down_refresh();
             self.sign_in();
             return;
         }
         let options = self.request("GET", "/likes", None);
-        let sent = net::fetch(&options, move |app: &mut Feed, r| match ok_json(r) {
-            Ok(body) => {
-                let posts: Vec<Value> = body["posts"].as_array().map(|a| a.iter().map(|p| app.view_of(p)).collect()).unwrap_or_default();
-                set(&page, json!({ "loading": false, "failed": false, "posts": posts }));
+        let sent = net::fetch(&options, move |app: &mut Feed, r| {
+            nav::stop_pull_down_refresh();
+            match ok_json(r) {
+                Ok(body) => {
+                    let posts: Vec<Value> = body["posts"].as_array().map(|a| a.iter().map(|p| app.view_of(p)).collect()).unwrap_or_default();
+                    set(&page, json!({ "loading": false, "failed": false, "posts": posts }));
+                }
+                Err(e) => set(&page, json!({ "loading": false, "failed": true, "error": e })),
             }
-            Err(e) => set(&page, json!({ "loading": false, "failed": true, "error": e })),
         });
         if let Err(e) = sent {
+            nav::stop_pull_down_refresh();
             miniapp_sdk::error!("loading likes: {e:?}");
         }
     }
