@@ -85,6 +85,7 @@ const OTHER_TOURS: &[(&str, &str)] = &[
         "policy-demo",
         "screenshot 19-policy-demo.png\ntap #undeclared\nassert-text Refused by the host\nscreenshot 20-policy-refused.png\n",
     ),
+    ("counter-c", "tap #inc\ntap #inc\nassert-data count 2\nscreenshot 21-counter-c.png\n"),
 ];
 
 /// The sample back ends, on free loopback ports for the embedded cloud (their secrets are set
@@ -237,7 +238,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     // Every other sample: a screenshot or two each.
     for (appid, tour) in OTHER_TOURS {
-        let Some(url) = urls.iter().find(|u| u.contains(&format!("/apps/{appid}"))) else {
+        let Some(url) = urls.iter().find(|u| u.ends_with(&format!("/apps/{appid}")) || u.contains(&format!("/apps/{appid}?"))) else {
             eprintln!("skipping the {appid} tour: no such sample in {}", args.apps.display());
             continue;
         };
