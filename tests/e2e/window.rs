@@ -252,15 +252,20 @@ fn the_window_shows_the_home_screen_several_apps_and_the_developer_panels() {
     // The Elements tab (the third of six), and the window still shows the phone on the left.
     w.click(375 + 440 / 6 * 2 + 30, 16);
     assert!(w.wait_for("panel shown", 10), "{}", w.log());
-    // Hovering the first product card's line outlines its node on the phone.
+    // Hovering a line of the Elements tree tints its node's box on the phone (a translucent
+    // blue over the page): compare the phone before and after.
+    let before = w.capture(home);
     w.xdotool(&["mousemove", "--window", &w.wid, "500", "117"]);
     let img = w.capture(home);
     maybe_update_doc_image(&img, "window-panels.png");
-    let outline = (0..img.height())
+    let tinted = (0..img.height())
         .flat_map(|y| (0..375).map(move |x| (x, y)))
-        .filter(|&(x, y)| close(img.get_pixel(x, y).0, [0x4c, 0x9a, 0xff, 255], 4))
+        .filter(|&(x, y)| {
+            let (a, b) = (before.get_pixel(x, y).0, img.get_pixel(x, y).0);
+            b[2] >= a[2] && (i32::from(a[0]) - i32::from(b[0])) > 20
+        })
         .count();
-    assert!(outline > 400, "no outline of the hovered node on the phone ({outline} px)");
+    assert!(tinted > 2000, "the hovered node is not highlighted on the phone ({tinted} px tinted)");
     let phone = count_colour(&img, [0xff, 0xff, 0xff], 2, 0);
     assert!(phone > 20_000, "the phone is still drawn beside the panels ({phone} white pixels)");
     let swatch = img.get_pixel(50, 150).0;

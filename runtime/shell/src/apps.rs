@@ -73,6 +73,8 @@ pub struct Apps<S = Session> {
     front_destroyed: bool,
     background: Vec<Hidden<S>>,
     home: Option<Vec<HomeEntry>>,
+    /// Apps the home screen lists even before they were opened (`miniapp demo`'s samples).
+    featured: Vec<HomeEntry>,
     ttl_ms: u64,
 }
 
@@ -85,8 +87,14 @@ impl<S: Running> Apps<S> {
             front_destroyed: false,
             background: Vec::new(),
             home: None,
+            featured: Vec::new(),
             ttl_ms: ttl.as_millis() as u64,
         }
+    }
+
+    /// Apps the home screen lists even before they were first opened.
+    pub fn set_featured(&mut self, featured: Vec<HomeEntry>) {
+        self.featured = featured;
     }
 
     /// The launch URL of the app in front.
@@ -157,7 +165,7 @@ impl<S: Running> Apps<S> {
 
     /// Recomputes the home screen's rows (after an app was destroyed, say).
     fn refresh_home_with(&mut self, front: Option<&S>, cache: &miniapp_cloud::Cache) {
-        self.home = Some(crate::home::entries(&self.running(front), cache));
+        self.home = Some(crate::home::entries(&self.running(front), &self.featured, cache));
     }
 
     /// The app in front comes back from the home screen (`on-show`, `page-show`).

@@ -152,8 +152,9 @@ pub struct HomeEntry {
 }
 
 /// The apps of the home screen: the running ones first (in the order given), then the cache's
-/// recent apps not running, at most [`HOME_MAX_ROWS`].
-pub fn entries(running: &[(String, String, String)], cache: &miniapp_cloud::Cache) -> Vec<HomeEntry> {
+/// recent apps not running, then `featured` ones not listed yet (the demo's samples), at most
+/// [`HOME_MAX_ROWS`].
+pub fn entries(running: &[(String, String, String)], featured: &[HomeEntry], cache: &miniapp_cloud::Cache) -> Vec<HomeEntry> {
     let mut out: Vec<HomeEntry> = running
         .iter()
         .map(|(app_id, name, url)| HomeEntry { name: name.clone(), app_id: app_id.clone(), url: url.clone(), running: true })
@@ -164,6 +165,11 @@ pub fn entries(running: &[(String, String, String)], cache: &miniapp_cloud::Cach
         }
         let url = format!("{}/apps/{}", r.cloud.trim_end_matches('/'), r.meta.appid);
         out.push(HomeEntry { name: r.meta.name.clone(), app_id: r.meta.appid.clone(), url, running: false });
+    }
+    for f in featured {
+        if !out.iter().any(|e| e.app_id == f.app_id) {
+            out.push(HomeEntry { running: false, ..f.clone() });
+        }
     }
     out.truncate(HOME_MAX_ROWS);
     out

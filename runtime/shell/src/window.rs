@@ -185,7 +185,7 @@ pub fn launch_with(
     let result = spawn_fetch(host, url, progress.clone(), event_loop.create_proxy())?;
     let title = format!("miniapp — {}", parsed.app_id.as_str());
     let loading = Loading { progress, result, fetched: None, start_now: false };
-    run_loop(event_loop, host, Screen::Loading(loading), title, exit_after, reloader, Some(url))
+    run_loop(event_loop, host, Screen::Loading(loading), title, exit_after, reloader, Some(url), Vec::new())
 }
 
 /// Opens the window on the home screen (recent apps, Open URL, Scan) and runs until it is
@@ -194,8 +194,17 @@ pub fn launch_with(
 /// # Errors
 /// No display, no GPU adapter for the window's surface, or a rendering error.
 pub fn home(host: &mut Host, exit_after: Option<std::time::Duration>) -> Result<WindowReport> {
+    home_with(host, Vec::new(), exit_after)
+}
+
+/// [`home`], listing `featured` apps too even before they were first opened (`miniapp demo`
+/// lists its samples this way).
+///
+/// # Errors
+/// As [`home`].
+pub fn home_with(host: &mut Host, featured: Vec<crate::home::HomeEntry>, exit_after: Option<std::time::Duration>) -> Result<WindowReport> {
     let event_loop = EventLoop::<Wake>::with_user_event().build().map_err(|e| Error::Window(e.to_string()))?;
-    run_loop(event_loop, host, Screen::Home, "miniapp".to_string(), exit_after, None, None)
+    run_loop(event_loop, host, Screen::Home, "miniapp".to_string(), exit_after, None, None, featured)
 }
 
 /// Runs the fetch of `url` on its own thread; its result comes back on the returned channel.
@@ -239,7 +248,7 @@ fn spawn_fetch(
 pub fn run(host: &mut Host, session: Session, exit_after: Option<std::time::Duration>) -> Result<WindowReport> {
     let event_loop = EventLoop::<Wake>::with_user_event().build().map_err(|e| Error::Window(e.to_string()))?;
     let title = format!("miniapp — {}", session.app_id());
-    run_loop(event_loop, host, Screen::App(session), title, exit_after, None, None)
+    run_loop(event_loop, host, Screen::App(session), title, exit_after, None, None, Vec::new())
 }
 
 /// The phone's place in the window: the physical size of the area left of the panels, the
@@ -250,6 +259,7 @@ struct Placement {
     panel_x: u32,
 }
 
+#[allow(clippy::too_many_arguments)] // private: the three public entry points above fill it in
 fn run_loop(
     event_loop: EventLoop<Wake>,
     host: &mut Host,
@@ -258,9 +268,11 @@ fn run_loop(
     exit_after: Option<std::time::Duration>,
     reloader: Option<Box<dyn crate::Reloader>>,
     url: Option<&str>,
+    featured: Vec<crate::home::HomeEntry>,
 ) -> Result<WindowReport> {
     let fonts_epoch = host.fonts_epoch();
     let mut apps = crate::apps::Apps::new(host.background_ttl());
+    apps.set_featured(featured);
     if let Some(u) = url {
         apps.set_front_url(u);
     }

@@ -176,6 +176,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .collect();
     apps.sort_by_key(|p| (p.file_name().map(|n| n != "counter"), p.clone()));
     let mut urls = Vec::new();
+    let mut featured = Vec::new();
     for app in &apps {
         let name = app.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let origin = backends.origin(&name);
@@ -192,14 +193,24 @@ pub fn run(args: Args) -> Result<ExitCode> {
             url = format!("{url}?query={}", backend_query(origin));
         }
         eprintln!("published {} {} → {url}", receipt.appid, receipt.version);
+        featured.push(miniapp_shell::home::HomeEntry {
+            name: app_name(app).unwrap_or_else(|| receipt.appid.to_string()),
+            app_id: receipt.appid.to_string(),
+            url: url.clone(),
+            running: false,
+        });
         urls.push(url);
     }
     let first = urls.first().context("no sample apps found")?.clone();
     let host_config = HostConfig { cache_dir: work.join("cache"), ..HostConfig::from_env() };
 
     if !args.headless {
+        // The window opens on the home screen, every sample on it.
         let mut host = miniapp_shell::Host::new(host_config)?;
-        return super::launch::window(&mut host, &first, None);
+        eprintln!("opening the home screen: {} sample apps; ◎ on an app comes back here", featured.len());
+        miniapp_shell::window::home_with(&mut host, featured, None).context("opening the window on the home screen")?;
+        host.finish_updates();
+        return Ok(ExitCode::SUCCESS);
     }
 
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
@@ -249,6 +260,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         harness.run_script(&mut s, &name, &steps, &args.out, &mut traces).with_context(|| format!("the {name}"))?;
         json[*appid] = serde_json::json!({ "launch": r, "steps": traces, "logs": s.logs() });
     }
+    // Last, the home screen: every sample toured is among its recent apps.
+    {
+        let steps = script::parse_script("home\nassert-text Recent apps\nscreenshot 22-home-screen.png\n", "home tour")?;
+        let (mut s, _) = harness.launch(&first, &|_, _| {})?;
+        let mut traces = Vec::new();
+        harness.run_script(&mut s, "home tour", &steps, &args.out, &mut traces)?;
+    }
     let trace_path = args.out.join("trace.json");
     std::fs::write(&trace_path, serde_json::to_vec_pretty(&json)?)
         .with_context(|| format!("writing {}", trace_path.display()))?;
@@ -257,4 +275,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         println!("  {}", entry.path().display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `name` of an app folder's app.json, if it reads.
+fn app_name(app: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(app.join("app.json")).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    json["name"].as_str().map(str::to_string)
 }
