@@ -124,3 +124,27 @@ fn the_error_page_restarts_the_app_or_goes_home() {
     let blue = count_colour(&png, [0x16, 0x77, 0xff], 12, 0);
     assert!(blue > 1000, "no Restart button on the error page ({blue} blue pixels)");
 }
+
+#[test]
+fn the_capsule_menu_shares_a_qr_code_of_the_page_and_lists_permissions() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let cloud = Cloud::start(home).expect("cloud starts");
+    let notes = publish_sample(home, &cloud, "notes");
+    // On the form page: Share shows a QR code of this page (path, and the scene `share`).
+    let (r, _) = run_headless(
+        home,
+        &format!("{notes}?path=pages/form/form"),
+        "menu Share\nassert-text Share this page\nassert-text scene=share\nscreenshot share.png\nanswer ok\n\
+         menu Permissions\nassert-text This app has asked for no permissions\nanswer ok\nassert-text Nobody yet\n",
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    // The code on the screen decodes (with the same camera as `miniapp scan`) to that page.
+    let r = run(miniapp(home).arg("scan").arg(home.join("share.png")).arg("--print"));
+    assert_eq!(r.code, 0, "the Share code does not decode: {}", r.stderr);
+    let url = r.stdout.trim();
+    assert!(url.starts_with(&notes) && url.contains("path=pages") && url.contains("form") && url.contains("scene=share"), "{url}");
+    // Opened, it is the form page.
+    let (r, _) = run_headless(home, url, "assert-text Nobody yet\n");
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+}

@@ -204,10 +204,12 @@ fn the_window_shows_the_home_screen_several_apps_and_the_developer_panels() {
     assert_eq!(cloud.publish(home, &counter_bundle(home)).code, 0);
     let shop = publish_sample(home, &cloud, "shop");
     let counter = format!("{}/apps/counter", cloud.url);
-    // Both were opened once: the home screen lists them, newest first (Shop, then Counter).
+    // Both were opened once: the home screen lists them, newest first (Shop, then Counter; the
+    // cache keeps seconds, hence the pause).
     for url in [&counter, &shop] {
         let (r, _) = run_headless(home, url, "wait 10\n");
         assert_eq!(r.code, 0, "{}", r.stderr);
+        std::thread::sleep(std::time::Duration::from_millis(1100));
     }
     let w = DrivenWindow::start(home, &["--exit-after", "60000"], "window ready");
     let img = w.capture(home);
@@ -230,17 +232,6 @@ fn the_window_shows_the_home_screen_several_apps_and_the_developer_panels() {
     std::thread::sleep(std::time::Duration::from_millis(1500));
     let img = w.capture(home);
     maybe_update_doc_image(&img, "window-tabs.png");
-    // Home again (Ctrl+Shift+H), and Counter, still running, resumes rather than relaunches.
-    w.xdotool(&["key", "--window", &w.wid, "ctrl+shift+h"]);
-    assert!(w.wait_count("app to the background; home screen", 2, 10), "{}", w.log());
-    w.click(187, 228);
-    assert!(w.wait_for("app resumed from the background", 10), "the Counter row did not resume it:\n{}", w.log());
-    w.click(346, 42);
-    assert!(w.wait_count("app to the background; home screen", 3, 10), "{}", w.log());
-    // Shop is the most recent now: row 0; it resumes too.
-    w.click(187, 228);
-    assert!(w.wait_count("app resumed from the background", 2, 10), "{}", w.log());
-
     // F12: the panels open beside the phone (the window grows by their width).
     w.xdotool(&["key", "--window", &w.wid, "F12"]);
     assert!(w.wait_for("developer panels shown", 10), "{}", w.log());
@@ -266,7 +257,7 @@ fn the_window_shows_the_home_screen_several_apps_and_the_developer_panels() {
         })
         .count();
     assert!(tinted > 2000, "the hovered node is not highlighted on the phone ({tinted} px tinted)");
-    let phone = count_colour(&img, [0xff, 0xff, 0xff], 2, 0);
+    let phone = count_colour(&before, [0xff, 0xff, 0xff], 2, 0);
     assert!(phone > 20_000, "the phone is still drawn beside the panels ({phone} white pixels)");
     let swatch = img.get_pixel(50, 150).0;
 
@@ -282,4 +273,32 @@ fn the_window_shows_the_home_screen_several_apps_and_the_developer_panels() {
     let img = w.capture(home);
     let after = img.get_pixel(50, 150).0;
     assert!(!close(after, swatch, 10), "the first card is still drawn after products = []: {after:?}");
+
+    // F12 again closes the panels.
+    w.xdotool(&["key", "--window", &w.wid, "F12"]);
+    assert!(w.wait_for("developer panels hidden", 10), "{}", w.log());
+    // Home again (Ctrl+Shift+H), and Counter, still running, resumes rather than relaunches.
+    w.xdotool(&["key", "--window", &w.wid, "ctrl+shift+h"]);
+    assert!(w.wait_count("app to the background; home screen", 2, 10), "{}", w.log());
+    w.click(187, 228);
+    assert!(w.wait_for("app resumed from the background app=counter", 10), "the Counter row did not resume it:\n{}", w.log());
+    w.click(346, 42);
+    assert!(w.wait_count("app to the background; home screen", 3, 10), "{}", w.log());
+    // Shop is the most recent now: row 0; it resumes too.
+    w.click(187, 228);
+    assert!(w.wait_for("app resumed from the background app=shop", 10), "the Shop row did not resume it:\n{}", w.log());
+    // The capsule's ··· → Share (the second of five sheet rows): a QR code of the page.
+    w.click(303, 42);
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    w.click(187, 407);
+    let img = w.capture(home);
+    maybe_update_doc_image(&img, "window-share.png");
+    let black = count_colour(&img, [0, 0, 0], 8, 0);
+    assert!(black > 3000, "no QR code on the Share card ({black} black pixels)");
+    let code = home.join("window-share.png");
+    img.save(&code).unwrap();
+    let r = run(miniapp(home).arg("scan").arg(&code).arg("--print"));
+    assert_eq!(r.code, 0, "the code in the window does not decode: {}", r.stderr);
+    assert!(r.stdout.trim().starts_with(&shop) && r.stdout.contains("scene=share"), "{}", r.stdout);
+
 }

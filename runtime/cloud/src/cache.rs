@@ -277,7 +277,8 @@ impl Cache {
     /// home screen's recent list.
     pub fn recent_apps(&self) -> Vec<CachedApp> {
         let mut out = self.records();
-        out.sort_by_key(|r| std::cmp::Reverse(r.checked_at));
+        // Newest first; apps checked in the same second by id, so the order is stable.
+        out.sort_by(|a, b| b.checked_at.cmp(&a.checked_at).then_with(|| a.meta.appid.cmp(&b.meta.appid)));
         out
     }
 

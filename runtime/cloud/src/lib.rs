@@ -38,7 +38,7 @@ pub use cache::{Cache, CacheEntry, CachedApp, DEFAULT_CACHE_CAP_BYTES};
 pub use client::{CloudClient, OpenTimings, OpenedApp, OpenedBase, PendingUpdate, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
 pub use error::{Error, Result};
 pub use launch::{cloud_display, LaunchUrl, MAX_SCENE_CHARS};
-pub use qr::qr_png;
+pub use qr::{qr_modules, qr_png};
 pub use review::{review, ReviewHook};
 pub use limits::{RateLimit, ServerLimits};
 pub use serve::SHUTDOWN_GRACE;

@@ -392,6 +392,13 @@ impl AppInstance {
         Some((entries, used, d.limits.storage_bytes))
     }
 
+    /// The app's permission answers: each scope and whether it was allowed (the capsule's
+    /// Permissions). `None` without a storage database.
+    pub fn permissions(&self) -> Option<Vec<(String, bool)>> {
+        let d = self.store.data();
+        d.ctx.storage.as_ref()?.permissions(&d.ctx.data_owner).ok()
+    }
+
     /// Whether anything may still call back into the app: timers, requests, or results not yet
     /// delivered.
     pub fn has_pending_work(&self) -> bool {

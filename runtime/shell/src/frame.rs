@@ -25,7 +25,7 @@ pub const CAPSULE_SIZE: (f32, f32) = (87.0, 32.0);
 /// Gap between the capsule and the screen's right edge.
 pub const CAPSULE_MARGIN: f32 = 7.0;
 /// The capsule menu's items, in order (see [`crate::Overlay::Menu`]).
-pub const MENU_ITEMS: [&str; 3] = ["About", "Restart", "Close"];
+pub const MENU_ITEMS: [&str; 5] = ["About", "Share", "Permissions", "Restart", "Close"];
 
 /// The regions of the screen for one page: where the navigation bar, the page and the tab bar
 /// are, in screen coordinates.
@@ -397,6 +397,13 @@ pub fn place_in_window(list: &mut DisplayList, device: &Device, window: (u32, u3
     scale
 }
 
+/// The Share card (the capsule's Share: the current page's QR code and launch URL).
+fn share_card(device: &Device) -> Rect {
+    let w = device.width - 48.0;
+    let h = 420.0_f32.min(device.height - 80.0);
+    Rect { x: 24.0, y: (device.height - h) / 2.0, w, h }
+}
+
 /// What the pull-down refresh indicator says under its dots (and what `assert-text` sees).
 pub const REFRESHING_LABEL: &str = "Refreshing…";
 /// Height of the pull-down refresh indicator at the top of the page area, in logical px.
@@ -484,6 +491,7 @@ pub fn overlay_buttons(overlay: &crate::session::Overlay, device: &Device) -> Ve
             }
         }
         Overlay::About { .. } => vec![(Rect { x: 40.0, y: sh / 2.0 + 40.0, w: sw - 80.0, h: 48.0 }, Some(0))],
+        Overlay::Share { .. } => vec![(Rect { x: 40.0, y: share_card(device).y + share_card(device).h - 52.0, w: sw - 80.0, h: 48.0 }, Some(0))],
         Overlay::ActionSheet { items, .. } => sheet_buttons(items.len(), device),
         Overlay::Picker { request, .. } => sheet_buttons(picker_rows(request).len(), device),
         Overlay::Menu => sheet_buttons(MENU_ITEMS.len(), device),
@@ -572,6 +580,39 @@ pub fn draw_overlay(out: &mut DisplayList, overlay: &crate::session::Overlay, de
                     None => ("Cancel", dark),
                 };
                 label(out, Rect { x: b.x, y: b.y + 13.0, w: b.w, h: 24.0 }, text, 17.0, color, true);
+            }
+        }
+        Overlay::Share { url, modules } => {
+            out.items.push(rect(Rect { x: 0.0, y: 0.0, w: sw, h: sh }, scrim));
+            let r = share_card(device);
+            out.items.push(DisplayItem::Rect { rect: r, color: white, radius: 12.0, border_width: 0.0, border_color: white });
+            label(out, Rect { x: r.x + 16.0, y: r.y + 16.0, w: r.w - 32.0, h: 26.0 }, "Share this page", 17.0, dark, true);
+            // The code, one rectangle per dark module, on a white quiet zone.
+            let n = modules.len().max(1) as f32;
+            let side = (r.w - 64.0).min(220.0);
+            let cell = (side / (n + 8.0)).floor().max(1.0);
+            let size = cell * (n + 8.0);
+            // Whole pixels, and one rectangle per run of dark modules: no seams between them.
+            let (x0, y0) = ((r.x + (r.w - size) / 2.0 + 4.0 * cell).floor(), (r.y + 52.0 + 4.0 * cell).floor());
+            let black = Color { r: 0, g: 0, b: 0, a: 255 };
+            for (y, row) in modules.iter().enumerate() {
+                let mut x = 0;
+                while x < row.len() {
+                    if !row[x] {
+                        x += 1;
+                        continue;
+                    }
+                    let start = x;
+                    while x < row.len() && row[x] {
+                        x += 1;
+                    }
+                    let run = Rect { x: x0 + start as f32 * cell, y: y0 + y as f32 * cell, w: (x - start) as f32 * cell, h: cell };
+                    out.items.push(rect(run, black));
+                }
+            }
+            label(out, Rect { x: r.x + 12.0, y: r.y + 52.0 + size + 8.0, w: r.w - 24.0, h: 48.0 }, url, 11.0, dark, false);
+            for (b, _) in overlay_buttons(overlay, device) {
+                label(out, Rect { x: b.x, y: b.y + 13.0, w: b.w, h: 24.0 }, "OK", 17.0, Color { r: 0x57, g: 0x6b, b: 0x95, a: 255 }, true);
             }
         }
         Overlay::ActionSheet { .. } | Overlay::Menu | Overlay::Picker { .. } => {

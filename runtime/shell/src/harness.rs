@@ -723,6 +723,12 @@ impl Harness {
                         Err(e) => Err(e),
                     }
                 }
+                Step::Menu(item) => {
+                    session.open_menu();
+                    session.answer_overlay(Some(*item));
+                    session.layout(&mut self.host.fonts)?;
+                    Ok(())
+                }
                 Step::Device(device) => {
                     session.set_device(*device);
                     self.host.set_device(*device);
@@ -756,7 +762,7 @@ impl Harness {
                     Some(Overlay::Camera { .. }) if choice.is_some() => {
                         Err("the camera is open: give it an image with `scan FILE`, or close it with `answer cancel`".into())
                     }
-                    Some(Overlay::Modal { .. } | Overlay::Camera { .. }) => {
+                    Some(Overlay::Modal { .. } | Overlay::Camera { .. } | Overlay::About { .. } | Overlay::Share { .. }) => {
                         session.answer_overlay(*choice);
                         Ok(())
                     }

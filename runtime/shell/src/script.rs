@@ -15,6 +15,7 @@
 //! wait-for #done 2000 # pump the app until #done (or text=Label) is on the page; default 5000 ms
 //! swipe #banner left # a quick 200 px drag from the element's centre (or `page`)
 //! device iPhone 15    # lay the app out on another device preset
+//! menu Share          # the capsule's ··· menu: About, Share, Permissions, Restart or Close
 //! screenshot c.png #card  # only that element's part of the screen
 //! screenshot out.png  # relative to the script's --out folder / working directory
 //! assert-text 2       # the screen shows this text (`assert-text --anywhere T`: the whole page)
@@ -125,6 +126,9 @@ pub enum Step {
     Swipe(Option<Selector>, SwipeDirection),
     /// `device NAME`: the session moves to another device preset (its pages lay out again).
     Device(crate::Device),
+    /// `menu ITEM`: open the capsule's `···` menu and choose ITEM (About, Share, Permissions,
+    /// Restart, Close).
+    Menu(usize),
     /// `assert-text [--anywhere] TEXT`: fail unless the screen (or, with `--anywhere`, the
     /// whole page including what is scrolled away) shows TEXT.
     AssertText {
@@ -161,7 +165,7 @@ pub enum Step {
 
 /// Every step name, for the error on an unknown one.
 const STEPS: &str = "tap, longpress, input, key, scroll, pull-down, swipe, wait, elapse, wait-for, screenshot, assert-text, \
-                     assert-no-text, assert-count, assert-data, set-data, back, home, open, switch, restart, device, answer, allow, deny, scan, \
+                     assert-no-text, assert-count, assert-data, set-data, back, home, open, switch, restart, device, menu, answer, allow, deny, scan, \
                      clipboard or assert-clipboard";
 
 /// How long `longpress` holds, in ms (past the view's long-press threshold of 350 ms).
@@ -325,6 +329,13 @@ pub fn parse_script(src: &str, name: &str) -> Result<Vec<ScriptLine>> {
                     return Err(bad("`swipe` needs `page` or a selector before the direction".into()));
                 }
                 Step::Swipe((target != "page").then(|| Selector(target.to_string())), dir)
+            }
+            "menu" => {
+                need_arg("an item of the capsule menu")?;
+                match crate::frame::MENU_ITEMS.iter().position(|i| i.eq_ignore_ascii_case(arg)) {
+                    Some(i) => Step::Menu(i),
+                    None => return Err(bad(format!("the capsule menu has no `{arg}` (it has {})", crate::frame::MENU_ITEMS.join(", ")))),
+                }
             }
             "device" => {
                 need_arg("a device name")?;
@@ -607,6 +618,8 @@ mod tests {
         assert_eq!(err("swipe #a sideways"), "t:1: `swipe` goes left, right, up or down, not `sideways`");
         assert_eq!(err("swipe left"), "t:1: `swipe` needs `page` or a selector before the direction");
         assert_eq!(err("device Nokia"), "t:1: unknown device `Nokia` (expected iPhone SE, iPhone 15, Android, iPad)");
+        assert_eq!(parse_script("menu share\n", "t").unwrap()[0].step, Step::Menu(1));
+        assert_eq!(err("menu Settings"), "t:1: the capsule menu has no `Settings` (it has About, Share, Permissions, Restart, Close)");
     }
 
     #[test]

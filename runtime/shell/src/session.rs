@@ -119,6 +119,14 @@ pub enum Overlay {
     },
     /// The capsule's menu (the "···" button): [`frame::MENU_ITEMS`], About, Restart, Close.
     Menu,
+    /// The capsule's Share: a QR code of the current page's launch URL (path, query and the
+    /// scene `share`), the URL under it, and OK. Scanning it opens this page.
+    Share {
+        /// The launch URL the code holds.
+        url: String,
+        /// The code's modules, row by row (`true` is dark).
+        modules: Vec<Vec<bool>>,
+    },
     /// The system's About box (from the capsule menu): the app's name, version and id, and OK.
     About {
         /// The app's name.
@@ -163,6 +171,7 @@ impl Overlay {
                 | Overlay::Camera { .. }
                 | Overlay::Menu
                 | Overlay::About { .. }
+                | Overlay::Share { .. }
         )
     }
 }
@@ -186,6 +195,8 @@ pub struct Session {
     /// The top page's pull-down refresh runs: its indicator shows until the app calls
     /// `nav.stop-pull-down-refresh` (or the page goes away).
     refreshing: bool,
+    /// The launch URL this session came from (cloud and app), for the capsule's Share.
+    launch: Option<miniapp_cloud::LaunchUrl>,
     next_page_id: u32,
     failure: Option<Failure>,
     logs: Vec<LogLine>,
@@ -317,6 +328,7 @@ impl Session {
             next_page_id: 1,
             failure: None,
             refreshing: false,
+            launch: None,
             logs: Vec::new(),
             overlays: Vec::new(),
             nav_error: None,
@@ -817,7 +829,8 @@ impl Session {
         frame::error_page_buttons(area.w).map(|r| Rect { x: r.x + area.x, y: r.y + area.y, ..r })
     }
 
-    /// The capsule menu's answer: About opens the About box; Restart and Close become the
+    /// The capsule menu's answer ([`frame::MENU_ITEMS`]): About opens the About box, Share a QR
+    /// code of this page, Permissions what the app was allowed; Restart and Close become the
     /// [`SystemAction`] the front end takes.
     fn answer_menu(&mut self, choice: Option<usize>) {
         match choice {
@@ -826,11 +839,60 @@ impl Session {
                 let content = format!("version {}\nid {}", m.version, m.appid);
                 self.overlays.push(Overlay::About { title: m.name.clone(), content });
             }
-            Some(1) => self.system_action = Some(SystemAction::Restart),
-            Some(2) => self.system_action = Some(SystemAction::Close),
+            Some(1) => match self.share_url() {
+                Some(url) => match miniapp_cloud::qr_modules(&url) {
+                    Ok(modules) => self.overlays.push(Overlay::Share { url, modules }),
+                    Err(why) => self.console_error(format!("share: {why}")),
+                },
+                None => self.console_error("share: this app was not opened from a launch URL".into()),
+            },
+            Some(2) => {
+                let answers = self.instance.as_ref().and_then(|i| i.permissions()).unwrap_or_default();
+                let content = if answers.is_empty() {
+                    "This app has asked for no permissions.".to_string()
+                } else {
+                    let lines: Vec<String> = answers
+                        .iter()
+                        .map(|(scope, granted)| format!("{scope}: {}", if *granted { "allowed" } else { "denied" }))
+                        .collect();
+                    format!("{}\n(`miniapp settings {} --reset` forgets them)", lines.join("\n"), self.app_id)
+                };
+                self.overlays.push(Overlay::About { title: "Permissions".into(), content });
+            }
+            Some(3) => self.system_action = Some(SystemAction::Restart),
+            Some(4) => self.system_action = Some(SystemAction::Close),
             _ => {}
         }
         self.dirty = true;
+    }
+
+    /// Opens the capsule's menu (as a tap on `···` does).
+    pub fn open_menu(&mut self) {
+        if !self.overlays.iter().any(|o| matches!(o, Overlay::Menu)) {
+            self.overlays.push(Overlay::Menu);
+            self.dirty = true;
+        }
+    }
+
+    /// The launch URL of the page on top (its route, query, and the scene `share`), when the
+    /// session knows the cloud it came from.
+    pub fn share_url(&self) -> Option<String> {
+        let mut launch = self.launch.clone()?;
+        let top = self.stack.last()?;
+        launch.path = miniapp_bundle::PagePath::try_from(top.route.clone()).ok();
+        launch.query = top.query.clone();
+        launch.scene = Some("share".into());
+        Some(launch.to_url().to_string())
+    }
+
+    /// Records the launch URL the session came from (the capsule's Share builds on it).
+    pub fn set_launch(&mut self, launch: miniapp_cloud::LaunchUrl) {
+        self.launch = Some(launch);
+    }
+
+    fn console_error(&mut self, message: String) {
+        tracing::warn!(app = %self.app_id, "{message}");
+        self.logs.push(LogLine { app: self.app_id.clone(), level: "error".into(), message });
     }
 
     /// The system UI currently shown over the page.
@@ -901,7 +963,7 @@ impl Session {
                 self.answer_menu(choice);
                 return true;
             }
-            Overlay::About { .. } => {
+            Overlay::About { .. } | Overlay::Share { .. } => {
                 self.dirty = true;
                 return true;
             }
@@ -1322,6 +1384,7 @@ impl Session {
                 Overlay::Camera { .. } => text.push_str("\nDrop an image with a QR code on the window\nCancel"),
                 Overlay::Menu => text.push_str(&format!("\n{}\nCancel", frame::MENU_ITEMS.join("\n"))),
                 Overlay::About { title, content } => text.push_str(&format!("\n{title}\n{content}\nOK")),
+                Overlay::Share { url, .. } => text.push_str(&format!("\nShare this page\n{url}\nOK")),
             }
         }
         Ok(text)
