@@ -30,6 +30,8 @@ pub struct HomeForm {
     pub focused: bool,
     /// The last answer: why a text was not opened, or what a scanned code said.
     pub message: Option<HomeMessage>,
+    /// How far the list of apps is scrolled, in logical px (the wheel in the window).
+    pub scroll: f32,
 }
 
 /// The answer shown under the field.
@@ -47,6 +49,13 @@ pub enum HomeMessage {
 }
 
 impl HomeForm {
+    /// Scrolls the list of `rows` apps by `dy` px, clamped to what does not fit on `device`.
+    pub fn scroll_by(&mut self, dy: f32, rows: usize, device: &Device) {
+        let visible = device.height - frame::PAGE_TOP - HOME_LIST_TOP;
+        let max = (rows as f32 * HOME_ROW_HEIGHT - visible).max(0.0);
+        self.scroll = (self.scroll + dy).clamp(0.0, max);
+    }
+
     /// The field takes typed text (up to [`HOME_URL_CHARS`]; control characters dropped).
     pub fn type_text(&mut self, text: &str) {
         for c in text.chars().filter(|c| !c.is_control()) {
@@ -215,7 +224,10 @@ pub fn hit(entries: &[HomeEntry], form: &HomeForm, device: &Device, x: f32, y: f
     if form.copyable().is_some() && inside(copy_rect(device)) {
         return Some(HomeHit::Copy);
     }
-    (0..entries.len()).find(|&i| inside(row_rect(i, device))).map(HomeHit::Row)
+    if y < frame::PAGE_TOP + HOME_LIST_TOP {
+        return None;
+    }
+    (0..entries.len()).find(|&i| inside(Rect { y: row_rect(i, device).y - form.scroll, ..row_rect(i, device) })).map(HomeHit::Row)
 }
 
 /// The home screen as a display list on `device`.
@@ -262,9 +274,10 @@ pub fn screen(entries: &[HomeEntry], form: &HomeForm, device: &Device, fonts: &m
         ));
     }
     let palette = [Color::rgb(0x16, 0x77, 0xff), Color::rgb(0x07, 0xc1, 0x60), Color::rgb(0xfa, 0x8c, 0x16), Color::rgb(0x72, 0x2e, 0xd1)];
+    page.items.push(DisplayItem::PushClip { rect: Rect { x: 0.0, y: HOME_LIST_TOP, w, h: (device.height - frame::PAGE_TOP - HOME_LIST_TOP).max(0.0) }, radius: 0.0 });
     for (i, e) in entries.iter().enumerate() {
         let mut r = row_rect(i, device);
-        r.y -= frame::PAGE_TOP;
+        r.y -= frame::PAGE_TOP + form.scroll;
         page.items.push(DisplayItem::Rect { rect: Rect { x: 0.0, y: r.y, w, h: r.h - 1.0 }, color: white, radius: 0.0, border_width: 0.0, border_color: white });
         // The icon: the app's initial on a coloured tile.
         let tile = Rect { x: 16.0, y: r.y + 10.0, w: 44.0, h: 44.0 };
@@ -276,6 +289,7 @@ pub fn screen(entries: &[HomeEntry], form: &HomeForm, device: &Device, fonts: &m
         let sub = if e.running { "running" } else { e.url.as_str() };
         page.items.extend(text_items(fonts, Rect { x: 72.0, y: r.y + 36.0, w: w - 88.0, h: 18.0 }, sub, 12.0, 16.0, grey, false, TextAlign::Left));
     }
+    page.items.push(DisplayItem::PopClip);
     let mut chrome = Chrome::plain("miniapp");
     chrome.page_background = Color::rgb(0xf2, 0xf2, 0xf2);
     frame::compose(device, &chrome, page, fonts)
@@ -342,5 +356,22 @@ mod tests {
         form.submit("hello");
         assert_eq!(at(copy_rect(&d), &form), Some(HomeHit::Copy));
         assert!(row_rect(0, &d).y > copy_rect(&d).y + copy_rect(&d).h, "the list starts below the message");
+    }
+
+    #[test]
+    fn a_long_list_scrolls_and_taps_follow_it() {
+        let d = Device::IPHONE_SE;
+        let entries: Vec<HomeEntry> = (0..12).map(|i| entry(&format!("App{i}"))).collect();
+        let mut form = HomeForm::default();
+        // 12 rows of 64 px under a list top of 64 + 132 px on a 667 px screen: 297 px do not fit.
+        form.scroll_by(10_000.0, entries.len(), &d);
+        assert_eq!(form.scroll, 12.0 * HOME_ROW_HEIGHT - (667.0 - frame::PAGE_TOP - HOME_LIST_TOP));
+        let last = row_rect(11, &d);
+        let (x, y) = (last.x + 10.0, last.y + 10.0 - form.scroll);
+        assert_eq!(hit(&entries, &form, &d, x, y), Some(HomeHit::Row(11)));
+        // Rows scrolled above the list top are not tapped through the field and label.
+        assert_eq!(hit(&entries, &form, &d, 100.0, frame::PAGE_TOP + HOME_LIST_TOP - 5.0), None);
+        form.scroll_by(-10_000.0, entries.len(), &d);
+        assert_eq!(form.scroll, 0.0);
     }
 }

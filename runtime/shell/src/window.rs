@@ -1126,6 +1126,12 @@ impl ApplicationHandler<Wake> for App<'_> {
                         Ok(())
                     }
                     (Screen::App(session), Target::Phone(..)) => session.wheel(x, y, dx, dy, &mut self.host.fonts),
+                    (Screen::Home, Target::Phone(..)) => {
+                        let rows = self.apps.home_entries().map_or(0, <[_]>::len);
+                        let device = self.device();
+                        self.home_form.scroll_by(dy, rows, &device);
+                        Ok(())
+                    }
                     _ => Ok(()),
                 };
                 self.sync_ime();
