@@ -332,12 +332,7 @@ impl Harness {
                 Ok(())
             }
             Step::Wait(_) | Step::Home => Ok(()),
-            Step::Open(_) | Step::Switch(_) | Step::Elapse(_) => unreachable!("handled before"),
-            Step::Device(d) => {
-                session.set_device(*d);
-                self.host.set_device(*d);
-                Ok(())
-            }
+            Step::Open(_) | Step::Switch(_) | Step::Elapse(_) | Step::Device(_) => unreachable!("handled before"),
             _ => Err("the home screen is showing: `open URL`, `switch APPID` or `tap text=NAME` brings an app to the front first".into()),
         })
     }
@@ -550,6 +545,13 @@ impl Harness {
                     self.apps.expire(now, Some(session), self.host.client().cache());
                     Ok(())
                 }
+                // The device applies on the home screen too (the app in front moves with it).
+                Step::Device(device) => {
+                    session.set_device(*device);
+                    self.host.set_device(*device);
+                    session.layout(&mut self.host.fonts)?;
+                    Ok(())
+                }
                 step if self.apps.at_home() => self.home_step(session, step, out_dir)?,
                 Step::Tap(sel) => {
                     let r = self.tap(session, &sel.0)?.map(|r| target = Some(r));
@@ -726,12 +728,6 @@ impl Harness {
                 Step::Menu(item) => {
                     session.open_menu();
                     session.answer_overlay(Some(*item));
-                    session.layout(&mut self.host.fonts)?;
-                    Ok(())
-                }
-                Step::Device(device) => {
-                    session.set_device(*device);
-                    self.host.set_device(*device);
                     session.layout(&mut self.host.fonts)?;
                     Ok(())
                 }
