@@ -136,9 +136,22 @@ fn the_capsule_menu_shares_a_qr_code_of_the_page_and_lists_permissions() {
         home,
         &format!("{notes}?path=pages/form/form"),
         "menu Share\nassert-text Share this page\nassert-text scene=share\nscreenshot share.png\nanswer ok\n\
+         menu Permissions\nassert-text This app has asked for no permissions\nanswer ok\nassert-text Nobody yet\n\
+         menu Device\nassert-text ✓ iPhone SE (375×667 @2x)\nanswer 9\nanswer 3\nassert-text Nobody yet\nscreenshot ipad.png\n",
+    );
+    assert_eq!(r.code, 1, "`answer 9` on the device sheet fails:\n{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("the device sheet has 4 items (0 to 3), not item 9"), "{}", r.stderr);
+    // Without the bad answer, the Device sheet turns the screen into an iPad's (768×1024 @2x).
+    let (r, _) = run_headless(
+        home,
+        &format!("{notes}?path=pages/form/form"),
+        "menu Device\nassert-text ✓ iPhone SE (375×667 @2x)\nanswer 3\nassert-text Nobody yet\nscreenshot ipad.png\n\
+         menu Share\nassert-text Share this page\nassert-text scene=share\nscreenshot share.png\nanswer ok\n\
          menu Permissions\nassert-text This app has asked for no permissions\nanswer ok\nassert-text Nobody yet\n",
     );
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let ipad = load_png(&home.join("ipad.png"));
+    assert_eq!((ipad.width(), ipad.height()), (768, 1024), "the Device sheet turned the screen into an iPad (at --scale 1)");
     // The code on the screen decodes (with the same camera as `miniapp scan`) to that page.
     let r = run(miniapp(home).arg("scan").arg(home.join("share.png")).arg("--print"));
     assert_eq!(r.code, 0, "the Share code does not decode: {}", r.stderr);

@@ -24,8 +24,7 @@ pub const TOP_TAB_BAR_HEIGHT: f32 = 40.0;
 pub const CAPSULE_SIZE: (f32, f32) = (87.0, 32.0);
 /// Gap between the capsule and the screen's right edge.
 pub const CAPSULE_MARGIN: f32 = 7.0;
-/// The capsule menu's items, in order (see [`crate::Overlay::Menu`]).
-pub const MENU_ITEMS: [&str; 5] = ["About", "Share", "Permissions", "Restart", "Close"];
+pub use crate::overlay::{picker_rows, MENU_ITEMS};
 
 /// The regions of the screen for one page: where the navigation bar, the page and the tab bar
 /// are, in screen coordinates.
@@ -398,12 +397,6 @@ pub fn place_in_window(list: &mut DisplayList, device: &Device, window: (u32, u3
 }
 
 /// The Share card (the capsule's Share: the current page's QR code and launch URL).
-fn share_card(device: &Device) -> Rect {
-    let w = device.width - 48.0;
-    let h = 420.0_f32.min(device.height - 80.0);
-    Rect { x: 24.0, y: (device.height - h) / 2.0, w, h }
-}
-
 /// What the pull-down refresh indicator says under its dots (and what `assert-text` sees).
 pub const REFRESHING_LABEL: &str = "Refreshing…";
 /// Height of the pull-down refresh indicator at the top of the page area, in logical px.
@@ -471,193 +464,6 @@ pub fn error_page(width: f32, title: &str, message: &str, fonts: &mut FontSystem
 
 fn rect(r: Rect, color: Color) -> DisplayItem {
     DisplayItem::Rect { rect: r, color, radius: 0.0, border_width: 0.0, border_color: color }
-}
-
-/// The tappable buttons of the system UI over a `device`'s screen: (rect, answer), answer
-/// `None` = cancel.
-pub fn overlay_buttons(overlay: &crate::session::Overlay, device: &Device) -> Vec<(Rect, Option<usize>)> {
-    use crate::session::Overlay;
-    let (sw, sh) = (device.width, device.height);
-    match overlay {
-        Overlay::Modal { show_cancel, .. } => {
-            let y = sh / 2.0 + 40.0;
-            if *show_cancel {
-                vec![
-                    (Rect { x: 40.0, y, w: (sw - 80.0) / 2.0, h: 48.0 }, None),
-                    (Rect { x: sw / 2.0, y, w: (sw - 80.0) / 2.0, h: 48.0 }, Some(0)),
-                ]
-            } else {
-                vec![(Rect { x: 40.0, y, w: sw - 80.0, h: 48.0 }, Some(0))]
-            }
-        }
-        Overlay::About { .. } => vec![(Rect { x: 40.0, y: sh / 2.0 + 40.0, w: sw - 80.0, h: 48.0 }, Some(0))],
-        Overlay::Share { .. } => vec![(Rect { x: 40.0, y: share_card(device).y + share_card(device).h - 52.0, w: sw - 80.0, h: 48.0 }, Some(0))],
-        Overlay::ActionSheet { items, .. } => sheet_buttons(items.len(), device),
-        Overlay::Picker { request, .. } => sheet_buttons(picker_rows(request).len(), device),
-        Overlay::Menu => sheet_buttons(MENU_ITEMS.len(), device),
-        Overlay::Permission { .. } => {
-            let y = sh - 72.0;
-            let w = (sw - 64.0) / 2.0;
-            vec![(Rect { x: 24.0, y, w, h: 44.0 }, None), (Rect { x: 40.0 + w, y, w, h: 44.0 }, Some(0))]
-        }
-        Overlay::Camera { .. } => vec![(Rect { x: sw / 2.0 - 60.0, y: sh - 80.0, w: 120.0, h: 44.0 }, None)],
-        _ => Vec::new(),
-    }
-}
-
-/// The rows of a picker's sheet: the first column's choices (the current one marked ✓), or for
-/// a `date` / `time` picker one row that keeps its value.
-pub fn picker_rows(request: &miniapp_view::PickerRequest) -> Vec<String> {
-    let current = match &request.value {
-        serde_json::Value::Array(v) => v.first().and_then(|x| x.as_u64()),
-        v => v.as_u64(),
-    };
-    match request.columns.first() {
-        Some(col) if request.mode == "selector" || request.mode == "multiSelector" => col
-            .iter()
-            .enumerate()
-            .map(|(i, c)| if current == Some(i as u64) { format!("✓ {c}") } else { c.clone() })
-            .collect(),
-        _ => vec![format!("OK: {}", request.value.as_str().unwrap_or_default())],
-    }
-}
-
-/// An action sheet's rows from the bottom of the screen: `n` items, then Cancel.
-fn sheet_buttons(n: usize, device: &Device) -> Vec<(Rect, Option<usize>)> {
-    let (sw, sh) = (device.width, device.height);
-    let top = sh - 56.0 * (n as f32 + 1.0) - 8.0;
-    let mut out: Vec<_> = (0..n).map(|i| (Rect { x: 0.0, y: top + 56.0 * i as f32, w: sw, h: 56.0 }, Some(i))).collect();
-    out.push((Rect { x: 0.0, y: sh - 56.0, w: sw, h: 56.0 }, None));
-    out
-}
-
-/// Draws one piece of system UI over the screen (`out` is the whole screen of `device`).
-pub fn draw_overlay(out: &mut DisplayList, overlay: &crate::session::Overlay, device: &Device, fonts: &mut FontSystem) {
-    use crate::session::Overlay;
-    let (sw, sh) = (device.width, device.height);
-    let white = Color { r: 255, g: 255, b: 255, a: 255 };
-    let dark = Color { r: 0x33, g: 0x33, b: 0x33, a: 255 };
-    let scrim = Color { r: 0, g: 0, b: 0, a: 110 };
-    let mut label = |out: &mut DisplayList, rect: Rect, s: &str, size: f32, color: Color, bold: bool| {
-        out.items.extend(text_items(fonts, rect, s, size, size * 1.4, color, bold, TextAlign::Center));
-    };
-    match overlay {
-        Overlay::DevError { message } => {
-            // A red banner across the top of the screen, the error in white, left-aligned.
-            let r = Rect { x: 8.0, y: 28.0, w: sw - 16.0, h: 120.0 };
-            out.items.push(DisplayItem::Rect {
-                rect: r,
-                color: Color { r: 0xc5, g: 0x30, b: 0x30, a: 240 },
-                radius: 8.0,
-                border_width: 0.0,
-                border_color: white,
-            });
-            let inner = Rect { x: r.x + 10.0, y: r.y + 8.0, w: r.w - 20.0, h: r.h - 16.0 };
-            out.items.extend(text_items(fonts, inner, message, 13.0, 17.0, white, false, TextAlign::Left));
-        }
-        Overlay::Toast { title, .. } | Overlay::Loading { title } => {
-            let r = Rect { x: sw / 2.0 - 80.0, y: sh / 2.0 - 60.0, w: 160.0, h: 120.0 };
-            out.items.push(DisplayItem::Rect {
-                rect: r,
-                color: Color { r: 0x4c, g: 0x4c, b: 0x4c, a: 230 },
-                radius: 10.0,
-                border_width: 0.0,
-                border_color: white,
-            });
-            let icon = if matches!(overlay, Overlay::Loading { .. }) { "…" } else { "✓" };
-            label(out, Rect { x: r.x, y: r.y + 18.0, w: r.w, h: 40.0 }, icon, 32.0, white, true);
-            label(out, Rect { x: r.x + 8.0, y: r.y + 72.0, w: r.w - 16.0, h: 40.0 }, title, 15.0, white, false);
-        }
-        Overlay::Modal { title, content, .. } | Overlay::About { title, content } => {
-            out.items.push(rect(Rect { x: 0.0, y: 0.0, w: sw, h: sh }, scrim));
-            let r = Rect { x: 40.0, y: sh / 2.0 - 90.0, w: sw - 80.0, h: 178.0 };
-            out.items.push(DisplayItem::Rect { rect: r, color: white, radius: 12.0, border_width: 0.0, border_color: white });
-            label(out, Rect { x: r.x + 16.0, y: r.y + 20.0, w: r.w - 32.0, h: 26.0 }, title, 17.0, dark, true);
-            label(out, Rect { x: r.x + 16.0, y: r.y + 56.0, w: r.w - 32.0, h: 60.0 }, content, 15.0, dark, false);
-            for (b, choice) in overlay_buttons(overlay, device) {
-                let (text, color) = match choice {
-                    Some(_) => ("OK", Color { r: 0x57, g: 0x6b, b: 0x95, a: 255 }),
-                    None => ("Cancel", dark),
-                };
-                label(out, Rect { x: b.x, y: b.y + 13.0, w: b.w, h: 24.0 }, text, 17.0, color, true);
-            }
-        }
-        Overlay::Share { url, modules } => {
-            out.items.push(rect(Rect { x: 0.0, y: 0.0, w: sw, h: sh }, scrim));
-            let r = share_card(device);
-            out.items.push(DisplayItem::Rect { rect: r, color: white, radius: 12.0, border_width: 0.0, border_color: white });
-            label(out, Rect { x: r.x + 16.0, y: r.y + 16.0, w: r.w - 32.0, h: 26.0 }, "Share this page", 17.0, dark, true);
-            // The code, one rectangle per dark module, on a white quiet zone.
-            let n = modules.len().max(1) as f32;
-            let side = (r.w - 64.0).min(220.0);
-            let cell = (side / (n + 8.0)).floor().max(1.0);
-            let size = cell * (n + 8.0);
-            // Whole pixels, and one rectangle per run of dark modules: no seams between them.
-            let (x0, y0) = ((r.x + (r.w - size) / 2.0 + 4.0 * cell).floor(), (r.y + 52.0 + 4.0 * cell).floor());
-            let black = Color { r: 0, g: 0, b: 0, a: 255 };
-            for (y, row) in modules.iter().enumerate() {
-                let mut x = 0;
-                while x < row.len() {
-                    if !row[x] {
-                        x += 1;
-                        continue;
-                    }
-                    let start = x;
-                    while x < row.len() && row[x] {
-                        x += 1;
-                    }
-                    let run = Rect { x: x0 + start as f32 * cell, y: y0 + y as f32 * cell, w: (x - start) as f32 * cell, h: cell };
-                    out.items.push(rect(run, black));
-                }
-            }
-            label(out, Rect { x: r.x + 12.0, y: r.y + 52.0 + size + 8.0, w: r.w - 24.0, h: 48.0 }, url, 11.0, dark, false);
-            for (b, _) in overlay_buttons(overlay, device) {
-                label(out, Rect { x: b.x, y: b.y + 13.0, w: b.w, h: 24.0 }, "OK", 17.0, Color { r: 0x57, g: 0x6b, b: 0x95, a: 255 }, true);
-            }
-        }
-        Overlay::ActionSheet { .. } | Overlay::Menu | Overlay::Picker { .. } => {
-            out.items.push(rect(Rect { x: 0.0, y: 0.0, w: sw, h: sh }, scrim));
-            let rows: Vec<String> = match overlay {
-                Overlay::ActionSheet { items, .. } => items.clone(),
-                Overlay::Picker { request, .. } => picker_rows(request),
-                _ => MENU_ITEMS.iter().map(|s| s.to_string()).collect(),
-            };
-            let items: Vec<&str> = rows.iter().map(String::as_str).collect();
-            for (b, choice) in overlay_buttons(overlay, device) {
-                out.items.push(DisplayItem::Rect { rect: b, color: white, radius: 0.0, border_width: 0.5, border_color: Color { r: 0xe5, g: 0xe5, b: 0xe5, a: 255 } });
-                let text = choice.map(|i| items[i]).unwrap_or("Cancel");
-                label(out, Rect { x: b.x, y: b.y + 16.0, w: b.w, h: 24.0 }, text, 17.0, dark, false);
-            }
-        }
-        Overlay::Permission { app, description, .. } => {
-            out.items.push(rect(Rect { x: 0.0, y: 0.0, w: sw, h: sh }, scrim));
-            let r = Rect { x: 0.0, y: sh - 220.0, w: sw, h: 220.0 };
-            out.items.push(DisplayItem::Rect { rect: r, color: white, radius: 12.0, border_width: 0.0, border_color: white });
-            label(out, Rect { x: 24.0, y: r.y + 28.0, w: sw - 48.0, h: 24.0 }, &format!("{app} asks to"), 15.0, dark, false);
-            label(out, Rect { x: 24.0, y: r.y + 64.0, w: sw - 48.0, h: 52.0 }, description, 19.0, dark, true);
-            let green = Color { r: 0x07, g: 0xc1, b: 0x60, a: 255 };
-            let grey = Color { r: 0xf2, g: 0xf2, b: 0xf2, a: 255 };
-            for (b, choice) in overlay_buttons(overlay, device) {
-                let (text, bg, fg) = match choice {
-                    Some(_) => ("Allow", green, white),
-                    None => ("Deny", grey, green),
-                };
-                out.items.push(DisplayItem::Rect { rect: b, color: bg, radius: 6.0, border_width: 0.0, border_color: bg });
-                label(out, Rect { x: b.x, y: b.y + 11.0, w: b.w, h: 24.0 }, text, 17.0, fg, true);
-            }
-        }
-        Overlay::Camera { .. } => {
-            out.items.push(rect(Rect { x: 0.0, y: 0.0, w: sw, h: sh }, Color { r: 0x11, g: 0x11, b: 0x11, a: 255 }));
-            let side = 220.0;
-            let frame = Rect { x: (sw - side) / 2.0, y: 170.0, w: side, h: side };
-            let green = Color { r: 0x07, g: 0xc1, b: 0x60, a: 255 };
-            out.items.push(DisplayItem::Rect { rect: frame, color: Color { r: 0, g: 0, b: 0, a: 0 }, radius: 4.0, border_width: 2.0, border_color: green });
-            label(out, Rect { x: 24.0, y: frame.y + side + 28.0, w: sw - 48.0, h: 48.0 }, "Drop an image with a QR code on the window", 15.0, white, false);
-            for (b, _) in overlay_buttons(overlay, device) {
-                label(out, Rect { x: b.x, y: b.y + 11.0, w: b.w, h: 24.0 }, "Cancel", 17.0, white, true);
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -831,11 +637,11 @@ mod tests {
     #[test]
     fn system_ui_follows_the_device_size() {
         let d = Device::IPAD;
-        let buttons = overlay_buttons(&crate::session::Overlay::Menu, &d);
-        assert_eq!(buttons.len(), MENU_ITEMS.len() + 1);
-        assert_eq!(buttons.last().unwrap().0, Rect { x: 0.0, y: 1024.0 - 56.0, w: 768.0, h: 56.0 });
+        let view = crate::Overlay::Menu.view(&d);
+        assert_eq!(view.buttons.len(), MENU_ITEMS.len() + 1);
+        assert_eq!(view.buttons.last().unwrap().rect, Rect { x: 0.0, y: 1024.0 - 56.0, w: 768.0, h: 56.0 });
         let mut out = DisplayList { width: d.width, height: d.height, items: Vec::new() };
-        draw_overlay(&mut out, &crate::session::Overlay::Menu, &d, &mut miniapp_view::new_font_system());
+        view.draw(&mut out, &mut miniapp_view::new_font_system());
         for item in MENU_ITEMS {
             assert!(out.texts().contains(&item), "{:?}", out.texts());
         }

@@ -754,43 +754,13 @@ impl Harness {
                         Err("already on the first page".to_string())
                     }
                 }
-                Step::Answer(choice) => match session.question() {
-                    Some(Overlay::Camera { .. }) if choice.is_some() => {
-                        Err("the camera is open: give it an image with `scan FILE`, or close it with `answer cancel`".into())
-                    }
-                    Some(Overlay::Modal { .. } | Overlay::Camera { .. } | Overlay::About { .. } | Overlay::Share { .. }) => {
+                Step::Answer(choice) => match session.question().map(|o| o.check_answer(*choice)) {
+                    Some(Ok(())) => {
                         session.answer_overlay(*choice);
                         Ok(())
                     }
-                    Some(Overlay::ActionSheet { items, .. }) => match choice {
-                        Some(i) if *i >= items.len() => {
-                            Err(format!("the action sheet has {} items (0 to {}), not item {i}", items.len(), items.len() - 1))
-                        }
-                        _ => {
-                            session.answer_overlay(*choice);
-                            Ok(())
-                        }
-                    },
-                    Some(Overlay::Picker { request, .. }) => {
-                        let rows = request.columns.first().map_or(0, Vec::len);
-                        match choice {
-                            Some(i) if request.mode == "selector" || request.mode == "multiSelector" => {
-                                if *i >= rows {
-                                    Err(format!("the picker has {rows} choices (0 to {}), not {i}", rows.saturating_sub(1)))
-                                } else {
-                                    session.answer_overlay(*choice);
-                                    Ok(())
-                                }
-                            }
-                            Some(_) => Err(format!("a {} picker is open: answer it with a {}", request.mode, if request.mode == "time" { "time like 09:30" } else { "date like 2026-12-24" })),
-                            None => {
-                                session.answer_overlay(None);
-                                Ok(())
-                            }
-                        }
-                    }
-                    Some(Overlay::Permission { .. }) => Err("a permission prompt is open: answer it with `allow` or `deny`".into()),
-                    _ => Err("no modal, action sheet, picker or camera is open".into()),
+                    Some(Err(why)) => Err(why),
+                    None => Err("no modal, action sheet, picker or camera is open".into()),
                 },
                 Step::AnswerPicker(value) => match session.question() {
                     Some(Overlay::Picker { .. }) => {
@@ -835,6 +805,12 @@ impl Harness {
                 (Ok(()), Some(crate::session::SystemAction::Restart)) => self.restart(session)?,
                 (Ok(()), Some(crate::session::SystemAction::Close)) => {
                     self.go_home(session);
+                    Ok(())
+                }
+                (Ok(()), Some(crate::session::SystemAction::Device(device))) => {
+                    session.set_device(device);
+                    self.host.set_device(device);
+                    session.layout(&mut self.host.fonts)?;
                     Ok(())
                 }
                 (outcome, _) => outcome,

@@ -27,6 +27,7 @@ mod harness;
 pub mod home;
 mod host;
 mod images;
+pub mod overlay;
 pub mod panels;
 pub mod progress;
 mod reload;

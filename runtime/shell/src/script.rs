@@ -15,7 +15,7 @@
 //! wait-for #done 2000 # pump the app until #done (or text=Label) is on the page; default 5000 ms
 //! swipe #banner left # a quick 200 px drag from the element's centre (or `page`)
 //! device iPhone 15    # lay the app out on another device preset
-//! menu Share          # the capsule's ··· menu: About, Share, Permissions, Restart or Close
+//! menu Share          # the capsule's ··· menu: About, Share, Permissions, Device, Restart or Close
 //! screenshot c.png #card  # only that element's part of the screen
 //! screenshot out.png  # relative to the script's --out folder / working directory
 //! assert-text 2       # the screen shows this text (`assert-text --anywhere T`: the whole page)
@@ -619,7 +619,7 @@ mod tests {
         assert_eq!(err("swipe left"), "t:1: `swipe` needs `page` or a selector before the direction");
         assert_eq!(err("device Nokia"), "t:1: unknown device `Nokia` (expected iPhone SE, iPhone 15, Android, iPad)");
         assert_eq!(parse_script("menu share\n", "t").unwrap()[0].step, Step::Menu(1));
-        assert_eq!(err("menu Settings"), "t:1: the capsule menu has no `Settings` (it has About, Share, Permissions, Restart, Close)");
+        assert_eq!(err("menu Settings"), "t:1: the capsule menu has no `Settings` (it has About, Share, Permissions, Device, Restart, Close)");
     }
 
     #[test]

@@ -53,97 +53,19 @@ struct PageInstance {
     rendered: Option<DisplayList>,
 }
 
-/// System UI over the page: toast, loading, modal, action sheet (what `ui` asks for).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Overlay {
-    /// A `picker`'s bottom sheet (the view asked for it): its rows are the first column's
-    /// choices (a `date` / `time` picker shows one row keeping its value); the answer becomes
-    /// the picker's `change`, Cancel its `cancel`.
-    Picker {
-        /// The page the picker is on.
-        page: u32,
-        /// What the view asked.
-        request: miniapp_view::PickerRequest,
-    },
-    /// `miniapp dev`: what stops the app's sources from loading (`file:line:column: …`), shown
-    /// over the page until the next good reload clears it.
-    DevError {
-        /// The error.
-        message: String,
-    },
-    /// A toast, shown until `until`.
-    Toast {
-        /// Its text.
-        title: String,
-        /// When it disappears.
-        until: Instant,
-    },
-    /// The loading overlay.
-    Loading {
-        /// Its text.
-        title: String,
-    },
-    /// A modal waiting for an answer.
-    Modal {
-        /// The app's callback id.
-        callback: u32,
-        /// Title.
-        title: String,
-        /// Body.
-        content: String,
-        /// Whether it has a Cancel button.
-        show_cancel: bool,
-    },
-    /// An action sheet waiting for a choice.
-    ActionSheet {
-        /// The app's callback id.
-        callback: u32,
-        /// The items.
-        items: Vec<String>,
-    },
-    /// A permission prompt (`auth.authorize`) waiting for Allow or Deny.
-    Permission {
-        /// The app's callback id.
-        callback: u32,
-        /// The app's name as shown to the user.
-        app: String,
-        /// The scope asked for (`scope.camera`).
-        scope: String,
-        /// What the app wants to do (`use your camera`).
-        description: String,
-    },
-    /// The simulated camera (`device.scan-code`) waiting for an image or Cancel.
-    Camera {
-        /// The app's callback id.
-        callback: u32,
-    },
-    /// The capsule's menu (the "···" button): [`frame::MENU_ITEMS`], About, Restart, Close.
-    Menu,
-    /// The capsule's Share: a QR code of the current page's launch URL (path, query and the
-    /// scene `share`), the URL under it, and OK. Scanning it opens this page.
-    Share {
-        /// The launch URL the code holds.
-        url: String,
-        /// The code's modules, row by row (`true` is dark).
-        modules: Vec<Vec<bool>>,
-    },
-    /// The system's About box (from the capsule menu): the app's name, version and id, and OK.
-    About {
-        /// The app's name.
-        title: String,
-        /// Version, id and where it came from.
-        content: String,
-    },
-}
+pub use crate::overlay::Overlay;
+use crate::overlay::Answer;
 
 /// What the user asked the system for through the capsule (its menu or its close button) or the
 /// error page's Restart and Home buttons; the front end that owns the session carries it out (see [`Session::take_system_action`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum SystemAction {
     /// Start the app again from its entry page (a fresh instance).
     Restart,
     /// Close the app (the window closes, or goes back to the home screen).
     Close,
+    /// Show the screen as this device (the capsule menu's Device sheet).
+    Device(Device),
 }
 
 /// A part of the chrome a press can land on (the back button is handled on its own).
@@ -157,23 +79,6 @@ enum ChromeHit {
     Close,
     /// A button of the error page: 0 Restart, 1 Home ([`frame::ERROR_PAGE_BUTTONS`]).
     ErrorPage(usize),
-}
-
-impl Overlay {
-    /// Whether this overlay waits for an answer (and takes every tap).
-    pub fn is_question(&self) -> bool {
-        matches!(
-            self,
-            Overlay::Modal { .. }
-                | Overlay::ActionSheet { .. }
-                | Overlay::Picker { .. }
-                | Overlay::Permission { .. }
-                | Overlay::Camera { .. }
-                | Overlay::Menu
-                | Overlay::About { .. }
-                | Overlay::Share { .. }
-        )
-    }
 }
 
 /// A running app: the sandboxed logic plus the page stack.
@@ -829,24 +734,24 @@ impl Session {
         frame::error_page_buttons(area.w).map(|r| Rect { x: r.x + area.x, y: r.y + area.y, ..r })
     }
 
-    /// The capsule menu's answer ([`frame::MENU_ITEMS`]): About opens the About box, Share a QR
+    /// The capsule menu's answer ([`crate::overlay::MENU_ITEMS`]): About opens the About box, Share a QR
     /// code of this page, Permissions what the app was allowed; Restart and Close become the
     /// [`SystemAction`] the front end takes.
     fn answer_menu(&mut self, choice: Option<usize>) {
-        match choice {
-            Some(0) => {
+        match choice.and_then(|i| crate::overlay::MENU_ITEMS.get(i)).copied() {
+            Some("About") => {
                 let m = &self.bundle.manifest;
                 let content = format!("version {}\nid {}", m.version, m.appid);
                 self.overlays.push(Overlay::About { title: m.name.clone(), content });
             }
-            Some(1) => match self.share_url() {
+            Some("Share") => match self.share_url() {
                 Some(url) => match miniapp_cloud::qr_modules(&url) {
                     Ok(modules) => self.overlays.push(Overlay::Share { url, modules }),
                     Err(why) => self.console_error(format!("share: {why}")),
                 },
                 None => self.console_error("share: this app was not opened from a launch URL".into()),
             },
-            Some(2) => {
+            Some("Permissions") => {
                 let answers = self.instance.as_ref().and_then(|i| i.permissions()).unwrap_or_default();
                 let content = if answers.is_empty() {
                     "This app has asked for no permissions.".to_string()
@@ -859,8 +764,9 @@ impl Session {
                 };
                 self.overlays.push(Overlay::About { title: "Permissions".into(), content });
             }
-            Some(3) => self.system_action = Some(SystemAction::Restart),
-            Some(4) => self.system_action = Some(SystemAction::Close),
+            Some("Device") => self.overlays.push(Overlay::Devices { current: self.device.name }),
+            Some("Restart") => self.system_action = Some(SystemAction::Restart),
+            Some("Close") => self.system_action = Some(SystemAction::Close),
             _ => {}
         }
         self.dirty = true;
@@ -958,54 +864,25 @@ impl Session {
         let Some(pos) = self.overlays.iter().rposition(Overlay::is_question) else {
             return false;
         };
-        let (callback, payload) = match self.overlays.remove(pos) {
-            Overlay::Menu => {
-                self.answer_menu(choice);
-                return true;
-            }
-            Overlay::About { .. } | Overlay::Share { .. } => {
-                self.dirty = true;
-                return true;
-            }
-            Overlay::Permission { callback, scope, .. } => {
-                let granted = choice.is_some();
+        match self.overlays.remove(pos).answer(choice) {
+            Answer::Menu(choice) => self.answer_menu(choice),
+            Answer::Device(device) => self.system_action = Some(SystemAction::Device(device)),
+            Answer::Closed => {}
+            Answer::Permission { callback, scope, granted } => {
                 self.call("on-callback", |i| i.answer_permission(callback, &scope, granted));
                 self.invalidate();
-                return true;
             }
-            Overlay::Camera { .. } => {
+            Answer::CameraClosed => {
                 self.call("on-callback", |i| i.answer_scan(Err(("cancelled", "the user closed the camera".into()))));
                 self.invalidate();
-                return true;
             }
-            Overlay::Modal { callback, .. } => {
-                let confirm = choice.is_some();
-                (callback, serde_json::json!({ "confirm": confirm, "cancel": !confirm }))
+            Answer::Callback { callback, payload } => {
+                self.call("on-callback", |i| i.on_callback(callback, &payload));
+                self.invalidate();
             }
-            Overlay::ActionSheet { callback, .. } => match choice {
-                Some(i) => (callback, serde_json::json!({ "tapIndex": i })),
-                None => (callback, serde_json::json!({ "cancel": true })),
-            },
-            Overlay::Picker { page, request } => {
-                let value = match (choice, request.mode.as_str()) {
-                    (None, _) => serde_json::Value::Null,
-                    (Some(i), "selector") => serde_json::json!(i),
-                    (Some(i), "multiSelector") => {
-                        // The sheet picks in the first column; the others keep their value.
-                        let mut v: Vec<serde_json::Value> = request.value.as_array().cloned().unwrap_or_default();
-                        v.resize(request.columns.len().max(1), serde_json::json!(0));
-                        v[0] = serde_json::json!(i);
-                        serde_json::Value::Array(v)
-                    }
-                    (Some(_), _) => request.value.clone(),
-                };
-                self.picked(page, request.picker, value);
-                return true;
-            }
-            _ => return false,
-        };
-        self.call("on-callback", |i| i.on_callback(callback, &payload));
-        self.invalidate();
+            Answer::Picked { page, picker, value } => self.picked(page, picker, value),
+        }
+        self.dirty = true;
         true
     }
 
@@ -1293,7 +1170,7 @@ impl Session {
             draw_keyboard(&mut screen, &self.device, fonts);
         }
         for overlay in &self.overlays {
-            frame::draw_overlay(&mut screen, overlay, &self.device, fonts);
+            overlay.view(&self.device).draw(&mut screen, fonts);
         }
         Ok(screen)
     }
@@ -1370,22 +1247,8 @@ impl Session {
             }
         }
         for o in &self.overlays {
-            match o {
-                Overlay::Toast { title, .. } | Overlay::Loading { title } => text.push_str(&format!("\n{title}")),
-                Overlay::DevError { message } => text.push_str(&format!("\n{message}")),
-                Overlay::Modal { title, content, .. } => text.push_str(&format!("\n{title}\n{content}")),
-                Overlay::ActionSheet { items, .. } => text.push_str(&format!("\n{}", items.join("\n"))),
-                Overlay::Picker { request, .. } => {
-                    text.push_str(&format!("\n{}\nCancel", frame::picker_rows(request).join("\n")))
-                }
-                Overlay::Permission { app, description, .. } => {
-                    text.push_str(&format!("\n{app} asks to\n{description}\nDeny\nAllow"))
-                }
-                Overlay::Camera { .. } => text.push_str("\nDrop an image with a QR code on the window\nCancel"),
-                Overlay::Menu => text.push_str(&format!("\n{}\nCancel", frame::MENU_ITEMS.join("\n"))),
-                Overlay::About { title, content } => text.push_str(&format!("\n{title}\n{content}\nOK")),
-                Overlay::Share { url, .. } => text.push_str(&format!("\nShare this page\n{url}\nOK")),
-            }
+            text.push('\n');
+            text.push_str(&o.view(&self.device).text());
         }
         Ok(text)
     }
@@ -1494,16 +1357,7 @@ impl Session {
     /// Which answer a tap on a modal / action sheet gives, if one is open: `Some(Some(i))` for
     /// button or item `i`, `Some(None)` for cancel (or a tap outside an action sheet).
     fn overlay_hit(&self, x: f32, y: f32) -> Option<Option<usize>> {
-        let top = self.question()?;
-        for (rect, choice) in frame::overlay_buttons(top, &self.device) {
-            if contains(&rect, x, y) {
-                return Some(choice);
-            }
-        }
-        match top {
-            Overlay::ActionSheet { .. } | Overlay::Menu | Overlay::Picker { .. } => Some(None),
-            _ => None,
-        }
+        self.question()?.view(&self.device).hit(x, y)
     }
 }
 

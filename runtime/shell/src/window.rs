@@ -595,7 +595,12 @@ impl App<'_> {
         let now = self.device();
         let presets = crate::Device::PRESETS;
         let i = presets.iter().position(|d| d.name == now.name).map_or(0, |i| (i + 1) % presets.len());
-        let device = presets[i];
+        self.set_device(presets[i]);
+    }
+
+    /// Shows the screen as `device` (Ctrl+Shift+D, the capsule menu's Device sheet, the home
+    /// screen's device button); the window takes its size.
+    fn set_device(&mut self, device: crate::Device) {
         self.host.set_device(device);
         if let Screen::App(session) = &mut self.screen {
             session.set_device(device);
@@ -909,6 +914,7 @@ impl ApplicationHandler<Wake> for App<'_> {
         self.poll_launch();
         let mut restart = false;
         let mut go_home = false;
+        let mut device = None;
         // Apps left in the background too long are destroyed (the home screen's rows follow).
         let now_ms = self.now_ms();
         let front = match &self.screen {
@@ -932,6 +938,7 @@ impl ApplicationHandler<Wake> for App<'_> {
                         session.hide_app();
                         restart = true;
                     }
+                    Some(crate::session::SystemAction::Device(d)) => device = Some(d),
                     None => {}
                 }
                 let reloaded = self.reloader.as_mut().is_some_and(|r| r.poll(self.host, session));
@@ -972,6 +979,9 @@ impl ApplicationHandler<Wake> for App<'_> {
             }
             _ => None,
         };
+        if let Some(d) = device {
+            self.set_device(d);
+        }
         if restart {
             self.restart();
             return;
