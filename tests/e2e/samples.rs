@@ -38,6 +38,18 @@ fn todo_add_complete_filter_delete_and_keep_across_relaunch() {
     // A new launch (a new process) finds the list in storage.
     let (r, _) = run_headless(home, &url, "assert-count .item 1\nassert-text Walk the dog\nassert-text 1 left · 0 done\n");
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+
+    // The Storage panel's "Clear storage" (`clear-storage`): the list is gone after a restart,
+    // and the panels say so.
+    let script = home.join("clear.script");
+    std::fs::write(&script, "assert-text Walk the dog\nclear-storage\nrestart\nassert-text Nothing to do yet\n").unwrap();
+    let panels = home.join("panels.json");
+    let r = run(miniapp(home).args(["run", &url, "--headless", "--scale", "1", "--script"]).arg(&script).arg("--panels").arg(&panels));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let p: serde_json::Value = serde_json::from_slice(&std::fs::read(&panels).unwrap()).unwrap();
+    assert_eq!(p["storage"]["used"], 0, "{}", p["storage"]);
+    let (r, _) = run_headless(home, &url, "assert-text Nothing to do yet\n");
+    assert_eq!(r.code, 0, "a new process finds the storage cleared: {}\n{}", r.stdout, r.stderr);
 }
 
 #[test]

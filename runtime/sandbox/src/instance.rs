@@ -392,6 +392,22 @@ impl AppInstance {
         Some((entries, used, d.limits.storage_bytes))
     }
 
+    /// Removes every key the app stored (the Storage panel's "Clear storage"); permission
+    /// answers stay. Returns how many keys there were.
+    ///
+    /// # Errors
+    /// [`crate::Error::Storage`] without a storage database, or when the delete fails.
+    pub fn clear_storage(&self) -> crate::Result<usize> {
+        let d = self.store.data();
+        let Some(storage) = d.ctx.storage.as_ref() else {
+            return Err(crate::Error::Storage { path: "(none)".into(), reason: "this app runs without a storage database".into() });
+        };
+        let owner = &d.ctx.data_owner;
+        let n = storage.entries(owner).map(|e| e.len()).unwrap_or(0);
+        storage.clear_app(owner)?;
+        Ok(n)
+    }
+
     /// The app's permission answers: each scope and whether it was allowed (the capsule's
     /// Permissions). `None` without a storage database.
     pub fn permissions(&self) -> Option<Vec<(String, bool)>> {

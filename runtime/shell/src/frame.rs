@@ -428,6 +428,19 @@ pub fn error_page_buttons(width: f32) -> [Rect; 2] {
     [Rect { x: x0, y: 436.0, w, h: 40.0 }, Rect { x: width / 2.0 + 6.0, y: 436.0, w, h: 40.0 }]
 }
 
+/// The error page's buttons in screen coordinates, for an error page drawn in the page area
+/// `page` (screen coordinates).
+pub fn error_page_buttons_on(page: Rect) -> [Rect; 2] {
+    error_page_buttons(page.w).map(|r| Rect { x: r.x + page.x, y: r.y + page.y, ..r })
+}
+
+/// Which error page button ([`ERROR_PAGE_BUTTONS`]: 0 Restart, 1 Home) a press at screen
+/// `(x, y)` lands on, for an error page drawn in the page area `page`. The window's "cannot
+/// open" screen and a session's error page both answer through this.
+pub fn error_page_hit(page: Rect, x: f32, y: f32) -> Option<usize> {
+    error_page_buttons_on(page).iter().position(|b| x >= b.x && x < b.x + b.w && y >= b.y && y < b.y + b.h)
+}
+
 /// The page shown instead of an app's page when its logic failed (trap, timeout) or the platform
 /// refused it: a title and the message, in a page area `width` wide, with Restart and Home.
 pub fn error_page(width: f32, title: &str, message: &str, fonts: &mut FontSystem) -> DisplayList {

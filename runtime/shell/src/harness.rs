@@ -675,6 +675,7 @@ impl Harness {
                     session.layout(&mut self.host.fonts)?;
                     r
                 }
+                Step::ClearStorage => session.clear_storage().map(|_| ()),
                 Step::Wait(ms) => {
                     // Run the app's event loop (timers, network results) for this long.
                     let end = Instant::now() + Duration::from_millis(*ms);

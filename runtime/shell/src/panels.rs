@@ -3,7 +3,10 @@
 //! [`crate::Session::panels`] gives `miniapp run --panels FILE`, one line per entry, so the
 //! window and the headless driver cannot disagree about what an app did.
 //!
-//! Hovering a line of the Elements panel highlights that node's box on the phone.
+//! Hovering a line of the Elements panel highlights that node's box on the phone. The Console
+//! has a toolbar that filters by level and by text; Storage has one with "Clear storage".
+//! [`PanelState`] is everything the window keeps about them (tab, scroll, hover, edit, filter),
+//! so clicks and keys are handled and tested here, without a window.
 
 use miniapp_view::{cosmic_text::FontSystem, text_items, Color, DisplayItem, DisplayList, Rect, TextAlign};
 use serde_json::Value;
@@ -18,6 +21,237 @@ pub const PANEL_LINE_HEIGHT: f32 = 18.0;
 pub const PANEL_LINE_CHARS: usize = 68;
 /// Most lines one panel lists (the rest is counted in a last line).
 pub const PANEL_MAX_LINES: usize = 500;
+/// Height of a panel's toolbar under the tabs (Console, Storage), in logical px.
+pub const PANEL_TOOLBAR_HEIGHT: f32 = 26.0;
+/// Most characters of the Console's filter text.
+pub const PANEL_FILTER_CHARS: usize = 200;
+
+/// Which console lines the Console shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConsoleLevel {
+    /// Every line.
+    #[default]
+    All,
+    /// Errors only.
+    Errors,
+    /// Warnings and errors.
+    Warnings,
+    /// The app's own `debug`/`info`/`log` lines.
+    Logs,
+}
+
+impl ConsoleLevel {
+    /// The levels in the order of the toolbar's chips.
+    pub const ALL: [ConsoleLevel; 4] = [ConsoleLevel::All, ConsoleLevel::Errors, ConsoleLevel::Warnings, ConsoleLevel::Logs];
+
+    /// The chip's label.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConsoleLevel::All => "All",
+            ConsoleLevel::Errors => "Errors",
+            ConsoleLevel::Warnings => "Warnings",
+            ConsoleLevel::Logs => "Logs",
+        }
+    }
+
+    fn keeps(self, level: &str) -> bool {
+        match self {
+            ConsoleLevel::All => true,
+            ConsoleLevel::Errors => level == "error",
+            ConsoleLevel::Warnings => level == "error" || level == "warn",
+            ConsoleLevel::Logs => level != "error" && level != "warn",
+        }
+    }
+}
+
+/// The Console's filter: a level and a text (case-insensitive, in the level or the message).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ConsoleFilter {
+    /// Which levels show.
+    pub level: ConsoleLevel,
+    /// Text a line must contain; empty keeps every line.
+    pub text: String,
+    /// Whether the filter field has the keyboard.
+    pub focused: bool,
+}
+
+impl ConsoleFilter {
+    /// Whether a console line of `level` saying `message` shows.
+    pub fn keeps(&self, level: &str, message: &str) -> bool {
+        let needle = self.text.trim().to_lowercase();
+        self.level.keeps(level) && (needle.is_empty() || message.to_lowercase().contains(&needle) || level.contains(&needle))
+    }
+
+    /// Whether it hides anything.
+    pub fn is_active(&self) -> bool {
+        self.level != ConsoleLevel::All || !self.text.trim().is_empty()
+    }
+}
+
+/// A control in a panel's toolbar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    /// A Console level chip.
+    Level(ConsoleLevel),
+    /// The Console's filter field.
+    Filter,
+    /// Storage: remove every key the app stored.
+    ClearStorage,
+}
+
+/// The toolbar of panel `tab` (`width` px wide): each control's rectangle in panel px.
+pub fn tools(tab: PanelTab, width: f32) -> Vec<(Rect, Tool)> {
+    let y = PANEL_TAB_HEIGHT + 3.0;
+    let h = PANEL_TOOLBAR_HEIGHT - 6.0;
+    match tab {
+        PanelTab::Console => {
+            let mut out = Vec::new();
+            let mut x = 6.0;
+            for level in ConsoleLevel::ALL {
+                let w = 14.0 + 7.0 * level.name().len() as f32;
+                out.push((Rect { x, y, w, h }, Tool::Level(level)));
+                x += w + 4.0;
+            }
+            out.push((Rect { x: x + 4.0, y, w: (width - x - 10.0).max(40.0), h }, Tool::Filter));
+            out
+        }
+        PanelTab::Storage => vec![(Rect { x: 6.0, y, w: 110.0, h }, Tool::ClearStorage)],
+        _ => Vec::new(),
+    }
+}
+
+/// Where the lines of panel `tab` start, in panel px (under the tabs and its toolbar).
+pub fn lines_top(tab: PanelTab) -> f32 {
+    let toolbar = if tools(tab, PANEL_WIDTH).is_empty() { 0.0 } else { PANEL_TOOLBAR_HEIGHT };
+    PANEL_TAB_HEIGHT + toolbar + 4.0
+}
+
+/// What a click on the panels did (see [`PanelState::click`]); the window carries out what
+/// needs the session.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PanelClick {
+    /// Nothing to do beyond a redraw (a tab, a chip, the filter field).
+    Done,
+    /// Line `i` of the current panel (AppData: edit its key).
+    Line(usize),
+    /// Storage's "Clear storage".
+    ClearStorage,
+    /// Outside every control and line.
+    Nothing,
+}
+
+/// What the window keeps about its panels: the tab, the scroll, the hovered line, the lines
+/// drawn last, an AppData edit and the Console's filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PanelState {
+    /// The panel shown.
+    pub tab: PanelTab,
+    /// First line shown.
+    pub scroll: usize,
+    /// The line under the pointer (Elements: its node is highlighted on the phone).
+    pub hover: Option<usize>,
+    /// The lines drawn last, for hover and scrolling.
+    pub lines: Vec<PanelLine>,
+    /// An AppData key being edited (the keyboard types into it).
+    pub edit: Option<PanelEdit>,
+    /// The Console's filter.
+    pub filter: ConsoleFilter,
+    /// Whether [`PanelState::lines`] must be rebuilt from the session before the next draw
+    /// (the app ran, the tab or the filter changed); a hover alone keeps them.
+    pub stale: bool,
+}
+
+impl Default for PanelState {
+    fn default() -> PanelState {
+        PanelState {
+            tab: PanelTab::Console,
+            scroll: 0,
+            hover: None,
+            lines: Vec::new(),
+            edit: None,
+            filter: ConsoleFilter::default(),
+            stale: true,
+        }
+    }
+}
+
+impl PanelState {
+    /// Rebuilds the lines from [`crate::Session::panels`]' JSON.
+    pub fn refresh(&mut self, panels: &Value) {
+        self.lines = lines(self.tab, panels, &self.filter);
+        self.scroll = self.scroll.min(self.lines.len().saturating_sub(1));
+        self.stale = false;
+    }
+
+    /// Shows panel `tab` (from the top, no hover, no edit).
+    pub fn show(&mut self, tab: PanelTab) {
+        if self.tab != tab {
+            self.tab = tab;
+            self.scroll = 0;
+            self.hover = None;
+            self.edit = None;
+            self.filter.focused = false;
+            self.stale = true;
+        }
+    }
+
+    /// A click at `(x, y)` in panel px on panels `width` px wide.
+    pub fn click(&mut self, x: f32, y: f32, width: f32) -> PanelClick {
+        if let Some(tab) = tab_at(x, y, width) {
+            self.show(tab);
+            return PanelClick::Done;
+        }
+        let tool = tools(self.tab, width).into_iter().find(|(r, _)| x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h);
+        self.filter.focused = matches!(tool, Some((_, Tool::Filter)));
+        match tool {
+            Some((_, Tool::Level(level))) => {
+                self.filter.level = level;
+                self.scroll = 0;
+                self.stale = true;
+                PanelClick::Done
+            }
+            Some((_, Tool::Filter)) => PanelClick::Done,
+            Some((_, Tool::ClearStorage)) => {
+                self.stale = true;
+                PanelClick::ClearStorage
+            }
+            None => match line_at(self.tab, y, self.scroll, self.lines.len()) {
+                Some(i) => PanelClick::Line(i),
+                None => PanelClick::Nothing,
+            },
+        }
+    }
+
+    /// Typed text while the filter field has the keyboard (control characters dropped, up to
+    /// [`PANEL_FILTER_CHARS`]).
+    pub fn type_filter(&mut self, text: &str) {
+        for c in text.chars().filter(|c| !c.is_control()) {
+            if self.filter.text.chars().count() >= PANEL_FILTER_CHARS {
+                break;
+            }
+            self.filter.text.push(c);
+        }
+        self.scroll = 0;
+        self.stale = true;
+    }
+
+    /// Backspace in the filter field.
+    pub fn filter_backspace(&mut self) {
+        self.filter.text.pop();
+        self.stale = true;
+    }
+
+    /// The line under `y` (panel px).
+    pub fn line_at(&self, y: f32) -> Option<usize> {
+        line_at(self.tab, y, self.scroll, self.lines.len())
+    }
+
+    /// Scrolls by `dy` px of the wheel.
+    pub fn scroll_by(&mut self, dy: f32) {
+        let lines = (dy / PANEL_LINE_HEIGHT).round() as isize;
+        self.scroll = self.scroll.saturating_add_signed(lines).min(self.lines.len().saturating_sub(1));
+    }
+}
 
 /// One developer panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,13 +347,17 @@ fn cut(s: &str) -> String {
     }
 }
 
-/// The lines of panel `tab` from [`crate::Session::panels`]' JSON.
-pub fn lines(tab: PanelTab, panels: &Value) -> Vec<PanelLine> {
+/// The lines of panel `tab` from [`crate::Session::panels`]' JSON; the Console's pass `filter`.
+pub fn lines(tab: PanelTab, panels: &Value, filter: &ConsoleFilter) -> Vec<PanelLine> {
     let mut out = Vec::new();
     match tab {
         PanelTab::Console => {
-            for l in panels["console"].as_array().into_iter().flatten() {
+            let all = panels["console"].as_array().map(Vec::as_slice).unwrap_or_default();
+            for l in all {
                 let level = l["level"].as_str().unwrap_or("info");
+                if !filter.keeps(level, l["message"].as_str().unwrap_or("")) {
+                    continue;
+                }
                 let tone = match level {
                     "error" => Tone::Error,
                     "warn" => Tone::Warn,
@@ -128,7 +366,10 @@ pub fn lines(tab: PanelTab, panels: &Value) -> Vec<PanelLine> {
                 let source = if l["source"] == "host" { "host " } else { "" };
                 out.push(PanelLine::new(format!("{source}{level}: {}", l["message"].as_str().unwrap_or("")), tone));
             }
-            if out.is_empty() {
+            if filter.is_active() {
+                let shown = out.len();
+                out.insert(0, PanelLine::new(format!("{shown} of {} lines match the filter", all.len()), Tone::Dim));
+            } else if out.is_empty() {
                 out.push(PanelLine::new("no logs yet", Tone::Dim));
             }
         }
@@ -241,33 +482,26 @@ pub fn tab_at(x: f32, y: f32, width: f32) -> Option<PanelTab> {
     PanelTab::ALL.get((x / w) as usize).copied()
 }
 
-/// The line under `y` (panel px), given the panel scrolled by `scroll` lines.
-pub fn line_at(y: f32, scroll: usize, count: usize) -> Option<usize> {
-    if y < PANEL_TAB_HEIGHT + 4.0 {
+/// The line of panel `tab` under `y` (panel px), given the panel scrolled by `scroll` lines.
+pub fn line_at(tab: PanelTab, y: f32, scroll: usize, count: usize) -> Option<usize> {
+    let top = lines_top(tab);
+    if y < top {
         return None;
     }
-    let i = ((y - PANEL_TAB_HEIGHT - 4.0) / PANEL_LINE_HEIGHT) as usize + scroll;
+    let i = ((y - top) / PANEL_LINE_HEIGHT) as usize + scroll;
     (i < count).then_some(i)
 }
 
-/// How many lines fit in a panel `height` px tall.
-pub fn visible_lines(height: f32) -> usize {
-    ((height - PANEL_TAB_HEIGHT - 8.0) / PANEL_LINE_HEIGHT).max(1.0) as usize
+/// How many lines of panel `tab` fit in a panel `height` px tall.
+pub fn visible_lines(tab: PanelTab, height: f32) -> usize {
+    ((height - lines_top(tab) - 4.0) / PANEL_LINE_HEIGHT).max(1.0) as usize
 }
 
-/// Draws panel `tab` (its `lines`, from line `scroll`, `hover` highlighted) as a list
-/// `width` × `height` with its origin at the panel's top-left.
-#[allow(clippy::too_many_arguments)] // one call site, each argument a different part of the panel
-pub fn draw(
-    tab: PanelTab,
-    lines: &[PanelLine],
-    width: f32,
-    height: f32,
-    scroll: usize,
-    hover: Option<usize>,
-    edit: Option<&PanelEdit>,
-    fonts: &mut FontSystem,
-) -> DisplayList {
+/// Draws the panels of `state` (its tab's lines from its scroll, the hovered one highlighted,
+/// its toolbar and edit field) as a list `width` × `height` with its origin at the panel's
+/// top-left.
+pub fn draw(state: &PanelState, width: f32, height: f32, fonts: &mut FontSystem) -> DisplayList {
+    let PanelState { tab, ref lines, scroll, hover, ref edit, ref filter, .. } = *state;
     let mut list = DisplayList::new(width, height);
     let bg = Color::rgb(0x24, 0x27, 0x2e);
     let bar = Color::rgb(0x1b, 0x1d, 0x22);
@@ -286,9 +520,25 @@ pub fn draw(
         let colour = if selected { fg } else { dim };
         list.items.extend(text_items(fonts, Rect { y: 8.0, h: 18.0, ..r }, t.name(), 12.0, 16.0, colour, selected, TextAlign::Center));
     }
-    list.items.push(DisplayItem::PushClip { rect: Rect { x: 0.0, y: PANEL_TAB_HEIGHT, w: width, h: height - PANEL_TAB_HEIGHT }, radius: 0.0 });
-    for (row, (i, line)) in lines.iter().enumerate().skip(scroll).take(visible_lines(height) + 1).enumerate() {
-        let y = PANEL_TAB_HEIGHT + 4.0 + row as f32 * PANEL_LINE_HEIGHT;
+    for (r, tool) in tools(tab, width) {
+        let (text, on) = match tool {
+            Tool::Level(level) => (level.name().to_string(), filter.level == level),
+            Tool::Filter if filter.text.is_empty() && !filter.focused => ("Filter…".to_string(), false),
+            Tool::Filter => (format!("{}{}", filter.text, if filter.focused { "|" } else { "" }), filter.focused),
+            Tool::ClearStorage => ("Clear storage".to_string(), false),
+        };
+        let fill = if on { Color::rgb(0x33, 0x4a, 0x6b) } else { bar };
+        let edge = if on { accent } else { Color::rgb(0x3a, 0x3f, 0x4b) };
+        list.items.push(DisplayItem::Rect { rect: r, color: fill, radius: 3.0, border_width: 1.0, border_color: edge });
+        let align = if tool == Tool::Filter { TextAlign::Left } else { TextAlign::Center };
+        let inner = Rect { x: r.x + 6.0, y: r.y + 2.0, w: r.w - 12.0, h: r.h - 2.0 };
+        let colour = if tool == Tool::Filter && filter.text.is_empty() && !filter.focused { dim } else { fg };
+        list.items.extend(text_items(fonts, inner, &cut(&text), 11.0, 16.0, colour, false, align));
+    }
+    let top = lines_top(tab);
+    list.items.push(DisplayItem::PushClip { rect: Rect { x: 0.0, y: top - 4.0, w: width, h: height - top + 4.0 }, radius: 0.0 });
+    for (row, (i, line)) in lines.iter().enumerate().skip(scroll).take(visible_lines(tab, height) + 1).enumerate() {
+        let y = top + row as f32 * PANEL_LINE_HEIGHT;
         if hover == Some(i) {
             list.items.push(rect(Rect { x: 0.0, y, w: width, h: PANEL_LINE_HEIGHT }, Color::rgb(0x33, 0x4a, 0x6b)));
         }
@@ -310,7 +560,7 @@ pub fn draw(
         ));
     }
     list.items.push(DisplayItem::PopClip);
-    if let Some(e) = edit {
+    if let Some(e) = edit.as_ref() {
         // The edit field over the bottom of the panel.
         let h = 3.0 * PANEL_LINE_HEIGHT + 8.0;
         let y = height - h;
@@ -374,11 +624,11 @@ mod tests {
     #[test]
     fn every_panel_lists_its_part_of_the_json() {
         let p = sample();
-        let text = |tab| lines(tab, &p).into_iter().map(|l| l.text).collect::<Vec<_>>().join("\n");
+        let text = |tab| lines(tab, &p, &ConsoleFilter::default()).into_iter().map(|l| l.text).collect::<Vec<_>>().join("\n");
         assert!(text(PanelTab::Console).contains("info: count is 2"));
         assert!(text(PanelTab::Console).contains("host warn: unknown property `colr`"));
         assert!(text(PanelTab::AppData).contains("count: 2"));
-        let data = lines(PanelTab::AppData, &p);
+        let data = lines(PanelTab::AppData, &p, &ConsoleFilter::default());
         assert_eq!(data.iter().filter_map(|l| l.data_key.as_deref()).collect::<Vec<_>>(), ["count"], "the top page's keys are editable");
         assert!(text(PanelTab::Elements).contains("<button #inc .big>  100×40"));
         assert!(text(PanelTab::Elements).contains("\"+1\""));
@@ -386,13 +636,13 @@ mod tests {
         assert!(text(PanelTab::Network).contains("not declared in app.json"));
         assert!(text(PanelTab::Storage).contains("todos  42 B"));
         assert!(text(PanelTab::Performance).contains("21 set-data calls in one second"));
-        let refused = lines(PanelTab::Network, &p);
+        let refused = lines(PanelTab::Network, &p, &ConsoleFilter::default());
         assert_eq!(refused.iter().filter(|l| l.tone == Tone::Error).count(), 2, "a refused request is red, with its rule");
     }
 
     #[test]
     fn elements_lines_carry_their_boxes_for_the_hover_highlight() {
-        let l = lines(PanelTab::Elements, &sample());
+        let l = lines(PanelTab::Elements, &sample(), &ConsoleFilter::default());
         let button = l.iter().find(|l| l.text.contains("button")).unwrap();
         assert_eq!(button.node_box, Some(Rect { x: 10.0, y: 20.0, w: 100.0, h: 40.0 }));
         let hl = highlight(button.node_box.unwrap(), Rect { x: 0.0, y: 64.0, w: 375.0, h: 603.0 }, 10.0);
@@ -405,15 +655,15 @@ mod tests {
     #[test]
     fn empty_and_hostile_json_gives_lines_not_panics() {
         for tab in PanelTab::ALL {
-            assert!(!lines(tab, &Value::Null).is_empty() || tab == PanelTab::AppData || tab == PanelTab::Elements);
-            let _ = lines(tab, &json!({ "console": 3, "network": "x", "elements": [1], "storage": [], "performance": null }));
+            assert!(!lines(tab, &Value::Null, &ConsoleFilter::default()).is_empty() || tab == PanelTab::AppData || tab == PanelTab::Elements);
+            let _ = lines(tab, &json!({ "console": 3, "network": "x", "elements": [1], "storage": [], "performance": null }), &ConsoleFilter::default());
         }
         let long = json!({ "console": [{ "level": "info", "message": "x".repeat(10_000) + "\nline two" }] });
-        let l = lines(PanelTab::Console, &long);
+        let l = lines(PanelTab::Console, &long, &ConsoleFilter::default());
         assert_eq!(l.len(), 1);
         assert!(l[0].text.chars().count() <= PANEL_LINE_CHARS + 1 && l[0].text.ends_with('…') && !l[0].text.contains('\n'));
         let many = json!({ "console": (0..2000).map(|i| json!({ "level": "info", "message": i.to_string() })).collect::<Vec<_>>() });
-        let l = lines(PanelTab::Console, &many);
+        let l = lines(PanelTab::Console, &many, &ConsoleFilter::default());
         assert_eq!(l.len(), PANEL_MAX_LINES + 1);
         assert_eq!(l.last().unwrap().text, "… 1500 more lines");
     }
@@ -434,9 +684,65 @@ mod tests {
         assert_eq!(tab_at(5.0, 10.0, PANEL_WIDTH), Some(PanelTab::Console));
         assert_eq!(tab_at(PANEL_WIDTH - 1.0, 10.0, PANEL_WIDTH), Some(PanelTab::Performance));
         assert_eq!(tab_at(5.0, PANEL_TAB_HEIGHT + 1.0, PANEL_WIDTH), None);
-        assert_eq!(line_at(PANEL_TAB_HEIGHT + 4.0 + PANEL_LINE_HEIGHT * 2.5, 0, 10), Some(2));
-        assert_eq!(line_at(PANEL_TAB_HEIGHT + 4.0 + PANEL_LINE_HEIGHT * 2.5, 3, 10), Some(5));
-        assert_eq!(line_at(PANEL_TAB_HEIGHT + 4.0 + PANEL_LINE_HEIGHT * 2.5, 9, 10), None);
-        assert_eq!(line_at(10.0, 0, 10), None);
+        assert_eq!(line_at(PanelTab::Elements, PANEL_TAB_HEIGHT + 4.0 + PANEL_LINE_HEIGHT * 2.5, 0, 10), Some(2));
+        assert_eq!(line_at(PanelTab::Elements, PANEL_TAB_HEIGHT + 4.0 + PANEL_LINE_HEIGHT * 2.5, 3, 10), Some(5));
+        assert_eq!(line_at(PanelTab::Elements, PANEL_TAB_HEIGHT + 4.0 + PANEL_LINE_HEIGHT * 2.5, 9, 10), None);
+        assert_eq!(line_at(PanelTab::Elements, 10.0, 0, 10), None);
+    }
+
+    #[test]
+    fn the_console_filters_by_level_and_text() {
+        let p = json!({ "console": [
+            { "level": "info", "message": "count is 2" },
+            { "level": "warn", "message": "unknown property `colr`", "source": "host" },
+            { "level": "error", "message": "request refused: origin not declared" },
+            { "level": "debug", "message": "Count is 3" },
+        ] });
+        let text = |f: &ConsoleFilter| lines(PanelTab::Console, &p, f).into_iter().map(|l| l.text).collect::<Vec<_>>();
+        let mut f = ConsoleFilter { level: ConsoleLevel::Errors, ..ConsoleFilter::default() };
+        assert_eq!(text(&f), ["1 of 4 lines match the filter", "error: request refused: origin not declared"]);
+        f.level = ConsoleLevel::Warnings;
+        assert_eq!(text(&f).len(), 3);
+        f.level = ConsoleLevel::Logs;
+        f.text = "COUNT".into();
+        assert_eq!(text(&f), ["2 of 4 lines match the filter", "info: count is 2", "debug: Count is 3"]);
+        f.text = "nothing like it".into();
+        assert_eq!(text(&f), ["0 of 4 lines match the filter"]);
+        assert_eq!(text(&ConsoleFilter::default()).len(), 4, "no filter, no count line");
+    }
+
+    #[test]
+    fn clicks_on_the_toolbar_set_the_filter_and_clear_storage() {
+        let mut state = PanelState::default();
+        state.refresh(&sample());
+        assert!(!state.stale);
+        let chips = tools(PanelTab::Console, PANEL_WIDTH);
+        let centre = |r: Rect| (r.x + r.w / 2.0, r.y + r.h / 2.0);
+        let (x, y) = centre(chips.iter().find(|(_, t)| *t == Tool::Level(ConsoleLevel::Warnings)).unwrap().0);
+        assert_eq!(state.click(x, y, PANEL_WIDTH), PanelClick::Done);
+        assert_eq!(state.filter.level, ConsoleLevel::Warnings);
+        assert!(state.stale, "a new filter rebuilds the lines");
+        state.refresh(&sample());
+        assert_eq!(state.lines.len(), 2, "{:?}", state.lines);
+        let (x, y) = centre(chips.iter().find(|(_, t)| *t == Tool::Filter).unwrap().0);
+        state.click(x, y, PANEL_WIDTH);
+        assert!(state.filter.focused);
+        state.type_filter("colr\u{7}");
+        assert_eq!(state.filter.text, "colr", "control characters are dropped");
+        state.type_filter(&"x".repeat(1000));
+        assert_eq!(state.filter.text.chars().count(), PANEL_FILTER_CHARS);
+        // Storage: its button asks the window to clear the app's storage.
+        let tab_w = PANEL_WIDTH / PanelTab::ALL.len() as f32;
+        state.click(tab_w * 4.0 + 5.0, 10.0, PANEL_WIDTH);
+        assert_eq!(state.tab, PanelTab::Storage);
+        assert!(!state.filter.focused, "switching tab takes the keyboard from the filter");
+        let (x, y) = centre(tools(PanelTab::Storage, PANEL_WIDTH)[0].0);
+        assert_eq!(state.click(x, y, PANEL_WIDTH), PanelClick::ClearStorage);
+        state.refresh(&sample());
+        // A line under the toolbar is a line; the toolbar itself is not.
+        assert_eq!(state.click(20.0, lines_top(PanelTab::Storage) + PANEL_LINE_HEIGHT * 1.5, PANEL_WIDTH), PanelClick::Line(1));
+        assert_eq!(state.line_at(PANEL_TAB_HEIGHT + 5.0), None);
+        let list = draw(&state, PANEL_WIDTH, 600.0, &mut miniapp_view::new_font_system());
+        assert!(list.texts().contains(&"Clear storage"), "{:?}", list.texts());
     }
 }

@@ -23,6 +23,7 @@
 //! assert-count .row 3 # this many elements match
 //! assert-data list[0].title "Hi"  # the top page's data at this path is this JSON
 //! set-data count 41   # the AppData panel's edit: the top page's data at this path becomes this
+//! clear-storage       # the Storage panel's "Clear storage": the app's stored keys are removed
 //! home                # the app goes to the background; the home screen shows (recent apps)
 //! open URL            # bring that app to the front (resumed if alive, else launched)
 //! switch counter      # bring an app running in the background to the front
@@ -149,6 +150,8 @@ pub enum Step {
     /// `restart`: the app in front exits (its instance dropped) and is launched again from its
     /// launch URL, as the capsule's Restart does.
     Restart,
+    /// `clear-storage`: the Storage panel's "Clear storage": every key the app stored is removed.
+    ClearStorage,
     /// `answer ok|cancel|N`: answer the open modal, action sheet or camera (`None` = cancel).
     Answer(Option<usize>),
     /// `answer 1,2` / `answer 2026-12-24` / `answer 09:30`: the open picker's value.
@@ -165,7 +168,7 @@ pub enum Step {
 
 /// Every step name, for the error on an unknown one.
 const STEPS: &str = "tap, longpress, input, key, scroll, pull-down, swipe, wait, elapse, wait-for, screenshot, assert-text, \
-                     assert-no-text, assert-count, assert-data, set-data, back, home, open, switch, restart, device, menu, answer, allow, deny, scan, \
+                     assert-no-text, assert-count, assert-data, set-data, clear-storage, back, home, open, switch, restart, device, menu, answer, allow, deny, scan, \
                      clipboard or assert-clipboard";
 
 /// How long `longpress` holds, in ms (past the view's long-press threshold of 350 ms).
@@ -352,7 +355,7 @@ pub fn parse_script(src: &str, name: &str) -> Result<Vec<ScriptLine>> {
                 }
                 Step::AssertText { text: unquote(text).to_string(), anywhere }
             }
-            "back" | "allow" | "deny" | "home" | "restart" => {
+            "back" | "allow" | "deny" | "home" | "restart" | "clear-storage" => {
                 if !arg.is_empty() {
                     return Err(bad(format!("`{cmd}` takes no argument, got `{arg}`")));
                 }
@@ -360,6 +363,7 @@ pub fn parse_script(src: &str, name: &str) -> Result<Vec<ScriptLine>> {
                     "back" => Step::Back,
                     "home" => Step::Home,
                     "restart" => Step::Restart,
+                    "clear-storage" => Step::ClearStorage,
                     c => Step::Permission(c == "allow"),
                 }
             }

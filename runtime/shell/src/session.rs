@@ -682,7 +682,7 @@ impl Session {
             return Some(ChromeHit::Close);
         }
         if self.failure.is_some() {
-            if let Some(i) = self.error_button_rects().iter().position(|r| contains(r, x, y)) {
+            if let Some(i) = frame::error_page_hit(self.areas().page, x, y) {
                 return Some(ChromeHit::ErrorPage(i));
             }
         }
@@ -719,19 +719,13 @@ impl Session {
         let label = selector.strip_prefix("text=")?.trim();
         if self.failure.is_some() {
             if let Some(i) = frame::ERROR_PAGE_BUTTONS.iter().position(|b| *b == label) {
-                return Some(self.error_button_rects()[i]);
+                return Some(frame::error_page_buttons_on(self.areas().page)[i]);
             }
         }
         let bar = self.areas().tab_bar?;
         let items = &self.bundle.manifest.tab_bar.as_ref()?.list;
         let i = items.iter().position(|t| t.text.trim() == label)?;
         frame::tab_item_rects(bar, items.len()).get(i).copied()
-    }
-
-    /// The error page's buttons on the screen.
-    fn error_button_rects(&self) -> [Rect; 2] {
-        let area = self.areas().page;
-        frame::error_page_buttons(area.w).map(|r| Rect { x: r.x + area.x, y: r.y + area.y, ..r })
     }
 
     /// The capsule menu's answer ([`crate::overlay::MENU_ITEMS`]): About opens the About box, Share a QR
@@ -1345,6 +1339,20 @@ impl Session {
         let message = format!("AppData edit on {}: {path} = {shown}", top.route);
         self.logs.push(LogLine { app: self.app_id.clone(), level: "info".into(), message });
         Ok(())
+    }
+
+    /// The Storage panel's "Clear storage" (and the script step `clear-storage`): removes every
+    /// key the app stored; the console records it. Returns how many keys there were.
+    ///
+    /// # Errors
+    /// The app is not running, or has no storage database, or the delete failed.
+    pub fn clear_storage(&mut self) -> std::result::Result<usize, String> {
+        let instance = self.instance.as_ref().ok_or("the app is not running")?;
+        let n = instance.clear_storage().map_err(|e| e.to_string())?;
+        let message = format!("Storage cleared: {n} keys removed");
+        self.logs.push(LogLine { app: self.app_id.clone(), level: "info".into(), message });
+        self.dirty = true;
+        Ok(n)
     }
 
     /// The top page's data (what `set-data` built up), for script assertions and panels.

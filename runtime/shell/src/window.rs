@@ -24,6 +24,7 @@ use crate::error::{Error, Result};
 use crate::frame;
 use crate::fetch::Fetched;
 use crate::host::{Host, LaunchReport};
+use crate::panels::PanelClick;
 use crate::progress::{self, LaunchProgress, Stage};
 use crate::session::Session;
 use miniapp_render::{wgpu, Gpu, Renderer};
@@ -77,19 +78,6 @@ enum Screen {
     Home,
 }
 
-/// The developer panels while they show.
-struct PanelView {
-    tab: crate::panels::PanelTab,
-    /// First line shown.
-    scroll: usize,
-    /// The line under the pointer (Elements: its node is highlighted on the phone).
-    hover: Option<usize>,
-    /// The lines drawn last, for hover and scrolling.
-    lines: Vec<crate::panels::PanelLine>,
-    /// An AppData key being edited (the keyboard types into it).
-    edit: Option<crate::panels::PanelEdit>,
-}
-
 /// Where the pointer is: on the phone's screen (logical px), on the panels (panel px), or
 /// beside them.
 enum Target {
@@ -133,7 +121,7 @@ struct App<'a> {
     /// The home screen's Open URL field.
     home_form: crate::home::HomeForm,
     /// The developer panels, while they show (F12).
-    panels: Option<PanelView>,
+    panels: Option<crate::panels::PanelState>,
     /// The window is minimised or covered (the app in front is hidden meanwhile).
     occluded: bool,
 }
@@ -394,14 +382,17 @@ impl App<'_> {
         let place = placement(&device, (g.config.width, g.config.height), window_scale, self.panels.is_some());
         let scale = frame::place_in_window(&mut list, &device, place.phone_area, window_scale);
         if let Some(p) = self.panels.as_mut() {
-            let panels = match &mut self.screen {
-                Screen::App(session) => session.panels(fonts)?,
-                _ => serde_json::Value::Null,
-            };
-            p.lines = crate::panels::lines(p.tab, &panels);
+            // The panels' JSON (the Elements tree included) is built again only when the app
+            // ran or the panel changed, not on every frame (a hover redraws).
+            if p.stale {
+                let panels = match &mut self.screen {
+                    Screen::App(session) => session.panels(fonts)?,
+                    _ => serde_json::Value::Null,
+                };
+                p.refresh(&panels);
+            }
             let (pw, ph) = ((g.config.width - place.panel_x) as f32 / scale, g.config.height as f32 / scale);
-            p.scroll = p.scroll.min(p.lines.len().saturating_sub(1));
-            let mut panel = crate::panels::draw(p.tab, &p.lines, pw, ph, p.scroll, p.hover, p.edit.as_ref(), fonts);
+            let mut panel = crate::panels::draw(p, pw, ph, fonts);
             panel.translate(place.panel_x as f32 / scale, 0.0);
             list.items.append(&mut panel.items);
             list.width = g.config.width as f32 / scale;
@@ -616,7 +607,7 @@ impl App<'_> {
     /// F12: shows or hides the panels; the window grows or shrinks by their width.
     fn toggle_panels(&mut self) {
         let open = self.panels.is_none();
-        self.panels = open.then(|| PanelView { tab: crate::panels::PanelTab::Console, scroll: 0, hover: None, lines: Vec::new(), edit: None });
+        self.panels = open.then(crate::panels::PanelState::default);
         if let Some(g) = &self.gfx {
             let now: LogicalSize<f64> = g.window.inner_size().to_logical(g.window.scale_factor());
             let dw = f64::from(crate::panels::PANEL_WIDTH);
@@ -627,29 +618,54 @@ impl App<'_> {
         self.request_redraw();
     }
 
-    /// A click on the panels: a tab switches panel.
+    /// A click on the panels: a tab switches panel, a toolbar control filters the Console or
+    /// clears the app's storage, an AppData key starts an edit.
     fn panel_click(&mut self, x: f32, y: f32) {
         let Some(g) = &self.gfx else { return };
         let place = placement(&self.device(), (g.config.width, g.config.height), g.window.scale_factor() as f32, true);
         let width = (g.config.width - place.panel_x) as f32 / place.scale;
         let Some(p) = self.panels.as_mut() else { return };
-        if let Some(tab) = crate::panels::tab_at(x, y, width) {
-            if p.tab != tab {
-                tracing::info!(panel = tab.name(), "panel shown");
-                p.tab = tab;
-                p.scroll = 0;
-                p.hover = None;
-                p.edit = None;
+        let tab = p.tab;
+        match p.click(x, y, width) {
+            PanelClick::Done if p.tab != tab => tracing::info!(panel = p.tab.name(), "panel shown"),
+            PanelClick::Line(i) => {
+                // AppData: a click on a key of the top page edits it.
+                if let (Some(key), Screen::App(session)) = (p.lines.get(i).and_then(|l| l.data_key.as_ref()), &self.screen) {
+                    let current = session.page_data().and_then(|d| d.get(key)).map(|v| v.to_string()).unwrap_or_default();
+                    tracing::info!(%key, "AppData edit");
+                    p.edit = Some(crate::panels::PanelEdit { key: key.clone(), text: current, error: None });
+                }
             }
-        } else if let Some(line) = crate::panels::line_at(y, p.scroll, p.lines.len()).and_then(|i| p.lines.get(i)) {
-            // AppData: a click on a key of the top page edits it.
-            if let (Some(key), Screen::App(session)) = (&line.data_key, &self.screen) {
-                let current = session.page_data().and_then(|d| d.get(key)).map(|v| v.to_string()).unwrap_or_default();
-                tracing::info!(%key, "AppData edit");
-                p.edit = Some(crate::panels::PanelEdit { key: key.clone(), text: current, error: None });
+            PanelClick::ClearStorage => {
+                if let Screen::App(session) = &mut self.screen {
+                    match session.clear_storage() {
+                        Ok(n) => tracing::info!(keys = n, "storage cleared"),
+                        Err(why) => tracing::warn!("clear storage: {why}"),
+                    }
+                }
             }
+            PanelClick::Done | PanelClick::Nothing => {}
         }
         self.request_redraw();
+    }
+
+    /// A key while the Console's filter field has the keyboard: typing, Backspace, Escape or
+    /// Enter leaves the field. Returns whether the filter took the key.
+    fn filter_key(&mut self, event: &winit::event::KeyEvent) -> bool {
+        let Some(p) = self.panels.as_mut().filter(|p| p.filter.focused) else { return false };
+        match &event.logical_key {
+            Key::Named(NamedKey::Escape | NamedKey::Enter) => p.filter.focused = false,
+            Key::Named(NamedKey::Backspace) => p.filter_backspace(),
+            _ => {
+                if let Some(t) = event.text.as_deref() {
+                    p.type_filter(t);
+                }
+            }
+        }
+        tracing::debug!(filter = %p.filter.text, "console filter");
+        p.stale = true;
+        self.request_redraw();
+        true
     }
 
     /// A key while an AppData value is being edited: typing, Backspace, Enter applies (as a
@@ -948,6 +964,11 @@ impl ApplicationHandler<Wake> for App<'_> {
                     }
                 }
                 let mut redraw = reloaded || session.take_dirty() || next.is_some() || before != session.overlays().len();
+                if redraw {
+                    if let Some(p) = self.panels.as_mut() {
+                        p.stale = true;
+                    }
+                }
                 if self.reloader.is_some() {
                     // Wake to look for file changes even when the app sleeps.
                     next = Some(next.map_or(now + crate::RELOAD_POLL, |n| n.min(now + crate::RELOAD_POLL)));
@@ -1015,6 +1036,12 @@ impl ApplicationHandler<Wake> for App<'_> {
     }
 
     fn window_event(&mut self, event_loop: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
+        // Input may change what the panels show; a pointer move alone (hovering them) does not.
+        if !matches!(event, WindowEvent::RedrawRequested | WindowEvent::CursorMoved { .. }) {
+            if let Some(p) = self.panels.as_mut() {
+                p.stale = true;
+            }
+        }
         let result = match event {
             WindowEvent::CloseRequested => {
                 // The app goes to the background before the window closes (its `on-hide`).
@@ -1053,7 +1080,7 @@ impl ApplicationHandler<Wake> for App<'_> {
             WindowEvent::CursorMoved { position, .. } => {
                 self.cursor = position;
                 if let (Target::Panel(_, py), Some(p)) = (self.target(), self.panels.as_mut()) {
-                    let hover = crate::panels::line_at(py, p.scroll, p.lines.len());
+                    let hover = p.line_at(py);
                     if hover != p.hover {
                         p.hover = hover;
                         self.request_redraw();
@@ -1093,11 +1120,7 @@ impl ApplicationHandler<Wake> for App<'_> {
                         Ok(())
                     }
                     (Screen::Failed { .. }, Target::Phone(x, y)) if state == ElementState::Released => {
-                        let page = crate::frame::PAGE_TOP;
-                        let hit = crate::frame::error_page_buttons(self.device().width)
-                            .iter()
-                            .position(|b| x >= b.x && x < b.x + b.w && y - page >= b.y && y - page < b.y + b.h);
-                        match hit {
+                        match crate::frame::error_page_hit(crate::frame::Areas::plain(&self.device()).page, x, y) {
                             Some(0) => self.restart(),
                             Some(_) => self.go_home(),
                             None => {}
@@ -1130,8 +1153,7 @@ impl ApplicationHandler<Wake> for App<'_> {
                 let r = match (&mut self.screen, target) {
                     (_, Target::Panel(..)) => {
                         if let Some(p) = self.panels.as_mut() {
-                            let lines = (dy / crate::panels::PANEL_LINE_HEIGHT).round() as isize;
-                            p.scroll = p.scroll.saturating_add_signed(lines).min(p.lines.len().saturating_sub(1));
+                            p.scroll_by(dy);
                         }
                         Ok(())
                     }
@@ -1215,6 +1237,10 @@ impl ApplicationHandler<Wake> for App<'_> {
                     }
                     _ if self.panels.as_ref().is_some_and(|p| p.edit.is_some()) => {
                         self.edit_key(&event);
+                        Ok(())
+                    }
+                    _ if self.panels.as_ref().is_some_and(|p| p.filter.focused) => {
+                        self.filter_key(&event);
                         Ok(())
                     }
                     _ if matches!(self.screen, Screen::Home) => {
