@@ -110,7 +110,11 @@ impl DrivenWindow {
         let mut line = String::new();
         BufReader::new(xvfb.stdout.take().unwrap()).read_line(&mut line).unwrap();
         let display = format!(":{}", line.trim());
+        // The window runs in HOME/cwd: where its file chooser starts.
+        let cwd = home.join("cwd");
+        std::fs::create_dir_all(&cwd).unwrap();
         let mut child = miniapp(home)
+            .current_dir(&cwd)
             .arg("launch")
             .args(args)
             .env("DISPLAY", &display)
@@ -287,10 +291,11 @@ fn the_window_shows_the_home_screen_several_apps_and_the_developer_panels() {
     // Shop is the most recent now: row 0; it resumes too.
     w.click(187, 228);
     assert!(w.wait_for("app resumed from the background app=shop", 10), "the Shop row did not resume it:\n{}", w.log());
-    // The capsule's ··· → Share (the second of five sheet rows): a QR code of the page.
+    // The capsule's ··· → Share (the second of six sheet rows, 56 px each above Cancel): a QR
+    // code of the page.
     w.click(303, 42);
     std::thread::sleep(std::time::Duration::from_millis(400));
-    w.click(187, 407);
+    w.click(187, 351);
     let img = w.capture(home);
     maybe_update_doc_image(&img, "window-share.png");
     let black = count_colour(&img, [0, 0, 0], 8, 0);
@@ -300,5 +305,19 @@ fn the_window_shows_the_home_screen_several_apps_and_the_developer_panels() {
     let r = run(miniapp(home).arg("scan").arg(&code).arg("--print"));
     assert_eq!(r.code, 0, "the code in the window does not decode: {}", r.stderr);
     assert!(r.stdout.trim().starts_with(&shop) && r.stdout.contains("scene=share"), "{}", r.stdout);
+
+    // OK closes the card; home; Scan opens the file chooser on the working directory, where the
+    // capture is now: its row (under `..`) scans it, and Shop comes to the front again.
+    w.click(187, 515);
+    w.xdotool(&["key", "--window", &w.wid, "ctrl+shift+h"]);
+    assert!(w.wait_count("app to the background; home screen", 4, 10), "{}", w.log());
+    std::fs::copy(&code, home.join("cwd/code.png")).unwrap();
+    w.click(333, 94);
+    assert!(w.wait_for("file chooser shown", 10), "Scan did not open the file chooser:\n{}", w.log());
+    let img = w.capture(home);
+    assert!(count_colour(&img, [0x16, 0x77, 0xff], 6, 80) < 2000, "the chooser covers the home screen's blue buttons");
+    w.click(187, 138);
+    assert!(w.wait_for("file chosen", 10), "{}", w.log());
+    assert!(w.wait_count("app resumed from the background app=shop", 2, 20), "the chosen code did not open Shop:\n{}", w.log());
 
 }

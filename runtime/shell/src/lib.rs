@@ -19,6 +19,7 @@
 pub mod apps;
 mod base;
 pub mod camera;
+pub mod chooser;
 mod device;
 mod error;
 mod fetch;

@@ -16,7 +16,9 @@ use std::time::Instant;
 /// The capsule menu's items, in order (see [`Overlay::Menu`]).
 pub const MENU_ITEMS: [&str; 6] = ["About", "Share", "Permissions", "Device", "Restart", "Close"];
 /// What the simulated camera asks for (and what `assert-text` sees while it is open).
-pub const CAMERA_HINT: &str = "Drop an image with a QR code on the window";
+pub const CAMERA_HINT: &str = "Drop an image with a QR code on the window, or choose a file";
+/// The camera's button that opens the window's file chooser ([`crate::chooser`]).
+pub const CAMERA_CHOOSE: &str = "Choose file…";
 
 /// System UI over the page: what `ui` asks for, and the system's own sheets.
 #[derive(Debug, Clone, PartialEq)]
@@ -416,16 +418,30 @@ impl Overlay {
                         DisplayItem::Rect { rect: frame, color: Color { r: 0, g: 0, b: 0, a: 0 }, radius: 4.0, border_width: 2.0, border_color: GREEN },
                     ],
                     labels: vec![label(Rect { x: 24.0, y: frame.y + side + 28.0, w: sw - 48.0, h: 48.0 }, CAMERA_HINT, 15.0, WHITE, false)],
-                    buttons: vec![Button {
-                        rect: Rect { x: sw / 2.0 - 60.0, y: sh - 80.0, w: 120.0, h: 44.0 },
-                        answer: None,
-                        label: "Cancel".into(),
-                        style: ButtonStyle::Text(WHITE),
-                    }],
+                    buttons: vec![
+                        Button {
+                            rect: Rect { x: sw / 2.0 - 80.0, y: sh - 136.0, w: 160.0, h: 44.0 },
+                            answer: Some(0),
+                            label: CAMERA_CHOOSE.into(),
+                            style: ButtonStyle::Filled { fill: GREEN, ink: WHITE },
+                        },
+                        Button {
+                            rect: Rect { x: sw / 2.0 - 60.0, y: sh - 80.0, w: 120.0, h: 44.0 },
+                            answer: None,
+                            label: "Cancel".into(),
+                            style: ButtonStyle::Text(WHITE),
+                        },
+                    ],
                     outside: None,
                 }
             }
         }
+    }
+
+    /// Whether `choice` asks the front end for a file rather than answering (the camera's
+    /// [`CAMERA_CHOOSE`]): the overlay stays open until a file is chosen or it is cancelled.
+    pub fn asks_for_file(&self, choice: Option<usize>) -> bool {
+        matches!(self, Overlay::Camera { .. }) && choice.is_some()
     }
 
     /// Whether a script may answer this overlay with `choice` (`answer N|ok|cancel`): the

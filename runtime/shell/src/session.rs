@@ -66,6 +66,9 @@ pub enum SystemAction {
     Close,
     /// Show the screen as this device (the capsule menu's Device sheet).
     Device(Device),
+    /// Open a file chooser for the camera (its "Choose file…"); the chosen image goes to
+    /// [`Session::answer_camera`].
+    ChooseFile,
 }
 
 /// A part of the chrome a press can land on (the back button is handled on its own).
@@ -858,6 +861,10 @@ impl Session {
         let Some(pos) = self.overlays.iter().rposition(Overlay::is_question) else {
             return false;
         };
+        if self.overlays[pos].asks_for_file(choice) {
+            self.system_action = Some(SystemAction::ChooseFile);
+            return true;
+        }
         match self.overlays.remove(pos).answer(choice) {
             Answer::Menu(choice) => self.answer_menu(choice),
             Answer::Device(device) => self.system_action = Some(SystemAction::Device(device)),

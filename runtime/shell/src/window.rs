@@ -122,6 +122,8 @@ struct App<'a> {
     home_form: crate::home::HomeForm,
     /// The developer panels, while they show (F12).
     panels: Option<crate::panels::PanelState>,
+    /// The file chooser over the phone (the home screen's Scan, the camera's Choose file…).
+    chooser: Option<crate::chooser::FileChooser>,
     /// The window is minimised or covered (the app in front is hidden meanwhile).
     occluded: bool,
 }
@@ -291,6 +293,7 @@ fn run_loop(
         apps,
         home_form: crate::home::HomeForm::default(),
         panels: None,
+        chooser: None,
         occluded: false,
     };
     if exit_after.is_some() {
@@ -371,6 +374,9 @@ impl App<'_> {
             if arrived {
                 g.window.request_redraw();
             }
+        }
+        if let Some(c) = &self.chooser {
+            c.draw(&mut list, &device, fonts);
         }
         // The hovered Elements node, highlighted on the phone.
         if let (Some(p), Screen::App(session)) = (&self.panels, &self.screen) {
@@ -786,8 +792,14 @@ impl App<'_> {
                 }
             }
             Some(HomeHit::Scan) => {
-                self.home_form.message =
-                    Some(crate::home::HomeMessage::NoCode("drop an image with a QR code on the window to scan it".into()));
+                // A path typed in the field is scanned; else the file chooser opens (or drop an
+                // image on the window).
+                let typed = std::path::PathBuf::from(self.home_form.url.trim());
+                if !self.home_form.url.trim().is_empty() && typed.is_file() {
+                    self.home_scan(&typed);
+                } else {
+                    self.open_chooser();
+                }
             }
             Some(HomeHit::Copy) => {
                 if let Some(t) = self.home_form.copyable().map(str::to_string) {
@@ -810,6 +822,40 @@ impl App<'_> {
                 }
             }
             Err(why) => self.home_form.message = Some(crate::home::HomeMessage::NoCode(why)),
+        }
+        self.request_redraw();
+    }
+
+    /// Opens the file chooser on the working directory.
+    fn open_chooser(&mut self) {
+        let c = crate::chooser::FileChooser::open_here();
+        tracing::info!(dir = %c.dir.display(), entries = c.entries.len(), "file chooser shown");
+        self.chooser = Some(c);
+        self.request_redraw();
+    }
+
+    /// A click on the open file chooser: a chosen image goes to the camera of the app in front,
+    /// or is scanned on the home screen.
+    fn chooser_click(&mut self, x: f32, y: f32) {
+        let device = self.device();
+        let Some(c) = self.chooser.as_mut() else { return };
+        match c.tap(&device, x, y) {
+            crate::chooser::ChooserHit::Cancel => {
+                tracing::info!("file chooser closed");
+                self.chooser = None;
+            }
+            crate::chooser::ChooserHit::Chosen(path) => {
+                tracing::info!(file = %path.display(), "file chosen");
+                self.chooser = None;
+                match &mut self.screen {
+                    Screen::App(session) => {
+                        session.answer_camera(&path);
+                    }
+                    Screen::Home => self.home_scan(&path),
+                    _ => {}
+                }
+            }
+            crate::chooser::ChooserHit::Stay => tracing::debug!(dir = %c.dir.display(), "file chooser"),
         }
         self.request_redraw();
     }
@@ -931,6 +977,7 @@ impl ApplicationHandler<Wake> for App<'_> {
         let mut restart = false;
         let mut go_home = false;
         let mut device = None;
+        let mut choose = false;
         // Apps left in the background too long are destroyed (the home screen's rows follow).
         let now_ms = self.now_ms();
         let front = match &self.screen {
@@ -955,6 +1002,7 @@ impl ApplicationHandler<Wake> for App<'_> {
                         restart = true;
                     }
                     Some(crate::session::SystemAction::Device(d)) => device = Some(d),
+                    Some(crate::session::SystemAction::ChooseFile) => choose = true,
                     None => {}
                 }
                 let reloaded = self.reloader.as_mut().is_some_and(|r| r.poll(self.host, session));
@@ -1002,6 +1050,9 @@ impl ApplicationHandler<Wake> for App<'_> {
         };
         if let Some(d) = device {
             self.set_device(d);
+        }
+        if choose {
+            self.open_chooser();
         }
         if restart {
             self.restart();
@@ -1110,6 +1161,12 @@ impl ApplicationHandler<Wake> for App<'_> {
                         self.panel_click(px, py);
                         Ok(())
                     }
+                    (_, Target::Phone(x, y)) if self.chooser.is_some() => {
+                        if state == ElementState::Released {
+                            self.chooser_click(x, y);
+                        }
+                        Ok(())
+                    }
                     (Screen::App(session), _) => match state {
                         ElementState::Pressed if on_phone => session.pointer_down(x, y, t, &mut self.host.fonts),
                         ElementState::Released if session.pressing() => session.pointer_up(x, y, t, &mut self.host.fonts),
@@ -1154,6 +1211,13 @@ impl ApplicationHandler<Wake> for App<'_> {
                     (_, Target::Panel(..)) => {
                         if let Some(p) = self.panels.as_mut() {
                             p.scroll_by(dy);
+                        }
+                        Ok(())
+                    }
+                    (_, Target::Phone(..)) if self.chooser.is_some() => {
+                        let device = self.device();
+                        if let Some(c) = self.chooser.as_mut() {
+                            c.scroll_by(dy, &device);
                         }
                         Ok(())
                     }
@@ -1233,6 +1297,10 @@ impl ApplicationHandler<Wake> for App<'_> {
                     }
                     Key::Character(c) if m.control_key() && m.shift_key() && c.eq_ignore_ascii_case("d") => {
                         self.next_device();
+                        Ok(())
+                    }
+                    Key::Named(NamedKey::Escape) if self.chooser.is_some() => {
+                        self.chooser = None;
                         Ok(())
                     }
                     _ if self.panels.as_ref().is_some_and(|p| p.edit.is_some()) => {
