@@ -220,6 +220,7 @@ impl Harness {
         self.remote = load_images(&mut self.renderer, session.bundle());
         let _ = self.frame(&mut session)?;
         report.timings.first_frame_ms = ms(t);
+        session.set_launch_timings(report.timings.clone());
         if self.apps.front_url().is_none() {
             self.apps.set_front_url(url);
         }
@@ -356,6 +357,7 @@ impl Harness {
         let scale = self.scale.unwrap_or(device.pixel_ratio);
         let t = Instant::now();
         let img = self.renderer.render_to_image(&self.gpu, &list, &mut self.host.fonts, scale, white)?;
+        session.record_frame(ms(t));
         session.span(format!("paint {} items", list.items.len()), "paint", t, None);
         Ok(img)
     }

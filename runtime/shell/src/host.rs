@@ -347,6 +347,7 @@ impl Host {
         let t = Instant::now();
         session.layout(&mut self.fonts)?;
         timings.first_layout_ms = ms(t);
+        session.set_launch_timings(timings.clone());
         Ok((session, LaunchReport { timings, ..report }))
     }
 }

@@ -156,6 +156,8 @@ pub struct PanelState {
     pub edit: Option<PanelEdit>,
     /// The Console's filter.
     pub filter: ConsoleFilter,
+    /// The Elements node whose computed style shows (its path), after a click on it.
+    pub expanded: Option<String>,
     /// Whether [`PanelState::lines`] must be rebuilt from the session before the next draw
     /// (the app ran, the tab or the filter changed); a hover alone keeps them.
     pub stale: bool,
@@ -170,6 +172,7 @@ impl Default for PanelState {
             lines: Vec::new(),
             edit: None,
             filter: ConsoleFilter::default(),
+            expanded: None,
             stale: true,
         }
     }
@@ -178,7 +181,7 @@ impl Default for PanelState {
 impl PanelState {
     /// Rebuilds the lines from [`crate::Session::panels`]' JSON.
     pub fn refresh(&mut self, panels: &Value) {
-        self.lines = lines(self.tab, panels, &self.filter);
+        self.lines = lines(self.tab, panels, &self.filter, self.expanded.as_deref());
         self.scroll = self.scroll.min(self.lines.len().saturating_sub(1));
         self.stale = false;
     }
@@ -216,7 +219,14 @@ impl PanelState {
                 PanelClick::ClearStorage
             }
             None => match line_at(self.tab, y, self.scroll, self.lines.len()) {
-                Some(i) => PanelClick::Line(i),
+                Some(i) => {
+                    // Elements: a node's line shows (or hides) its computed style.
+                    if let Some(path) = self.lines[i].node_path.clone() {
+                        self.expanded = if self.expanded.as_deref() == Some(path.as_str()) { None } else { Some(path) };
+                        self.stale = true;
+                    }
+                    PanelClick::Line(i)
+                }
                 None => PanelClick::Nothing,
             },
         }
@@ -312,6 +322,9 @@ pub struct PanelLine {
     pub node_box: Option<Rect>,
     /// For AppData: the top page's data key this line shows (a click edits it).
     pub data_key: Option<String>,
+    /// For Elements: the node's path in the tree (child indexes, `0.2.1`); a click shows or
+    /// hides its computed style under it.
+    pub node_path: Option<String>,
 }
 
 /// The AppData panel's edit of one key of the top page's data: typed as JSON, applied with
@@ -335,7 +348,7 @@ impl PanelEdit {
 
 impl PanelLine {
     fn new(text: impl Into<String>, tone: Tone) -> PanelLine {
-        PanelLine { text: cut(&text.into()), tone, node_box: None, data_key: None }
+        PanelLine { text: cut(&text.into()), tone, node_box: None, data_key: None, node_path: None }
     }
 }
 
@@ -347,8 +360,9 @@ fn cut(s: &str) -> String {
     }
 }
 
-/// The lines of panel `tab` from [`crate::Session::panels`]' JSON; the Console's pass `filter`.
-pub fn lines(tab: PanelTab, panels: &Value, filter: &ConsoleFilter) -> Vec<PanelLine> {
+/// The lines of panel `tab` from [`crate::Session::panels`]' JSON; the Console's pass `filter`,
+/// and the Elements node at path `expanded` is followed by its computed style.
+pub fn lines(tab: PanelTab, panels: &Value, filter: &ConsoleFilter, expanded: Option<&str>) -> Vec<PanelLine> {
     let mut out = Vec::new();
     match tab {
         PanelTab::Console => {
@@ -392,7 +406,8 @@ pub fn lines(tab: PanelTab, panels: &Value, filter: &ConsoleFilter) -> Vec<Panel
             }
         }
         PanelTab::Elements => {
-            fn walk(node: &Value, depth: usize, out: &mut Vec<PanelLine>) {
+            fn walk(node: &Value, path: String, expanded: Option<&str>, out: &mut Vec<PanelLine>) {
+                let depth = path.matches('.').count();
                 let indent = "  ".repeat(depth.min(12));
                 let node_box = node["box"].as_object().map(|b| Rect {
                     x: b["x"].as_f64().unwrap_or(0.0) as f32,
@@ -417,12 +432,27 @@ pub fn lines(tab: PanelTab, panels: &Value, filter: &ConsoleFilter) -> Vec<Panel
                 };
                 let mut line = PanelLine::new(format!("{text}{size}"), Tone::Normal);
                 line.node_box = node_box;
+                let open = expanded == Some(path.as_str());
+                line.node_path = Some(path.clone());
                 out.push(line);
-                for c in node["children"].as_array().into_iter().flatten() {
-                    walk(c, depth + 1, out);
+                if open {
+                    // Its computed style, then its box, under the node.
+                    for (k, v) in node["style"].as_object().into_iter().flatten() {
+                        let mut l = PanelLine::new(format!("{indent}  · {k}: {}", v.as_str().unwrap_or_default()), Tone::Dim);
+                        l.node_box = node_box;
+                        out.push(l);
+                    }
+                    if let Some(r) = node_box {
+                        let mut l = PanelLine::new(format!("{indent}  · box: x {:.0} y {:.0} w {:.0} h {:.0}", r.x, r.y, r.w, r.h), Tone::Dim);
+                        l.node_box = node_box;
+                        out.push(l);
+                    }
+                }
+                for (i, c) in node["children"].as_array().into_iter().flatten().enumerate() {
+                    walk(c, format!("{path}.{i}"), expanded, out);
                 }
             }
-            walk(&panels["elements"]["root"], 0, &mut out);
+            walk(&panels["elements"]["root"], "0".into(), expanded, &mut out);
         }
         PanelTab::Network => {
             for r in panels["network"].as_array().into_iter().flatten() {
@@ -456,6 +486,32 @@ pub fn lines(tab: PanelTab, panels: &Value, filter: &ConsoleFilter) -> Vec<Panel
         }
         PanelTab::Performance => {
             let p = &panels["performance"];
+            let l = &p["launch"];
+            if l.is_object() {
+                let stage = |k: &str| l[k].as_f64().unwrap_or(0.0);
+                out.push(PanelLine::new("launch (ms):", Tone::Dim));
+                out.push(PanelLine::new(
+                    format!("  fetch {:.1}  verify {:.1}  base {:.1}  compile {:.1}", stage("fetch_ms"), stage("verify_ms"), stage("base_ms"), stage("compile_ms")),
+                    Tone::Normal,
+                ));
+                out.push(PanelLine::new(
+                    format!("  instantiate {:.1}  first layout {:.1}  first frame {:.1}", stage("instantiate_ms"), stage("first_layout_ms"), stage("first_frame_ms")),
+                    Tone::Normal,
+                ));
+            }
+            let f = &p["frames"];
+            if f.is_object() {
+                out.push(PanelLine::new(
+                    format!(
+                        "frames: {}  last {:.1} ms  mean {:.1} ms  max {:.1} ms",
+                        f["count"],
+                        f["lastMs"].as_f64().unwrap_or(0.0),
+                        f["meanMs"].as_f64().unwrap_or(0.0),
+                        f["maxMs"].as_f64().unwrap_or(0.0)
+                    ),
+                    Tone::Normal,
+                ));
+            }
             out.push(PanelLine::new(format!("set-data calls: {}", p["setDataCalls"]), Tone::Normal));
             out.push(PanelLine::new(format!("set-data bytes: {}", p["setDataBytes"]), Tone::Normal));
             out.push(PanelLine::new(format!("largest set-data: {} B", p["largestSetData"]), Tone::Normal));
@@ -608,7 +664,7 @@ mod tests {
             ],
             "appData": [{ "route": "pages/index/index", "query": {}, "data": { "count": 2 } }],
             "elements": { "root": { "tag": "page", "id": "", "class": [], "box": { "x": 0, "y": 0, "w": 375, "h": 600 }, "children": [
-                { "tag": "button", "id": "inc", "class": ["big"], "box": { "x": 10, "y": 20, "w": 100, "h": 40 }, "children": [
+                { "tag": "button", "id": "inc", "class": ["big"], "style": { "display": "flex", "color": "#ffffff" }, "box": { "x": 10, "y": 20, "w": 100, "h": 40 }, "children": [
                     { "text": "+1", "box": null }
                 ] }
             ] } },
@@ -617,18 +673,19 @@ mod tests {
                 { "method": "GET", "url": "https://evil.example/x", "status": null, "ms": 0.0, "bytes": 0, "error": "origin https://evil.example is not declared in app.json" },
             ],
             "storage": { "keys": [{ "key": "todos", "bytes": 42 }], "used": 42, "quota": 10485760 },
-            "performance": { "setDataCalls": 3, "setDataBytes": 120, "largestSetData": 60, "peakSetDataPerSecond": 3, "warnings": ["21 set-data calls in one second"] },
+            "performance": { "launch": { "fetch_ms": 3.0, "verify_ms": 1.0, "base_ms": 0.0, "compile_ms": 40.0, "instantiate_ms": 2.0, "first_layout_ms": 5.0, "first_frame_ms": 9.5 },
+                "frames": { "count": 4, "lastMs": 2.5, "meanMs": 3.0, "maxMs": 6.0 }, "setDataCalls": 3, "setDataBytes": 120, "largestSetData": 60, "peakSetDataPerSecond": 3, "warnings": ["21 set-data calls in one second"] },
         })
     }
 
     #[test]
     fn every_panel_lists_its_part_of_the_json() {
         let p = sample();
-        let text = |tab| lines(tab, &p, &ConsoleFilter::default()).into_iter().map(|l| l.text).collect::<Vec<_>>().join("\n");
+        let text = |tab| lines(tab, &p, &ConsoleFilter::default(), None).into_iter().map(|l| l.text).collect::<Vec<_>>().join("\n");
         assert!(text(PanelTab::Console).contains("info: count is 2"));
         assert!(text(PanelTab::Console).contains("host warn: unknown property `colr`"));
         assert!(text(PanelTab::AppData).contains("count: 2"));
-        let data = lines(PanelTab::AppData, &p, &ConsoleFilter::default());
+        let data = lines(PanelTab::AppData, &p, &ConsoleFilter::default(), None);
         assert_eq!(data.iter().filter_map(|l| l.data_key.as_deref()).collect::<Vec<_>>(), ["count"], "the top page's keys are editable");
         assert!(text(PanelTab::Elements).contains("<button #inc .big>  100×40"));
         assert!(text(PanelTab::Elements).contains("\"+1\""));
@@ -636,13 +693,16 @@ mod tests {
         assert!(text(PanelTab::Network).contains("not declared in app.json"));
         assert!(text(PanelTab::Storage).contains("todos  42 B"));
         assert!(text(PanelTab::Performance).contains("21 set-data calls in one second"));
-        let refused = lines(PanelTab::Network, &p, &ConsoleFilter::default());
+        assert!(text(PanelTab::Performance).contains("compile 40.0"), "{}", text(PanelTab::Performance));
+        assert!(text(PanelTab::Performance).contains("first frame 9.5"));
+        assert!(text(PanelTab::Performance).contains("frames: 4  last 2.5 ms  mean 3.0 ms  max 6.0 ms"));
+        let refused = lines(PanelTab::Network, &p, &ConsoleFilter::default(), None);
         assert_eq!(refused.iter().filter(|l| l.tone == Tone::Error).count(), 2, "a refused request is red, with its rule");
     }
 
     #[test]
     fn elements_lines_carry_their_boxes_for_the_hover_highlight() {
-        let l = lines(PanelTab::Elements, &sample(), &ConsoleFilter::default());
+        let l = lines(PanelTab::Elements, &sample(), &ConsoleFilter::default(), None);
         let button = l.iter().find(|l| l.text.contains("button")).unwrap();
         assert_eq!(button.node_box, Some(Rect { x: 10.0, y: 20.0, w: 100.0, h: 40.0 }));
         let hl = highlight(button.node_box.unwrap(), Rect { x: 0.0, y: 64.0, w: 375.0, h: 603.0 }, 10.0);
@@ -655,15 +715,15 @@ mod tests {
     #[test]
     fn empty_and_hostile_json_gives_lines_not_panics() {
         for tab in PanelTab::ALL {
-            assert!(!lines(tab, &Value::Null, &ConsoleFilter::default()).is_empty() || tab == PanelTab::AppData || tab == PanelTab::Elements);
-            let _ = lines(tab, &json!({ "console": 3, "network": "x", "elements": [1], "storage": [], "performance": null }), &ConsoleFilter::default());
+            assert!(!lines(tab, &Value::Null, &ConsoleFilter::default(), None).is_empty() || tab == PanelTab::AppData || tab == PanelTab::Elements);
+            let _ = lines(tab, &json!({ "console": 3, "network": "x", "elements": [1], "storage": [], "performance": null }), &ConsoleFilter::default(), None);
         }
         let long = json!({ "console": [{ "level": "info", "message": "x".repeat(10_000) + "\nline two" }] });
-        let l = lines(PanelTab::Console, &long, &ConsoleFilter::default());
+        let l = lines(PanelTab::Console, &long, &ConsoleFilter::default(), None);
         assert_eq!(l.len(), 1);
         assert!(l[0].text.chars().count() <= PANEL_LINE_CHARS + 1 && l[0].text.ends_with('…') && !l[0].text.contains('\n'));
         let many = json!({ "console": (0..2000).map(|i| json!({ "level": "info", "message": i.to_string() })).collect::<Vec<_>>() });
-        let l = lines(PanelTab::Console, &many, &ConsoleFilter::default());
+        let l = lines(PanelTab::Console, &many, &ConsoleFilter::default(), None);
         assert_eq!(l.len(), PANEL_MAX_LINES + 1);
         assert_eq!(l.last().unwrap().text, "… 1500 more lines");
     }
@@ -698,7 +758,7 @@ mod tests {
             { "level": "error", "message": "request refused: origin not declared" },
             { "level": "debug", "message": "Count is 3" },
         ] });
-        let text = |f: &ConsoleFilter| lines(PanelTab::Console, &p, f).into_iter().map(|l| l.text).collect::<Vec<_>>();
+        let text = |f: &ConsoleFilter| lines(PanelTab::Console, &p, f, None).into_iter().map(|l| l.text).collect::<Vec<_>>();
         let mut f = ConsoleFilter { level: ConsoleLevel::Errors, ..ConsoleFilter::default() };
         assert_eq!(text(&f), ["1 of 4 lines match the filter", "error: request refused: origin not declared"]);
         f.level = ConsoleLevel::Warnings;
@@ -744,5 +804,22 @@ mod tests {
         assert_eq!(state.line_at(PANEL_TAB_HEIGHT + 5.0), None);
         let list = draw(&state, PANEL_WIDTH, 600.0, &mut miniapp_view::new_font_system());
         assert!(list.texts().contains(&"Clear storage"), "{:?}", list.texts());
+    }
+
+    #[test]
+    fn a_click_on_an_elements_node_shows_its_computed_style() {
+        let mut state = PanelState::default();
+        state.show(PanelTab::Elements);
+        state.refresh(&sample());
+        let i = state.lines.iter().position(|l| l.text.contains("<button")).unwrap();
+        assert_eq!(state.lines[i].node_path.as_deref(), Some("0.0"));
+        let y = lines_top(PanelTab::Elements) + PANEL_LINE_HEIGHT * (i as f32 + 0.5);
+        assert_eq!(state.click(20.0, y, PANEL_WIDTH), PanelClick::Line(i));
+        state.refresh(&sample());
+        let text: Vec<&str> = state.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(&text[i + 1..i + 4], ["    · color: #ffffff", "    · display: flex", "    · box: x 10 y 20 w 100 h 40"], "properties in name order, then the box: {text:?}");
+        state.click(20.0, y, PANEL_WIDTH);
+        state.refresh(&sample());
+        assert!(!state.lines.iter().any(|l| l.text.contains("· display")), "a second click hides it");
     }
 }

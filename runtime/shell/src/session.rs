@@ -124,6 +124,10 @@ pub struct Session {
     next_instance: u32,
     /// set-data calls and their sizes, for the Performance panel.
     perf: SetDataStats,
+    /// The launch's stage times, for the Performance panel (set by the host that launched it).
+    launch_timings: Option<crate::host::LaunchTimings>,
+    /// Frames the front end drew of this session, for the Performance panel.
+    frames: FrameStats,
     /// What took time, for `--trace` (handlers, set-data, layout), at most [`MAX_TRACE_SPANS`].
     spans: Vec<Span>,
     /// The badge or red dot of each tab bar item (`nav.set-tab-bar-badge`, ...), in app.json's
@@ -157,6 +161,15 @@ pub struct Span {
 pub const SET_DATA_RATE_WARN: usize = 20;
 /// A set-data patch larger than this (256 KiB) is a warning in the Performance panel.
 pub const SET_DATA_BYTES_WARN: usize = 256 * 1024;
+
+/// How long the front end took to draw this session's frames (the Performance panel).
+#[derive(Debug, Default, Clone, Copy)]
+struct FrameStats {
+    count: u64,
+    last_ms: f64,
+    total_ms: f64,
+    max_ms: f64,
+}
 
 /// What the Performance panel counts of set-data.
 #[derive(Debug, Default)]
@@ -247,6 +260,8 @@ impl Session {
             instances: std::collections::BTreeMap::new(),
             next_instance: 1,
             perf: SetDataStats::default(),
+            launch_timings: None,
+            frames: FrameStats::default(),
             spans: Vec::new(),
             tab_marks,
         };
@@ -803,6 +818,26 @@ impl Session {
         &self.overlays
     }
 
+    /// The launch's stage times (the host that launched the session sets them), shown in the
+    /// Performance panel.
+    pub fn set_launch_timings(&mut self, timings: crate::host::LaunchTimings) {
+        self.launch_timings = Some(timings);
+    }
+
+    /// A frame of this session took `ms` to draw (the front end measures it), for the
+    /// Performance panel's frame times.
+    pub fn record_frame(&mut self, ms: f64) {
+        let f = &mut self.frames;
+        f.count += 1;
+        f.last_ms = ms;
+        f.total_ms += ms;
+        f.max_ms = f.max_ms.max(ms);
+        // The window's first frame of the session (the headless driver times its own).
+        if let Some(t) = self.launch_timings.as_mut().filter(|t| f.count == 1 && t.first_frame_ms == 0.0) {
+            t.first_frame_ms = ms;
+        }
+    }
+
     /// Records a span that began at `start` and ends now (up to [`MAX_TRACE_SPANS`]).
     pub fn span(&mut self, name: String, cat: &'static str, start: Instant, bytes: Option<usize>) {
         if self.spans.len() < MAX_TRACE_SPANS {
@@ -1310,6 +1345,13 @@ impl Session {
             "storage": storage,
             "tabBar": tab_bar,
             "performance": {
+                "launch": self.launch_timings,
+                "frames": {
+                    "count": self.frames.count,
+                    "lastMs": self.frames.last_ms,
+                    "meanMs": if self.frames.count == 0 { 0.0 } else { self.frames.total_ms / self.frames.count as f64 },
+                    "maxMs": self.frames.max_ms,
+                },
                 "setDataCalls": perf.calls,
                 "setDataBytes": perf.bytes,
                 "largestSetData": perf.largest,

@@ -421,6 +421,7 @@ impl App<'_> {
             ..Default::default()
         });
         let white = Color { r: 0xe8, g: 0xe8, b: 0xec, a: 255 };
+        let drawn = std::time::Instant::now();
         g.renderer.render_to_view(
             &g.gpu,
             &view,
@@ -432,6 +433,9 @@ impl App<'_> {
         )?;
         g.window.pre_present_notify();
         g.gpu.queue.present(frame);
+        if let Screen::App(session) = &mut self.screen {
+            session.record_frame(drawn.elapsed().as_secs_f64() * 1000.0);
+        }
         self.frames += 1;
         if let Screen::Loading(l) = &mut self.screen {
             l.start_now = l.fetched.is_some();

@@ -742,6 +742,7 @@ impl Page {
                     "id": n.id,
                     "class": n.classes,
                     "box": rect,
+                    "style": n.style.summary().into_iter().map(|(k, v)| (k.to_string(), Value::String(v))).collect::<serde_json::Map<_, _>>(),
                     "instance": p.instance_of(n.owner),
                     "children": children,
                 }),
@@ -1569,10 +1570,16 @@ mod tests {
 
     #[test]
     fn elements_describe_the_tree_with_boxes() {
-        let mut p = page(COUNTER, ".page { padding: 10px; }");
+        let mut p = page(COUNTER, ".page { padding: 10px; display: flex; color: rgba(255, 0, 0, 0.5); }");
         p.set_data(&serde_json::json!({"count": 3})).unwrap();
         p.render(&mut fonts()).unwrap();
         let e = p.elements();
+        // Each element's computed style, as the Elements panel shows it.
+        let style = &e["root"]["children"][0]["style"];
+        assert_eq!(style["display"], "flex", "{style}");
+        assert_eq!(style["padding"], "10px 10px 10px 10px", "{style}");
+        assert_eq!(style["color"], "rgba(255, 0, 0, 0.50)", "{style}");
+        assert_eq!(style["flex-direction"], "Row", "{style}");
         let root = &e["root"];
         let view = &root["children"][0];
         assert_eq!(view["tag"], "view");

@@ -1302,6 +1302,97 @@ enum CurrentSlot {
     Decoration,
 }
 
+/// A length as CSS text (`12px`, `50%`, `auto`, `calc(...)`).
+fn len_css(l: &Len) -> String {
+    match l {
+        Len::Px(v) => format!("{v}px"),
+        Len::Rpx(v) => format!("{v}rpx"),
+        Len::Pct(v) => format!("{v}%"),
+        Len::Vw(v) => format!("{v}vw"),
+        Len::Vh(v) => format!("{v}vh"),
+        Len::Em(v) => format!("{v}em"),
+        Len::Rem(v) => format!("{v}rem"),
+        Len::Calc(c) => format!("calc({c:?})"),
+        Len::Auto => "auto".into(),
+    }
+}
+
+fn color_css(c: Color) -> String {
+    if c.a == 255 {
+        format!("#{:02x}{:02x}{:02x}", c.r, c.g, c.b)
+    } else {
+        format!("rgba({}, {}, {}, {:.2})", c.r, c.g, c.b, f32::from(c.a) / 255.0)
+    }
+}
+
+impl Computed {
+    /// The node's computed style as CSS text for the Elements panel: `display` always, then
+    /// every main property whose value differs from the page root's initial style, in a fixed
+    /// order (`position`, sizes, margin, padding, colours, font, border, flex, opacity, …).
+    pub fn summary(&self) -> Vec<(&'static str, String)> {
+        let root = Computed::root();
+        let mut out = Vec::new();
+        let display = match self.display {
+            Display::Block => "block",
+            Display::Flex => "flex",
+            Display::None => "none",
+        };
+        out.push(("display", display.to_string()));
+        let mut add = |name: &'static str, differs: bool, value: String| {
+            if differs {
+                out.push((name, value));
+            }
+        };
+        add("position", self.position != root.position, format!("{:?}", self.position).to_lowercase());
+        for (name, l, r) in [
+            ("width", &self.width, &root.width),
+            ("height", &self.height, &root.height),
+            ("min-width", &self.min_width, &root.min_width),
+            ("min-height", &self.min_height, &root.min_height),
+            ("max-width", &self.max_width, &root.max_width),
+            ("max-height", &self.max_height, &root.max_height),
+        ] {
+            add(name, l != r, len_css(l));
+        }
+        let four = |v: &[Len; 4]| v.iter().map(len_css).collect::<Vec<_>>().join(" ");
+        add("margin", self.margin != root.margin, four(&self.margin));
+        add("padding", self.padding != root.padding, four(&self.padding));
+        add("inset", self.inset != root.inset, four(&self.inset));
+        add("color", self.color != root.color, color_css(self.color));
+        add("background-color", self.background != root.background, color_css(self.background));
+        add("font-size", self.font_size != root.font_size, format!("{}px", self.font_size));
+        add("font-weight", self.font_weight != root.font_weight, self.font_weight.to_string());
+        add("font-style", self.italic != root.italic, "italic".into());
+        add("line-height", self.line_height != root.line_height, format!("{:?}", self.line_height));
+        add("text-align", self.text_align != root.text_align, format!("{:?}", self.text_align).to_lowercase());
+        add("border-width", self.border_width != root.border_width, four(&self.border_width));
+        add("border-color", self.border_color != root.border_color, color_css(self.border_color));
+        add("border-radius", self.border_radius != root.border_radius, four(&self.border_radius));
+        add("box-sizing", self.border_box != root.border_box, if self.border_box { "border-box" } else { "content-box" }.into());
+        if self.display == Display::Flex {
+            out.push(("flex-direction", format!("{:?}", self.flex_direction)));
+            if let Some(j) = self.justify_content {
+                out.push(("justify-content", format!("{j:?}")));
+            }
+            if let Some(a) = self.align_items {
+                out.push(("align-items", format!("{a:?}")));
+            }
+        }
+        let mut add = |name: &'static str, differs: bool, value: String| {
+            if differs {
+                out.push((name, value));
+            }
+        };
+        add("flex-grow", self.flex_grow != root.flex_grow, self.flex_grow.to_string());
+        add("flex-shrink", self.flex_shrink != root.flex_shrink, self.flex_shrink.to_string());
+        add("z-index", self.z_index.is_some(), format!("{}", self.z_index.unwrap_or(0)));
+        add("opacity", self.opacity != root.opacity, self.opacity.to_string());
+        add("overflow", self.overflow_hidden, "hidden".into());
+        add("visibility", !self.visible, "hidden".into());
+        out
+    }
+}
+
 impl Computed {
     /// The initial style of the page root.
     pub fn root() -> Computed {
