@@ -41,6 +41,18 @@ fn home_lists_apps_and_two_apps_stay_alive_while_switching() {
     assert!(r.stdout.contains("ok 13: assert-text 1 notes"), "{}", r.stdout);
     assert!(r.stderr.contains("nosuchapp is not running (running: notes, counter)"), "{}", r.stderr);
     // `assert-data count 2` after `switch counter`: resumed with its state, not relaunched.
+
+    // Rows show the app's `icon` from its bundle (Notes has one, Counter does not: its initial)
+    // and when a recent app was last opened.
+    let (r, _) = run_headless(home, &notes_url, "home\nassert-text running\nassert-text opened just now\nscreenshot icons.png\n");
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let png = load_png(&home.join("icons.png"));
+    // Row 0 (Notes, running): its tile at x 16..60, y 206..250 shows the icon's orange border
+    // and white paper.
+    let orange = png.get_pixel(38, 208).0;
+    assert!(close(orange, [0xfa, 0xad, 0x14, 255], 24), "no Notes icon on the home screen: {orange:?}");
+    let paper = png.get_pixel(38, 232).0;
+    assert!(close(paper, [255, 255, 255, 255], 24), "the Notes icon's paper: {paper:?}");
 }
 
 #[test]

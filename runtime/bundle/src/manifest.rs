@@ -36,6 +36,10 @@ pub struct AppManifest {
     pub version: Version,
     /// `"pages": ["pages/index/index", …]`: every page; the first is the entry page.
     pub pages: Vec<PagePath>,
+    /// `"icon": "assets/icon.png"`: optional; the app's icon on the home screen (a PNG or
+    /// JPEG inside the bundle, square, 96 px or more).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// `"window": {…}`: default navigation bar and background of every page.
     #[serde(default)]
     pub window: WindowConfig,
@@ -300,6 +304,11 @@ impl AppManifest {
         if self.pages.is_empty() {
             problems.push("pages: at least one page is required (the first is the entry page)".into());
         }
+        if let Some(path) = &self.icon {
+            if let Some(why) = icon_path_problem(path) {
+                problems.push(format!("icon: {why}, got {path:?}"));
+            }
+        }
         let mut seen = BTreeSet::new();
         for (i, page) in self.pages.iter().enumerate() {
             if !seen.insert(page) {
@@ -447,6 +456,16 @@ mod tests {
         assert_eq!(page.navigation_style, Some(NavigationStyle::Custom));
         let e = err(&json.replace(r#""position": "top""#, r#""position": "left""#));
         assert!(e.contains("tabBar.position"), "{e}");
+    }
+
+    #[test]
+    fn the_app_icon_must_be_an_image_inside_the_bundle() {
+        let ok = AppManifest::parse(br#"{"appid":"shop","name":"S","version":"1.0.0","pages":["pages/a/a"],"icon":"assets/icon.png"}"#).unwrap();
+        assert_eq!(ok.icon.as_deref(), Some("assets/icon.png"));
+        let e = err(r#"{"appid":"shop","name":"S","version":"1.0.0","pages":["pages/a/a"],"icon":"/etc/passwd"}"#);
+        assert!(e.contains("icon: must be a relative path inside the bundle, got \"/etc/passwd\""), "{e}");
+        let e = err(r#"{"appid":"shop","name":"S","version":"1.0.0","pages":["pages/a/a"],"icon":"assets/icon.svg"}"#);
+        assert!(e.contains("icon: must be a .png, .jpg or .jpeg file"), "{e}");
     }
 
     #[test]

@@ -41,6 +41,11 @@ pub fn review(bundle: &LockedBundle, dev: bool) -> Vec<String> {
         )),
         Some(_) => reasons.push(format!("{LOGIC_WASM}: is not a WebAssembly component")),
     }
+    if let Some(path) = &bundle.manifest.icon {
+        if bundle.file(path).is_none() {
+            reasons.push(format!("app.json: icon: missing file: {path}"));
+        }
+    }
     if let Some(tab_bar) = &bundle.manifest.tab_bar {
         for (i, item) in tab_bar.list.iter().enumerate() {
             for (field, path) in [("iconPath", &item.icon_path), ("selectedIconPath", &item.selected_icon_path)] {

@@ -75,6 +75,8 @@ pub struct Apps<S = Session> {
     home: Option<Vec<HomeEntry>>,
     /// Apps the home screen lists even before they were opened (`miniapp demo`'s samples).
     featured: Vec<HomeEntry>,
+    /// The home screen's icons, read once per cached bundle.
+    icons: crate::home::HomeIcons,
     ttl_ms: u64,
 }
 
@@ -88,6 +90,7 @@ impl<S: Running> Apps<S> {
             background: Vec::new(),
             home: None,
             featured: Vec::new(),
+            icons: crate::home::HomeIcons::default(),
             ttl_ms: ttl.as_millis() as u64,
         }
     }
@@ -165,7 +168,7 @@ impl<S: Running> Apps<S> {
 
     /// Recomputes the home screen's rows (after an app was destroyed, say).
     fn refresh_home_with(&mut self, front: Option<&S>, cache: &miniapp_cloud::Cache) {
-        self.home = Some(crate::home::entries(&self.running(front), &self.featured, cache));
+        self.home = Some(crate::home::entries(&self.running(front), &self.featured, cache, &mut self.icons));
     }
 
     /// The app in front comes back from the home screen (`on-show`, `page-show`).

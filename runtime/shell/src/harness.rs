@@ -323,6 +323,7 @@ impl Harness {
                 let path = resolve(out_dir, file);
                 let device = session.device();
                 let list = crate::home::screen(&entries, &self.home_form, &device, &mut self.host.fonts);
+                crate::images::home_icons(&mut self.renderer, &entries);
                 let scale = self.scale.unwrap_or(device.pixel_ratio);
                 let white = Color { r: 255, g: 255, b: 255, a: 255 };
                 let img = self.renderer.render_to_image(&self.gpu, &list, &mut self.host.fonts, scale, white)?;

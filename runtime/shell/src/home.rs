@@ -158,22 +158,105 @@ pub struct HomeEntry {
     pub url: String,
     /// Whether it runs in the background now (resumed, not relaunched, when opened).
     pub running: bool,
+    /// Its `icon` from app.json, read from the verified cached bundle (`None`: the app has
+    /// none, or it is not cached; its initial is drawn instead).
+    pub icon: Option<HomeIcon>,
+    /// When it was last opened (Unix seconds; the cache's last metadata fetch).
+    pub last_opened: Option<i64>,
+}
+
+/// An app's icon: the image file's bytes and the key the renderer knows it by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HomeIcon {
+    /// `home-icon:DIGEST:PATH`, unique per bundle.
+    pub key: String,
+    /// The PNG or JPEG.
+    pub bytes: std::sync::Arc<Vec<u8>>,
+}
+
+/// The icons of cached bundles, read once per bundle digest (each bundle is verified against
+/// its cloud's pinned platform key before its icon is used).
+#[derive(Debug, Default)]
+pub struct HomeIcons {
+    by_digest: std::collections::HashMap<String, Option<HomeIcon>>,
+}
+
+impl HomeIcons {
+    /// The icon of the bundle `record` launched last, if it has one and it verifies.
+    pub fn of(&mut self, record: &miniapp_cloud::CachedApp, cache: &miniapp_cloud::Cache) -> Option<HomeIcon> {
+        let digest = record.current.clone()?;
+        self.by_digest
+            .entry(digest.clone())
+            .or_insert_with(|| {
+                let read = || -> Option<HomeIcon> {
+                    let cloud = url::Url::parse(&record.cloud).ok()?;
+                    let key = cache.pinned_key(&cloud).ok()??;
+                    let bytes = cache.bundle(&digest).ok()??;
+                    let bundle = miniapp_bundle::verify(&bytes, &miniapp_bundle::Trust::platform(key)).ok()?;
+                    let path = bundle.manifest.icon.clone()?;
+                    let file = bundle.file(&path)?.to_vec();
+                    Some(HomeIcon { key: format!("home-icon:{digest}:{path}"), bytes: std::sync::Arc::new(file) })
+                };
+                let icon = read();
+                tracing::debug!(%digest, found = icon.is_some(), "home screen icon");
+                icon
+            })
+            .clone()
+    }
+}
+
+/// "opened 5 min ago" for `then` (Unix seconds) seen at `now`.
+pub fn opened_ago(then: i64, now: i64) -> String {
+    let d = (now - then).max(0);
+    match d {
+        0..=59 => "opened just now".to_string(),
+        60..=3599 => format!("opened {} min ago", d / 60),
+        3600..=86_399 => format!("opened {} h ago", d / 3600),
+        _ => format!("opened {} days ago", d / 86_400),
+    }
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
 /// The apps of the home screen: the running ones first (in the order given), then the cache's
 /// recent apps not running, then `featured` ones not listed yet (the demo's samples), at most
 /// [`HOME_MAX_ROWS`].
-pub fn entries(running: &[(String, String, String)], featured: &[HomeEntry], cache: &miniapp_cloud::Cache) -> Vec<HomeEntry> {
+pub fn entries(
+    running: &[(String, String, String)],
+    featured: &[HomeEntry],
+    cache: &miniapp_cloud::Cache,
+    icons: &mut HomeIcons,
+) -> Vec<HomeEntry> {
+    let recent = cache.recent_apps();
     let mut out: Vec<HomeEntry> = running
         .iter()
-        .map(|(app_id, name, url)| HomeEntry { name: name.clone(), app_id: app_id.clone(), url: url.clone(), running: true })
+        .map(|(app_id, name, url)| {
+            let record = recent.iter().find(|r| r.meta.appid == *app_id);
+            HomeEntry {
+                name: name.clone(),
+                app_id: app_id.clone(),
+                url: url.clone(),
+                running: true,
+                icon: record.and_then(|r| icons.of(r, cache)),
+                last_opened: record.map(|r| r.checked_at),
+            }
+        })
         .collect();
-    for r in cache.recent_apps() {
+    for r in &recent {
         if out.iter().any(|e| e.app_id == r.meta.appid) {
             continue;
         }
         let url = format!("{}/apps/{}", r.cloud.trim_end_matches('/'), r.meta.appid);
-        out.push(HomeEntry { name: r.meta.name.clone(), app_id: r.meta.appid.clone(), url, running: false });
+        out.push(HomeEntry {
+            name: r.meta.name.clone(),
+            app_id: r.meta.appid.clone(),
+            url,
+            running: false,
+            icon: icons.of(r, cache),
+            last_opened: Some(r.checked_at),
+        });
     }
     for f in featured {
         if !out.iter().any(|e| e.app_id == f.app_id) {
@@ -200,13 +283,23 @@ pub fn text(entries: &[HomeEntry], form: &HomeForm) -> String {
         }
     }
     out.push_str("\nRecent apps");
+    let now = unix_now();
     for e in entries {
-        out.push_str(&format!("\n{}\n{}", e.name, if e.running { "running" } else { e.url.as_str() }));
+        out.push_str(&format!("\n{}\n{}", e.name, subtitle(e, now)));
     }
     if entries.is_empty() {
         out.push_str("\nNo apps yet: open a launch URL or scan a code");
     }
     out
+}
+
+/// The line under an app's name: `running`, or when it was opened and its URL.
+fn subtitle(e: &HomeEntry, now: i64) -> String {
+    match (e.running, e.last_opened) {
+        (true, _) => "running".to_string(),
+        (false, Some(t)) => format!("{} · {}", opened_ago(t, now), e.url),
+        (false, None) => e.url.clone(),
+    }
 }
 
 /// What a tap at (x, y) (screen px) lands on.
@@ -273,6 +366,7 @@ pub fn screen(entries: &[HomeEntry], form: &HomeForm, device: &Device, fonts: &m
             TextAlign::Left,
         ));
     }
+    let now = unix_now();
     let palette = [Color::rgb(0x16, 0x77, 0xff), Color::rgb(0x07, 0xc1, 0x60), Color::rgb(0xfa, 0x8c, 0x16), Color::rgb(0x72, 0x2e, 0xd1)];
     page.items.push(DisplayItem::PushClip { rect: Rect { x: 0.0, y: HOME_LIST_TOP, w, h: (device.height - frame::PAGE_TOP - HOME_LIST_TOP).max(0.0) }, radius: 0.0 });
     for (i, e) in entries.iter().enumerate() {
@@ -283,11 +377,18 @@ pub fn screen(entries: &[HomeEntry], form: &HomeForm, device: &Device, fonts: &m
         let tile = Rect { x: 16.0, y: r.y + 10.0, w: 44.0, h: 44.0 };
         let colour = palette[e.app_id.bytes().map(usize::from).sum::<usize>() % palette.len()];
         page.items.push(DisplayItem::Rect { rect: tile, color: colour, radius: 10.0, border_width: 0.0, border_color: colour });
-        let initial: String = e.name.chars().next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
-        page.items.extend(text_items(fonts, Rect { y: tile.y + 10.0, h: 26.0, ..tile }, &initial, 20.0, 24.0, white, true, TextAlign::Center));
+        match &e.icon {
+            // The app's own icon over the tile (the front end gave the renderer its bytes:
+            // `images::home_icons`).
+            Some(icon) => page.items.push(DisplayItem::Image { rect: tile, src: icon.key.clone(), radius: 10.0 }),
+            None => {
+                let initial: String = e.name.chars().next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+                page.items.extend(text_items(fonts, Rect { y: tile.y + 10.0, h: 26.0, ..tile }, &initial, 20.0, 24.0, white, true, TextAlign::Center));
+            }
+        }
         page.items.extend(text_items(fonts, Rect { x: 72.0, y: r.y + 12.0, w: w - 88.0, h: 22.0 }, &e.name, 16.0, 22.0, dark, true, TextAlign::Left));
-        let sub = if e.running { "running" } else { e.url.as_str() };
-        page.items.extend(text_items(fonts, Rect { x: 72.0, y: r.y + 36.0, w: w - 88.0, h: 18.0 }, sub, 12.0, 16.0, grey, false, TextAlign::Left));
+        let sub = subtitle(e, now);
+        page.items.extend(text_items(fonts, Rect { x: 72.0, y: r.y + 36.0, w: w - 88.0, h: 18.0 }, &sub, 12.0, 16.0, grey, false, TextAlign::Left));
     }
     page.items.push(DisplayItem::PopClip);
     let mut chrome = Chrome::plain("miniapp");
@@ -310,7 +411,14 @@ mod tests {
     use super::*;
 
     fn entry(name: &str) -> HomeEntry {
-        HomeEntry { name: name.into(), app_id: name.to_lowercase(), url: format!("http://127.0.0.1:1/apps/{}", name.to_lowercase()), running: false }
+        HomeEntry {
+            name: name.into(),
+            app_id: name.to_lowercase(),
+            url: format!("http://127.0.0.1:1/apps/{}", name.to_lowercase()),
+            running: false,
+            icon: None,
+            last_opened: None,
+        }
     }
 
     #[test]
@@ -373,5 +481,20 @@ mod tests {
         assert_eq!(hit(&entries, &form, &d, 100.0, frame::PAGE_TOP + HOME_LIST_TOP - 5.0), None);
         form.scroll_by(-10_000.0, entries.len(), &d);
         assert_eq!(form.scroll, 0.0);
+    }
+
+    #[test]
+    fn rows_say_when_an_app_was_last_opened() {
+        assert_eq!(opened_ago(1000, 1030), "opened just now");
+        assert_eq!(opened_ago(1000, 1000 + 5 * 60 + 3), "opened 5 min ago");
+        assert_eq!(opened_ago(1000, 1000 + 7200), "opened 2 h ago");
+        assert_eq!(opened_ago(1000, 1000 + 3 * 86_400), "opened 3 days ago");
+        assert_eq!(opened_ago(2000, 1000), "opened just now", "a clock that went back is not negative");
+        let mut e = entry("Shop");
+        e.last_opened = Some(unix_now() - 120);
+        let t = text(&[e.clone()], &HomeForm::default());
+        assert!(t.contains("opened 2 min ago · http://127.0.0.1:1/apps/shop"), "{t}");
+        e.running = true;
+        assert!(text(&[e], &HomeForm::default()).contains("\nrunning"));
     }
 }

@@ -178,6 +178,18 @@ pub(crate) fn load_images(renderer: &mut Renderer, bundle: &miniapp_bundle::Lock
     RemoteImages::new(&network)
 }
 
+/// Gives the renderer the home screen's app icons it does not have yet (loading an app's images
+/// clears them, so this runs before each home screen frame; each icon is decoded once then).
+pub(crate) fn home_icons(renderer: &mut Renderer, entries: &[crate::home::HomeEntry]) {
+    for icon in entries.iter().filter_map(|e| e.icon.as_ref()) {
+        if !renderer.has_image(&icon.key) {
+            if let Err(e) = renderer.set_image_encoded(&icon.key, &icon.bytes) {
+                tracing::warn!(icon = %icon.key, error = %e, "app icon not loaded");
+            }
+        }
+    }
+}
+
 /// The console line of a refused or failed image: the URL and the rule or failure.
 fn warning(url: &str, e: &miniapp_sandbox::Error) -> String {
     match e {

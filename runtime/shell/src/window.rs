@@ -360,6 +360,7 @@ impl App<'_> {
             Screen::Failed { app, message } => progress::failure_screen_on(&device, app, message, fonts),
             Screen::Home => {
                 let entries = self.apps.home_entries().unwrap_or_default();
+                crate::images::home_icons(&mut g.renderer, entries);
                 crate::home::screen(entries, &self.home_form, &device, fonts)
             }
         };

@@ -188,6 +188,9 @@ pub fn collect_app(app_dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let mut top = vec!["app.json".to_string(), "app.css".to_string()];
     // Files app.json names outside those folders (tab bar icons may sit anywhere).
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(&manifest_text) {
+        if let Some(p) = v.get("icon").and_then(|p| p.as_str()) {
+            top.push(p.trim_start_matches('/').to_string());
+        }
         if let Some(list) = v.pointer("/tabBar/list").and_then(|l| l.as_array()) {
             for item in list {
                 for key in ["iconPath", "selectedIconPath"] {

@@ -198,6 +198,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
             app_id: receipt.appid.to_string(),
             url: url.clone(),
             running: false,
+            icon: None,
+            last_opened: None,
         });
         urls.push(url);
     }
