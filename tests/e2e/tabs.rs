@@ -117,3 +117,49 @@ fn page_show_and_hide_follow_tab_switches_and_launch_options_come_first() {
         r.stdout
     );
 }
+
+/// The order the established platforms use, read from the app's own log: launch (app on-launch →
+/// on-show → page load → show → ready), navigate (A hide → B load → show → ready), back (B
+/// unload → A show), home (page hide → app on-hide) and back again (app on-show → page show).
+#[test]
+fn lifecycle_calls_come_in_the_platform_order() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let cloud = Cloud::start(home).expect("cloud starts");
+    let url = publish_sample(home, &cloud, "tabs-demo");
+    let (r, _) = run_headless(
+        home,
+        &url,
+        "tap #open-detail\nassert-text Detail page\nback\nassert-text Home tab\nhome\nswitch tabs-demo\nassert-text Home tab\n",
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let events: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_once("info: ").map(|(_, m)| m))
+        .filter(|m| ["app ", "launched", "loaded", "shown", "hidden", "unloaded", "ready"].iter().any(|k| m.starts_with(k)))
+        .collect();
+    assert_eq!(
+        events,
+        vec![
+            "launched at pages/home/home scene 1001 query \"\"",
+            "app launched",
+            "app shown",
+            "loaded pages/home/home",
+            "shown pages/home/home",
+            "ready pages/home/home",
+            "hidden pages/home/home",
+            "loaded pages/detail/detail",
+            "shown pages/detail/detail",
+            "ready pages/detail/detail",
+            "unloaded pages/detail/detail",
+            "shown pages/home/home",
+            "hidden pages/home/home",
+            "app hidden",
+            "app shown",
+            "shown pages/home/home",
+        ],
+        "{}",
+        r.stdout
+    );
+}

@@ -284,9 +284,10 @@ impl Session {
         };
         let options = miniapp_sandbox::LaunchOptions { path: entry.clone(), query: query_with_scene, scene: scene_number };
         s.call("on-launch-options", |i| i.on_launch_options(&options));
+        // The platform order: app on-launch → on-show, then the entry page's load → show → ready.
         s.call("on-launch", |i| i.on_launch(query));
-        s.push_page(&entry, query)?;
         s.call("on-show", |i| i.on_show());
+        s.push_page(&entry, query)?;
         Ok(s)
     }
 

@@ -25,6 +25,22 @@ impl App for Tabs {
         miniapp_sdk::info!("launched at {} scene {} query {:?}", options.path, options.scene, options.query);
     }
 
+    fn on_launch(&mut self, _query: &str) {
+        miniapp_sdk::info!("app launched");
+    }
+
+    fn on_show(&mut self) {
+        miniapp_sdk::info!("app shown");
+    }
+
+    fn on_hide(&mut self) {
+        miniapp_sdk::info!("app hidden");
+    }
+
+    fn page_ready(&mut self, page: &Page) {
+        miniapp_sdk::info!("ready {}", page.route());
+    }
+
     fn page_show(&mut self, page: &Page) {
         miniapp_sdk::info!("shown {}", page.route());
     }
