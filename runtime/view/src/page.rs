@@ -788,7 +788,7 @@ impl Page {
                 .map(|(_, t, _)| *t);
             return run.or(inside.then_some(i));
         }
-        for c in paint_order(tree, i).into_iter().rev() {
+        for &c in paint_order(tree, i).iter().rev() {
             if let Some(h) = self.hit(tree, c, x, y) {
                 return Some(h);
             }
@@ -1048,17 +1048,20 @@ fn l_border(l: &taffy::Layout, k: usize) -> f32 {
 
 /// Node `i`'s children in paint order: by `z-index` (none is 0), positioned boxes above
 /// boxes in flow at the same `z-index`, otherwise in document order (a stable sort).
-pub(crate) fn paint_order(tree: &Tree, i: usize) -> Vec<usize> {
+pub(crate) fn paint_order(tree: &Tree, i: usize) -> std::borrow::Cow<'_, [usize]> {
     use crate::style::Position;
-    let mut order = tree.nodes[i].children.clone();
+    let children = &tree.nodes[i].children;
     let key = |c: &usize| {
         let st = &tree.nodes[*c].style;
         (st.z_index.unwrap_or(0), u8::from(st.position != Position::Static))
     };
-    if order.iter().any(|c| key(c) != (0, 0)) {
+    if children.iter().any(|c| key(c) != (0, 0)) {
+        let mut order = children.clone();
         order.sort_by_key(key);
+        order.into()
+    } else {
+        children.as_slice().into()
     }
-    order
 }
 
 /// The CSS transform of an element as one matrix about its box's centre (the default
@@ -1389,7 +1392,7 @@ impl Painter<'_> {
                         self.paragraph(i, content, op)?;
                     }
                 } else {
-                    for c in paint_order(tree, i) {
+                    for &c in paint_order(tree, i).iter() {
                         self.paint(c, rect.x - dx, rect.y - dy, op)?;
                         if scrolls {
                             if let Some(cr) = self.rects[c] {
@@ -1558,6 +1561,7 @@ impl Painter<'_> {
             return Ok(());
         };
         let (_, _, lines) = tc.rich_lines(self.fonts, Some(width));
+        let area = *self.clips.last().expect("the viewport is always there");
         let first_run = self.runs.len();
         let mut items = Vec::new();
         for line in lines {
@@ -1589,15 +1593,19 @@ impl Painter<'_> {
                         border_color: Color::TRANSPARENT,
                     });
                 }
-                items.push(DisplayItem::Text {
-                    rect: drawn,
-                    text: run.text.clone(),
-                    font_size: span.font_size,
-                    line_height: span.line_height,
-                    color: span.color.with_opacity(op),
-                    bold: span.bold,
-                    align: n.style.text_align,
-                });
+                // (what `push` would cull is not built: no copy of the text of rows
+                // scrolled away)
+                if overlaps(drawn, area) {
+                    items.push(DisplayItem::Text {
+                        rect: drawn,
+                        text: run.text.clone(),
+                        font_size: span.font_size,
+                        line_height: span.line_height,
+                        color: span.color.with_opacity(op),
+                        bold: span.bold,
+                        align: n.style.text_align,
+                    });
+                }
                 // the paragraph's own `text-decoration` runs under every piece
                 let c = n.style.text_decoration_color.map_or(span.color, |c| c).with_opacity(op);
                 items.extend(decoration(n.style.text_decoration, drawn, run.width, span.font_size, c));
