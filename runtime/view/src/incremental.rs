@@ -263,8 +263,8 @@ mod tests {
         Value::Object(m)
     }
 
-    fn fresh(xml: &str, css: &str, data: &Value, scroll: f32, f: &mut FontSystem) -> (Page, crate::DisplayList) {
-        let mut p = Page::new(xml, "pages/t/t.xml", &[("app.css", css)], VP).unwrap();
+    fn fresh(make: &dyn Fn() -> Page, data: &Value, scroll: f32, f: &mut FontSystem) -> (Page, crate::DisplayList) {
+        let mut p = make();
         p.set_data(data).unwrap();
         let mut list = p.render(f).unwrap();
         if scroll > 0.0 {
@@ -277,10 +277,15 @@ mod tests {
     /// Runs `STEPS` random patches (and scrolls) on `xml`, comparing each incremental render
     /// with a new page's; returns how the renders were done.
     fn check(xml: &str, css: &str, seed: u64) -> RenderStats {
+        check_with(&|| Page::new(xml, "pages/t/t.xml", &[("app.css", css)], VP).unwrap(), seed)
+    }
+
+    /// [`check`] for pages that `make` builds.
+    fn check_with(make: &dyn Fn() -> Page, seed: u64) -> RenderStats {
         let mut f = new_font_system();
         let mut r = Rng(seed);
         let rows: Vec<Value> = (0..ROWS).map(|i| row(&mut r, i)).collect();
-        let mut p = Page::new(xml, "pages/t/t.xml", &[("app.css", css)], VP).unwrap();
+        let mut p = make();
         p.set_data(&json!({"title": "List", "rows": rows})).unwrap();
         p.render(&mut f).unwrap();
         for step in 0..STEPS {
@@ -290,7 +295,7 @@ mod tests {
             let patch = patch(&mut r, p.data()["rows"].as_array().map_or(0, Vec::len));
             p.set_data(&patch).unwrap();
             let list = p.render(&mut f).unwrap();
-            let (q, expected) = fresh(xml, css, p.data(), p.scroll_top(), &mut f);
+            let (q, expected) = fresh(make, p.data(), p.scroll_top(), &mut f);
             let ctx = format!("step {step} of seed {seed}, patch {patch}");
             assert_eq!(p.scroll_top(), q.scroll_top(), "{ctx}");
             assert_eq!(p.tree_for_tests().nodes, q.tree_for_tests().nodes, "{ctx}");
@@ -333,6 +338,40 @@ mod tests {
             let s = check(xml, css, 31);
             assert_eq!(s.items, 0, "{s:?}");
         }
+    }
+
+    /// A page with a custom component outside the list, or inside each row, built over the
+    /// component set like a host builds it.
+    fn with_component(xml: &'static str) -> impl Fn() -> Page {
+        move || {
+            let def = crate::testutil::component(
+                "components/badge/badge",
+                "<view class='b'>{{label}} <text>{{n}}</text></view>",
+                ".b { padding: 2px; background-color: #fe0; }",
+                r#"{"component": true, "properties": {"label": "String", "n": "Number"}}"#,
+            );
+            let mut set = crate::component::ComponentSet::new();
+            set.insert("badge-c", def).unwrap();
+            let t = crate::template::Template::parse_with_components(xml, "pages/t/t.xml", 256, None, &set).unwrap();
+            Page::with_custom_components(t, crate::page::default_component_styles(), &[("app.css", RICH_CSS)], VP, crate::limits::Limits::default(), set)
+                .unwrap()
+        }
+    }
+
+    #[test]
+    fn components_templates_and_nested_loops_fall_back_where_they_must() {
+        // A component beside the list: the rows are still patched one by one.
+        let beside = with_component(r#"<badge-c label="{{title}}" n="{{3}}"/><view m:for="{{rows}}" class="row {{item.done ? 'done' : ''}}"><text>{{item.title}}</text></view>"#);
+        let s = check_with(&beside, 41);
+        assert!(s.items > STEPS as u64 / 3, "{s:?}");
+        // A component in every row: every change of a row expands the page.
+        let inside = with_component(r#"<view m:for="{{rows}}" class="row"><badge-c label="{{item.title}}" n="{{item.price}}"/></view>"#);
+        assert_eq!(check_with(&inside, 42).items, 0);
+        // A loop inside a `<template is>` or inside another loop is not the page's own.
+        let template = r#"<template name="rows"><view m:for="{{rows}}" class="row"><text>{{item.title}}</text></view></template><template is="rows" data="{{rows: rows}}"/>"#;
+        assert_eq!(check(template, RICH_CSS, 43).items, 0);
+        let nested = r#"<view m:for="{{[1]}}"><view m:for="{{rows}}" class="row"><text>{{item.title}}</text></view></view>"#;
+        assert_eq!(check(nested, RICH_CSS, 44).items, 0);
     }
 
     #[test]

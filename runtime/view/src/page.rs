@@ -536,9 +536,13 @@ impl Page {
             self.tree = Some(tree);
             return Ok(false);
         }
-        let r = self.layout.patch(&tree, &changed, ctx);
+        if let Err(e) = self.layout.patch(&tree, &changed, ctx) {
+            // The layout nodes are half updated: the next render builds them afresh.
+            self.tree = None;
+            self.dirty = true;
+            return Err(e);
+        }
         self.tree = Some(tree);
-        r?;
         Ok(true)
     }
 
