@@ -544,6 +544,10 @@ pub(crate) fn plan_with(
                     (rect.x + rect.w + margin).min(clip.x + clip.w),
                     (rect.y + rect.h + margin).min(clip.y + clip.h),
                 ];
+                if ink[0] >= ink[2] || ink[1] >= ink[3] {
+                    // wholly outside its clip (scrolled away): not shaped, not drawn
+                    continue;
+                }
                 layer.texts.push(TextRun {
                     item: index,
                     clip,
@@ -732,6 +736,23 @@ mod tests {
             DisplayItem::PopClip,
         ]);
         assert_eq!(p.layers.len(), 1);
+    }
+
+    #[test]
+    fn text_outside_its_clip_is_culled_like_rects() {
+        let p = plan_of(vec![
+            text(0.0, 0.0),
+            // below the 100x100 page, and beside a clip it does not reach
+            text(0.0, 200.0),
+            DisplayItem::PushClip {
+                rect: r(0.0, 0.0, 20.0, 20.0),
+                radius: 0.0,
+            },
+            text(60.0, 0.0),
+            DisplayItem::PopClip,
+        ]);
+        let texts: Vec<usize> = p.layers.iter().flat_map(|l| l.texts.iter().map(|t| t.item)).collect();
+        assert_eq!(texts, vec![0]);
     }
 
     #[test]

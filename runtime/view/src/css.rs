@@ -277,6 +277,7 @@ pub(crate) struct RuleIndex {
     by_tag: HashMap<String, Vec<(usize, usize, usize)>>,
     universal: Vec<(usize, usize, usize)>,
     needs_count: bool,
+    sibling_combinators: bool,
 }
 
 impl RuleIndex {
@@ -287,6 +288,11 @@ impl RuleIndex {
                 for (xi, sel) in rule.selectors.iter().enumerate() {
                     let entry = (si, ri, xi);
                     ix.needs_count |= sel.needs_count();
+                    ix.sibling_combinators |= sel
+                        .parts
+                        .iter()
+                        .skip(1)
+                        .any(|(c, _)| matches!(c, Combinator::Next | Combinator::Subsequent));
                     let Some((_, last)) = sel.parts.last() else {
                         continue;
                     };
@@ -310,6 +316,12 @@ impl RuleIndex {
     /// children before styling them.
     pub fn needs_sibling_count(&self) -> bool {
         self.needs_count
+    }
+
+    /// Whether some selector uses `+` or `~` (an element's style then depends on its
+    /// earlier siblings' classes and ids).
+    pub fn has_sibling_combinators(&self) -> bool {
+        self.sibling_combinators
     }
 
     /// Declarations of every rule matching `el`, in cascade order (specificity, then sheet,

@@ -103,6 +103,24 @@ pub(crate) fn apply_patch(
     patch: &Value,
     max_index: usize,
 ) -> Result<Vec<String>> {
+    let mut changed: Vec<String> = Vec::new();
+    for segs in apply_patch_paths(data, patch, max_index)? {
+        if let Some(Seg::Key(top)) = segs.first() {
+            if !changed.contains(top) {
+                changed.push(top.clone());
+            }
+        }
+    }
+    Ok(changed)
+}
+
+/// [`apply_patch`], returning the parsed path of every key instead (`rows[3].title` →
+/// `[Key("rows"), Index(3), Key("title")]`), in the patch's order, for incremental update.
+pub(crate) fn apply_patch_paths(
+    data: &mut Value,
+    patch: &Value,
+    max_index: usize,
+) -> Result<Vec<Vec<Seg>>> {
     let Value::Object(entries) = patch else {
         return Err(Error::PatchNotObject {
             found: json_type(patch),
@@ -115,13 +133,8 @@ pub(crate) fn apply_patch(
     if !data.is_object() {
         *data = Value::Object(Map::new());
     }
-    let mut changed = Vec::new();
+    let mut changed = Vec::with_capacity(parsed.len());
     for (segs, value) in parsed {
-        if let Some(Seg::Key(top)) = segs.first() {
-            if !changed.contains(top) {
-                changed.push(top.clone());
-            }
-        }
         let mut cur: &mut Value = data;
         for (n, seg) in segs.iter().enumerate() {
             let last = n + 1 == segs.len();
@@ -160,6 +173,7 @@ pub(crate) fn apply_patch(
             }
             cur = slot;
         }
+        changed.push(segs);
     }
     Ok(changed)
 }

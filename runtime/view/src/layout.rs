@@ -163,6 +163,11 @@ impl TextCtx {
 pub(crate) struct LayoutState {
     pub taffy: TaffyTree<TextCtx>,
     pub ids: Vec<NodeId>,
+    /// The width the boxes were last computed at, while nothing changed since; `None` after
+    /// any change (then [`LayoutState::compute`] runs taffy).
+    computed_at: Option<f32>,
+    /// How many times taffy computed the boxes (for tests).
+    pub computes: u64,
 }
 
 // SAFETY: `TaffyTree` is `!Send` only because taffy's `CompactLength` stores lengths in a
@@ -214,6 +219,8 @@ impl LayoutState {
         LayoutState {
             taffy: TaffyTree::new(),
             ids: Vec::new(),
+            computed_at: None,
+            computes: 0,
         }
     }
 
@@ -221,6 +228,7 @@ impl LayoutState {
     /// current ids belong to) where the element kind matches: their layout caches stay valid
     /// unless their style or text changed.
     pub fn sync(&mut self, new: &Tree, old: Option<&Tree>, ctx: Ctx) -> Result<()> {
+        self.computed_at = None;
         let old = old.filter(|o| o.nodes.len() == self.ids.len() && !o.nodes.is_empty());
         let mut s = Sync {
             new,
@@ -345,12 +353,63 @@ impl LayoutState {
         Ok(id)
     }
 
+    /// Updates the layout nodes of `changed` (node index, its value before) after their
+    /// nodes were replaced in place in `tree` (same shape: see
+    /// [`crate::tree::Expander::reexpand_item`]), and those of their children (whose taffy
+    /// style and text rules depend on the parent). Only what differs for layout marks a node
+    /// dirty, so a paint-only change (colour, opacity, transform) leaves the boxes as they
+    /// are. Returns whether any layout node changed.
+    ///
+    /// # Errors
+    /// [`Error::Layout`] on an internal taffy failure.
+    pub fn patch(&mut self, tree: &Tree, changed: &[(usize, Node)], ctx: Ctx) -> Result<bool> {
+        let mut check: Vec<usize> = Vec::with_capacity(changed.len() * 2);
+        for (i, _) in changed {
+            check.push(*i);
+            check.extend(tree.nodes[*i].children.iter().copied());
+        }
+        check.sort_unstable();
+        check.dedup();
+        let mut any = false;
+        for i in check {
+            let n = &tree.nodes[i];
+            let id = self.ids[i];
+            let parent = n.parent.map(|p| &tree.nodes[p]);
+            let st = taffy_style(n, parent, ctx);
+            if *self.taffy.style(id).map_err(lerr)? != st {
+                self.taffy.set_style(id, st).map_err(lerr)?;
+                any = true;
+            }
+            let tc = match &n.kind {
+                NodeKind::Text(t) => Some(TextCtx::new(n, t, ctx, parent)),
+                NodeKind::Element(_) => TextCtx::rich(n, ctx),
+            };
+            let same = match (&tc, self.taffy.get_node_context(id)) {
+                (Some(new), Some(old)) => old.same_text(new),
+                (None, None) => true,
+                _ => false,
+            };
+            if !same {
+                self.taffy.set_node_context(id, tc).map_err(lerr)?;
+                any = true;
+            }
+        }
+        if any {
+            self.computed_at = None;
+        }
+        Ok(any)
+    }
+
     /// Computes the layout of the whole page: the root is as wide as the viewport; height is
-    /// unbounded (the page scrolls).
+    /// unbounded (the page scrolls). Nothing is done when nothing changed since the last
+    /// computation at this width.
     pub fn compute(&mut self, fonts: &mut FontSystem, width: f32) -> Result<()> {
         let Some(&root) = self.ids.first() else {
             return Ok(());
         };
+        if self.computed_at == Some(width) {
+            return Ok(());
+        }
         let avail = Size {
             width: AvailableSpace::Definite(width),
             height: AvailableSpace::MaxContent,
@@ -367,7 +426,10 @@ impl LayoutState {
                     },
                 )
             })
-            .map_err(lerr)
+            .map_err(lerr)?;
+        self.computed_at = Some(width);
+        self.computes += 1;
+        Ok(())
     }
 
     /// How many taffy nodes exist (for tests: nothing leaks across renders).

@@ -136,6 +136,7 @@ mod error;
 mod expr;
 mod input;
 mod interact;
+mod incremental;
 mod layout;
 mod limits;
 mod page;
@@ -168,7 +169,7 @@ pub use limits::{
     DEFAULT_MAX_TEMPLATE_NESTING,
     DEFAULT_STACK_BYTES, MAX_CSS_NESTING,
 };
-pub use page::{default_component_styles, ComponentChange, Page, TapEvent, Viewport, DEFAULT_STYLESHEET, ELEMENTS_PANEL_NODES};
+pub use page::{default_component_styles, ComponentChange, Page, RenderStats, TapEvent, Viewport, DEFAULT_STYLESHEET, ELEMENTS_PANEL_NODES};
 pub use template::{known_tags, parse_template, FileResolver, Template, TEMPLATE_TAGS};
 pub use text::{
     embedded_font_files, font_system_from, measure_text, new_font_system, set_fonts, text_attrs, text_attrs_styled, text_buffer, text_buffer_styled,

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use crate::color::Color;
 use crate::css::{parse_stylesheet, Diagnostic, StyleSheet};
-use crate::data::apply_patch;
+use crate::data::{apply_patch, apply_patch_paths};
 use crate::display::{DisplayItem, DisplayList, Rect, TextAlign};
 use crate::error::{Error, Result};
 use crate::layout::LayoutState;
@@ -128,6 +128,24 @@ pub struct Page {
     instances: HashMap<u64, InstanceMeta>,
     next_instance: u32,
     changes: Vec<ComponentChange>,
+    /// Loop items (loop, item of [`Tree::loops`]) whose data changed since the last render,
+    /// when only such items changed (see `incremental.rs`); a full expansion clears them.
+    pending: Vec<(usize, usize)>,
+    /// How many expressions of the template read each name ([`crate::incremental::readers`]).
+    readers: HashMap<String, usize>,
+    /// How the renders so far were done.
+    pub(crate) stats: RenderStats,
+}
+
+/// How a page's renders were done: what [`Page::render`] did after each change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderStats {
+    /// Renders that expanded the whole template.
+    pub full: u64,
+    /// Renders that re-expanded only changed `m:for` items.
+    pub items: u64,
+    /// Renders that only repainted (scrolling, state, data no binding reads).
+    pub paint_only: u64,
 }
 
 impl std::fmt::Debug for Page {
@@ -323,6 +341,13 @@ impl Page {
             instances: HashMap::new(),
             next_instance: 1,
             changes: Vec::new(),
+            pending: Vec::new(),
+            readers: HashMap::new(),
+            stats: RenderStats::default(),
+        })
+        .map(|mut p: Page| {
+            p.readers = crate::incremental::readers(&p.template);
+            p
         })
     }
 
@@ -358,13 +383,34 @@ impl Page {
     /// [`Error::PatchNotObject`] when the patch is not an object, [`Error::DataPath`] naming
     /// a malformed key; nothing is applied then.
     pub fn set_data(&mut self, patch: &Value) -> Result<()> {
-        let changed = apply_patch(&mut self.data, patch, self.limits.max_array_index)?;
-        // Data the template never reads (bookkeeping the logic keeps in its data) needs no
-        // re-render.
-        if changed.iter().any(|k| self.template.reads.contains(k)) {
-            self.dirty = true;
+        let changed = apply_patch_paths(&mut self.data, patch, self.limits.max_array_index)?;
+        for segs in &changed {
+            // Data the template never reads (bookkeeping the logic keeps in its data) needs
+            // no re-render.
+            let Some(crate::data::Seg::Key(top)) = segs.first() else { continue };
+            if self.dirty || !self.template.reads.contains(top) {
+                continue;
+            }
+            // One item of page-scope loops: only those items are expanded again.
+            let items = self
+                .tree
+                .as_ref()
+                .and_then(|t| crate::incremental::items_touched(&t.loops, &self.readers, segs));
+            match items {
+                Some(items) => self.pending.extend(items),
+                None => {
+                    self.dirty = true;
+                    self.pending.clear();
+                }
+            }
         }
         Ok(())
+    }
+
+    /// How this page's renders were done so far (full expansions, item re-expansions,
+    /// repaints).
+    pub fn render_stats(&self) -> RenderStats {
+        self.stats
     }
 
     fn ctx(&self) -> Ctx {
@@ -387,7 +433,18 @@ impl Page {
 
     fn render_on_this_stack(&mut self, fonts: &mut FontSystem) -> Result<DisplayList> {
         let ctx = self.ctx();
+        let pending = std::mem::take(&mut self.pending);
+        if !self.dirty && self.tree.is_some() {
+            if pending.is_empty() {
+                self.stats.paint_only += 1;
+            } else if self.render_items(pending, ctx)? {
+                self.stats.items += 1;
+            } else {
+                self.dirty = true;
+            }
+        }
         if self.dirty || self.tree.is_none() {
+            self.stats.full += 1;
             let mut expander = Expander::new(
                 self.shared_sheets.as_deref().unwrap_or(&self.sheets),
                 &self.template,
@@ -437,6 +494,56 @@ impl Page {
         self.rects = rects;
         self.runs = runs;
         Ok(out)
+    }
+
+    /// Re-expands the loop items `pending` alone and updates their layout nodes; `false`
+    /// (everything left as it was) when one of them needs a full expansion.
+    fn render_items(&mut self, mut pending: Vec<(usize, usize)>, ctx: Ctx) -> Result<bool> {
+        let Some(mut tree) = self.tree.take() else {
+            return Ok(false);
+        };
+        pending.sort_unstable();
+        pending.dedup();
+        let mut changed: Vec<(usize, Node)> = Vec::new();
+        let mut ok = true;
+        {
+            let mut expander = Expander::new(
+                self.shared_sheets.as_deref().unwrap_or(&self.sheets),
+                &self.template,
+                ctx,
+                self.limits.max_nodes,
+                self.limits.max_loop_iterations,
+                &mut self.diags,
+                &mut self.inline_cache,
+            )
+            .with_components(&self.components, &self.comp_styles, &self.instance_data);
+            expander.max_depth = self.limits.max_depth;
+            for (lp, item) in pending {
+                match expander.reexpand_item(&mut tree, lp, item, &self.data) {
+                    Some(c) => changed.extend(c),
+                    None => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+        }
+        if !ok {
+            // Put back what was patched: the layout nodes still describe the old nodes.
+            for (i, old) in changed.into_iter().rev() {
+                tree.nodes[i] = old;
+            }
+            self.tree = Some(tree);
+            return Ok(false);
+        }
+        if let Err(e) = self.layout.patch(&tree, &changed, ctx) {
+            // The layout nodes are half updated: the next render builds them afresh.
+            self.tree = None;
+            self.dirty = true;
+            return Err(e);
+        }
+        self.tree = Some(tree);
+        Ok(true)
     }
 
     /// The height of the page's content in px (after render; at least the viewport's).
@@ -685,7 +792,7 @@ impl Page {
                 .map(|(_, t, _)| *t);
             return run.or(inside.then_some(i));
         }
-        for c in paint_order(tree, i).into_iter().rev() {
+        for &c in paint_order(tree, i).iter().rev() {
             if let Some(h) = self.hit(tree, c, x, y) {
                 return Some(h);
             }
@@ -851,6 +958,12 @@ impl Page {
         self.tree.as_ref().expect("rendered")
     }
 
+    /// How many times the boxes were computed (for tests: paint-only changes skip it).
+    #[cfg(test)]
+    pub(crate) fn layout_computes(&self) -> u64 {
+        self.layout.computes
+    }
+
     /// Layout nodes alive (for tests: nothing leaks across renders).
     #[cfg(test)]
     pub(crate) fn layout_node_count(&self) -> usize {
@@ -940,17 +1053,20 @@ fn l_border(l: &taffy::Layout, k: usize) -> f32 {
 
 /// Node `i`'s children in paint order: by `z-index` (none is 0), positioned boxes above
 /// boxes in flow at the same `z-index`, otherwise in document order (a stable sort).
-pub(crate) fn paint_order(tree: &Tree, i: usize) -> Vec<usize> {
+pub(crate) fn paint_order(tree: &Tree, i: usize) -> std::borrow::Cow<'_, [usize]> {
     use crate::style::Position;
-    let mut order = tree.nodes[i].children.clone();
+    let children = &tree.nodes[i].children;
     let key = |c: &usize| {
         let st = &tree.nodes[*c].style;
         (st.z_index.unwrap_or(0), u8::from(st.position != Position::Static))
     };
-    if order.iter().any(|c| key(c) != (0, 0)) {
+    if children.iter().any(|c| key(c) != (0, 0)) {
+        let mut order = children.clone();
         order.sort_by_key(key);
+        order.into()
+    } else {
+        children.as_slice().into()
     }
-    order
 }
 
 /// The CSS transform of an element as one matrix about its box's centre (the default
@@ -1281,7 +1397,7 @@ impl Painter<'_> {
                         self.paragraph(i, content, op)?;
                     }
                 } else {
-                    for c in paint_order(tree, i) {
+                    for &c in paint_order(tree, i).iter() {
                         self.paint(c, rect.x - dx, rect.y - dy, op)?;
                         if scrolls {
                             if let Some(cr) = self.rects[c] {
@@ -1450,6 +1566,7 @@ impl Painter<'_> {
             return Ok(());
         };
         let (_, _, lines) = tc.rich_lines(self.fonts, Some(width));
+        let area = *self.clips.last().expect("the viewport is always there");
         let first_run = self.runs.len();
         let mut items = Vec::new();
         for line in lines {
@@ -1481,15 +1598,19 @@ impl Painter<'_> {
                         border_color: Color::TRANSPARENT,
                     });
                 }
-                items.push(DisplayItem::Text {
-                    rect: drawn,
-                    text: run.text.clone(),
-                    font_size: span.font_size,
-                    line_height: span.line_height,
-                    color: span.color.with_opacity(op),
-                    bold: span.bold,
-                    align: n.style.text_align,
-                });
+                // (what `push` would cull is not built: no copy of the text of rows
+                // scrolled away)
+                if overlaps(drawn, area) {
+                    items.push(DisplayItem::Text {
+                        rect: drawn,
+                        text: run.text.clone(),
+                        font_size: span.font_size,
+                        line_height: span.line_height,
+                        color: span.color.with_opacity(op),
+                        bold: span.bold,
+                        align: n.style.text_align,
+                    });
+                }
                 // the paragraph's own `text-decoration` runs under every piece
                 let c = n.style.text_decoration_color.map_or(span.color, |c| c).with_opacity(op);
                 items.extend(decoration(n.style.text_decoration, drawn, run.width, span.font_size, c));

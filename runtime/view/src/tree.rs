@@ -103,6 +103,57 @@ pub(crate) struct Tree {
     pub nodes: Vec<Node>,
     /// The custom component hosts, in document order.
     pub hosts: Vec<Host>,
+    /// The page-scope `m:for` loops whose items can be re-expanded one at a time
+    /// ([`Expander::reexpand_item`]), in document order.
+    pub loops: Vec<LoopRecord>,
+}
+
+/// A `m:for` of the page's own template, expanded in the page data's scope (not inside
+/// another loop, a `<template is>`, a component or slot content), whose list is one name
+/// (`m:for="{{rows}}"`) holding an array, and whose item subtree makes no component, slot or
+/// template: what re-expanding one of its items alone needs (see `incremental.rs`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct LoopRecord {
+    /// Where the `m:for` element is in the template: from `roots`, each step a child index
+    /// and the branch taken when that child is an `m:if` chain.
+    pub tpath: Vec<(u32, u32)>,
+    /// The page-data name the list reads (`rows`).
+    pub list: String,
+    /// The element ancestors at the loop, outermost first (the last is the items' parent).
+    pub ancestors: Vec<AncSnap>,
+    /// One entry per list element, filtered or not.
+    pub items: Vec<ItemRecord>,
+}
+
+/// One ancestor on the expander's stack, as [`LoopRecord`] keeps it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct AncSnap {
+    node: usize,
+    index: usize,
+    children: usize,
+    total: Option<usize>,
+    owner: Option<u64>,
+}
+
+/// What one item of a [`LoopRecord`] expanded to.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct ItemRecord {
+    /// Its nodes: `start..end` of [`Tree::nodes`] (empty when its filter dropped it).
+    pub start: usize,
+    /// One past its last node.
+    pub end: usize,
+    /// Whether the per-item `m:if` let it through.
+    pub shown: bool,
+    /// Element children the parent had before this item.
+    pub siblings_before: usize,
+    /// `m:for` iterations counted before this item (the render's running total).
+    pub iterations_before: usize,
+    /// `m:for` iterations its own subtree counted.
+    pub iterations: usize,
+    /// Its `m:key` value before duplicates were dropped.
+    pub raw_key: Option<String>,
+    /// The key its node got (`None` for a duplicate).
+    pub key: Option<String>,
 }
 
 /// A custom component's host element after expansion.
@@ -169,6 +220,7 @@ impl Tree {
 /// before they are all expanded: when a sheet uses them ([`RuleIndex::needs_sibling_count`]),
 /// each element's element children are counted first by a dry run of `m:if`/`m:for`/`block`
 /// over the same data ([`Expander::count_elements`]), so styles are still computed in one pass.
+#[derive(Clone, Copy)]
 struct Anc {
     /// Its node.
     node: usize,
@@ -291,6 +343,13 @@ pub(crate) struct Expander<'a> {
     frame: Rc<Frame<'a>>,
     /// Hosts expanded so far.
     hosts: Vec<Host>,
+    /// The page data of this expansion (compared by address only, to tell its scope from
+    /// the data of a `<template is>` or slot content).
+    root_data: *const Value,
+    /// Where the template node being expanded is (see [`LoopRecord::tpath`]).
+    tpath: Vec<(u32, u32)>,
+    /// Page-scope loops expanded so far.
+    loops: Vec<LoopRecord>,
 }
 
 /// The components of a page without custom components.
@@ -347,6 +406,9 @@ impl<'a> Expander<'a> {
                 outer: None,
             }),
             hosts: Vec::new(),
+            root_data: std::ptr::null(),
+            tpath: Vec::new(),
+            loops: Vec::new(),
         }
     }
 
@@ -421,6 +483,7 @@ impl<'a> Expander<'a> {
         self.nodes[0].style = style;
         let template: &'a Template = self.template;
         let root_scope = Scope::Root(data);
+        self.root_data = data;
         if self.needs_count() {
             self.ancestors[0].total = Some(self.count_elements(&template.roots, &root_scope));
         }
@@ -429,6 +492,169 @@ impl<'a> Expander<'a> {
         Ok(Tree {
             nodes: self.nodes,
             hosts: self.hosts,
+            loops: self.loops,
+        })
+    }
+
+    /// Re-expands item `item` of loop `lp` of `tree` (the last expansion, with `data` changed
+    /// only inside that item since) and puts its nodes in place of the old ones. Returns the
+    /// changed nodes with their old values, or `None`, leaving `tree` as it was, when this
+    /// cannot be proven the same as a full expansion: the item's shape (nodes, kinds, tags,
+    /// parents, paragraphs), filter, key or nested iteration count changed, the sheets use
+    /// `+`/`~`, the list is no longer an array of the same length, or expanding failed (a
+    /// full expansion then reports the error).
+    pub fn reexpand_item(
+        &mut self,
+        tree: &mut Tree,
+        lp: usize,
+        item: usize,
+        data: &Value,
+    ) -> Option<Vec<(usize, Node)>> {
+        self.hosts.clear();
+        self.text_ws.clear();
+        self.space_before.clear();
+        self.inline_ok.clear();
+        self.block_salts.clear();
+        self.template_nesting = 0;
+        if self.index.has_sibling_combinators() {
+            // `prev()` sees siblings by node order: a re-expanded node sits at the end.
+            return None;
+        }
+        let rec = tree.loops.get(lp)?;
+        let ir = rec.items.get(item)?.clone();
+        let el = crate::incremental::element_at(&self.template.roots, &rec.tpath)?;
+        let f = el.for_.as_ref()?;
+        match data.get(&rec.list) {
+            Some(Value::Array(a)) if a.len() == rec.items.len() => {}
+            _ => return None,
+        }
+        let ancestors: Vec<Anc> = rec
+            .ancestors
+            .iter()
+            .map(|a| Anc {
+                node: a.node,
+                index: a.index,
+                children: a.children,
+                total: a.total,
+                owner: a.owner,
+            })
+            .collect();
+        let parent = ancestors.last()?.node;
+        let list_value = data.get(&rec.list)?;
+        let item_value = list_value.get(item)?;
+        let index_value = Value::from(item);
+        let root = Scope::Root(data);
+        let s1 = Scope::Local { name: &f.item, value: item_value, parent: &root };
+        let s2 = Scope::Local { name: &f.index, value: &index_value, parent: &s1 };
+        let shown = el.filter.as_ref().is_none_or(|c| truthy(&c.eval(&s2)));
+        if shown != ir.shown {
+            return None;
+        }
+        if !shown {
+            return Some(Vec::new());
+        }
+        let raw_key = self.item_key(el, f, item_value, &index_value);
+        if raw_key != ir.raw_key {
+            return None;
+        }
+        let salt = ir.key.clone().unwrap_or_else(|| to_display(&index_value));
+        // The expander's state at the item's start in a full expansion.
+        self.nodes = std::mem::take(&mut tree.nodes);
+        let old_len = self.nodes.len();
+        self.ancestors = ancestors;
+        if let Some(a) = self.ancestors.last_mut() {
+            a.children = ir.siblings_before;
+        }
+        self.iterations = ir.iterations_before;
+        self.root_data = data;
+        // As many nodes as the item had: more would change its shape anyway.
+        self.max_nodes = old_len + (ir.end - ir.start);
+        let r = self.element(el, &s2, parent, ir.key.clone(), Some(salt));
+        let mut nodes = std::mem::take(&mut self.nodes);
+        while nodes[parent].children.last().is_some_and(|&c| c >= old_len) {
+            nodes[parent].children.pop();
+        }
+        let fresh = nodes.split_off(old_len);
+        let same = r.is_ok()
+            && self.iterations - ir.iterations_before == ir.iterations
+            && self.hosts.is_empty()
+            && same_shape(&nodes, ir.start, ir.end, &fresh, old_len);
+        if !same {
+            tree.nodes = nodes;
+            return None;
+        }
+        let map = |k: usize| if k >= old_len { k - old_len + ir.start } else { k };
+        let mut changed = Vec::new();
+        for (j, mut n) in fresh.into_iter().enumerate() {
+            n.parent = n.parent.map(map);
+            for c in &mut n.children {
+                *c = map(*c);
+            }
+            if let Some(spans) = &mut n.para {
+                for sp in spans {
+                    sp.node = map(sp.node);
+                }
+            }
+            let slot = ir.start + j;
+            if nodes[slot] != n {
+                changed.push((slot, std::mem::replace(&mut nodes[slot], n)));
+            }
+        }
+        tree.nodes = nodes;
+        Some(changed)
+    }
+
+    /// An item's `m:key` value (before duplicates are dropped), warning when the item lacks
+    /// the key's field.
+    fn item_key(&mut self, el: &TElement, f: &ForSpec, item: &Value, index: &Value) -> Option<String> {
+        match f.key.as_deref() {
+            None => None,
+            Some("*this") => Some(to_display(item)),
+            Some(k) => match item.get(k) {
+                Some(v) if !v.is_null() => Some(to_display(v)),
+                _ => {
+                    self.warn(
+                        (el.line, el.col),
+                        format!(
+                            "m:key `{k}`: item {} has no `{k}` (it is matched by position)",
+                            to_display(index)
+                        ),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    /// A [`LoopRecord`] (without items yet) for `el` when it is a loop whose items can be
+    /// re-expanded alone (see [`LoopRecord`]).
+    fn loop_record(&self, el: &TElement, f: &ForSpec, scope: &Scope<'_>) -> Option<LoopRecord> {
+        let page_scope = matches!(scope, Scope::Root(d) if std::ptr::eq(*d, self.root_data));
+        if !page_scope || self.frame.owner.is_some() || self.template_nesting > 0 || !self.block_salts.is_empty() {
+            return None;
+        }
+        let list = crate::incremental::sole_name(&f.list)?;
+        if !matches!(scope, Scope::Root(d) if matches!(d.get(list), Some(Value::Array(_)))) {
+            return None;
+        }
+        if !crate::incremental::item_is_plain(el, self.frame.using) {
+            return None;
+        }
+        Some(LoopRecord {
+            tpath: self.tpath.clone(),
+            list: list.to_string(),
+            ancestors: self
+                .ancestors
+                .iter()
+                .map(|a| AncSnap {
+                    node: a.node,
+                    index: a.index,
+                    children: a.children,
+                    total: a.total,
+                    owner: a.owner,
+                })
+                .collect(),
+            items: Vec::new(),
         })
     }
 
@@ -449,7 +675,18 @@ impl<'a> Expander<'a> {
     }
 
     fn nodes_of(&mut self, tnodes: &'a [TNode], scope: &Scope<'_>, parent: usize) -> Result<()> {
-        for t in tnodes {
+        for (k, t) in tnodes.iter().enumerate() {
+            self.tpath.push((k as u32, 0));
+            let r = self.tnode(t, scope, parent);
+            self.tpath.pop();
+            r?;
+        }
+        Ok(())
+    }
+
+    /// One template node of [`Expander::nodes_of`].
+    fn tnode(&mut self, t: &'a TNode, scope: &Scope<'_>, parent: usize) -> Result<()> {
+        {
             match t {
                 TNode::Text(interp) => {
                     // `<text space="ensp|emsp|nbsp" decode>`: kept spaces, decoded values.
@@ -505,7 +742,7 @@ impl<'a> Expander<'a> {
                         if !s.is_empty() {
                             self.space_before.insert(self.nodes.len());
                         }
-                        continue;
+                        return Ok(());
                     }
                     let ws = (s.starts_with(is_ws), s.ends_with(is_ws));
                     let s = trimmed;
@@ -529,12 +766,15 @@ impl<'a> Expander<'a> {
                 }
                 TNode::Element(el) => self.element_maybe_for(el, scope, parent)?,
                 TNode::Chain(branches) => {
-                    for (cond, el) in branches {
+                    for (b, (cond, el)) in branches.iter().enumerate() {
                         let take = match cond {
                             None => true,
                             Some(c) => truthy(&c.eval(scope)),
                         };
                         if take {
+                            if let Some(last) = self.tpath.last_mut() {
+                                last.1 = b as u32;
+                            }
                             self.element_maybe_for(el, scope, parent)?;
                             break;
                         }
@@ -549,6 +789,7 @@ impl<'a> Expander<'a> {
         let Some(f) = &el.for_ else {
             return self.element(el, scope, parent, None, None);
         };
+        let mut record = self.loop_record(el, f, scope);
         let items = self.for_items(f, scope);
         self.iterations += items.len();
         if self.iterations > self.max_iterations {
@@ -570,28 +811,23 @@ impl<'a> Expander<'a> {
                 value: index,
                 parent: &s1,
             };
+            let mut ir = ItemRecord {
+                start: self.nodes.len(),
+                end: self.nodes.len(),
+                siblings_before: self.ancestors.last().map_or(0, |a| a.children),
+                iterations_before: self.iterations,
+                ..ItemRecord::default()
+            };
             if let Some(filter) = &el.filter {
                 if !truthy(&filter.eval(&s2)) {
+                    if let Some(r) = &mut record {
+                        r.items.push(ir);
+                    }
                     continue;
                 }
             }
-            let key = match f.key.as_deref() {
-                None => None,
-                Some("*this") => Some(to_display(item)),
-                Some(k) => match item.get(k) {
-                    Some(v) if !v.is_null() => Some(to_display(v)),
-                    _ => {
-                        self.warn(
-                            (el.line, el.col),
-                            format!(
-                                "m:key `{k}`: item {} has no `{k}` (it is matched by position)",
-                                to_display(index)
-                            ),
-                        );
-                        None
-                    }
-                },
-            };
+            let key = self.item_key(el, f, item, index);
+            let raw_key = key.clone();
             let key = key.filter(|k| {
                 let fresh = seen_keys.insert(k.clone());
                 if !fresh {
@@ -605,7 +841,20 @@ impl<'a> Expander<'a> {
                 fresh
             });
             let salt = key.clone().unwrap_or_else(|| to_display(index));
+            if record.is_some() {
+                ir.raw_key = raw_key;
+                ir.key = key.clone();
+            }
             self.element(el, &s2, parent, key, Some(salt))?;
+            if let Some(r) = &mut record {
+                ir.shown = true;
+                ir.end = self.nodes.len();
+                ir.iterations = self.iterations - ir.iterations_before;
+                r.items.push(ir);
+            }
+        }
+        if let Some(r) = record {
+            self.loops.push(r);
         }
         Ok(())
     }
@@ -1271,6 +1520,26 @@ impl<'a> Expander<'a> {
         }
         out
     }
+}
+
+/// Whether the nodes `fresh` (numbered from `base`) have the shape of `nodes[start..end]`:
+/// the same count, kinds and tags, parents and children (numbered alike), and paragraph or not.
+fn same_shape(nodes: &[Node], start: usize, end: usize, fresh: &[Node], base: usize) -> bool {
+    if fresh.len() != end - start {
+        return false;
+    }
+    let map = |k: usize| if k >= base { k - base + start } else { k };
+    fresh.iter().zip(&nodes[start..end]).all(|(n, o)| {
+        let kind = match (&n.kind, &o.kind) {
+            (NodeKind::Element(a), NodeKind::Element(b)) => a == b,
+            (NodeKind::Text(_), NodeKind::Text(_)) => true,
+            _ => false,
+        };
+        kind && n.parent.map(map) == o.parent
+            && n.para.is_some() == o.para.is_some()
+            && n.children.len() == o.children.len()
+            && n.children.iter().zip(&o.children).all(|(a, b)| map(*a) == *b)
+    })
 }
 
 /// A scope as one object (loop variables over the data), for slot content expanded later.

@@ -93,6 +93,8 @@ const SPECS: &[Spec] = &[
     Spec { name: "storage.get_1k", what: "handle-event whose handler calls storage.get of a 1 KiB value", iterations: 1000, run: bench_storage_get },
     Spec { name: "view.list_1000_first_layout", what: "first render of a 1000-row list page: expand template, style, taffy layout, text shaping, display list", iterations: 10, run: bench_list_first },
     Spec { name: "view.list_1000_after_set_data", what: "set-data of one row's title + re-render of the 1000-row list (incremental)", iterations: 30, run: bench_list_after_set_data },
+    Spec { name: "view.list_1000_scroll_step", what: "one wheel step (SCROLL_STEP_PX down, back up at the bottom) of the 1000-row list page → new display list", iterations: 30, run: bench_list_scroll_step },
+    Spec { name: "view.list_1000_tap_to_display_list", what: "tap the first row of the 1000-row list → hit test → guest handler toggles it (set-data rows[0].done) → new display list (no GPU frame)", iterations: 30, run: bench_tap_list_display },
     Spec { name: "render.frame_counter", what: "one frame of the counter screen: compose chrome, draw with wgpu, read back to an RGBA image", iterations: 30, run: bench_frame_counter },
     Spec { name: "render.frame_list_1000", what: "one frame of the 1000-row list screen (the renderer culls the rows outside the page area), read back", iterations: 20, run: bench_frame_list },
     Spec { name: "render.tap_to_frame_counter", what: "tap #inc → hit test → guest handler → set-data → relayout → frame read back", iterations: 30, run: bench_tap_counter },
@@ -1158,6 +1160,44 @@ fn bench_list_after_set_data(fx: &mut Fixture, plan: &Plan) -> Result<Outcome> {
         timed(|| {
             page.set_data(&json!({ "rows[500].title": format!("Row number 500, changed {i}") }))?;
             std::hint::black_box(page.render(fonts)?);
+            Ok(())
+        })
+    })?;
+    Ok(Outcome::of(samples))
+}
+
+/// How far one wheel step scrolls the list page in `view.list_1000_scroll_step`, in px.
+pub const SCROLL_STEP_PX: f32 = 40.0;
+
+fn bench_list_scroll_step(fx: &mut Fixture, plan: &Plan) -> Result<Outcome> {
+    let fonts = fx.fonts();
+    let mut page = list_page()?;
+    page.render(fonts)?;
+    let mut dy = SCROLL_STEP_PX;
+    let samples = plan.sample(|_| {
+        if page.scroll_top() + page.viewport().height + SCROLL_STEP_PX >= page.content_height() {
+            dy = -SCROLL_STEP_PX;
+        } else if page.scroll_top() <= 0.0 {
+            dy = SCROLL_STEP_PX;
+        }
+        timed(|| {
+            page.scroll_by(dy);
+            std::hint::black_box(page.render(fonts)?);
+            Ok(())
+        })
+    })?;
+    Ok(Outcome::of(samples))
+}
+
+fn bench_tap_list_display(fx: &mut Fixture, plan: &Plan) -> Result<Outcome> {
+    let (harness, session) = match fx.session("benchlist")? {
+        Ok(x) => x,
+        Err(e) => return Ok(Outcome::skipped(e)),
+    };
+    let samples = plan.sample(|_| {
+        timed(|| {
+            harness.tap(session, ".row")?.map_err(anyhow::Error::msg)?;
+            std::hint::black_box(session.screen(&mut harness.host().fonts)?);
             Ok(())
         })
     })?;
