@@ -1524,6 +1524,12 @@ impl Session {
         Ok(())
     }
 
+    /// Whether the top page is still scrolling with momentum after a fast drag (the window
+    /// keeps drawing frames meanwhile).
+    pub fn flinging(&self) -> bool {
+        self.stack.last().is_some_and(|p| p.view.flinging())
+    }
+
     /// Whether a press is down (the window keeps drawing frames for long presses meanwhile).
     pub fn pressing(&self) -> bool {
         self.input.press.is_some()

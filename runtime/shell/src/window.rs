@@ -1031,8 +1031,9 @@ impl ApplicationHandler<Wake> for App<'_> {
                     redraw = true;
                     next = Some(next.map_or(now + PRESS_FRAME, |n| n.min(now + PRESS_FRAME)));
                 }
-                if session.pressing() {
-                    // Frames while a press is down: the long press fires on one.
+                if session.pressing() || session.flinging() {
+                    // Frames while a press is down (the long press fires on one) or momentum
+                    // scrolls.
                     redraw = true;
                     next = Some(next.map_or(now + PRESS_FRAME, |n| n.min(now + PRESS_FRAME)));
                 }

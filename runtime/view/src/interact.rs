@@ -10,11 +10,30 @@ use crate::input::{AppEvent, Input, Key, Outcome, DEFAULT_SCROLL_THRESHOLD, LONG
 use crate::page::Page;
 use crate::tree::{NodeKind, Tree};
 
+/// A released drag faster than this (px per ms) keeps scrolling on its own (momentum).
+pub const FLING_MIN_VELOCITY: f32 = 0.3;
+/// Momentum keeps this share of its speed every 16 ms frame.
+pub const FLING_DECAY_PER_FRAME: f32 = 0.95;
+/// A drag held still this long (ms) before the release does not fling.
+pub const FLING_MAX_PAUSE_MS: u64 = 100;
+
+/// Momentum after a fast drag: the scroller under `at` keeps moving at `vel`, slowing down.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Fling {
+    at: (f32, f32),
+    /// px per ms, in scroll direction (positive scrolls down / right).
+    vel: (f32, f32),
+    last_ms: u64,
+}
+
 /// A press in progress.
 #[derive(Debug, Clone)]
 pub(crate) struct Press {
     start: (f32, f32),
     last: (f32, f32),
+    /// When the last move came, and the drag's smoothed velocity then (px per ms).
+    last_ms: u64,
+    vel: (f32, f32),
     down_ms: u64,
     /// The deepest node under the press.
     target: Option<usize>,
@@ -55,10 +74,14 @@ impl Page {
     fn handle_on(&mut self, tree: &Tree, input: Input, out: &mut Vec<Outcome>) {
         match input {
             Input::PointerDown { x, y, time_ms } => {
+                // A finger on the screen stops momentum.
+                self.fling = None;
                 let target = self.hit_node(tree, x, y);
                 self.pointer = Some(Press {
                     start: (x, y),
                     last: (x, y),
+                    last_ms: time_ms,
+                    vel: (0.0, 0.0),
                     down_ms: time_ms,
                     target,
                     dragging: false,
@@ -81,6 +104,11 @@ impl Page {
                     self.control_drag(tree, g, p.start, (x, y), false, out);
                 } else if p.dragging {
                     let (dx, dy) = (p.last.0 - x, p.last.1 - y);
+                    let dt = time_ms.saturating_sub(p.last_ms);
+                    if dt > 0 {
+                        let v = (dx / dt as f32, dy / dt as f32);
+                        p.vel = (0.7 * v.0 + 0.3 * p.vel.0, 0.7 * v.1 + 0.3 * p.vel.1);
+                    }
                     let at = p.start;
                     let left = self.scroll_at(tree, at.0, at.1, dx, dy, out);
                     // What the page cannot take at its top is a pull-down.
@@ -90,6 +118,7 @@ impl Page {
                     }
                 }
                 p.last = (x, y);
+                p.last_ms = time_ms;
                 if let Some(t) = p.target {
                     self.touch(tree, t, "touchmove", x, y, time_ms, out);
                 }
@@ -105,6 +134,13 @@ impl Page {
                 }
                 if let (true, Some(g)) = (p.dragging, p.grab) {
                     self.control_drag(tree, g, p.start, (x, y), true, out);
+                }
+                // A fast scroll drag let go while moving keeps going (momentum).
+                let speed = (p.vel.0.powi(2) + p.vel.1.powi(2)).sqrt();
+                if p.dragging && p.grab.is_none() && p.pulled == 0.0 && speed >= FLING_MIN_VELOCITY
+                    && time_ms.saturating_sub(p.last_ms) <= FLING_MAX_PAUSE_MS
+                {
+                    self.fling = Some(Fling { at: p.start, vel: p.vel, last_ms: time_ms });
                 }
                 let long = p.long_fired || time_ms.saturating_sub(p.down_ms) >= LONG_PRESS_MS;
                 if !p.dragging && !long {
@@ -141,6 +177,19 @@ impl Page {
                         }
                     }
                 }
+                if let Some(mut f) = self.fling.take() {
+                    let dt = time_ms.saturating_sub(f.last_ms).min(100) as f32;
+                    let decay = FLING_DECAY_PER_FRAME.powf(dt / 16.0);
+                    f.vel = (f.vel.0 * decay, f.vel.1 * decay);
+                    let left = self.scroll_at(tree, f.at.0, f.at.1, f.vel.0 * dt, f.vel.1 * dt, out);
+                    f.last_ms = time_ms;
+                    let speed = (f.vel.0.powi(2) + f.vel.1.powi(2)).sqrt();
+                    // It stops when slow, or at the scroller's end.
+                    let blocked = left.0.abs() + left.1.abs() > 0.5;
+                    if speed >= 0.02 && !blocked {
+                        self.fling = Some(f);
+                    }
+                }
                 self.flush_scroll_events(tree, out);
                 self.tick_controls(tree, time_ms, out);
             }
@@ -148,6 +197,11 @@ impl Page {
             Input::Key { key, shift, word } => self.key(tree, key, shift, word, out),
             Input::Blur => self.blur(tree, out),
         }
+    }
+
+    /// Whether momentum is still scrolling (the front end keeps sending frames).
+    pub fn flinging(&self) -> bool {
+        self.fling.is_some()
     }
 
     /// Scrolls the page by `dy` px (positive: down), clamped to its content; returns whether it
@@ -588,6 +642,47 @@ mod tests {
         out.extend(p.handle(Input::PointerMove { x: 100.0, y: 180.0, time_ms: 50 }));
         out.extend(p.handle(Input::PointerUp { x: 100.0, y: 180.0, time_ms: 80 }));
         assert!(out.contains(&Outcome::PullDown { distance: 80.0, released: true }), "{out:?}");
+    }
+
+    #[test]
+    fn a_fast_drag_keeps_scrolling_with_momentum_and_a_press_stops_it() {
+        let (mut p, mut f) = page(r#"<view m:for="{{200}}" class="row">row {{item}}</view>"#, ".row { height: 50px; }");
+        p.set_data(&json!({})).unwrap();
+        p.render(&mut f).unwrap();
+        // 200 px in 40 ms, released while moving: 5 px/ms.
+        p.handle(Input::PointerDown { x: 100.0, y: 500.0, time_ms: 0 });
+        for (i, y) in [450.0, 400.0, 350.0, 300.0].into_iter().enumerate() {
+            p.handle(Input::PointerMove { x: 100.0, y, time_ms: 10 * (i as u64 + 1) });
+        }
+        p.handle(Input::PointerUp { x: 100.0, y: 300.0, time_ms: 45 });
+        assert_eq!(p.scroll_top(), 200.0);
+        assert!(p.flinging());
+        let mut t = 45;
+        let mut tops = Vec::new();
+        while p.flinging() && t < 10_000 {
+            t += 16;
+            p.handle(Input::Frame { time_ms: t });
+            tops.push(p.scroll_top());
+        }
+        assert!(tops.windows(2).all(|w| w[1] >= w[0]), "momentum only moves on: {tops:?}");
+        let glide = p.scroll_top() - 200.0;
+        assert!(glide > 300.0, "momentum carried the page on ({glide} px)");
+        let steps: Vec<f32> = tops.windows(2).map(|w| w[1] - w[0]).collect();
+        assert!(steps.first() > steps.last(), "and slowed down: {steps:?}");
+        assert!(t < 10_000, "and stopped");
+        // A new fling is stopped by the next press.
+        p.handle(Input::PointerDown { x: 100.0, y: 500.0, time_ms: t });
+        p.handle(Input::PointerMove { x: 100.0, y: 300.0, time_ms: t + 20 });
+        p.handle(Input::PointerUp { x: 100.0, y: 300.0, time_ms: t + 25 });
+        assert!(p.flinging());
+        p.handle(Input::PointerDown { x: 100.0, y: 300.0, time_ms: t + 40 });
+        assert!(!p.flinging());
+        // A drag held still before the release does not fling.
+        p.handle(Input::PointerUp { x: 100.0, y: 300.0, time_ms: t + 45 });
+        p.handle(Input::PointerDown { x: 100.0, y: 500.0, time_ms: t + 100 });
+        p.handle(Input::PointerMove { x: 100.0, y: 300.0, time_ms: t + 120 });
+        p.handle(Input::PointerUp { x: 100.0, y: 300.0, time_ms: t + 400 });
+        assert!(!p.flinging());
     }
 
     #[test]

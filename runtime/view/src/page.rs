@@ -112,6 +112,8 @@ pub struct Page {
     pub(crate) caret_visible: bool,
     /// The press in progress.
     pub(crate) pointer: Option<crate::interact::Press>,
+    /// Momentum after a fast drag, advanced by each frame.
+    pub(crate) fling: Option<crate::interact::Fling>,
     /// Whether the bottom was within reach at the last page scroll (for `ReachBottom`).
     pub(crate) near_bottom: bool,
     /// Each drawn piece of a paragraph: (paragraph node, text node, its box on one line).
@@ -332,6 +334,7 @@ impl Page {
             focused: None,
             caret_visible: true,
             pointer: None,
+            fling: None,
             near_bottom: false,
             runs: Vec::new(),
             components: ComponentSet::new(),
