@@ -173,3 +173,25 @@ fn the_capsule_menu_shares_a_qr_code_of_the_page_and_lists_permissions() {
     let (r, _) = run_headless(home, url, "assert-text Nobody yet\n");
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
 }
+
+#[test]
+fn one_apps_timeout_does_not_disturb_another_alive_app() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let cloud = Cloud::start(home).expect("cloud starts");
+    assert_eq!(cloud.publish(home, &counter_bundle(home)).code, 0);
+    let counter = format!("{}/apps/counter", cloud.url);
+    let policy = publish_sample(home, &cloud, "policy-demo");
+    // Counter counts, goes to the background; policy-demo runs an endless loop and is stopped
+    // (its error page); Counter comes back with its count and still counts.
+    let (r, _) = run_headless(
+        home,
+        &counter,
+        &format!(
+            "tap #inc\nassert-data count 1\nopen {policy}\ntap #spin\nassert-text timed out\n\
+             switch counter\nassert-data count 1\ntap #inc\nassert-data count 2\n\
+             switch policy-demo\nassert-text timed out\nswitch counter\nassert-data count 2\n"
+        ),
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+}
