@@ -106,7 +106,12 @@ impl HomeForm {
 }
 
 fn short(s: &str) -> String {
-    match s.char_indices().nth(60) {
+    ellipsize(s, 60)
+}
+
+/// The first `n` characters of `s`, with `…` when it is longer.
+fn ellipsize(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_string(),
     }
@@ -387,7 +392,9 @@ pub fn screen(entries: &[HomeEntry], form: &HomeForm, device: &Device, fonts: &m
             }
         }
         page.items.extend(text_items(fonts, Rect { x: 72.0, y: r.y + 12.0, w: w - 88.0, h: 22.0 }, &e.name, 16.0, 22.0, dark, true, TextAlign::Left));
-        let sub = subtitle(e, now);
+        // One line under the name: cut to what fits (`assert-text` reads it whole).
+        let fits = ((w - 88.0) / 7.0) as usize;
+        let sub = ellipsize(&subtitle(e, now), fits.max(8));
         page.items.extend(text_items(fonts, Rect { x: 72.0, y: r.y + 36.0, w: w - 88.0, h: 18.0 }, &sub, 12.0, 16.0, grey, false, TextAlign::Left));
     }
     page.items.push(DisplayItem::PopClip);

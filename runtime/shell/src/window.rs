@@ -674,7 +674,6 @@ impl App<'_> {
             }
         }
         tracing::debug!(filter = %p.filter.text, "console filter");
-        p.stale = true;
         self.request_redraw();
         true
     }
