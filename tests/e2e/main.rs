@@ -11,6 +11,7 @@ mod errors;
 mod feed;
 mod home;
 mod hostile;
+mod images;
 mod input;
 mod lifecycle;
 mod notes;

@@ -531,7 +531,7 @@ impl Renderer {
         self.offscreen = Some(offscreen);
         drawn?;
         self.queue.submit(Some(encoder.finish()));
-        self.finish_frame();
+        self.finish_frame(fonts);
         check_scope(pollster::block_on(oom.pop()), "drawing a frame")?;
         check_scope(pollster::block_on(scope.pop()), "drawing a frame")?;
 
@@ -598,7 +598,7 @@ impl Renderer {
             });
         self.encode_frame(&mut encoder, view, size, list, fonts, scale, clear)?;
         self.queue.submit(Some(encoder.finish()));
-        self.finish_frame();
+        self.finish_frame(fonts);
         check_scope(pollster::block_on(oom.pop()), "drawing a frame")?;
         check_scope(pollster::block_on(scope.pop()), "drawing a frame")?;
         Ok(())
@@ -806,7 +806,7 @@ impl Renderer {
         Ok(())
     }
 
-    fn finish_frame(&mut self) {
+    fn finish_frame(&mut self, fonts: &mut FontSystem) {
         // layer textures live for one frame; ramps stay while frames use them
         for key in self.layer_draws.keys() {
             self.generated.remove(key);
@@ -816,6 +816,9 @@ impl Renderer {
         self.text_renderers.truncate(self.stats.layers.max(4));
         self.atlas.trim();
         self.text_cache.end_frame();
+        // shaped words unused for a few frames leave the font system's shape cache (the view
+        // trims it per render too), so shell screens that never render a page stay bounded
+        fonts.shape_run_cache.trim(miniapp_view::SHAPE_CACHE_RENDERS);
     }
 
     /// Plans, shapes, uploads and records one frame into `encoder`.

@@ -344,13 +344,11 @@ impl Harness {
     /// # Errors
     /// Layout or GPU errors.
     pub fn frame(&mut self, session: &mut Session) -> Result<image::RgbaImage> {
-        let list = session.screen(&mut self.host.fonts)?;
-        // Remote images on this screen start loading; those that arrived are decoded.
-        for w in self.remote.request(&list) {
-            session.console_warn(w);
-        }
-        for w in self.remote.poll(&mut self.renderer).1 {
-            session.console_warn(w);
+        let mut list = session.screen(&mut self.host.fonts)?;
+        // Remote images on this screen start loading; those that arrived are decoded, and the
+        // pages learn each image's size (a `widthFix` image changes the layout).
+        if crate::images::sync(&mut self.remote, &mut self.renderer, session, &list, &mut self.host.fonts)?.1 {
+            list = session.screen(&mut self.host.fonts)?;
         }
         let device = session.device();
         debug_assert_eq!((list.width, list.height), (device.width, device.height));
@@ -373,12 +371,7 @@ impl Harness {
         let end = Instant::now() + IMAGE_SETTLE_TIMEOUT;
         loop {
             let list = session.screen(&mut self.host.fonts)?;
-            for w in self.remote.request(&list) {
-                session.console_warn(w);
-            }
-            for w in self.remote.poll(&mut self.renderer).1 {
-                session.console_warn(w);
-            }
+            crate::images::sync(&mut self.remote, &mut self.renderer, session, &list, &mut self.host.fonts)?;
             if self.remote.pending() == 0 {
                 return Ok(());
             }

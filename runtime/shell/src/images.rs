@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use miniapp_render::Renderer;
 use miniapp_sandbox::RemoteFetcher;
-use miniapp_view::{DisplayItem, DisplayList};
+use miniapp_view::{cosmic_text::FontSystem, DisplayItem, DisplayList, ImageInfo};
+
+use crate::session::Session;
 
 /// The largest remote image body the shell downloads: 2 MiB (the decoded size is limited by the
 /// renderer's own decode limits).
@@ -53,6 +55,8 @@ pub struct RemoteImages {
     states: HashMap<String, State>,
     tx: Sender<Arrival>,
     rx: Receiver<Arrival>,
+    /// What became of images since [`RemoteImages::take_news`] (sizes, failures), for the pages.
+    news: Vec<(String, ImageInfo)>,
 }
 
 impl std::fmt::Debug for RemoteImages {
@@ -70,24 +74,32 @@ impl RemoteImages {
     /// As [`RemoteImages::new`] with another byte cap (tests).
     pub(crate) fn with_limit(network: &[String], max_bytes: u64) -> RemoteImages {
         let (tx, rx) = channel();
-        RemoteImages { fetcher: RemoteFetcher::new(network), max_bytes, states: HashMap::new(), tx, rx }
+        RemoteImages { fetcher: RemoteFetcher::new(network), max_bytes, states: HashMap::new(), tx, rx, news: Vec::new() }
     }
 
     /// Starts fetching every remote image of `list` not seen before. A URL the policy refuses
     /// (undeclared origin, not http(s)) fails at once; its warning is returned, once.
     pub fn request(&mut self, list: &DisplayList) -> Vec<String> {
+        let srcs = list.items.iter().filter_map(|item| match item {
+            DisplayItem::Image { src, .. } | DisplayItem::Background { src, .. } => Some(src.as_str()),
+            _ => None,
+        });
+        let srcs: Vec<String> = srcs.map(str::to_string).collect();
+        self.request_sources(&srcs)
+    }
+
+    /// As [`RemoteImages::request`] for image sources named directly (what a page wants
+    /// loaded, [`Session::image_sources`], drawn yet or not); bundle paths are skipped.
+    pub fn request_sources(&mut self, srcs: &[String]) -> Vec<String> {
         let mut warnings = Vec::new();
-        for item in &list.items {
-            let src = match item {
-                DisplayItem::Image { src, .. } | DisplayItem::Background { src, .. } => src,
-                _ => continue,
-            };
+        for src in srcs {
             if !is_remote(src) || self.states.contains_key(src) {
                 continue;
             }
             if let Err(e) = self.fetcher.check(src) {
                 let message = warning(src, &e);
                 self.states.insert(src.clone(), State::Failed(message.clone()));
+                self.news.push((src.clone(), ImageInfo::Failed(message.clone())));
                 warnings.push(message);
                 continue;
             }
@@ -100,24 +112,30 @@ impl RemoteImages {
             if let Err(e) = spawned {
                 let message = format!("image {src} not loaded: cannot start a fetch thread: {e}");
                 self.states.insert(src.clone(), State::Failed(message.clone()));
+                self.news.push((src.clone(), ImageInfo::Failed(message.clone())));
                 warnings.push(message);
             }
         }
         warnings
     }
 
-    /// Hands images that arrived to `register` (the renderer's decoder, see [`RemoteImages::poll`]);
-    /// returns whether any arrived (a redraw is due) and a warning for each that failed.
-    pub(crate) fn poll_with(&mut self, mut register: impl FnMut(&str, &[u8]) -> Result<(), String>) -> (bool, Vec<String>) {
+    /// Hands images that arrived to `register` (the renderer's decoder, see [`RemoteImages::poll`],
+    /// answering the decoded size); returns whether any arrived (a redraw is due) and a warning
+    /// for each that failed.
+    pub(crate) fn poll_with(&mut self, mut register: impl FnMut(&str, &[u8]) -> Result<(u32, u32), String>) -> (bool, Vec<String>) {
         let (mut arrived, mut warnings) = (false, Vec::new());
         while let Ok((url, got)) = self.rx.try_recv() {
             arrived = true;
             let state = match got.map_err(|e| warning(&url, &e)).and_then(|bytes| {
                 register(&url, &bytes).map_err(|e| format!("image {url} not loaded: it does not decode: {e}"))
             }) {
-                Ok(()) => State::Loaded,
+                Ok((width, height)) => {
+                    self.news.push((url.clone(), ImageInfo::Loaded { width, height }));
+                    State::Loaded
+                }
                 Err(message) => {
                     warnings.push(message.clone());
+                    self.news.push((url.clone(), ImageInfo::Failed(message.clone())));
                     State::Failed(message)
                 }
             };
@@ -128,7 +146,16 @@ impl RemoteImages {
 
     /// Decodes the images that arrived into `renderer` (keyed by URL); as [`RemoteImages::poll_with`].
     pub fn poll(&mut self, renderer: &mut Renderer) -> (bool, Vec<String>) {
-        self.poll_with(|url, bytes| renderer.set_image_encoded(url, bytes).map_err(|e| e.to_string()))
+        self.poll_with(|url, bytes| {
+            renderer.set_image_encoded(url, bytes).map_err(|e| e.to_string())?;
+            Ok(renderer.image_size(url).unwrap_or((0, 0)))
+        })
+    }
+
+    /// What became of images since the last call (bundle images at load, remote ones as they
+    /// arrive or fail), for [`Session::image_ready`].
+    pub(crate) fn take_news(&mut self) -> Vec<(String, ImageInfo)> {
+        std::mem::take(&mut self.news)
     }
 
     /// How many images are still being fetched.
@@ -161,6 +188,7 @@ impl RemoteImages {
 /// declared origins. An image that does not decode is logged and drawn as a placeholder.
 pub(crate) fn load_images(renderer: &mut Renderer, bundle: &miniapp_bundle::LockedBundle) -> RemoteImages {
     renderer.clear_images();
+    let mut news = Vec::new();
     for path in bundle.paths() {
         let lower = path.to_ascii_lowercase();
         if !(lower.ends_with(".png") || lower.ends_with(".jpg") || lower.ends_with(".jpeg")) {
@@ -168,14 +196,61 @@ pub(crate) fn load_images(renderer: &mut Renderer, bundle: &miniapp_bundle::Lock
         }
         let Some(bytes) = bundle.file(path) else { continue };
         for key in [path.to_string(), format!("/{path}")] {
-            if let Err(e) = renderer.set_image_encoded(&key, bytes) {
-                tracing::warn!(image = %path, error = %e, "image not loaded");
-                break;
-            }
+            let info = match renderer.set_image_encoded(&key, bytes) {
+                Ok(()) => {
+                    let (width, height) = renderer.image_size(&key).unwrap_or((0, 0));
+                    ImageInfo::Loaded { width, height }
+                }
+                Err(e) => {
+                    tracing::warn!(image = %path, error = %e, "image not loaded");
+                    ImageInfo::Failed(format!("image {key} not loaded: it does not decode: {e}"))
+                }
+            };
+            news.push((key, info));
         }
     }
     let network: Vec<String> = bundle.manifest.network.request.iter().map(|o| o.to_string()).collect();
-    RemoteImages::new(&network)
+    let mut remote = RemoteImages::new(&network);
+    remote.news = news;
+    remote
+}
+
+/// A front end's image work for the screen `list` of `session`, before it is drawn: remote
+/// images the screen shows or the page wants (lazy ones once near) start loading, those that
+/// arrived are decoded into `renderer`, refusals go to the console, and the pages learn each
+/// image's size or failure ([`Session::image_ready`]; a bundle path that is not in the bundle
+/// fails with that reason). Returns whether images arrived (draw again) and whether the session
+/// changed (build the screen's display list again before drawing it).
+///
+/// # Errors
+/// Layout errors of the page.
+pub(crate) fn sync(
+    remote: &mut RemoteImages,
+    renderer: &mut Renderer,
+    session: &mut Session,
+    list: &DisplayList,
+    fonts: &mut FontSystem,
+) -> crate::error::Result<(bool, bool)> {
+    let wanted = session.image_sources();
+    let mut warnings = remote.request(list);
+    warnings.extend(remote.request_sources(&wanted));
+    let (arrived, more) = remote.poll(renderer);
+    warnings.extend(more);
+    for w in warnings {
+        session.console_warn(w);
+    }
+    let mut changed = false;
+    for (src, info) in remote.take_news() {
+        changed |= session.image_ready(&src, info, fonts)?;
+    }
+    for src in wanted.iter().filter(|s| !is_remote(s) && !renderer.has_image(s)) {
+        let message = format!("image {src} is not in the bundle");
+        if session.image_ready(src, ImageInfo::Failed(message.clone()), fonts)? {
+            session.console_warn(message);
+            changed = true;
+        }
+    }
+    Ok((arrived, changed))
 }
 
 /// Gives the renderer the home screen's app icons it does not have yet (loading an app's images
@@ -233,7 +308,7 @@ mod tests {
         origin
     }
 
-    fn settle(images: &mut RemoteImages, mut register: impl FnMut(&str, &[u8]) -> Result<(), String>) -> Vec<String> {
+    fn settle(images: &mut RemoteImages, mut register: impl FnMut(&str, &[u8]) -> Result<(u32, u32), String>) -> Vec<String> {
         let mut warnings = Vec::new();
         while images.pending() > 0 {
             assert!(images.wait(Duration::from_secs(10)), "a fetch finished");
@@ -282,7 +357,7 @@ mod tests {
         let w = settle(&mut images, |u, b| {
             registered.push(u.to_string());
             if b.starts_with(b"\x89PNG") {
-                Ok(())
+                Ok((1, 1))
             } else {
                 Err("not a PNG or JPEG image".into())
             }
@@ -298,7 +373,7 @@ mod tests {
         let origin = format!("http://127.0.0.1:{port}");
         let mut images = RemoteImages::new(&[origin.clone()]);
         images.request(&list(&[&format!("{origin}/1.png")]));
-        let w = settle(&mut images, |_, _| Ok(()));
+        let w = settle(&mut images, |_, _| Ok((1, 1)));
         assert_eq!(w.len(), 1);
         assert!(w[0].starts_with(&format!("image {origin}/1.png not loaded: failed: ")), "{w:?}");
     }

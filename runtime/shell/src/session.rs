@@ -9,6 +9,7 @@ use crate::device::Device;
 use crate::frame::{self, Areas, Chrome, TabBarChrome, TabMark};
 use miniapp_bundle::{LockedBundle, NavigationStyle, PageConfig, TextStyle};
 use miniapp_sandbox::{AppInstance, Effect, NavKind, PageRef, TabBarMark};
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use miniapp_view::{cosmic_text::FontSystem, Color, DisplayList, Input, Key, OpenType, Outcome, Page, Rect, Viewport};
 
@@ -133,6 +134,9 @@ pub struct Session {
     /// The badge or red dot of each tab bar item (`nav.set-tab-bar-badge`, ...), in app.json's
     /// order; empty without a tab bar.
     tab_marks: Vec<TabMark>,
+    /// What the front end found out about each image source (size or failure), given to every
+    /// page built ([`Session::image_ready`]).
+    images: HashMap<String, miniapp_view::ImageInfo>,
 }
 
 /// Most layouts of one [`Session::layout`] (component lifecycle calls may change data again).
@@ -264,6 +268,7 @@ impl Session {
             frames: FrameStats::default(),
             spans: Vec::new(),
             tab_marks,
+            images: HashMap::new(),
         };
         let entry = match route {
             Some(r) => r.trim_start_matches('/').to_string(),
@@ -317,6 +322,39 @@ impl Session {
         self.logs.push(LogLine { app: self.app_id.clone(), level: "warn".into(), message });
     }
 
+    /// The front end found out what image `src` is (its pixel size) or why it cannot be shown:
+    /// every page is told ([`Page::set_image`]), a page showing it lays out again, and the top
+    /// page's `load`/`error` events fire at once. Returns whether anything changed (the same
+    /// news twice is ignored).
+    ///
+    /// # Errors
+    /// Layout errors of the page.
+    pub fn image_ready(&mut self, src: &str, info: miniapp_view::ImageInfo, fonts: &mut FontSystem) -> Result<bool> {
+        if self.images.get(src) == Some(&info) {
+            return Ok(false);
+        }
+        self.images.insert(src.to_string(), info.clone());
+        let mut shown = false;
+        for p in self.stack.iter_mut().chain(self.hidden_tabs.iter_mut()) {
+            if p.view.set_image(src, info.clone()) {
+                p.rendered = None;
+                shown = true;
+            }
+        }
+        if shown {
+            self.dirty = true;
+            let t = self.input.last_ms;
+            self.deliver(Input::Frame { time_ms: t }, fonts)?;
+        }
+        Ok(true)
+    }
+
+    /// The image sources the top page wants loaded ([`Page::image_sources`]: lazy images only
+    /// once they come near the viewport).
+    pub fn image_sources(&self) -> Vec<String> {
+        self.stack.last().map(|p| p.view.image_sources()).unwrap_or_default()
+    }
+
     /// The route of the page on top of the stack.
     pub fn current_route(&self) -> Option<&str> {
         self.stack.last().map(|p| p.route.as_str())
@@ -330,6 +368,14 @@ impl Session {
     /// The view of page `route` from the bundle: template (with its imports, includes and
     /// custom components) and styles, laid out for the page area; and its merged config.
     fn build_view(&self, route: &str) -> Result<(Page, PageConfig)> {
+        let (mut view, config) = self.build_view_bare(route)?;
+        for (src, info) in &self.images {
+            view.set_image(src, info.clone());
+        }
+        Ok((view, config))
+    }
+
+    fn build_view_bare(&self, route: &str) -> Result<(Page, PageConfig)> {
         let Some(page_path) = self.bundle.manifest.pages.iter().find(|p| p.as_str() == route).cloned() else {
             return Err(Error::NoSuchPage { app: self.app_id.clone(), page: route.to_string() });
         };

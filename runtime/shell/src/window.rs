@@ -365,12 +365,11 @@ impl App<'_> {
             }
         };
         if let Screen::App(session) = &mut self.screen {
-            // Remote images start loading off this thread; those that arrived are decoded.
-            let mut warnings = g.remote.request(&list);
-            let (arrived, more) = g.remote.poll(&mut g.renderer);
-            warnings.extend(more);
-            for w in warnings {
-                session.console_warn(w);
+            // Remote images start loading off this thread; those that arrived are decoded, and
+            // the pages learn each image's size (a `widthFix` image changes the layout).
+            let (arrived, changed) = crate::images::sync(&mut g.remote, &mut g.renderer, session, &list, fonts)?;
+            if changed {
+                list = session.screen(fonts)?;
             }
             if arrived {
                 g.window.request_redraw();

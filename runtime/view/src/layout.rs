@@ -9,7 +9,7 @@ use taffy::prelude::{AvailableSpace, NodeId, Size, TaffyTree};
 use crate::error::{Error, Result};
 use crate::style::Ctx;
 use crate::display::FontStyle;
-use crate::text::{layout_lines_with, layout_rich, Line, LineRules, RichLine, SpanText};
+use crate::text::{layout_lines_shaped, layout_rich, Line, LineRules, RichLine, ShapedOnce, SpanText};
 use crate::tree::{Node, NodeKind, Tree};
 
 /// Text to measure, stored in the taffy leaf.
@@ -27,6 +27,9 @@ pub(crate) struct TextCtx {
     cache: Vec<(Option<i64>, f32, Vec<Line>)>,
     /// The same for `spans`: (width key, widest line, height, lines).
     rich_cache: Vec<(Option<i64>, f32, f32, Vec<RichLine>)>,
+    /// The text shaped once while taffy measures it at several widths (dropped after each
+    /// layout: [`LayoutState::compute`]).
+    shaped: ShapedOnce,
 }
 
 const TEXT_CACHE_ENTRIES: usize = 8;
@@ -56,6 +59,7 @@ impl TextCtx {
             spans: Vec::new(),
             cache: Vec::new(),
             rich_cache: Vec::new(),
+            shaped: ShapedOnce::default(),
         }
     }
 
@@ -113,8 +117,9 @@ impl TextCtx {
             let (_, w, lines) = &self.cache[pos];
             return (*w, lines);
         }
-        let lines = layout_lines_with(
+        let lines = layout_lines_shaped(
             fonts,
+            &mut self.shaped,
             &self.text,
             self.font_size,
             self.line_height,
@@ -427,6 +432,13 @@ impl LayoutState {
                 )
             })
             .map_err(lerr)?;
+        // The measured lines stay cached per width; the shaped buffers are only needed while
+        // taffy measures, and would hold the glyphs of every text of the page.
+        for id in &self.ids {
+            if let Some(t) = self.taffy.get_node_context_mut(*id) {
+                t.shaped.clear();
+            }
+        }
         self.computed_at = Some(width);
         self.computes += 1;
         Ok(())

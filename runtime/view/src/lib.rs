@@ -140,6 +140,7 @@ mod incremental;
 mod layout;
 mod limits;
 mod page;
+mod rich_text;
 mod style;
 mod template;
 mod text;
@@ -155,7 +156,7 @@ pub use component::{
     StyleIsolation, MAX_COMPONENT_DEPTH,
 };
 pub use css::{parse_stylesheet, Diagnostic, StyleSheet};
-pub use components::{specs as component_specs, Attr, AttrKind, Spec as ComponentSpec, UNSUPPORTED_TAGS};
+pub use components::{specs as component_specs, Attr, AttrKind, ImageInfo, Spec as ComponentSpec, ICON_TYPES, IMAGE_MODES, LAZY_LOAD_SCREENS, UNSUPPORTED_TAGS};
 pub use edit::{EditBuffer, InputKind, DEFAULT_MAX_LENGTH};
 pub use input::{
     AppEvent, Input, Key, OpenType, Outcome, PickerRequest, DEFAULT_SCROLL_THRESHOLD, LONG_PRESS_MS, TAP_SLOP_PX,
@@ -167,8 +168,9 @@ pub use limits::{
     Limits, DEFAULT_MAX_ARRAY_INDEX, DEFAULT_MAX_DEPTH, DEFAULT_MAX_EXPR_DEPTH,
     DEFAULT_MAX_LOOP_ITERATIONS, DEFAULT_MAX_NODES, DEFAULT_MAX_STRING_BYTES, DEFAULT_MAX_TEMPLATE_FILES,
     DEFAULT_MAX_TEMPLATE_NESTING,
-    DEFAULT_STACK_BYTES, MAX_CSS_NESTING,
+    DEFAULT_STACK_BYTES, MAX_CSS_NESTING, SHAPE_CACHE_RENDERS,
 };
+pub use rich_text::{MAX_RICH_TEXT_DEPTH, MAX_RICH_TEXT_NODES};
 pub use page::{default_component_styles, ComponentChange, Page, RenderStats, TapEvent, Viewport, DEFAULT_STYLESHEET, ELEMENTS_PANEL_NODES};
 pub use template::{known_tags, parse_template, FileResolver, Template, TEMPLATE_TAGS};
 pub use text::{

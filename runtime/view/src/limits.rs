@@ -28,6 +28,10 @@ pub const DEFAULT_MAX_STRING_BYTES: usize = 1 << 20;
 /// declaration or rule is dropped, so a hostile stylesheet cannot overflow the stack.
 pub const MAX_CSS_NESTING: usize = 32;
 
+/// How many renders a shaped word stays in the font system's shape cache without being used
+/// (default 8): the cache holds the words of the last few renders, not every word ever shown.
+pub const SHAPE_CACHE_RENDERS: u64 = 8;
+
 /// Stack size of the thread that parses and renders a page (default 64 MiB of address space,
 /// committed only as used): deep templates recurse, and a debug build needs about 10 KiB per
 /// nesting level, more than the 2 MiB a test or worker thread may have.

@@ -15,7 +15,7 @@ use crate::layout::LayoutState;
 use crate::limits::Limits;
 use crate::style::{Ctx, Decl};
 use crate::template::{parse_template_with_depth, Template};
-use crate::components::{Scroll, State};
+use crate::components::{ImageInfo, Scroll, State};
 use crate::component::{ComponentSet, StyleIsolation};
 use crate::css::RuleIndex;
 use crate::tree::{CompStyles, Expander, Node, NodeKind, Tree};
@@ -137,6 +137,8 @@ pub struct Page {
     readers: HashMap<String, usize>,
     /// How the renders so far were done.
     pub(crate) stats: RenderStats,
+    /// What the front end told the page about each image source ([`Page::set_image`]).
+    pub(crate) images: HashMap<String, ImageInfo>,
 }
 
 /// How a page's renders were done: what [`Page::render`] did after each change.
@@ -347,6 +349,7 @@ impl Page {
             pending: Vec::new(),
             readers: HashMap::new(),
             stats: RenderStats::default(),
+            images: HashMap::new(),
         })
         .map(|mut p: Page| {
             p.readers = crate::incremental::readers(&p.template);
@@ -457,7 +460,8 @@ impl Page {
                 &mut self.diags,
                 &mut self.inline_cache,
             )
-            .with_components(&self.components, &self.comp_styles, &self.instance_data);
+            .with_components(&self.components, &self.comp_styles, &self.instance_data)
+            .with_images(&self.images);
             expander.max_depth = self.limits.max_depth;
             let tree = expander.expand(&self.data)?;
             self.layout.sync(&tree, self.tree.as_ref(), ctx)?;
@@ -492,10 +496,13 @@ impl Page {
             caret_visible: self.caret_visible,
             clips: vec![vp],
             page_scroll: self.scroll.y,
+            images: &self.images,
         };
         painter.paint(0, 0.0, -self.scroll.y, 1.0)?;
         self.rects = rects;
         self.runs = runs;
+        // Words not used by the last few renders (or frames) leave the shape cache.
+        fonts.shape_run_cache.trim(crate::limits::SHAPE_CACHE_RENDERS);
         Ok(out)
     }
 
@@ -519,7 +526,8 @@ impl Page {
                 &mut self.diags,
                 &mut self.inline_cache,
             )
-            .with_components(&self.components, &self.comp_styles, &self.instance_data);
+            .with_components(&self.components, &self.comp_styles, &self.instance_data)
+            .with_images(&self.images);
             expander.max_depth = self.limits.max_depth;
             for (lp, item) in pending {
                 match expander.reexpand_item(&mut tree, lp, item, &self.data) {
@@ -563,6 +571,43 @@ impl Page {
     /// this; screenshots leave it on (the default).
     pub fn set_caret_visible(&mut self, visible: bool) {
         self.caret_visible = visible;
+    }
+
+    /// Tells the page what became of image `src` (its pixel size, or why it cannot be shown):
+    /// `image` elements with that source are placed by their `mode` (`widthFix`/`heightFix`
+    /// relayout the page) and fire `load`/`error` at the next [`Input::Frame`](crate::Input).
+    /// Returns whether an element shows it, so a new render is due.
+    pub fn set_image(&mut self, src: &str, info: ImageInfo) -> bool {
+        if self.images.get(src) == Some(&info) {
+            return false;
+        }
+        self.images.insert(src.to_string(), info);
+        let Some(tree) = &self.tree else { return false };
+        let mut shown = false;
+        for n in tree.nodes.iter().filter(|n| n.tag() == Some("image") && n.attr("src").map(str::trim) == Some(src)) {
+            shown = true;
+            if matches!(n.attr("mode").map(str::trim), Some("widthFix" | "heightFix")) {
+                // The box's size depends on the image: style and lay out again.
+                self.dirty = true;
+            }
+        }
+        shown
+    }
+
+    /// The image sources the page wants loaded now, after [`Page::render`]: every `image`'s
+    /// `src` except `lazy-load` ones that have not come within [`crate::LAZY_LOAD_SCREENS`]
+    /// of the viewport yet (each source once, in document order).
+    pub fn image_sources(&self) -> Vec<String> {
+        let Some(tree) = &self.tree else { return Vec::new() };
+        let mut out: Vec<String> = Vec::new();
+        for n in tree.nodes.iter().filter(|n| n.tag() == Some("image")) {
+            let Some(src) = n.attr("src").map(str::trim).filter(|s| !s.is_empty()) else { continue };
+            let waiting = crate::components::flag(n, "lazy-load") && !self.states.get(&n.sid).is_some_and(|s| s.lazy_seen);
+            if !waiting && !out.iter().any(|s| s == src) {
+                out.push(src.to_string());
+            }
+        }
+        out
     }
 
     /// Whether a field has the focus (the front end shows a keyboard).
@@ -1047,6 +1092,8 @@ pub(crate) struct Painter<'p> {
     clips: Vec<Rect>,
     /// The page's scroll offset: `position: fixed` boxes add it back to stay put.
     page_scroll: f32,
+    /// What the front end said about each image source.
+    images: &'p HashMap<String, ImageInfo>,
 }
 
 /// Border width of side `k` (top, right, bottom, left) of a layout.
@@ -1229,6 +1276,21 @@ impl Painter<'_> {
             return;
         }
         self.out.push(item);
+    }
+
+    /// An element's component state, made when missing.
+    pub(crate) fn state_mut(&mut self, n: &Node) -> &mut State {
+        self.states.entry(n.sid).or_default()
+    }
+
+    /// The page's viewport in page-area px (what is on screen).
+    pub(crate) fn viewport(&self) -> Rect {
+        self.clips[0]
+    }
+
+    /// What the front end said about image `src` (`None`: nothing yet).
+    pub(crate) fn image(&self, src: &str) -> Option<&ImageInfo> {
+        self.images.get(src)
     }
 
     /// A copy of an element's component state.

@@ -1257,6 +1257,9 @@ pub(crate) struct Computed {
     pub min_height: Len,
     pub max_width: Len,
     pub max_height: Len,
+    /// Width / height of a replaced element's intrinsic size (`image mode="widthFix"`): the
+    /// auto side follows the other. Set by components, not by CSS (`aspect-ratio` is not parsed).
+    pub aspect_ratio: Option<f32>,
     pub padding: [Len; 4],
     pub margin: [Len; 4],
     pub inset: [Len; 4],
@@ -1425,6 +1428,7 @@ impl Computed {
             min_height: Len::Auto,
             max_width: Len::Auto,
             max_height: Len::Auto,
+            aspect_ratio: None,
             padding: [Len::Px(0.0); 4],
             margin: [Len::Px(0.0); 4],
             inset: [Len::Auto; 4],
@@ -1782,6 +1786,7 @@ impl Computed {
             flex_shrink: self.flex_shrink,
             flex_basis: c.dim(self.flex_basis),
             align_self: self.align_self,
+            aspect_ratio: self.aspect_ratio,
             ..taffy::Style::default()
         };
         if let Some(a) = self.align_items {

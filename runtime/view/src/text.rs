@@ -70,6 +70,8 @@ pub fn font_system_from(files: impl IntoIterator<Item = Vec<u8>>) -> FontSystem 
 /// before and a renderer's glyph cache cannot mix old and new glyphs; text shaped before the
 /// swap must be shaped again.
 pub fn set_fonts(fonts: &mut FontSystem, files: impl IntoIterator<Item = Vec<u8>>) -> usize {
+    // Shaped words name the old faces' ids: none may be reused with the new fonts.
+    fonts.shape_run_cache = cosmic_text::ShapeRunCache::default();
     let db = fonts.db_mut();
     let old: Vec<fontdb::ID> = db.faces().map(|f| f.id).collect();
     for id in old {
@@ -194,8 +196,74 @@ pub(crate) const ELLIPSIS: &str = "\u{2026}";
 
 /// Breaks `text` into lines under `rules`: wrapped at `width` (when given and wrapping),
 /// clamped, and cut with `…` where the rules say so.
+#[cfg(test)]
 pub(crate) fn layout_lines_with(
     fonts: &mut FontSystem,
+    text: &str,
+    font_size: f32,
+    line_height: f32,
+    rules: LineRules,
+    width: Option<f32>,
+) -> Vec<Line> {
+    layout_lines_shaped(fonts, &mut ShapedOnce::default(), text, font_size, line_height, rules, width)
+}
+
+/// A text shaped once and wrapped again at each width it is measured at, without shaping it
+/// again (cosmic-text keeps each line's shaping across `set_size`): layout measures a text at
+/// min-content, max-content and its final width.
+#[derive(Default)]
+pub(crate) struct ShapedOnce(Option<(Wrap, Buffer)>);
+
+impl Clone for ShapedOnce {
+    /// A copy starts unshaped (the buffer is a cache).
+    fn clone(&self) -> Self {
+        ShapedOnce(None)
+    }
+}
+
+impl std::fmt::Debug for ShapedOnce {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "ShapedOnce(shaped)" } else { "ShapedOnce(none)" })
+    }
+}
+
+impl ShapedOnce {
+    /// Forgets the shaped buffer (its memory), keeping nothing.
+    pub(crate) fn clear(&mut self) {
+        self.0 = None;
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn lines(
+        &mut self,
+        fonts: &mut FontSystem,
+        text: &str,
+        font_size: f32,
+        line_height: f32,
+        style: FontStyle,
+        width: Option<f32>,
+        wrap: Wrap,
+    ) -> Vec<Line> {
+        match &mut self.0 {
+            Some((w, buffer)) if *w == wrap => {
+                buffer.set_size(width, None);
+                buffer.shape_until_scroll(fonts, false);
+                lines_of(buffer)
+            }
+            _ => {
+                let buffer = text_buffer_styled(fonts, text, font_size, line_height, style, width, TextAlign::Left, wrap);
+                let lines = lines_of(&buffer);
+                self.0 = Some((wrap, buffer));
+                lines
+            }
+        }
+    }
+}
+
+/// As [`layout_lines_with`], shaping through `shaped` (kept for the next width).
+pub(crate) fn layout_lines_shaped(
+    fonts: &mut FontSystem,
+    shaped: &mut ShapedOnce,
     text: &str,
     font_size: f32,
     line_height: f32,
@@ -210,7 +278,7 @@ pub(crate) fn layout_lines_with(
         Wrap::WordOrGlyph
     };
     let shape_width = if rules.nowrap { None } else { width };
-    let mut lines = shaped_lines(fonts, text, font_size, line_height, rules.style, shape_width, wrap);
+    let mut lines = shaped.lines(fonts, text, font_size, line_height, rules.style, shape_width, wrap);
     let mut cut_last = false;
     if let Some(n) = rules.clamp.filter(|n| *n > 0) {
         if lines.len() > n {
@@ -292,6 +360,11 @@ fn shaped_lines(
         TextAlign::Left,
         wrap,
     );
+    lines_of(&buffer)
+}
+
+/// The lines of a laid-out buffer: each line's text (trailing spaces off) and width.
+fn lines_of(buffer: &Buffer) -> Vec<Line> {
     let mut lines = Vec::new();
     for run in buffer.layout_runs() {
         let start = run.glyphs.iter().map(|g| g.start).min().unwrap_or(0);

@@ -350,10 +350,12 @@ pub(crate) struct Expander<'a> {
     tpath: Vec<(u32, u32)>,
     /// Page-scope loops expanded so far.
     loops: Vec<LoopRecord>,
+    /// What the front end told the page about each image source (`image mode="widthFix"`).
+    images: &'a HashMap<String, crate::components::ImageInfo>,
 }
 
-/// The components of a page without custom components.
-type NoComponents = (ComponentSet, HashMap<String, CompStyles>, HashMap<u64, (String, Value)>);
+/// The components of a page without custom components (and no image sizes).
+type NoComponents = (ComponentSet, HashMap<String, CompStyles>, HashMap<u64, (String, Value)>, HashMap<String, crate::components::ImageInfo>);
 static NO_COMPONENTS: std::sync::OnceLock<NoComponents> = std::sync::OnceLock::new();
 
 fn no_components() -> &'static NoComponents {
@@ -409,7 +411,14 @@ impl<'a> Expander<'a> {
             root_data: std::ptr::null(),
             tpath: Vec::new(),
             loops: Vec::new(),
+            images: &none.3,
         }
+    }
+
+    /// Lets components see what the page knows of each image source.
+    pub fn with_images(mut self, images: &'a HashMap<String, crate::components::ImageInfo>) -> Self {
+        self.images = images;
+        self
     }
 
     /// Lets the page use `components` (sheets by path in `styles`); `instances` holds each
@@ -996,7 +1005,7 @@ impl<'a> Expander<'a> {
         let idx = self.open(new, parent)?;
         if let Some(c) = component {
             let mut style = std::mem::replace(&mut self.nodes[idx].style, Computed::root());
-            c.adjust_style(&self.nodes[idx].attrs, &mut style);
+            c.adjust_style(&self.nodes[idx].attrs, &crate::components::Env { images: self.images }, &mut style);
             self.nodes[idx].style = style;
         }
         if self.needs_count() {
@@ -1005,10 +1014,110 @@ impl<'a> Expander<'a> {
                 a.total = Some(total);
             }
         }
-        let r = self.nodes_of(&el.children, scope, idx);
+        let r = if el.tag == "rich-text" {
+            // Its content comes from `nodes`, not from the template.
+            self.rich_text(idx, (el.line, el.col))
+        } else {
+            self.nodes_of(&el.children, scope, idx)
+        };
         self.ancestors.pop();
         r?;
         self.make_paragraph(idx);
+        Ok(())
+    }
+
+    /// A `rich-text`'s content: its `nodes` sanitized ([`crate::rich_text`]) and expanded as
+    /// `view`s (blocks), `text`s (inline runs) and `image`s; what was dropped is a warning at
+    /// the element.
+    fn rich_text(&mut self, idx: usize, at: (u32, u32)) -> Result<()> {
+        let raw = self.nodes[idx].attr("nodes").unwrap_or_default().to_string();
+        let value = if raw.trim_start().starts_with('[') {
+            serde_json::from_str(&raw).unwrap_or(Value::String(raw))
+        } else {
+            Value::String(raw)
+        };
+        let mut warnings = Vec::new();
+        let nodes = crate::rich_text::parse_nodes(&value, &mut warnings);
+        for w in warnings {
+            self.warn(at, w);
+        }
+        let mut count = 0u32;
+        self.rich_nodes(&nodes, idx, at, &mut count)
+    }
+
+    fn rich_nodes(&mut self, nodes: &[crate::rich_text::RNode], parent: usize, at: (u32, u32), count: &mut u32) -> Result<()> {
+        use crate::rich_text::{Kind, RNode};
+        for node in nodes {
+            *count += 1;
+            match node {
+                RNode::Text(t) => {
+                    let is_ws = |c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r';
+                    let trimmed = t.trim_matches(is_ws);
+                    if trimmed.is_empty() {
+                        if !t.is_empty() {
+                            self.space_before.insert(self.nodes.len());
+                        }
+                        continue;
+                    }
+                    self.text_ws.insert(self.nodes.len(), (t.starts_with(is_ws), t.ends_with(is_ws)));
+                    let style = self.nodes[parent].style.inherit();
+                    self.push(Node {
+                        kind: NodeKind::Text(trimmed.to_string()),
+                        parent: Some(parent),
+                        children: Vec::new(),
+                        id: None,
+                        classes: Vec::new(),
+                        attrs: Vec::new(),
+                        dataset: Map::new(),
+                        events: Vec::new(),
+                        key: None,
+                        sid: 0,
+                        style,
+                        para: None,
+                        owner: self.frame.owner,
+                    })?;
+                }
+                RNode::Element { kind, class, style, src, children, .. } => {
+                    self.check_depth()?;
+                    let tag = match kind {
+                        Kind::Block | Kind::Break => "view",
+                        Kind::Inline => "text",
+                        Kind::Image => "image",
+                    };
+                    let mut attrs = Vec::new();
+                    if let Some(src) = src {
+                        attrs.push(("src".to_string(), src.clone()));
+                        if !style.contains("height:") {
+                            attrs.push(("mode".to_string(), "widthFix".to_string()));
+                        }
+                    }
+                    let new = NewEl {
+                        tag: tag.to_string(),
+                        id: None,
+                        classes: class.split_whitespace().map(str::to_string).collect(),
+                        ext_classes: Vec::new(),
+                        attrs,
+                        dataset: Map::new(),
+                        events: Vec::new(),
+                        key: None,
+                        salt: Some(format!("rich-text {count}")),
+                        inline: (!style.trim().is_empty()).then(|| style.clone()),
+                        line: at.0,
+                        col: at.1,
+                    };
+                    let i = self.open(new, parent)?;
+                    if let Some(c) = crate::components::lookup(tag) {
+                        let mut st = std::mem::replace(&mut self.nodes[i].style, Computed::root());
+                        c.adjust_style(&self.nodes[i].attrs, &crate::components::Env { images: self.images }, &mut st);
+                        self.nodes[i].style = st;
+                    }
+                    let r = self.rich_nodes(children, i, at, count);
+                    self.ancestors.pop();
+                    r?;
+                    self.make_paragraph(i);
+                }
+            }
+        }
         Ok(())
     }
 

@@ -52,6 +52,13 @@ pub fn render_page(renderer: &mut Renderer, gpu: &Gpu, dir: &Path) -> miniapp_re
     let css = std::fs::read_to_string(dir.join("page.css")).unwrap_or_default();
     let mut page = Page::new(&xml, "page.xml", &[("page.css", &css)], PAGE_VIEWPORT)
         .unwrap_or_else(|e| panic!("page {}: {e}", dir.display()));
+    // The page learns each registered image's size, as the shell tells it (`image mode`).
+    for e in std::fs::read_dir(pages_dir().join("assets")).expect("tests/pages/assets").flatten() {
+        let key = format!("/assets/{}", e.file_name().to_string_lossy());
+        if let Some((width, height)) = renderer.image_size(&key) {
+            page.set_image(&key, miniapp_view::ImageInfo::Loaded { width, height });
+        }
+    }
     let mut fonts = fonts();
     let mut scroll = 0.0;
     if let Ok(setup) = std::fs::read_to_string(dir.join("setup.json")) {

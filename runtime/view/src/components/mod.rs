@@ -7,13 +7,14 @@ mod basic;
 mod button;
 mod checkbox;
 pub(crate) mod form;
-mod icon;
-mod image;
+pub(crate) mod icon;
+pub(crate) mod image;
 mod label;
 mod navigator;
 mod picker;
 mod progress;
 mod radio;
+mod rich_text;
 mod scroll_view;
 mod slider;
 mod swiper;
@@ -31,6 +32,14 @@ use crate::style::Computed;
 use crate::tree::{Node, NodeKind, Tree};
 
 pub(crate) use text_input::new_buffer as text_input_buffer;
+pub use icon::ICON_TYPES;
+pub use image::{ImageInfo, IMAGE_MODES, LAZY_LOAD_SCREENS};
+
+/// What a component may consult besides its attributes when it adjusts its style.
+pub(crate) struct Env<'a> {
+    /// What the front end told the page about each image source.
+    pub images: &'a HashMap<String, ImageInfo>,
+}
 
 /// The type of an attribute's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +103,10 @@ pub(crate) struct State {
     pub drag_dx: f32,
     /// When a swiper last changed page (for `autoplay`).
     pub tick_ms: Option<u64>,
+    /// A `lazy-load` image came near the viewport (it loads and draws from then on).
+    pub lazy_seen: bool,
+    /// The image source whose `load`/`error` was fired (once per element and source).
+    pub image_notified: Option<String>,
 }
 
 /// A scroller's offset and extent.
@@ -150,6 +163,8 @@ pub(crate) struct Ctl<'a> {
     pub tree: &'a Tree,
     pub states: &'a mut HashMap<u64, State>,
     pub rects: &'a [Option<Rect>],
+    /// What the front end told the page about each image source.
+    pub images: &'a HashMap<String, ImageInfo>,
 }
 
 impl Ctl<'_> {
@@ -249,8 +264,9 @@ pub(crate) trait Component: Sync {
     fn spec(&self) -> &'static Spec;
     /// Classes the base library's styles key on (`button type="primary"` → `m-primary`).
     fn classes(&self, _attrs: &[(String, String)], _out: &mut Vec<String>) {}
-    /// Adjusts the cascaded style from attributes (`icon size="30"`).
-    fn adjust_style(&self, _attrs: &[(String, String)], _style: &mut Computed) {}
+    /// Adjusts the cascaded style from attributes (`icon size="30"`) and what the page knows
+    /// (an image's aspect ratio for `mode="widthFix"`).
+    fn adjust_style(&self, _attrs: &[(String, String)], _env: &Env<'_>, _style: &mut Computed) {}
     /// Which axes it scrolls (x, y).
     fn scroll_axes(&self, _node: &Node) -> (bool, bool) {
         (false, false)
@@ -312,6 +328,7 @@ static COMPONENTS: &[&dyn Component] = &[
     &button::Button,
     &image::Image,
     &icon::Icon,
+    &rich_text::RichText,
     &text_input::Input,
     &text_input::Textarea,
     &scroll_view::ScrollView,
@@ -399,6 +416,14 @@ mod tests {
             for e in s.events {
                 assert!(section.contains(&format!("`{e}`")), "the `{}` section names event `{e}`", s.tag);
             }
+        }
+        let icon = doc_section(doc, "icon").expect("an icon section");
+        for t in ICON_TYPES {
+            assert!(icon.contains(&format!("`{t}`")), "the icon section names type `{t}`");
+        }
+        let image = doc_section(doc, "image").expect("an image section");
+        for m in IMAGE_MODES {
+            assert!(image.contains(&format!("`{m}`")), "the image section names mode `{m}`");
         }
         let unsupported = doc_section(doc, "Not supported").expect("a `## Not supported` section");
         for t in UNSUPPORTED_TAGS {

@@ -55,7 +55,7 @@ impl Component for Progress {
         &SPEC
     }
 
-    fn adjust_style(&self, attrs: &[(String, String)], style: &mut Computed) {
+    fn adjust_style(&self, attrs: &[(String, String)], _env: &super::Env<'_>, style: &mut Computed) {
         let get = |name: &str| attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
         let stroke = get("stroke-width").and_then(|v| v.trim().trim_end_matches("px").parse::<f32>().ok()).unwrap_or(6.0);
         let info = get("show-info").is_some_and(|v| v != "false" && v != "0");

@@ -85,7 +85,7 @@ impl Component for Radio {
 
     fn paint(&self, p: &mut crate::page::Painter<'_>, node: &Node, content: Rect, op: f32) {
         let checked = checked_of(node, p.state_of(node.sid).as_ref());
-        paint_box(p, lead_box(content), checked, on_color(node), true, op);
+        paint_box(p, lead_box(content), checked, on_color(node, &RADIO), true, op);
     }
 }
 

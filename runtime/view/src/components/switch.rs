@@ -26,8 +26,12 @@ static SPEC: Spec = Spec {
 };
 
 /// The colour of a checked switch, checkbox or radio: `color`, else the platform green.
-pub(crate) fn on_color(node: &Node) -> Color {
-    color_attr(node, "color").unwrap_or(Color::rgb(0x04, 0xbe, 0x02))
+/// The checked colour: the `color` attribute, else the component's documented default
+/// (`spec`'s `color` attribute: the switch's #04BE02, a checkbox's or radio's #09BB07).
+pub(crate) fn on_color(node: &Node, spec: &Spec) -> Color {
+    color_attr(node, "color")
+        .or_else(|| spec.attrs.iter().find(|a| a.name == "color").and_then(|a| Color::from_hex(a.default)))
+        .unwrap_or(Color::rgb(0x04, 0xbe, 0x02))
 }
 
 /// Draws a checkbox's box at `r`: a white square with a grey border, filled with a check-sized
@@ -89,7 +93,7 @@ impl Component for Switch {
     fn paint(&self, p: &mut crate::page::Painter<'_>, node: &Node, content: Rect, op: f32) {
         let state = p.state_of(node.sid);
         let checked = checked_of(node, state.as_ref());
-        let color = on_color(node);
+        let color = on_color(node, &SPEC);
         if node.attr("type") == Some("checkbox") {
             let side = content.w.min(content.h);
             let r = Rect::new(content.x, content.y + (content.h - side) / 2.0, side, side);
