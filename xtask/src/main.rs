@@ -281,24 +281,60 @@ fn bench(rest: &[String]) -> Result<ExitCode> {
 }
 
 /// The CPU-bound benchmarks whose instructions `cargo xtask bench --instructions` counts, with the
-/// measured iterations each runs under callgrind (plus its one warm-up), and a second function to
-/// count where the measured work runs on another thread.
-const INSTRUCTION_BENCHES: &[(&str, usize, &str)] = &[
-    ("bundle.verify_1mib", 5, ""),
-    ("sandbox.instantiate", 20, ""),
-    ("sandbox.event_noop", 20, ""),
-    ("sandbox.event_counter", 20, ""),
-    ("sandbox.set_data_1k", 20, ""),
-    ("sandbox.set_data_100k", 5, ""),
-    ("logic.filter_sort_10k", 5, ""),
-    ("view.apply_set_data_1k", 20, ""),
-    ("view.apply_set_data_100k", 5, ""),
+/// measured iterations each runs under callgrind (plus its warm-up), a second function to count
+/// where the measured work runs on another thread, and whether the count is a difference (see
+/// [`instructions`]).
+const INSTRUCTION_BENCHES: &[(&str, usize, &str, bool)] = &[
+    ("bundle.verify_1mib", 5, "", false),
+    ("sandbox.instantiate", 20, "", false),
+    ("sandbox.event_noop", 20, "", false),
+    ("sandbox.event_counter", 20, "", false),
+    ("sandbox.set_data_1k", 20, "", false),
+    ("sandbox.set_data_100k", 5, "", false),
+    ("logic.filter_sort_10k", 5, "", false),
+    ("view.apply_set_data_1k", 20, "", false),
+    ("view.apply_set_data_100k", 5, "", false),
     // `Page::render` runs on a thread of its own (a big stack), where the toggle on
     // `bench_measured` does not reach: count the render itself. Every render of this benchmark
-    // is a measured one. (view.list_1000_after_set_data renders once outside its measured calls,
-    // so it is left out rather than counted wrong.)
-    ("view.list_1000_first_layout", 3, "*render_on_this_stack*"),
+    // is a measured one.
+    ("view.list_1000_first_layout", 3, "*render_on_this_stack*", false),
+    // These render outside their measured calls too (the page's first layout, once): they run
+    // twice, with n and 2n iterations, and the difference divided by the extra calls is the
+    // cost of one call, the setup cancelled out.
+    ("view.list_1000_after_set_data", 10, "*render_on_this_stack*", true),
+    ("view.list_1000_scroll_step", 10, "*render_on_this_stack*", true),
+    ("view.list_1000_tap_to_display_list", 10, "*render_on_this_stack*", true),
 ];
+
+/// How many calls `miniapp bench` makes for `iterations` measured ones: max(1, n/10) warm-up
+/// calls (at most 50) first.
+fn bench_calls(iterations: usize) -> usize {
+    iterations + (iterations / 10).clamp(1, 50)
+}
+
+/// The instructions callgrind counted in one run of benchmark `name` with `iterations`.
+fn callgrind_total(out_file: &Path, name: &str, iterations: usize, extra_toggle: &str) -> Result<u64> {
+    let _ = std::fs::remove_file(out_file);
+    let mut c = Command::new("valgrind");
+    c.current_dir(root())
+        .args(["--tool=callgrind", "--collect-atstart=no", "--toggle-collect=*bench_measured*"])
+        .args((!extra_toggle.is_empty()).then(|| format!("--toggle-collect={extra_toggle}")))
+        .arg(format!("--callgrind-out-file={}", out_file.display()))
+        .arg(root().join("target/release/miniapp"))
+        .args(["bench", "--filter", name, "--iterations", &iterations.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    quiet_vulkan_env(&mut c);
+    if !status(&mut c)? {
+        bail!("callgrind run of {name} failed (run it by hand to see why: valgrind --tool=callgrind target/release/miniapp bench --filter {name})");
+    }
+    let text = std::fs::read_to_string(out_file).with_context(|| format!("reading {}", out_file.display()))?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("totals:").or_else(|| l.strip_prefix("summary:")))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .with_context(|| format!("no instruction total in {}", out_file.display()))
+}
 
 /// `cargo xtask bench --instructions`: each CPU-bound benchmark under
 /// `valgrind --tool=callgrind`, counting only the instructions inside the benchmark's measured
@@ -313,34 +349,21 @@ fn instructions() -> Result<ExitCode> {
     std::fs::create_dir_all(&out_dir)?;
     let mut rows = Vec::new();
     println!("{:<32} {:>16} {:>6}", "benchmark", "instructions/call", "calls");
-    for (name, iterations, extra_toggle) in INSTRUCTION_BENCHES {
-        let out_file = out_dir.join(format!("{name}.out"));
-        let _ = std::fs::remove_file(&out_file);
-        let mut c = Command::new("valgrind");
-        c.current_dir(root())
-            .args(["--tool=callgrind", "--collect-atstart=no", "--toggle-collect=*bench_measured*"])
-            .args((!extra_toggle.is_empty()).then(|| format!("--toggle-collect={extra_toggle}")))
-            .arg(format!("--callgrind-out-file={}", out_file.display()))
-            .arg(root().join("target/release/miniapp"))
-            .args(["bench", "--filter", name, "--iterations", &iterations.to_string()])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null());
-        quiet_vulkan_env(&mut c);
-        if !status(&mut c)? {
-            bail!("callgrind run of {name} failed (run it by hand to see why: valgrind --tool=callgrind target/release/miniapp bench --filter {name})");
+    for &(name, iterations, extra_toggle, diff) in INSTRUCTION_BENCHES {
+        let runs: &[usize] = if diff { &[iterations, 2 * iterations] } else { &[iterations] };
+        let mut totals = Vec::new();
+        for (k, &n) in runs.iter().enumerate() {
+            totals.push(callgrind_total(&out_dir.join(format!("{name}.{k}.out")), name, n, extra_toggle)?);
         }
-        let text = std::fs::read_to_string(&out_file).with_context(|| format!("reading {}", out_file.display()))?;
-        let total: u64 = text
-            .lines()
-            .find_map(|l| l.strip_prefix("totals:").or_else(|| l.strip_prefix("summary:")))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .with_context(|| format!("no instruction total in {}", out_file.display()))?;
-        // `miniapp bench` runs max(1, n/10) warm-up calls before the n measured ones.
-        let calls = iterations + (iterations / 10).clamp(1, 50);
-        let per_call = total / calls as u64;
-        println!("{name:<32} {per_call:>16} {calls:>6}");
-        rows.push(json!({ "name": name, "instructions_per_call": per_call, "calls": calls }));
+        let (per_call, calls) = if diff {
+            let extra = bench_calls(2 * iterations) - bench_calls(iterations);
+            (totals[1].saturating_sub(totals[0]) / extra as u64, extra)
+        } else {
+            let calls = bench_calls(iterations);
+            (totals[0] / calls as u64, calls)
+        };
+        println!("{name:<32} {per_call:>16} {calls:>6}{}", if diff { " (difference of two runs)" } else { "" });
+        rows.push(json!({ "name": name, "instructions_per_call": per_call, "calls": calls, "difference": diff }));
     }
     let doc = json!({ "tool": "valgrind --tool=callgrind", "benchmarks": rows });
     let path = root().join("target/instructions.json");
