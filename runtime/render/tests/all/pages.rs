@@ -3,7 +3,8 @@
 //! hand-written HTML equivalent (`page.html`, for `scripts/compare-browser.sh`). Each is laid
 //! out by `miniapp_view::Page` at 375×300, drawn by `Renderer::render_to_image` at scale 1 and
 //! compared with `tests/snapshots/pages/<name>.png` within its tolerance. Images under
-//! `tests/pages/assets/` are registered as `/assets/<file>`.
+//! `tests/pages/assets/` are registered as `/assets/<file>`. A page with `page.json` uses the
+//! custom components its `usingComponents` names, read from the page's own folder.
 
 use std::path::{Path, PathBuf};
 
@@ -50,8 +51,28 @@ pub fn register_assets(renderer: &mut Renderer) {
 pub fn render_page(renderer: &mut Renderer, gpu: &Gpu, dir: &Path) -> miniapp_render::image::RgbaImage {
     let xml = std::fs::read_to_string(dir.join("page.xml")).expect("page.xml");
     let css = std::fs::read_to_string(dir.join("page.css")).unwrap_or_default();
-    let mut page = Page::new(&xml, "page.xml", &[("page.css", &css)], PAGE_VIEWPORT)
-        .unwrap_or_else(|e| panic!("page {}: {e}", dir.display()));
+    let mut page = match std::fs::read_to_string(dir.join("page.json")) {
+        // A page with custom components: `page.json`'s `usingComponents`, read from the page's folder.
+        Ok(json) => {
+            let json: serde_json::Value = serde_json::from_str(&json).expect("page.json");
+            let read = |p: &str| std::fs::read_to_string(dir.join(p.trim_start_matches('/'))).ok();
+            let set = miniapp_view::ComponentSet::load(&serde_json::json!({}), &json["usingComponents"], "page", &read)
+                .unwrap_or_else(|e| panic!("page {}: {e}", dir.display()));
+            let t = miniapp_view::Template::parse_with_components(&xml, "page.xml", miniapp_view::DEFAULT_MAX_DEPTH, Some(&read), &set)
+                .unwrap_or_else(|e| panic!("page {}: {e}", dir.display()));
+            Page::with_custom_components(
+                t,
+                miniapp_view::default_component_styles(),
+                &[("page.css", &css)],
+                PAGE_VIEWPORT,
+                miniapp_view::Limits::default(),
+                set,
+            )
+            .unwrap_or_else(|e| panic!("page {}: {e}", dir.display()))
+        }
+        Err(_) => Page::new(&xml, "page.xml", &[("page.css", &css)], PAGE_VIEWPORT)
+            .unwrap_or_else(|e| panic!("page {}: {e}", dir.display())),
+    };
     // The page learns each registered image's size, as the shell tells it (`image mode`).
     for e in std::fs::read_dir(pages_dir().join("assets")).expect("tests/pages/assets").flatten() {
         let key = format!("/assets/{}", e.file_name().to_string_lossy());
