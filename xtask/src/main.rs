@@ -294,16 +294,15 @@ const INSTRUCTION_BENCHES: &[(&str, usize, &str, bool)] = &[
     ("logic.filter_sort_10k", 5, "", false),
     ("view.apply_set_data_1k", 20, "", false),
     ("view.apply_set_data_100k", 5, "", false),
-    // `Page::render` runs on a thread of its own (a big stack), where the toggle on
-    // `bench_measured` does not reach: count the render itself. Every render of this benchmark
-    // is a measured one.
-    ("view.list_1000_first_layout", 3, "*render_on_this_stack*", false),
-    // These render outside their measured calls too (the page's first layout, once): they run
-    // twice, with n and 2n iterations, and the difference divided by the extra calls is the
-    // cost of one call, the setup cancelled out.
-    ("view.list_1000_after_set_data", 10, "*render_on_this_stack*", true),
-    ("view.list_1000_scroll_step", 10, "*render_on_this_stack*", true),
-    ("view.list_1000_tap_to_display_list", 10, "*render_on_this_stack*", true),
+    // A render runs on a big stack segment of the measuring thread (`stacker`), inside the
+    // measured call.
+    ("view.list_1000_first_layout", 3, "", false),
+    // These render outside their measured calls too (the page's first layout, once; the tap's
+    // fixture): they run twice, with n and 2n iterations, and the difference divided by the
+    // extra calls is the cost of one call, the setup cancelled out.
+    ("view.list_1000_after_set_data", 10, "", true),
+    ("view.list_1000_scroll_step", 10, "", true),
+    ("view.list_1000_tap_to_display_list", 10, "", true),
 ];
 
 /// How many calls `miniapp bench` makes for `iterations` measured ones: max(1, n/10) warm-up

@@ -11,6 +11,12 @@ mod review;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+/// mimalloc instead of glibc malloc: a page's layout allocates and frees many small objects on
+/// the view's render thread (tree nodes, styles, shaped lines), where glibc's arenas spent a
+/// third of the time (measured with `perf` on `miniapp bench --filter view.`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// miniapp — open mini programs from a link or QR code: nothing to install.
 ///
 /// Apps are signed bundles served by a platform cloud; their logic runs as a WebAssembly
