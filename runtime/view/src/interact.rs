@@ -56,6 +56,27 @@ enum Scroller {
 }
 
 impl Page {
+    /// The element pressed at `target` (or its nearest ancestor with a `hover-class`) wears
+    /// that class until the press ends (`None`): the page is styled again when it changes.
+    fn set_hover(&mut self, tree: &Tree, target: Option<usize>, out: &mut Vec<Outcome>) {
+        let mut cur = target;
+        let mut found = None;
+        while let Some(i) = cur {
+            if components::hover_class(&tree.nodes[i]).is_some() {
+                found = Some(tree.nodes[i].sid);
+                break;
+            }
+            cur = tree.nodes[i].parent;
+        }
+        if found != self.hover {
+            self.hover = found;
+            self.mark_dirty();
+            if !out.contains(&Outcome::Redraw) {
+                out.push(Outcome::Redraw);
+            }
+        }
+    }
+
     /// Delivers one input event to the page (after [`Page::render`]) and answers what the
     /// front end must do: app events to call, a navigation, a focus change, a redraw.
     /// Positions are page-area coordinates (not scrolled).
@@ -92,12 +113,15 @@ impl Page {
                 if let Some(t) = target {
                     self.touch(tree, t, "touchstart", x, y, time_ms, out);
                 }
+                self.set_hover(tree, target, out);
             }
             Input::PointerMove { x, y, time_ms } => {
                 let Some(mut p) = self.pointer.take() else { return };
                 let moved = ((x - p.start.0).powi(2) + (y - p.start.1).powi(2)).sqrt();
                 if moved > TAP_SLOP_PX && !p.dragging {
                     p.dragging = true;
+                    // A drag is not a press of the element under it.
+                    self.set_hover(tree, None, out);
                     p.grab = self.drag_owner(tree, p.target, x - p.start.0, y - p.start.1);
                 }
                 if let (true, Some(g)) = (p.dragging, p.grab) {
@@ -126,6 +150,7 @@ impl Page {
             }
             Input::PointerUp { x, y, time_ms } => {
                 let Some(p) = self.pointer.take() else { return };
+                self.set_hover(tree, None, out);
                 if let Some(t) = p.target {
                     self.touch(tree, t, "touchend", x, y, time_ms, out);
                 }
@@ -153,6 +178,7 @@ impl Page {
                 }
             }
             Input::PointerCancel => {
+                self.set_hover(tree, None, out);
                 if let Some(p) = self.pointer.take() {
                     if let (true, Some(g)) = (p.dragging, p.grab) {
                         self.control_drag(tree, g, p.start, p.last, true, out);

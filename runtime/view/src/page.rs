@@ -139,6 +139,8 @@ pub struct Page {
     pub(crate) stats: RenderStats,
     /// What the front end told the page about each image source ([`Page::set_image`]).
     pub(crate) images: HashMap<String, ImageInfo>,
+    /// The element being pressed that has a `hover-class` (its stable identity).
+    pub(crate) hover: Option<u64>,
 }
 
 /// How a page's renders were done: what [`Page::render`] did after each change.
@@ -350,6 +352,7 @@ impl Page {
             readers: HashMap::new(),
             stats: RenderStats::default(),
             images: HashMap::new(),
+            hover: None,
         })
         .map(|mut p: Page| {
             p.readers = crate::incremental::readers(&p.template);
@@ -461,7 +464,8 @@ impl Page {
                 &mut self.inline_cache,
             )
             .with_components(&self.components, &self.comp_styles, &self.instance_data)
-            .with_images(&self.images);
+            .with_images(&self.images)
+            .with_hover(self.hover);
             expander.max_depth = self.limits.max_depth;
             let tree = expander.expand(&self.data)?;
             self.layout.sync(&tree, self.tree.as_ref(), ctx)?;
@@ -527,7 +531,8 @@ impl Page {
                 &mut self.inline_cache,
             )
             .with_components(&self.components, &self.comp_styles, &self.instance_data)
-            .with_images(&self.images);
+            .with_images(&self.images)
+            .with_hover(self.hover);
             expander.max_depth = self.limits.max_depth;
             for (lp, item) in pending {
                 match expander.reexpand_item(&mut tree, lp, item, &self.data) {
@@ -571,6 +576,11 @@ impl Page {
     /// this; screenshots leave it on (the default).
     pub fn set_caret_visible(&mut self, visible: bool) {
         self.caret_visible = visible;
+    }
+
+    /// The next render styles the whole page again (a pressed element's `hover-class`).
+    pub(crate) fn mark_dirty(&mut self) {
+        self.dirty = true;
     }
 
     /// Tells the page what became of image `src` (its pixel size, or why it cannot be shown):

@@ -352,6 +352,8 @@ pub(crate) struct Expander<'a> {
     loops: Vec<LoopRecord>,
     /// What the front end told the page about each image source (`image mode="widthFix"`).
     images: &'a HashMap<String, crate::components::ImageInfo>,
+    /// The stable identity of the element being pressed (its `hover-class` applies).
+    hover: Option<u64>,
 }
 
 /// The components of a page without custom components (and no image sizes).
@@ -412,7 +414,14 @@ impl<'a> Expander<'a> {
             tpath: Vec::new(),
             loops: Vec::new(),
             images: &none.3,
+            hover: None,
         }
+    }
+
+    /// The element with stable identity `sid` is being pressed: it gets its `hover-class`.
+    pub fn with_hover(mut self, sid: Option<u64>) -> Self {
+        self.hover = sid;
+        self
     }
 
     /// Lets components see what the page knows of each image source.
@@ -1211,6 +1220,12 @@ impl<'a> Expander<'a> {
             para: None,
             owner,
         })?;
+        // The pressed element wears its `hover-class` while the press lasts.
+        if self.hover.is_some() && self.hover == Some(self.nodes[idx].sid) {
+            if let Some(hc) = crate::components::hover_class(&self.nodes[idx]) {
+                self.nodes[idx].classes.extend(hc.split_whitespace().map(str::to_string));
+            }
+        }
         let index = match self.ancestors.last_mut() {
             Some(p) => {
                 p.children += 1;

@@ -9,7 +9,12 @@ pub(crate) struct Text;
 /// `block`: groups children (for `m:if`/`m:for`) without a node of its own.
 pub(crate) struct Block;
 
-static VIEW: Spec = Spec { tag: "view", attrs: &[], events: &[], summary: "a box; lays out its children (flex column by default)" };
+static VIEW: Spec = Spec {
+    tag: "view",
+    attrs: &[super::attr("hover-class", super::AttrKind::String, "none")],
+    events: &[],
+    summary: "a box; lays out its children (flex column by default)",
+};
 static TEXT: Spec = Spec {
     tag: "text",
     attrs: &[

@@ -68,3 +68,50 @@ impl Component for Button {
         }
     }
 }
+
+#[cfg(test)]
+mod hover_tests {
+    use crate::display::DisplayItem;
+    use crate::input::Input;
+    use crate::testutil::page;
+
+    /// The fill of the first box drawn at `(x, y)`'s element: its background colour.
+    fn fills(list: &crate::DisplayList) -> Vec<(u8, u8, u8)> {
+        list.items
+            .iter()
+            .filter_map(|i| match i {
+                DisplayItem::Rect { color, .. } | DisplayItem::Border { fill: color, .. } if color.a > 0 => Some((color.r, color.g, color.b)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_pressed_button_wears_its_hover_class_until_released_and_a_drag_takes_it_off() {
+        let css = ".button-hover { background-color: #dedede; } .mine { background-color: #ff0000; }";
+        let xml = r#"<button id="b">Go</button><button id="c" hover-class="mine">Mine</button><button id="d" disabled>Off</button><view id="v" style="height: 40px">v</view>"#;
+        let (mut p, mut f) = page(xml, css);
+        let before = fills(&p.render(&mut f).unwrap());
+        assert!(!before.contains(&(0xde, 0xde, 0xde)), "{before:?}");
+        let (x, y) = p.find("#b").unwrap().unwrap().center();
+        let out = p.handle(Input::PointerDown { x, y, time_ms: 0 });
+        assert!(out.contains(&crate::input::Outcome::Redraw));
+        assert!(fills(&p.render(&mut f).unwrap()).contains(&(0xde, 0xde, 0xde)), "pressed");
+        p.handle(Input::PointerUp { x, y, time_ms: 30 });
+        assert_eq!(fills(&p.render(&mut f).unwrap()), before, "released");
+        // Its own hover-class; a drag away takes it off.
+        let (x, y) = p.find("#c").unwrap().unwrap().center();
+        p.handle(Input::PointerDown { x, y, time_ms: 100 });
+        assert!(fills(&p.render(&mut f).unwrap()).contains(&(0xff, 0, 0)));
+        p.handle(Input::PointerMove { x, y: y + 40.0, time_ms: 120 });
+        assert!(!fills(&p.render(&mut f).unwrap()).contains(&(0xff, 0, 0)), "a drag is no press");
+        p.handle(Input::PointerUp { x, y: y + 40.0, time_ms: 130 });
+        // A disabled button and a view (hover-class none by default) wear nothing.
+        for sel in ["#d", "#v"] {
+            let (x, y) = p.find(sel).unwrap().unwrap().center();
+            let out = p.handle(Input::PointerDown { x, y, time_ms: 200 });
+            assert!(!out.contains(&crate::input::Outcome::Redraw), "{sel}");
+            p.handle(Input::PointerUp { x, y, time_ms: 210 });
+        }
+    }
+}

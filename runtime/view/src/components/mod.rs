@@ -365,6 +365,15 @@ pub fn specs() -> impl Iterator<Item = &'static Spec> {
     COMPONENTS.iter().map(|c| c.spec())
 }
 
+/// The classes an element wears while pressed: its `hover-class`, else its component's default
+/// (`button-hover`, `navigator-hover`; none for a `view`); `None` for `none` or a disabled one.
+pub(crate) fn hover_class(node: &Node) -> Option<String> {
+    let spec = node.tag().and_then(lookup)?.spec();
+    let default = spec.attrs.iter().find(|a| a.name == "hover-class")?.default;
+    let class = node.attr("hover-class").unwrap_or(default).trim();
+    (!class.is_empty() && class != "none" && !flag(node, "disabled")).then(|| class.to_string())
+}
+
 /// Whether an attribute is "on": present and not `false`/empty... as on the established
 /// platforms, `disabled="{{false}}"` is off and a bare `disabled` is on.
 pub(crate) fn flag(node: &Node, name: &str) -> bool {
