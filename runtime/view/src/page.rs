@@ -1303,6 +1303,21 @@ impl Painter<'_> {
         self.images.get(src)
     }
 
+    /// How far a `position: sticky` box with a `top` moves down to stay `top` px below the top
+    /// of the visible area it scrolls in (the page's viewport, or the clipping scroll-view's
+    /// box), without leaving its parent's box: it sticks while its parent is on screen.
+    fn sticky_shift(&self, n: &Node, rect: Rect) -> f32 {
+        let c = Ctx { font_size: n.style.font_size, ..self.ctx };
+        let Some(top) = c.resolve(n.style.inset[0], self.ctx.vh) else { return 0.0 };
+        let area = *self.clips.last().expect("the viewport is always there");
+        let want = area.y + top;
+        if rect.y >= want {
+            return 0.0;
+        }
+        let parent_bottom = n.parent.and_then(|p| self.rects[p]).map_or(f32::INFINITY, |r| r.y + r.h);
+        (want - rect.y).min((parent_bottom - rect.h - rect.y).max(0.0))
+    }
+
     /// A copy of an element's component state.
     pub(crate) fn state_of(&self, sid: u64) -> Option<State> {
         self.states.get(&sid).cloned()
@@ -1344,6 +1359,9 @@ impl Painter<'_> {
                 (None, Some(b)) => vh - b - rect.h,
                 (None, None) => rect.y + self.page_scroll,
             };
+        }
+        if n.style.position == crate::style::Position::Sticky {
+            rect.y += self.sticky_shift(n, rect);
         }
         let rect = rect;
         self.rects[i] = Some(rect);
@@ -2406,4 +2424,22 @@ mod tests {
             Some("/pages/detail/detail?id=3")
         );
     }
+
+    #[test]
+    fn a_sticky_header_stays_at_the_top_while_its_section_is_on_screen() {
+        let xml = r#"<view id="sec" style="height: 1000px"><view style="height: 100px"/><view id="head" style="position: sticky; top: 10px; height: 40px">Head</view></view><view style="height: 2000px"/>"#;
+        let mut f = crate::text::new_font_system();
+        let mut p = Page::new(xml, "t.xml", &[], Viewport { width: 375.0, height: 600.0 }).unwrap();
+        p.render(&mut f).unwrap();
+        assert_eq!(p.find("#head").unwrap().unwrap().y, 100.0, "below the top it stands where it is laid out (not moved by top)");
+        p.scroll_by(300.0);
+        p.render(&mut f).unwrap();
+        assert_eq!(p.find("#head").unwrap().unwrap().y, 10.0, "stuck 10px below the viewport's top");
+        p.scroll_by(690.0);
+        p.render(&mut f).unwrap();
+        let r = p.find("#head").unwrap().unwrap();
+        let sec = p.find("#sec").unwrap().unwrap();
+        assert_eq!(r.y + r.h, sec.y + sec.h, "it leaves with its section");
+    }
+
 }

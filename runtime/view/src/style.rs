@@ -1758,7 +1758,8 @@ impl Computed {
                     taffy::Position::Relative
                 }
             },
-            inset: if self.position == Position::Static {
+            // A sticky box is laid out where it stands; its `top` applies at paint (page.rs).
+            inset: if matches!(self.position, Position::Static | Position::Sticky) {
                 rect_lpa([Len::Auto; 4])
             } else {
                 rect_lpa(self.inset)
