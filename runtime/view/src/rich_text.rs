@@ -94,7 +94,7 @@ pub(crate) fn parse_nodes(value: &Value, warnings: &mut Vec<String>) -> Vec<RNod
         Value::Array(items) => b.array(items, 0),
         Value::Null => Vec::new(),
         other => {
-            b.warnings.push(format!("rich-text: `nodes` must be a string or an array, not {}", kind_of(other)));
+            b.warnings.push(format!("rich-text: `nodes` must be a string or an array, not {}", crate::component::json_type(other)));
             Vec::new()
         }
     };
@@ -133,17 +133,6 @@ fn group_breaks(children: Vec<RNode>) -> Vec<RNode> {
         out.push(line(run, "display: block;"));
     }
     out
-}
-
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 struct Builder<'w> {
@@ -236,7 +225,7 @@ impl Builder<'_> {
         let mut out = Vec::new();
         for item in items {
             let Some(obj) = item.as_object() else {
-                self.warnings.push(format!("rich-text: a node must be an object, not {}", kind_of(item)));
+                self.warnings.push(format!("rich-text: a node must be an object, not {}", crate::component::json_type(item)));
                 continue;
             };
             if obj.get("type").and_then(Value::as_str) == Some("text") {

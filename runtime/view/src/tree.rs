@@ -763,24 +763,7 @@ impl<'a> Expander<'a> {
                         return Ok(());
                     }
                     let ws = (s.starts_with(is_ws), s.ends_with(is_ws));
-                    let s = trimmed;
-                    let style = self.nodes[parent].style.inherit();
-                    self.text_ws.insert(self.nodes.len(), ws);
-                    self.push(Node {
-                        kind: NodeKind::Text(s.to_string()),
-                        parent: Some(parent),
-                        children: Vec::new(),
-                        id: None,
-                        classes: Vec::new(),
-                        attrs: Vec::new(),
-                        dataset: Map::new(),
-                        events: Vec::new(),
-                        key: None,
-                        sid: 0,
-                        style,
-                        para: None,
-                        owner: self.frame.owner,
-                    })?;
+                    self.push_text(trimmed, ws, parent)?;
                 }
                 TNode::Element(el) => self.element_maybe_for(el, scope, parent)?,
                 TNode::Chain(branches) => {
@@ -1035,6 +1018,29 @@ impl<'a> Expander<'a> {
         Ok(())
     }
 
+    /// A text node under `parent` (already trimmed; `ws`: whitespace was cut before / after it,
+    /// so a paragraph joins it to its neighbours with a space).
+    fn push_text(&mut self, text: &str, ws: (bool, bool), parent: usize) -> Result<()> {
+        let style = self.nodes[parent].style.inherit();
+        self.text_ws.insert(self.nodes.len(), ws);
+        self.push(Node {
+            kind: NodeKind::Text(text.to_string()),
+            parent: Some(parent),
+            children: Vec::new(),
+            id: None,
+            classes: Vec::new(),
+            attrs: Vec::new(),
+            dataset: Map::new(),
+            events: Vec::new(),
+            key: None,
+            sid: 0,
+            style,
+            para: None,
+            owner: self.frame.owner,
+        })?;
+        Ok(())
+    }
+
     /// A `rich-text`'s content: its `nodes` sanitized ([`crate::rich_text`]) and expanded as
     /// `view`s (blocks), `text`s (inline runs) and `image`s; what was dropped is a warning at
     /// the element.
@@ -1068,23 +1074,7 @@ impl<'a> Expander<'a> {
                         }
                         continue;
                     }
-                    self.text_ws.insert(self.nodes.len(), (t.starts_with(is_ws), t.ends_with(is_ws)));
-                    let style = self.nodes[parent].style.inherit();
-                    self.push(Node {
-                        kind: NodeKind::Text(trimmed.to_string()),
-                        parent: Some(parent),
-                        children: Vec::new(),
-                        id: None,
-                        classes: Vec::new(),
-                        attrs: Vec::new(),
-                        dataset: Map::new(),
-                        events: Vec::new(),
-                        key: None,
-                        sid: 0,
-                        style,
-                        para: None,
-                        owner: self.frame.owner,
-                    })?;
+                    self.push_text(trimmed, (t.starts_with(is_ws), t.ends_with(is_ws)), parent)?;
                 }
                 RNode::Element { kind, class, style, src, children, .. } => {
                     self.check_depth()?;
