@@ -35,6 +35,8 @@ fn a_quick_bench_with_peers_writes_the_side_by_side_json() {
     for n in ["1", "5", "20"] {
         let kib = doc["memory"]["pss_kib"][n].as_u64().unwrap_or(0);
         assert!(kib > 10 * 1024, "PSS with {n} apps is {kib} KiB, not a real process's");
+        let uss = doc["memory"]["uss_kib"][n].as_u64().unwrap_or(0);
+        assert!(uss > 1024 && uss <= kib, "USS with {n} apps is {uss} KiB (PSS {kib} KiB)");
     }
     assert!(doc["chromium"]["version"].as_str().is_some_and(|v| !v.is_empty()), "no Chromium version: {:#}", doc["chromium"]);
 }

@@ -302,10 +302,11 @@ fn side_by_side(fx: &mut Fixture, args: &Args, results: &[Row]) -> Result<Value>
     let cache = fx.work.join("pss-cache");
     let bar = crate::progress::spinner("measuring miniapp's memory with 1, 5 and 20 apps alive");
     peers::host_pss(&exe, &urls, &cache, &fx.work).context("warming the memory benchmark's cache")?;
-    let mut memory = BTreeMap::new();
+    let (mut memory, mut private) = (BTreeMap::new(), BTreeMap::new());
     for n in peers::PSS_APP_COUNTS {
-        let kib = peers::host_pss(&exe, &urls[..n], &cache, &fx.work).with_context(|| format!("measuring the memory with {n} apps"))?;
-        memory.insert(n, kib);
+        let (pss, uss) = peers::host_pss(&exe, &urls[..n], &cache, &fx.work).with_context(|| format!("measuring the memory with {n} apps"))?;
+        memory.insert(n, pss);
+        private.insert(n, uss);
     }
     bar.finish_and_clear();
     let peer = peers::run_peers(&args.peers_dir, args.iterations, args.quick, &fx.work)?;
@@ -334,6 +335,9 @@ fn side_by_side(fx: &mut Fixture, args: &Args, results: &[Row]) -> Result<Value>
         Pair { key: "quickjs", what: "filter + sort 10k records: wasm / QuickJS", ours: ms("logic.filter_sort_10k"), ours_from: "logic.filter_sort_10k", theirs: peers::median_of(&peer["quickjs"]["handler_ms"]), peer: "quickjs", unit: "ms", goal: Some(1.0 / 5.0) },
     ];
     peers::print_pairs(&pairs);
+    // PSS moves with what else maps the same libraries (lavapipe's LLVM); USS does not.
+    let uss: Vec<String> = private.iter().map(|(n, k)| format!("{n} app(s) {:.1} MiB", *k as f64 / 1024.0)).collect();
+    println!("miniapp's private memory (USS): {}", uss.join(", "));
     let load_after = peers::load_average();
     println!(
         "load average {} → {} on {} CPU(s); {} build",
@@ -344,7 +348,10 @@ fn side_by_side(fx: &mut Fixture, args: &Args, results: &[Row]) -> Result<Value>
     );
     Ok(json!({
         "comparison": pairs.iter().map(|p| (p.key.to_string(), p.to_json())).collect::<serde_json::Map<_, _>>(),
-        "memory": { "pss_kib": memory.iter().map(|(n, k)| (n.to_string(), json!(k))).collect::<serde_json::Map<_, _>>() },
+        "memory": {
+            "pss_kib": memory.iter().map(|(n, k)| (n.to_string(), json!(k))).collect::<serde_json::Map<_, _>>(),
+            "uss_kib": private.iter().map(|(n, k)| (n.to_string(), json!(k))).collect::<serde_json::Map<_, _>>(),
+        },
         "load_average_before": load_before,
         "load_average_after": load_after,
         "chromium": peer["chromium"],

@@ -84,18 +84,30 @@ pub fn pss_kib(pid: u32) -> Option<u64> {
     parse_pss(&text)
 }
 
+/// PSS and USS (the pages no other process maps: `Private_Clean + Private_Dirty`) of one
+/// process in KiB. PSS shares a library's pages among the processes that map it, so it moves
+/// with what else runs; USS does not.
+pub fn mem_kib(pid: u32) -> Option<(u64, u64)> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+    Some((parse_pss(&text)?, parse_field(&text, "Private_Clean:")? + parse_field(&text, "Private_Dirty:")?))
+}
+
 fn parse_pss(smaps_rollup: &str) -> Option<u64> {
+    parse_field(smaps_rollup, "Pss:")
+}
+
+fn parse_field(smaps_rollup: &str, name: &str) -> Option<u64> {
     smaps_rollup
         .lines()
-        .find_map(|l| l.strip_prefix("Pss:"))
+        .find_map(|l| l.strip_prefix(name))
         .and_then(|rest| rest.trim().strip_suffix("kB"))
         .and_then(|n| n.trim().parse().ok())
 }
 
 /// The memory of a headless host with `urls.len()` apps alive: a child `miniapp run --headless`
 /// opens each (the earlier ones go to the background), then waits; the median of the PSS samples
-/// of that wait is the figure (KiB).
-pub fn host_pss(exe: &Path, urls: &[String], cache: &Path, work: &Path) -> Result<u64> {
+/// of that wait is the figure (KiB), with the USS median of the same samples.
+pub fn host_pss(exe: &Path, urls: &[String], cache: &Path, work: &Path) -> Result<(u64, u64)> {
     let (first, rest) = urls.split_first().context("no app to open")?;
     let mut script = String::new();
     for u in rest {
@@ -119,7 +131,7 @@ pub fn host_pss(exe: &Path, urls: &[String], cache: &Path, work: &Path) -> Resul
         .spawn()
         .with_context(|| format!("starting {}", exe.display()))?;
     let start = Instant::now();
-    let mut samples: Vec<(Instant, u64)> = Vec::new();
+    let mut samples: Vec<(Instant, (u64, u64))> = Vec::new();
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break status;
@@ -129,7 +141,7 @@ pub fn host_pss(exe: &Path, urls: &[String], cache: &Path, work: &Path) -> Resul
             let _ = child.wait();
             bail!("the measured host did not finish in {} s", CHILD_DEADLINE.as_secs());
         }
-        if let Some(kib) = pss_kib(child.id()) {
+        if let Some(kib) = mem_kib(child.id()) {
             samples.push((Instant::now(), kib));
         }
         std::thread::sleep(PSS_SAMPLE_EVERY);
@@ -141,7 +153,7 @@ pub fn host_pss(exe: &Path, urls: &[String], cache: &Path, work: &Path) -> Resul
     // The settle wait is the last PSS_SETTLE before the exit; leave out its edges (the last
     // launch settling, the teardown).
     let end = samples.last().map(|s| s.0).context("no memory sample of the measured host")?;
-    let window: Vec<u64> = samples
+    let window: Vec<(u64, u64)> = samples
         .iter()
         .filter(|(t, _)| {
             let before_end = end.duration_since(*t);
@@ -149,9 +161,12 @@ pub fn host_pss(exe: &Path, urls: &[String], cache: &Path, work: &Path) -> Resul
         })
         .map(|s| s.1)
         .collect();
-    let mut window = if window.is_empty() { samples.iter().map(|s| s.1).collect() } else { window };
-    window.sort_unstable();
-    Ok(window[window.len() / 2])
+    let window = if window.is_empty() { samples.iter().map(|s| s.1).collect() } else { window };
+    let median = |mut v: Vec<u64>| {
+        v.sort_unstable();
+        v[v.len() / 2]
+    };
+    Ok((median(window.iter().map(|w| w.0).collect()), median(window.iter().map(|w| w.1).collect())))
 }
 
 /// The median of a JSON list of numbers (`None` when it has none).
@@ -275,6 +290,10 @@ mod tests {
         assert_eq!(parse_pss(text), Some(98765));
         assert_eq!(parse_pss("Rss: 1 kB\n"), None);
         assert!(pss_kib(std::process::id()).is_some_and(|k| k > 0), "this process has a PSS");
+        let text = "Rss: 9 kB\nPss: 8 kB\nPrivate_Clean:   3 kB\nPrivate_Dirty:   4 kB\n";
+        assert_eq!(parse_field(text, "Private_Clean:"), Some(3));
+        let (pss, uss) = mem_kib(std::process::id()).expect("this process has smaps_rollup");
+        assert!(uss > 0 && uss <= pss + 1024, "USS {uss} KiB, PSS {pss} KiB");
     }
 
     #[test]
