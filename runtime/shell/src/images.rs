@@ -80,22 +80,21 @@ impl RemoteImages {
     /// Starts fetching every remote image of `list` not seen before. A URL the policy refuses
     /// (undeclared origin, not http(s)) fails at once; its warning is returned, once.
     pub fn request(&mut self, list: &DisplayList) -> Vec<String> {
-        let srcs = list.items.iter().filter_map(|item| match item {
+        self.request_sources(list.items.iter().filter_map(|item| match item {
             DisplayItem::Image { src, .. } | DisplayItem::Background { src, .. } => Some(src.as_str()),
             _ => None,
-        });
-        let srcs: Vec<String> = srcs.map(str::to_string).collect();
-        self.request_sources(&srcs)
+        }))
     }
 
     /// As [`RemoteImages::request`] for image sources named directly (what a page wants
     /// loaded, [`Session::image_sources`], drawn yet or not); bundle paths are skipped.
-    pub fn request_sources(&mut self, srcs: &[String]) -> Vec<String> {
+    pub fn request_sources<'s>(&mut self, srcs: impl IntoIterator<Item = &'s str>) -> Vec<String> {
         let mut warnings = Vec::new();
         for src in srcs {
             if !is_remote(src) || self.states.contains_key(src) {
                 continue;
             }
+            let src = &src.to_string();
             if let Err(e) = self.fetcher.check(src) {
                 let message = warning(src, &e);
                 self.states.insert(src.clone(), State::Failed(message.clone()));
@@ -233,7 +232,7 @@ pub(crate) fn sync(
 ) -> crate::error::Result<(bool, bool)> {
     let wanted = session.image_sources();
     let mut warnings = remote.request(list);
-    warnings.extend(remote.request_sources(&wanted));
+    warnings.extend(remote.request_sources(wanted.iter().map(String::as_str)));
     let (arrived, more) = remote.poll(renderer);
     warnings.extend(more);
     for w in warnings {

@@ -352,7 +352,7 @@ impl Session {
     /// The image sources the top page wants loaded ([`Page::image_sources`]: lazy images only
     /// once they come near the viewport).
     pub fn image_sources(&self) -> Vec<String> {
-        self.stack.last().map(|p| p.view.image_sources()).unwrap_or_default()
+        self.stack.last().map(|p| p.view.image_sources().to_vec()).unwrap_or_default()
     }
 
     /// The route of the page on top of the stack.

@@ -21,7 +21,7 @@ impl Page {
             let effects = if value.is_null() {
                 vec![Effect::Fire { node: i, event: "cancel", detail: json!({}) }]
             } else {
-                let mut cx = Ctl { tree: &tree, states: &mut self.states, rects: &self.rects, images: &self.images };
+                let mut cx = self.ctl(&tree);
                 cx.set_control(i, "value", value.clone());
                 vec![Effect::Fire { node: i, event: "change", detail: json!({ "value": value }) }, Effect::Redraw]
             };
@@ -31,10 +31,16 @@ impl Page {
         out
     }
 
+    /// What a control's action works on: `tree`, every element's state, their boxes and the
+    /// images the page knows.
+    fn ctl<'a>(&'a mut self, tree: &'a Tree) -> Ctl<'a> {
+        Ctl { tree, states: &mut self.states, rects: &self.rects, images: &self.images }
+    }
+
     /// Control `i` acts on a tap at `(x, y)`.
     pub(crate) fn control_tap(&mut self, tree: &Tree, i: usize, x: f32, y: f32, out: &mut Vec<Outcome>) {
         let Some(c) = tree.nodes[i].tag().and_then(components::lookup) else { return };
-        let mut cx = Ctl { tree, states: &mut self.states, rects: &self.rects, images: &self.images };
+        let mut cx = self.ctl(tree);
         let effects = c.act(&mut cx, i, x, y);
         self.apply_effects(tree, effects, out);
     }
@@ -61,7 +67,7 @@ impl Page {
     /// A drag that control `g` took over moved to `at` (or ended there).
     pub(crate) fn control_drag(&mut self, tree: &Tree, g: usize, start: (f32, f32), at: (f32, f32), end: bool, out: &mut Vec<Outcome>) {
         let Some(c) = tree.nodes[g].tag().and_then(components::lookup) else { return };
-        let mut cx = Ctl { tree, states: &mut self.states, rects: &self.rects, images: &self.images };
+        let mut cx = self.ctl(tree);
         let effects = c.on_drag(&mut cx, g, Drag { start, at, end });
         self.apply_effects(tree, effects, out);
     }
@@ -74,7 +80,7 @@ impl Page {
                 continue;
             }
             let Some(c) = components::lookup(tag) else { continue };
-            let mut cx = Ctl { tree, states: &mut self.states, rects: &self.rects, images: &self.images };
+            let mut cx = self.ctl(tree);
             let effects = c.on_frame(&mut cx, i, time_ms);
             self.apply_effects(tree, effects, out);
         }

@@ -419,14 +419,23 @@ impl LayoutState {
             width: AvailableSpace::Definite(width),
             height: AvailableSpace::MaxContent,
         };
+        // The texts shaped while taffy measures (their buffers are dropped afterwards).
+        let mut shaped = Vec::new();
         self.taffy
-            .compute_layout_with_measure(root, avail, |inputs, _id, ctx, style| {
+            .compute_layout_with_measure(root, avail, |inputs, id, ctx, style| {
                 taffy::compute_leaf_layout(
                     inputs,
                     style,
                     |_, _| 0.0,
                     |known, avail| match ctx {
-                        Some(t) => t.measure(fonts, known, avail),
+                        Some(t) => {
+                            let was = t.shaped.is_shaped();
+                            let size = t.measure(fonts, known, avail);
+                            if !was && t.shaped.is_shaped() {
+                                shaped.push(id);
+                            }
+                            size
+                        }
                         None => Size::ZERO,
                     },
                 )
@@ -434,8 +443,8 @@ impl LayoutState {
             .map_err(lerr)?;
         // The measured lines stay cached per width; the shaped buffers are only needed while
         // taffy measures, and would hold the glyphs of every text of the page.
-        for id in &self.ids {
-            if let Some(t) = self.taffy.get_node_context_mut(*id) {
+        for id in shaped {
+            if let Some(t) = self.taffy.get_node_context_mut(id) {
                 t.shaped.clear();
             }
         }

@@ -141,6 +141,8 @@ pub struct Page {
     pub(crate) images: HashMap<String, ImageInfo>,
     /// The element being pressed that has a `hover-class` (its stable identity).
     pub(crate) hover: Option<u64>,
+    /// The image sources the last render wants loaded ([`Page::image_sources`]).
+    wanted_images: Vec<String>,
 }
 
 /// How a page's renders were done: what [`Page::render`] did after each change.
@@ -353,6 +355,7 @@ impl Page {
             stats: RenderStats::default(),
             images: HashMap::new(),
             hover: None,
+            wanted_images: Vec::new(),
         })
         .map(|mut p: Page| {
             p.readers = crate::incremental::readers(&p.template);
@@ -505,6 +508,7 @@ impl Page {
         painter.paint(0, 0.0, -self.scroll.y, 1.0)?;
         self.rects = rects;
         self.runs = runs;
+        self.wanted_images = wanted_images(tree, &self.states);
         // Words not used by the last few renders (or frames) leave the shape cache.
         fonts.shape_run_cache.trim(crate::limits::SHAPE_CACHE_RENDERS);
         Ok(out)
@@ -604,20 +608,11 @@ impl Page {
         shown
     }
 
-    /// The image sources the page wants loaded now, after [`Page::render`]: every `image`'s
-    /// `src` except `lazy-load` ones that have not come within [`crate::LAZY_LOAD_SCREENS`]
-    /// of the viewport yet (each source once, in document order).
-    pub fn image_sources(&self) -> Vec<String> {
-        let Some(tree) = &self.tree else { return Vec::new() };
-        let mut out: Vec<String> = Vec::new();
-        for n in tree.nodes.iter().filter(|n| n.tag() == Some("image")) {
-            let Some(src) = n.attr("src").map(str::trim).filter(|s| !s.is_empty()) else { continue };
-            let waiting = crate::components::flag(n, "lazy-load") && !self.states.get(&n.sid).is_some_and(|s| s.lazy_seen);
-            if !waiting && !out.iter().any(|s| s == src) {
-                out.push(src.to_string());
-            }
-        }
-        out
+    /// The image sources the page wants loaded, as of the last [`Page::render`]: every
+    /// `image`'s `src` except `lazy-load` ones that have not come within
+    /// [`crate::LAZY_LOAD_SCREENS`] of the viewport yet (each source once, in document order).
+    pub fn image_sources(&self) -> &[String] {
+        &self.wanted_images
     }
 
     /// Whether a field has the focus (the front end shows a keyboard).
@@ -1104,6 +1099,19 @@ pub(crate) struct Painter<'p> {
     page_scroll: f32,
     /// What the front end said about each image source.
     images: &'p HashMap<String, ImageInfo>,
+}
+
+/// [`Page::image_sources`] of `tree`, after its paint marked the lazy images that came near.
+fn wanted_images(tree: &Tree, states: &HashMap<u64, State>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in tree.nodes.iter().filter(|n| n.tag() == Some("image")) {
+        let Some(src) = n.attr("src").map(str::trim).filter(|s| !s.is_empty()) else { continue };
+        let waiting = crate::components::flag(n, "lazy-load") && !states.get(&n.sid).is_some_and(|s| s.lazy_seen);
+        if !waiting && !out.iter().any(|s| s == src) {
+            out.push(src.to_string());
+        }
+    }
+    out
 }
 
 /// Border width of side `k` (top, right, bottom, left) of a layout.

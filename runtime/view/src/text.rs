@@ -228,6 +228,11 @@ impl std::fmt::Debug for ShapedOnce {
 }
 
 impl ShapedOnce {
+    /// Whether a buffer is kept.
+    pub(crate) fn is_shaped(&self) -> bool {
+        self.0.is_some()
+    }
+
     /// Forgets the shaped buffer (its memory), keeping nothing.
     pub(crate) fn clear(&mut self) {
         self.0 = None;

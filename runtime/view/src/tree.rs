@@ -356,6 +356,11 @@ pub(crate) struct Expander<'a> {
     hover: Option<u64>,
 }
 
+/// The whitespace the template trims and collapses (not NBSP).
+fn is_ws(c: char) -> bool {
+    c == ' ' || c == '\t' || c == '\n' || c == '\r'
+}
+
 /// The components of a page without custom components (and no image sizes).
 type NoComponents = (ComponentSet, HashMap<String, CompStyles>, HashMap<u64, (String, Value)>, HashMap<String, crate::components::ImageInfo>);
 static NO_COMPONENTS: std::sync::OnceLock<NoComponents> = std::sync::OnceLock::new();
@@ -749,21 +754,13 @@ impl<'a> Expander<'a> {
                             None => s.push_str(&collapse_ws(&piece)),
                         }
                     }
-                    let is_ws = |c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r';
                     let trimmed = if pre && !s.trim_matches(is_ws).is_empty() {
                         // only the newlines that open and close the element's content go
                         s.trim_matches(|c| c == '\n' || c == '\r')
                     } else {
                         s.trim_matches(is_ws)
                     };
-                    if trimmed.is_empty() {
-                        if !s.is_empty() {
-                            self.space_before.insert(self.nodes.len());
-                        }
-                        return Ok(());
-                    }
-                    let ws = (s.starts_with(is_ws), s.ends_with(is_ws));
-                    self.push_text(trimmed, ws, parent)?;
+                    self.push_text(&s, trimmed, parent)?;
                 }
                 TNode::Element(el) => self.element_maybe_for(el, scope, parent)?,
                 TNode::Chain(branches) => {
@@ -996,9 +993,7 @@ impl<'a> Expander<'a> {
         new.events = self.events(el, scope);
         let idx = self.open(new, parent)?;
         if let Some(c) = component {
-            let mut style = std::mem::replace(&mut self.nodes[idx].style, Computed::root());
-            c.adjust_style(&self.nodes[idx].attrs, &crate::components::Env { images: self.images }, &mut style);
-            self.nodes[idx].style = style;
+            self.adjust_style(idx, c);
         }
         if self.needs_count() {
             let total = self.count_elements(&el.children, scope);
@@ -1018,13 +1013,20 @@ impl<'a> Expander<'a> {
         Ok(())
     }
 
-    /// A text node under `parent` (already trimmed; `ws`: whitespace was cut before / after it,
-    /// so a paragraph joins it to its neighbours with a space).
-    fn push_text(&mut self, text: &str, ws: (bool, bool), parent: usize) -> Result<()> {
+    /// A text node under `parent` showing `trimmed` (`text` with its edge whitespace cut:
+    /// a paragraph joins it to its neighbours with a space where it was); whitespace alone
+    /// makes no node, only a space before the next one.
+    fn push_text(&mut self, text: &str, trimmed: &str, parent: usize) -> Result<()> {
+        if trimmed.is_empty() {
+            if !text.is_empty() {
+                self.space_before.insert(self.nodes.len());
+            }
+            return Ok(());
+        }
         let style = self.nodes[parent].style.inherit();
-        self.text_ws.insert(self.nodes.len(), ws);
+        self.text_ws.insert(self.nodes.len(), (text.starts_with(is_ws), text.ends_with(is_ws)));
         self.push(Node {
-            kind: NodeKind::Text(text.to_string()),
+            kind: NodeKind::Text(trimmed.to_string()),
             parent: Some(parent),
             children: Vec::new(),
             id: None,
@@ -1039,6 +1041,14 @@ impl<'a> Expander<'a> {
             owner: self.frame.owner,
         })?;
         Ok(())
+    }
+
+    /// Lets component `c` adjust node `idx`'s cascaded style from its attributes and what the
+    /// page knows ([`crate::components::Component::adjust_style`]).
+    fn adjust_style(&mut self, idx: usize, c: &dyn crate::components::Component) {
+        let mut style = std::mem::replace(&mut self.nodes[idx].style, Computed::root());
+        c.adjust_style(&self.nodes[idx].attrs, &crate::components::Env { images: self.images }, &mut style);
+        self.nodes[idx].style = style;
     }
 
     /// A `rich-text`'s content: its `nodes` sanitized ([`crate::rich_text`]) and expanded as
@@ -1066,15 +1076,7 @@ impl<'a> Expander<'a> {
             *count += 1;
             match node {
                 RNode::Text(t) => {
-                    let is_ws = |c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r';
-                    let trimmed = t.trim_matches(is_ws);
-                    if trimmed.is_empty() {
-                        if !t.is_empty() {
-                            self.space_before.insert(self.nodes.len());
-                        }
-                        continue;
-                    }
-                    self.push_text(trimmed, (t.starts_with(is_ws), t.ends_with(is_ws)), parent)?;
+                    self.push_text(t, t.trim_matches(is_ws), parent)?;
                 }
                 RNode::Element { kind, class, style, src, children, .. } => {
                     self.check_depth()?;
@@ -1106,9 +1108,7 @@ impl<'a> Expander<'a> {
                     };
                     let i = self.open(new, parent)?;
                     if let Some(c) = crate::components::lookup(tag) {
-                        let mut st = std::mem::replace(&mut self.nodes[i].style, Computed::root());
-                        c.adjust_style(&self.nodes[i].attrs, &crate::components::Env { images: self.images }, &mut st);
-                        self.nodes[i].style = st;
+                        self.adjust_style(i, c);
                     }
                     let r = self.rich_nodes(children, i, at, count);
                     self.ancestors.pop();

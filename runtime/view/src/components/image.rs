@@ -271,13 +271,13 @@ mod tests {
     fn lazy_images_far_below_are_neither_wanted_nor_drawn_until_scrolled_near() {
         let xml = r#"<view style="height: 2000px"/><image id="lazy" lazy-load src="/far.png" bind:load="loaded"/><image src="/near.png"/>"#;
         let (mut p, mut f) = page(xml, "");
-        assert_eq!(p.image_sources(), vec!["/near.png".to_string()]);
+        assert_eq!(p.image_sources(), ["/near.png".to_string()]);
         p.set_image("/far.png", ImageInfo::Loaded { width: 1, height: 1 });
         assert!(events(&p.handle(Input::Frame { time_ms: 16 })).is_empty(), "a lazy image out of reach fires nothing");
         p.handle(Input::Wheel { x: 10.0, y: 10.0, dx: 0.0, dy: 1600.0 });
         let list = p.render(&mut f).unwrap();
         assert_eq!(images(&list).len(), 1, "the lazy image is drawn once near the viewport");
-        assert_eq!(p.image_sources(), vec!["/far.png".to_string(), "/near.png".to_string()]);
+        assert_eq!(p.image_sources(), ["/far.png".to_string(), "/near.png".to_string()]);
         assert_eq!(events(&p.handle(Input::Frame { time_ms: 32 }))[0].0, "loaded");
     }
 }

@@ -84,6 +84,13 @@ pub struct Spec {
     pub summary: &'static str,
 }
 
+impl Spec {
+    /// The documented default of attribute `name` (`None`: the component has no such attribute).
+    pub fn default_of(&self, name: &str) -> Option<&'static str> {
+        self.attrs.iter().find(|a| a.name == name).map(|a| a.default)
+    }
+}
+
 /// Per-element state the view keeps across renders, by the element's stable identity.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct State {
@@ -368,8 +375,7 @@ pub fn specs() -> impl Iterator<Item = &'static Spec> {
 /// The classes an element wears while pressed: its `hover-class`, else its component's default
 /// (`button-hover`, `navigator-hover`; none for a `view`); `None` for `none` or a disabled one.
 pub(crate) fn hover_class(node: &Node) -> Option<String> {
-    let spec = node.tag().and_then(lookup)?.spec();
-    let default = spec.attrs.iter().find(|a| a.name == "hover-class")?.default;
+    let default = node.tag().and_then(lookup)?.spec().default_of("hover-class")?;
     let class = node.attr("hover-class").unwrap_or(default).trim();
     (!class.is_empty() && class != "none" && !flag(node, "disabled")).then(|| class.to_string())
 }

@@ -30,7 +30,7 @@ static SPEC: Spec = Spec {
 /// (`spec`'s `color` attribute: the switch's #04BE02, a checkbox's or radio's #09BB07).
 pub(crate) fn on_color(node: &Node, spec: &Spec) -> Color {
     color_attr(node, "color")
-        .or_else(|| spec.attrs.iter().find(|a| a.name == "color").and_then(|a| Color::from_hex(a.default)))
+        .or_else(|| spec.default_of("color").and_then(Color::from_hex))
         .unwrap_or(Color::rgb(0x04, 0xbe, 0x02))
 }
 
