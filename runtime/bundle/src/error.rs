@@ -106,6 +106,15 @@ pub enum Error {
     /// The platform countersignature does not verify.
     #[error("bad platform signature")]
     BadPlatformSignature,
+    /// A precompiled artifact's claim is malformed (a digest or the engine fingerprint).
+    #[error("precompiled artifact refused: {reason}")]
+    BadArtifact {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The platform signature over a precompiled artifact does not verify.
+    #[error("precompiled artifact refused: the platform signature over (component digest, engine fingerprint, artifact digest) does not verify")]
+    BadArtifactSignature,
     /// A platform key is trusted but the bundle carries no platform countersignature.
     #[error("missing platform signature: the bundle was not published through the platform")]
     MissingPlatformSignature,

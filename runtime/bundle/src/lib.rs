@@ -21,6 +21,7 @@
 #![deny(missing_docs)]
 
 mod archive;
+pub mod artifact;
 pub mod error;
 pub mod id;
 mod integrity;
@@ -30,6 +31,7 @@ pub mod manifest;
 mod pack;
 mod signature;
 
+pub use artifact::{sign_artifact, verify_artifact, ArtifactClaim};
 pub use error::{Error, Result};
 pub use id::{AppId, Color, Origin, PagePath, Version};
 pub use integrity::{FILES_JSON, META_PREFIX, PLATFORM_JSON, PUBLISHER_JSON};

@@ -140,7 +140,7 @@ impl VerifyingKey {
         hex::encode(&Sha256::digest(self.0.as_bytes())[..8])
     }
 
-    fn verify(&self, message: &[u8], signature: &str) -> bool {
+    pub(crate) fn verify(&self, message: &[u8], signature: &str) -> bool {
         let Ok(bytes) = hex::decode(signature) else { return false };
         let Ok(bytes) = <[u8; 64]>::try_from(bytes) else { return false };
         let sig = ed25519_dalek::Signature::from_bytes(&bytes);

@@ -5,6 +5,7 @@
 mod c_bindings;
 mod c_logic;
 mod commands;
+mod precompile;
 mod progress;
 mod review;
 

@@ -75,6 +75,26 @@ pub struct AppMeta {
     pub publisher_key: String,
     /// Every version, oldest first.
     pub versions: Vec<VersionInfo>,
+    /// The latest version's logic compiled at publish, one per engine the cloud compiles for,
+    /// each signed by the platform (absent from clouds that do not precompile).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub artifacts: Vec<ArtifactInfo>,
+}
+
+/// A precompiled artifact of an app's `logic.wasm` for one engine (`GET /artifacts/{digest}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArtifactInfo {
+    /// The engine fingerprint it was compiled for (`wasmtime/x86_64-linux/…`).
+    pub engine: String,
+    /// `sha256:<hex>` of the `logic.wasm` it was compiled from.
+    pub component_digest: String,
+    /// `sha256:<hex>` of the artifact.
+    pub digest: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// The platform's ed25519 signature (hex) over the component digest, the engine and the
+    /// artifact digest ([`miniapp_bundle::artifact`]).
+    pub signature: String,
 }
 
 /// `POST /apps` reply.
@@ -131,6 +151,10 @@ pub struct Stats {
     pub range_requests: u64,
     /// Bundle bytes sent.
     pub bundle_bytes: u64,
+    /// Precompiled artifact downloads (`GET /artifacts/{digest}`) per digest; not counted in
+    /// `bundle_downloads`.
+    #[serde(default)]
+    pub artifact_downloads: std::collections::BTreeMap<String, u64>,
 }
 
 /// `{"error": "..."}`: every error reply; `reasons` lists every review failure.

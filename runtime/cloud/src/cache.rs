@@ -144,12 +144,28 @@ impl Cache {
         self.evict(digest)
     }
 
-    /// Removes a cached bundle (one that failed verification), and its uncompressed copy.
+    /// Removes a cached bundle (one that failed verification), its uncompressed copy and its
+    /// precompiled artifact.
     pub fn remove_bundle(&self, digest: &str) {
         if let Some(p) = self.bundle_path(digest) {
             let _ = std::fs::remove_file(&p);
             let _ = std::fs::remove_file(p.with_extension("stored"));
+            let _ = std::fs::remove_file(p.with_extension("artifact"));
         }
+    }
+
+    /// The cached precompiled artifact of bundle `digest` (for this host's engine), unchecked:
+    /// [`crate::CloudClient::artifact`] checks its digest and signature before every use.
+    pub(crate) fn artifact(&self, digest: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.bundle_path(digest)?.with_extension("artifact")).ok()
+    }
+
+    /// Keeps the precompiled artifact of bundle `digest` next to it (evicted with it).
+    pub(crate) fn store_artifact(&self, digest: &str, bytes: &[u8]) -> Result<()> {
+        let Some(path) = self.bundle_path(digest).map(|p| p.with_extension("artifact")) else { return Ok(()) };
+        let tmp = path.with_extension("artifact-tmp");
+        std::fs::write(&tmp, bytes).map_err(Error::io("writing", &tmp))?;
+        std::fs::rename(&tmp, &path).map_err(Error::io("renaming", &path))
     }
 
     /// The size of a cached bundle in bytes.

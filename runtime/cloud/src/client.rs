@@ -381,6 +381,61 @@ impl CloudClient {
         Err(Error::Http { url: url.to_string(), reason: "the cloud refused every range of the bundle".into() })
     }
 
+    /// The precompiled artifact of `bundle`'s logic for the engine `engine`, when the cloud's
+    /// metadata `meta` offers one: from the cache or downloaded, and returned only after its
+    /// sha256 matches the announced digest and the pinned platform key's signature covers
+    /// (the digest of `bundle`'s `logic.wasm` as computed here, `engine`, that digest).
+    /// `Ok(None)` when there is none for this bundle and engine (older clouds, another engine,
+    /// a cached older version): the host compiles then.
+    ///
+    /// # Errors
+    /// [`Error::Artifact`] for an artifact that is offered but refused (bad signature, digest
+    /// mismatch, over [`crate::MAX_ARTIFACT_BYTES`]); download errors. The host compiles
+    /// locally after either.
+    pub fn artifact(&self, cloud: &Url, meta: &AppMeta, bundle: &LockedBundle, engine: &str) -> Result<Option<Vec<u8>>> {
+        use miniapp_bundle::artifact::{sha256_digest, verify_artifact, ArtifactClaim};
+        if meta.digest != bundle.digest {
+            return Ok(None);
+        }
+        let Some(a) = meta.artifacts.iter().find(|a| a.engine == engine) else { return Ok(None) };
+        let app_id = meta.appid.as_str();
+        let refused = |reason: String| Error::Artifact { app_id: app_id.into(), digest: a.digest.clone(), reason };
+        let component_digest = sha256_digest(bundle.logic_wasm().map_err(|e| refused(e.to_string()))?);
+        if a.component_digest != component_digest {
+            return Err(refused(format!("it was compiled from {}, but this bundle's logic.wasm is {component_digest}", a.component_digest)));
+        }
+        if a.size > crate::MAX_ARTIFACT_BYTES {
+            return Err(refused(format!("{} bytes is over the {}-byte artifact limit", a.size, crate::MAX_ARTIFACT_BYTES)));
+        }
+        // The signature first: nothing is downloaded for a claim the platform did not make.
+        let key = self.platform_key(cloud, false)?;
+        let claim = ArtifactClaim { component_digest: &component_digest, engine, artifact_digest: &a.digest };
+        verify_artifact(&key, &claim, &a.signature).map_err(|e| refused(e.to_string()))?;
+        if let Some(bytes) = self.cache.artifact(&bundle.digest) {
+            if sha256_digest(&bytes) == a.digest {
+                return Ok(Some(bytes));
+            }
+        }
+        let url = Self::endpoint(cloud, &format!("artifacts/{}", a.digest));
+        let resp = self.send(cloud, self.http.get(url.clone()))?;
+        if !resp.status().is_success() {
+            return Err(Self::refused(cloud, format!("the precompiled artifact of {app_id}"), resp));
+        }
+        let mut bytes = Vec::with_capacity(a.size as usize);
+        resp.take(crate::MAX_ARTIFACT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::Http { url: url.to_string(), reason: format!("download interrupted after {} bytes: {e}", bytes.len()) })?;
+        if bytes.len() as u64 > crate::MAX_ARTIFACT_BYTES {
+            return Err(refused(format!("the download is over the {}-byte artifact limit", crate::MAX_ARTIFACT_BYTES)));
+        }
+        let actual = sha256_digest(&bytes);
+        if actual != a.digest {
+            return Err(refused(format!("the download hashes to {actual}")));
+        }
+        self.cache.store_artifact(&bundle.digest, &bytes)?;
+        Ok(Some(bytes))
+    }
+
     fn verify_cached(&self, cloud: &Url, app_id: &str, digest: &str, key: &VerifyingKey) -> Result<LockedBundle> {
         let bytes = self.cache.bundle(digest)?.ok_or_else(|| Error::OfflineNotCached {
             cloud: cloud_display(cloud),

@@ -130,6 +130,18 @@ pub enum Error {
         /// The newest version available (`none` when there is no base library).
         available: String,
     },
+    /// The precompiled artifact of an app's logic was refused (the host compiles locally
+    /// instead): a signature that is not the pinned platform key's, a digest mismatch, a size
+    /// over [`crate::MAX_ARTIFACT_BYTES`].
+    #[error("precompiled artifact {digest} of {app_id} refused: {reason}")]
+    Artifact {
+        /// The app.
+        app_id: String,
+        /// The artifact's announced digest.
+        digest: String,
+        /// The rule it broke.
+        reason: String,
+    },
     /// Any other HTTP-level failure (bad response body, interrupted transfer).
     #[error("request to {url} failed: {reason}")]
     Http {

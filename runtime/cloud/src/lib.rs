@@ -25,6 +25,7 @@ pub mod cache;
 mod client;
 pub mod error;
 mod launch;
+pub mod precompile;
 pub mod limits;
 mod qr;
 pub mod review;
@@ -32,7 +33,8 @@ mod serve;
 mod server;
 pub mod store;
 
-pub use api::{AppMeta, AppStatus, BaseInfo, PublishReceipt, Stats, VersionInfo};
+pub use api::{AppMeta, AppStatus, ArtifactInfo, BaseInfo, PublishReceipt, Stats, VersionInfo};
+pub use precompile::{Precompile, Precompilers, MAX_ARTIFACT_BYTES};
 pub use auth::{AuthSession, LoginCode, UserKey, LOGIN_CODE_TTL};
 pub use cache::{Cache, CacheEntry, CachedApp, DEFAULT_CACHE_CAP_BYTES};
 pub use client::{CloudClient, OpenTimings, OpenedApp, OpenedBase, PendingUpdate, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};

@@ -11,6 +11,7 @@
 //! | `GET /apps/{appid}/secret` | `{"appid", "secret"}`: the app secret for `code2session` (bearer token) |
 //! | `GET /apps/{appid}/qr?path=&scene=` | PNG QR code of the launch URL |
 //! | `GET /bundles/{digest}` | bundle bytes: immutable cache headers, ETag, `Range` |
+//! | `GET /artifacts/{digest}` | a precompiled logic artifact ([`crate::precompile`]), served like a bundle |
 //! | `POST /base` | publish a base library bundle (`base.json`; bearer token) |
 //! | `GET /base`, `GET /base/latest` | base library versions / the newest one |
 //! | `GET /platform-key` | the platform's public key |
@@ -89,6 +90,9 @@ pub struct ServerConfig {
     pub dev: bool,
     /// Extra review (templates, styles, imports), supplied by the embedding program.
     pub review: Option<ReviewHook>,
+    /// The engines the cloud compiles each published app's logic for ([`crate::precompile`]);
+    /// none by default (hosts then compile locally).
+    pub precompilers: crate::precompile::Precompilers,
     /// The public base URL used in QR codes and landing pages; `None` uses the request's Host.
     pub public_url: Option<Url>,
     /// Largest publish body ([`DEFAULT_BODY_LIMIT`]).
@@ -123,6 +127,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("token", &self.token.as_ref().map(|_| "<set>"))
             .field("dev", &self.dev)
             .field("review", &self.review.as_ref().map(|_| "<hook>"))
+            .field("precompilers", &self.precompilers.iter().map(|p| p.engine()).collect::<Vec<_>>())
             .field("public_url", &self.public_url)
             .field("body_limit", &self.body_limit)
             .field("database", &self.database.as_deref().map(crate::store::redact))
@@ -145,6 +150,7 @@ impl ServerConfig {
             token: None,
             dev: false,
             review: None,
+            precompilers: Vec::new(),
             public_url: None,
             body_limit: DEFAULT_BODY_LIMIT,
             database: None,
@@ -161,6 +167,7 @@ struct AppState {
     token: String,
     dev: bool,
     review: Option<ReviewHook>,
+    precompilers: crate::precompile::Precompilers,
     public_url: Option<Url>,
     local_addr: SocketAddr,
     platform: SigningKey,
@@ -275,6 +282,7 @@ pub async fn bind(cfg: ServerConfig) -> Result<(Server, SocketAddr)> {
         token: token.clone(),
         dev: cfg.dev,
         review: cfg.review.clone(),
+        precompilers: cfg.precompilers.clone(),
         public_url: cfg.public_url.clone(),
         local_addr,
         platform,
@@ -315,6 +323,7 @@ fn router(state: Shared, body_limit: usize, limits: &ServerLimits) -> Router {
             answered_limit(post(code2session), auth_limit),
         )
         .route("/bundles/{digest}", get(bundle))
+        .route("/artifacts/{digest}", get(artifact))
         // A base library carries fonts: its publish body may be as large as its package limit.
         .route("/base", post(publish_base).layer(DefaultBodyLimit::max(BASE_BODY_LIMIT)).get(list_bases))
         .route("/base/latest", get(latest_base))
@@ -483,6 +492,11 @@ fn publish_blocking(state: &AppState, bytes: &[u8]) -> ApiResult<PublishReceipt>
             ));
         }
     }
+    if !state.precompilers.is_empty() {
+        if let Ok(logic) = locked.logic_wasm() {
+            crate::precompile::precompile_all(&state.precompilers, &state.platform, state.meta.as_ref(), state.blobs.as_ref(), &digest, logic);
+        }
+    }
     let (secret, created) = state.meta.ensure_app_secret(&new.appid, &new_app_secret())?;
     state.stats.lock().unwrap_or_else(|p| p.into_inner()).publishes += 1;
     tracing::info!(appid = %m.appid, version = %m.version, %digest, "published");
@@ -501,6 +515,7 @@ fn load_meta(state: &AppState, appid: &str) -> ApiResult<AppMeta> {
     };
     let versions = state.meta.versions(appid)?;
     let latest = versions.last().cloned().ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no app {appid}")))?;
+    let artifacts = state.meta.artifacts(&latest.digest)?;
     Ok(AppMeta {
         appid: app.appid,
         name: app.name,
@@ -511,6 +526,7 @@ fn load_meta(state: &AppState, appid: &str) -> ApiResult<AppMeta> {
         reason: app.reason,
         publisher_key: app.publisher_key,
         versions,
+        artifacts,
     })
 }
 
@@ -677,10 +693,29 @@ fn parse_range(value: &str, len: u64) -> std::result::Result<Option<(u64, u64)>,
     Ok(Some((start, end)))
 }
 
-async fn bundle(State(state): State<Shared>, Path(digest): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
+/// What a content-addressed download serves: its name in messages and its content type.
+#[derive(Clone, Copy)]
+struct BlobKind {
+    name: &'static str,
+    content_type: &'static str,
+}
+
+const BUNDLE: BlobKind = BlobKind { name: "bundle", content_type: "application/vnd.miniapp.bundle+zip" };
+const ARTIFACT: BlobKind = BlobKind { name: "artifact", content_type: "application/vnd.miniapp.artifact" };
+
+async fn bundle(state: State<Shared>, digest: Path<String>, headers: HeaderMap) -> ApiResult<Response> {
+    serve_blob(state, digest, headers, BUNDLE).await
+}
+
+async fn artifact(state: State<Shared>, digest: Path<String>, headers: HeaderMap) -> ApiResult<Response> {
+    serve_blob(state, digest, headers, ARTIFACT).await
+}
+
+async fn serve_blob(State(state): State<Shared>, Path(digest): Path<String>, headers: HeaderMap, kind: BlobKind) -> ApiResult<Response> {
+    let what = kind.name;
     let hex = digest.strip_prefix("sha256:").unwrap_or(&digest).to_string();
     if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, format!("bundle digest {digest:?} must be sha256:<64 lower-case hex digits>")));
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, format!("{what} digest {digest:?} must be sha256:<64 lower-case hex digits>")));
     }
     // Opened, not read: a bundle in a folder is streamed from its file (memory stays flat however
     // many downloads run at once); other stores hand over the bytes.
@@ -690,13 +725,13 @@ async fn bundle(State(state): State<Shared>, Path(digest): Path<String>, headers
         move || Ok(state.blobs.open(&hex)?)
     })
     .await?
-    .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no bundle sha256:{hex}")))?;
+    .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no {what} sha256:{hex}")))?;
     let etag = format!("\"sha256:{hex}\"");
     let common = |b: axum::http::response::Builder| {
         b.header(header::CACHE_CONTROL, "public, max-age=31536000, immutable")
             .header(header::ETAG, &etag)
             .header(header::ACCEPT_RANGES, "bytes")
-            .header(header::CONTENT_TYPE, "application/vnd.miniapp.bundle+zip")
+            .header(header::CONTENT_TYPE, kind.content_type)
     };
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*")) {
         return Ok(common(Response::builder().status(StatusCode::NOT_MODIFIED)).body(Body::empty()).expect("valid response"));
@@ -720,9 +755,13 @@ async fn bundle(State(state): State<Shared>, Path(digest): Path<String>, headers
     let count = if len == 0 { 0 } else { end - start + 1 };
     {
         let mut stats = state.stats.lock().unwrap_or_else(|p| p.into_inner());
-        *stats.bundle_downloads.entry(format!("sha256:{hex}")).or_default() += 1;
-        stats.range_requests += u64::from(range.is_some());
-        stats.bundle_bytes += count;
+        if kind.name == ARTIFACT.name {
+            *stats.artifact_downloads.entry(format!("sha256:{hex}")).or_default() += 1;
+        } else {
+            *stats.bundle_downloads.entry(format!("sha256:{hex}")).or_default() += 1;
+            stats.range_requests += u64::from(range.is_some());
+            stats.bundle_bytes += count;
+        }
     }
     let body = match blob {
         Blob::Bytes(bytes) if range.is_none() => Body::from(bytes),
@@ -731,7 +770,7 @@ async fn bundle(State(state): State<Shared>, Path(digest): Path<String>, headers
             use tokio::io::{AsyncReadExt, AsyncSeekExt};
             let mut file = tokio::fs::File::from_std(file);
             if start > 0 {
-                file.seek(std::io::SeekFrom::Start(start)).await.map_err(|e| ApiError::from(Error::io("reading", format!("bundle sha256:{hex}"))(e)))?;
+                file.seek(std::io::SeekFrom::Start(start)).await.map_err(|e| ApiError::from(Error::io("reading", format!("{what} sha256:{hex}"))(e)))?;
             }
             Body::from_stream(tokio_util::io::ReaderStream::with_capacity(file.take(count), BUNDLE_CHUNK_BYTES))
         }

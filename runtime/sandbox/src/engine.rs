@@ -185,6 +185,72 @@ impl Sandbox {
         check_imports(component_bytes)?;
         let component = Component::new(&self.engine, component_bytes)
             .map_err(|e| Error::InvalidComponent { reason: format!("{e:#}") })?;
+        let app = self.link(component, started)?;
+        tracing::debug!(ms = app.compile_time.as_secs_f64() * 1e3, "compiled app component");
+        Ok(app)
+    }
+
+    /// What identifies this engine for precompiled artifacts: `wasmtime/<arch>-<os>/<hash>`, the
+    /// hash (sha256, 32 hex digits) over everything wasmtime itself checks before loading
+    /// compiled code: its version, the compiler's target and flags (CPU features included), the
+    /// tunables the limits set, and the enabled wasm features. Two hosts with equal fingerprints
+    /// can load each other's [`Sandbox::precompile`] output.
+    pub fn engine_fingerprint(&self) -> String {
+        use std::hash::Hash;
+        struct Sha(sha2::Sha256);
+        impl std::hash::Hasher for Sha {
+            fn write(&mut self, bytes: &[u8]) {
+                sha2::Digest::update(&mut self.0, bytes);
+            }
+            fn finish(&self) -> u64 {
+                0 // never read: the digest is taken from `self.0`
+            }
+        }
+        let mut h = Sha(<sha2::Sha256 as sha2::Digest>::new());
+        self.engine.precompile_compatibility_hash().hash(&mut h);
+        let digest = sha2::Digest::finalize(h.0);
+        format!("wasmtime/{}-{}/{}", std::env::consts::ARCH, std::env::consts::OS, hex::encode(&digest[..16]))
+    }
+
+    /// Compile a component ahead of time for engines with this [`Sandbox::engine_fingerprint`]
+    /// (the cloud does this at publish). Imports are checked first, as for
+    /// [`Sandbox::compile`].
+    ///
+    /// # Errors
+    /// [`Error::ForeignImport`], [`Error::InvalidComponent`].
+    pub fn precompile(&self, component_bytes: &[u8]) -> Result<Vec<u8>> {
+        check_imports(component_bytes)?;
+        self.engine.precompile_component(component_bytes).map_err(|e| Error::InvalidComponent { reason: format!("{e:#}") })
+    }
+
+    /// Load a precompiled artifact of `component_bytes` instead of compiling it: the imports of
+    /// the component are checked as for [`Sandbox::compile`], then the artifact is deserialized
+    /// (wasmtime refuses one made by another version or with other settings) and linked.
+    ///
+    /// # Errors
+    /// [`Error::ForeignImport`], [`Error::InvalidComponent`] as for [`Sandbox::compile`];
+    /// [`Error::Artifact`] when wasmtime refuses the artifact (the caller compiles instead).
+    ///
+    /// # Safety
+    /// An artifact is native code that runs unchecked: `artifact` must be the output of
+    /// [`Sandbox::precompile`] for exactly `component_bytes`, authenticated by the caller (the
+    /// host checks the platform's signature over the component digest, this engine's fingerprint
+    /// and the artifact digest before calling this). Bytes from anywhere else are undefined
+    /// behaviour, not an error.
+    #[allow(unsafe_code)]
+    pub unsafe fn load_precompiled(&self, component_bytes: &[u8], artifact: &[u8]) -> Result<AppComponent> {
+        let started = Instant::now();
+        check_imports(component_bytes)?;
+        // SAFETY: the caller guarantees `artifact` is authenticated output of `precompile` (see
+        // the function's contract); wasmtime still checks its header against this engine.
+        let component = unsafe { Component::deserialize(&self.engine, artifact) }.map_err(|e| Error::Artifact { reason: format!("{e:#}") })?;
+        let app = self.link(component, started)?;
+        tracing::debug!(ms = app.compile_time.as_secs_f64() * 1e3, "loaded a precompiled app component");
+        Ok(app)
+    }
+
+    /// The import check by the engine, the pre-link against the host API and the exports.
+    fn link(&self, component: Component, started: Instant) -> Result<AppComponent> {
         // Belt and braces: the engine's view of the imports must agree with ours.
         let ty = component.component_type();
         let allowed = crate::imports::allowed_imports();
@@ -207,9 +273,7 @@ impl Sandbox {
             page_events: page_events::GuestIndices::new(&pre).ok(),
             component_events: component_events::GuestIndices::new(&pre).ok(),
         };
-        let compile_time = started.elapsed();
-        tracing::debug!(ms = compile_time.as_secs_f64() * 1e3, "compiled app component");
-        Ok(AppComponent { pre, exports: std::sync::Arc::new(exports), compile_time })
+        Ok(AppComponent { pre, exports: std::sync::Arc::new(exports), compile_time: started.elapsed() })
     }
 
     /// Create a fresh instance of a compiled app in its own store, under the sandbox limits.

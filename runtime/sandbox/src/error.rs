@@ -27,6 +27,13 @@ pub enum Error {
         /// What the validator or compiler said.
         reason: String,
     },
+    /// A precompiled artifact could not be loaded (made by another engine, or not an artifact);
+    /// the caller compiles the component instead.
+    #[error("precompiled artifact not usable: {reason}")]
+    Artifact {
+        /// What wasmtime said.
+        reason: String,
+    },
     /// The guest trapped (unreachable, out-of-bounds access, stack overflow...).
     #[error("app script trapped in {handler}: {trap}")]
     Trapped {

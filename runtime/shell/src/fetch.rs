@@ -43,6 +43,11 @@ pub struct Fetched {
     pub(crate) base: Option<BaseLibrary>,
     /// Milliseconds spent getting the base library after the app (cache or download, verify).
     pub(crate) base_fetch_ms: f64,
+    /// The logic precompiled by the cloud for this host's engine, its digest and signature
+    /// checked ([`CloudClient::artifact`]); `None` when the cloud has none (or it was refused).
+    pub(crate) artifact: Option<Vec<u8>>,
+    /// Why an artifact the cloud offered was refused (the host compiles locally then).
+    pub(crate) artifact_refused: Option<String>,
 }
 
 impl Fetched {
@@ -60,6 +65,8 @@ pub struct Fetcher {
     pub(crate) source: BaseLibrarySource,
     /// Download a newer version now instead of for the next launch ([`crate::HostConfig::latest`]).
     pub(crate) latest: bool,
+    /// The host sandbox's engine fingerprint: which precompiled artifact to fetch.
+    pub(crate) engine: String,
 }
 
 impl Fetcher {
@@ -102,6 +109,15 @@ impl Fetcher {
                     .base,
             }),
         };
-        Ok(Fetched { url: url.to_string(), launch, opened, base, base_fetch_ms: ms(t) })
+        let base_fetch_ms = ms(t);
+        let (artifact, artifact_refused) = match self.client.artifact(&launch.cloud, &opened.meta, &opened.bundle, &self.engine) {
+            Ok(a) => (a, None),
+            Err(e) => {
+                tracing::warn!(app = %launch.app_id, "{e}; compiling locally");
+                (None, Some(e.to_string()))
+            }
+        };
+        opened.timings.fetch_ms += ms(t) - base_fetch_ms;
+        Ok(Fetched { url: url.to_string(), launch, opened, base, base_fetch_ms, artifact, artifact_refused })
     }
 }

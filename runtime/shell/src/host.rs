@@ -75,7 +75,8 @@ pub struct LaunchTimings {
     /// Loading a base library into the host (component styles, fonts); 0 when the one in use
     /// is already loaded.
     pub base_ms: f64,
-    /// Compiling the logic component (or loading it from the compiled cache).
+    /// Compiling the logic component, loading it from the compiled cache, or loading the
+    /// cloud's precompiled artifact ([`LaunchReport::precompiled`]).
     pub compile_ms: f64,
     /// Instantiating it and running `on-launch` + the entry page's `load`/`ready`.
     pub instantiate_ms: f64,
@@ -109,6 +110,13 @@ pub struct LaunchReport {
     /// A newer version being downloaded in the background, applied on the next launch.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_pending: Option<String>,
+    /// Whether the logic ran from the cloud's precompiled artifact (signed by the platform for
+    /// this host's engine) rather than being compiled here.
+    pub precompiled: bool,
+    /// Why a precompiled artifact the cloud offered was not used (refused, or wasmtime would
+    /// not load it); the logic was compiled locally instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub artifact_refused: Option<String>,
     /// Stage timings.
     pub timings: LaunchTimings,
 }
@@ -208,7 +216,7 @@ impl Host {
 
     /// A fetcher of apps for this host, to run [`Fetcher::fetch`] on another thread.
     pub fn fetcher(&self) -> Fetcher {
-        Fetcher { client: self.client.clone(), source: self.base_source, latest: self.latest }
+        Fetcher { client: self.client.clone(), source: self.base_source, latest: self.latest, engine: self.sandbox.engine_fingerprint() }
     }
 
     /// Waits for background update downloads to finish (call before the process exits, so that
@@ -269,7 +277,7 @@ impl Host {
     /// Base library styles that do not parse, a component that does not compile or link, a
     /// first page that does not parse.
     pub fn start(&mut self, fetched: Fetched) -> Result<(Session, LaunchReport)> {
-        let Fetched { url, launch, mut opened, base, base_fetch_ms } = fetched;
+        let Fetched { url, launch, mut opened, base, base_fetch_ms, artifact, mut artifact_refused } = fetched;
         let url = url.as_str();
         let t = Instant::now();
         let update_pending = opened.update.as_ref().map(|u| u.version.clone());
@@ -287,7 +295,26 @@ impl Host {
         tracing::info!(app = %launch.app_id, from_cache = opened.from_cache, base = %active.label, "bundle ready");
 
         let t = Instant::now();
-        let component = self.sandbox.compile(opened.bundle.logic_wasm()?)?;
+        let logic = opened.bundle.logic_wasm()?;
+        let precompiled = artifact.and_then(|artifact| {
+            // SAFETY: `Fetcher::fetch` returns an artifact only after checking that its sha256 is
+            // the announced digest and that the pinned platform key signed (this `logic.wasm`'s
+            // digest, this sandbox's engine fingerprint, that digest): it is the platform's
+            // `Sandbox::precompile` output for exactly this component and engine.
+            #[allow(unsafe_code)]
+            let loaded = unsafe { self.sandbox.load_precompiled(logic, &artifact) };
+            loaded
+                .map_err(|e| {
+                    tracing::warn!(app = %launch.app_id, "{e}; compiling locally");
+                    artifact_refused = Some(e.to_string());
+                })
+                .ok()
+        });
+        let is_precompiled = precompiled.is_some();
+        let component = match precompiled {
+            Some(c) => c,
+            None => self.sandbox.compile(logic)?,
+        };
         timings.compile_ms = ms(t);
 
         let t = Instant::now();
@@ -337,6 +364,8 @@ impl Host {
             from_cache: opened.from_cache,
             offline: opened.offline,
             update_pending,
+            precompiled: is_precompiled,
+            artifact_refused,
             timings: LaunchTimings::default(),
         };
         let route = launch.path.as_ref().map(|p| p.as_str());

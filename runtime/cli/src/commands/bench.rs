@@ -671,6 +671,7 @@ impl Fixture {
             let mut config = miniapp_cloud::ServerConfig::new(self.work.join("cloud"));
             config.dev = true;
             config.review = Some(crate::review::hook());
+            config.precompilers = crate::precompile::precompilers(true);
             let cloud = miniapp_cloud::spawn_background(config).context("starting the embedded cloud")?;
             let base = cloud.url();
             let client = miniapp_cloud::CloudClient::new(self.work.join("publisher-cache"))?;

@@ -38,6 +38,10 @@ pub struct ServeArgs {
     /// The platform signing key; replicas must share one (default: DIR/platform.key).
     #[arg(long, value_name = "FILE")]
     pub platform_key: Option<PathBuf>,
+    /// Do not compile apps' logic at publish: hosts then compile every app themselves (by
+    /// default the cloud compiles for this build's engine and signs the artifact).
+    #[arg(long)]
+    pub no_precompile: bool,
 }
 
 pub fn run(cmd: CloudCommand) -> Result<ExitCode> {
@@ -57,6 +61,7 @@ fn serve(a: ServeArgs) -> Result<ExitCode> {
         config.blobs = a.blobs.clone();
         config.platform_key_file = a.platform_key.clone();
         config.review = Some(crate::review::hook());
+        config.precompilers = crate::precompile::precompilers(!a.no_precompile);
         let (server, addr) = miniapp_cloud::bind(config)
             .await
             .with_context(|| format!("starting the cloud on {} with data in {}", a.addr, a.data.display()))?;

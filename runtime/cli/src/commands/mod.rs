@@ -27,6 +27,7 @@ pub fn embedded_dev_cloud(what: &str) -> anyhow::Result<(std::path::PathBuf, min
     let mut config = miniapp_cloud::ServerConfig::new(work.join("cloud"));
     config.dev = true;
     config.review = Some(crate::review::hook());
+    config.precompilers = crate::precompile::precompilers(true);
     let cloud = miniapp_cloud::spawn_background(config).with_context(|| format!("starting the {what} cloud"))?;
     let url = url::Url::parse(&format!("http://{}/", cloud.addr))?;
     Ok((work, cloud, url))

@@ -14,7 +14,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::api::{AppStatus, BaseInfo, VersionInfo};
+use crate::api::{AppStatus, ArtifactInfo, BaseInfo, VersionInfo};
 use crate::error::{Error, Result};
 
 mod fs;
@@ -120,6 +120,11 @@ pub trait MetaStore: Send + Sync + 'static {
     fn insert_base(&self, base: &BaseInfo, publisher_key: &str) -> Result<std::result::Result<(), InsertRefusal>>;
     /// Every base library version, oldest first.
     fn bases(&self) -> Result<Vec<BaseInfo>>;
+    /// Records the precompiled artifact of bundle `bundle_digest` for `artifact.engine`,
+    /// replacing an earlier one for the same bundle and engine.
+    fn insert_artifact(&self, bundle_digest: &str, artifact: &ArtifactInfo) -> Result<()>;
+    /// The precompiled artifacts of bundle `bundle_digest`, by engine.
+    fn artifacts(&self, bundle_digest: &str) -> Result<Vec<ArtifactInfo>>;
     /// The app's secret, if it has one.
     fn app_secret(&self, appid: &str) -> Result<Option<String>>;
     /// Gives the app `candidate` as its secret unless it already has one; returns the stored

@@ -22,7 +22,7 @@ use std::time::Duration;
 use tokio_postgres::{Client, NoTls, Row};
 
 use super::{redact, refusal, version_key, AppRecord, InsertRefusal, MetaStore, NewLoginCode, NewVersion, Redemption};
-use crate::api::{AppStatus, BaseInfo, VersionInfo};
+use crate::api::{AppStatus, ArtifactInfo, BaseInfo, VersionInfo};
 use crate::error::{Error, Result};
 
 /// Connections each `PgMeta` keeps open (per cloud process): 4.
@@ -80,7 +80,16 @@ const SCHEMA: &str = "
         expires_at BIGINT NOT NULL,
         used BOOLEAN NOT NULL DEFAULT FALSE
     );
-    CREATE INDEX IF NOT EXISTS login_codes_expires_at ON login_codes (expires_at);";
+    CREATE INDEX IF NOT EXISTS login_codes_expires_at ON login_codes (expires_at);
+    CREATE TABLE IF NOT EXISTS artifacts (
+        bundle_digest TEXT NOT NULL,
+        engine TEXT NOT NULL,
+        component_digest TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        size BIGINT NOT NULL,
+        signature TEXT NOT NULL,
+        PRIMARY KEY (bundle_digest, engine)
+    );";
 
 /// [`MetaStore`] in a PostgreSQL database, shared by cloud replicas.
 pub struct PgMeta {
@@ -359,6 +368,41 @@ impl MetaStore for PgMeta {
         self.run(async {
             let rows = c.query("SELECT name, version, digest, size, published_at FROM base_versions ORDER BY seq", &[]).await?;
             rows.iter().map(row_to_base).collect()
+        })
+    }
+
+    fn insert_artifact(&self, bundle_digest: &str, a: &ArtifactInfo) -> Result<()> {
+        let mut slot = self.slot()?;
+        let c = slot.as_mut().expect("slot() connects");
+        self.run(async {
+            c.execute(
+                "INSERT INTO artifacts (bundle_digest, engine, component_digest, digest, size, signature) VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (bundle_digest, engine) DO UPDATE SET component_digest = $3, digest = $4, size = $5, signature = $6",
+                &[&bundle_digest, &a.engine, &a.component_digest, &a.digest, &(a.size as i64), &a.signature],
+            )
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn artifacts(&self, bundle_digest: &str) -> Result<Vec<ArtifactInfo>> {
+        let mut slot = self.slot()?;
+        let c = slot.as_mut().expect("slot() connects");
+        self.run(async {
+            let rows = c
+                .query("SELECT engine, component_digest, digest, size, signature FROM artifacts WHERE bundle_digest = $1 ORDER BY engine", &[&bundle_digest])
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(ArtifactInfo {
+                        engine: r.try_get(0)?,
+                        component_digest: r.try_get(1)?,
+                        digest: r.try_get(2)?,
+                        size: r.try_get::<_, i64>(3)?.max(0) as u64,
+                        signature: r.try_get(4)?,
+                    })
+                })
+                .collect()
         })
     }
 

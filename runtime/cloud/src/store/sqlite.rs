@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{refusal, version_key, AppRecord, InsertRefusal, MetaStore, NewLoginCode, NewVersion, Redemption};
-use crate::api::{AppStatus, BaseInfo, VersionInfo};
+use crate::api::{AppStatus, ArtifactInfo, BaseInfo, VersionInfo};
 use crate::error::{Error, Result};
 
 /// [`MetaStore`] in one SQLite file.
@@ -69,7 +69,16 @@ impl SqliteMeta {
                  expires_at INTEGER NOT NULL,
                  used INTEGER NOT NULL DEFAULT 0
              );
-             CREATE INDEX IF NOT EXISTS login_codes_expires_at ON login_codes (expires_at);",
+             CREATE INDEX IF NOT EXISTS login_codes_expires_at ON login_codes (expires_at);
+             CREATE TABLE IF NOT EXISTS artifacts (
+                 bundle_digest TEXT NOT NULL,
+                 engine TEXT NOT NULL,
+                 component_digest TEXT NOT NULL,
+                 digest TEXT NOT NULL,
+                 size INTEGER NOT NULL,
+                 signature TEXT NOT NULL,
+                 PRIMARY KEY (bundle_digest, engine)
+             );",
         )
         .map_err(db)?;
         Ok(SqliteMeta { path: path.to_path_buf(), conn: Mutex::new(conn) })
@@ -208,6 +217,29 @@ impl MetaStore for SqliteMeta {
         let rows = stmt
             .query_map([], |r| {
                 Ok(BaseInfo { name: r.get(0)?, version: r.get(1)?, digest: r.get(2)?, size: r.get::<_, i64>(3)? as u64, published_at: r.get(4)? })
+            })
+            .map_err(self.db())?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(self.db())
+    }
+
+    fn insert_artifact(&self, bundle_digest: &str, a: &ArtifactInfo) -> Result<()> {
+        self.lock()
+            .execute(
+                "INSERT OR REPLACE INTO artifacts (bundle_digest, engine, component_digest, digest, size, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![bundle_digest, a.engine, a.component_digest, a.digest, a.size as i64, a.signature],
+            )
+            .map_err(self.db())?;
+        Ok(())
+    }
+
+    fn artifacts(&self, bundle_digest: &str) -> Result<Vec<ArtifactInfo>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare("SELECT engine, component_digest, digest, size, signature FROM artifacts WHERE bundle_digest = ?1 ORDER BY engine")
+            .map_err(self.db())?;
+        let rows = stmt
+            .query_map(params![bundle_digest], |r| {
+                Ok(ArtifactInfo { engine: r.get(0)?, component_digest: r.get(1)?, digest: r.get(2)?, size: r.get::<_, i64>(3)? as u64, signature: r.get(4)? })
             })
             .map_err(self.db())?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(self.db())

@@ -9,5 +9,6 @@ mod imports;
 mod lifecycle;
 mod host_api;
 mod net;
+mod precompiled;
 mod typed_sdk;
 mod versions;
