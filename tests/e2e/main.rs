@@ -15,6 +15,7 @@ mod images;
 mod input;
 mod lifecycle;
 mod notes;
+mod precompiled;
 mod samples;
 mod scan;
 mod scroll;

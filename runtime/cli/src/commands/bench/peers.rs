@@ -78,12 +78,6 @@ fn which(bin: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// PSS of one process in KiB, from `/proc/PID/smaps_rollup`.
-pub fn pss_kib(pid: u32) -> Option<u64> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
-    parse_pss(&text)
-}
-
 /// PSS and USS (the pages no other process maps: `Private_Clean + Private_Dirty`) of one
 /// process in KiB. PSS shares a library's pages among the processes that map it, so it moves
 /// with what else runs; USS does not.
@@ -289,7 +283,6 @@ mod tests {
         let text = "55d0-7ffd ---p 00000000 00:00 0 [rollup]\nRss:              123456 kB\nPss:               98765 kB\nPss_Anon:          1 kB\n";
         assert_eq!(parse_pss(text), Some(98765));
         assert_eq!(parse_pss("Rss: 1 kB\n"), None);
-        assert!(pss_kib(std::process::id()).is_some_and(|k| k > 0), "this process has a PSS");
         let text = "Rss: 9 kB\nPss: 8 kB\nPrivate_Clean:   3 kB\nPrivate_Dirty:   4 kB\n";
         assert_eq!(parse_field(text, "Private_Clean:"), Some(3));
         let (pss, uss) = mem_kib(std::process::id()).expect("this process has smaps_rollup");
