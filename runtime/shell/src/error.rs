@@ -58,6 +58,10 @@ pub enum Error {
     /// The renderer failed (no adapter, device lost, ...).
     #[error(transparent)]
     Render(#[from] miniapp_render::Error),
+    /// The offscreen GPU device could not be made earlier in this harness (the first frame
+    /// returned the driver's error; later frames repeat its message).
+    #[error("no GPU device for the offscreen renderer: {0}")]
+    GpuUnavailable(String),
     /// A headless script line is malformed.
     #[error("{script}:{line}: {message}")]
     Script {

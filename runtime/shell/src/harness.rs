@@ -117,11 +117,57 @@ pub fn trace_events(started: Instant, launch: &LaunchReport, steps: &[StepTrace]
     out
 }
 
+/// The offscreen GPU device and renderer. [`Harness::new`] starts making them on a thread of
+/// their own, so the host's start and the first app's fetch and compile run while the driver
+/// initialises (about 50 ms on lavapipe); the first frame waits for them.
+enum Offscreen {
+    Starting(std::thread::JoinHandle<Result<(Gpu, Renderer)>>),
+    Ready { gpu: Gpu, renderer: Renderer },
+    Failed(String),
+}
+
+impl Offscreen {
+    fn start() -> Offscreen {
+        let spawned = std::thread::Builder::new().name("miniapp-gpu-init".into()).spawn(|| {
+            let gpu = Gpu::new_headless()?;
+            let renderer = Renderer::new(&gpu, wgpu_format())?;
+            tracing::info!(adapter = %gpu.adapter_summary(), "headless renderer ready");
+            Ok((gpu, renderer))
+        });
+        match spawned {
+            Ok(handle) => Offscreen::Starting(handle),
+            Err(e) => Offscreen::Failed(format!("cannot start the GPU thread: {e}")),
+        }
+    }
+
+    /// The device and renderer, waiting for them the first time.
+    ///
+    /// # Errors
+    /// No GPU adapter (the first call returns the driver's error, later ones its message).
+    fn ready(&mut self) -> Result<(&Gpu, &mut Renderer)> {
+        if matches!(self, Offscreen::Starting(_)) {
+            let Offscreen::Starting(handle) = std::mem::replace(self, Offscreen::Failed(String::new())) else { unreachable!("matched above") };
+            match handle.join() {
+                Ok(Ok((gpu, renderer))) => *self = Offscreen::Ready { gpu, renderer },
+                Ok(Err(e)) => {
+                    *self = Offscreen::Failed(e.to_string());
+                    return Err(e);
+                }
+                Err(_) => *self = Offscreen::Failed("the GPU thread panicked".into()),
+            }
+        }
+        match self {
+            Offscreen::Ready { gpu, renderer } => Ok((gpu, renderer)),
+            Offscreen::Failed(reason) => Err(Error::GpuUnavailable(reason.clone())),
+            Offscreen::Starting(_) => unreachable!("joined above"),
+        }
+    }
+}
+
 /// A host with an offscreen renderer.
 pub struct Harness {
     host: Host,
-    gpu: Gpu,
-    renderer: Renderer,
+    gfx: Offscreen,
     /// Screenshot pixel ratio; `None` = the session's device pixel ratio.
     scale: Option<f32>,
     /// The host's fonts epoch the renderer's shaped text belongs to.
@@ -141,22 +187,21 @@ pub struct Harness {
 }
 
 impl Harness {
-    /// Creates the host and the GPU device (lavapipe where there is no GPU).
+    /// Creates the host, and starts creating the GPU device (lavapipe where there is no GPU) on
+    /// another thread; the first frame waits for it.
     ///
     /// # Errors
-    /// No GPU adapter, or the host cannot be created.
+    /// The host cannot be created. No GPU adapter is an error of the first frame (or of
+    /// [`Harness::adapter`]).
     pub fn new(config: HostConfig) -> Result<Harness> {
-        let host = Host::new(config)?;
         crate::private_runtime_dir();
-        let gpu = Gpu::new_headless()?;
-        let renderer = Renderer::new(&gpu, wgpu_format())?;
-        tracing::info!(adapter = %gpu.adapter_summary(), "headless renderer ready");
+        let gfx = Offscreen::start();
+        let host = Host::new(config)?;
         let fonts_epoch = host.fonts_epoch();
         let apps = crate::apps::Apps::new(host.background_ttl());
         Ok(Harness {
             host,
-            gpu,
-            renderer,
+            gfx,
             scale: None,
             fonts_epoch,
             started: Instant::now(),
@@ -188,14 +233,20 @@ impl Harness {
         if changed {
             // A reloaded or relaunched session: its images, and the fixed clock of screenshots.
             session.set_clock(Some(crate::frame::FIXED_CLOCK.to_string()));
-            self.remote = load_images(&mut self.renderer, session.bundle());
+            if let Ok((_, renderer)) = self.gfx.ready() {
+                self.remote = load_images(renderer, session.bundle());
+            }
         }
         changed
     }
 
-    /// The adapter in use, for traces and logs.
-    pub fn adapter(&self) -> String {
-        self.gpu.adapter_summary()
+    /// The adapter in use, for traces and logs (waiting for the device if it is still being
+    /// made).
+    pub fn adapter(&mut self) -> String {
+        match self.gfx.ready() {
+            Ok((gpu, _)) => gpu.adapter_summary(),
+            Err(e) => format!("none ({e})"),
+        }
     }
 
     /// The host (fonts, cloud client).
@@ -213,11 +264,11 @@ impl Harness {
         session.set_clock(Some(crate::frame::FIXED_CLOCK.to_string()));
         if self.host.fonts_epoch() != self.fonts_epoch {
             // The base library's fonts replaced the ones earlier frames were shaped with.
-            self.renderer.clear_text_cache();
+            self.gfx.ready()?.1.clear_text_cache();
             self.fonts_epoch = self.host.fonts_epoch();
         }
         let t = Instant::now();
-        self.remote = load_images(&mut self.renderer, session.bundle());
+        self.remote = load_images(self.gfx.ready()?.1, session.bundle());
         let _ = self.frame(&mut session)?;
         report.timings.first_frame_ms = ms(t);
         session.set_launch_timings(report.timings.clone());
@@ -262,7 +313,7 @@ impl Harness {
         let now = self.now_ms();
         self.apps.bring_front(session, fresh, &new_url, now);
         // The app now in front: its bundle's images (and remote ones from its origins).
-        self.remote = load_images(&mut self.renderer, session.bundle());
+        self.remote = load_images(self.gfx.ready()?.1, session.bundle());
         Ok(Ok(()))
     }
 
@@ -323,10 +374,11 @@ impl Harness {
                 let path = resolve(out_dir, file);
                 let device = session.device();
                 let list = crate::home::screen(&entries, &self.home_form, &device, &mut self.host.fonts);
-                crate::images::home_icons(&mut self.renderer, &entries);
+                let (gpu, renderer) = self.gfx.ready()?;
+                crate::images::home_icons(renderer, &entries);
                 let scale = self.scale.unwrap_or(device.pixel_ratio);
                 let white = Color { r: 255, g: 255, b: 255, a: 255 };
-                let img = self.renderer.render_to_image(&self.gpu, &list, &mut self.host.fonts, scale, white)?;
+                let img = renderer.render_to_image(gpu, &list, &mut self.host.fonts, scale, white)?;
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
                 }
@@ -347,7 +399,8 @@ impl Harness {
         let mut list = session.screen(&mut self.host.fonts)?;
         // Remote images on this screen start loading; those that arrived are decoded, and the
         // pages learn each image's size (a `widthFix` image changes the layout).
-        if crate::images::sync(&mut self.remote, &mut self.renderer, session, &list, &mut self.host.fonts)?.1 {
+        let (gpu, renderer) = self.gfx.ready()?;
+        if crate::images::sync(&mut self.remote, renderer, session, &list, &mut self.host.fonts)?.1 {
             list = session.screen(&mut self.host.fonts)?;
         }
         let device = session.device();
@@ -355,7 +408,7 @@ impl Harness {
         let white = Color { r: 255, g: 255, b: 255, a: 255 };
         let scale = self.scale.unwrap_or(device.pixel_ratio);
         let t = Instant::now();
-        let img = self.renderer.render_to_image(&self.gpu, &list, &mut self.host.fonts, scale, white)?;
+        let img = renderer.render_to_image(gpu, &list, &mut self.host.fonts, scale, white)?;
         session.record_frame(ms(t));
         session.span(format!("paint {} items", list.items.len()), "paint", t, None);
         Ok(img)
@@ -371,7 +424,7 @@ impl Harness {
         let end = Instant::now() + IMAGE_SETTLE_TIMEOUT;
         loop {
             let list = session.screen(&mut self.host.fonts)?;
-            crate::images::sync(&mut self.remote, &mut self.renderer, session, &list, &mut self.host.fonts)?;
+            crate::images::sync(&mut self.remote, self.gfx.ready()?.1, session, &list, &mut self.host.fonts)?;
             if self.remote.pending() == 0 {
                 return Ok(());
             }

@@ -263,7 +263,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             "profile": profile,
             "quick": args.quick,
             "cpus": cpus(),
-            "adapter": fx.harness.as_ref().map(|h| h.adapter()),
+            "adapter": fx.harness.as_mut().map(|h| h.adapter()),
             "benchmarks": results.iter().map(|(spec, iterations, warmup, o)| {
                 let s = summarize(&o.samples);
                 json!({
