@@ -451,14 +451,43 @@ fn cloud_bench(quick: bool) -> Result<ExitCode> {
             ("bundle 1 MiB", format!("{base}/bundles/{big_digest}"), "16", None),
             ("base library", format!("{base}/bundles/{base_digest}"), "16", None),
         ];
+        // Versions of one app to publish while the metadata is read (the SQLite write path, and
+        // the publish's precompile, competing with reads): the counter's logic, prebuilt.
+        let publishes = if quick { 3 } else { 12 };
+        let pubload = work.join("pubload");
+        copy_dir(&root().join("sample-apps/counter"), &pubload)?;
+        let _ = std::fs::remove_dir_all(pubload.join("logic"));
+        let unzip = Command::new("unzip").args(["-p", &counter, "logic.wasm"]).output().context("running unzip")?;
+        std::fs::write(pubload.join("logic.wasm"), &unzip.stdout)?;
+        let manifest = std::fs::read_to_string(pubload.join("app.json"))?.replace("\"appid\": \"counter\"", "\"appid\": \"pubload\"");
+        let mut versions = Vec::new();
+        for i in 1..=publishes {
+            std::fs::write(pubload.join("app.json"), manifest.replace("\"1.0.0\"", &format!("\"1.0.{i}\"")))?;
+            let out = work.join(format!("pubload-{i}.mapp")).display().to_string();
+            run(&["build", &pubload.display().to_string(), "-o", &out], "building a version to publish")?;
+            versions.push(out);
+        }
         let mut rows = Vec::new();
-        for (name, url, conns, header) in targets {
+        for (name, url, conns, header) in targets.into_iter().chain([("metadata while publishing", format!("{base}/apps/counter"), "64", None)]) {
             let mut c = Command::new("wrk");
             c.args(["-t2", "-c", conns, "-d", seconds, "--latency"]);
             if let Some(h) = header {
                 c.args(["-H", h]);
             }
-            let out = c.arg(&url).output().context("running wrk")?;
+            let wrk = c.arg(&url).stdout(std::process::Stdio::piped()).spawn().context("running wrk")?;
+            let mut published = None;
+            if name == "metadata while publishing" {
+                let started = std::time::Instant::now();
+                let mut times = Vec::new();
+                for v in &versions {
+                    let t = std::time::Instant::now();
+                    run(&["publish", v, "--cloud", &base, "--token", token], "publishing under load")?;
+                    times.push(t.elapsed().as_secs_f64() * 1e3);
+                }
+                times.sort_by(f64::total_cmp);
+                published = Some(json!({ "publishes": times.len(), "seconds": started.elapsed().as_secs_f64(), "median_ms": times[times.len() / 2] }));
+            }
+            let out = wrk.wait_with_output().context("running wrk")?;
             let text = String::from_utf8_lossy(&out.stdout).to_string();
             let find = |prefix: &str| {
                 text.lines().find_map(|l| l.trim().strip_prefix(prefix).map(|r| r.trim().split_whitespace().next().unwrap_or("").to_string())).unwrap_or_default()
@@ -467,6 +496,9 @@ fn cloud_bench(quick: bool) -> Result<ExitCode> {
             let non2xx = find("Non-2xx or 3xx responses:");
             let errors = text.lines().find(|l| l.trim().starts_with("Socket errors")).unwrap_or("").trim().to_string();
             println!("{name:<14} {conns:>3} conns  {rps:>10} req/s  p50 {p50:>9}  p99 {p99:>9}  {}{}", if non2xx.is_empty() { String::new() } else { format!("non-2xx {non2xx}  ") }, errors);
+            if let Some(p) = &published {
+                println!("               meanwhile {} publishes in {:.1} s (median {:.0} ms each, precompile included)", p["publishes"], p["seconds"].as_f64().unwrap_or(0.0), p["median_ms"].as_f64().unwrap_or(0.0));
+            }
             rows.push(json!({
                 "name": name,
                 "connections": conns.parse::<u32>().ok(),
@@ -474,8 +506,10 @@ fn cloud_bench(quick: bool) -> Result<ExitCode> {
                 "p50": p50,
                 "p99": p99,
                 "non_2xx": non2xx.parse::<u64>().unwrap_or(0),
+                "published": published,
             }));
         }
+        rows.push(held_connections(base.trim_start_matches("http://"), server.id(), if quick { 2_000 } else { 10_200 })?);
         Ok(rows)
     })();
     let rss = std::fs::read_to_string(format!("/proc/{}/status", server.id()))
@@ -491,6 +525,76 @@ fn cloud_bench(quick: bool) -> Result<ExitCode> {
     std::fs::write(root().join("target/cloud-bench.json"), serde_json::to_vec_pretty(&doc)?)?;
     eprintln!("written to target/cloud-bench.json");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Opens `target` connections to the cloud at `addr` (pid `pid`), each with one answered
+/// request, and holds them: every connection up to the cloud's cap must get a 200, those past it
+/// a 503 (never an error or a hang); a fresh request is timed while they are held; the server's
+/// RSS is read before, while held and after they close.
+fn held_connections(addr: &str, pid: u32, target: usize) -> Result<serde_json::Value> {
+    use std::io::{Read, Write};
+    let rss = || {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmRSS:").and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())))
+    };
+    let status_of = |stream: &mut std::net::TcpStream| -> std::io::Result<u16> {
+        stream.write_all(b"GET /health HTTP/1.1\r\nHost: bench\r\n\r\n")?;
+        let mut buf = [0u8; 512];
+        let n = stream.read(&mut buf)?;
+        let line = String::from_utf8_lossy(&buf[..n]);
+        Ok(line.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0))
+    };
+    let before = rss();
+    let started = std::time::Instant::now();
+    let (mut held, mut ok, mut refused, mut errors) = (Vec::with_capacity(target), 0u64, 0u64, 0u64);
+    for _ in 0..target {
+        match std::net::TcpStream::connect(addr) {
+            Ok(mut s) => {
+                let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+                match status_of(&mut s) {
+                    Ok(200) => {
+                        ok += 1;
+                        held.push(s);
+                    }
+                    Ok(503) => refused += 1,
+                    _ => errors += 1,
+                }
+            }
+            Err(_) => errors += 1,
+        }
+    }
+    let opened_s = started.elapsed().as_secs_f64();
+    let during = rss();
+    let t = std::time::Instant::now();
+    let fresh = std::net::TcpStream::connect(addr).ok().and_then(|mut s| status_of(&mut s).ok());
+    let fresh_ms = t.elapsed().as_secs_f64() * 1e3;
+    drop(held);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let after = rss();
+    let after_ok = std::net::TcpStream::connect(addr).ok().and_then(|mut s| status_of(&mut s).ok());
+    println!(
+        "held {ok} connections of {target} in {opened_s:.1} s: {refused} answered 503, {errors} errors; a fresh request while held: {} in {fresh_ms:.1} ms; server RSS {} → {} → {} KiB; after closing: {}",
+        fresh.map_or("no answer".to_string(), |c| c.to_string()),
+        before.unwrap_or(0),
+        during.unwrap_or(0),
+        after.unwrap_or(0),
+        after_ok.map_or("no answer".to_string(), |c| c.to_string()),
+    );
+    Ok(json!({
+        "name": "held connections",
+        "connections": target,
+        "held": ok,
+        "refused_503": refused,
+        "errors": errors,
+        "open_seconds": opened_s,
+        "fresh_request_status": fresh,
+        "fresh_request_ms": fresh_ms,
+        "rss_kib_before": before,
+        "rss_kib_held": during,
+        "rss_kib_after": after,
+        "status_after_closing": after_ok,
+    }))
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {

@@ -368,7 +368,8 @@ impl CloudClient {
                 file.write_all(&buf[..n]).map_err(Error::io("writing", &part))?;
                 progress(done, total);
             }
-            file.sync_all().map_err(Error::io("writing", &part))?;
+            // No fsync: a cached bundle is checked against its digest (and verified) before every
+            // use, so one torn by a crash is refused and fetched again, never trusted.
             drop(file);
             let bytes = std::fs::read(&part).map_err(Error::io("reading", &part))?;
             let actual = miniapp_bundle::digest(&bytes);
@@ -597,13 +598,22 @@ impl CloudClient {
             self.cache.remove_bundle(digest);
             Error::Bundle { app_id: "the base library".into(), digest: digest.into(), error }
         })?;
-        match miniapp_bundle::repack_uncompressed(&bytes, &trust.base_limits) {
-            Ok(copy) => {
-                if let Err(e) = self.cache.store_copy(digest, &copy) {
-                    tracing::warn!(%digest, error = %e, "could not keep an uncompressed copy of the base library");
+        // The copy serves the next process's start, not this launch: made off its critical path
+        // (written to a temporary name and renamed, so a reader never sees half of it; a process
+        // that exits first just leaves it to the next start).
+        let (cache, digest, limits) = (self.cache.clone(), digest.to_string(), trust.base_limits);
+        let spawned = std::thread::Builder::new().name("miniapp-base-copy".into()).spawn(move || {
+            match miniapp_bundle::repack_uncompressed(&bytes, &limits) {
+                Ok(copy) => {
+                    if let Err(e) = cache.store_copy(&digest, &copy) {
+                        tracing::warn!(%digest, error = %e, "could not keep an uncompressed copy of the base library");
+                    }
                 }
+                Err(e) => tracing::warn!(%digest, error = %e, "could not repack the base library"),
             }
-            Err(e) => tracing::warn!(%digest, error = %e, "could not repack the base library"),
+        });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "could not start repacking the base library");
         }
         Ok(base)
     }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use miniapp_cloud::store::{BlobStore, InsertRefusal, MetaStore, NewLoginCode, NewVersion, Redemption};
-use miniapp_cloud::{spawn_background, AppStatus, BaseInfo, CloudClient, Error, LaunchUrl, ServerConfig, VersionInfo};
+use miniapp_cloud::{spawn_background, AppStatus, ArtifactInfo, BaseInfo, CloudClient, Error, LaunchUrl, ServerConfig, VersionInfo};
 use sha2::Digest;
 
 use crate::helpers::bundle;
@@ -90,6 +90,22 @@ pub fn meta_suite(db: &dyn MetaStore) {
     assert_eq!(db.insert_base(&base("0.9.0"), "k1").unwrap(), Err(InsertRefusal::NotNewer { latest: "1.0.0".into() }));
     assert_eq!(db.insert_base(&base("1.1.0"), "k1").unwrap(), Ok(()));
     assert_eq!(db.bases().unwrap(), [base("1.0.0"), base("1.1.0")]);
+
+    // Precompiled artifacts: per (bundle, engine), the newest record for a pair wins.
+    let bundle = format!("sha256:{}", "ab".repeat(32));
+    let artifact = |engine: &str, n: u8| ArtifactInfo {
+        engine: engine.into(),
+        component_digest: format!("sha256:{}", "01".repeat(32)),
+        digest: format!("sha256:{}", format!("{n:02x}").repeat(32)),
+        size: 5_000_000_000,
+        signature: "5a".repeat(64),
+    };
+    assert!(db.artifacts(&bundle).unwrap().is_empty());
+    db.insert_artifact(&bundle, &artifact("wasmtime/b", 1)).unwrap();
+    db.insert_artifact(&bundle, &artifact("wasmtime/a", 2)).unwrap();
+    db.insert_artifact(&bundle, &artifact("wasmtime/b", 3)).unwrap();
+    assert_eq!(db.artifacts(&bundle).unwrap(), [artifact("wasmtime/a", 2), artifact("wasmtime/b", 3)], "by engine, replaced, sizes over 4 GiB");
+    assert!(db.artifacts(&format!("sha256:{}", "cd".repeat(32))).unwrap().is_empty(), "another bundle has none");
 }
 
 fn code(hash: &str, appid: &str, issued_at_ms: i64, ttl_ms: i64) -> NewLoginCode {
