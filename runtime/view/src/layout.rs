@@ -117,6 +117,16 @@ impl TextCtx {
             let (_, w, lines) = &self.cache[pos];
             return (*w, lines);
         }
+        // At a width no narrower than its widest unwrapped line nothing wraps (cosmic-text
+        // breaks only a line that overflows, adding widths in the order it reports them), and
+        // nothing is cut without a clamp: the lines are the unconstrained ones. Taffy asks for
+        // exactly that width once it has the max-content size.
+        if let (Some(w), None) = (width, self.rules.clamp) {
+            if let Some(pos) = self.cache.iter().position(|(k, max, _)| k.is_none() && w >= *max) {
+                let (_, w, lines) = &self.cache[pos];
+                return (*w, lines);
+            }
+        }
         let lines = layout_lines_shaped(
             fonts,
             &mut self.shaped,
