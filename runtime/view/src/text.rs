@@ -120,10 +120,8 @@ pub fn text_buffer_styled(
     align: TextAlign,
     wrap: Wrap,
 ) -> Buffer {
-    let mut buffer = Buffer::new(
-        fonts,
-        Metrics::new(font_size.max(1.0), line_height.max(1.0)),
-    );
+    // `Buffer::new` would lay out an empty text first: the text set below replaces it.
+    let mut buffer = Buffer::new_empty(Metrics::new(font_size.max(1.0), line_height.max(1.0)));
     {
         let mut b = buffer.borrow_with(fonts);
         b.set_wrap(wrap);
@@ -151,10 +149,8 @@ pub fn text_buffer(
     width: Option<f32>,
     align: TextAlign,
 ) -> Buffer {
-    let mut buffer = Buffer::new(
-        fonts,
-        Metrics::new(font_size.max(1.0), line_height.max(1.0)),
-    );
+    // `Buffer::new` would lay out an empty text first: the text set below replaces it.
+    let mut buffer = Buffer::new_empty(Metrics::new(font_size.max(1.0), line_height.max(1.0)));
     {
         let mut b = buffer.borrow_with(fonts);
         b.set_size(width, None);
@@ -424,7 +420,7 @@ pub(crate) fn layout_rich(
     let base = spans
         .first()
         .map_or((16.0, 22.4), |s| (s.font_size, s.line_height));
-    let mut buffer = Buffer::new(fonts, Metrics::new(base.0.max(1.0), base.1.max(1.0)));
+    let mut buffer = Buffer::new_empty(Metrics::new(base.0.max(1.0), base.1.max(1.0)));
     {
         let mut b = buffer.borrow_with(fonts);
         b.set_size(width, None);
