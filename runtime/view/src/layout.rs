@@ -9,7 +9,7 @@ use taffy::prelude::{AvailableSpace, NodeId, Size, TaffyTree};
 use crate::error::{Error, Result};
 use crate::style::{Ctx, Display};
 use crate::display::FontStyle;
-use crate::text::{layout_lines_shaped, layout_rich, Line, LineRules, RichLine, ShapedOnce, SpanText};
+use crate::text::{layout_lines_shaped, layout_rich, line_metrics_shaped, Line, LineRules, RichLine, ShapedOnce, SpanText};
 use crate::tree::{Node, NodeKind, Tree};
 
 /// Text to measure, stored in the taffy leaf.
@@ -33,9 +33,14 @@ pub(crate) struct TextCtx {
     /// Measured for an element that holds its text ([`holds_text`]): the sizes taffy knows
     /// are of its border box.
     held: bool,
+    /// The widest line and the number of lines at the min-content width.
+    min_content: Option<(f32, usize)>,
 }
 
 const TEXT_CACHE_ENTRIES: usize = 8;
+
+/// The width a text is wrapped at for its min-content size: every break taken.
+const MIN_CONTENT_WIDTH: f32 = 0.5;
 
 impl TextCtx {
     fn new(node: &Node, text: &str, ctx: Ctx, parent: Option<&Node>) -> TextCtx {
@@ -64,6 +69,7 @@ impl TextCtx {
             rich_cache: Vec::new(),
             shaped: ShapedOnce::default(),
             held: false,
+            min_content: None,
         }
     }
 
@@ -151,6 +157,29 @@ impl TextCtx {
         (*w, lines)
     }
 
+    /// The widest line and the number of lines at the min-content probe's width, kept (the
+    /// lines themselves only where a clamp or an ellipsis needs them).
+    fn min_content(&mut self, fonts: &mut FontSystem) -> (f32, usize) {
+        if let Some(m) = self.min_content {
+            return m;
+        }
+        let m = line_metrics_shaped(
+            fonts,
+            &mut self.shaped,
+            &self.text,
+            self.font_size,
+            self.line_height,
+            self.rules,
+            Some(MIN_CONTENT_WIDTH),
+        )
+        .unwrap_or_else(|| {
+            let (w, lines) = self.lines(fonts, Some(MIN_CONTENT_WIDTH));
+            (w, lines.len())
+        });
+        self.min_content = Some(m);
+        m
+    }
+
     fn measure(
         &mut self,
         fonts: &mut FontSystem,
@@ -162,13 +191,20 @@ impl TextCtx {
         }
         let constraint = known.width.or(match avail.width {
             AvailableSpace::Definite(w) => Some(w),
-            AvailableSpace::MinContent => Some(0.5),
+            AvailableSpace::MinContent => Some(MIN_CONTENT_WIDTH),
             AvailableSpace::MaxContent => None,
         });
         let (w, h) = if self.spans.is_empty() {
             let lh = self.line_height;
-            let (w, lines) = self.lines(fonts, constraint);
-            (w, lh * lines.len().max(1) as f32)
+            let (w, n) = match avail.width {
+                // The min-content probe: only its size is used, never its lines.
+                AvailableSpace::MinContent if known.width.is_none() => self.min_content(fonts),
+                _ => {
+                    let (w, lines) = self.lines(fonts, constraint);
+                    (w, lines.len())
+                }
+            };
+            (w, lh * n.max(1) as f32)
         } else {
             let (w, h, _) = self.rich_lines(fonts, constraint);
             (w, h)
