@@ -124,7 +124,6 @@ impl TextCtx {
     /// Lines and widest line when wrapped at `width`.
     pub fn lines(&mut self, fonts: &mut FontSystem, width: Option<f32>) -> (f32, &[Line]) {
         let key = width.map(|w| (w * 64.0).round() as i64);
-
         if let Some(pos) = self.cache.iter().position(|(k, ..)| *k == key) {
             let (_, w, lines) = &self.cache[pos];
             return (*w, lines);
@@ -509,34 +508,43 @@ impl LayoutState {
         // Parents come before their children (document order), so a text node sees whether
         // its parent holds it now.
         for i in check {
-            let n = &tree.nodes[i];
-            let id = self.ids[i];
-            let holds = holds_text(tree, i);
-            if holds != self.holds[i] {
-                self.holds[i] = holds;
-                let children: Vec<NodeId> = if holds { Vec::new() } else { n.children.iter().map(|c| self.ids[*c]).collect() };
-                self.taffy.set_children(id, &children).map_err(lerr)?;
-                any = true;
-            }
-            let parent = n.parent.map(|p| &tree.nodes[p]);
-            let st = taffy_style(n, parent, ctx);
-            if *self.taffy.style(id).map_err(lerr)? != st {
-                self.taffy.set_style(id, st).map_err(lerr)?;
-                any = true;
-            }
-            let tc = context_of(tree, i, &self.holds, ctx);
-            let same = match (&tc, self.taffy.get_node_context(id)) {
-                (Some(new), Some(old)) => old.same_text(new),
-                (None, None) => true,
-                _ => false,
-            };
-            if !same {
-                self.taffy.set_node_context(id, tc).map_err(lerr)?;
-                any = true;
-            }
+            any |= self.refresh(tree, i, ctx)?;
         }
         if any {
             self.computed_at = None;
+        }
+        Ok(any)
+    }
+
+    /// Brings node `i`'s layout node in line with it (see [`LayoutState::patch`]): whether
+    /// it holds its text, its style, its measure context. Returns whether any changed.
+    fn refresh(&mut self, tree: &Tree, i: usize, ctx: Ctx) -> Result<bool> {
+        let n = &tree.nodes[i];
+        let id = self.ids[i];
+        let mut any = false;
+        let holds = holds_text(tree, i);
+        if holds != self.holds[i] {
+            self.holds[i] = holds;
+            let children: Vec<NodeId> = if holds { Vec::new() } else { n.children.iter().map(|c| self.ids[*c]).collect() };
+            self.taffy.set_children(id, &children).map_err(lerr)?;
+            // Its text node measures itself again, or no longer.
+            self.refresh(tree, n.children[0], ctx)?;
+            any = true;
+        }
+        let st = taffy_style(n, n.parent.map(|p| &tree.nodes[p]), ctx);
+        if *self.taffy.style(id).map_err(lerr)? != st {
+            self.taffy.set_style(id, st).map_err(lerr)?;
+            any = true;
+        }
+        let tc = context_of(tree, i, &self.holds, ctx);
+        let same = match (&tc, self.taffy.get_node_context(id)) {
+            (Some(new), Some(old)) => old.same_text(new),
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            self.taffy.set_node_context(id, tc).map_err(lerr)?;
+            any = true;
         }
         Ok(any)
     }
