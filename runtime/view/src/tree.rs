@@ -814,7 +814,7 @@ impl<'a> Expander<'a> {
         // Room for the items' nodes up front: a page's nodes are large, and a long list grew
         // the vector (copying every node) a dozen times.
         self.nodes.reserve(items.len().saturating_mul(template_nodes(el)).min(self.max_nodes.saturating_sub(self.nodes.len())));
-        let mut seen_keys: HashSet<String> = HashSet::new();
+        let mut seen_keys: HashSet<String> = HashSet::with_capacity(if f.key.is_some() { items.len() } else { 0 });
         for (index, item) in &items {
             let s1 = Scope::Local {
                 name: &f.item,
