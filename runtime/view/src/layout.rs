@@ -229,6 +229,8 @@ struct HeldBox {
 /// The taffy tree of the current page and the node ids of the current [`Tree`].
 pub(crate) struct LayoutState {
     pub taffy: TaffyTree<TextCtx>,
+    /// The layout node of each node of the current tree (a text node its parent holds has its
+    /// holder's: [`holds_text`]).
     pub ids: Vec<NodeId>,
     /// Per node of the current tree: whether it holds its only child's text ([`holds_text`]).
     holds: Vec<bool>,
@@ -281,8 +283,8 @@ fn taffy_style(n: &Node, parent: Option<&Node>, ctx: Ctx) -> taffy::Style {
 /// place that child at the top of its content box, stretched to its width (no alignment, no
 /// baseline for its parent). Its box is the same as with the child laid out by taffy, at a
 /// fraction of the work (a flex container costs several passes for its one child); the child's
-/// box is then the content box's top, [`LayoutState::layout_of`], and it keeps a detached
-/// layout node, as the text nodes of a paragraph do.
+/// box is then the content box's top, [`LayoutState::layout_of`], and it has no layout node of
+/// its own (its id in [`LayoutState::ids`] is its holder's).
 fn holds_text(tree: &Tree, i: usize) -> bool {
     use taffy::{AlignContentKeyword as Content, AlignItemsKeyword as Items};
     let n = &tree.nodes[i];
@@ -340,6 +342,16 @@ struct Sync<'t> {
     ctx: Ctx,
 }
 
+impl Sync<'_> {
+    /// Whether old node `oi` is a text node its parent held: its layout node is its holder's.
+    fn old_held_text(&self, oi: usize) -> bool {
+        self.old.is_some_and(|o| {
+            let n = &o.nodes[oi];
+            matches!(n.kind, NodeKind::Text(_)) && n.parent.is_some_and(|p| self.old_holds[p])
+        })
+    }
+}
+
 impl LayoutState {
     pub fn new() -> LayoutState {
         LayoutState {
@@ -373,7 +385,7 @@ impl LayoutState {
         }
         self.sync_node(&mut s, 0, old.map(|_| 0))?;
         for (oi, r) in s.reused.iter().enumerate() {
-            if !r {
+            if !r && !s.old_held_text(oi) {
                 self.taffy.remove(s.old_ids[oi]).map_err(lerr)?;
             }
         }
@@ -389,7 +401,7 @@ impl LayoutState {
     fn sync_node(&mut self, s: &mut Sync<'_>, ni: usize, oi: Option<usize>) -> Result<NodeId> {
         let n = &s.new.nodes[ni];
         let reuse = match (s.old, oi) {
-            (Some(o), Some(oi)) if !s.reused[oi] && compatible(&o.nodes[oi], n) => Some((o, oi)),
+            (Some(o), Some(oi)) if !s.reused[oi] && !s.old_held_text(oi) && compatible(&o.nodes[oi], n) => Some((o, oi)),
             _ => None,
         };
         let id = if let Some((o, oi)) = reuse {
@@ -453,6 +465,15 @@ impl LayoutState {
             }
             _ => HashMap::new(),
         };
+        if s.holds[ni] {
+            // Its text node has no layout node of its own: it goes by its holder's.
+            if !self.taffy.children(id).map_err(lerr)?.is_empty() {
+                self.taffy.set_children(id, &[]).map_err(lerr)?;
+            }
+            s.new_ids[n.children[0]] = Some(id);
+            s.new_ids[ni] = Some(id);
+            return Ok(id);
+        }
         let mut child_ids = Vec::with_capacity(n.children.len());
         for (k, &c) in n.children.iter().enumerate() {
             let cand = match &s.new.nodes[c].key {
@@ -461,10 +482,9 @@ impl LayoutState {
             };
             child_ids.push(self.sync_node(s, c, if reuse.is_some() { cand } else { None })?);
         }
-        if n.para.is_some() || s.holds[ni] {
+        if n.para.is_some() {
             // A paragraph is one measured leaf: its text nodes and inline `<text>`s keep
-            // detached layout nodes (for reuse across renders) that are never laid out. So
-            // does the text node of an element that holds its text.
+            // detached layout nodes (for reuse across renders) that are never laid out.
             if !self.taffy.children(id).map_err(lerr)?.is_empty() {
                 self.taffy.set_children(id, &[]).map_err(lerr)?;
             }
@@ -520,15 +540,27 @@ impl LayoutState {
     /// it holds its text, its style, its measure context. Returns whether any changed.
     fn refresh(&mut self, tree: &Tree, i: usize, ctx: Ctx) -> Result<bool> {
         let n = &tree.nodes[i];
+        if matches!(n.kind, NodeKind::Text(_)) && n.parent.is_some_and(|p| self.holds[p]) {
+            // Its holder measures it.
+            return Ok(false);
+        }
         let id = self.ids[i];
         let mut any = false;
         let holds = holds_text(tree, i);
         if holds != self.holds[i] {
             self.holds[i] = holds;
-            let children: Vec<NodeId> = if holds { Vec::new() } else { n.children.iter().map(|c| self.ids[*c]).collect() };
-            self.taffy.set_children(id, &children).map_err(lerr)?;
-            // Its text node measures itself again, or no longer.
-            self.refresh(tree, n.children[0], ctx)?;
+            let c = n.children[0];
+            if holds {
+                self.taffy.remove(self.ids[c]).map_err(lerr)?;
+                self.ids[c] = id;
+                self.taffy.set_children(id, &[]).map_err(lerr)?;
+            } else {
+                // Its text node gets a layout node of its own again.
+                let leaf = self.taffy.new_leaf(taffy_style(&tree.nodes[c], Some(n), ctx)).map_err(lerr)?;
+                self.ids[c] = leaf;
+                self.taffy.set_children(id, &[leaf]).map_err(lerr)?;
+                self.refresh(tree, c, ctx)?;
+            }
             any = true;
         }
         let st = taffy_style(n, n.parent.map(|p| &tree.nodes[p]), ctx);
@@ -609,9 +641,8 @@ impl LayoutState {
     }
 
     /// The measure context of text node `i` (held by its parent when it holds its text).
-    pub fn text_ctx_mut(&mut self, tree: &Tree, i: usize) -> Option<&mut TextCtx> {
-        let holder = tree.nodes[i].parent.filter(|p| self.holds[*p]).unwrap_or(i);
-        self.taffy.get_node_context_mut(self.ids[holder])
+    pub fn text_ctx_mut(&mut self, i: usize) -> Option<&mut TextCtx> {
+        self.taffy.get_node_context_mut(self.ids[i])
     }
 
     /// Computes the layout of the whole page: the root is as wide as the viewport; height is
@@ -679,9 +710,10 @@ impl LayoutState {
         Ok(())
     }
 
-    /// How many taffy nodes exist (for tests: nothing leaks across renders).
+    /// How many layout nodes exist, a held text node's (its holder's) counted again (for
+    /// tests: nothing leaks across renders, one per node of the tree).
     #[cfg(test)]
     pub fn node_count(&self) -> usize {
-        self.taffy.total_node_count()
+        self.taffy.total_node_count() + self.holds.iter().filter(|h| **h).count()
     }
 }

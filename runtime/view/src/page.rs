@@ -1379,7 +1379,7 @@ impl Painter<'_> {
                     return Ok(());
                 }
                 let deco = n.parent.map(|p| &self.tree.nodes[p].style).map(|ps| (ps.text_decoration, ps.text_decoration_color));
-                let Some(tc) = self.layout.text_ctx_mut(self.tree, i) else {
+                let Some(tc) = self.layout.text_ctx_mut(i) else {
                     return Ok(());
                 };
                 let (font_size, lh, bold, fstyle) = (tc.font_size, tc.line_height, tc.bold, tc.rules.style);
