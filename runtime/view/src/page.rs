@@ -476,8 +476,8 @@ impl Page {
             self.tree = Some(tree);
             self.dirty = false;
         }
-        self.layout.compute(fonts, self.viewport.width)?;
         let tree = self.tree.as_ref().expect("expanded above");
+        self.layout.compute(fonts, tree, self.viewport.width)?;
         let root_h = self
             .layout
             .taffy
@@ -1341,10 +1341,7 @@ impl Painter<'_> {
         if n.style.display == crate::style::Display::None {
             return Ok(());
         }
-        let id = self.layout.ids[i];
-        let l = *self.layout.taffy.layout(id).map_err(|e| Error::Layout {
-            reason: e.to_string(),
-        })?;
+        let (l, unrounded_w) = self.layout.layout_of(i)?;
         let mut rect = Rect::new(
             ox + l.location.x,
             oy + l.location.y,
@@ -1382,8 +1379,7 @@ impl Painter<'_> {
                     return Ok(());
                 }
                 let deco = n.parent.map(|p| &self.tree.nodes[p].style).map(|ps| (ps.text_decoration, ps.text_decoration_color));
-                let unrounded_w = self.layout.taffy.unrounded_layout(id).size.width;
-                let Some(tc) = self.layout.taffy.get_node_context_mut(id) else {
+                let Some(tc) = self.layout.text_ctx_mut(i) else {
                     return Ok(());
                 };
                 let (font_size, lh, bold, fstyle) = (tc.font_size, tc.line_height, tc.bold, tc.rules.style);

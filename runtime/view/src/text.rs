@@ -120,10 +120,8 @@ pub fn text_buffer_styled(
     align: TextAlign,
     wrap: Wrap,
 ) -> Buffer {
-    let mut buffer = Buffer::new(
-        fonts,
-        Metrics::new(font_size.max(1.0), line_height.max(1.0)),
-    );
+    // `Buffer::new` would lay out an empty text first: the text set below replaces it.
+    let mut buffer = Buffer::new_empty(Metrics::new(font_size.max(1.0), line_height.max(1.0)));
     {
         let mut b = buffer.borrow_with(fonts);
         b.set_wrap(wrap);
@@ -151,10 +149,8 @@ pub fn text_buffer(
     width: Option<f32>,
     align: TextAlign,
 ) -> Buffer {
-    let mut buffer = Buffer::new(
-        fonts,
-        Metrics::new(font_size.max(1.0), line_height.max(1.0)),
-    );
+    // `Buffer::new` would lay out an empty text first: the text set below replaces it.
+    let mut buffer = Buffer::new_empty(Metrics::new(font_size.max(1.0), line_height.max(1.0)));
     {
         let mut b = buffer.borrow_with(fonts);
         b.set_size(width, None);
@@ -238,8 +234,9 @@ impl ShapedOnce {
         self.0 = None;
     }
 
+    /// The buffer of `text` laid out at `width`: shaped the first time, wrapped again after.
     #[allow(clippy::too_many_arguments)]
-    fn lines(
+    fn buffer(
         &mut self,
         fonts: &mut FontSystem,
         text: &str,
@@ -248,21 +245,50 @@ impl ShapedOnce {
         style: FontStyle,
         width: Option<f32>,
         wrap: Wrap,
-    ) -> Vec<Line> {
+    ) -> &Buffer {
         match &mut self.0 {
             Some((w, buffer)) if *w == wrap => {
                 buffer.set_size(width, None);
                 buffer.shape_until_scroll(fonts, false);
-                lines_of(buffer)
             }
             _ => {
                 let buffer = text_buffer_styled(fonts, text, font_size, line_height, style, width, TextAlign::Left, wrap);
-                let lines = lines_of(&buffer);
                 self.0 = Some((wrap, buffer));
-                lines
             }
         }
+        &self.0.as_ref().expect("set above").1
     }
+}
+
+/// The wrap mode and the width to wrap at under `rules`.
+fn wrapping(rules: LineRules, width: Option<f32>) -> (Wrap, Option<f32>) {
+    let wrap = if rules.nowrap {
+        Wrap::None
+    } else if rules.break_all {
+        Wrap::Glyph
+    } else {
+        Wrap::WordOrGlyph
+    };
+    (wrap, if rules.nowrap { None } else { width })
+}
+
+/// The widest line and the number of lines [`layout_lines_shaped`] gives, without making the
+/// lines' text; `None` where a clamp or an ellipsis needs the lines themselves.
+pub(crate) fn line_metrics_shaped(
+    fonts: &mut FontSystem,
+    shaped: &mut ShapedOnce,
+    text: &str,
+    font_size: f32,
+    line_height: f32,
+    rules: LineRules,
+    width: Option<f32>,
+) -> Option<(f32, usize)> {
+    if rules.clamp.is_some() || rules.ellipsis {
+        return None;
+    }
+    let (wrap, shape_width) = wrapping(rules, width);
+    let buffer = shaped.buffer(fonts, text, font_size, line_height, rules.style, shape_width, wrap);
+    Some(buffer.layout_runs().fold((0.0, 0), |(w, n), run| (f32::max(w, run.line_w), n + 1)))
 }
 
 /// As [`layout_lines_with`], shaping through `shaped` (kept for the next width).
@@ -275,15 +301,8 @@ pub(crate) fn layout_lines_shaped(
     rules: LineRules,
     width: Option<f32>,
 ) -> Vec<Line> {
-    let wrap = if rules.nowrap {
-        Wrap::None
-    } else if rules.break_all {
-        Wrap::Glyph
-    } else {
-        Wrap::WordOrGlyph
-    };
-    let shape_width = if rules.nowrap { None } else { width };
-    let mut lines = shaped.lines(fonts, text, font_size, line_height, rules.style, shape_width, wrap);
+    let (wrap, shape_width) = wrapping(rules, width);
+    let mut lines = lines_of(shaped.buffer(fonts, text, font_size, line_height, rules.style, shape_width, wrap));
     let mut cut_last = false;
     if let Some(n) = rules.clamp.filter(|n| *n > 0) {
         if lines.len() > n {
@@ -424,7 +443,7 @@ pub(crate) fn layout_rich(
     let base = spans
         .first()
         .map_or((16.0, 22.4), |s| (s.font_size, s.line_height));
-    let mut buffer = Buffer::new(fonts, Metrics::new(base.0.max(1.0), base.1.max(1.0)));
+    let mut buffer = Buffer::new_empty(Metrics::new(base.0.max(1.0), base.1.max(1.0)));
     {
         let mut b = buffer.borrow_with(fonts);
         b.set_size(width, None);

@@ -97,6 +97,20 @@ impl Node {
     }
 }
 
+/// How many nodes one expansion of `el` makes when every `m:for` inside has one item and every
+/// `m:if` chain shows its first branch (a `block` counts too: a capacity hint).
+fn template_nodes(el: &TElement) -> usize {
+    1 + el
+        .children
+        .iter()
+        .map(|c| match c {
+            TNode::Text(_) => 1,
+            TNode::Element(e) => template_nodes(e),
+            TNode::Chain(branches) => branches.first().map_or(0, |(_, e)| template_nodes(e)),
+        })
+        .sum::<usize>()
+}
+
 /// An expanded page: node 0 is the `page` root; children follow document order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct Tree {
@@ -797,7 +811,10 @@ impl<'a> Expander<'a> {
                 actual: self.iterations,
             });
         }
-        let mut seen_keys: HashSet<String> = HashSet::new();
+        // Room for the items' nodes up front: a page's nodes are large, and a long list grew
+        // the vector (copying every node) a dozen times.
+        self.nodes.reserve(items.len().saturating_mul(template_nodes(el)).min(self.max_nodes.saturating_sub(self.nodes.len())));
+        let mut seen_keys: HashSet<String> = HashSet::with_capacity(if f.key.is_some() { items.len() } else { 0 });
         for (index, item) in &items {
             let s1 = Scope::Local {
                 name: &f.item,
