@@ -16,7 +16,7 @@ pub struct SandboxPrecompiler {
 impl SandboxPrecompiler {
     fn sandbox(&self) -> Result<&Sandbox, String> {
         self.sandbox
-            .get_or_init(|| Sandbox::new(Limits::default(), None).map_err(|e| format!("starting the engine: {e}")))
+            .get_or_init(|| Sandbox::for_compiling(Limits::default()).map_err(|e| format!("starting the engine: {e}")))
             .as_ref()
             .map_err(Clone::clone)
     }

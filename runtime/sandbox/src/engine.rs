@@ -159,6 +159,23 @@ impl Sandbox {
         Ok(Sandbox { engine, linker, limits, pooling })
     }
 
+    /// A sandbox for compiling only (the cloud's precompiler): the same engine settings as
+    /// [`Sandbox::new`], hence the same [`Sandbox::engine_fingerprint`], but on-demand instance
+    /// allocation, so it reserves no instance pool it would never use.
+    ///
+    /// # Errors
+    /// As [`Sandbox::new`].
+    pub fn for_compiling(limits: Limits) -> Result<Sandbox> {
+        limits.validate()?;
+        let mut config = base_config(&limits, None)?;
+        config.allocation_strategy(InstanceAllocationStrategy::OnDemand);
+        let engine = Engine::new(&config).map_err(engine_error)?;
+        let mut linker = Linker::new(&engine);
+        MiniappEvents::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |s| s).map_err(engine_error)?;
+        spawn_ticker(&engine, limits.epoch_tick);
+        Ok(Sandbox { engine, linker, limits, pooling: false })
+    }
+
     /// The limits every instance runs under.
     pub fn limits(&self) -> &Limits {
         &self.limits

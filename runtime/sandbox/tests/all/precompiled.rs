@@ -30,6 +30,18 @@ fn an_artifact_from_one_sandbox_runs_in_another_with_the_same_fingerprint() {
 }
 
 #[test]
+fn a_compiling_only_sandbox_has_the_hosts_fingerprint_and_its_artifacts_load() {
+    let cloud = Sandbox::for_compiling(test_limits()).unwrap();
+    let host = Sandbox::new(test_limits(), None).unwrap();
+    assert!(host.is_pooling() && !cloud.is_pooling());
+    assert_eq!(cloud.engine_fingerprint(), host.engine_fingerprint(), "the allocation strategy is not part of the engine");
+    let artifact = cloud.precompile(counter()).unwrap();
+    // SAFETY: straight from `precompile` of the same component.
+    let component = unsafe { host.load_precompiled(counter(), &artifact) }.unwrap();
+    host.instantiate(&component, AppContext::new("counter")).unwrap().on_launch("").unwrap();
+}
+
+#[test]
 fn an_engine_with_other_settings_has_another_fingerprint_and_refuses_the_artifact() {
     let cloud = Sandbox::new(test_limits(), None).unwrap();
     let other = Sandbox::new(Limits { memory_bytes: 64 << 20, max_wasm_stack: 256 << 10, ..test_limits() }, None).unwrap();
