@@ -311,6 +311,19 @@ fn holds_text(tree: &Tree, i: usize) -> bool {
 
 /// The measure context node `i` of `tree` needs: its text, the text of the child it holds
 /// ([`holds_text`]: `holds[i]`), or its paragraph; none for a text node its parent holds.
+/// Gives `id` the measure context `tc` unless it holds the same text already; whether it changed.
+fn set_context(taffy: &mut TaffyTree<TextCtx>, id: NodeId, tc: Option<TextCtx>) -> Result<bool> {
+    let same = match (&tc, taffy.get_node_context(id)) {
+        (Some(new), Some(old)) => old.same_text(new),
+        (None, None) => true,
+        _ => false,
+    };
+    if !same {
+        taffy.set_node_context(id, tc).map_err(lerr)?;
+    }
+    Ok(!same)
+}
+
 fn context_of(tree: &Tree, i: usize, holds: &[bool], ctx: Ctx) -> Option<TextCtx> {
     let n = &tree.nodes[i];
     match &n.kind {
@@ -433,15 +446,7 @@ impl LayoutState {
                 }
             };
             if recheck {
-                let tc = context_of(s.new, ni, &s.holds, s.ctx);
-                let same = match (&tc, self.taffy.get_node_context(id)) {
-                    (Some(new), Some(old)) => old.same_text(new),
-                    (None, None) => true,
-                    _ => false,
-                };
-                if !same {
-                    self.taffy.set_node_context(id, tc).map_err(lerr)?;
-                }
+                set_context(&mut self.taffy, id, context_of(s.new, ni, &s.holds, s.ctx))?;
             }
             id
         } else {
@@ -568,16 +573,7 @@ impl LayoutState {
             self.taffy.set_style(id, st).map_err(lerr)?;
             any = true;
         }
-        let tc = context_of(tree, i, &self.holds, ctx);
-        let same = match (&tc, self.taffy.get_node_context(id)) {
-            (Some(new), Some(old)) => old.same_text(new),
-            (None, None) => true,
-            _ => false,
-        };
-        if !same {
-            self.taffy.set_node_context(id, tc).map_err(lerr)?;
-            any = true;
-        }
+        any |= set_context(&mut self.taffy, id, context_of(tree, i, &self.holds, ctx))?;
         Ok(any)
     }
 
