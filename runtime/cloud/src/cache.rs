@@ -157,15 +157,12 @@ impl Cache {
     /// The cached precompiled artifact of bundle `digest` (for this host's engine), unchecked:
     /// [`crate::CloudClient::artifact`] checks its digest and signature before every use.
     pub(crate) fn artifact(&self, digest: &str) -> Option<Vec<u8>> {
-        std::fs::read(self.bundle_path(digest)?.with_extension("artifact")).ok()
+        self.read_beside(digest, "artifact")
     }
 
     /// Keeps the precompiled artifact of bundle `digest` next to it (evicted with it).
     pub(crate) fn store_artifact(&self, digest: &str, bytes: &[u8]) -> Result<()> {
-        let Some(path) = self.bundle_path(digest).map(|p| p.with_extension("artifact")) else { return Ok(()) };
-        let tmp = path.with_extension("artifact-tmp");
-        std::fs::write(&tmp, bytes).map_err(Error::io("writing", &tmp))?;
-        std::fs::rename(&tmp, &path).map_err(Error::io("renaming", &path))
+        self.write_beside(digest, "artifact", bytes)
     }
 
     /// The size of a cached bundle in bytes.
@@ -176,13 +173,24 @@ impl Cache {
     /// The uncompressed copy of a cached base library
     /// ([`miniapp_bundle::repack_uncompressed`]), if one was kept.
     pub(crate) fn stored_copy(&self, digest: &str) -> Option<Vec<u8>> {
-        std::fs::read(self.bundle_path(digest)?.with_extension("stored")).ok()
+        self.read_beside(digest, "stored")
     }
 
     /// Keeps an uncompressed copy of a cached base library next to it.
     pub(crate) fn store_copy(&self, digest: &str, bytes: &[u8]) -> Result<()> {
-        let Some(path) = self.bundle_path(digest).map(|p| p.with_extension("stored")) else { return Ok(()) };
-        let tmp = path.with_extension("stored-tmp");
+        self.write_beside(digest, "stored", bytes)
+    }
+
+    /// The file `<bundle>.<ext>` kept next to cached bundle `digest` (removed with it).
+    fn read_beside(&self, digest: &str, ext: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.bundle_path(digest)?.with_extension(ext)).ok()
+    }
+
+    /// Writes `<bundle>.<ext>` next to cached bundle `digest`: to a temporary name, then renamed,
+    /// so a reader never sees half of it.
+    fn write_beside(&self, digest: &str, ext: &str, bytes: &[u8]) -> Result<()> {
+        let Some(path) = self.bundle_path(digest).map(|p| p.with_extension(ext)) else { return Ok(()) };
+        let tmp = path.with_extension(format!("{ext}-tmp"));
         std::fs::write(&tmp, bytes).map_err(Error::io("writing", &tmp))?;
         std::fs::rename(&tmp, &path).map_err(Error::io("renaming", &path))
     }

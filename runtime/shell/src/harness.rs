@@ -120,6 +120,7 @@ pub fn trace_events(started: Instant, launch: &LaunchReport, steps: &[StepTrace]
 /// The offscreen GPU device and renderer. [`Harness::new`] starts making them on a thread of
 /// their own, so the host's start and the first app's fetch and compile run while the driver
 /// initialises (about 50 ms on lavapipe); the first frame waits for them.
+#[allow(clippy::large_enum_variant)] // one per harness, made once and never moved around
 enum Offscreen {
     Starting(std::thread::JoinHandle<Result<(Gpu, Renderer)>>),
     Ready { gpu: Gpu, renderer: Renderer },

@@ -132,6 +132,8 @@ pub struct Host {
     storage: Option<miniapp_sandbox::Storage>,
     updates: Vec<miniapp_cloud::PendingUpdate>,
     sandbox: Sandbox,
+    /// The sandbox's engine fingerprint (which precompiled artifacts it loads), computed once.
+    engine: String,
     base_source: BaseLibrarySource,
     latest: bool,
     background_ttl: std::time::Duration,
@@ -175,6 +177,7 @@ impl Host {
             clipboard: miniapp_sandbox::Clipboard::default(),
             storage,
             updates: Vec::new(),
+            engine: sandbox.engine_fingerprint(),
             sandbox,
             base_source: config.base_library,
             latest: config.latest,
@@ -216,7 +219,7 @@ impl Host {
 
     /// A fetcher of apps for this host, to run [`Fetcher::fetch`] on another thread.
     pub fn fetcher(&self) -> Fetcher {
-        Fetcher { client: self.client.clone(), source: self.base_source, latest: self.latest, engine: self.sandbox.engine_fingerprint() }
+        Fetcher { client: self.client.clone(), source: self.base_source, latest: self.latest, engine: self.engine.clone() }
     }
 
     /// Waits for background update downloads to finish (call before the process exits, so that

@@ -75,6 +75,25 @@ pub(crate) struct Node {
 }
 
 impl Node {
+    /// A node with nothing but its kind, place, style and owner (the page root, a text).
+    fn bare(kind: NodeKind, parent: Option<usize>, style: Computed, owner: Option<u64>) -> Node {
+        Node {
+            kind,
+            parent,
+            children: Vec::new(),
+            id: None,
+            classes: Vec::new(),
+            attrs: Vec::new(),
+            dataset: Map::new(),
+            events: Vec::new(),
+            key: None,
+            sid: 0,
+            style,
+            para: None,
+            owner,
+        }
+    }
+
     pub fn tag(&self) -> Option<&str> {
         match &self.kind {
             NodeKind::Element(t) => Some(t),
@@ -484,21 +503,7 @@ impl<'a> Expander<'a> {
     /// Expands the whole page against `data`.
     pub fn expand(mut self, data: &Value) -> Result<Tree> {
         let mut style = Computed::root();
-        self.nodes.push(Node {
-            kind: NodeKind::Element("page".into()),
-            parent: None,
-            children: Vec::new(),
-            id: None,
-            classes: Vec::new(),
-            attrs: Vec::new(),
-            dataset: Map::new(),
-            events: Vec::new(),
-            key: None,
-            sid: 0,
-            style: Computed::root(),
-            para: None,
-            owner: None,
-        });
+        self.nodes.push(Node::bare(NodeKind::Element("page".into()), None, Computed::root(), None));
         self.ancestors.push(Anc {
             node: 0,
             index: 0,
@@ -1042,21 +1047,7 @@ impl<'a> Expander<'a> {
         }
         let style = self.nodes[parent].style.inherit();
         self.text_ws.insert(self.nodes.len(), (text.starts_with(is_ws), text.ends_with(is_ws)));
-        self.push(Node {
-            kind: NodeKind::Text(trimmed.to_string()),
-            parent: Some(parent),
-            children: Vec::new(),
-            id: None,
-            classes: Vec::new(),
-            attrs: Vec::new(),
-            dataset: Map::new(),
-            events: Vec::new(),
-            key: None,
-            sid: 0,
-            style,
-            para: None,
-            owner: self.frame.owner,
-        })?;
+        self.push(Node::bare(NodeKind::Text(trimmed.to_string()), Some(parent), style, self.frame.owner))?;
         Ok(())
     }
 
