@@ -317,10 +317,14 @@ impl CloudClient {
         self.download_under(cloud, app_id, digest, size, miniapp_bundle::limits::DEFAULT_MAX_PACKAGE_BYTES, progress)
     }
 
-    /// [`CloudClient::download`] stopping at `limit` bytes (the app or the base library limit).
+    /// [`CloudClient::download`] stopping at `limit` bytes (the app or the base library limit),
+    /// and at the `size` the metadata announced: a longer body is refused as soon as it passes
+    /// it, not after it has filled the disk. The digest is computed while the bytes arrive.
     fn download_under(&self, cloud: &Url, app_id: &str, digest: &str, size: u64, limit: u64, progress: &dyn Fn(u64, u64)) -> Result<()> {
+        use sha2::{Digest, Sha256};
         let url = Self::endpoint(cloud, &format!("bundles/{digest}"));
         let part = self.cache.part_path(digest).ok_or_else(|| Error::Http { url: url.to_string(), reason: format!("digest {digest:?} is not sha256:<hex>") })?;
+        let limit = limit.min(size);
         for attempt in 0..2 {
             let have = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
             let mut req = self.http.get(url.clone());
@@ -343,7 +347,24 @@ impl CloudClient {
                 }
                 _ => return Err(Self::refused(cloud, format!("the bundle of {app_id}"), resp)),
             };
+            let too_long = |what: String| {
+                let _ = std::fs::remove_file(&part);
+                let rule = if limit < size {
+                    format!("the package limit of {limit} bytes")
+                } else {
+                    format!("the {size} bytes its metadata announced")
+                };
+                Error::Http { url: url.to_string(), reason: format!("the bundle is over {rule} ({what})") }
+            };
+            if let Some(n) = resp.content_length().filter(|n| n + start > limit) {
+                return Err(too_long(format!("Content-Length {}", n + start)));
+            }
             let total = resp.content_length().map(|n| n + start).unwrap_or(size).max(size);
+            let mut hasher = Sha256::new();
+            if append {
+                let earlier = std::fs::read(&part).map_err(Error::io("reading", &part))?;
+                hasher.update(&earlier);
+            }
             let mut file = std::fs::OpenOptions::new()
                 .create(true)
                 .write(true)
@@ -362,17 +383,16 @@ impl CloudClient {
                 done += n as u64;
                 if done > limit {
                     drop(file);
-                    let _ = std::fs::remove_file(&part);
-                    return Err(Error::Http { url: url.to_string(), reason: format!("bundle is over the package limit of {limit} bytes") });
+                    return Err(too_long(format!("{done} bytes received")));
                 }
+                hasher.update(&buf[..n]);
                 file.write_all(&buf[..n]).map_err(Error::io("writing", &part))?;
                 progress(done, total);
             }
             // No fsync: a cached bundle is checked against its digest (and verified) before every
             // use, so one torn by a crash is refused and fetched again, never trusted.
             drop(file);
-            let bytes = std::fs::read(&part).map_err(Error::io("reading", &part))?;
-            let actual = miniapp_bundle::digest(&bytes);
+            let actual = format!("sha256:{}", hex::encode(hasher.finalize()));
             if actual != digest {
                 let _ = std::fs::remove_file(&part);
                 return Err(Error::DigestMismatch { app_id: app_id.into(), cloud: cloud_display(cloud), expected: digest.into(), actual });

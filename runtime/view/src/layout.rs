@@ -270,16 +270,23 @@ fn taffy_style(n: &Node, parent: Option<&Node>, ctx: Ctx) -> taffy::Style {
         NodeKind::Element(_) => n.style.to_taffy(ctx),
         NodeKind::Text(_) => taffy::Style::default(),
     };
-    // A block is laid out as a flex column, but CSS blocks never shrink their children to
-    // fit their height: a `scroll-view` of fixed height keeps its rows at their own size.
-    if parent.is_some_and(|p| p.style.display == crate::style::Display::Block) {
-        st.flex_shrink = 0.0;
+    // In a block (taffy's block layout) a child is placed across the block's width by
+    // `justify-self`: `align-self` keeps the meaning it has in a flex column (the base library's
+    // mini button and switch shrink to fit with `align-self: flex-start`).
+    if in_block(parent) {
+        st.justify_self = st.align_self.take();
     }
     st
 }
 
+/// Whether a node whose parent is `parent` is laid out by its parent's block layout (its taffy
+/// style depends on that: [`taffy_style`]).
+fn in_block(parent: Option<&Node>) -> bool {
+    parent.is_some_and(|p| p.style.display == Display::Block)
+}
+
 /// Whether element `i` is laid out as one measured leaf holding the text of its only child: a
-/// plain `view` or `text` block whose only child is a text node, and whose flex column would
+/// plain `view` or `text` block whose only child is a text node, and whose block layout would
 /// place that child at the top of its content box, stretched to its width (no alignment, no
 /// baseline for its parent). Its box is the same as with the child laid out by taffy, at a
 /// fraction of the work (a flex container costs several passes for its one child); the child's
@@ -422,9 +429,10 @@ impl LayoutState {
             let id = s.old_ids[oi];
             let on = &o.nodes[oi];
             if let NodeKind::Element(_) = n.kind {
-                if on.style != n.style {
+                let parent = n.parent.map(|p| &s.new.nodes[p]);
+                if on.style != n.style || in_block(on.parent.map(|p| &o.nodes[p])) != in_block(parent) {
                     self.taffy
-                        .set_style(id, taffy_style(n, n.parent.map(|p| &s.new.nodes[p]), s.ctx))
+                        .set_style(id, taffy_style(n, parent, s.ctx))
                         .map_err(lerr)?;
                 }
             }

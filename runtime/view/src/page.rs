@@ -2162,6 +2162,32 @@ mod tests {
     }
 
     #[test]
+    fn block_margins_collapse_as_in_css_and_flex_margins_do_not() {
+        let mut f = fonts();
+        let mut p = page(
+            r#"<view id="outer"><view id="a" class="m"/><view id="b" class="m big"/><view id="c" class="m"/></view><view id="row" class="flex"><view id="d" class="m"/><view id="e" class="m"/></view><view class="col"><view id="f" class="m"/><view id="g" class="m"/></view><button id="mini" size="mini">ok</button>"#,
+            ".m { height: 10px; margin: 8px 0; } .big { margin: 20px 0; } .flex { display: flex; } .col { display: flex; flex-direction: column; } #outer { border: 1px solid #000; }",
+        );
+        p.render(&mut f).unwrap();
+        let r = |sel: &str| p.find(sel).unwrap().unwrap();
+        // Siblings share the larger of two adjoining margins: 8 | 10 | 20 | 10 | 20 | 10 | 8.
+        assert_eq!(r("#a").y, 1.0 + 8.0);
+        assert_eq!(r("#b").y - r("#a").y, 10.0 + 20.0);
+        assert_eq!(r("#c").y - r("#b").y, 10.0 + 20.0);
+        assert_eq!(r("#outer").h, 2.0 + 8.0 + 10.0 + 20.0 + 10.0 + 20.0 + 10.0 + 8.0);
+        // The border keeps the last child's margin inside its parent; a flex container's
+        // first item's margin does not collapse through it (the row starts 8 px down).
+        assert_eq!(r("#row").y, r("#outer").y + r("#outer").h);
+        assert_eq!(r("#d").y - r("#row").y, 8.0);
+        // A flex container's items keep both margins.
+        assert_eq!(r("#g").y - r("#f").y, 10.0 + 16.0);
+        // Children of a block are as wide as it, unless they shrink to fit (the mini button's
+        // `align-self: flex-start`).
+        assert_eq!(r("#a").w, r("#outer").w - 2.0);
+        assert!(r("#mini").w < 100.0, "{:?}", r("#mini"));
+    }
+
+    #[test]
     fn inline_style_bindings_apply_and_bad_values_only_warn() {
         let mut f = fonts();
         let mut p = page(

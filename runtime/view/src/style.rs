@@ -1722,7 +1722,8 @@ impl Computed {
         let c = self.ctx(ctx);
         let (display, dir) = match self.display {
             Display::None => (taffy::Display::None, taffy::FlexDirection::Column),
-            Display::Block => (taffy::Display::Flex, taffy::FlexDirection::Column),
+            // CSS block layout: children stacked, adjoining vertical margins collapsed.
+            Display::Block => (taffy::Display::Block, taffy::FlexDirection::Column),
             Display::Flex => (taffy::Display::Flex, self.flex_direction),
         };
         let rect_lpa = |l: [Len; 4]| taffy::Rect {
@@ -1791,7 +1792,13 @@ impl Computed {
             ..taffy::Style::default()
         };
         if let Some(a) = self.align_items {
-            s.align_items = a;
+            // A block's children are aligned across its width by `justify-items` (taffy's
+            // block layout); `align-items` there is the same alignment a flex column gives.
+            if self.display == Display::Block {
+                s.justify_items = a;
+            } else {
+                s.align_items = a;
+            }
         }
         if let Some(j) = self.justify_content {
             s.justify_content = j;

@@ -4,6 +4,7 @@
 mod artifacts;
 mod auth;
 mod base_library;
+mod downloads;
 mod guards;
 mod helpers;
 mod lifecycle;
