@@ -1311,19 +1311,53 @@ impl Painter<'_> {
         self.images.get(src)
     }
 
-    /// How far a `position: sticky` box with a `top` moves down to stay `top` px below the top
-    /// of the visible area it scrolls in (the page's viewport, or the clipping scroll-view's
-    /// box), without leaving its parent's box: it sticks while its parent is on screen.
-    fn sticky_shift(&self, n: &Node, rect: Rect) -> f32 {
+    /// How far a `position: sticky` box moves to stay within its insets of the visible area it
+    /// scrolls in (the page's viewport, or the clipping scroll-view's box), without leaving its
+    /// parent's box: it sticks while its parent is on screen. `top` keeps it that far below the
+    /// area's top edge, `bottom` that far above its bottom edge (`top` wins when both apply), and
+    /// `left`/`right` likewise across (`left` wins).
+    fn sticky_shift(&self, n: &Node, rect: Rect) -> (f32, f32) {
         let c = Ctx { font_size: n.style.font_size, ..self.ctx };
-        let Some(top) = c.resolve(n.style.inset[0], self.ctx.vh) else { return 0.0 };
+        let [top, right, bottom, left] = n.style.inset;
         let area = *self.clips.last().expect("the viewport is always there");
-        let want = area.y + top;
-        if rect.y >= want {
-            return 0.0;
-        }
-        let parent_bottom = n.parent.and_then(|p| self.rects[p]).map_or(f32::INFINITY, |r| r.y + r.h);
-        (want - rect.y).min((parent_bottom - rect.h - rect.y).max(0.0))
+        let parent = n.parent.and_then(|p| self.rects[p]);
+        // Along one axis: the box at `pos` of length `len`, the area from `a0` of length `alen`,
+        // the parent from `p0` of length `plen`, the near and far insets.
+        let shift = |pos: f32, len: f32, a0: f32, alen: f32, p: Option<(f32, f32)>, near: Option<f32>, far: Option<f32>| {
+            let (p0, p1) = p.map_or((f32::NEG_INFINITY, f32::INFINITY), |(p0, plen)| (p0, p0 + plen));
+            if let Some(near) = near {
+                let want = a0 + near;
+                if pos < want {
+                    return (want - pos).min((p1 - len - pos).max(0.0));
+                }
+            }
+            if let Some(far) = far {
+                let want = a0 + alen - far;
+                if pos + len > want {
+                    return -((pos + len - want).min((pos - p0).max(0.0)));
+                }
+            }
+            0.0
+        };
+        let dy = shift(
+            rect.y,
+            rect.h,
+            area.y,
+            area.h,
+            parent.map(|r| (r.y, r.h)),
+            c.resolve(top, self.ctx.vh),
+            c.resolve(bottom, self.ctx.vh),
+        );
+        let dx = shift(
+            rect.x,
+            rect.w,
+            area.x,
+            area.w,
+            parent.map(|r| (r.x, r.w)),
+            c.resolve(left, self.ctx.vw),
+            c.resolve(right, self.ctx.vw),
+        );
+        (dx, dy)
     }
 
     /// A copy of an element's component state.
@@ -1366,7 +1400,9 @@ impl Painter<'_> {
             };
         }
         if n.style.position == crate::style::Position::Sticky {
-            rect.y += self.sticky_shift(n, rect);
+            let (dx, dy) = self.sticky_shift(n, rect);
+            rect.x += dx;
+            rect.y += dy;
         }
         let rect = rect;
         self.rects[i] = Some(rect);
@@ -2470,6 +2506,32 @@ mod tests {
         let r = p.find("#head").unwrap().unwrap();
         let sec = p.find("#sec").unwrap().unwrap();
         assert_eq!(r.y + r.h, sec.y + sec.h, "it leaves with its section");
+    }
+
+    #[test]
+    fn sticky_bottom_left_and_right_keep_a_box_inside_the_visible_area() {
+        // A footer at the end of a tall section sticks 5px above the viewport's bottom until the
+        // section's top comes up to it.
+        let xml = r#"<view id="sec" style="height: 1000px; margin-top: 200px"><view style="height: 960px"/><view id="foot" style="position: sticky; bottom: 5px; height: 40px">Foot</view></view><view style="height: 2000px"/>"#;
+        let mut f = crate::text::new_font_system();
+        let mut p = Page::new(xml, "t.xml", &[], Viewport { width: 375.0, height: 600.0 }).unwrap();
+        p.render(&mut f).unwrap();
+        assert_eq!(p.find("#foot").unwrap().unwrap().y, 600.0 - 5.0 - 40.0, "pulled up into the viewport");
+        p.scroll_by(700.0);
+        p.render(&mut f).unwrap();
+        // laid out at 200 + 960 - 700 = 460: inside the viewport, where it stands
+        assert_eq!(p.find("#foot").unwrap().unwrap().y, 460.0);
+        let xml = r#"<scroll-view id="sv" scroll-x="true" scroll-left="{{x}}" style="width: 200px; height: 50px"><view style="display: flex; width: 1000px; height: 50px"><view style="width: 100px"/><view id="l" style="position: sticky; left: 10px; width: 30px; height: 20px"/><view style="width: 700px"/><view id="r" style="position: sticky; right: 10px; width: 30px; height: 20px"/></view></scroll-view>"#;
+        let mut p = Page::new(xml, "t.xml", &[], Viewport { width: 375.0, height: 600.0 }).unwrap();
+        p.set_data(&serde_json::json!({"x": 0})).unwrap();
+        p.render(&mut f).unwrap();
+        let sv = p.find("#sv").unwrap().unwrap();
+        assert_eq!(p.find("#l").unwrap().unwrap().x - sv.x, 100.0, "left: not reached yet");
+        assert_eq!(p.find("#r").unwrap().unwrap().x - sv.x, 200.0 - 10.0 - 30.0, "right: pulled in");
+        p.set_data(&serde_json::json!({"x": 300})).unwrap();
+        p.render(&mut f).unwrap();
+        assert_eq!(p.find("#l").unwrap().unwrap().x - sv.x, 10.0, "left: stuck 10px from the left edge");
+        assert_eq!(p.find("#r").unwrap().unwrap().x - sv.x, 200.0 - 10.0 - 30.0);
     }
 
 }
