@@ -1051,6 +1051,18 @@ impl<'a> Expander<'a> {
         Ok(())
     }
 
+    /// A text node under `parent` showing `text` exactly (preformatted: no edge whitespace
+    /// trimmed, none added when a paragraph joins it to its neighbours).
+    fn push_kept_text(&mut self, text: &str, parent: usize) -> Result<()> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        let style = self.nodes[parent].style.inherit();
+        self.text_ws.insert(self.nodes.len(), (false, false));
+        self.push(Node::bare(NodeKind::Text(text.to_string()), Some(parent), style, self.frame.owner))?;
+        Ok(())
+    }
+
     /// Lets component `c` adjust node `idx`'s cascaded style from its attributes and what the
     /// page knows ([`crate::components::Component::adjust_style`]).
     fn adjust_style(&mut self, idx: usize, c: &dyn crate::components::Component) {
@@ -1084,7 +1096,18 @@ impl<'a> Expander<'a> {
             *count += 1;
             match node {
                 RNode::Text(t) => {
-                    self.push_text(t, t.trim_matches(is_ws), parent)?;
+                    // `white-space: pre | pre-wrap` (a `pre`'s default) keeps the text's
+                    // spaces and newlines as written; otherwise they collapse as in HTML.
+                    let pre = matches!(
+                        self.nodes[parent].style.white_space,
+                        crate::style::WhiteSpace::Pre | crate::style::WhiteSpace::PreWrap
+                    );
+                    if pre {
+                        self.push_kept_text(t, parent)?;
+                    } else {
+                        let t = crate::rich_text::collapse(t);
+                        self.push_text(&t, t.trim_matches(is_ws), parent)?;
+                    }
                 }
                 RNode::Element { kind, class, style, src, children, .. } => {
                     self.check_depth()?;
