@@ -722,4 +722,23 @@ mod tests {
         let names: Vec<&str> = el(&n[0]).3.iter().map(|c| el(c).0).collect();
         assert_eq!(names, ["caption", "tr"]);
     }
+
+    #[test]
+    fn the_copies_a_br_makes_of_its_inline_runs_count_against_the_node_limit() {
+        let count = |n: &[RNode]| -> usize {
+            fn walk(n: &[RNode]) -> usize {
+                n.iter().map(|c| 1 + if let RNode::Element { children, .. } = c { walk(children) } else { 0 }).sum()
+            }
+            walk(n)
+        };
+        // 1 + 600 texts + 600 breaks, and 600 copies of the `b`: under the limit, split.
+        let (n, w) = parse(json!(format!("<b>{}</b>", "x<br>".repeat(600))));
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(n.len(), 600, "one line each: {}", n.len());
+        assert!(count(&n) <= MAX_RICH_TEXT_NODES + 600, "the line blocks are the only nodes added");
+        // 700 would need 2101: the `b` stays whole and the limit is a warning.
+        let (n, w) = parse(json!(format!("<b>{}</b>", "x<br>".repeat(700))));
+        assert!(w.iter().any(|w| w.contains("MAX_RICH_TEXT_NODES")), "{w:?}");
+        assert_eq!(n.len(), 1, "not split");
+    }
 }
