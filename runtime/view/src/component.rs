@@ -790,6 +790,78 @@ mod tests {
         assert_eq!(text_style(&p, "page p"), (16.0, Color::rgb(0, 255, 0)), "a shared component's styles leak out");
     }
 
+    /// The host element's computed (font size, colour, padding-left): the node of tag `tag`.
+    fn host_style(p: &Page, tag: &str, nth: usize) -> (f32, Color, f32) {
+        let n = p
+            .tree_for_tests()
+            .nodes
+            .iter()
+            .filter(|n| n.tag() == Some(tag))
+            .nth(nth)
+            .unwrap_or_else(|| panic!("no <{tag}> #{nth}"));
+        let pad = match n.style.padding[3] {
+            crate::style::Len::Px(v) => v,
+            _ => -1.0,
+        };
+        (n.style.font_size, n.style.color, pad)
+    }
+
+    #[test]
+    fn host_rules_style_the_host_below_the_users_own_rules_for_it() {
+        let def = component(
+            "components/c/c",
+            "<view class='t'>in</view><view><slot/></view>",
+            ":host { font-size: 30px; color: #0000ff; padding-left: 5px; } :host(.warn) { color: #ff0000; } \
+             :host .t { padding-left: 7px; } .host { color: #00ff00; } :host(.big) > .t { font-size: 40px; }",
+            r#"{"component": true}"#,
+        );
+        let xml = "<my-c class='host'><view>slotted</view></my-c><my-c class='warn big'>x</my-c><my-c class='warn dark'>y</my-c>";
+        let css = ".host { font-size: 20px; } my-c.dark { color: #888888; }";
+        let (p, _) = page_with(xml, css, set(vec![("my-c", def)]));
+        let blue = Color::rgb(0, 0, 255);
+        assert_eq!(
+            host_style(&p, "my-c", 0),
+            (20.0, blue, 5.0),
+            "`:host` gives colour and padding, the page's .host wins the font size, the component's .host is not the host"
+        );
+        assert_eq!(host_style(&p, "my-c", 1), (30.0, Color::rgb(255, 0, 0), 5.0), "`:host(.warn)` over `:host`");
+        assert_eq!(
+            host_style(&p, "my-c", 2),
+            (30.0, Color::rgb(0x88, 0x88, 0x88), 5.0),
+            "the page's `my-c.dark` beats the more specific `:host(.warn)`: the user's rules for the host win"
+        );
+        assert_eq!(text_style(&p, "in"), (20.0, blue), "the host's style is inherited inside");
+        assert_eq!(text_style(&p, "slotted"), (20.0, blue), "and by slot content");
+        let t: Vec<(f32, f32)> = p
+            .tree_for_tests()
+            .nodes
+            .iter()
+            .filter(|n| n.classes.iter().any(|c| c == "t"))
+            .map(|n| match n.style.padding[3] {
+                crate::style::Len::Px(v) => (n.style.font_size, v),
+                _ => (n.style.font_size, -1.0),
+            })
+            .collect();
+        assert_eq!(t, [(20.0, 7.0), (40.0, 7.0), (30.0, 7.0)], "`:host .t` reaches inside; `:host(.big) > .t` only under a big host");
+        assert!(p.warnings().is_empty(), "{:?}", p.warnings());
+    }
+
+    #[test]
+    fn host_rules_of_a_component_do_not_reach_other_components_or_the_page() {
+        let inner = component("components/i/i", "<view>inner</view>", ":host { font-size: 11px; }", r#"{"component": true}"#);
+        let outer = component(
+            "components/o/o",
+            "<view>outer</view><my-i/>",
+            ":host { font-size: 22px; } view { color: #ff0000; }",
+            r#"{"component": true, "usingComponents": {"my-i": "/components/i/i"}}"#,
+        );
+        let (p, _) = page_with("<view>page</view><my-o/>", "", set(vec![("my-o", outer), ("my-i", inner)]));
+        assert_eq!(text_style(&p, "page"), (16.0, Color::BLACK));
+        assert_eq!(text_style(&p, "outer"), (22.0, Color::rgb(255, 0, 0)));
+        assert_eq!(host_style(&p, "my-i", 0).0, 11.0, "the inner host is styled by its own `:host`, not the outer's");
+        assert_eq!(text_style(&p, "inner"), (11.0, Color::BLACK), "the outer's `view` does not reach inside the inner");
+    }
+
     #[test]
     fn external_classes_take_the_users_classes_and_the_users_styles() {
         let def = component(

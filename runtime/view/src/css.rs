@@ -143,6 +143,10 @@ pub(crate) enum Pseudo {
     Only,
     /// `:not(compound)`
     Not(Box<Compound>),
+    /// `:host` / `:host(compound)` in a component's sheet: the component's host element (the
+    /// tag its user writes), optionally only when it also matches the compound. Matches only
+    /// in the first compound of a selector (`:host .title` reaches inside).
+    Host(Option<Box<Compound>>),
 }
 
 impl Pseudo {
@@ -150,7 +154,8 @@ impl Pseudo {
         match self {
             Pseudo::Nth { from_end, .. } => *from_end,
             Pseudo::Only => true,
-            Pseudo::Not(c) => c.pseudos.iter().any(Pseudo::needs_count),
+            Pseudo::Not(c) | Pseudo::Host(Some(c)) => c.pseudos.iter().any(Pseudo::needs_count),
+            Pseudo::Host(None) => false,
         }
     }
 }
@@ -169,6 +174,11 @@ pub(crate) trait Element: Sized {
     fn parent(&self) -> Option<Self>;
     /// The previous element sibling.
     fn prev(&self) -> Option<Self>;
+    /// Whether it is the host of the component whose sheet is matching (only `:host`
+    /// matches it then). Default: no.
+    fn is_host(&self) -> bool {
+        false
+    }
 }
 
 /// Whether 1-based position `pos` is `a·n + b` for some n ≥ 0.
@@ -200,7 +210,13 @@ impl Compound {
                 }
                 Pseudo::Only => el.index() == 0 && el.sibling_count() == Some(1),
                 Pseudo::Not(c) => !c.matches(el),
+                Pseudo::Host(arg) => el.is_host() && arg.as_ref().is_none_or(|c| c.matches(el)),
             })
+    }
+
+    /// Whether it is `:host…` (the only compound that matches a host).
+    fn is_host(&self) -> bool {
+        self.pseudos.iter().any(|p| matches!(p, Pseudo::Host(_)))
     }
 
     fn specificity(&self) -> u32 {
@@ -212,6 +228,7 @@ impl Compound {
                 .iter()
                 .map(|p| match p {
                     Pseudo::Not(c) => c.specificity(),
+                    Pseudo::Host(Some(c)) => 100 + c.specificity(),
                     _ => 100,
                 })
                 .sum::<u32>()
@@ -236,7 +253,8 @@ fn match_from<E: Element>(parts: &[(Combinator, Compound)], el: &E) -> bool {
     let Some(((comb, compound), rest)) = parts.split_last() else {
         return true;
     };
-    if !compound.matches(el) {
+    // A component's sheet sees its host through `:host` only.
+    if compound.is_host() != el.is_host() || !compound.matches(el) {
         return false;
     }
     if rest.is_empty() {
@@ -328,6 +346,12 @@ impl RuleIndex {
     /// then rule order; a rule matched by several of its selectors counts once, at its
     /// highest specificity).
     pub fn matching<'s, E: Element>(&self, sheets: &'s [StyleSheet], el: &E) -> Vec<&'s Decl> {
+        self.matching_from(sheets, el, 0)
+    }
+
+    /// [`RuleIndex::matching`] over the sheets from index `first` on (a component's own sheet
+    /// is its last: what `:host` rules are taken from).
+    pub fn matching_from<'s, E: Element>(&self, sheets: &'s [StyleSheet], el: &E, first: usize) -> Vec<&'s Decl> {
         let mut cands: Vec<(usize, usize, usize)> = Vec::new();
         if let Some(id) = el.id() {
             cands.extend(self.by_id.get(id).into_iter().flatten());
@@ -339,6 +363,9 @@ impl RuleIndex {
         cands.extend(&self.universal);
         let mut matched: Vec<(u32, usize, usize)> = Vec::new();
         for (si, ri, xi) in cands {
+            if si < first {
+                continue;
+            }
             let sel = &sheets[si].rules[ri].selectors[xi];
             if sel.matches(el) {
                 match matched.iter_mut().find(|(_, s, r)| *s == si && *r == ri) {
@@ -841,6 +868,7 @@ fn parse_pseudo(toks: &[STok], cur: &mut Compound) -> std::result::Result<usize,
                 "first-child" => nth(0, 1, false),
                 "last-child" => nth(0, 1, true),
                 "only-child" => Pseudo::Only,
+                "host" => Pseudo::Host(None),
                 other => {
                     return Err(SelError::Unsupported(format!("pseudo-class `:{other}`")))
                 }
@@ -869,8 +897,21 @@ fn parse_pseudo(toks: &[STok], cur: &mut Compound) -> std::result::Result<usize,
             }
             Ok(1)
         }
+        Some(STok::Func(name, args)) if name == "host" => {
+            let inner = parse_selector(args)?;
+            match inner.parts.as_slice() {
+                [(_, c)] if !c.is_host() => cur.pseudos.push(Pseudo::Host(Some(Box::new(c.clone())))),
+                _ => return Err(SelError::Bad("`:host()` takes one compound selector, no combinators")),
+            }
+            Ok(1)
+        }
         Some(STok::Func(name, _)) => Err(SelError::Unsupported(format!("pseudo-class `:{name}()`"))),
-        Some(STok::Colon) => Err(SelError::Unsupported("pseudo-elements".into())),
+        Some(STok::Colon) => match toks.get(1) {
+            Some(STok::Func(name, _) | STok::Ident(name)) if name.eq_ignore_ascii_case("slotted") => Err(SelError::Unsupported(
+                "`::slotted()`: a slot's content is styled by the sheet of the page or component that writes it".into(),
+            )),
+            _ => Err(SelError::Unsupported("pseudo-elements".into())),
+        },
         _ => Err(SelError::Bad("`:` must be followed by a pseudo-class")),
     }
 }
@@ -962,6 +1003,16 @@ fn parse_selector(toks: &[STok]) -> std::result::Result<Selector, SelError> {
         return Err(SelError::Bad("empty selector"));
     } else if let Some(p) = pending.filter(|p| *p != Combinator::Descendant) {
         return Err(SelError::Bad(both_sides(p)));
+    }
+    // `:host` is featureless (nothing else in its compound) and matches only as the first
+    // compound: the host is outside everything else its sheet sees.
+    for (k, (_, c)) in parts.iter().enumerate() {
+        if c.is_host() && (c.tag.is_some() || c.id.is_some() || !c.classes.is_empty() || c.pseudos.len() > 1) {
+            return Err(SelError::Bad("`:host` stands alone in its compound: write `:host(.a)`, not `.a:host`"));
+        }
+        if c.is_host() && k > 0 {
+            return Err(SelError::Bad("`:host` must be the first compound of a selector"));
+        }
     }
     let specificity = parts.iter().map(|(_, c)| c.specificity()).sum();
     Ok(Selector { parts, specificity })
@@ -1099,6 +1150,76 @@ mod tests {
         assert_eq!(hits("li:not(.a):not(.b)"), [1, 3, 4]);
         assert_eq!(hits("li:only-child"), Vec::<usize>::new());
         assert!(sel("ul:only-child").matches(&E(&doc, 1)));
+    }
+
+    /// `E` as the host of the sheet matching (index `host` in the doc).
+    #[derive(Clone, Copy)]
+    struct H<'d>(E<'d>, usize);
+
+    impl Element for H<'_> {
+        fn tag(&self) -> &str {
+            self.0.tag()
+        }
+        fn id(&self) -> Option<&str> {
+            self.0.id()
+        }
+        fn classes(&self) -> &[String] {
+            self.0.classes()
+        }
+        fn index(&self) -> usize {
+            self.0.index()
+        }
+        fn sibling_count(&self) -> Option<usize> {
+            self.0.sibling_count()
+        }
+        fn parent(&self) -> Option<Self> {
+            self.0.parent().map(|p| H(p, self.1))
+        }
+        fn prev(&self) -> Option<Self> {
+            self.0.prev().map(|p| H(p, self.1))
+        }
+        fn is_host(&self) -> bool {
+            self.0 .1 == self.1
+        }
+    }
+
+    #[test]
+    fn host_matches_only_the_host_and_only_host_matches_it() {
+        let doc = list();
+        // The `ul` (index 1) is the host; its `li`s are the component's nodes.
+        let at = |i: usize| H(E(&doc, i), 1);
+        assert!(sel(":host").matches(&at(1)));
+        assert!(!sel(":host").matches(&at(2)), "not a node inside");
+        assert!(!sel("ul").matches(&at(1)), "a plain selector does not see the host");
+        assert!(sel(":host(ul)").matches(&at(1)));
+        assert!(!sel(":host(.nope)").matches(&at(1)));
+        assert!(sel(":host li").matches(&at(2)), "`:host` then a descendant reaches inside");
+        assert!(sel(":host > li.a").matches(&at(2)));
+        assert!(!sel(":host li").matches(&at(1)));
+        assert!(!sel("ul li").matches(&at(2)), "the host is not an ancestor to plain selectors");
+        assert_eq!(sel(":host").specificity, 100);
+        assert_eq!(sel(":host(.a) li").specificity, 201);
+    }
+
+    #[test]
+    fn host_in_the_wrong_place_and_slotted_are_positioned_warnings() {
+        let (sheet, d) = parse_stylesheet(
+            ":host { color: red }\n.a:host { color: red }\nli :host { color: red }\n:host(.a .b) { color: red }\nview::slotted(.x) { color: red }\n::slotted(text) { color: red }",
+            "c.css",
+        )
+        .unwrap();
+        assert_eq!(sheet.rules.len(), 1);
+        let d: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            d,
+            [
+                "c.css:2:1: selector `.a:host`: `:host` stands alone in its compound: write `:host(.a)`, not `.a:host`, rule ignored",
+                "c.css:3:1: selector `li :host`: `:host` must be the first compound of a selector, rule ignored",
+                "c.css:4:1: selector `:host(.a .b)`: `:host()` takes one compound selector, no combinators, rule ignored",
+                "c.css:5:1: unsupported selector `view::slotted(.x)` (`::slotted()`: a slot's content is styled by the sheet of the page or component that writes it), rule ignored",
+                "c.css:6:1: unsupported selector `::slotted(text)` (`::slotted()`: a slot's content is styled by the sheet of the page or component that writes it), rule ignored",
+            ]
+        );
     }
 
     #[test]

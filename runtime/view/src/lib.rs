@@ -76,7 +76,8 @@
 //!
 //! The CSS subset is listed in full, with examples, in `docs/styles.md`. Selectors: type,
 //! `.class`, `#id`, `*`, descendant, `>`, `+`, `~`, `:first-child`, `:last-child`,
-//! `:only-child`, `:nth-child(odd|even|An+B)`, `:nth-last-child()`, `:not(compound)` and comma
+//! `:only-child`, `:nth-child(odd|even|An+B)`, `:nth-last-child()`, `:not(compound)`, `:host`
+//! / `:host(compound)` (in a component's sheet: its host, below the user's rules) and comma
 //! lists, by CSS specificity then source order (the built-in components' defaults — the base
 //! library's `styles/components.css` given to [`Page::with_component_styles`], or the embedded
 //! copy [`DEFAULT_STYLESHEET`] — then the given sheets in order, then inline `style`). `page`

@@ -2,7 +2,9 @@
 //! into a sanitized tree the expander lays out like template elements. Blocks (`div`, `p`,
 //! `h1`–`h6`, lists, `blockquote`, `pre`, `hr`) become `view`s, inline tags (`span`, `b`, `i`,
 //! `a`, `code`…) become `text` runs flowing in one paragraph, `img` becomes an `image` of the
-//! bundle. Only `class`, `style` and (on `img`) `src`, `width`, `height`, `alt` are kept: no
+//! bundle. A table row is a flex row of equal-width cells (`colspan`/`rowspan` are a
+//! warning). Text is kept as written (entities decoded): the expander collapses its
+//! whitespace unless its parent's `white-space` keeps it (`pre`). Only `class`, `style` and (on `img`) `src`, `width`, `height`, `alt` are kept: no
 //! scripts, no event handlers, no remote images. What is dropped is a warning naming the rule.
 //!
 //! The string parser is lenient like a browser (an unclosed tag closes at the end, a stray end
@@ -48,6 +50,9 @@ const DROPPED: &[&str] = &[
     "textarea", "link", "meta", "head", "title", "svg", "math", "template", "noscript",
 ];
 
+/// Elements whose end tag HTML lets go unwritten: no warning when something closes them.
+const OPTIONAL_END: &[&str] = &["td", "th", "tr", "thead", "tbody", "tfoot"];
+
 /// Void elements: no content, no end tag.
 const VOID: &[&str] = &["br", "img", "hr", "wbr"];
 
@@ -55,7 +60,12 @@ const VOID: &[&str] = &["br", "img", "hr", "wbr"];
 fn tag_info(name: &str) -> Option<(Kind, &'static str)> {
     Some(match name {
         "div" | "section" | "article" | "header" | "footer" | "nav" | "main" | "aside" | "figure" | "figcaption"
-        | "table" | "thead" | "tbody" | "tfoot" | "tr" | "dl" | "dt" | "caption" => (Kind::Block, "display: block;"),
+        | "table" | "thead" | "tbody" | "tfoot" | "dl" | "dt" => (Kind::Block, "display: block;"),
+        // A row shares its width among its cells: equal-width columns, not sized by content.
+        "tr" => (Kind::Block, "display: flex; flex-direction: row;"),
+        "td" => (Kind::Block, "display: block; flex: 1 1 0; min-width: 0; padding: 1px;"),
+        "th" => (Kind::Block, "display: block; flex: 1 1 0; min-width: 0; padding: 1px; font-weight: bold; text-align: center;"),
+        "caption" => (Kind::Block, "display: block; text-align: center;"),
         "dd" => (Kind::Block, "display: block; margin-left: 40px;"),
         "p" => (Kind::Block, "display: block; margin: 1em 0;"),
         "h1" => (Kind::Block, "display: block; font-size: 2em; font-weight: bold; margin: 0.67em 0;"),
@@ -69,7 +79,7 @@ fn tag_info(name: &str) -> Option<(Kind, &'static str)> {
         "blockquote" => (Kind::Block, "display: block; margin: 1em 40px;"),
         "pre" => (Kind::Block, "display: block; white-space: pre; margin: 1em 0;"),
         "hr" => (Kind::Block, "display: block; height: 0; margin: 0.5em 0; border-top: 1px solid #cccccc;"),
-        "span" | "label" | "abbr" | "q" | "cite" | "font" | "td" | "th" | "time" => (Kind::Inline, ""),
+        "span" | "label" | "abbr" | "q" | "cite" | "font" | "time" => (Kind::Inline, ""),
         "b" | "strong" => (Kind::Inline, "font-weight: bold;"),
         "i" | "em" | "var" | "dfn" => (Kind::Inline, "font-style: italic;"),
         "u" | "ins" => (Kind::Inline, "text-decoration: underline;"),
@@ -98,6 +108,7 @@ pub(crate) fn parse_nodes(value: &Value, warnings: &mut Vec<String>) -> Vec<RNod
             Vec::new()
         }
     };
+    let nodes = b.hoist_breaks(nodes);
     group_breaks(nodes)
 }
 
@@ -158,6 +169,50 @@ impl Builder<'_> {
         self.count <= MAX_RICH_TEXT_NODES
     }
 
+    /// A `<br>` inside inline elements (`<b>a<br>b</b>`) brought up to `children`'s level,
+    /// each inline element around it split in two (`<b>a</b><br><b>b</b>`, as a browser
+    /// shows it), so that [`group_breaks`] makes the lines. Each extra copy counts as a node;
+    /// past [`MAX_RICH_TEXT_NODES`] an element is left unsplit.
+    fn hoist_breaks(&mut self, children: Vec<RNode>) -> Vec<RNode> {
+        fn has_break(nodes: &[RNode]) -> bool {
+            nodes.iter().any(|n| match n {
+                RNode::Element { kind: Kind::Break, .. } => true,
+                RNode::Element { kind: Kind::Inline, children, .. } => has_break(children),
+                _ => false,
+            })
+        }
+        let mut out = Vec::with_capacity(children.len());
+        for c in children {
+            match c {
+                RNode::Element { name, kind: Kind::Inline, class, style, src, children } if has_break(&children) => {
+                    let inner = self.hoist_breaks(children);
+                    let pieces = inner.split(|n| matches!(n, RNode::Element { kind: Kind::Break, .. })).count();
+                    if (1..pieces).any(|_| !self.room()) {
+                        out.push(RNode::Element { name, kind: Kind::Inline, class, style, src, children: inner });
+                        continue;
+                    }
+                    let mut piece = Vec::new();
+                    let copy = |children| RNode::Element { name: name.clone(), kind: Kind::Inline, class: class.clone(), style: style.clone(), src: src.clone(), children };
+                    for n in inner {
+                        if matches!(n, RNode::Element { kind: Kind::Break, .. }) {
+                            if !piece.is_empty() {
+                                out.push(copy(std::mem::take(&mut piece)));
+                            }
+                            out.push(n);
+                        } else {
+                            piece.push(n);
+                        }
+                    }
+                    if !piece.is_empty() {
+                        out.push(copy(piece));
+                    }
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    }
+
     /// A sanitized element from a tag and its attributes, or its children alone (an unknown
     /// tag), or nothing (a dropped one).
     fn element(&mut self, name: &str, attrs: &[(String, String)], children: Vec<RNode>, at: &str) -> Vec<RNode> {
@@ -192,6 +247,10 @@ impl Builder<'_> {
                 }
                 "width" if kind == Kind::Image => width = px(v),
                 "height" if kind == Kind::Image => height = px(v),
+                "colspan" | "rowspan" if v.trim() != "1" => {
+                    let k = k.to_ascii_lowercase();
+                    self.warnings.push(format!("rich-text{at}: `{k}` on <{name}> is ignored: a rich-text table's cells each take one equal-width column of their row"));
+                }
                 "alt" | "id" | "title" | "href" | "target" | "colspan" | "rowspan" | "align" | "dir" | "lang" => {}
                 k if k.starts_with("on") || k.starts_with("bind") || k.starts_with("catch") => {
                     self.warnings.push(format!("rich-text{at}: event handler `{k}` on <{name}> is dropped (rich-text runs no code)"));
@@ -213,7 +272,9 @@ impl Builder<'_> {
             style = format!("{size} {style}");
         }
         let children = if kind == Kind::Block && (name == "ul" || name == "ol") { bullets(&name, children) } else { children };
-        let children = if kind == Kind::Block { group_breaks(children) } else { children };
+        let children = if name == "pre" { trim_pre_edges(children) } else { children };
+        let children = if name == "table" { caption_first(children) } else { children };
+        let children = if kind == Kind::Block { group_breaks(self.hoist_breaks(children)) } else { children };
         vec![RNode::Element { name, kind, class, style, src, children }]
     }
 
@@ -276,7 +337,7 @@ impl Builder<'_> {
             // Flush the text before a tag.
             let flush = |b: &mut Self, text: &mut String, stack: &mut Vec<Open>| {
                 if !text.is_empty() {
-                    let t = collapse(&crate::template::decode_entities(text));
+                    let t = crate::template::decode_entities(&text.replace("\r\n", "\n"));
                     text.clear();
                     if let Some(n) = b.text(t) {
                         stack.last_mut().expect("the root").children.push(n);
@@ -300,16 +361,7 @@ impl Builder<'_> {
                 flush(self, &mut text, &mut stack);
                 let name = name.trim().to_ascii_lowercase();
                 match stack.iter().rposition(|o| o.name == name) {
-                    Some(k) if k > 0 => {
-                        while stack.len() > k {
-                            let o = stack.pop().expect("above the root");
-                            if o.name != name {
-                                self.warnings.push(format!("rich-text {}:{}: <{}> is not closed before </{name}>", o.at.0, o.at.1, o.name));
-                            }
-                            let made = self.element(&o.name, &o.attrs, o.children, &format!(" {}:{}", o.at.0, o.at.1));
-                            stack.last_mut().expect("the root").children.extend(made);
-                        }
-                    }
+                    Some(k) if k > 0 => self.close_to(&mut stack, k, &format!("</{name}>")),
                     _ => self.warnings.push(format!("rich-text {}:{}: </{name}> closes nothing, ignored", at.0, at.1)),
                 }
                 i = close + 1;
@@ -346,22 +398,58 @@ impl Builder<'_> {
             } else if stack.len() > MAX_RICH_TEXT_DEPTH {
                 self.warnings.push(format!("rich-text {}:{}: elements nested deeper than {MAX_RICH_TEXT_DEPTH} (MAX_RICH_TEXT_DEPTH) are flattened", at.0, at.1));
             } else {
+                // HTML lets a table's cells, rows and sections go unclosed: the next one
+                // closes them.
+                if let Some(k) = implied_end(&stack, &name) {
+                    self.close_to(&mut stack, k, &format!("<{name}>"));
+                }
                 stack.push(Open { name, attrs, children: Vec::new(), at });
             }
         }
         if !text.is_empty() {
-            let t = collapse(&crate::template::decode_entities(&text));
+            let t = crate::template::decode_entities(&text.replace("\r\n", "\n"));
             if let Some(n) = self.text(t) {
                 stack.last_mut().expect("the root").children.push(n);
             }
         }
         while stack.len() > 1 {
             let o = stack.pop().expect("above the root");
-            self.warnings.push(format!("rich-text {}:{}: <{}> is not closed", o.at.0, o.at.1, o.name));
+            if !OPTIONAL_END.contains(&o.name.as_str()) {
+                self.warnings.push(format!("rich-text {}:{}: <{}> is not closed", o.at.0, o.at.1, o.name));
+            }
             let made = self.element(&o.name, &o.attrs, o.children, &format!(" {}:{}", o.at.0, o.at.1));
             stack.last_mut().expect("the root").children.extend(made);
         }
         stack.pop().map(|o| o.children).unwrap_or_default()
+    }
+}
+
+/// Where an open `td`/`th` (before another cell), `tr` (before another row) or table section
+/// (before another section) is on the stack, if one is, within its table: what `name`
+/// closes without its end tag.
+fn implied_end(stack: &[Open], name: &str) -> Option<usize> {
+    let (closes, within): (&[&str], &[&str]) = match name {
+        "td" | "th" => (&["td", "th"], &["tr", "table"]),
+        "tr" => (&["tr"], &["thead", "tbody", "tfoot", "table"]),
+        "thead" | "tbody" | "tfoot" => (&["thead", "tbody", "tfoot"], &["table"]),
+        _ => return None,
+    };
+    let k = stack.iter().rposition(|o| closes.contains(&o.name.as_str()) || within.contains(&o.name.as_str()))?;
+    (k > 0 && closes.contains(&stack[k].name.as_str())).then_some(k)
+}
+
+impl Builder<'_> {
+    /// Closes the open elements from the top of `stack` down to `k` (included), each made into
+    /// its parent's child; one left unclosed above `k` is a warning naming `by`, what closed it.
+    fn close_to(&mut self, stack: &mut Vec<Open>, k: usize, by: &str) {
+        while stack.len() > k {
+            let o = stack.pop().expect("above the root");
+            if stack.len() > k && !OPTIONAL_END.contains(&o.name.as_str()) {
+                self.warnings.push(format!("rich-text {}:{}: <{}> is not closed before {by}", o.at.0, o.at.1, o.name));
+            }
+            let made = self.element(&o.name, &o.attrs, o.children, &format!(" {}:{}", o.at.0, o.at.1));
+            stack.last_mut().expect("the root").children.extend(made);
+        }
     }
 }
 
@@ -382,8 +470,44 @@ fn bullets(list: &str, children: Vec<RNode>) -> Vec<RNode> {
         .collect()
 }
 
-/// Runs of whitespace become one space, as HTML shows text (leading and trailing kept as one).
-fn collapse(s: &str) -> String {
+/// A `pre`'s content without the newline that follows its start tag (as HTML drops it) and
+/// the one before its end tag (a browser shows no empty last line for it), looked for in the
+/// first and last text, inline elements included.
+fn trim_pre_edges(mut children: Vec<RNode>) -> Vec<RNode> {
+    fn edge(nodes: &mut [RNode], first: bool) {
+        let node = if first { nodes.first_mut() } else { nodes.last_mut() };
+        match node {
+            Some(RNode::Text(t)) => {
+                if first {
+                    if let Some(rest) = t.strip_prefix('\n') {
+                        *t = rest.to_string();
+                    }
+                } else if t.ends_with('\n') {
+                    t.pop();
+                }
+            }
+            Some(RNode::Element { kind: Kind::Inline, children, .. }) => edge(children, first),
+            _ => {}
+        }
+    }
+    edge(&mut children, true);
+    edge(&mut children, false);
+    children.retain(|c| !matches!(c, RNode::Text(t) if t.is_empty()));
+    children
+}
+
+/// A table's `caption` goes above its rows wherever it was written (`caption-side: top`).
+fn caption_first(children: Vec<RNode>) -> Vec<RNode> {
+    let (mut captions, rest): (Vec<RNode>, Vec<RNode>) =
+        children.into_iter().partition(|c| matches!(c, RNode::Element { name, .. } if name == "caption"));
+    captions.extend(rest);
+    captions
+}
+
+/// Runs of whitespace become one space, as HTML shows text outside `white-space: pre`
+/// (leading and trailing kept as one); the expander applies it to a text whose parent does
+/// not keep its whitespace.
+pub(crate) fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     for c in s.chars() {
@@ -543,5 +667,78 @@ mod tests {
         let deep = "<div>".repeat(100) + "x";
         let (_, w) = parse(json!(deep));
         assert!(w.iter().any(|w| w.contains("MAX_RICH_TEXT_DEPTH")), "{w:?}");
+    }
+
+    #[test]
+    fn pre_keeps_whitespace_and_drops_only_the_newlines_at_its_edges() {
+        let (n, w) = parse(json!("<pre>\r\n  a\r\n\tb\n</pre><p>c\n  d</p>"));
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(el(&n[0]).3, [RNode::Text("  a\n\tb".into())]);
+        // Text is kept as written: the expander collapses it unless its parent keeps it.
+        assert_eq!(el(&n[1]).3, [RNode::Text("c\n  d".into())]);
+        assert_eq!(collapse("c\n  d"), "c d");
+        let (n, _) = parse(json!("<pre><code>\nx\n</code></pre>"));
+        assert_eq!(el(&el(&n[0]).3[0]).3, [RNode::Text("x".into())]);
+    }
+
+    #[test]
+    fn rows_are_flex_rows_of_equal_cells_and_spans_are_a_warning_naming_the_attribute() {
+        let (n, w) = parse(json!("<table><tr><th colspan=\"2\">h</th></tr><tr><td rowspan=\"3\">a</td><td colspan=\"1\">b</td></tr></table>"));
+        assert_eq!(
+            w,
+            [
+                "rich-text 1:12: `colspan` on <th> is ignored: a rich-text table's cells each take one equal-width column of their row",
+                "rich-text 1:43: `rowspan` on <td> is ignored: a rich-text table's cells each take one equal-width column of their row",
+            ]
+        );
+        let (_, _, _, rows) = el(&n[0]);
+        let (tr, kind, style, cells) = el(&rows[1]);
+        assert_eq!((tr, kind), ("tr", Kind::Block));
+        assert!(style.contains("display: flex; flex-direction: row"), "{style}");
+        let (td, kind, style, _) = el(&cells[0]);
+        assert_eq!((td, kind), ("td", Kind::Block));
+        assert!(style.contains("flex: 1 1 0; min-width: 0; padding: 1px"), "{style}");
+        let (_, _, th, _) = el(&el(&rows[0]).3[0]);
+        assert!(th.contains("font-weight: bold") && th.contains("text-align: center"), "{th}");
+    }
+
+    #[test]
+    fn cells_rows_and_sections_close_without_their_end_tags_as_in_html() {
+        let (n, w) = parse(json!("<table><thead><tr><th>a<th>b<tbody><tr><td>1<td><b>2<tr><td>3</table>"));
+        assert_eq!(w, ["rich-text 1:49: <b> is not closed before <tr>"]);
+        let (_, _, _, sections) = el(&n[0]);
+        let names: Vec<&str> = sections.iter().map(|s| el(s).0).collect();
+        assert_eq!(names, ["thead", "tbody"]);
+        let rows = el(&sections[1]).3;
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        let cells: Vec<usize> = rows.iter().map(|r| el(r).3.len()).collect();
+        assert_eq!(cells, [2, 1]);
+        assert_eq!(el(&el(&sections[0]).3[0]).3.len(), 2, "two header cells side by side");
+    }
+
+    #[test]
+    fn a_caption_goes_above_the_rows() {
+        let (n, _) = parse(json!("<table><tr><td>x</td></tr><caption>c</caption></table>"));
+        let names: Vec<&str> = el(&n[0]).3.iter().map(|c| el(c).0).collect();
+        assert_eq!(names, ["caption", "tr"]);
+    }
+
+    #[test]
+    fn the_copies_a_br_makes_of_its_inline_runs_count_against_the_node_limit() {
+        let count = |n: &[RNode]| -> usize {
+            fn walk(n: &[RNode]) -> usize {
+                n.iter().map(|c| 1 + if let RNode::Element { children, .. } = c { walk(children) } else { 0 }).sum()
+            }
+            walk(n)
+        };
+        // 1 + 600 texts + 600 breaks, and 600 copies of the `b`: under the limit, split.
+        let (n, w) = parse(json!(format!("<b>{}</b>", "x<br>".repeat(600))));
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(n.len(), 600, "one line each: {}", n.len());
+        assert!(count(&n) <= MAX_RICH_TEXT_NODES + 600, "the line blocks are the only nodes added");
+        // 700 would need 2101: the `b` stays whole and the limit is a warning.
+        let (n, w) = parse(json!(format!("<b>{}</b>", "x<br>".repeat(700))));
+        assert!(w.iter().any(|w| w.contains("MAX_RICH_TEXT_NODES")), "{w:?}");
+        assert_eq!(n.len(), 1, "not split");
     }
 }

@@ -309,7 +309,10 @@ impl Element for El<'_> {
 
     fn parent(&self) -> Option<Self> {
         let mut d = self.depth.checked_sub(1)?;
-        while self.ancestors[d].owner != self.owner {
+        // Above a component's own nodes is its host (which only `:host` matches).
+        while self.ancestors[d].owner != self.owner
+            && (self.owner.is_none() || self.owner != Some(self.nodes[self.ancestors[d].node].sid))
+        {
             d = d.checked_sub(1)?;
         }
         let a = &self.ancestors[d];
@@ -336,6 +339,10 @@ impl Element for El<'_> {
             classes: None,
             ..*self
         })
+    }
+
+    fn is_host(&self) -> bool {
+        self.owner.is_some() && self.owner == Some(self.nodes[self.node].sid)
     }
 }
 
@@ -387,6 +394,9 @@ pub(crate) struct Expander<'a> {
     images: &'a HashMap<String, crate::components::ImageInfo>,
     /// The stable identity of the element being pressed (its `hover-class` applies).
     hover: Option<u64>,
+    /// The sheets of the component whose host [`Expander::open`] styles next: their `:host`
+    /// rules go first in its cascade.
+    host_styles: Option<&'a CompStyles>,
 }
 
 /// The whitespace the template trims and collapses (not NBSP).
@@ -453,6 +463,7 @@ impl<'a> Expander<'a> {
             loops: Vec::new(),
             images: &none.3,
             hover: None,
+            host_styles: None,
         }
     }
 
@@ -1051,6 +1062,18 @@ impl<'a> Expander<'a> {
         Ok(())
     }
 
+    /// A text node under `parent` showing `text` exactly (preformatted: no edge whitespace
+    /// trimmed, none added when a paragraph joins it to its neighbours).
+    fn push_kept_text(&mut self, text: &str, parent: usize) -> Result<()> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        let style = self.nodes[parent].style.inherit();
+        self.text_ws.insert(self.nodes.len(), (false, false));
+        self.push(Node::bare(NodeKind::Text(text.to_string()), Some(parent), style, self.frame.owner))?;
+        Ok(())
+    }
+
     /// Lets component `c` adjust node `idx`'s cascaded style from its attributes and what the
     /// page knows ([`crate::components::Component::adjust_style`]).
     fn adjust_style(&mut self, idx: usize, c: &dyn crate::components::Component) {
@@ -1084,7 +1107,18 @@ impl<'a> Expander<'a> {
             *count += 1;
             match node {
                 RNode::Text(t) => {
-                    self.push_text(t, t.trim_matches(is_ws), parent)?;
+                    // `white-space: pre | pre-wrap` (a `pre`'s default) keeps the text's
+                    // spaces and newlines as written; otherwise they collapse as in HTML.
+                    let pre = matches!(
+                        self.nodes[parent].style.white_space,
+                        crate::style::WhiteSpace::Pre | crate::style::WhiteSpace::PreWrap
+                    );
+                    if pre {
+                        self.push_kept_text(t, parent)?;
+                    } else {
+                        let t = crate::rich_text::collapse(t);
+                        self.push_text(&t, t.trim_matches(is_ws), parent)?;
+                    }
                 }
                 RNode::Element { kind, class, style, src, children, .. } => {
                     self.check_depth()?;
@@ -1239,8 +1273,25 @@ impl<'a> Expander<'a> {
             owner,
         });
 
-        // Cascade: matching rules by (specificity, sheet, rule order), then inline style.
-        let decls = self.matching_decls(&ext_classes);
+        // Cascade: a host's `:host` rules from its component's own sheet first (the lowest
+        // priority: its user's rules win whatever their specificity, as in shadow DOM), then
+        // matching rules by (specificity, sheet, rule order), then inline style.
+        let mut decls = match self.host_styles.take() {
+            Some(cs) => {
+                let el = El {
+                    nodes: &self.nodes,
+                    ancestors: &self.ancestors,
+                    depth: self.ancestors.len() - 1,
+                    node: idx,
+                    index,
+                    owner: Some(self.nodes[idx].sid),
+                    classes: None,
+                };
+                cs.index.matching_from(&cs.sheets, &el, cs.sheets.len().saturating_sub(1))
+            }
+            None => Vec::new(),
+        };
+        decls.extend(self.matching_decls(&ext_classes));
         let mut warnings = style.apply(decls.iter().copied(), parent_font, self.ctx);
         if let Some(src) = inline {
             let inline_decls = self.inline(&src, line, col);
@@ -1335,7 +1386,10 @@ impl<'a> Expander<'a> {
             props.entry(name.clone()).or_insert_with(|| spec.default.clone());
         }
         new.events = self.events(el, scope);
-        let idx = self.open(new, parent)?;
+        self.host_styles = self.comp_styles.get(&def.path);
+        let idx = self.open(new, parent);
+        self.host_styles = None;
+        let idx = idx?;
         let sid = self.nodes[idx].sid;
         let properties = Value::Object(props);
         self.hosts.push(Host {

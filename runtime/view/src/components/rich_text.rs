@@ -75,4 +75,84 @@ mod tests {
         let img = list.items.iter().find_map(|i| match i { DisplayItem::Image { rect, src, .. } => Some((rect.w, rect.h, src.clone())), _ => None });
         assert_eq!(img, Some((40.0, 30.0, "/assets/a.png".to_string())));
     }
+
+    #[test]
+    fn pre_keeps_its_newlines_and_spaces_and_other_text_collapses() {
+        let (mut p, mut f) = page(r#"<rich-text nodes="{{html}}"/>"#, "");
+        p.set_data(&json!({"html": "<pre>\na\n  b\n</pre><p>c\n   d</p>"})).unwrap();
+        let list = p.render(&mut f).unwrap();
+        let t = texts(&list);
+        let lines: Vec<&str> = t.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(lines, ["a", "  b", "c d"], "{t:?}");
+        assert!(t[1].1 > t[0].1, "`b` is on a second line: {t:?}");
+        assert!(t[2].1 > t[1].1, "the paragraph is below the pre: {t:?}");
+        assert!(p.warnings().is_empty(), "{:?}", p.warnings());
+    }
+
+    #[test]
+    fn pre_keeps_the_spaces_between_its_inline_runs() {
+        let (mut p, mut f) = page(r#"<rich-text nodes="{{html}}"/>"#, "");
+        p.set_data(&json!({"html": "<pre><b>if</b> x {\n    <i>y</i>\n}</pre>"})).unwrap();
+        let list = p.render(&mut f).unwrap();
+        let t = texts(&list);
+        let ys: Vec<f32> = t.iter().map(|(_, y)| *y).collect();
+        let mut rows = ys.clone();
+        rows.dedup();
+        assert_eq!(rows.len(), 3, "three lines: {t:?}");
+        let words: Vec<&str> = t.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(words, ["if", " x {", "    ", "y", "}"], "the space after `if` and the indent are kept: {t:?}");
+    }
+
+    #[test]
+    fn a_class_with_white_space_pre_keeps_newlines_too() {
+        let (mut p, mut f) = page(r#"<rich-text nodes="{{html}}"/>"#, ".code { white-space: pre; }");
+        p.set_data(&json!({"nodes": [], "html": "<div class=\"code\">x\n y</div>"})).unwrap();
+        let list = p.render(&mut f).unwrap();
+        let t = texts(&list);
+        assert_eq!(t.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), ["x", " y"], "{t:?}");
+    }
+
+    #[test]
+    fn a_br_inside_inline_elements_breaks_the_line_there() {
+        let (mut p, mut f) = page(r#"<rich-text nodes="{{html}}"/>"#, "");
+        p.set_data(&json!({"html": "<p>x <b>a<br>b</b> c</p><pre>d<br>  e</pre>"})).unwrap();
+        let list = p.render(&mut f).unwrap();
+        let t = texts(&list);
+        let words: Vec<&str> = t.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(words, ["x ", "a", "b", " c", "d", "  e"], "{t:?}");
+        assert!(t[0].1 == t[1].1 && t[2].1 == t[3].1 && t[2].1 > t[1].1, "`x a` then `b c`: {t:?}");
+        assert!(t[5].1 > t[4].1, "{t:?}");
+    }
+
+    #[test]
+    fn a_table_row_shares_its_width_among_its_cells_and_the_caption_is_centred_above() {
+        let (mut p, mut f) = page(r#"<rich-text nodes="{{html}}"/>"#, "");
+        let html = "<table><tr><th>Name</th><th>Qty</th><th>Note</th></tr>\
+                    <tr><td>apple</td><td>3</td><td>a long note that wraps onto more lines than one in its column</td></tr>\
+                    <caption>Fruit</caption></table>";
+        p.set_data(&json!({"html": html})).unwrap();
+        let list = p.render(&mut f).unwrap();
+        let items: Vec<(String, f32, f32, bool)> = list
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                DisplayItem::Text { text, rect, bold, .. } => Some((text.clone(), rect.x, rect.y, *bold)),
+                _ => None,
+            })
+            .collect();
+        let at = |w: &str| items.iter().find(|(s, ..)| s == w).unwrap_or_else(|| panic!("{w} in {items:?}")).clone();
+        let (caption, name, qty, apple, three) = (at("Fruit"), at("Name"), at("Qty"), at("apple"), at("3"));
+        assert!(caption.2 < name.2, "the caption is above the rows: {items:?}");
+        assert!(caption.1 > 150.0, "the caption is centred in the 375px width: {items:?}");
+        assert_eq!(name.2, qty.2, "the header cells are one row: {items:?}");
+        assert!(name.3 && qty.3 && !apple.3, "`th` is bold, `td` is not: {items:?}");
+        assert!(apple.2 > name.2 && apple.2 == three.2, "the second row is below, in one line: {items:?}");
+        // Three equal columns of 125px (less their 1px padding): `3` starts in the second,
+        // `Qty` is centred in it.
+        assert!((three.1 - 126.0).abs() < 1.0, "{items:?}");
+        assert!(qty.1 > 130.0 && qty.1 < 200.0, "{items:?}");
+        let note: Vec<&(String, f32, f32, bool)> = items.iter().filter(|(_, x, ..)| *x > 250.0).collect();
+        assert!(note.len() >= 3, "the long note wraps inside its column: {items:?}");
+        assert!(p.warnings().is_empty(), "{:?}", p.warnings());
+    }
 }
