@@ -450,6 +450,8 @@ fn cloud_bench(quick: bool) -> Result<ExitCode> {
             ("qr image", format!("{base}/apps/counter/qr"), "64", None),
             ("bundle 1 MiB", format!("{base}/bundles/{big_digest}"), "16", None),
             ("base library", format!("{base}/bundles/{base_digest}"), "16", None),
+            // The goal's load: 64 downloads at once, the server's RSS sampled meanwhile.
+            ("base library", format!("{base}/bundles/{base_digest}"), "64", None),
         ];
         // Versions of one app to publish while the metadata is read (the SQLite write path, and
         // the publish's precompile, competing with reads): the counter's logic, prebuilt.
@@ -474,6 +476,8 @@ fn cloud_bench(quick: bool) -> Result<ExitCode> {
             if let Some(h) = header {
                 c.args(["-H", h]);
             }
+            let rss_before = vm_kib(server.id(), "VmRSS:");
+            let sampler = RssSampler::start(server.id());
             let wrk = c.arg(&url).stdout(std::process::Stdio::piped()).spawn().context("running wrk")?;
             let mut published = None;
             if name == "metadata while publishing" {
@@ -488,6 +492,7 @@ fn cloud_bench(quick: bool) -> Result<ExitCode> {
                 published = Some(json!({ "publishes": times.len(), "seconds": started.elapsed().as_secs_f64(), "median_ms": times[times.len() / 2] }));
             }
             let out = wrk.wait_with_output().context("running wrk")?;
+            let rss_peak = sampler.stop();
             let text = String::from_utf8_lossy(&out.stdout).to_string();
             let find = |prefix: &str| {
                 text.lines().find_map(|l| l.trim().strip_prefix(prefix).map(|r| r.trim().split_whitespace().next().unwrap_or("").to_string())).unwrap_or_default()
@@ -495,7 +500,14 @@ fn cloud_bench(quick: bool) -> Result<ExitCode> {
             let (rps, p50, p99) = (find("Requests/sec:"), find("50%"), find("99%"));
             let non2xx = find("Non-2xx or 3xx responses:");
             let errors = text.lines().find(|l| l.trim().starts_with("Socket errors")).unwrap_or("").trim().to_string();
-            println!("{name:<14} {conns:>3} conns  {rps:>10} req/s  p50 {p50:>9}  p99 {p99:>9}  {}{}", if non2xx.is_empty() { String::new() } else { format!("non-2xx {non2xx}  ") }, errors);
+            let mib = |k: Option<u64>| k.map_or("?".to_string(), |k| format!("{:.0} MiB", k as f64 / 1024.0));
+            println!(
+                "{name:<14} {conns:>3} conns  {rps:>10} req/s  p50 {p50:>9}  p99 {p99:>9}  RSS {} -> peak {}  {}{}",
+                mib(rss_before),
+                mib(rss_peak),
+                if non2xx.is_empty() { String::new() } else { format!("non-2xx {non2xx}  ") },
+                errors
+            );
             if let Some(p) = &published {
                 println!("               meanwhile {} publishes in {:.1} s (median {:.0} ms each, precompile included)", p["publishes"], p["seconds"].as_f64().unwrap_or(0.0), p["median_ms"].as_f64().unwrap_or(0.0));
             }
@@ -507,6 +519,8 @@ fn cloud_bench(quick: bool) -> Result<ExitCode> {
                 "p99": p99,
                 "non_2xx": non2xx.parse::<u64>().unwrap_or(0),
                 "published": published,
+                "rss_before_kib": rss_before,
+                "rss_peak_kib": rss_peak,
             }));
         }
         rows.push(held_connections(base.trim_start_matches("http://"), server.id(), if quick { 2_000 } else { 10_200 })?);
@@ -527,17 +541,48 @@ fn cloud_bench(quick: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A `/proc/<pid>/status` figure in KiB (`VmRSS:`, `VmHWM:`).
+fn vm_kib(pid: u32, field: &str) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix(field).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())))
+}
+
+/// Samples a process's RSS every 50 ms on a thread until [`RssSampler::stop`], which gives the
+/// largest sample.
+struct RssSampler {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    handle: std::thread::JoinHandle<Option<u64>>,
+}
+
+impl RssSampler {
+    fn start(pid: u32) -> RssSampler {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let handle = std::thread::spawn(move || {
+            let mut peak = None;
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(vm_kib(pid, "VmRSS:"));
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            peak.max(vm_kib(pid, "VmRSS:"))
+        });
+        RssSampler { stop, handle }
+    }
+
+    fn stop(self) -> Option<u64> {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.handle.join().unwrap_or(None)
+    }
+}
+
 /// Opens `target` connections to the cloud at `addr` (pid `pid`), each with one answered
 /// request, and holds them: every connection up to the cloud's cap must get a 200, those past it
 /// a 503 (never an error or a hang); a fresh request is timed while they are held; the server's
 /// RSS is read before, while held and after they close.
 fn held_connections(addr: &str, pid: u32, target: usize) -> Result<serde_json::Value> {
     use std::io::{Read, Write};
-    let rss = || {
-        std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .ok()
-            .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmRSS:").and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())))
-    };
+    let rss = || vm_kib(pid, "VmRSS:");
     let status_of = |stream: &mut std::net::TcpStream| -> std::io::Result<u16> {
         stream.write_all(b"GET /health HTTP/1.1\r\nHost: bench\r\n\r\n")?;
         let mut buf = [0u8; 512];
