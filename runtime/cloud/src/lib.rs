@@ -45,6 +45,6 @@ pub use review::{review, ReviewHook};
 pub use limits::{RateLimit, ServerLimits};
 pub use serve::SHUTDOWN_GRACE;
 pub use server::{
-    bind, spawn_background, CloudHandle, RunningCloud, Server, ServerConfig, AUTH_BODY_LIMIT, AUTH_DRAIN_LIMIT, BASE_BODY_LIMIT, BUNDLE_CHUNK_BYTES,
-    DEFAULT_BODY_LIMIT, STATUS_BODY_LIMIT,
+    bind, server_runtime, spawn_background, CloudHandle, RunningCloud, Server, ServerConfig, AUTH_BODY_LIMIT, AUTH_DRAIN_LIMIT, BASE_BODY_LIMIT, BUNDLE_CHUNK_BYTES,
+    DEFAULT_BODY_LIMIT, MAX_BLOCKING_THREADS, STATUS_BODY_LIMIT,
 };

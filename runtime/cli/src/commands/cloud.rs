@@ -74,7 +74,7 @@ fn with_server_allocator_settings() {
 fn serve(a: ServeArgs) -> Result<ExitCode> {
     #[cfg(all(feature = "mimalloc", unix))]
     with_server_allocator_settings();
-    let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let rt = miniapp_cloud::server_runtime(None).context("starting the async runtime")?;
     rt.block_on(async move {
         let mut config = miniapp_cloud::ServerConfig::new(a.data.clone());
         config.addr = a.addr;

@@ -93,3 +93,30 @@ fn a_content_length_over_the_announced_size_is_refused_before_the_body() {
     env.client.download(&env.url(), "hello", &meta.digest, meta.size, &|_, _| {}).unwrap();
     assert!(env.client.cache().has_bundle(&meta.digest));
 }
+
+#[test]
+fn the_servers_runtime_runs_at_most_max_blocking_threads_file_reads_at_once() {
+    // Each file read of a streamed bundle is blocking work: more downloads than the cap queue
+    // for its threads instead of starting a thread (stack and allocator heap) each.
+    let rt = miniapp_cloud::server_runtime(Some(1)).unwrap();
+    let (now, peak) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    rt.block_on(async {
+        let tasks: Vec<_> = (0..4 * miniapp_cloud::MAX_BLOCKING_THREADS)
+            .map(|_| {
+                let (now, peak) = (now.clone(), peak.clone());
+                tokio::task::spawn_blocking(move || {
+                    let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+                    peak.fetch_max(n, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(30));
+                    now.fetch_sub(1, Ordering::SeqCst);
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+    });
+    let peak = peak.load(Ordering::SeqCst);
+    assert!(peak <= miniapp_cloud::MAX_BLOCKING_THREADS as u64, "{peak} at once");
+    assert!(peak >= 2, "blocking work still runs in parallel: {peak}");
+}
