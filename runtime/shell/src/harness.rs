@@ -480,6 +480,12 @@ impl Harness {
         let t = self.now_ms();
         session.pointer_down(x, y, t, &mut self.host.fonts)?;
         session.pointer_up(x, y, t, &mut self.host.fonts)?;
+        // The finger has lifted: the clock moves past the element's `hover-stay-time`, so the
+        // next screenshot shows the page after the tap, not the pressed look.
+        if let Some(end) = session.hover_ends_at() {
+            self.skew_ms += end.saturating_sub(t);
+            session.frame(end, &mut self.host.fonts)?;
+        }
         Ok(Ok(r))
     }
 

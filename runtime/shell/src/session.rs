@@ -1581,6 +1581,17 @@ impl Session {
         self.input.press.is_some()
     }
 
+    /// Whether a released element on the top page still wears its hover class for its
+    /// `hover-stay-time` (the window keeps drawing frames until one takes it off).
+    pub fn hover_lingering(&self) -> bool {
+        self.stack.last().is_some_and(|p| p.view.hover_lingering())
+    }
+
+    /// When (input clock ms) that hover class comes off ([`Session::hover_lingering`]).
+    pub fn hover_ends_at(&self) -> Option<u64> {
+        self.stack.last().and_then(|p| p.view.hover_ends_at())
+    }
+
     /// A wheel or touchpad scroll at `(x, y)` by `(dx, dy)` px (positive `dy` scrolls down): the
     /// innermost scroller under the point takes it, then the page.
     ///

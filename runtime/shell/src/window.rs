@@ -1029,9 +1029,9 @@ impl ApplicationHandler<Wake> for App<'_> {
                     redraw = true;
                     next = Some(next.map_or(now + PRESS_FRAME, |n| n.min(now + PRESS_FRAME)));
                 }
-                if session.pressing() || session.flinging() {
-                    // Frames while a press is down (the long press fires on one) or momentum
-                    // scrolls.
+                if session.pressing() || session.flinging() || session.hover_lingering() {
+                    // Frames while a press is down (the long press fires on one), momentum
+                    // scrolls or a released element's hover class stays on.
                     redraw = true;
                     next = Some(next.map_or(now + PRESS_FRAME, |n| n.min(now + PRESS_FRAME)));
                 }

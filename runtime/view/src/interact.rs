@@ -59,6 +59,7 @@ impl Page {
     /// The element pressed at `target` (or its nearest ancestor with a `hover-class`) wears
     /// that class until the press ends (`None`): the page is styled again when it changes.
     fn set_hover(&mut self, tree: &Tree, target: Option<usize>, out: &mut Vec<Outcome>) {
+        self.hover_until = None;
         let mut cur = target;
         let mut found = None;
         while let Some(i) = cur {
@@ -150,7 +151,14 @@ impl Page {
             }
             Input::PointerUp { x, y, time_ms } => {
                 let Some(p) = self.pointer.take() else { return };
-                self.set_hover(tree, None, out);
+                // The pressed element keeps its hover class for its `hover-stay-time` (a later
+                // frame takes it off); none for a drag, which took it off already.
+                let stay = self.hover.and_then(|sid| tree.nodes.iter().find(|n| n.sid == sid)).map_or(0, components::hover_stay_ms);
+                if stay > 0 && self.hover.is_some() {
+                    self.hover_until = Some(time_ms + stay);
+                } else {
+                    self.set_hover(tree, None, out);
+                }
                 if let Some(t) = p.target {
                     self.touch(tree, t, "touchend", x, y, time_ms, out);
                 }
@@ -193,6 +201,10 @@ impl Page {
                 self.scroll_at(tree, x, y, dx, dy, out);
             }
             Input::Frame { time_ms } => {
+                if self.hover_until.is_some_and(|t| time_ms >= t) && self.pointer.is_none() {
+                    self.hover_until = None;
+                    self.set_hover(tree, None, out);
+                }
                 if let Some(p) = self.pointer.clone() {
                     if !p.dragging && !p.long_fired && time_ms.saturating_sub(p.down_ms) >= LONG_PRESS_MS {
                         if let Some(t) = p.target {
@@ -228,6 +240,18 @@ impl Page {
     /// Whether momentum is still scrolling (the front end keeps sending frames).
     pub fn flinging(&self) -> bool {
         self.fling.is_some()
+    }
+
+    /// Whether a released element still wears its hover class for its `hover-stay-time` (the
+    /// front end keeps sending frames until a frame takes it off).
+    pub fn hover_lingering(&self) -> bool {
+        self.hover_until.is_some()
+    }
+
+    /// When (input clock ms) the lingering hover class comes off: the first frame at or after
+    /// it takes it off.
+    pub fn hover_ends_at(&self) -> Option<u64> {
+        self.hover_until
     }
 
     /// Scrolls the page by `dy` px (positive: down), clamped to its content; returns whether it

@@ -141,6 +141,8 @@ pub struct Page {
     pub(crate) images: HashMap<String, ImageInfo>,
     /// The element being pressed that has a `hover-class` (its stable identity).
     pub(crate) hover: Option<u64>,
+    /// When the released element's hover class comes off (`hover-stay-time`; input clock ms).
+    pub(crate) hover_until: Option<u64>,
     /// The image sources the last render wants loaded ([`Page::image_sources`]).
     wanted_images: Vec<String>,
 }
@@ -355,6 +357,7 @@ impl Page {
             stats: RenderStats::default(),
             images: HashMap::new(),
             hover: None,
+            hover_until: None,
             wanted_images: Vec::new(),
         })
         .map(|mut p: Page| {

@@ -11,9 +11,12 @@ pub(crate) struct Block;
 
 static VIEW: Spec = Spec {
     tag: "view",
-    attrs: &[super::attr("hover-class", super::AttrKind::String, "none")],
+    attrs: &[
+        super::attr("hover-class", super::AttrKind::String, "none"),
+        super::attr("hover-stay-time", super::AttrKind::Number, "400"),
+    ],
     events: &[],
-    summary: "a box; lays out its children (flex column by default)",
+    summary: "a box; lays out its children (a CSS block by default)",
 };
 static TEXT: Spec = Spec {
     tag: "text",

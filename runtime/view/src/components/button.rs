@@ -18,6 +18,7 @@ static SPEC: Spec = Spec {
         attr("loading", AttrKind::Bool, "false"),
         attr("form-type", AttrKind::Enum, ""),
         attr("hover-class", AttrKind::String, "button-hover"),
+        attr("hover-stay-time", AttrKind::Number, "70"),
     ],
     events: &["tap"],
     summary: "a button; `disabled` blocks taps",
@@ -87,6 +88,35 @@ mod hover_tests {
     }
 
     #[test]
+    fn hover_stay_time_sets_how_long_the_class_stays_and_a_new_press_moves_it() {
+        let css = ".hot { background-color: #ff0000; } .warm { background-color: #00ff00; }";
+        let xml = r#"<view id="a" hover-class="hot" hover-stay-time="0" style="height: 40px"/><view id="b" hover-class="warm" style="height: 40px"/>"#;
+        let (mut p, mut f) = page(xml, css);
+        p.render(&mut f).unwrap();
+        // hover-stay-time="0": off at the release.
+        let (x, y) = p.find("#a").unwrap().unwrap().center();
+        p.handle(Input::PointerDown { x, y, time_ms: 0 });
+        assert!(fills(&p.render(&mut f).unwrap()).contains(&(0xff, 0, 0)));
+        p.handle(Input::PointerUp { x, y, time_ms: 10 });
+        assert!(!p.hover_lingering());
+        assert!(!fills(&p.render(&mut f).unwrap()).contains(&(0xff, 0, 0)));
+        // A view's default is 400 ms; a press elsewhere meanwhile moves the hover at once.
+        let (x, y) = p.find("#b").unwrap().unwrap().center();
+        p.handle(Input::PointerDown { x, y, time_ms: 100 });
+        p.handle(Input::PointerUp { x, y, time_ms: 110 });
+        p.handle(Input::Frame { time_ms: 500 });
+        assert!(fills(&p.render(&mut f).unwrap()).contains(&(0, 0xff, 0)), "on 390 ms after");
+        let (ax, ay) = p.find("#a").unwrap().unwrap().center();
+        p.handle(Input::PointerDown { x: ax, y: ay, time_ms: 505 });
+        let fl = fills(&p.render(&mut f).unwrap());
+        assert!(fl.contains(&(0xff, 0, 0)) && !fl.contains(&(0, 0xff, 0)), "{fl:?}");
+        p.handle(Input::PointerUp { x: ax, y: ay, time_ms: 510 });
+        // The defaults, as on the established platforms.
+        let default = |tag: &str| crate::components::lookup(tag).and_then(|c| c.spec().default_of("hover-stay-time"));
+        assert_eq!((default("view"), default("button"), default("navigator")), (Some("400"), Some("70"), Some("600")));
+    }
+
+    #[test]
     fn a_pressed_button_wears_its_hover_class_until_released_and_a_drag_takes_it_off() {
         let css = ".button-hover { background-color: #dedede; } .mine { background-color: #ff0000; }";
         let xml = r#"<button id="b">Go</button><button id="c" hover-class="mine">Mine</button><button id="d" disabled>Off</button><view id="v" style="height: 40px">v</view>"#;
@@ -98,7 +128,14 @@ mod hover_tests {
         assert!(out.contains(&crate::input::Outcome::Redraw));
         assert!(fills(&p.render(&mut f).unwrap()).contains(&(0xde, 0xde, 0xde)), "pressed");
         p.handle(Input::PointerUp { x, y, time_ms: 30 });
-        assert_eq!(fills(&p.render(&mut f).unwrap()), before, "released");
+        // It stays on for the button's hover-stay-time (70 ms) after the release.
+        assert!(p.hover_lingering());
+        p.handle(Input::Frame { time_ms: 90 });
+        assert!(fills(&p.render(&mut f).unwrap()).contains(&(0xde, 0xde, 0xde)), "still on 60 ms after");
+        let out = p.handle(Input::Frame { time_ms: 100 });
+        assert!(out.contains(&crate::input::Outcome::Redraw));
+        assert!(!p.hover_lingering());
+        assert_eq!(fills(&p.render(&mut f).unwrap()), before, "off 70 ms after the release");
         // Its own hover-class; a drag away takes it off.
         let (x, y) = p.find("#c").unwrap().unwrap().center();
         p.handle(Input::PointerDown { x, y, time_ms: 100 });

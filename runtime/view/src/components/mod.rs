@@ -380,6 +380,22 @@ pub(crate) fn hover_class(node: &Node) -> Option<String> {
     (!class.is_empty() && class != "none" && !flag(node, "disabled")).then(|| class.to_string())
 }
 
+/// How long (ms) an element keeps its hover class after the press is released: its
+/// `hover-stay-time`, else its component's default (view 400, button 70, navigator 600), at
+/// most [`MAX_HOVER_STAY_MS`].
+pub(crate) fn hover_stay_ms(node: &Node) -> u64 {
+    let default = node.tag().and_then(lookup).and_then(|c| c.spec().default_of("hover-stay-time")).unwrap_or("0");
+    let ms = node.attr("hover-stay-time").unwrap_or(default).trim().parse::<f64>().unwrap_or(0.0);
+    if ms.is_finite() && ms > 0.0 {
+        (ms as u64).min(MAX_HOVER_STAY_MS)
+    } else {
+        0
+    }
+}
+
+/// The longest `hover-stay-time` honoured: 10 s.
+pub const MAX_HOVER_STAY_MS: u64 = 10_000;
+
 /// Whether an attribute is "on": present and not `false`/empty... as on the established
 /// platforms, `disabled="{{false}}"` is off and a bare `disabled` is on.
 pub(crate) fn flag(node: &Node, name: &str) -> bool {

@@ -15,6 +15,7 @@ static SPEC: Spec = Spec {
         attr("open-type", AttrKind::Enum, "navigate"),
         attr("delta", AttrKind::Number, "1"),
         attr("hover-class", AttrKind::String, "navigator-hover"),
+        attr("hover-stay-time", AttrKind::Number, "600"),
     ],
     events: &["tap"],
     summary: "a link to another page of the app",
