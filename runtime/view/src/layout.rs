@@ -308,7 +308,7 @@ fn holds_text(tree: &Tree, i: usize) -> bool {
         && s.align_items.is_none_or(|a| matches!(a.keyword, Items::Normal | Items::Stretch))
         && s.justify_content.is_none_or(|j| matches!(j.keyword, Content::Normal | Content::Start | Content::FlexStart))
         && s.align_content.is_none()
-        // A flex column sizes a fit-content box from its child before clamping it; a leaf
+        // The parent layout sizes a fit-content box from its child before clamping it; a leaf
         // clamps the space it measures in first.
         && [s.min_width, s.min_height, s.max_width, s.max_height].iter().all(|l| *l == crate::style::Len::Auto)
         && s.aspect_ratio.is_none()
