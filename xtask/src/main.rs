@@ -526,9 +526,7 @@ fn cloud_bench(quick: bool) -> Result<ExitCode> {
         rows.push(held_connections(base.trim_start_matches("http://"), server.id(), if quick { 2_000 } else { 10_200 })?);
         Ok(rows)
     })();
-    let rss = std::fs::read_to_string(format!("/proc/{}/status", server.id()))
-        .ok()
-        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmHWM:").map(|v| v.trim().to_string())));
+    let rss = vm_kib(server.id(), "VmHWM:").map(|k| format!("{k} kB"));
     let _ = server.kill();
     let _ = server.wait();
     let rows = result?;

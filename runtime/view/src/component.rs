@@ -799,11 +799,15 @@ mod tests {
             .filter(|n| n.tag() == Some(tag))
             .nth(nth)
             .unwrap_or_else(|| panic!("no <{tag}> #{nth}"));
-        let pad = match n.style.padding[3] {
+        (n.style.font_size, n.style.color, padding_left(n))
+    }
+
+    /// A node's `padding-left` in px (-1 when it is not a px length).
+    fn padding_left(n: &crate::tree::Node) -> f32 {
+        match n.style.padding[3] {
             crate::style::Len::Px(v) => v,
             _ => -1.0,
-        };
-        (n.style.font_size, n.style.color, pad)
+        }
     }
 
     #[test]
@@ -837,10 +841,7 @@ mod tests {
             .nodes
             .iter()
             .filter(|n| n.classes.iter().any(|c| c == "t"))
-            .map(|n| match n.style.padding[3] {
-                crate::style::Len::Px(v) => (n.style.font_size, v),
-                _ => (n.style.font_size, -1.0),
-            })
+            .map(|n| (n.style.font_size, padding_left(n)))
             .collect();
         assert_eq!(t, [(20.0, 7.0), (40.0, 7.0), (30.0, 7.0)], "`:host .t` reaches inside; `:host(.big) > .t` only under a big host");
         assert!(p.warnings().is_empty(), "{:?}", p.warnings());

@@ -154,7 +154,7 @@ impl Page {
                 // The pressed element keeps its hover class for its `hover-stay-time` (a later
                 // frame takes it off); none for a drag, which took it off already.
                 let stay = self.hover.and_then(|sid| tree.nodes.iter().find(|n| n.sid == sid)).map_or(0, components::hover_stay_ms);
-                if stay > 0 && self.hover.is_some() {
+                if stay > 0 {
                     self.hover_until = Some(time_ms + stay);
                 } else {
                     self.set_hover(tree, None, out);

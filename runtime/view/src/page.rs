@@ -1324,9 +1324,9 @@ impl Painter<'_> {
         let [top, right, bottom, left] = n.style.inset;
         let area = *self.clips.last().expect("the viewport is always there");
         let parent = n.parent.and_then(|p| self.rects[p]);
-        // Along one axis: the box at `pos` of length `len`, the area from `a0` of length `alen`,
-        // the parent from `p0` of length `plen`, the near and far insets.
-        let shift = |pos: f32, len: f32, a0: f32, alen: f32, p: Option<(f32, f32)>, near: Option<f32>, far: Option<f32>| {
+        // Along one axis, each span a (start, length): the box's, the area's, the parent's; the
+        // near and far insets.
+        let shift = |(pos, len): (f32, f32), (a0, alen): (f32, f32), p: Option<(f32, f32)>, near: Option<f32>, far: Option<f32>| {
             let (p0, p1) = p.map_or((f32::NEG_INFINITY, f32::INFINITY), |(p0, plen)| (p0, p0 + plen));
             if let Some(near) = near {
                 let want = a0 + near;
@@ -1342,24 +1342,10 @@ impl Painter<'_> {
             }
             0.0
         };
-        let dy = shift(
-            rect.y,
-            rect.h,
-            area.y,
-            area.h,
-            parent.map(|r| (r.y, r.h)),
-            c.resolve(top, self.ctx.vh),
-            c.resolve(bottom, self.ctx.vh),
-        );
-        let dx = shift(
-            rect.x,
-            rect.w,
-            area.x,
-            area.w,
-            parent.map(|r| (r.x, r.w)),
-            c.resolve(left, self.ctx.vw),
-            c.resolve(right, self.ctx.vw),
-        );
+        let (vw, vh) = (self.ctx.vw, self.ctx.vh);
+        let (across, down) = (|r: Rect| (r.x, r.w), |r: Rect| (r.y, r.h));
+        let dy = shift(down(rect), down(area), parent.map(down), c.resolve(top, vh), c.resolve(bottom, vh));
+        let dx = shift(across(rect), across(area), parent.map(across), c.resolve(left, vw), c.resolve(right, vw));
         (dx, dy)
     }
 

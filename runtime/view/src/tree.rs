@@ -522,7 +522,7 @@ impl<'a> Expander<'a> {
             total: None,
             owner: None,
         });
-        let decls = self.matching_decls(&[]);
+        let decls = self.matching_decls(None, &[]);
         let warnings = style.apply(decls.iter().copied(), style.font_size, self.ctx);
         self.warn_all(warnings);
         // The page is as wide as the viewport and at least as tall.
@@ -1056,10 +1056,7 @@ impl<'a> Expander<'a> {
             }
             return Ok(());
         }
-        let style = self.nodes[parent].style.inherit();
-        self.text_ws.insert(self.nodes.len(), (text.starts_with(is_ws), text.ends_with(is_ws)));
-        self.push(Node::bare(NodeKind::Text(trimmed.to_string()), Some(parent), style, self.frame.owner))?;
-        Ok(())
+        self.push_text_node(trimmed, (text.starts_with(is_ws), text.ends_with(is_ws)), parent)
     }
 
     /// A text node under `parent` showing `text` exactly (preformatted: no edge whitespace
@@ -1068,9 +1065,15 @@ impl<'a> Expander<'a> {
         if text.is_empty() {
             return Ok(());
         }
+        self.push_text_node(text, (false, false), parent)
+    }
+
+    /// A text node under `parent` showing `shown`, with whether whitespace stood before and
+    /// after it (where a paragraph joins it to its neighbours with a space).
+    fn push_text_node(&mut self, shown: &str, edges: (bool, bool), parent: usize) -> Result<()> {
         let style = self.nodes[parent].style.inherit();
-        self.text_ws.insert(self.nodes.len(), (false, false));
-        self.push(Node::bare(NodeKind::Text(text.to_string()), Some(parent), style, self.frame.owner))?;
+        self.text_ws.insert(self.nodes.len(), edges);
+        self.push(Node::bare(NodeKind::Text(shown.to_string()), Some(parent), style, self.frame.owner))?;
         Ok(())
     }
 
@@ -1273,25 +1276,10 @@ impl<'a> Expander<'a> {
             owner,
         });
 
-        // Cascade: a host's `:host` rules from its component's own sheet first (the lowest
-        // priority: its user's rules win whatever their specificity, as in shadow DOM), then
-        // matching rules by (specificity, sheet, rule order), then inline style.
-        let mut decls = match self.host_styles.take() {
-            Some(cs) => {
-                let el = El {
-                    nodes: &self.nodes,
-                    ancestors: &self.ancestors,
-                    depth: self.ancestors.len() - 1,
-                    node: idx,
-                    index,
-                    owner: Some(self.nodes[idx].sid),
-                    classes: None,
-                };
-                cs.index.matching_from(&cs.sheets, &el, cs.sheets.len().saturating_sub(1))
-            }
-            None => Vec::new(),
-        };
-        decls.extend(self.matching_decls(&ext_classes));
+        // Cascade: a host's `:host` rules, then matching rules by (specificity, sheet, rule
+        // order), then inline style.
+        let host = self.host_styles.take();
+        let decls = self.matching_decls(host, &ext_classes);
         let mut warnings = style.apply(decls.iter().copied(), parent_font, self.ctx);
         if let Some(src) = inline {
             let inline_decls = self.inline(&src, line, col);
@@ -1638,7 +1626,7 @@ impl<'a> Expander<'a> {
     /// Declarations matching the element on top of `ancestors`, in cascade order: the
     /// current frame's sheets, then (for `ext_classes`, the classes a component's user gave
     /// through `externalClasses`) the user's sheets matching those classes.
-    fn matching_decls(&self, ext_classes: &[String]) -> Vec<&'a Decl> {
+    fn matching_decls(&self, host: Option<&'a CompStyles>, ext_classes: &[String]) -> Vec<&'a Decl> {
         let Some(top) = self.ancestors.last() else {
             return Vec::new();
         };
@@ -1651,7 +1639,16 @@ impl<'a> Expander<'a> {
             owner: self.frame.owner,
             classes: None,
         };
-        let mut out = self.match_in(self.frame.styles, &el);
+        // A host's `:host` rules from its component's own sheet (its last) come first: the
+        // lowest priority, so its user's rules win whatever their specificity (as in shadow DOM).
+        let mut out = match host {
+            Some(cs) => {
+                let as_host = El { owner: Some(self.nodes[top.node].sid), ..el };
+                cs.index.matching_from(&cs.sheets, &as_host, cs.sheets.len().saturating_sub(1))
+            }
+            None => Vec::new(),
+        };
+        out.extend(self.match_in(self.frame.styles, &el));
         if !ext_classes.is_empty() {
             if let Some((outer, ..)) = &self.frame.outer {
                 let el = El {
