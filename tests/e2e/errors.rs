@@ -46,6 +46,31 @@ fn unknown_app_and_unreachable_cloud_are_named() {
     assert_eq!(r.code, 1, "{}", r.stderr);
 }
 
+/// A launch that fails at once exits while the GPU device may still be starting on its own
+/// thread. That raced lavapipe's static destructors and aborted ("double free or corruption",
+/// about one run in a hundred under load); the harness now waits for the device first. Many at
+/// once, to load the machine as CI does.
+#[test]
+fn a_launch_that_fails_at_once_exits_cleanly_every_time() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}/apps/counter");
+    let workers: Vec<_> = (0..6)
+        .map(|_| {
+            let (home, url) = (home.to_path_buf(), url.clone());
+            std::thread::spawn(move || {
+                (0..12).map(|_| run(miniapp(&home).args(["run", &url, "--headless"]))).collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    for worker in workers {
+        for r in worker.join().unwrap() {
+            assert_clean_failure(&r, "connection refused");
+        }
+    }
+}
+
 #[test]
 fn tampered_and_badly_signed_bundles_are_refused() {
     let home = tempfile::tempdir().unwrap();

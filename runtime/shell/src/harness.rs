@@ -141,6 +141,15 @@ impl Offscreen {
         }
     }
 
+    /// Waits for a device still being made: a process must not exit while the driver initialises
+    /// on another thread. The exit runs the driver's static destructors (lavapipe's LLVM), and
+    /// racing them aborted a fast failing `miniapp run` with "double free or corruption".
+    fn settle(&mut self) {
+        if matches!(self, Offscreen::Starting(_)) {
+            let _ = self.ready();
+        }
+    }
+
     /// The device and renderer, waiting for them the first time.
     ///
     /// # Errors
@@ -187,6 +196,12 @@ pub struct Harness {
     remote: RemoteImages,
 }
 
+impl Drop for Harness {
+    fn drop(&mut self) {
+        self.gfx.settle();
+    }
+}
+
 impl Harness {
     /// Creates the host, and starts creating the GPU device (lavapipe where there is no GPU) on
     /// another thread; the first frame waits for it.
@@ -196,8 +211,8 @@ impl Harness {
     /// [`Harness::adapter`]).
     pub fn new(config: HostConfig) -> Result<Harness> {
         crate::private_runtime_dir();
-        let gfx = Offscreen::start();
-        let host = Host::new(config)?;
+        let mut gfx = Offscreen::start();
+        let host = Host::new(config).inspect_err(|_| gfx.settle())?;
         let fonts_epoch = host.fonts_epoch();
         let apps = crate::apps::Apps::new(host.background_ttl());
         Ok(Harness {
