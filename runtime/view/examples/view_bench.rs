@@ -49,6 +49,14 @@ fn first_render(fonts: &mut FontSystem) -> Result<(Duration, usize, usize), mini
     Ok((d, page.node_count(), list.items.len()))
 }
 
+/// One row's set-data and the render after it (a function of its own for callgrind).
+#[inline(never)]
+fn set_data_and_render(page: &mut Page, fonts: &mut FontSystem, row: usize, round: usize) -> Result<(), miniapp_view::Error> {
+    page.set_data(&json!({ format!("rows[{row}].title"): format!("changed {round}") }))?;
+    page.render(fonts)?;
+    Ok(())
+}
+
 fn main() -> Result<(), miniapp_view::Error> {
     let samples: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(30);
     let t = Instant::now();
@@ -78,6 +86,20 @@ fn main() -> Result<(), miniapp_view::Error> {
     );
 
     if std::env::args().nth(2).as_deref() == Some("first") {
+        return Ok(());
+    }
+    if let Some(mode @ ("set-data" | "set-data-visible")) = std::env::args().nth(2).as_deref() {
+        // `view_bench 0 set-data K`: K renders after one row's title changed (row 500, off
+        // screen, or row 5, on it), for callgrind's difference of two K, counted in
+        // `set_data_and_render` (`--toggle-collect='*set_data_and_render*'`).
+        let rounds: usize = std::env::args().nth(3).and_then(|a| a.parse().ok()).unwrap_or(1);
+        let mut page = list_page()?;
+        page.render(&mut fonts)?;
+        let row = if mode == "set-data" { 500 } else { 5 };
+        for i in 0..rounds {
+            set_data_and_render(&mut page, &mut fonts, row, i)?;
+        }
+        println!("{:?}", page.render_stats());
         return Ok(());
     }
     let mut page = list_page()?;

@@ -150,6 +150,7 @@ mod tests {
     use serde_json::{json, Map, Value};
 
     use crate::page::{Page, RenderStats};
+    use crate::DisplayItem;
     use crate::testutil::VP;
     use crate::text::new_font_system;
 
@@ -312,6 +313,7 @@ mod tests {
         for seed in [1, 2, 3] {
             let s = check(BENCH_XML, BENCH_CSS, seed);
             assert!(s.items > STEPS as u64 / 3, "{s:?}");
+            assert!(s.reused > s.painted, "most items are copied: {s:?}");
         }
     }
 
@@ -399,6 +401,72 @@ mod tests {
         // A set-data nobody reads renders nothing new.
         p.set_data(&json!({"blob": 1})).unwrap();
         p.render(&mut f).unwrap();
-        assert_eq!(p.render_stats(), RenderStats { full: 1, items: 2, paint_only: 1 });
+        let s = p.render_stats();
+        assert_eq!((s.full, s.items, s.paint_only), (1, 2, 1));
+    }
+
+    /// The display items of the last render that `f` made: (painted afresh, copied).
+    fn painted_by(p: &mut Page, f: impl FnOnce(&mut Page, &mut FontSystem) -> crate::DisplayList, fonts: &mut FontSystem) -> (u64, u64, crate::DisplayList) {
+        let before = p.render_stats();
+        let list = f(p, fonts);
+        let after = p.render_stats();
+        (after.painted - before.painted, after.reused - before.reused, list)
+    }
+
+    #[test]
+    fn one_row_change_paints_that_row_alone_and_copies_the_other_items() {
+        let mut f = new_font_system();
+        let rows: Vec<Value> = (0..50).map(|i| json!({"id": i, "title": format!("Row {i}"), "done": false})).collect();
+        let mut p = Page::new(BENCH_XML, "pages/t/t.xml", &[("app.css", BENCH_CSS)], VP).unwrap();
+        p.set_data(&json!({ "rows": rows })).unwrap();
+        let (painted, reused, first) = painted_by(&mut p, |p, f| p.render(f).unwrap(), &mut f);
+        assert_eq!((painted, reused), (first.items.len() as u64, 0), "the first paint copies nothing");
+        // Nothing changed: the root's items are copied whole.
+        let (painted, reused, again) = painted_by(&mut p, |p, f| p.render(f).unwrap(), &mut f);
+        assert_eq!((painted, reused), (0, first.items.len() as u64));
+        assert_eq!(again, first);
+        // Row 2's title (a row on screen): its text and border are painted, nothing else.
+        let row_items = |list: &crate::DisplayList| list.items.iter().filter(|i| matches!(i, DisplayItem::Text { text, .. } if text.starts_with("3. "))).count();
+        assert_eq!(row_items(&first), 1);
+        p.set_data(&json!({"rows[2].title": "Renamed"})).unwrap();
+        let (painted, reused, list) = painted_by(&mut p, |p, f| p.render(f).unwrap(), &mut f);
+        assert_eq!(p.render_stats().items, 1, "an item re-expansion");
+        assert!(painted <= 3, "the row's border, its text (and a layer): {painted} painted");
+        assert_eq!(painted + reused, list.items.len() as u64);
+        assert!(list.texts().contains(&"3. Renamed"), "{:?}", list.texts());
+        // A scroll moves every item: all are painted again.
+        p.scroll_by(40.0);
+        let (_, reused, _) = painted_by(&mut p, |p, f| p.render(f).unwrap(), &mut f);
+        assert_eq!(reused, 0);
+        // A change of the focus, caret or any component state repaints the page.
+        p.set_caret_visible(false);
+        let (_, reused, _) = painted_by(&mut p, |p, f| p.render(f).unwrap(), &mut f);
+        assert_eq!(reused, 0);
+        let (painted, _, _) = painted_by(&mut p, |p, f| p.render(f).unwrap(), &mut f);
+        assert_eq!(painted, 0, "and copies everything when it stays");
+    }
+
+    #[test]
+    fn a_full_expansion_of_the_same_shape_paints_only_the_nodes_that_differ() {
+        let mut f = new_font_system();
+        let xml = format!(r#"<view class="top">{{{{title}}}}</view>{BENCH_XML}"#);
+        let css = format!("{BENCH_CSS} .top {{ background-color: #fe0; padding: 4px; }}");
+        let make = || Page::new(&xml, "pages/t/t.xml", &[("app.css", &css)], VP).unwrap();
+        let rows: Vec<Value> = (0..50).map(|i| json!({"id": i, "title": format!("Row {i}"), "done": false})).collect();
+        let mut p = make();
+        p.set_data(&json!({ "title": "A", "rows": rows })).unwrap();
+        p.render(&mut f).unwrap();
+        // `title` is read outside the loop: the template expands again, to the same shape.
+        p.set_data(&json!({ "title": "B" })).unwrap();
+        let (painted, reused, list) = painted_by(&mut p, |p, f| p.render(f).unwrap(), &mut f);
+        assert_eq!(p.render_stats().full, 2);
+        assert!(painted <= 2, "the top's box and text: {painted}");
+        assert!(reused > 10, "{reused}");
+        let (_, expected) = fresh(&make, p.data(), 0.0, &mut f);
+        assert_eq!(list, expected);
+        // A list that grows changes the shape: everything is painted again.
+        p.set_data(&json!({ "rows[50]": {"id": 50, "title": "new", "done": false} })).unwrap();
+        let (_, reused, _) = painted_by(&mut p, |p, f| p.render(f).unwrap(), &mut f);
+        assert_eq!(reused, 0);
     }
 }

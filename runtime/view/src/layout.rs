@@ -644,6 +644,12 @@ impl LayoutState {
         (x + l.location.x, y + l.location.y)
     }
 
+    /// Element `i`'s top-left in its parent before taffy's rounding.
+    pub fn unrounded_location(&self, i: usize) -> (f32, f32) {
+        let l = self.taffy.unrounded_layout(self.ids[i]);
+        (l.location.x, l.location.y)
+    }
+
     /// The measure context of text node `i` (held by its parent when it holds its text).
     pub fn text_ctx_mut(&mut self, i: usize) -> Option<&mut TextCtx> {
         self.taffy.get_node_context_mut(self.ids[i])

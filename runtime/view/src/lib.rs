@@ -141,6 +141,7 @@ mod incremental;
 mod layout;
 mod limits;
 mod page;
+mod paint_cache;
 mod rich_text;
 mod style;
 mod template;

@@ -145,6 +145,8 @@ pub struct Page {
     pub(crate) hover_until: Option<u64>,
     /// The image sources the last render wants loaded ([`Page::image_sources`]).
     wanted_images: Vec<String>,
+    /// The last paint's display items, by element, for the next paint to copy from.
+    paint_cache: crate::paint_cache::PaintCache,
 }
 
 /// How a page's renders were done: what [`Page::render`] did after each change.
@@ -156,6 +158,11 @@ pub struct RenderStats {
     pub items: u64,
     /// Renders that only repainted (scrolling, state, data no binding reads).
     pub paint_only: u64,
+    /// Display items painted afresh, over all renders.
+    pub painted: u64,
+    /// Display items copied from the previous render's list (elements whose subtree and
+    /// place did not change), over all renders.
+    pub reused: u64,
 }
 
 impl std::fmt::Debug for Page {
@@ -359,6 +366,7 @@ impl Page {
             hover: None,
             hover_until: None,
             wanted_images: Vec::new(),
+            paint_cache: Default::default(),
         })
         .map(|mut p: Page| {
             p.readers = crate::incremental::readers(&p.template);
@@ -476,6 +484,18 @@ impl Page {
             let tree = expander.expand(&self.data)?;
             self.layout.sync(&tree, self.tree.as_ref(), ctx)?;
             self.track_instances(&tree);
+            // The paint copies what the expansion left as it was: node by node when the
+            // shape is the same (a hover class, a title above a list), nothing otherwise.
+            match self.tree.as_ref() {
+                Some(old) if old.nodes.len() == tree.nodes.len() => {
+                    for (i, (o, n)) in old.nodes.iter().zip(&tree.nodes).enumerate() {
+                        if o != n {
+                            self.paint_cache.mark(&tree, i);
+                        }
+                    }
+                }
+                _ => self.paint_cache.clear(),
+            }
             self.tree = Some(tree);
             self.dirty = false;
         }
@@ -493,6 +513,14 @@ impl Page {
         let mut out = DisplayList::new(self.viewport.width, self.viewport.height);
         let mut rects = vec![None; tree.nodes.len()];
         let mut runs = Vec::new();
+        let now = crate::paint_cache::GlobalsRef {
+            states: &self.states,
+            focused: self.focused,
+            caret_visible: self.caret_visible,
+            images: &self.images,
+        };
+        let prev = self.paint_cache.begin(tree, now);
+        let mut rec = crate::paint_cache::Recorder::new(tree.nodes.len(), prev, std::mem::take(&mut self.rects), std::mem::take(&mut self.runs));
         let mut painter = Painter {
             tree,
             layout: &mut self.layout,
@@ -507,8 +535,13 @@ impl Page {
             clips: vec![vp],
             page_scroll: self.scroll.y,
             images: &self.images,
+            rec: &mut rec,
         };
-        painter.paint(0, 0.0, -self.scroll.y, 1.0)?;
+        painter.paint(0, 0.0, -self.scroll.y, 1.0, (0.0, 0.0))?;
+        rec.counts.painted = out.items.len() - rec.counts.reused;
+        self.stats.painted += rec.counts.painted as u64;
+        self.stats.reused += rec.counts.reused as u64;
+        self.paint_cache.finish(&out.items, rec.entries);
         self.rects = rects;
         self.runs = runs;
         self.wanted_images = wanted_images(tree, &self.states);
@@ -564,6 +597,9 @@ impl Page {
             self.tree = None;
             self.dirty = true;
             return Err(e);
+        }
+        for (i, _) in &changed {
+            self.paint_cache.mark(&tree, *i);
         }
         self.tree = Some(tree);
         Ok(true)
@@ -1102,6 +1138,8 @@ pub(crate) struct Painter<'p> {
     page_scroll: f32,
     /// What the front end said about each image source.
     images: &'p HashMap<String, ImageInfo>,
+    /// The last paint to copy unchanged elements from, and this paint's records.
+    rec: &'p mut crate::paint_cache::Recorder,
 }
 
 /// [`Page::image_sources`] of `tree`, after its paint marked the lazy images that came near.
@@ -1359,7 +1397,10 @@ impl Painter<'_> {
         n.style.radius_px(self.ctx, r.w, r.h)
     }
 
-    fn paint(&mut self, i: usize, ox: f32, oy: f32, opacity: f32) -> Result<()> {
+    /// Paints node `i` (and its subtree) with its parent's border box at `(ox, oy)`, at
+    /// inherited `opacity`; `uo` is the parent's top-left from the page origin before taffy's
+    /// rounding.
+    fn paint(&mut self, i: usize, ox: f32, oy: f32, opacity: f32, uo: (f32, f32)) -> Result<()> {
         let n = &self.tree.nodes[i];
         if n.style.display == crate::style::Display::None {
             return Ok(());
@@ -1454,6 +1495,18 @@ impl Painter<'_> {
                 return Ok(());
             }
             NodeKind::Element(tag) => {
+                let (ux, uy) = self.layout.unrounded_location(i);
+                let key = crate::paint_cache::Key {
+                    rect,
+                    unrounded: (uo.0 + ux, uo.1 + uy),
+                    opacity,
+                    area: *self.clips.last().expect("viewport"),
+                    scroll: self.page_scroll,
+                };
+                if self.rec.reuse(self.tree, i, &key, &mut self.out.items, self.runs, self.rects) {
+                    return Ok(());
+                }
+                let start = (self.out.items.len(), self.runs.len());
                 let radius = s.radius_px(self.ctx, rect.w, rect.h);
                 let content = Rect::new(
                     rect.x + l.border.left + l.padding.left,
@@ -1520,7 +1573,7 @@ impl Painter<'_> {
                     }
                 } else {
                     for &c in paint_order(tree, i).iter() {
-                        self.paint(c, rect.x - dx, rect.y - dy, op)?;
+                        self.paint(c, rect.x - dx, rect.y - dy, op, key.unrounded)?;
                         if scrolls {
                             if let Some(cr) = self.rects[c] {
                                 right = right.max(cr.x + cr.w + dx - rect.x);
@@ -1544,6 +1597,7 @@ impl Painter<'_> {
                 if layered {
                     self.out.push(DisplayItem::PopLayer);
                 }
+                self.rec.record(i, key, start, (self.out.items.len(), self.runs.len()));
             }
         }
         Ok(())

@@ -117,6 +117,23 @@ mod hover_tests {
     }
 
     #[test]
+    fn a_press_paints_only_the_pressed_element_again() {
+        let rows: String = (0..30).map(|i| format!(r#"<view style="height: 20px; background-color: #eee">row {i}</view>"#)).collect();
+        let xml = format!(r#"<button id="b" hover-class="mine">Go</button>{rows}"#);
+        let (mut p, mut f) = page(&xml, ".mine { background-color: #ff0000; }");
+        p.render(&mut f).unwrap();
+        let (x, y) = p.find("#b").unwrap().unwrap().center();
+        p.handle(Input::PointerDown { x, y, time_ms: 0 });
+        let before = p.render_stats();
+        let list = p.render(&mut f).unwrap();
+        let after = p.render_stats();
+        assert_eq!(after.full, before.full + 1, "the hover class restyles the page");
+        assert!(fills(&list).contains(&(0xff, 0, 0)));
+        assert!(after.painted - before.painted <= 3, "the button's box and label: {after:?}");
+        assert!(after.reused - before.reused >= 50, "the rows' boxes and texts are copied: {after:?}");
+    }
+
+    #[test]
     fn a_pressed_button_wears_its_hover_class_until_released_and_a_drag_takes_it_off() {
         let css = ".button-hover { background-color: #dedede; } .mine { background-color: #ff0000; }";
         let xml = r#"<button id="b">Go</button><button id="c" hover-class="mine">Mine</button><button id="d" disabled>Off</button><view id="v" style="height: 40px">v</view>"#;

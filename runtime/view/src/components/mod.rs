@@ -92,7 +92,7 @@ impl Spec {
 }
 
 /// Per-element state the view keeps across renders, by the element's stable identity.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct State {
     /// Scroll offset (scroll-view) and the largest offset the content allows.
     pub scroll: Scroll,
