@@ -60,8 +60,18 @@ pub fn check_sources<'a>(files: impl Fn(&str) -> Option<&'a [u8]> + Sync, paths:
                 report.errors.push(e.to_string());
             }
         } else {
+            // A component's sheet (its json says `"component": true`) may style its host.
+            let stem = path.strip_suffix(".css").unwrap_or(path);
+            let component = text(&format!("{stem}.json"))
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .is_some_and(|j| j["component"] == true);
             match miniapp_view::parse_stylesheet(src, path) {
-                Ok((_, warnings)) => report.warnings.extend(warnings.iter().map(|w| w.to_string())),
+                Ok((sheet, warnings)) => {
+                    report.warnings.extend(warnings.iter().map(|w| w.to_string()));
+                    if !component {
+                        report.warnings.extend(sheet.page_sheet_warnings().iter().map(|w| w.to_string()));
+                    }
+                }
                 Err(e) => report.errors.push(e.to_string()),
             }
         }
@@ -85,4 +95,25 @@ fn review(bundle: &LockedBundle) -> Vec<String> {
         Err(e) => problems.push(e.to_string()),
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_sources;
+
+    #[test]
+    fn host_in_a_page_sheet_warns_and_in_a_component_sheet_does_not() {
+        let files: &[(&str, &str)] = &[
+            ("app.css", ":host { color: red }"),
+            ("components/card/card.css", ":host { display: block }"),
+            ("components/card/card.json", r#"{"component": true}"#),
+            ("pages/index/index.css", ".a { color: red }"),
+        ];
+        let get = |p: &str| files.iter().find(|(n, _)| *n == p).map(|(_, t)| t.as_bytes());
+        let paths: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+        let report = check_sources(get, &paths);
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+        assert!(report.warnings[0].starts_with("app.css:1:1: selector `:host`: `:host` styles a custom component's host"), "{:?}", report.warnings);
+    }
 }

@@ -61,12 +61,20 @@ pub struct StyleSheet {
     pub(crate) imports: Vec<String>,
     /// How many rules at the front came from [`StyleSheet::add_import`].
     pub(crate) imported_rules: usize,
+    /// A warning for each rule with `:host`, for when the sheet is not a component's.
+    host_rules: Vec<Diagnostic>,
 }
 
 impl StyleSheet {
     /// The file name the sheet was parsed from.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The warnings that apply when this is a page's or the app's stylesheet rather than a
+    /// custom component's: each rule with `:host` (which matches nothing there).
+    pub fn page_sheet_warnings(&self) -> &[Diagnostic] {
+        &self.host_rules
     }
 
     /// Number of rules (a comma list counts once).
@@ -502,6 +510,7 @@ pub fn parse_stylesheet(src: &str, name: &str) -> Result<(StyleSheet, Vec<Diagno
         diags: &mut diags,
     };
     let mut seen_rule = false;
+    let mut host_rules = Vec::new();
     loop {
         p.skip_whitespace();
         if p.is_exhausted() {
@@ -583,7 +592,7 @@ pub fn parse_stylesheet(src: &str, name: &str) -> Result<(StyleSheet, Vec<Diagno
             Ok(s) => Some(s),
             Err(SelError::Bad(reason)) => {
                 let kind = StyleErrorKind::BadSelector {
-                    selector: text,
+                    selector: text.clone(),
                     reason,
                 };
                 sink.warn(at, format!("{kind}, rule ignored"));
@@ -603,6 +612,17 @@ pub fn parse_stylesheet(src: &str, name: &str) -> Result<(StyleSheet, Vec<Diagno
             })
             .unwrap_or_default();
         if let Some(selectors) = selectors {
+            if selectors.iter().any(|s| s.parts.first().is_some_and(|(_, c)| c.is_host())) {
+                let (line, column) = at;
+                host_rules.push(Diagnostic {
+                    file: name.to_string(),
+                    line,
+                    column,
+                    message: format!(
+                        "selector `{text}`: `:host` styles a custom component's host from the component's own stylesheet; in a page's or the app's stylesheet it matches nothing of the page (only `shared` and `apply-shared` components see it)"
+                    ),
+                });
+            }
             rules.push(Rule { selectors, decls });
         }
     }
@@ -612,6 +632,7 @@ pub fn parse_stylesheet(src: &str, name: &str) -> Result<(StyleSheet, Vec<Diagno
             rules,
             imports,
             imported_rules: 0,
+            host_rules,
         },
         diags,
     ))

@@ -329,8 +329,9 @@ impl Page {
         let mut sheets = vec![components.clone()];
         for (name, css) in styles {
             let (sheet, mut d) = parse_stylesheet(css, name)?;
-            sheets.push(sheet);
             diags.append(&mut d);
+            diags.extend_from_slice(sheet.page_sheet_warnings());
+            sheets.push(sheet);
         }
         Ok(Page {
             template,
