@@ -55,20 +55,61 @@ enum Scroller {
     Node(usize),
 }
 
+/// A hover class waiting for its element's `hover-start-time`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PendingHover {
+    /// The element's stable identity.
+    pub sid: u64,
+    /// When it goes on (input clock ms).
+    pub at: u64,
+    /// Its `hover-stay-time`, for a press released before `at`.
+    pub stay: u64,
+}
+
+/// The element a press at `target` hovers: it, or its nearest ancestor, with a `hover-class`.
+fn hover_owner(tree: &Tree, target: Option<usize>) -> Option<usize> {
+    let mut cur = target;
+    while let Some(i) = cur {
+        if components::hover_class(&tree.nodes[i]).is_some() {
+            return Some(i);
+        }
+        cur = tree.nodes[i].parent;
+    }
+    None
+}
+
 impl Page {
     /// The element pressed at `target` (or its nearest ancestor with a `hover-class`) wears
     /// that class until the press ends (`None`): the page is styled again when it changes.
     fn set_hover(&mut self, tree: &Tree, target: Option<usize>, out: &mut Vec<Outcome>) {
-        self.hover_until = None;
-        let mut cur = target;
-        let mut found = None;
-        while let Some(i) = cur {
-            if components::hover_class(&tree.nodes[i]).is_some() {
-                found = Some(tree.nodes[i].sid);
-                break;
-            }
-            cur = tree.nodes[i].parent;
+        let found = hover_owner(tree, target).map(|i| tree.nodes[i].sid);
+        self.set_hover_sid(found, out);
+    }
+
+    /// A press at `target`: its hover element puts its class on after its `hover-start-time`
+    /// (a later frame does), or at once when that is 0; a hover class still on elsewhere
+    /// comes off now.
+    fn press_hover(&mut self, tree: &Tree, target: Option<usize>, time_ms: u64, out: &mut Vec<Outcome>) {
+        let Some(i) = hover_owner(tree, target) else {
+            self.set_hover_sid(None, out);
+            return;
+        };
+        let start = components::hover_start_ms(&tree.nodes[i]);
+        if start == 0 {
+            self.set_hover_sid(Some(tree.nodes[i].sid), out);
+        } else {
+            self.set_hover_sid(None, out);
+            self.hover_pending = Some(PendingHover {
+                sid: tree.nodes[i].sid,
+                at: time_ms + start,
+                stay: components::hover_stay_ms(&tree.nodes[i]),
+            });
         }
+    }
+
+    fn set_hover_sid(&mut self, found: Option<u64>, out: &mut Vec<Outcome>) {
+        self.hover_until = None;
+        self.hover_pending = None;
         if found != self.hover {
             self.hover = found;
             self.mark_dirty();
@@ -114,7 +155,7 @@ impl Page {
                 if let Some(t) = target {
                     self.touch(tree, t, "touchstart", x, y, time_ms, out);
                 }
-                self.set_hover(tree, target, out);
+                self.press_hover(tree, target, time_ms, out);
             }
             Input::PointerMove { x, y, time_ms } => {
                 let Some(mut p) = self.pointer.take() else { return };
@@ -153,11 +194,15 @@ impl Page {
                 let Some(p) = self.pointer.take() else { return };
                 // The pressed element keeps its hover class for its `hover-stay-time` (a later
                 // frame takes it off); none for a drag, which took it off already.
-                let stay = self.hover.and_then(|sid| tree.nodes.iter().find(|n| n.sid == sid)).map_or(0, components::hover_stay_ms);
-                if stay > 0 {
-                    self.hover_until = Some(time_ms + stay);
-                } else {
-                    self.set_hover(tree, None, out);
+                // A class still waiting for its `hover-start-time` goes on at that time all the
+                // same, and stays as long (as on the established platforms).
+                if self.hover_pending.is_none() {
+                    let stay = self.hover.and_then(|sid| tree.nodes.iter().find(|n| n.sid == sid)).map_or(0, components::hover_stay_ms);
+                    if stay > 0 {
+                        self.hover_until = Some(time_ms + stay);
+                    } else {
+                        self.set_hover(tree, None, out);
+                    }
                 }
                 if let Some(t) = p.target {
                     self.touch(tree, t, "touchend", x, y, time_ms, out);
@@ -201,6 +246,13 @@ impl Page {
                 self.scroll_at(tree, x, y, dx, dy, out);
             }
             Input::Frame { time_ms } => {
+                if let Some(h) = self.hover_pending.filter(|h| time_ms >= h.at) {
+                    self.set_hover_sid(Some(h.sid), out);
+                    if self.pointer.is_none() {
+                        // Released meanwhile: on from its start time, for its stay.
+                        self.hover_until = Some(h.at + h.stay);
+                    }
+                }
                 if self.hover_until.is_some_and(|t| time_ms >= t) && self.pointer.is_none() {
                     self.hover_until = None;
                     self.set_hover(tree, None, out);
@@ -245,13 +297,13 @@ impl Page {
     /// Whether a released element still wears its hover class for its `hover-stay-time` (the
     /// front end keeps sending frames until a frame takes it off).
     pub fn hover_lingering(&self) -> bool {
-        self.hover_until.is_some()
+        self.hover_until.is_some() || self.hover_pending.is_some()
     }
 
     /// When (input clock ms) the lingering hover class comes off: the first frame at or after
     /// it takes it off.
     pub fn hover_ends_at(&self) -> Option<u64> {
-        self.hover_until
+        self.hover_pending.map(|h| h.at + h.stay).or(self.hover_until)
     }
 
     /// Scrolls the page by `dy` px (positive: down), clamped to its content; returns whether it

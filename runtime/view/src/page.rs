@@ -143,6 +143,8 @@ pub struct Page {
     pub(crate) hover: Option<u64>,
     /// When the released element's hover class comes off (`hover-stay-time`; input clock ms).
     pub(crate) hover_until: Option<u64>,
+    /// The pressed element whose hover class waits for its `hover-start-time`.
+    pub(crate) hover_pending: Option<crate::interact::PendingHover>,
     /// The image sources the last render wants loaded ([`Page::image_sources`]).
     wanted_images: Vec<String>,
     /// The last paint's display items, by element, for the next paint to copy from.
@@ -366,6 +368,7 @@ impl Page {
             images: HashMap::new(),
             hover: None,
             hover_until: None,
+            hover_pending: None,
             wanted_images: Vec::new(),
             paint_cache: Default::default(),
         })

@@ -14,6 +14,7 @@ static VIEW: Spec = Spec {
     attrs: &[
         super::attr("hover-class", super::AttrKind::String, "none"),
         super::attr("hover-stay-time", super::AttrKind::Number, "400"),
+        super::attr("hover-start-time", super::AttrKind::Number, "50"),
     ],
     events: &[],
     summary: "a box; lays out its children (a CSS block by default)",

@@ -19,6 +19,7 @@ static SPEC: Spec = Spec {
         attr("form-type", AttrKind::Enum, ""),
         attr("hover-class", AttrKind::String, "button-hover"),
         attr("hover-stay-time", AttrKind::Number, "70"),
+        attr("hover-start-time", AttrKind::Number, "20"),
     ],
     events: &["tap"],
     summary: "a button; `disabled` blocks taps",
@@ -93,27 +94,68 @@ mod hover_tests {
         let xml = r#"<view id="a" hover-class="hot" hover-stay-time="0" style="height: 40px"/><view id="b" hover-class="warm" style="height: 40px"/>"#;
         let (mut p, mut f) = page(xml, css);
         p.render(&mut f).unwrap();
-        // hover-stay-time="0": off at the release.
+        // hover-stay-time="0": off at the release (a view's class goes on 50 ms into the press).
         let (x, y) = p.find("#a").unwrap().unwrap().center();
         p.handle(Input::PointerDown { x, y, time_ms: 0 });
+        p.handle(Input::Frame { time_ms: 50 });
         assert!(fills(&p.render(&mut f).unwrap()).contains(&(0xff, 0, 0)));
-        p.handle(Input::PointerUp { x, y, time_ms: 10 });
+        p.handle(Input::PointerUp { x, y, time_ms: 60 });
         assert!(!p.hover_lingering());
         assert!(!fills(&p.render(&mut f).unwrap()).contains(&(0xff, 0, 0)));
-        // A view's default is 400 ms; a press elsewhere meanwhile moves the hover at once.
+        // A view's default stay is 400 ms; a press elsewhere meanwhile takes it off at once.
         let (x, y) = p.find("#b").unwrap().unwrap().center();
         p.handle(Input::PointerDown { x, y, time_ms: 100 });
-        p.handle(Input::PointerUp { x, y, time_ms: 110 });
+        p.handle(Input::Frame { time_ms: 150 });
+        p.handle(Input::PointerUp { x, y, time_ms: 160 });
         p.handle(Input::Frame { time_ms: 500 });
-        assert!(fills(&p.render(&mut f).unwrap()).contains(&(0, 0xff, 0)), "on 390 ms after");
+        assert!(fills(&p.render(&mut f).unwrap()).contains(&(0, 0xff, 0)), "on 340 ms after");
         let (ax, ay) = p.find("#a").unwrap().unwrap().center();
         p.handle(Input::PointerDown { x: ax, y: ay, time_ms: 505 });
+        assert!(!fills(&p.render(&mut f).unwrap()).contains(&(0, 0xff, 0)));
+        p.handle(Input::Frame { time_ms: 555 });
         let fl = fills(&p.render(&mut f).unwrap());
         assert!(fl.contains(&(0xff, 0, 0)) && !fl.contains(&(0, 0xff, 0)), "{fl:?}");
-        p.handle(Input::PointerUp { x: ax, y: ay, time_ms: 510 });
+        p.handle(Input::PointerUp { x: ax, y: ay, time_ms: 560 });
         // The defaults, as on the established platforms.
-        let default = |tag: &str| crate::components::lookup(tag).and_then(|c| c.spec().default_of("hover-stay-time"));
-        assert_eq!((default("view"), default("button"), default("navigator")), (Some("400"), Some("70"), Some("600")));
+        let default = |tag: &str, a: &str| crate::components::lookup(tag).and_then(|c| c.spec().default_of(a)).map(str::to_string);
+        let defaults = |a: &str| [default("view", a), default("button", a), default("navigator", a)];
+        assert_eq!(defaults("hover-stay-time"), [Some("400".into()), Some("70".into()), Some("600".into())]);
+        assert_eq!(defaults("hover-start-time"), [Some("50".into()), Some("20".into()), Some("50".into())]);
+    }
+
+    #[test]
+    fn hover_start_time_delays_the_class_and_a_quick_tap_still_shows_it_for_its_stay() {
+        let css = ".hot { background-color: #ff0000; }";
+        let xml = r#"<view id="a" hover-class="hot" hover-start-time="100" hover-stay-time="200" style="height: 40px"/>"#;
+        let (mut p, mut f) = page(xml, css);
+        let (x, y) = p.find("#a").unwrap().unwrap().center();
+        let red = |p: &mut crate::page::Page, f: &mut cosmic_text::FontSystem| fills(&p.render(f).unwrap()).contains(&(0xff, 0, 0));
+        // A tap shorter than the start time: on at 100 ms, for 200 ms.
+        p.handle(Input::PointerDown { x, y, time_ms: 0 });
+        p.handle(Input::PointerUp { x, y, time_ms: 10 });
+        assert!(p.hover_lingering(), "the window keeps drawing frames");
+        assert_eq!(p.hover_ends_at(), Some(300));
+        p.handle(Input::Frame { time_ms: 50 });
+        assert!(!red(&mut p, &mut f), "not yet at 50 ms");
+        let out = p.handle(Input::Frame { time_ms: 100 });
+        assert!(out.contains(&crate::input::Outcome::Redraw));
+        assert!(red(&mut p, &mut f), "on at 100 ms");
+        p.handle(Input::Frame { time_ms: 299 });
+        assert!(red(&mut p, &mut f));
+        p.handle(Input::Frame { time_ms: 300 });
+        assert!(!red(&mut p, &mut f), "off 200 ms later");
+        assert!(!p.hover_lingering());
+        // A drag before the start time: never on.
+        p.handle(Input::PointerDown { x, y, time_ms: 1000 });
+        p.handle(Input::PointerMove { x, y: y + 40.0, time_ms: 1020 });
+        p.handle(Input::Frame { time_ms: 1200 });
+        assert!(!red(&mut p, &mut f));
+        assert!(!p.hover_lingering());
+        p.handle(Input::PointerUp { x, y: y + 40.0, time_ms: 1210 });
+        // hover-start-time="0": on at the press.
+        let (mut p, mut f) = page(&xml.replace("100", "0"), css);
+        p.handle(Input::PointerDown { x, y, time_ms: 0 });
+        assert!(red(&mut p, &mut f));
     }
 
     #[test]
@@ -124,6 +166,7 @@ mod hover_tests {
         p.render(&mut f).unwrap();
         let (x, y) = p.find("#b").unwrap().unwrap().center();
         p.handle(Input::PointerDown { x, y, time_ms: 0 });
+        p.handle(Input::Frame { time_ms: 20 });
         let before = p.render_stats();
         let list = p.render(&mut f).unwrap();
         let after = p.render_stats();
@@ -141,7 +184,9 @@ mod hover_tests {
         let before = fills(&p.render(&mut f).unwrap());
         assert!(!before.contains(&(0xde, 0xde, 0xde)), "{before:?}");
         let (x, y) = p.find("#b").unwrap().unwrap().center();
-        let out = p.handle(Input::PointerDown { x, y, time_ms: 0 });
+        p.handle(Input::PointerDown { x, y, time_ms: 0 });
+        // A button's class goes on 20 ms into the press.
+        let out = p.handle(Input::Frame { time_ms: 20 });
         assert!(out.contains(&crate::input::Outcome::Redraw));
         assert!(fills(&p.render(&mut f).unwrap()).contains(&(0xde, 0xde, 0xde)), "pressed");
         p.handle(Input::PointerUp { x, y, time_ms: 30 });
@@ -156,16 +201,19 @@ mod hover_tests {
         // Its own hover-class; a drag away takes it off.
         let (x, y) = p.find("#c").unwrap().unwrap().center();
         p.handle(Input::PointerDown { x, y, time_ms: 100 });
+        p.handle(Input::Frame { time_ms: 120 });
         assert!(fills(&p.render(&mut f).unwrap()).contains(&(0xff, 0, 0)));
-        p.handle(Input::PointerMove { x, y: y + 40.0, time_ms: 120 });
+        p.handle(Input::PointerMove { x, y: y + 40.0, time_ms: 130 });
         assert!(!fills(&p.render(&mut f).unwrap()).contains(&(0xff, 0, 0)), "a drag is no press");
-        p.handle(Input::PointerUp { x, y: y + 40.0, time_ms: 130 });
+        p.handle(Input::PointerUp { x, y: y + 40.0, time_ms: 140 });
         // A disabled button and a view (hover-class none by default) wear nothing.
         for sel in ["#d", "#v"] {
             let (x, y) = p.find(sel).unwrap().unwrap().center();
-            let out = p.handle(Input::PointerDown { x, y, time_ms: 200 });
+            let mut out = p.handle(Input::PointerDown { x, y, time_ms: 200 });
+            out.extend(p.handle(Input::Frame { time_ms: 260 }));
             assert!(!out.contains(&crate::input::Outcome::Redraw), "{sel}");
-            p.handle(Input::PointerUp { x, y, time_ms: 210 });
+            assert!(!p.hover_lingering(), "{sel}");
+            p.handle(Input::PointerUp { x, y, time_ms: 270 });
         }
     }
 }

@@ -396,6 +396,22 @@ pub(crate) fn hover_stay_ms(node: &Node) -> u64 {
 /// The longest `hover-stay-time` honoured: 10 s.
 pub const MAX_HOVER_STAY_MS: u64 = 10_000;
 
+/// How long (ms) after the press an element puts its hover class on: its `hover-start-time`,
+/// else its component's default (view and navigator 50, button 20), at most
+/// [`MAX_HOVER_START_MS`].
+pub(crate) fn hover_start_ms(node: &Node) -> u64 {
+    let default = node.tag().and_then(lookup).and_then(|c| c.spec().default_of("hover-start-time")).unwrap_or("0");
+    let ms = node.attr("hover-start-time").unwrap_or(default).trim().parse::<f64>().unwrap_or(0.0);
+    if ms.is_finite() && ms > 0.0 {
+        (ms as u64).min(MAX_HOVER_START_MS)
+    } else {
+        0
+    }
+}
+
+/// The longest `hover-start-time` honoured: 10 s.
+pub const MAX_HOVER_START_MS: u64 = 10_000;
+
 /// Whether an attribute is "on": present and not `false`/empty... as on the established
 /// platforms, `disabled="{{false}}"` is off and a bare `disabled` is on.
 pub(crate) fn flag(node: &Node, name: &str) -> bool {

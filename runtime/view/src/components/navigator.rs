@@ -16,6 +16,7 @@ static SPEC: Spec = Spec {
         attr("delta", AttrKind::Number, "1"),
         attr("hover-class", AttrKind::String, "navigator-hover"),
         attr("hover-stay-time", AttrKind::Number, "600"),
+        attr("hover-start-time", AttrKind::Number, "50"),
     ],
     events: &["tap"],
     summary: "a link to another page of the app",
