@@ -119,6 +119,7 @@ fn login_permissions_camera_and_clipboard() {
         &format!(
             "tap #scan\nassert-text use your camera\nallow\nassert-text Drop an image\nscan {}\n\
              assert-text scanned: https://example.com/table/12\n\
+             longpress #camera\nkey copy\nassert-clipboard \"scanned: https://example.com/table/12\"\n\
              tap #scan\nscan {}\nassert-text no code: unreadable\ntap #scan\nanswer cancel\nassert-text no code: cancelled\n",
             code_png.display(),
             blank.display()

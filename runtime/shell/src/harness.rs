@@ -648,6 +648,15 @@ impl Harness {
                     }
                     Err(e) => Err(e),
                 },
+                Step::Key { key: miniapp_view::Key::Copy, shift, word } if !session.keyboard_open() => {
+                    // Text selected by a long press on `user-select` text.
+                    if session.selected_text().is_some() {
+                        session.key(miniapp_view::Key::Copy, *shift, *word, &mut self.host.fonts)?;
+                        Ok(())
+                    } else {
+                        Err("`key copy`: nothing is selected: `longpress` a `user-select` text or focus a field first".into())
+                    }
+                }
                 Step::Key { key, shift, word } => {
                     if session.keyboard_open() {
                         session.key(*key, *shift, *word, &mut self.host.fonts)?;

@@ -375,6 +375,7 @@ impl Host {
         let mut session =
             Session::start(opened.bundle, instance, route, &launch.query, active.components, self.device, launch.scene.as_deref())?;
         timings.instantiate_ms = ms(t);
+        session.set_clipboard(self.clipboard.clone());
         session.set_launch(miniapp_cloud::LaunchUrl { path: None, query: String::new(), scene: None, ..launch.clone() });
         let t = Instant::now();
         session.layout(&mut self.fonts)?;

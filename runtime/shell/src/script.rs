@@ -6,7 +6,7 @@
 //! tap #inc            # or .class, or text=Label; only what is on screen can be tapped
 //! longpress .row      # press for 400 ms
 //! input #name Alice   # tap the field (it takes the focus), then type
-//! key backspace       # backspace, delete, left, right, up, down, home, end, enter, select-all
+//! key backspace       # backspace, delete, left, right, up, down, home, end, enter, select-all, copy
 //! scroll page 600     # scroll the page 600 px down; `scroll #list 300` wheels over #list
 //! pull-down           # drag the page down from its top
 //! wait 100            # milliseconds of app time (timers run, nothing sleeps longer than needed)
@@ -398,7 +398,7 @@ pub fn parse_script(src: &str, name: &str) -> Result<Vec<ScriptLine>> {
 }
 
 /// The key names of `key`.
-const KEYS: &str = "backspace, delete, left, right, up, down, home, end, enter or select-all";
+const KEYS: &str = "backspace, delete, left, right, up, down, home, end, enter, select-all or copy";
 
 fn parse_key(arg: &str) -> std::result::Result<Step, String> {
     use miniapp_view::Key;
@@ -423,6 +423,7 @@ fn parse_key(arg: &str) -> std::result::Result<Step, String> {
         "end" => Key::End,
         "enter" => Key::Enter,
         "select-all" => Key::SelectAll,
+        "copy" => Key::Copy,
         other => return Err(format!("unknown key `{other}` (expected {KEYS})")),
     };
     Ok(Step::Key { key, shift, word })

@@ -87,6 +87,8 @@ enum ChromeHit {
 
 /// A running app: the sandboxed logic plus the page stack.
 pub struct Session {
+    /// The simulator's clipboard: text the person copies from a page goes there.
+    clipboard: miniapp_sandbox::Clipboard,
     app_id: String,
     bundle: LockedBundle,
     instance: Option<AppInstance>,
@@ -269,6 +271,7 @@ impl Session {
             spans: Vec::new(),
             tab_marks,
             images: HashMap::new(),
+            clipboard: miniapp_sandbox::Clipboard::default(),
         };
         let entry = match route {
             Some(r) => r.trim_start_matches('/').to_string(),
@@ -294,6 +297,17 @@ impl Session {
         s.call("on-show", |i| i.on_show());
         s.push_page(&entry, query)?;
         Ok(s)
+    }
+
+    /// Uses `clipboard` (the host's, shared with the app's `device` calls) for text copied from
+    /// the page.
+    pub fn set_clipboard(&mut self, clipboard: miniapp_sandbox::Clipboard) {
+        self.clipboard = clipboard;
+    }
+
+    /// The text selected on the top page (a long press on `user-select` text), if any.
+    pub fn selected_text(&self) -> Option<String> {
+        self.stack.last().and_then(|p| p.view.selected_text())
     }
 
     /// The app id.
@@ -1641,7 +1655,8 @@ impl Session {
     /// # Errors
     /// Layout errors of the page.
     pub fn key(&mut self, key: Key, shift: bool, word: bool, fonts: &mut FontSystem) -> Result<()> {
-        if !self.keyboard_open() {
+        // Keys edit the focused field; a copy also copies text a long press selected.
+        if !self.keyboard_open() && !(key == Key::Copy && self.selected_text().is_some()) {
             return Ok(());
         }
         self.deliver(Input::Key { key, shift, word }, fonts)
@@ -1794,6 +1809,10 @@ impl Session {
                     self.overlays.push(Overlay::Picker { page: page.id, request });
                 }
                 Outcome::Redraw => {}
+                Outcome::Copy(text) => {
+                    tracing::debug!(app = %self.app_id, bytes = text.len(), "copied to the clipboard");
+                    self.clipboard.set(text);
+                }
             }
         }
         self.invalidate();

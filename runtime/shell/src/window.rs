@@ -3,7 +3,8 @@
 //! The mouse is a finger: button down, moves and up are pointer events (a click is a tap, a
 //! held press a long press, a drag scrolls); the wheel scrolls (a line is 40 px). Typing goes
 //! to the focused field: printable keys and IME commits as text, Backspace, Delete, the arrows,
-//! Home, End and Enter as keys, Ctrl+A selects all, Ctrl+V pastes the simulator's clipboard.
+//! Home, End and Enter as keys, Ctrl+A selects all, Ctrl+C copies (a field's selection, or text
+//! selected by a long press on `user-select` text), Ctrl+V pastes the simulator's clipboard.
 //! Escape closes the keyboard when a field has the focus, else goes back. The caret blinks
 //! every [`CARET_BLINK_MS`]. Closing the window ends the session.
 //!
@@ -941,6 +942,7 @@ impl App<'_> {
             Key::Named(NamedKey::End) => Some(K::End),
             Key::Named(NamedKey::Enter) => Some(K::Enter),
             Key::Character(c) if command && c.eq_ignore_ascii_case("a") => Some(K::SelectAll),
+            Key::Character(c) if command && c.eq_ignore_ascii_case("c") => Some(K::Copy),
             Key::Character(c) if command && c.eq_ignore_ascii_case("v") => {
                 let pasted = self.host.clipboard.get();
                 self.caret_since = std::time::Instant::now();

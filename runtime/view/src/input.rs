@@ -109,6 +109,9 @@ pub enum Key {
     Enter,
     /// Select all of the focused field.
     SelectAll,
+    /// Copy the focused field's selection, or the selected text (`user-select`): answers
+    /// [`Outcome::Copy`].
+    Copy,
 }
 
 /// How a `navigator` (or a front end) asks to move between pages.
@@ -191,6 +194,9 @@ pub enum Outcome {
     /// Something visible changed without an app event (a caret moved, a list scrolled):
     /// draw a new frame.
     Redraw,
+    /// Put this text on the clipboard (the "Copy" bubble of a text selection was tapped, or
+    /// [`Key::Copy`]).
+    Copy(String),
 }
 
 /// What a picker sheet must show.

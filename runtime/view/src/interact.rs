@@ -139,6 +139,14 @@ impl Page {
             Input::PointerDown { x, y, time_ms } => {
                 // A finger on the screen stops momentum.
                 self.fling = None;
+                // With text selected, the "Copy" bubble copies it; any press clears it.
+                if let Some(i) = self.selection.take().and_then(|sid| tree.nodes.iter().position(|n| n.sid == sid)) {
+                    out.push(Outcome::Redraw);
+                    if self.copy_bubble.is_some_and(|b| b.contains(x, y)) {
+                        out.push(Outcome::Copy(crate::selection::text_of(tree, i)));
+                        return;
+                    }
+                }
                 let target = self.hit_node(tree, x, y);
                 self.pointer = Some(Press {
                     start: (x, y),
@@ -467,6 +475,11 @@ impl Page {
     fn fire_longpress(&mut self, tree: &Tree, t: usize, x: f32, y: f32, time_ms: u64, out: &mut Vec<Outcome>) {
         self.emit(tree, t, "longpress", json!({"x": x, "y": y}), time_ms, out);
         self.emit(tree, t, "longtap", json!({"x": x, "y": y}), time_ms, out);
+        // A long press on `user-select` text selects it.
+        if let Some(i) = crate::selection::selectable_owner(tree, Some(t)) {
+            self.selection = Some(tree.nodes[i].sid);
+            out.push(Outcome::Redraw);
+        }
     }
 
     /// Gives field `i` the focus (fires `blur` on the previous one and `focus` on it).
@@ -519,6 +532,15 @@ impl Page {
     }
 
     fn key(&mut self, tree: &Tree, key: Key, shift: bool, word: bool, out: &mut Vec<Outcome>) {
+        if key == Key::Copy {
+            let field = self.focused_index(tree).and_then(|i| self.states.get(&tree.nodes[i].sid)).and_then(|s| s.edit.as_ref());
+            let text = match field {
+                Some(b) => Some(b.selected_text()).filter(|t| !t.is_empty()),
+                None => self.selection.and_then(|sid| tree.nodes.iter().position(|n| n.sid == sid)).map(|i| crate::selection::text_of(tree, i)),
+            };
+            out.extend(text.map(Outcome::Copy));
+            return;
+        }
         let Some(i) = self.focused_index(tree) else { return };
         let multiline = tree.nodes[i].tag() == Some("textarea");
         match key {
@@ -554,6 +576,7 @@ impl Page {
                 false
             }),
             Key::Enter if multiline => self.edit(tree, out, |b| b.insert("\n")),
+            Key::Copy => {} // answered above
             Key::Enter => {
                 let value = self.states.get(&tree.nodes[i].sid).and_then(|s| s.edit.as_ref()).map(|b| b.value()).unwrap_or_default();
                 self.emit(tree, i, "confirm", json!({"value": value}), 0, out);

@@ -143,6 +143,7 @@ mod limits;
 mod page;
 mod paint_cache;
 mod rich_text;
+mod selection;
 mod style;
 mod template;
 mod text;

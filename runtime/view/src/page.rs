@@ -145,6 +145,10 @@ pub struct Page {
     pub(crate) hover_until: Option<u64>,
     /// The pressed element whose hover class waits for its `hover-start-time`.
     pub(crate) hover_pending: Option<crate::interact::PendingHover>,
+    /// The `user-select` text element whose text is selected (its stable identity).
+    pub(crate) selection: Option<u64>,
+    /// Where the last render drew the selection's "Copy" bubble.
+    pub(crate) copy_bubble: Option<Rect>,
     /// The image sources the last render wants loaded ([`Page::image_sources`]).
     wanted_images: Vec<String>,
     /// The last paint's display items, by element, for the next paint to copy from.
@@ -369,6 +373,8 @@ impl Page {
             hover: None,
             hover_until: None,
             hover_pending: None,
+            selection: None,
+            copy_bubble: None,
             wanted_images: Vec::new(),
             paint_cache: Default::default(),
         })
@@ -522,7 +528,9 @@ impl Page {
             focused: self.focused,
             caret_visible: self.caret_visible,
             images: &self.images,
+            selection: self.selection,
         };
+        let selected = self.selection.and_then(|sid| tree.nodes.iter().position(|n| n.sid == sid));
         let prev = self.paint_cache.begin(tree, now);
         let mut rec = crate::paint_cache::Recorder::new(tree.nodes.len(), prev, std::mem::take(&mut self.rects), std::mem::take(&mut self.runs));
         let mut painter = Painter {
@@ -540,8 +548,16 @@ impl Page {
             page_scroll: self.scroll.y,
             images: &self.images,
             rec: &mut rec,
+            selected,
         };
         painter.paint(0, 0.0, -self.scroll.y, 1.0, (0.0, 0.0))?;
+        // The selection's "Copy" bubble, above everything.
+        self.copy_bubble = None;
+        if let Some(r) = selected.and_then(|i| rects[i]) {
+            let (b, items) = crate::selection::bubble(r, vp);
+            out.items.extend(items);
+            self.copy_bubble = Some(b);
+        }
         rec.counts.painted = out.items.len() - rec.counts.reused;
         self.stats.painted += rec.counts.painted as u64;
         self.stats.reused += rec.counts.reused as u64;
@@ -656,6 +672,18 @@ impl Page {
     /// [`crate::LAZY_LOAD_SCREENS`] of the viewport yet (each source once, in document order).
     pub fn image_sources(&self) -> &[String] {
         &self.wanted_images
+    }
+
+    /// The selected text (a long press on `user-select` text), if any.
+    pub fn selected_text(&self) -> Option<String> {
+        let tree = self.tree.as_ref()?;
+        let i = tree.nodes.iter().position(|n| Some(n.sid) == self.selection)?;
+        Some(crate::selection::text_of(tree, i))
+    }
+
+    /// Where the last render drew the selection's "Copy" bubble (page-area px).
+    pub fn copy_bubble(&self) -> Option<Rect> {
+        self.copy_bubble
     }
 
     /// Whether a field has the focus (the front end shows a keyboard).
@@ -1144,6 +1172,8 @@ pub(crate) struct Painter<'p> {
     images: &'p HashMap<String, ImageInfo>,
     /// The last paint to copy unchanged elements from, and this paint's records.
     rec: &'p mut crate::paint_cache::Recorder,
+    /// The element whose text is selected (tinted where drawn).
+    selected: Option<usize>,
 }
 
 /// [`Page::image_sources`] of `tree`, after its paint marked the lazy images that came near.
@@ -1467,6 +1497,9 @@ impl Painter<'_> {
                         TextAlign::Right => rect.x + rect.w - line.width,
                     };
                     let line_rect = Rect::new(x, rect.y + k as f32 * lh, line.width.ceil() + 1.0, lh);
+                    if self.selected.is_some_and(|sel| crate::selection::within(self.tree, i, sel)) {
+                        items.push(crate::selection::tint(Rect { w: line.width, ..line_rect }));
+                    }
                     items.push(if styled {
                         DisplayItem::StyledText {
                             rect: line_rect,
@@ -1766,6 +1799,9 @@ impl Painter<'_> {
                 );
                 let drawn = Rect::new(r.x, r.y + run.dy, r.w, span.line_height);
                 let op = op * span.opacity;
+                if self.selected.is_some_and(|sel| crate::selection::within(tree, span.node, sel)) {
+                    items.push(crate::selection::tint(Rect { w: run.width, ..drawn }));
+                }
                 if span.background.a > 0 {
                     items.push(DisplayItem::Rect {
                         rect: Rect {

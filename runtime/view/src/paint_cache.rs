@@ -7,7 +7,7 @@
 //! list instead of walking it when its key is the same and nothing in its subtree changed: no
 //! node of it was patched by a set-data ([`PaintCache::mark`] marks them, their descendants and
 //! ancestors), and nothing the whole page paints from changed since (the component states,
-//! the focus and caret, what the front end said of images; [`Globals`]). A full expansion of
+//! the focus and caret, what the front end said of images, the text selection; [`Globals`]). A full expansion of
 //! the template drops the cache.
 //!
 //! So a set-data of one row of a long list paints that row and its ancestors' own items, and
@@ -53,6 +53,7 @@ pub(crate) struct Globals {
     focused: Option<u64>,
     caret_visible: bool,
     images: HashMap<String, ImageInfo>,
+    selection: Option<u64>,
 }
 
 /// The page's [`Globals`] now, borrowed.
@@ -62,6 +63,7 @@ pub(crate) struct GlobalsRef<'a> {
     pub focused: Option<u64>,
     pub caret_visible: bool,
     pub images: &'a HashMap<String, ImageInfo>,
+    pub selection: Option<u64>,
 }
 
 impl Globals {
@@ -70,6 +72,7 @@ impl Globals {
             && self.caret_visible == now.caret_visible
             && self.states == *now.states
             && self.images == *now.images
+            && self.selection == now.selection
     }
 }
 
@@ -80,6 +83,7 @@ impl GlobalsRef<'_> {
             focused: self.focused,
             caret_visible: self.caret_visible,
             images: self.images.clone(),
+            selection: self.selection,
         }
     }
 }

@@ -25,6 +25,7 @@ static TEXT: Spec = Spec {
         super::attr("space", super::AttrKind::Enum, ""),
         super::attr("decode", super::AttrKind::Bool, "false"),
         super::attr("user-select", super::AttrKind::Bool, "false"),
+        super::attr("selectable", super::AttrKind::Bool, "false"),
     ],
     events: &[],
     summary: "a run of text",
