@@ -554,7 +554,7 @@ impl Page {
         // The selection's "Copy" bubble, above everything.
         self.copy_bubble = None;
         if let Some(r) = selected.and_then(|i| rects[i]) {
-            let (b, items) = crate::selection::bubble(r, vp);
+            let (b, items) = crate::selection::bubble(fonts, r, vp);
             out.items.extend(items);
             self.copy_bubble = Some(b);
         }

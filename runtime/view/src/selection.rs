@@ -77,7 +77,7 @@ pub(crate) fn tint(rect: Rect) -> DisplayItem {
 
 /// The "Copy" bubble for a selection whose box is `sel`: centred above it (below it when there
 /// is no room above), kept inside `viewport`. Returns its box and its items.
-pub(crate) fn bubble(sel: Rect, viewport: Rect) -> (Rect, [DisplayItem; 2]) {
+pub(crate) fn bubble(fonts: &mut cosmic_text::FontSystem, sel: Rect, viewport: Rect) -> (Rect, [DisplayItem; 2]) {
     let (w, h) = BUBBLE;
     let x = (sel.x + sel.w / 2.0 - w / 2.0).clamp(viewport.x, (viewport.x + viewport.w - w).max(viewport.x));
     let above = sel.y - BUBBLE_GAP - h;
@@ -86,7 +86,11 @@ pub(crate) fn bubble(sel: Rect, viewport: Rect) -> (Rect, [DisplayItem; 2]) {
     let items = [
         DisplayItem::Rect { rect: r, color: Color::rgb(0x33, 0x33, 0x33), radius: 6.0, border_width: 0.0, border_color: Color::TRANSPARENT },
         DisplayItem::Text {
-            rect: Rect::new(x, y + (h - 20.0) / 2.0, w, 20.0),
+            // The renderer draws text at its rect's left: centre it here.
+            rect: {
+                let (tw, _) = crate::text::measure_text(fonts, COPY_LABEL, 14.0, None);
+                Rect::new(x + (w - tw) / 2.0, y + (h - 20.0) / 2.0, tw + 1.0, 20.0)
+            },
             text: COPY_LABEL.to_string(),
             font_size: 14.0,
             line_height: 20.0,
