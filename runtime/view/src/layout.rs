@@ -644,10 +644,10 @@ impl LayoutState {
         (x + l.location.x, y + l.location.y)
     }
 
-    /// Element `i`'s top-left in its parent before taffy's rounding.
-    pub fn unrounded_location(&self, i: usize) -> (f32, f32) {
+    /// Element `i`'s top-left in its parent and its size, before taffy's rounding.
+    pub fn unrounded_box(&self, i: usize) -> [f32; 4] {
         let l = self.taffy.unrounded_layout(self.ids[i]);
-        (l.location.x, l.location.y)
+        [l.location.x, l.location.y, l.size.width, l.size.height]
     }
 
     /// The measure context of text node `i` (held by its parent when it holds its text).

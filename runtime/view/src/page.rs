@@ -1532,10 +1532,10 @@ impl Painter<'_> {
                 return Ok(());
             }
             NodeKind::Element(tag) => {
-                let (ux, uy) = self.layout.unrounded_location(i);
+                let [ux, uy, uw, uh] = self.layout.unrounded_box(i);
                 let key = crate::paint_cache::Key {
                     rect,
-                    unrounded: (uo.0 + ux, uo.1 + uy),
+                    unrounded: [uo.0 + ux, uo.1 + uy, uw, uh],
                     opacity,
                     area: *self.clips.last().expect("viewport"),
                     scroll: self.page_scroll,
@@ -1610,7 +1610,7 @@ impl Painter<'_> {
                     }
                 } else {
                     for &c in paint_order(tree, i).iter() {
-                        self.paint(c, rect.x - dx, rect.y - dy, op, key.unrounded)?;
+                        self.paint(c, rect.x - dx, rect.y - dy, op, (key.unrounded[0], key.unrounded[1]))?;
                         if scrolls {
                             if let Some(cr) = self.rects[c] {
                                 right = right.max(cr.x + cr.w + dx - rect.x);

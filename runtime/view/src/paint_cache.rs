@@ -26,9 +26,9 @@ use crate::tree::Tree;
 pub(crate) struct Key {
     /// The element's border box as painted (fixed and sticky shifts applied).
     pub rect: Rect,
-    /// Its top-left from the page origin before taffy's rounding: rounding inside the subtree
-    /// depends on it.
-    pub unrounded: (f32, f32),
+    /// Its top-left from the page origin and its size, before taffy's rounding: rounding and
+    /// line breaking inside the subtree depend on them.
+    pub unrounded: [f32; 4],
     /// The opacity it inherits.
     pub opacity: f32,
     /// The visible area its items were culled against.
