@@ -379,9 +379,7 @@ mod tests {
     #[test]
     fn one_row_change_touches_only_that_row_and_a_colour_change_skips_layout() {
         let mut f = new_font_system();
-        let rows: Vec<Value> = (0..50).map(|i| json!({"id": i, "title": format!("Row {i}"), "done": false})).collect();
-        let mut p = Page::new(BENCH_XML, "pages/t/t.xml", &[("app.css", BENCH_CSS)], VP).unwrap();
-        p.set_data(&json!({ "rows": rows })).unwrap();
+        let mut p = fifty_rows();
         p.render(&mut f).unwrap();
         let before = p.tree_for_tests().clone();
         let computes = p.layout_computes();
@@ -405,10 +403,18 @@ mod tests {
         assert_eq!((s.full, s.items, s.paint_only), (1, 2, 1));
     }
 
-    /// The display items of the last render that `f` made: (painted afresh, copied).
-    fn painted_by(p: &mut Page, f: impl FnOnce(&mut Page, &mut FontSystem) -> crate::DisplayList, fonts: &mut FontSystem) -> (u64, u64, crate::DisplayList) {
+    /// The bench list with 50 rows, not rendered yet.
+    fn fifty_rows() -> Page {
+        let rows: Vec<Value> = (0..50).map(|i| json!({"id": i, "title": format!("Row {i}"), "done": false})).collect();
+        let mut p = Page::new(BENCH_XML, "pages/t/t.xml", &[("app.css", BENCH_CSS)], VP).unwrap();
+        p.set_data(&json!({ "rows": rows })).unwrap();
+        p
+    }
+
+    /// Renders `p`: the display items painted afresh and copied, and the list.
+    fn painted_by(p: &mut Page, fonts: &mut FontSystem) -> (u64, u64, crate::DisplayList) {
         let before = p.render_stats();
-        let list = f(p, fonts);
+        let list = p.render(fonts).unwrap();
         let after = p.render_stats();
         (after.painted - before.painted, after.reused - before.reused, list)
     }
@@ -416,33 +422,31 @@ mod tests {
     #[test]
     fn one_row_change_paints_that_row_alone_and_copies_the_other_items() {
         let mut f = new_font_system();
-        let rows: Vec<Value> = (0..50).map(|i| json!({"id": i, "title": format!("Row {i}"), "done": false})).collect();
-        let mut p = Page::new(BENCH_XML, "pages/t/t.xml", &[("app.css", BENCH_CSS)], VP).unwrap();
-        p.set_data(&json!({ "rows": rows })).unwrap();
-        let (painted, reused, first) = painted_by(&mut p, |p, f| p.render(f).unwrap(), &mut f);
+        let mut p = fifty_rows();
+        let (painted, reused, first) = painted_by(&mut p, &mut f);
         assert_eq!((painted, reused), (first.items.len() as u64, 0), "the first paint copies nothing");
         // Nothing changed: the root's items are copied whole.
-        let (painted, reused, again) = painted_by(&mut p, |p, f| p.render(f).unwrap(), &mut f);
+        let (painted, reused, again) = painted_by(&mut p, &mut f);
         assert_eq!((painted, reused), (0, first.items.len() as u64));
         assert_eq!(again, first);
         // Row 2's title (a row on screen): its text and border are painted, nothing else.
         let row_items = |list: &crate::DisplayList| list.items.iter().filter(|i| matches!(i, DisplayItem::Text { text, .. } if text.starts_with("3. "))).count();
         assert_eq!(row_items(&first), 1);
         p.set_data(&json!({"rows[2].title": "Renamed"})).unwrap();
-        let (painted, reused, list) = painted_by(&mut p, |p, f| p.render(f).unwrap(), &mut f);
+        let (painted, reused, list) = painted_by(&mut p, &mut f);
         assert_eq!(p.render_stats().items, 1, "an item re-expansion");
         assert!(painted <= 3, "the row's border, its text (and a layer): {painted} painted");
         assert_eq!(painted + reused, list.items.len() as u64);
         assert!(list.texts().contains(&"3. Renamed"), "{:?}", list.texts());
         // A scroll moves every item: all are painted again.
         p.scroll_by(40.0);
-        let (_, reused, _) = painted_by(&mut p, |p, f| p.render(f).unwrap(), &mut f);
+        let (_, reused, _) = painted_by(&mut p, &mut f);
         assert_eq!(reused, 0);
         // A change of the focus, caret or any component state repaints the page.
         p.set_caret_visible(false);
-        let (_, reused, _) = painted_by(&mut p, |p, f| p.render(f).unwrap(), &mut f);
+        let (_, reused, _) = painted_by(&mut p, &mut f);
         assert_eq!(reused, 0);
-        let (painted, _, _) = painted_by(&mut p, |p, f| p.render(f).unwrap(), &mut f);
+        let (painted, _, _) = painted_by(&mut p, &mut f);
         assert_eq!(painted, 0, "and copies everything when it stays");
     }
 
@@ -458,7 +462,7 @@ mod tests {
         p.render(&mut f).unwrap();
         // `title` is read outside the loop: the template expands again, to the same shape.
         p.set_data(&json!({ "title": "B" })).unwrap();
-        let (painted, reused, list) = painted_by(&mut p, |p, f| p.render(f).unwrap(), &mut f);
+        let (painted, reused, list) = painted_by(&mut p, &mut f);
         assert_eq!(p.render_stats().full, 2);
         assert!(painted <= 2, "the top's box and text: {painted}");
         assert!(reused > 10, "{reused}");
@@ -466,7 +470,7 @@ mod tests {
         assert_eq!(list, expected);
         // A list that grows changes the shape: everything is painted again.
         p.set_data(&json!({ "rows[50]": {"id": 50, "title": "new", "done": false} })).unwrap();
-        let (_, reused, _) = painted_by(&mut p, |p, f| p.render(f).unwrap(), &mut f);
+        let (_, reused, _) = painted_by(&mut p, &mut f);
         assert_eq!(reused, 0);
     }
 }

@@ -384,13 +384,7 @@ pub(crate) fn hover_class(node: &Node) -> Option<String> {
 /// `hover-stay-time`, else its component's default (view 400, button 70, navigator 600), at
 /// most [`MAX_HOVER_STAY_MS`].
 pub(crate) fn hover_stay_ms(node: &Node) -> u64 {
-    let default = node.tag().and_then(lookup).and_then(|c| c.spec().default_of("hover-stay-time")).unwrap_or("0");
-    let ms = node.attr("hover-stay-time").unwrap_or(default).trim().parse::<f64>().unwrap_or(0.0);
-    if ms.is_finite() && ms > 0.0 {
-        (ms as u64).min(MAX_HOVER_STAY_MS)
-    } else {
-        0
-    }
+    ms_attr(node, "hover-stay-time", MAX_HOVER_STAY_MS)
 }
 
 /// The longest `hover-stay-time` honoured: 10 s.
@@ -400,17 +394,23 @@ pub const MAX_HOVER_STAY_MS: u64 = 10_000;
 /// else its component's default (view and navigator 50, button 20), at most
 /// [`MAX_HOVER_START_MS`].
 pub(crate) fn hover_start_ms(node: &Node) -> u64 {
-    let default = node.tag().and_then(lookup).and_then(|c| c.spec().default_of("hover-start-time")).unwrap_or("0");
-    let ms = node.attr("hover-start-time").unwrap_or(default).trim().parse::<f64>().unwrap_or(0.0);
-    if ms.is_finite() && ms > 0.0 {
-        (ms as u64).min(MAX_HOVER_START_MS)
-    } else {
-        0
-    }
+    ms_attr(node, "hover-start-time", MAX_HOVER_START_MS)
 }
 
 /// The longest `hover-start-time` honoured: 10 s.
 pub const MAX_HOVER_START_MS: u64 = 10_000;
+
+/// A duration attribute in ms: the element's, else its component's default, else 0; at most
+/// `max` (negative, non-numeric and infinite values are 0).
+fn ms_attr(node: &Node, name: &str, max: u64) -> u64 {
+    let default = node.tag().and_then(lookup).and_then(|c| c.spec().default_of(name)).unwrap_or("0");
+    let ms = node.attr(name).unwrap_or(default).trim().parse::<f64>().unwrap_or(0.0);
+    if ms.is_finite() && ms > 0.0 {
+        (ms as u64).min(max)
+    } else {
+        0
+    }
+}
 
 /// Whether an attribute is "on": present and not `false`/empty... as on the established
 /// platforms, `disabled="{{false}}"` is off and a bare `disabled` is on.
