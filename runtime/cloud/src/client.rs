@@ -600,12 +600,8 @@ impl CloudClient {
     fn verify_cached_base_now(&self, cloud: &Url, digest: &str, key: &VerifyingKey) -> Result<BaseLibrary> {
         let trust = Trust::platform(*key);
         if let (Some(copy), Some(size)) = (self.cache.stored_copy(digest), self.cache.bundle_len(digest)) {
-            match verify_base(&copy, &trust) {
-                Ok(mut base) => {
-                    base.digest = digest.to_string();
-                    base.size = size;
-                    return Ok(base);
-                }
+            match miniapp_bundle::verify_base_copy(&copy, &trust, digest, size) {
+                Ok(base) => return Ok(base),
                 Err(e) => tracing::warn!(%digest, error = %e, "the uncompressed copy of the base library does not verify; verifying the original"),
             }
         }
