@@ -153,7 +153,10 @@ impl Host {
     /// # Errors
     /// The engine cannot be configured or the cache dir cannot be created.
     pub fn new(config: HostConfig) -> Result<Host> {
-        let client = CloudClient::new(config.cache_dir.clone())?;
+        // reqwest's blocking client starts a runtime thread and its TLS configuration (about
+        // 3 ms of a new host's 5): made on a thread of its own while the rest starts.
+        let cache_dir = config.cache_dir.clone();
+        let client = std::thread::Builder::new().name("miniapp-http-init".into()).spawn(move || CloudClient::new(cache_dir));
         let sandbox = Sandbox::new(config.limits.clone(), Some(config.cache_dir.join("compiled")))?;
         // Per-app persistent storage lives next to the cache; without it `storage` calls answer
         // `unavailable` and the app still runs.
@@ -171,6 +174,12 @@ impl Host {
                 None
             }
         };
+        let fonts = miniapp_view::new_font_system();
+        // (A thread that could not start or panicked: made here instead.)
+        let client = match client.map(std::thread::JoinHandle::join) {
+            Ok(Ok(made)) => made?,
+            _ => CloudClient::new(config.cache_dir.clone())?,
+        };
         Ok(Host {
             client,
             user,
@@ -185,7 +194,7 @@ impl Host {
             base: None,
             fonts_epoch: 0,
             device: config.device,
-            fonts: miniapp_view::new_font_system(),
+            fonts,
         })
     }
 
