@@ -37,6 +37,9 @@ pub struct CloudClient {
     /// Base libraries this process has verified, by (digest, platform key): a base library is
     /// large (fonts), so it is hashed and checked once per process, not once per launch.
     verified_bases: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<(String, String), BaseLibrary>>>,
+    /// A verification of the cached base library started ahead ([`CloudClient::warm_cached_base`]):
+    /// the next use of the base library waits for it rather than verifying it again.
+    warming: std::sync::Arc<std::sync::Mutex<Option<std::thread::JoinHandle<()>>>>,
 }
 
 /// How long each launch stage took, in milliseconds.
@@ -145,7 +148,7 @@ impl CloudClient {
             .user_agent(concat!("miniapp/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Http { url: String::new(), reason: format!("building the HTTP client: {e}") })?;
-        Ok(CloudClient { http, cache, verified_bases: Default::default() })
+        Ok(CloudClient { http, cache, verified_bases: Default::default(), warming: Default::default() })
     }
 
     /// The cache (for `miniapp cache ls|clear`).
@@ -582,7 +585,39 @@ impl CloudClient {
         Ok(OpenedBase { base, info, from_cache })
     }
 
+    /// Starts verifying `cloud`'s cached base library on a thread of its own, when there is one
+    /// (with its pinned platform key) that this process has not verified yet: a new process's
+    /// launch overlaps it with the app's metadata request and checks. Nothing is used before it
+    /// is verified: the next use of the base library waits for this verification (and verifies
+    /// again itself if this one failed).
+    pub fn warm_cached_base(&self, cloud: &Url) {
+        let cloud = normalise_cloud(cloud);
+        let Some(info) = self.cache.base_record(&cloud).filter(|b| self.cache.has_bundle(&b.digest)) else { return };
+        let Ok(Some(key)) = self.cache.pinned_key(&cloud) else { return };
+        let memo_key = (info.digest.clone(), key.to_hex());
+        if self.verified_bases.lock().unwrap_or_else(|p| p.into_inner()).contains_key(&memo_key) {
+            return;
+        }
+        let me = self.clone();
+        let spawned = std::thread::Builder::new().name("miniapp-base-verify".into()).spawn(move || {
+            if let Err(e) = me.verify_cached_base_memo(&cloud, &info.digest, &key) {
+                tracing::debug!(error = %e, "verifying the cached base library ahead failed; the launch verifies it again");
+            }
+        });
+        if let Ok(handle) = spawned {
+            *self.warming.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
+        }
+    }
+
     fn verify_cached_base(&self, cloud: &Url, digest: &str, key: &VerifyingKey) -> Result<BaseLibrary> {
+        let ahead = self.warming.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(handle) = ahead {
+            let _ = handle.join();
+        }
+        self.verify_cached_base_memo(cloud, digest, key)
+    }
+
+    fn verify_cached_base_memo(&self, cloud: &Url, digest: &str, key: &VerifyingKey) -> Result<BaseLibrary> {
         let memo_key = (digest.to_string(), key.to_hex());
         if let Some(base) = self.verified_bases.lock().unwrap_or_else(|p| p.into_inner()).get(&memo_key) {
             if self.cache.has_bundle(digest) {

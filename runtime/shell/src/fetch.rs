@@ -91,6 +91,10 @@ impl Fetcher {
     /// none at all.
     pub fn fetch(&self, url: &str, progress: &dyn Fn(u64, u64)) -> Result<Fetched> {
         let launch = LaunchUrl::parse(url)?;
+        if self.source == BaseLibrarySource::Cloud {
+            // A cached base library is verified beside the app's metadata request and checks.
+            self.client.warm_cached_base(&launch.cloud);
+        }
         let mut opened = self.client.open_app_with(&launch, self.latest, progress)?;
         let t = Instant::now();
         let base = match self.source {

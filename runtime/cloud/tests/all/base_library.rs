@@ -115,6 +115,7 @@ fn a_new_process_uses_the_uncompressed_copy_of_the_base_library_and_refuses_a_ch
     assert!(stored.windows(14).any(|w| w == b"base 1.2.0 */ "), "the copy holds the styles uncompressed");
 
     let fresh = miniapp_cloud::CloudClient::new(env.cache.path().to_path_buf()).unwrap();
+    fresh.warm_cached_base(&env.url());
     let b = fresh.open_app(&env.launch("shop"), &|_, _| {}).unwrap().base.unwrap();
     assert_eq!((b.digest.as_str(), b.size), (info.digest.as_str(), info.size), "the base library keeps the digest and size of the original");
     assert!(b.text("styles/components.css").unwrap().contains("base 1.2.0"));
@@ -125,6 +126,8 @@ fn a_new_process_uses_the_uncompressed_copy_of_the_base_library_and_refuses_a_ch
     bad[at] = b'B';
     std::fs::write(&copy, &bad).unwrap();
     let fresh = miniapp_cloud::CloudClient::new(env.cache.path().to_path_buf()).unwrap();
+    // Verified ahead, beside the app's own checks (as a launch does): the same refusal.
+    fresh.warm_cached_base(&env.url());
     let b = fresh.open_app(&env.launch("shop"), &|_, _| {}).unwrap().base.unwrap();
     assert!(b.text("styles/components.css").unwrap().contains("base 1.2.0"), "the changed copy was used");
     let remade = eventually(|| std::fs::read(&copy).ok().filter(|c| *c == stored));
