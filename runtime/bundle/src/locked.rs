@@ -1,6 +1,7 @@
 //! `LockedBundle`: the verified, in-memory form of a bundle that every later crate consumes.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::id::PagePath;
@@ -124,7 +125,10 @@ pub struct BaseLibrary {
     pub digest: String,
     /// Size of the bundle file in bytes.
     pub size: u64,
-    pub(crate) files: BTreeMap<String, Vec<u8>>,
+    /// Each file is shared, not copied: a clone of the library (the host's memo of verified
+    /// libraries hands one to every launch) and the font system's faces ([`BaseLibrary::font_files`])
+    /// point at the same bytes.
+    pub(crate) files: BTreeMap<String, Arc<Vec<u8>>>,
     pub(crate) publisher_key: VerifyingKey,
     pub(crate) platform_key: Option<VerifyingKey>,
 }
@@ -132,7 +136,7 @@ pub struct BaseLibrary {
 impl BaseLibrary {
     /// The content of a file, if present.
     pub fn file(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(Vec::as_slice)
+        self.files.get(path).map(|f| f.as_slice())
     }
 
     /// A file as UTF-8 text.
@@ -159,6 +163,12 @@ impl BaseLibrary {
     /// its licence files), sorted by path, as `(path, bytes)`.
     pub fn fonts(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.files.iter().filter(|(p, _)| is_font(p)).map(|(p, b)| (p.as_str(), b.as_slice()))
+    }
+
+    /// Its font files as [`BaseLibrary::fonts`], each as a shared handle on the verified bytes:
+    /// a font system can hold them without a copy of the 6 MB of fonts.
+    pub fn font_files(&self) -> impl Iterator<Item = (&str, Arc<Vec<u8>>)> + '_ {
+        self.files.iter().filter(|(p, _)| is_font(p)).map(|(p, b)| (p.as_str(), Arc::clone(b)))
     }
 
     /// Total unpacked size of its files.

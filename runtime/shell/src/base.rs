@@ -53,7 +53,9 @@ impl ActiveBase {
                 StyleSheet::default()
             }
         };
-        let files: Vec<Vec<u8>> = base.fonts().map(|(_, bytes)| bytes.to_vec()).collect();
+        // The font system shares the verified files: nothing is copied.
+        let files: Vec<miniapp_view::FontData> =
+            base.font_files().map(|(_, bytes)| bytes as miniapp_view::FontData).collect();
         let count = files.len();
         let faces = miniapp_view::set_fonts(fonts, files);
         if faces == 0 {

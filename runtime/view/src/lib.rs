@@ -177,6 +177,6 @@ pub use rich_text::{MAX_RICH_TEXT_DEPTH, MAX_RICH_TEXT_NODES};
 pub use page::{default_component_styles, ComponentChange, Page, RenderStats, TapEvent, Viewport, DEFAULT_STYLESHEET, ELEMENTS_PANEL_NODES};
 pub use template::{known_tags, parse_template, FileResolver, Template, TEMPLATE_TAGS};
 pub use text::{
-    embedded_font_files, font_system_from, measure_text, new_font_system, set_fonts, text_attrs, text_attrs_styled, text_buffer, text_buffer_styled,
+    embedded_font_files, font_system_from, measure_text, new_font_system, set_fonts, FontData, text_attrs, text_attrs_styled, text_buffer, text_buffer_styled,
     text_items, CJK_FAMILY, DEFAULT_FAMILY,
 };

@@ -44,32 +44,41 @@ impl cosmic_text::Fallback for EmbeddedFallback {
     }
 }
 
+/// A font file a font system holds: shared bytes (the embedded copies are static, a base
+/// library's are its verified files), never copied into the font system.
+pub type FontData = std::sync::Arc<dyn AsRef<[u8]> + Send + Sync>;
+
 /// A font system with only the embedded fallback fonts, copies of the base library's
 /// (`base-library/fonts`: DejaVu Sans regular and bold, WenQuanYi Micro Hei for CJK): no system
 /// fonts, so layout is the same on every machine. For tests and for screens shown before a
 /// base library is loaded; a host running apps uses [`set_fonts`] with the base library's fonts.
-/// Loading takes a few milliseconds; create one per host and share it.
+/// The faces point at the fonts compiled into the binary (nothing is copied, and the pages of a
+/// font are only read when a glyph of it is drawn); create one per host and share it.
 pub fn new_font_system() -> FontSystem {
-    font_system_from([DEJAVU.to_vec(), DEJAVU_BOLD.to_vec(), WQY.to_vec()])
+    let embedded: [FontData; 3] =
+        [std::sync::Arc::new(DEJAVU), std::sync::Arc::new(DEJAVU_BOLD), std::sync::Arc::new(WQY)];
+    let mut fonts = empty_font_system();
+    set_fonts(&mut fonts, embedded);
+    fonts
 }
 
 /// A font system with exactly the given font files (TrueType/OpenType, collections too) and
 /// no system fonts. Files that are not fonts are skipped by fontdb.
 pub fn font_system_from(files: impl IntoIterator<Item = Vec<u8>>) -> FontSystem {
-    let mut fonts = FontSystem::new_with_locale_and_db_and_fallback(
-        "en-US".to_string(),
-        fontdb::Database::new(),
-        EmbeddedFallback,
-    );
-    set_fonts(&mut fonts, files);
+    let mut fonts = empty_font_system();
+    set_fonts(&mut fonts, files.into_iter().map(|f| std::sync::Arc::new(f) as FontData));
     fonts
+}
+
+fn empty_font_system() -> FontSystem {
+    FontSystem::new_with_locale_and_db_and_fallback("en-US".to_string(), fontdb::Database::new(), EmbeddedFallback)
 }
 
 /// Replaces every font of `fonts` with the given font files and returns the number of faces
 /// now loaded. The font system is kept (not rebuilt), so the new faces get ids never used
 /// before and a renderer's glyph cache cannot mix old and new glyphs; text shaped before the
 /// swap must be shaped again.
-pub fn set_fonts(fonts: &mut FontSystem, files: impl IntoIterator<Item = Vec<u8>>) -> usize {
+pub fn set_fonts(fonts: &mut FontSystem, files: impl IntoIterator<Item = FontData>) -> usize {
     // Shaped words name the old faces' ids: none may be reused with the new fonts.
     fonts.shape_run_cache = cosmic_text::ShapeRunCache::default();
     let db = fonts.db_mut();
@@ -78,7 +87,7 @@ pub fn set_fonts(fonts: &mut FontSystem, files: impl IntoIterator<Item = Vec<u8>
         db.remove_face(id);
     }
     for data in files {
-        db.load_font_data(data);
+        db.load_font_source(fontdb::Source::Binary(data));
     }
     db.set_sans_serif_family(DEFAULT_FAMILY);
     db.set_serif_family(DEFAULT_FAMILY);
@@ -609,7 +618,13 @@ mod tests {
     fn set_fonts_replaces_every_face_with_new_ids() {
         let mut fonts = new_font_system();
         let before: Vec<fontdb::ID> = fonts.db().faces().map(|f| f.id).collect();
-        let n = set_fonts(&mut fonts, [DEJAVU.to_vec(), b"not a font".to_vec()]);
+        let n = set_fonts(
+            &mut fonts,
+            [
+                std::sync::Arc::new(DEJAVU.to_vec()) as FontData,
+                std::sync::Arc::new(b"not a font".to_vec()) as FontData,
+            ],
+        );
         assert_eq!(n, 1);
         let after: Vec<fontdb::ID> = fonts.db().faces().map(|f| f.id).collect();
         assert_eq!(after.len(), 1);

@@ -315,6 +315,22 @@ fn base_library_over_sixteen_mib_is_refused_before_reading() {
 }
 
 #[test]
+fn a_base_library_and_its_clones_share_the_font_bytes() {
+    let font = ("fonts/Small.ttf".to_string(), noise(64 * 1024, 2));
+    let licence = ("fonts/LICENSE-small.txt".to_string(), b"free".to_vec());
+    let base = miniapp_bundle::pack_base(&base_files(vec![font.clone(), licence]), &key()).unwrap();
+    let b = miniapp_bundle::verify_base(&base, &Trust::default()).unwrap();
+    let copy = b.clone();
+    let (path, shared) = b.font_files().next().unwrap();
+    assert_eq!(path, "fonts/Small.ttf");
+    assert_eq!(shared.as_slice(), font.1.as_slice());
+    let (_, again) = copy.font_files().next().unwrap();
+    // One allocation: the memo's clone and the font system hold the verified bytes, not copies.
+    assert!(std::sync::Arc::ptr_eq(&shared, &again));
+    assert_eq!(copy.font_files().count(), 1, "the licence is not a font");
+}
+
+#[test]
 fn base_library_has_its_own_limit_above_the_app_limit() {
     // 4 MiB of font-like noise (about 2.5 MiB packed): too big for an app, fine for a base library.
     let font = ("fonts/Big.ttf".to_string(), noise(4 * 1024 * 1024, 1));
