@@ -7,7 +7,7 @@
 //! unpacked budget and the compression-ratio limit.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
@@ -55,21 +55,26 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
 }
 
-/// Walks the central directory and returns the raw entry names, bounded by `max_files`.
-fn central_directory_names(bytes: &[u8], limits: &Limits) -> Result<Vec<String>> {
+/// The longest tail of an archive that can hold its end of central directory record (the
+/// record and the longest comment).
+const EOCD_SEARCH: usize = 22 + 65_535;
+
+/// Finds the end of central directory record in `tail` (the last bytes of an archive) and
+/// returns its entry count and the central directory's offset in the archive, after the zip64
+/// and file count checks of `limits`.
+fn end_record(tail: &[u8], limits: &Limits) -> Result<(u16, u32)> {
     const EOCD_SIG: u32 = 0x0605_4b50;
-    const CDH_SIG: u32 = 0x0201_4b50;
     let bad = |why: &str| Error::Archive(why.to_string());
-    if bytes.len() < 22 {
+    if tail.len() < 22 {
         return Err(bad("too short to be a zip archive"));
     }
-    let lowest = bytes.len().saturating_sub(22 + 65_535);
-    let eocd = (lowest..=bytes.len() - 22)
+    let lowest = tail.len().saturating_sub(EOCD_SEARCH);
+    let eocd = (lowest..=tail.len() - 22)
         .rev()
-        .find(|&i| u32_at(bytes, i) == Some(EOCD_SIG))
+        .find(|&i| u32_at(tail, i) == Some(EOCD_SIG))
         .ok_or_else(|| bad("no end of central directory record"))?;
-    let entries = u16_at(bytes, eocd + 10).ok_or_else(|| bad("truncated end record"))?;
-    let cd_offset = u32_at(bytes, eocd + 16).ok_or_else(|| bad("truncated end record"))?;
+    let entries = u16_at(tail, eocd + 10).ok_or_else(|| bad("truncated end record"))?;
+    let cd_offset = u32_at(tail, eocd + 16).ok_or_else(|| bad("truncated end record"))?;
     if entries == 0xFFFF || cd_offset == 0xFFFF_FFFF {
         return Err(bad("zip64 archives are not supported"));
     }
@@ -80,8 +85,17 @@ fn central_directory_names(bytes: &[u8], limits: &Limits) -> Result<Vec<String>>
             actual: u64::from(entries),
         });
     }
+    Ok((entries, cd_offset))
+}
+
+/// Walks the central directory and returns the raw entry names, bounded by `max_files`.
+/// `bytes` are the archive's bytes from offset `base` to its end (all of it when `base` is 0).
+fn central_directory_names(bytes: &[u8], base: u64, limits: &Limits) -> Result<Vec<String>> {
+    const CDH_SIG: u32 = 0x0201_4b50;
+    let bad = |why: &str| Error::Archive(why.to_string());
+    let (entries, cd_offset) = end_record(bytes, limits)?;
     let mut names = Vec::with_capacity(entries as usize);
-    let mut pos = cd_offset as usize;
+    let mut pos = u64::from(cd_offset).checked_sub(base).ok_or_else(|| bad("corrupt central directory"))? as usize;
     for _ in 0..entries {
         if u32_at(bytes, pos) != Some(CDH_SIG) {
             return Err(bad("corrupt central directory"));
@@ -105,19 +119,55 @@ pub(crate) fn entry_names(bytes: &[u8], limits: &Limits) -> Result<Vec<String>> 
     if package > limits.max_package_bytes {
         return Err(Error::LimitExceeded { kind: LimitKind::PackageSize, limit: limits.max_package_bytes, actual: package });
     }
-    central_directory_names(bytes, limits)
+    central_directory_names(bytes, 0, limits)
 }
 
 /// Reads every entry of a bundle archive into memory, enforcing all archive rules.
 pub(crate) fn read_archive(bytes: &[u8], limits: &Limits) -> Result<BTreeMap<String, Vec<u8>>> {
     let names = entry_names(bytes, limits)?;
+    read_entries(Cursor::new(bytes), bytes.len() as u64, &names, limits)
+}
+
+/// [`read_archive`] of an archive file, with each entry read from the file straight into its
+/// own buffer: the archive itself is never held in memory (for the cache's uncompressed copy
+/// of the base library, 6 MB a new process would otherwise read, copy and drop). The same
+/// rules apply, in the same order: the package size, the central directory walked by hand
+/// (duplicates, the file count), then every entry.
+pub(crate) fn read_archive_file(file: &mut std::fs::File, limits: &Limits) -> Result<BTreeMap<String, Vec<u8>>> {
+    let io = |e: std::io::Error| Error::Archive(format!("reading the archive: {e}"));
+    let package = file.metadata().map_err(io)?.len();
+    if package > limits.max_package_bytes {
+        return Err(Error::LimitExceeded { kind: LimitKind::PackageSize, limit: limits.max_package_bytes, actual: package });
+    }
+    let tail_at = |file: &mut std::fs::File, at: u64| -> Result<Vec<u8>> {
+        let mut tail = Vec::with_capacity((package - at) as usize);
+        file.seek(SeekFrom::Start(at)).map_err(io)?;
+        file.take(package - at).read_to_end(&mut tail).map_err(io)?;
+        Ok(tail)
+    };
+    let mut base = package.saturating_sub(EOCD_SEARCH as u64);
+    let mut tail = tail_at(file, base)?;
+    let (_, cd_offset) = end_record(&tail, limits)?;
+    if u64::from(cd_offset) < base {
+        // A central directory longer than the searched tail: read from its start.
+        base = u64::from(cd_offset);
+        tail = tail_at(file, base)?;
+    }
+    let names = central_directory_names(&tail, base, limits)?;
+    file.rewind().map_err(io)?;
+    read_entries(&mut *file, package, &names, limits)
+}
+
+/// Reads the entries of an archive of `package` bytes whose raw names (from the central
+/// directory) are `names`.
+fn read_entries<R: Read + Seek>(reader: R, package: u64, names: &[String], limits: &Limits) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut seen = HashSet::new();
-    for name in &names {
+    for name in names {
         if !seen.insert(name.as_str()) {
             return Err(Error::DuplicateName(name.clone()));
         }
     }
-    let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| Error::Archive(e.to_string()))?;
+    let mut zip = ZipArchive::new(reader).map_err(|e| Error::Archive(e.to_string()))?;
     if zip.len() != names.len() {
         return Err(Error::Archive(format!(
             "central directory lists {} entries but {} could be read",
@@ -150,7 +200,10 @@ pub(crate) fn read_archive(bytes: &[u8], limits: &Limits) -> Result<BTreeMap<Str
             return Err(Error::Archive(format!("{name}: compression {} is not allowed (stored or deflate only)", entry.compression())));
         }
         let budget = limits.max_unpacked_bytes - total;
-        let mut data = Vec::new();
+        // Sized from the declared size (at most the budget left), so a large entry is read
+        // without growing and copying its buffer; the declared size is still not trusted.
+        let bound = package.saturating_mul(limits.max_compression_ratio.max(1));
+        let mut data = Vec::with_capacity(entry.size().min(budget + 1).min(bound) as usize);
         let read = (&mut entry).take(budget + 1).read_to_end(&mut data);
         if let Err(e) = read {
             return Err(Error::HashMismatch { path: name, detail: Some(format!("entry data is corrupt: {e}")) });
@@ -168,6 +221,10 @@ pub(crate) fn read_archive(bytes: &[u8], limits: &Limits) -> Result<BTreeMap<Str
             return Err(Error::CompressionRatio { path: name, ratio: size / packed, limit: limits.max_compression_ratio });
         }
         total += size;
+        if data.capacity() > data.len() {
+            // A declared size larger than the data: do not keep the excess reserved.
+            data.shrink_to_fit();
+        }
         drop(entry);
         files.insert(name, data);
     }
@@ -233,6 +290,43 @@ mod tests {
         let two = write_archive(&files).unwrap();
         assert_eq!(one, two, "pack must be reproducible");
         assert_eq!(read_archive(&one, &Limits::default()).unwrap(), files);
+    }
+
+    /// `read_archive_file` must accept and refuse exactly what `read_archive` does, with the
+    /// same errors: good archives (deflated and stored, with a comment longer than the end
+    /// record's search window would be without it), garbage, every 97th truncation and every
+    /// 53rd single-byte change of them.
+    #[test]
+    fn reading_from_a_file_agrees_with_reading_from_memory() {
+        let mut files = BTreeMap::new();
+        files.insert("a.txt".to_string(), b"hello".to_vec());
+        files.insert("dir/b.bin".to_string(), (0..5000u32).map(|i| (i * 7 % 251) as u8).collect());
+        let deflated = write_archive(&files).unwrap();
+        let stored = write_archive_stored(&files).unwrap();
+        let mut inputs = vec![deflated.clone(), stored.clone(), b"not a zip".to_vec(), Vec::new()];
+        for good in [&deflated, &stored] {
+            inputs.extend((0..good.len()).step_by(97).map(|n| good[..n].to_vec()));
+            inputs.extend((0..good.len()).step_by(53).map(|at| {
+                let mut bad = good.clone();
+                bad[at] ^= 0x5a;
+                bad
+            }));
+        }
+        let path = std::env::temp_dir().join(format!("miniapp-archive-file-{}", std::process::id()));
+        let limits = Limits::default();
+        for (i, bytes) in inputs.iter().enumerate() {
+            std::fs::write(&path, bytes).unwrap();
+            let mut file = std::fs::File::open(&path).unwrap();
+            let from_file = read_archive_file(&mut file, &limits).map_err(|e| e.to_string());
+            let from_memory = read_archive(bytes, &limits).map_err(|e| e.to_string());
+            assert_eq!(from_file, from_memory, "input {i} ({} bytes)", bytes.len());
+        }
+        std::fs::write(&path, &stored).unwrap();
+        assert_eq!(read_archive_file(&mut std::fs::File::open(&path).unwrap(), &limits).unwrap(), files);
+        let small = Limits { max_package_bytes: 100, ..Limits::default() };
+        let e = read_archive_file(&mut std::fs::File::open(&path).unwrap(), &small).unwrap_err();
+        assert!(matches!(e, Error::LimitExceeded { kind: LimitKind::PackageSize, .. }), "{e}");
+        std::fs::remove_file(&path).unwrap();
     }
 
     #[test]

@@ -38,5 +38,7 @@ pub use integrity::{FILES_JSON, META_PREFIX, PLATFORM_JSON, PUBLISHER_JSON};
 pub use limits::{LimitKind, Limits};
 pub use locked::{BaseLibrary, LockedBundle, APP_CSS, BASE_COMPONENTS_CSS, BASE_JSON, LOGIC_WASM};
 pub use manifest::{AppManifest, BaseManifest, NetworkConfig, PageConfig, PermissionDecl, BorderStyle, NavigationStyle, TabBar, TabBarItem, TabBarPosition, TextStyle, WindowConfig};
-pub use pack::{countersign, digest, pack, pack_base, repack_uncompressed, verify, verify_base, verify_base_copy, Trust};
+pub use pack::{
+    countersign, digest, pack, pack_base, repack_uncompressed, verify, verify_base, verify_base_copy, verify_base_copy_file, Trust,
+};
 pub use signature::{load_or_create_key, KeyPair, SigningKey, VerifyingKey};

@@ -119,14 +119,25 @@ pub fn verify_base_copy(bytes: &[u8], trust: &Trust, digest: &str, size: u64) ->
     verify_base_as(bytes, trust, digest.to_string(), size)
 }
 
+/// [`verify_base_copy`] of the copy as a file: its entries are read from the file straight
+/// into their buffers (the archive is never held in memory whole), then checked as by
+/// [`verify_base_copy`].
+pub fn verify_base_copy_file(file: &mut std::fs::File, trust: &Trust, digest: &str, size: u64) -> Result<BaseLibrary> {
+    let files = crate::archive::read_archive_file(file, &trust.base_limits)?;
+    base_from(open_files(files, trust)?, digest.to_string(), size)
+}
+
 fn verify_base_as(bytes: &[u8], trust: &Trust, digest: String, size: u64) -> Result<BaseLibrary> {
-    let o = open(bytes, trust, &trust.base_limits)?;
+    base_from(open(bytes, trust, &trust.base_limits)?, digest, size)
+}
+
+fn base_from(o: Opened, digest: String, size: u64) -> Result<BaseLibrary> {
     let manifest = check_base(&o.files)?;
     Ok(BaseLibrary {
         manifest,
         digest,
         size,
-        files: o.files,
+        files: o.files.into_iter().map(|(path, bytes)| (path, std::sync::Arc::new(bytes))).collect(),
         publisher_key: o.publisher_key,
         platform_key: o.platform_key,
     })
@@ -172,7 +183,11 @@ struct Opened {
 }
 
 fn open(bytes: &[u8], trust: &Trust, limits: &Limits) -> Result<Opened> {
-    let mut files = read_archive(bytes, limits)?;
+    open_files(read_archive(bytes, limits)?, trust)
+}
+
+/// The checks of [`open`] after the archive is read: the file table, then the signatures.
+fn open_files(mut files: BTreeMap<String, Vec<u8>>, trust: &Trust) -> Result<Opened> {
     let files_json = files.remove(FILES_JSON).ok_or_else(|| Error::MissingFile(FILES_JSON.into()))?;
     let publisher_json = files.remove(PUBLISHER_JSON).ok_or_else(|| Error::MissingFile(PUBLISHER_JSON.into()))?;
     let platform_json = files.remove(PLATFORM_JSON);
@@ -258,5 +273,17 @@ mod tests {
         // Signed by another platform key: refused.
         let other = Trust::platform(SigningKey::generate().verifying_key());
         assert!(verify_base_copy(&stored, &other, &original.digest, original.size).is_err());
+        // Read from the cache's file (as a new process does): the same answers.
+        let path = std::env::temp_dir().join(format!("miniapp-base-copy-{}", std::process::id()));
+        let from_file = |bytes: &[u8], trust: &Trust| {
+            std::fs::write(&path, bytes).unwrap();
+            verify_base_copy_file(&mut std::fs::File::open(&path).unwrap(), trust, &original.digest, original.size)
+        };
+        let copy = from_file(&stored, &trust).unwrap();
+        assert_eq!(copy.file("styles/components.css"), original.file("styles/components.css"));
+        assert_eq!((copy.digest.as_str(), copy.size), (original.digest.as_str(), original.size));
+        assert_eq!(from_file(&bad, &trust).unwrap_err().to_string(), err.to_string());
+        assert!(from_file(&stored, &other).is_err());
+        std::fs::remove_file(&path).unwrap();
     }
 }
