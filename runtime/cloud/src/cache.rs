@@ -171,9 +171,10 @@ impl Cache {
     }
 
     /// The uncompressed copy of a cached base library
-    /// ([`miniapp_bundle::repack_uncompressed`]), if one was kept.
-    pub(crate) fn stored_copy(&self, digest: &str) -> Option<Vec<u8>> {
-        self.read_beside(digest, "stored")
+    /// ([`miniapp_bundle::repack_uncompressed`]), if one was kept, opened (not read: its
+    /// entries are read from the file straight into their own buffers).
+    pub(crate) fn stored_copy(&self, digest: &str) -> Option<std::fs::File> {
+        std::fs::File::open(self.bundle_path(digest)?.with_extension("stored")).ok()
     }
 
     /// Keeps an uncompressed copy of a cached base library next to it.

@@ -143,6 +143,10 @@ impl CloudClient {
     pub fn new(cache_dir: PathBuf) -> Result<CloudClient> {
         let cache = Cache::new(cache_dir)?;
         let http = Client::builder()
+            // The bundled Mozilla roots (webpki-roots, reqwest's `rustls-tls`) and not also the
+            // system's: another crate's features turn native roots on for every client, and
+            // reading and parsing the system's PEM bundle cost each new host about 2 ms.
+            .tls_built_in_native_certs(false)
             .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
             .timeout(DEFAULT_REQUEST_TIMEOUT)
             .user_agent(concat!("miniapp/", env!("CARGO_PKG_VERSION")))
@@ -598,6 +602,12 @@ impl CloudClient {
         if self.verified_bases.lock().unwrap_or_else(|p| p.into_inner()).contains_key(&memo_key) {
             return;
         }
+        let mut warming = self.warming.lock().unwrap_or_else(|p| p.into_inner());
+        if warming.as_ref().is_some_and(|h| !h.is_finished()) {
+            // One verification ahead at a time: the launch waits for it and verifies what is
+            // still missing itself.
+            return;
+        }
         let me = self.clone();
         let spawned = std::thread::Builder::new().name("miniapp-base-verify".into()).spawn(move || {
             if let Err(e) = me.verify_cached_base_memo(&cloud, &info.digest, &key) {
@@ -605,15 +615,31 @@ impl CloudClient {
             }
         });
         if let Ok(handle) = spawned {
-            *self.warming.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
+            *warming = Some(handle);
         }
     }
 
-    fn verify_cached_base(&self, cloud: &Url, digest: &str, key: &VerifyingKey) -> Result<BaseLibrary> {
+    /// Waits for a verification started by [`CloudClient::warm_cached_base`], if one runs.
+    pub fn finish_warming(&self) {
         let ahead = self.warming.lock().unwrap_or_else(|p| p.into_inner()).take();
         if let Some(handle) = ahead {
             let _ = handle.join();
         }
+    }
+
+    /// [`CloudClient::warm_cached_base`] for the cloud of the most recently opened app: a new
+    /// host calls it as it starts, so that a re-open (the usual start: from the home screen's
+    /// recent list, or the same link again) finds its base library verified, or nearly, by the
+    /// time the launch needs it. A launch from another cloud only waits for it to finish.
+    pub fn warm_recent_base(&self) {
+        let Some(recent) = self.cache.recent_apps().into_iter().next() else { return };
+        if let Ok(cloud) = Url::parse(&recent.cloud) {
+            self.warm_cached_base(&cloud);
+        }
+    }
+
+    fn verify_cached_base(&self, cloud: &Url, digest: &str, key: &VerifyingKey) -> Result<BaseLibrary> {
+        self.finish_warming();
         self.verify_cached_base_memo(cloud, digest, key)
     }
 
@@ -634,8 +660,8 @@ impl CloudClient {
     /// there is none, or it does not verify, the original is verified and the copy (re)made.
     fn verify_cached_base_now(&self, cloud: &Url, digest: &str, key: &VerifyingKey) -> Result<BaseLibrary> {
         let trust = Trust::platform(*key);
-        if let (Some(copy), Some(size)) = (self.cache.stored_copy(digest), self.cache.bundle_len(digest)) {
-            match miniapp_bundle::verify_base_copy(&copy, &trust, digest, size) {
+        if let (Some(mut copy), Some(size)) = (self.cache.stored_copy(digest), self.cache.bundle_len(digest)) {
+            match miniapp_bundle::verify_base_copy_file(&mut copy, &trust, digest, size) {
                 Ok(base) => return Ok(base),
                 Err(e) => tracing::warn!(%digest, error = %e, "the uncompressed copy of the base library does not verify; verifying the original"),
             }

@@ -244,6 +244,8 @@ impl NetQueue {
             }
         }
         let client = reqwest::blocking::Client::builder()
+            // The bundled Mozilla roots only, as the cloud client (`CloudClient::new`).
+            .tls_built_in_native_certs(false)
             .redirect(redirect_policy(allowed.to_vec()))
             .dns_resolver(Arc::new(PinningResolver(self.lookup.clone())))
             .no_proxy()

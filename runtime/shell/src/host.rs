@@ -156,7 +156,13 @@ impl Host {
         // reqwest's blocking client starts a runtime thread and its TLS configuration (about
         // 3 ms of a new host's 5): made on a thread of its own while the rest starts.
         let cache_dir = config.cache_dir.clone();
-        let client = std::thread::Builder::new().name("miniapp-http-init".into()).spawn(move || CloudClient::new(cache_dir));
+        // The same thread then starts verifying the recent cloud's cached base library, the
+        // largest part of a re-open in a new process, beside the rest of the host's start.
+        let client = std::thread::Builder::new().name("miniapp-http-init".into()).spawn(move || {
+            let client = CloudClient::new(cache_dir)?;
+            client.warm_recent_base();
+            Ok::<_, miniapp_cloud::Error>(client)
+        });
         let sandbox = Sandbox::new(config.limits.clone(), Some(config.cache_dir.join("compiled")))?;
         // Per-app persistent storage lives next to the cache; without it `storage` calls answer
         // `unavailable` and the app still runs.

@@ -134,6 +134,44 @@ fn a_new_process_uses_the_uncompressed_copy_of_the_base_library_and_refuses_a_ch
     assert!(remade.is_some(), "the copy was made again from the verified original");
 }
 
+/// Issue 12: a new client (a new host) verifies the base library of the most recently opened
+/// app's cloud as it starts. Once that is done the launch uses what was verified: a copy changed
+/// afterwards is not read again (it would be refused, as above).
+#[test]
+fn a_new_client_verifies_the_recent_clouds_base_library_ahead() {
+    let env = env();
+    let info = env.client.publish_base(&env.url(), "test-token", &base("1.3.0")).unwrap();
+    env.publish(&app_needing("1.3.0", "1.0.0"));
+    env.client.open_app(&env.launch("shop"), &|_, _| {}).unwrap();
+    let hex = info.digest.trim_start_matches("sha256:");
+    let copy = env.cache.path().join("bundles").join(format!("{hex}.stored"));
+    let stored = eventually(|| std::fs::read(&copy).ok()).expect("an uncompressed copy is kept");
+
+    let fresh = miniapp_cloud::CloudClient::new(env.cache.path().to_path_buf()).unwrap();
+    fresh.warm_recent_base();
+    fresh.finish_warming();
+    let at = stored.windows(10).position(|w| w == b"base 1.3.0").unwrap();
+    let mut bad = stored.clone();
+    bad[at] = b'B';
+    std::fs::write(&copy, &bad).unwrap();
+    let b = fresh.open_app(&env.launch("shop"), &|_, _| {}).unwrap().base.unwrap();
+    assert_eq!(b.digest, info.digest);
+    assert!(b.text("styles/components.css").unwrap().contains("base 1.3.0"));
+    // Had the launch read the changed copy, it would have refused it and made it again from the
+    // original, on a thread of its own: for a second it must stay as changed.
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    while std::time::Instant::now() < end {
+        assert_eq!(std::fs::read(&copy).unwrap(), bad, "the copy was read again: it was not verified ahead");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+
+    // An empty cache has no recent app: nothing to verify, nothing fails.
+    let empty = tempfile::tempdir().unwrap();
+    let none = miniapp_cloud::CloudClient::new(empty.path().to_path_buf()).unwrap();
+    none.warm_recent_base();
+    none.finish_warming();
+}
+
 /// `f()` once it is `Some`, trying for up to 10 s.
 fn eventually<T>(mut f: impl FnMut() -> Option<T>) -> Option<T> {
     let end = std::time::Instant::now() + std::time::Duration::from_secs(10);
